@@ -1,0 +1,11 @@
+#include "kiosk/cli/command_registry.hpp"
+
+namespace doorpost::kiosk {
+
+// One line per subcommand; each lives in cmd_<name>.cpp beside this file.
+void registerAllCommands(CLI::App& app, CommandContext& context) {
+    (void)app;
+    (void)context;
+}
+
+} // namespace doorpost::kiosk

@@ -1,0 +1,24 @@
+#pragma once
+// Each subcommand of `doorpost` lives in its own file (cmd_<name>.cpp) and registers itself on
+// the CLI11 app through one function listed in command_registry.cpp. A subcommand sets
+// `context.exitCode` from its callback; main returns it.
+
+#include <CLI/CLI.hpp>
+#include <string>
+
+namespace doorpost::kiosk {
+
+// Options every subcommand shares. Filled by CLI11 before any subcommand callback runs.
+struct GlobalOptions {
+    std::string dbPath = "doorpost.db";
+    std::string configPath; // empty: the embedded default site profile
+};
+
+struct CommandContext {
+    GlobalOptions global;
+    int exitCode = 0;
+};
+
+void registerAllCommands(CLI::App& app, CommandContext& context);
+
+} // namespace doorpost::kiosk
