@@ -1,0 +1,11 @@
+#include "sync/central/command_registry.hpp"
+
+namespace doorpost::sync::central {
+
+// One line per subcommand; each lives in cmd_<name>.cpp beside this file.
+void registerAllCommands(CLI::App& app, CentralContext& context) {
+    (void)app;
+    (void)context;
+}
+
+} // namespace doorpost::sync::central

@@ -1,0 +1,26 @@
+// doorpost-central: the central service and its operator commands. Composition root.
+
+#include <CLI/CLI.hpp>
+
+#include "sync/central/command_registry.hpp"
+
+int main(int argc, char** argv) {
+    using namespace doorpost::sync::central;
+
+    CLI::App app{"Doorpost central service: devices, passes, rosters and reconciliation",
+                 "doorpost-central"};
+    app.require_subcommand(1);
+    CentralContext context;
+    app.add_option("--data-dir", context.global.dataDir,
+                   "Folder holding the central's keys and SQLite store")
+        ->capture_default_str();
+    registerAllCommands(app, context);
+
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& error) {
+        const int code = app.exit(error);
+        return code == 0 ? 0 : 2; // usage errors are bad input (exit 2)
+    }
+    return context.exitCode;
+}
