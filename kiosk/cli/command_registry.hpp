@@ -21,4 +21,7 @@ struct CommandContext {
 
 void registerAllCommands(CLI::App& app, CommandContext& context);
 
+void registerRunCommand(CLI::App& app, CommandContext& context);
+void registerBenchUiCommand(CLI::App& app, CommandContext& context);
+
 } // namespace doorpost::kiosk
