@@ -31,5 +31,7 @@ void registerAllCommands(CLI::App& app, CommandContext& context);
 CLI::App& benchCommand(CLI::App& app);
 
 void registerStatusCommand(CLI::App& app, CommandContext& context);
+void registerDecodeCommand(CLI::App& app, CommandContext& context);
+void registerBenchDecodeCommand(CLI::App& app, CommandContext& context);
 
 } // namespace doorpost::kiosk
