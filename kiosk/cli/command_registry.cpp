@@ -4,6 +4,9 @@ namespace doorpost::kiosk {
 
 // One line per subcommand; each lives in cmd_<name>.cpp beside this file.
 void registerAllCommands(CLI::App& app, CommandContext& context) {
+    registerStatusCommand(app, context);
+    registerDecodeCommand(app, context);
+    registerBenchDecodeCommand(app, context);
     registerRunCommand(app, context);
     registerBenchUiCommand(app, context);
 }
