@@ -5,6 +5,8 @@ namespace doorpost::kiosk {
 // One line per subcommand; each lives in cmd_<name>.cpp beside this file.
 void registerAllCommands(CLI::App& app, CommandContext& context) {
     registerStatusCommand(app, context);
+    registerBenchWriteCommand(app, context);
+    registerBenchStorageCommand(app, context);
 }
 
 } // namespace doorpost::kiosk

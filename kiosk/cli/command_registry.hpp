@@ -31,5 +31,7 @@ void registerAllCommands(CLI::App& app, CommandContext& context);
 CLI::App& benchCommand(CLI::App& app);
 
 void registerStatusCommand(CLI::App& app, CommandContext& context);
+void registerBenchWriteCommand(CLI::App& app, CommandContext& context);
+void registerBenchStorageCommand(CLI::App& app, CommandContext& context);
 
 } // namespace doorpost::kiosk
