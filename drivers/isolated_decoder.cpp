@@ -34,6 +34,7 @@ struct AnswerHeader {
     std::int32_t libraryErrors = 0;
     std::uint32_t sawCandidate = 0;
     std::int64_t elapsedUs = 0;
+    std::int64_t cpuUs = 0;
     std::uint32_t textLength = 0;
     std::uint32_t bytesLength = 0;
 };
@@ -44,6 +45,7 @@ std::vector<std::uint8_t> encodeAnswer(const DecodeOutcome& outcome) {
     header.libraryErrors = outcome.libraryErrors;
     header.sawCandidate = outcome.sawCandidate ? 1 : 0;
     header.elapsedUs = outcome.elapsed.count();
+    header.cpuUs = outcome.cpu.count();
     std::string text;
     std::vector<std::uint8_t> bytes;
     if (outcome.read) {
@@ -80,6 +82,7 @@ bool decodeAnswer(const std::uint8_t* data, std::size_t size, DecodeOutcome& out
     outcome.libraryErrors = header.libraryErrors;
     outcome.sawCandidate = header.sawCandidate != 0;
     outcome.elapsed = std::chrono::microseconds(header.elapsedUs);
+    outcome.cpu = std::chrono::microseconds(header.cpuUs);
     if (header.found != 0) {
         CodeRead read;
         read.format = static_cast<CodeFormat>(header.format);
