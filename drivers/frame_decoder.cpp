@@ -28,7 +28,8 @@ std::chrono::microseconds cpuNow() {
 constexpr std::array<double, kDecodeStageCount> kInitialCost{2500, 6000, 3500, 3000, 9000};
 
 ZXing::ImageView zxingView(const LumaView& view) {
-    return {view.data(), view.width(), view.height(), ZXing::ImageFormat::Lum, view.stride()};
+    return {view.data(), view.width(), view.height(), ZXing::ImageFormat::Lum, view.stride(),
+            view.pixelStride()};
 }
 
 CodeRead fromZxing(const ZXing::Result& result, DecodeStage stage) {
@@ -143,9 +144,10 @@ DecodeOutcome FrameDecoder::run(const LumaView& fullFrame, bool exhaustive) {
         m_scratch.resize(w * static_cast<std::size_t>(frame.height()));
         for (int y = 0; y < frame.height(); ++y) {
             const std::uint8_t* in = frame.row(y);
+            const auto step = static_cast<std::size_t>(frame.pixelStride());
             std::uint8_t* out = m_scratch.data() + static_cast<std::size_t>(y) * w;
             for (std::size_t x = 0; x < w; ++x) {
-                out[x] = lut[in[x]];
+                out[x] = lut[in[x * step]];
             }
         }
         return LumaView(m_scratch.data(), frame.width(), frame.height(), frame.width());
@@ -157,9 +159,8 @@ DecodeOutcome FrameDecoder::run(const LumaView& fullFrame, bool exhaustive) {
             // grey levels to the full range so the binarizer sees enough contrast.
             std::array<std::uint32_t, 256> histogram{};
             for (int y = 0; y < frame.height(); y += 2) {
-                const std::uint8_t* row = frame.row(y);
                 for (int x = 0; x < frame.width(); x += 2) {
-                    ++histogram[row[x]];
+                    ++histogram[frame.at(x, y)];
                 }
             }
             std::uint32_t total = 0;
@@ -204,7 +205,7 @@ DecodeOutcome FrameDecoder::run(const LumaView& fullFrame, bool exhaustive) {
             for (int v = 0; v < 256; ++v) {
                 identity[static_cast<std::size_t>(v)] = static_cast<std::uint8_t>(v);
             }
-            outcome.read = m_zbar->read(frame.stride() == frame.width() ? frame : remap(identity));
+            outcome.read = m_zbar->read(frame.contiguous() ? frame : remap(identity));
         });
     }
     outcome.cpu = elapsedUs();

@@ -217,10 +217,8 @@ DriverResult<DecodeOutcome> IsolatedDecoder::decode(const LumaView& frame) {
             return started.error();
         }
     }
-    for (int y = 0; y < frame.height(); ++y) {
-        std::memcpy(m_shared + static_cast<std::size_t>(y) * frame.width(), frame.row(y),
-                    static_cast<std::size_t>(frame.width()));
-    }
+    // The one copy on the way: the worker cannot see the camera's buffers.
+    copyLuma(frame, m_shared);
     Request request{frame.width(), frame.height(), m_isolation.exhaustive ? 1u : 0u};
     std::vector<std::uint8_t> answer(kMaxAnswer);
     ssize_t got = -1;
