@@ -4,8 +4,9 @@ namespace doorpost::kiosk {
 
 // One line per subcommand; each lives in cmd_<name>.cpp beside this file.
 void registerAllCommands(CLI::App& app, CommandContext& context) {
-    (void)app;
-    (void)context;
+    registerStatusCommand(app, context);
+    registerDecodeCommand(app, context);
+    registerBenchDecodeCommand(app, context);
 }
 
 } // namespace doorpost::kiosk
