@@ -9,6 +9,8 @@ void registerAllCommands(CLI::App& app, CommandContext& context) {
     registerBenchDecodeCommand(app, context);
     registerBenchWriteCommand(app, context);
     registerBenchStorageCommand(app, context);
+    registerRunCommand(app, context);
+    registerBenchUiCommand(app, context);
 }
 
 } // namespace doorpost::kiosk

@@ -35,5 +35,7 @@ void registerDecodeCommand(CLI::App& app, CommandContext& context);
 void registerBenchDecodeCommand(CLI::App& app, CommandContext& context);
 void registerBenchWriteCommand(CLI::App& app, CommandContext& context);
 void registerBenchStorageCommand(CLI::App& app, CommandContext& context);
+void registerRunCommand(CLI::App& app, CommandContext& context);
+void registerBenchUiCommand(CLI::App& app, CommandContext& context);
 
 } // namespace doorpost::kiosk
