@@ -7,6 +7,8 @@ void registerAllCommands(CLI::App& app, CommandContext& context) {
     registerStatusCommand(app, context);
     registerBenchWriteCommand(app, context);
     registerBenchStorageCommand(app, context);
+    registerDecodeCommand(app, context);
+    registerBenchDecodeCommand(app, context);
 }
 
 } // namespace doorpost::kiosk
