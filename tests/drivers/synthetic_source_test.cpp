@@ -137,6 +137,9 @@ TEST_CASE("the code locator finds a held-up code and nothing in an empty doorway
 TEST_CASE("door-mode decoding reads located codes and reads nothing from empty frames") {
     DecoderOptions options;
     options.formats = {CodeFormat::QRCode, CodeFormat::PDF417, CodeFormat::Code128};
+    // Generous budgets: this is about what is read, not how fast (sanitizer builds are slow).
+    options.budget = std::chrono::seconds(5);
+    options.idleBudget = std::chrono::seconds(5);
     FrameDecoder decoder(options);
     for (std::uint64_t seed = 1; seed <= 6; ++seed) {
         SceneSpec spec;
