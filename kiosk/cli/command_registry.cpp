@@ -4,8 +4,13 @@ namespace doorpost::kiosk {
 
 // One line per subcommand; each lives in cmd_<name>.cpp beside this file.
 void registerAllCommands(CLI::App& app, CommandContext& context) {
+    registerStatusCommand(app, context);
     registerDecodeCommand(app, context);
     registerBenchDecodeCommand(app, context);
+    registerBenchWriteCommand(app, context);
+    registerBenchStorageCommand(app, context);
+    registerRunCommand(app, context);
+    registerBenchUiCommand(app, context);
 }
 
 } // namespace doorpost::kiosk

@@ -30,7 +30,12 @@ void registerAllCommands(CLI::App& app, CommandContext& context);
 // and is declared below and called from command_registry.cpp like the rest.
 CLI::App& benchCommand(CLI::App& app);
 
+void registerStatusCommand(CLI::App& app, CommandContext& context);
 void registerDecodeCommand(CLI::App& app, CommandContext& context);
 void registerBenchDecodeCommand(CLI::App& app, CommandContext& context);
+void registerBenchWriteCommand(CLI::App& app, CommandContext& context);
+void registerBenchStorageCommand(CLI::App& app, CommandContext& context);
+void registerRunCommand(CLI::App& app, CommandContext& context);
+void registerBenchUiCommand(CLI::App& app, CommandContext& context);
 
 } // namespace doorpost::kiosk

@@ -6,6 +6,8 @@ namespace doorpost::sync::central {
 void registerAllCommands(CLI::App& app, CentralContext& context) {
     (void)app;
     (void)context;
+    registerKeysCommand(app, context);
+    registerIssuePassCommand(app, context);
 }
 
 } // namespace doorpost::sync::central

@@ -18,5 +18,7 @@ struct CentralContext {
 };
 
 void registerAllCommands(CLI::App& app, CentralContext& context);
+void registerKeysCommand(CLI::App& app, CentralContext& context);
+void registerIssuePassCommand(CLI::App& app, CentralContext& context);
 
 } // namespace doorpost::sync::central
