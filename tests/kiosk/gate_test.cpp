@@ -112,7 +112,7 @@ TEST_CASE("a valid pass is admitted only after its event is committed", "[gate]"
     CHECK(nlohmann::json::parse(stored->front().detail)["content"] == "hello door");
 }
 
-TEST_CASE("manual registration seals the full ID; bad input records nothing", "[gate]") {
+TEST_CASE("manual registration seals the full ID and bad input records nothing", "[gate]") {
     Site site;
     auto db = storage::Database::open(site.dbPath);
     auto gate = Gate::open(*db, config(transitProfile()));
