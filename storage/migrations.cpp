@@ -56,6 +56,47 @@ CREATE TABLE log_head (
 INSERT INTO log_head(id, count, last_seq, head_hash)
     VALUES (1, 0, 0, '0000000000000000000000000000000000000000000000000000000000000000');
 )sql"},
+    {"trust data and roster",
+     R"sql(
+-- Trusted keys (storage/trust_store.hpp): DCC DSCs, Doorpost issuer keys, the central's
+-- sealing key. material is hex (a DSC's DER, a raw public key); key_id is hex.
+CREATE TABLE trust_entries (
+    kind        TEXT NOT NULL CHECK (kind IN ('dsc', 'pass_key', 'seal_key')),
+    key_id      TEXT NOT NULL,
+    material    TEXT NOT NULL,
+    label       TEXT NOT NULL,
+    source      TEXT NOT NULL,
+    fetched_at  INTEGER NOT NULL,
+    valid_until INTEGER NOT NULL,
+    PRIMARY KEY (kind, material)
+) WITHOUT ROWID;
+CREATE INDEX trust_entries_by_kid ON trust_entries(key_id);
+-- Revoked passes.
+CREATE TABLE deny_list (
+    pass_id     TEXT PRIMARY KEY,
+    source      TEXT NOT NULL,
+    fetched_at  INTEGER NOT NULL,
+    valid_until INTEGER NOT NULL
+) WITHOUT ROWID;
+-- The site roster (storage/roster_store.hpp), replaced whole; its provenance in one row.
+CREATE TABLE roster (
+    candidate_number TEXT PRIMARY KEY,
+    name             TEXT NOT NULL,
+    subject_key      TEXT NOT NULL,
+    masked_id        TEXT NOT NULL,
+    session          TEXT NOT NULL,
+    room             TEXT NOT NULL,
+    seat             TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX roster_by_subject ON roster(subject_key);
+CREATE TABLE roster_source (
+    id          INTEGER PRIMARY KEY CHECK (id = 1),
+    source      TEXT NOT NULL,
+    fetched_at  INTEGER NOT NULL,
+    valid_until INTEGER NOT NULL,
+    count       INTEGER NOT NULL
+);
+)sql"},
 };
 
 Result<int> userVersion(sqlite3* db) {

@@ -11,6 +11,11 @@ void registerAllCommands(CLI::App& app, CommandContext& context) {
     registerBenchUiCommand(app, context);
     registerDecodeCommand(app, context);
     registerBenchDecodeCommand(app, context);
+    registerScanCommand(app, context);
+    registerRegisterCommand(app, context);
+    registerTrustCommand(app, context);
+    registerRosterCommand(app, context);
+    registerBenchVerifyCommand(app, context);
 }
 
 } // namespace doorpost::kiosk

@@ -37,5 +37,10 @@ void registerRunCommand(CLI::App& app, CommandContext& context);
 void registerBenchUiCommand(CLI::App& app, CommandContext& context);
 void registerDecodeCommand(CLI::App& app, CommandContext& context);
 void registerBenchDecodeCommand(CLI::App& app, CommandContext& context);
+void registerScanCommand(CLI::App& app, CommandContext& context);
+void registerRegisterCommand(CLI::App& app, CommandContext& context);
+void registerTrustCommand(CLI::App& app, CommandContext& context);
+void registerRosterCommand(CLI::App& app, CommandContext& context);
+void registerBenchVerifyCommand(CLI::App& app, CommandContext& context);
 
 } // namespace doorpost::kiosk
