@@ -6,7 +6,9 @@
 #include <map>
 #include <set>
 
+#include "storage/event.hpp"
 #include "sync/central/central_store.hpp"
+#include "sync/event_wire.hpp"
 
 namespace doorpost::sync::central {
 namespace {
@@ -33,6 +35,15 @@ std::optional<PushOutcome> checkBatchShape(const PushRequest& request) {
     }
     if (!request.headHash.empty() && request.headHash != request.events.back().hash)
         return refused(400, "head_hash is not the hash of the last record", "head_hash", 0);
+    // The hash is recomputed from the content (docs/event-log.md), so a record altered on the
+    // way or on the device is refused by name. Quarantine stubs carry no content to check.
+    for (const auto& wire : request.events) {
+        if (!wire.quarantined.empty()) continue;
+        auto event = fromWire(wire, request.epoch);
+        if (!event) return refused(400, event.error().message, "event", wire.seq);
+        if (storage::eventHash(*event) != wire.hash)
+            return refused(400, "hash does not match the record's content", "hash", wire.seq);
+    }
     return std::nullopt;
 }
 

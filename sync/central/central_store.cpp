@@ -235,7 +235,19 @@ EventFacts eventFacts(const nlohmann::json& event) {
     };
     facts.subjectKey = text("subject_key");
     facts.verdict = text("verdict");
-    facts.credentialId = text("credential_id");
+    // The pass id lives in the event's detail object (a JSON text covered by the hash).
+    const auto detail = event.find("detail");
+    if (detail != event.end() && detail->is_string()) {
+        if (auto parsed = parseJson(detail->get<std::string>()); parsed && parsed->is_object()) {
+            for (const char* field : {"pass_id", "credential_id"}) {
+                const auto it = parsed->find(field);
+                if (it != parsed->end() && it->is_string()) {
+                    facts.credentialId = it->get<std::string>();
+                    break;
+                }
+            }
+        }
+    }
     const auto wall = event.find("wall_time_ms");
     if (wall != event.end() && wall->is_number_integer()) facts.wallTimeMs = wall->get<std::int64_t>();
     return facts;
