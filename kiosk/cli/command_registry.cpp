@@ -4,8 +4,7 @@ namespace doorpost::kiosk {
 
 // One line per subcommand; each lives in cmd_<name>.cpp beside this file.
 void registerAllCommands(CLI::App& app, CommandContext& context) {
-    (void)app;
-    (void)context;
+    registerStatusCommand(app, context);
 }
 
 } // namespace doorpost::kiosk

@@ -21,4 +21,15 @@ struct CommandContext {
 
 void registerAllCommands(CLI::App& app, CommandContext& context);
 
+// `doorpost bench` is a parent command: benchCommand(app) returns it, creating it on first use,
+// so each benchmark registers like any other command, in its own file, in any order:
+//   void registerBenchDecodeCommand(CLI::App& app, CommandContext& context) {
+//       CLI::App* cmd = benchCommand(app).add_subcommand("decode", "...");
+//       ...
+//   }
+// and is declared below and called from command_registry.cpp like the rest.
+CLI::App& benchCommand(CLI::App& app);
+
+void registerStatusCommand(CLI::App& app, CommandContext& context);
+
 } // namespace doorpost::kiosk

@@ -1,0 +1,202 @@
+#include "storage/event.hpp"
+
+#include <sodium.h>
+
+#include <nlohmann/json.hpp>
+
+namespace doorpost::storage {
+
+namespace {
+
+constexpr std::string_view kDomain = "doorpost-log-v1";
+
+void appendBe(std::string& out, std::uint64_t value, int bytes) {
+    for (int shift = (bytes - 1) * 8; shift >= 0; shift -= 8) {
+        out.push_back(static_cast<char>((value >> shift) & 0xff));
+    }
+}
+
+// A length-prefixed string: 4-byte big-endian byte count, then the UTF-8 bytes.
+void appendLp(std::string& out, std::string_view text) {
+    appendBe(out, text.size(), 4);
+    out.append(text);
+}
+
+bool isReasonCode(std::string_view code) {
+    if (code.empty()) {
+        return false;
+    }
+    for (const char c : code) {
+        const bool ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' ||
+                        c == '.' || c == '-';
+        if (!ok) {
+            return false;
+        }
+    }
+    return true;
+}
+
+} // namespace
+
+std::string_view toString(EventKind kind) {
+    switch (kind) {
+    case EventKind::Scan: return "scan";
+    case EventKind::Manual: return "manual";
+    case EventKind::Operator: return "operator";
+    case EventKind::System: return "system";
+    }
+    return "system";
+}
+
+std::string_view toString(Verdict verdict) {
+    switch (verdict) {
+    case Verdict::None: return "";
+    case Verdict::Admit: return "admit";
+    case Verdict::Deny: return "deny";
+    case Verdict::Refer: return "refer";
+    }
+    return "";
+}
+
+std::optional<EventKind> parseEventKind(std::string_view text) {
+    for (const auto kind : {EventKind::Scan, EventKind::Manual, EventKind::Operator,
+                            EventKind::System}) {
+        if (toString(kind) == text) {
+            return kind;
+        }
+    }
+    return std::nullopt;
+}
+
+std::optional<Verdict> parseVerdict(std::string_view text) {
+    for (const auto verdict : {Verdict::None, Verdict::Admit, Verdict::Deny, Verdict::Refer}) {
+        if (toString(verdict) == text) {
+            return verdict;
+        }
+    }
+    return std::nullopt;
+}
+
+Result<void> validateDraft(const EventDraft& draft) {
+    for (const auto& code : draft.reasons) {
+        if (!isReasonCode(code)) {
+            return badInput("reasons: '" + code + "' is not a reason code ([a-z0-9_.-]+)");
+        }
+    }
+    for (const std::string* field : {&draft.credentialType, &draft.subjectKey, &draft.maskedId,
+                                     &draft.operatorId, &draft.detail}) {
+        if (field->find('\0') != std::string::npos) {
+            return badInput("event: text fields must not contain NUL bytes");
+        }
+    }
+    const auto parsed = nlohmann::json::parse(draft.detail, nullptr, false);
+    if (parsed.is_discarded() || !parsed.is_object()) {
+        return badInput("detail: must be a JSON object");
+    }
+    return {};
+}
+
+std::string canonical(const Event& event) {
+    std::string out;
+    out.reserve(256 + event.detail.size());
+    appendLp(out, event.eventId);
+    appendBe(out, static_cast<std::uint64_t>(event.wallTimeMs), 8);
+    appendBe(out, static_cast<std::uint64_t>(event.monotonicMs), 8);
+    appendLp(out, event.bootId);
+    appendLp(out, toString(event.kind));
+    appendLp(out, event.credentialType);
+    appendLp(out, event.subjectKey);
+    appendLp(out, event.maskedId);
+    appendLp(out, toString(event.verdict));
+    appendBe(out, event.reasons.size(), 4);
+    for (const auto& reason : event.reasons) {
+        appendLp(out, reason);
+    }
+    appendLp(out, event.operatorId);
+    appendLp(out, event.detail);
+    return out;
+}
+
+std::string eventHash(const Event& event) {
+    Hash prev{};
+    if (!fromHex(event.prevHash, prev.data(), prev.size())) {
+        return {};
+    }
+    std::string input;
+    input.append(kDomain);
+    appendLp(input, event.deviceId);
+    appendLp(input, event.epoch);
+    appendBe(input, static_cast<std::uint64_t>(event.seq), 8);
+    input.append(canonical(event));
+    input.append(reinterpret_cast<const char*>(prev.data()), prev.size());
+    Hash digest{};
+    crypto_hash_sha256(digest.data(), reinterpret_cast<const unsigned char*>(input.data()),
+                       input.size());
+    return toHex(digest.data(), digest.size());
+}
+
+std::string joinReasons(const std::vector<std::string>& reasons) {
+    std::string joined;
+    for (const auto& reason : reasons) {
+        if (!joined.empty()) {
+            joined.push_back(',');
+        }
+        joined.append(reason);
+    }
+    return joined;
+}
+
+std::vector<std::string> splitReasons(std::string_view joined) {
+    std::vector<std::string> reasons;
+    while (!joined.empty()) {
+        const auto comma = joined.find(',');
+        reasons.emplace_back(joined.substr(0, comma));
+        if (comma == std::string_view::npos) {
+            break;
+        }
+        joined.remove_prefix(comma + 1);
+    }
+    return reasons;
+}
+
+std::string toHex(const std::uint8_t* data, std::size_t size) {
+    static constexpr char kDigits[] = "0123456789abcdef";
+    std::string hex(size * 2, '0');
+    for (std::size_t i = 0; i < size; ++i) {
+        hex[2 * i] = kDigits[data[i] >> 4];
+        hex[2 * i + 1] = kDigits[data[i] & 0x0f];
+    }
+    return hex;
+}
+
+bool fromHex(std::string_view hex, std::uint8_t* out, std::size_t size) {
+    if (hex.size() != size * 2) {
+        return false;
+    }
+    auto nibble = [](char c) -> int {
+        if (c >= '0' && c <= '9') return c - '0';
+        if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+        return -1;
+    };
+    for (std::size_t i = 0; i < size; ++i) {
+        const int high = nibble(hex[2 * i]);
+        const int low = nibble(hex[2 * i + 1]);
+        if (high < 0 || low < 0) {
+            return false;
+        }
+        out[i] = static_cast<std::uint8_t>(high << 4 | low);
+    }
+    return true;
+}
+
+std::string randomHex(std::size_t bytes) {
+    // sodium_init is idempotent and thread-safe; it must precede randombytes on some systems.
+    if (sodium_init() < 0) {
+        return {};
+    }
+    std::vector<std::uint8_t> buffer(bytes);
+    randombytes_buf(buffer.data(), buffer.size());
+    return toHex(buffer.data(), buffer.size());
+}
+
+} // namespace doorpost::storage

@@ -1,0 +1,263 @@
+#include "storage/event_log.hpp"
+
+#include <ctime>
+#include <fstream>
+
+namespace doorpost::storage {
+
+namespace {
+
+constexpr const char* kColumns =
+    "seq, event_id, epoch, device_id, wall_time_ms, monotonic_ms, boot_id, kind,"
+    " credential_type, subject_key, masked_id, verdict, reasons, operator, detail,"
+    " prev_hash, hash";
+
+// A kind or verdict outside the CHECK constraints cannot be stored, so parsing cannot fail for
+// rows this code wrote; an altered row that breaks them fails verification via its hash.
+Event rowToEvent(const Statement& stmt) {
+    Event event;
+    event.seq = stmt.columnInt(0);
+    event.eventId = stmt.columnText(1);
+    event.epoch = stmt.columnText(2);
+    event.deviceId = stmt.columnText(3);
+    event.wallTimeMs = stmt.columnInt(4);
+    event.monotonicMs = stmt.columnInt(5);
+    event.bootId = stmt.columnText(6);
+    event.kind = parseEventKind(stmt.columnText(7)).value_or(EventKind::System);
+    event.credentialType = stmt.columnText(8);
+    event.subjectKey = stmt.columnText(9);
+    event.maskedId = stmt.columnText(10);
+    event.verdict = parseVerdict(stmt.columnText(11)).value_or(Verdict::None);
+    event.reasons = splitReasons(stmt.columnText(12));
+    event.operatorId = stmt.columnText(13);
+    event.detail = stmt.columnText(14);
+    event.prevHash = stmt.columnText(15);
+    event.hash = stmt.columnText(16);
+    return event;
+}
+
+std::int64_t clockMs(clockid_t clock) {
+    timespec ts{};
+    clock_gettime(clock, &ts);
+    return static_cast<std::int64_t>(ts.tv_sec) * 1000 + ts.tv_nsec / 1000000;
+}
+
+std::string readBootId() {
+    std::ifstream file("/proc/sys/kernel/random/boot_id");
+    std::string id;
+    std::getline(file, id);
+    return id.empty() ? std::string("unknown") : id;
+}
+
+Result<std::string> requireMeta(Database& db, std::string_view key) {
+    auto value = db.meta(key);
+    if (!value) {
+        return value.error();
+    }
+    if (!value->has_value()) {
+        return environmentFault("storage fault: meta '" + std::string(key) + "' is missing");
+    }
+    return **value;
+}
+
+} // namespace
+
+Result<EventLog> EventLog::open(Database& db) {
+    EventLog log;
+    log.m_db = &db;
+    auto epoch = requireMeta(db, "epoch");
+    if (!epoch) {
+        return epoch.error();
+    }
+    log.m_epoch = *epoch;
+    log.m_bootId = readBootId();
+
+    struct Prepared {
+        Statement* target;
+        const char* sql;
+    };
+    const std::string insert = std::string("INSERT INTO events(") + kColumns +
+                               ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    const std::string lastAdmission = std::string("SELECT ") + kColumns +
+                                      " FROM events WHERE subject_key = ? AND verdict = 'admit'"
+                                      " ORDER BY seq DESC LIMIT 1";
+    const Prepared prepared[] = {
+        {&log.m_head, "SELECT count, last_seq, head_hash,"
+                      " (SELECT value FROM meta WHERE key = 'device_id') FROM log_head WHERE id = 1"},
+        {&log.m_insert, insert.c_str()},
+        {&log.m_updateHead,
+         "UPDATE log_head SET count = count + 1, last_seq = ?, head_hash = ? WHERE id = 1"},
+        {&log.m_lastAdmission, lastAdmission.c_str()},
+    };
+    for (const auto& item : prepared) {
+        auto stmt = db.prepare(item.sql);
+        if (!stmt) {
+            return stmt.error();
+        }
+        *item.target = std::move(*stmt);
+    }
+    return log;
+}
+
+Result<std::int64_t> EventLog::append(const EventDraft& draft) {
+    if (auto valid = validateDraft(draft); !valid) {
+        return valid.error();
+    }
+    auto tx = Transaction::begin(*m_db);
+    if (!tx) {
+        return tx.error();
+    }
+    auto headRow = m_head.step();
+    if (!headRow || !*headRow) {
+        m_head.reset();
+        return headRow ? environmentFault("storage fault: log_head row is missing")
+                       : headRow.error();
+    }
+    Event event;
+    event.seq = m_head.columnInt(1) + 1;
+    event.prevHash = m_head.columnText(2);
+    event.deviceId = m_head.columnText(3);
+    m_head.reset();
+
+    event.eventId = randomHex(16);
+    event.epoch = m_epoch;
+    event.wallTimeMs = draft.wallTimeMs.value_or(clockMs(CLOCK_REALTIME));
+    event.monotonicMs = draft.monotonicMs.value_or(clockMs(CLOCK_MONOTONIC));
+    event.bootId = m_bootId;
+    event.kind = draft.kind;
+    event.credentialType = draft.credentialType;
+    event.subjectKey = draft.subjectKey;
+    event.maskedId = draft.maskedId;
+    event.verdict = draft.verdict;
+    event.reasons = draft.reasons;
+    event.operatorId = draft.operatorId;
+    event.detail = draft.detail;
+    event.hash = eventHash(event);
+    if (event.hash.empty()) {
+        return environmentFault("storage fault: log_head holds a malformed head hash");
+    }
+
+    m_insert.bind(1, event.seq)
+        .bind(2, event.eventId)
+        .bind(3, event.epoch)
+        .bind(4, event.deviceId)
+        .bind(5, event.wallTimeMs)
+        .bind(6, event.monotonicMs)
+        .bind(7, event.bootId)
+        .bind(8, toString(event.kind))
+        .bind(9, event.credentialType)
+        .bind(10, event.subjectKey)
+        .bind(11, event.maskedId)
+        .bind(12, toString(event.verdict))
+        .bind(13, joinReasons(event.reasons))
+        .bind(14, event.operatorId)
+        .bind(15, event.detail)
+        .bind(16, event.prevHash)
+        .bind(17, event.hash);
+    if (auto inserted = m_insert.run(); !inserted) {
+        return inserted.error();
+    }
+    if (auto updated = m_updateHead.bind(1, event.seq).bind(2, event.hash).run(); !updated) {
+        return updated.error();
+    }
+    if (auto committed = tx->commit(); !committed) {
+        return committed.error();
+    }
+    return event.seq;
+}
+
+Result<void> EventLog::forEachInSeqRange(std::int64_t from, std::int64_t to,
+                                         const std::function<bool(const Event&)>& visit) {
+    auto stmt = m_db->prepare(std::string("SELECT ") + kColumns +
+                              " FROM events WHERE seq BETWEEN ? AND ? ORDER BY seq");
+    if (!stmt) {
+        return stmt.error();
+    }
+    stmt->bind(1, from).bind(2, to);
+    for (;;) {
+        auto row = stmt->step();
+        if (!row) {
+            return row.error();
+        }
+        if (!*row || !visit(rowToEvent(*stmt))) {
+            return {};
+        }
+    }
+}
+
+Result<std::vector<Event>> EventLog::readSeqRange(std::int64_t from, std::int64_t to) {
+    std::vector<Event> events;
+    auto read = forEachInSeqRange(from, to, [&](const Event& event) {
+        events.push_back(event);
+        return true;
+    });
+    if (!read) {
+        return read.error();
+    }
+    return events;
+}
+
+Result<std::vector<Event>> EventLog::readWallTimeRange(std::int64_t fromMs, std::int64_t toMs,
+                                                       std::size_t limit) {
+    auto stmt = m_db->prepare(std::string("SELECT ") + kColumns +
+                              " FROM events WHERE wall_time_ms >= ? AND wall_time_ms < ?"
+                              " ORDER BY wall_time_ms, seq LIMIT ?");
+    if (!stmt) {
+        return stmt.error();
+    }
+    stmt->bind(1, fromMs).bind(2, toMs).bind(3, static_cast<std::int64_t>(limit));
+    std::vector<Event> events;
+    for (;;) {
+        auto row = stmt->step();
+        if (!row) {
+            return row.error();
+        }
+        if (!*row) {
+            return events;
+        }
+        events.push_back(rowToEvent(*stmt));
+    }
+}
+
+Result<std::optional<Event>> EventLog::lastAdmission(std::string_view subjectKey) {
+    m_lastAdmission.bind(1, subjectKey);
+    auto row = m_lastAdmission.step();
+    std::optional<Event> event;
+    if (row && *row) {
+        event = rowToEvent(m_lastAdmission);
+    }
+    m_lastAdmission.reset();
+    if (!row) {
+        return row.error();
+    }
+    return event;
+}
+
+Result<LogStatus> EventLog::status() {
+    auto row = m_head.step();
+    LogStatus status;
+    if (row && *row) {
+        status.events = m_head.columnInt(0);
+        status.lastSeq = m_head.columnInt(1);
+        status.headHash = m_head.columnText(2);
+        status.deviceId = m_head.columnText(3);
+    }
+    m_head.reset();
+    if (!row) {
+        return row.error();
+    }
+    if (!*row) {
+        return environmentFault("storage fault: log_head row is missing");
+    }
+    status.epoch = m_epoch;
+    return status;
+}
+
+Result<void> EventLog::setDeviceId(std::string_view deviceId) {
+    if (deviceId.empty() || deviceId.find('\0') != std::string_view::npos) {
+        return badInput("device_id: must be a non-empty text");
+    }
+    return m_db->setMeta("device_id", deviceId);
+}
+
+} // namespace doorpost::storage

@@ -1,0 +1,95 @@
+#pragma once
+// The append-only, hash-chained event log (DESIGN.md "Local data", docs/event-log.md).
+//
+// append() returns an event's seq only after its COMMIT returned: with synchronous=FULL the WAL
+// is synced, so a seq the gate shows as recorded survives a crash or a power cut. seq, prev_hash
+// and hash are computed inside the same BEGIN IMMEDIATE transaction that inserts the row, so two
+// writers (two connections) can never chain onto the same predecessor.
+//
+// Threads: an EventLog borrows one Database (one connection) and is used by one thread at a time
+// (the gate's). Other threads (sync, export, status) open their own Database and EventLog on the
+// same file; WAL readers see committed events only.
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "storage/database.hpp"
+#include "storage/event.hpp"
+#include "storage/result.hpp"
+#include "storage/statement.hpp"
+
+namespace doorpost::storage {
+
+// Counters kept in the log_head row, updated in each append's transaction: no table scan.
+struct LogStatus {
+    std::int64_t events = 0;
+    std::int64_t lastSeq = 0;
+    std::string epoch;
+    std::string deviceId;
+    std::string headHash; // hash of the last event; kZeroHashHex when empty
+};
+
+struct ChainReport {
+    bool ok = true;
+    std::int64_t checked = 0;     // events whose hash was recomputed
+    std::int64_t firstBadSeq = 0; // 0 when ok; otherwise the first seq that does not fit
+    std::string problem;          // why it does not fit (empty when ok)
+    std::int64_t verifiedFrom = 1; // first seq recomputed (incremental checks start later)
+};
+
+class EventLog {
+public:
+    // Reads the epoch and device id, the boot id, and prepares the statements. `db` must
+    // outlive the EventLog.
+    static Result<EventLog> open(Database& db);
+
+    // Stores one event and returns its seq once committed. Bad drafts fail with BadInput;
+    // disk full, I/O errors and the like fail with "storage fault: ..." and record nothing.
+    Result<std::int64_t> append(const EventDraft& draft);
+
+    // Events with from <= seq <= to, in seq order.
+    Result<std::vector<Event>> readSeqRange(std::int64_t from, std::int64_t to);
+    // The same, one event at a time (for export and sync of long ranges); `visit` returns false
+    // to stop early.
+    Result<void> forEachInSeqRange(std::int64_t from, std::int64_t to,
+                                   const std::function<bool(const Event&)>& visit);
+    // Events with fromMs <= wall_time_ms < toMs, in (wall time, seq) order, at most `limit`.
+    Result<std::vector<Event>> readWallTimeRange(std::int64_t fromMs, std::int64_t toMs,
+                                                 std::size_t limit = 10000);
+
+    // The most recent event with verdict admit for this subject key (re-entry rule); indexed.
+    Result<std::optional<Event>> lastAdmission(std::string_view subjectKey);
+
+    Result<LogStatus> status();
+
+    // Recomputes every hash and link from `from` to `to` (to < 0: the head) and, when the
+    // range reaches the head, checks the log_head counters too. Names the first bad seq.
+    Result<ChainReport> verifyChain(std::int64_t from = 1, std::int64_t to = -1);
+    // Verifies only the events appended since the last successful verification (a checkpoint
+    // seq and hash kept in meta), after checking that the checkpoint row still carries the
+    // hash it had; then moves the checkpoint. This is what `status` runs so that it stays fast
+    // on a million events; verifyChain() is the full check (before export, `status --full`).
+    Result<ChainReport> verifyNewEvents();
+
+    // Set at enrolment; later events carry the new id (each event's hash covers its own).
+    Result<void> setDeviceId(std::string_view deviceId);
+    const std::string& epoch() const { return m_epoch; }
+
+private:
+    EventLog() = default;
+    Result<ChainReport> verifyRange(std::int64_t from, std::int64_t to, std::string prevHash,
+                                    bool toHead);
+
+    Database* m_db = nullptr;
+    std::string m_epoch;
+    std::string m_bootId;
+    Statement m_head;
+    Statement m_insert;
+    Statement m_updateHead;
+    Statement m_lastAdmission;
+};
+
+} // namespace doorpost::storage

@@ -1,0 +1,167 @@
+#include "storage/migrations.hpp"
+
+#include <string>
+
+#include "storage/statement.hpp"
+
+namespace doorpost::storage {
+
+namespace {
+
+// Append new migrations at the end. Each entry: a stable name and its SQL.
+constexpr Migration kMigrations[] = {
+    {"event log",
+     R"sql(
+-- Small settings of this database. epoch is random and made once, at creation: a new database
+-- (a reinstall, a corrupt file moved aside) is a new epoch, so seq restarts cannot be confused.
+CREATE TABLE meta (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+) WITHOUT ROWID;
+INSERT INTO meta(key, value) VALUES ('epoch', lower(hex(randomblob(16))));
+INSERT INTO meta(key, value) VALUES ('device_id', 'dev-' || lower(hex(randomblob(4))));
+INSERT INTO meta(key, value) VALUES ('created_at', strftime('%Y-%m-%dT%H:%M:%fZ', 'now'));
+
+-- The append-only event log (docs/event-log.md). Hashes and ids are lowercase hex.
+CREATE TABLE events (
+    seq             INTEGER PRIMARY KEY AUTOINCREMENT,
+    event_id        TEXT NOT NULL,
+    epoch           TEXT NOT NULL,
+    device_id       TEXT NOT NULL,
+    wall_time_ms    INTEGER NOT NULL,
+    monotonic_ms    INTEGER NOT NULL,
+    boot_id         TEXT NOT NULL,
+    kind            TEXT NOT NULL CHECK (kind IN ('scan', 'manual', 'operator', 'system')),
+    credential_type TEXT NOT NULL,
+    subject_key     TEXT NOT NULL,
+    masked_id       TEXT NOT NULL,
+    verdict         TEXT NOT NULL CHECK (verdict IN ('', 'admit', 'deny', 'refer')),
+    reasons         TEXT NOT NULL,
+    operator        TEXT NOT NULL,
+    detail          TEXT NOT NULL,
+    prev_hash       TEXT NOT NULL,
+    hash            TEXT NOT NULL
+);
+-- The re-entry rule asks for the last admission of a subject; only admissions are indexed.
+CREATE INDEX events_admission_by_subject ON events(subject_key, seq) WHERE verdict = 'admit';
+CREATE INDEX events_by_wall_time ON events(wall_time_ms);
+
+-- One row, updated in the same transaction as each append, so status never scans the table.
+CREATE TABLE log_head (
+    id        INTEGER PRIMARY KEY CHECK (id = 1),
+    count     INTEGER NOT NULL,
+    last_seq  INTEGER NOT NULL,
+    head_hash TEXT NOT NULL
+);
+INSERT INTO log_head(id, count, last_seq, head_hash)
+    VALUES (1, 0, 0, '0000000000000000000000000000000000000000000000000000000000000000');
+)sql"},
+};
+
+Result<int> userVersion(sqlite3* db) {
+    Result<Statement> stmt = Statement::prepare(db, "PRAGMA user_version");
+    if (!stmt) {
+        return stmt.error();
+    }
+    Result<bool> row = stmt->step();
+    if (!row) {
+        return row.error();
+    }
+    return static_cast<int>(stmt->columnInt(0));
+}
+
+Result<void> execAll(sqlite3* db, const char* sql, const std::string& what) {
+    char* message = nullptr;
+    const int rc = sqlite3_exec(db, sql, nullptr, nullptr, &message);
+    if (rc != SQLITE_OK) {
+        Error error = sqliteError(db, rc, what);
+        sqlite3_free(message);
+        return error;
+    }
+    return {};
+}
+
+// The names already recorded must match the list, position by position.
+Result<void> checkAppliedNames(sqlite3* db, std::span<const Migration> list, int applied) {
+    Result<Statement> stmt =
+        Statement::prepare(db, "SELECT version, name FROM schema_migrations ORDER BY version");
+    if (!stmt) {
+        return stmt.error();
+    }
+    for (;;) {
+        Result<bool> row = stmt->step();
+        if (!row) {
+            return row.error();
+        }
+        if (!*row) {
+            return {};
+        }
+        const auto version = stmt->columnInt(0);
+        const std::string name = stmt->columnText(1);
+        if (version < 1 || version > applied || name != list[version - 1].name) {
+            return environmentFault("storage fault: schema migration " + std::to_string(version) +
+                                    " in the database is '" + name +
+                                    "', which this build does not know at that position");
+        }
+    }
+}
+
+} // namespace
+
+std::span<const Migration> migrations() { return kMigrations; }
+
+Result<void> applyMigrations(sqlite3* db, std::span<const Migration> list, int target) {
+    const int wanted = target < 0 ? static_cast<int>(list.size()) : target;
+    Result<int> current = userVersion(db);
+    if (!current) {
+        return current.error();
+    }
+    if (*current > static_cast<int>(list.size())) {
+        return environmentFault("storage fault: the database has schema version " +
+                                std::to_string(*current) + ", newer than this build's " +
+                                std::to_string(list.size()));
+    }
+    // The bookkeeping table is created outside the numbered list so version 0 needs nothing.
+    if (auto made = execAll(db,
+                            "CREATE TABLE IF NOT EXISTS schema_migrations ("
+                            " version INTEGER PRIMARY KEY, name TEXT NOT NULL,"
+                            " applied_at TEXT NOT NULL)",
+                            "create schema_migrations");
+        !made) {
+        return made;
+    }
+    if (auto names = checkAppliedNames(db, list, *current); !names) {
+        return names;
+    }
+    for (int version = *current + 1; version <= wanted; ++version) {
+        const Migration& migration = list[version - 1];
+        const std::string what = "migration " + std::to_string(version) + " (" + migration.name + ")";
+        if (auto begun = execAll(db, "BEGIN IMMEDIATE", what); !begun) {
+            return begun;
+        }
+        Result<void> step = execAll(db, migration.sql, what);
+        if (step) {
+            Result<Statement> record = Statement::prepare(
+                db, "INSERT INTO schema_migrations(version, name, applied_at)"
+                    " VALUES (?, ?, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))");
+            step = record ? record->bind(1, version).bind(2, migration.name).run()
+                          : Result<void>(record.error());
+        }
+        if (step) {
+            // PRAGMA takes no parameters; the number is ours, not input.
+            step = execAll(db, ("PRAGMA user_version = " + std::to_string(version)).c_str(), what);
+        }
+        if (step) {
+            step = execAll(db, "COMMIT", what);
+        }
+        if (!step) {
+            if (sqlite3_get_autocommit(db) == 0) {
+                sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);
+            }
+            return step;
+        }
+    }
+    return {};
+}
+
+} // namespace doorpost::storage

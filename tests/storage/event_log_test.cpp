@@ -1,0 +1,246 @@
+#include <catch2/catch.hpp>
+
+#include "storage/database.hpp"
+#include "storage/event_log.hpp"
+#include "tests/storage/temp_dir.hpp"
+
+using namespace doorpost::storage;
+using doorpost::storage::test::TempDir;
+
+namespace {
+
+EventDraft scan(const std::string& subject, Verdict verdict, std::int64_t wallMs = 0) {
+    EventDraft draft;
+    draft.kind = EventKind::Scan;
+    draft.credentialType = "dp1";
+    draft.subjectKey = subject;
+    draft.maskedId = "1101**********1234";
+    draft.verdict = verdict;
+    draft.reasons = {"credential_valid", "roster.member"};
+    draft.operatorId = "staff-7";
+    draft.detail = R"({"raw":"DP1:ABC","room":"A-101","seat":12})";
+    if (wallMs != 0) {
+        draft.wallTimeMs = wallMs;
+    }
+    return draft;
+}
+
+struct Fixture {
+    TempDir dir;
+    Database db = std::move(Database::open(dir.file("kiosk.db")).value());
+    EventLog log = std::move(EventLog::open(db).value());
+};
+
+void tamper(Database& db, const std::string& sql) { REQUIRE(db.exec(sql)); }
+
+} // namespace
+
+TEST_CASE("append returns consecutive seqs and stores every field") {
+    Fixture f;
+    const auto draft = scan("subject-a", Verdict::Admit, 1'700'000'000'123);
+    REQUIRE(*f.log.append(draft) == 1);
+    REQUIRE(*f.log.append(scan("subject-b", Verdict::Deny)) == 2);
+
+    auto events = f.log.readSeqRange(1, 2);
+    REQUIRE(events);
+    REQUIRE(events->size() == 2);
+    const Event& e = events->front();
+    CHECK(e.seq == 1);
+    CHECK(e.eventId.size() == 32);
+    CHECK(e.eventId != events->back().eventId);
+    CHECK(e.epoch == f.log.epoch());
+    CHECK(e.deviceId.rfind("dev-", 0) == 0);
+    CHECK(e.wallTimeMs == 1'700'000'000'123);
+    CHECK(e.monotonicMs > 0);
+    CHECK_FALSE(e.bootId.empty());
+    CHECK(e.kind == EventKind::Scan);
+    CHECK(e.credentialType == "dp1");
+    CHECK(e.subjectKey == "subject-a");
+    CHECK(e.maskedId == draft.maskedId);
+    CHECK(e.verdict == Verdict::Admit);
+    CHECK(e.reasons == draft.reasons);
+    CHECK(e.operatorId == "staff-7");
+    CHECK(e.detail == draft.detail);
+    CHECK(e.prevHash == kZeroHashHex);
+    CHECK(e.hash == eventHash(e));
+    CHECK(events->back().prevHash == e.hash);
+}
+
+TEST_CASE("status counts without scanning and tracks the head") {
+    Fixture f;
+    auto empty = f.log.status();
+    REQUIRE(empty);
+    CHECK(empty->events == 0);
+    CHECK(empty->lastSeq == 0);
+    CHECK(empty->headHash == kZeroHashHex);
+    for (int i = 0; i < 5; ++i) {
+        REQUIRE(f.log.append(scan("s", Verdict::Refer)));
+    }
+    auto status = f.log.status();
+    REQUIRE(status);
+    CHECK(status->events == 5);
+    CHECK(status->lastSeq == 5);
+    CHECK(status->epoch == f.log.epoch());
+    CHECK(status->headHash == f.log.readSeqRange(5, 5)->front().hash);
+}
+
+TEST_CASE("Bad drafts are refused and record nothing") {
+    Fixture f;
+    auto badReason = scan("s", Verdict::Deny);
+    badReason.reasons = {"Has Spaces"};
+    auto result = f.log.append(badReason);
+    REQUIRE_FALSE(result);
+    CHECK(result.error().kind == doorpost::ErrorKind::BadInput);
+    CHECK(result.error().message.find("reasons") != std::string::npos);
+
+    auto badDetail = scan("s", Verdict::Deny);
+    badDetail.detail = "[1, 2";
+    REQUIRE_FALSE(f.log.append(badDetail));
+    badDetail.detail = "[1, 2]";
+    REQUIRE_FALSE(f.log.append(badDetail));
+
+    CHECK(f.log.status()->events == 0);
+    CHECK(*f.log.append(scan("s", Verdict::Deny)) == 1);
+}
+
+TEST_CASE("lastAdmission finds the latest admit of a subject, ignoring other verdicts") {
+    Fixture f;
+    REQUIRE(f.log.append(scan("alice", Verdict::Admit)));
+    REQUIRE(f.log.append(scan("bob", Verdict::Admit)));
+    const auto second = *f.log.append(scan("alice", Verdict::Admit));
+    REQUIRE(f.log.append(scan("alice", Verdict::Deny)));
+    REQUIRE(f.log.append(scan("alice", Verdict::Refer)));
+
+    auto last = f.log.lastAdmission("alice");
+    REQUIRE(last);
+    REQUIRE(last->has_value());
+    CHECK((*last)->seq == second);
+    CHECK((*last)->verdict == Verdict::Admit);
+    CHECK_FALSE(f.log.lastAdmission("carol")->has_value());
+
+    // The query is answered from the partial index, not by scanning the table.
+    auto plan = f.db.prepare(
+        "EXPLAIN QUERY PLAN SELECT seq FROM events WHERE subject_key = 'x' AND verdict = 'admit'"
+        " ORDER BY seq DESC LIMIT 1");
+    REQUIRE(plan);
+    REQUIRE(*plan->step());
+    CHECK(plan->columnText(3).find("events_admission_by_subject") != std::string::npos);
+}
+
+TEST_CASE("Events can be read by wall-time range") {
+    Fixture f;
+    REQUIRE(f.log.append(scan("a", Verdict::Admit, 1000)));
+    REQUIRE(f.log.append(scan("b", Verdict::Admit, 3000)));
+    REQUIRE(f.log.append(scan("c", Verdict::Admit, 2000)));
+    REQUIRE(f.log.append(scan("d", Verdict::Admit, 4000)));
+    auto events = f.log.readWallTimeRange(2000, 4000);
+    REQUIRE(events);
+    REQUIRE(events->size() == 2);
+    CHECK((*events)[0].subjectKey == "c");
+    CHECK((*events)[1].subjectKey == "b");
+    CHECK(f.log.readWallTimeRange(0, 10000, 3)->size() == 3);
+}
+
+TEST_CASE("The chain verifies and names the first bad seq after tampering") {
+    Fixture f;
+    for (int i = 0; i < 10; ++i) {
+        REQUIRE(f.log.append(scan("s" + std::to_string(i), Verdict::Admit)));
+    }
+    auto clean = f.log.verifyChain();
+    REQUIRE(clean);
+    CHECK(clean->ok);
+    CHECK(clean->checked == 10);
+
+    SECTION("content changed") {
+        tamper(f.db, "UPDATE events SET verdict = 'deny' WHERE seq = 4");
+        auto report = f.log.verifyChain();
+        REQUIRE(report);
+        CHECK_FALSE(report->ok);
+        CHECK(report->firstBadSeq == 4);
+    }
+    SECTION("detail changed by one byte") {
+        tamper(f.db, "UPDATE events SET detail = replace(detail, '101', '102') WHERE seq = 7");
+        CHECK(f.log.verifyChain()->firstBadSeq == 7);
+    }
+    SECTION("content and hash rewritten: the next link breaks") {
+        auto e = f.log.readSeqRange(6, 6)->front();
+        e.maskedId = "forged";
+        const auto forged = eventHash(e);
+        tamper(f.db, "UPDATE events SET masked_id = 'forged', hash = '" + forged + "' WHERE seq = 6");
+        auto report = f.log.verifyChain();
+        CHECK(report->firstBadSeq == 7);
+    }
+    SECTION("event deleted") {
+        tamper(f.db, "DELETE FROM events WHERE seq = 3");
+        CHECK(f.log.verifyChain()->firstBadSeq == 3);
+    }
+    SECTION("tail deleted") {
+        tamper(f.db, "DELETE FROM events WHERE seq >= 9");
+        CHECK(f.log.verifyChain()->firstBadSeq == 9);
+    }
+    SECTION("a range verifies on its own") {
+        tamper(f.db, "UPDATE events SET verdict = 'deny' WHERE seq = 8");
+        CHECK(f.log.verifyChain(2, 6)->ok);
+        CHECK(f.log.verifyChain(5, 9)->firstBadSeq == 8);
+    }
+}
+
+TEST_CASE("verifyNewEvents checks only new events, and the checkpoint row itself") {
+    Fixture f;
+    for (int i = 0; i < 6; ++i) {
+        REQUIRE(f.log.append(scan("s", Verdict::Admit)));
+    }
+    auto first = f.log.verifyNewEvents();
+    REQUIRE(first);
+    CHECK(first->ok);
+    CHECK(first->checked == 6);
+    REQUIRE(f.log.append(scan("s", Verdict::Admit)));
+    auto second = f.log.verifyNewEvents();
+    CHECK(second->ok);
+    CHECK(second->checked == 1);
+    CHECK(second->verifiedFrom == 7);
+
+    SECTION("the checkpoint row is rewritten") {
+        tamper(f.db, "UPDATE events SET hash = '" + std::string(kZeroHashHex) + "' WHERE seq = 7");
+        CHECK(f.log.verifyNewEvents()->firstBadSeq == 7);
+    }
+    SECTION("a new event is altered") {
+        REQUIRE(f.log.append(scan("s", Verdict::Admit)));
+        tamper(f.db, "UPDATE events SET operator = 'x' WHERE seq = 8");
+        CHECK(f.log.verifyNewEvents()->firstBadSeq == 8);
+    }
+    SECTION("an old event altered is found by the full check") {
+        tamper(f.db, "UPDATE events SET operator = 'x' WHERE seq = 2");
+        CHECK(f.log.verifyNewEvents()->ok); // by design: before the checkpoint
+        CHECK(f.log.verifyChain()->firstBadSeq == 2);
+    }
+}
+
+TEST_CASE("Two connections appending in turn keep one chain") {
+    TempDir dir;
+    auto dbA = Database::open(dir.file("kiosk.db"));
+    auto dbB = Database::open(dir.file("kiosk.db"));
+    REQUIRE(dbA);
+    REQUIRE(dbB);
+    auto logA = EventLog::open(*dbA);
+    auto logB = EventLog::open(*dbB);
+    for (int i = 0; i < 20; ++i) {
+        auto& log = i % 3 == 0 ? *logB : *logA;
+        REQUIRE(*log.append(scan("s", Verdict::Admit)) == i + 1);
+    }
+    CHECK(logA->verifyChain()->ok);
+    CHECK(logB->status()->events == 20);
+}
+
+TEST_CASE("setDeviceId changes the id carried by later events") {
+    Fixture f;
+    REQUIRE(f.log.append(scan("s", Verdict::Admit)));
+    REQUIRE(f.log.setDeviceId("gate-north-2"));
+    REQUIRE(f.log.append(scan("s", Verdict::Admit)));
+    auto events = f.log.readSeqRange(1, 2);
+    CHECK(events->front().deviceId != "gate-north-2");
+    CHECK(events->back().deviceId == "gate-north-2");
+    CHECK(f.log.status()->deviceId == "gate-north-2");
+    CHECK(f.log.verifyChain()->ok);
+    CHECK_FALSE(f.log.setDeviceId(""));
+}
