@@ -110,6 +110,8 @@ json toJson(const SetPage& page) {
             {"cursor", page.cursor},
             {"next_cursor", page.nextCursor},
             {"snapshot", page.snapshot},
+            {"after", page.after},
+            {"next_after", page.nextAfter},
             {"more", page.more},
             {"valid_until", page.validUntil},
             {"upserts", std::move(upserts)},
@@ -244,6 +246,12 @@ Result<SetPage> setPageFromJson(const json& value) {
     auto next = getInt(value, "next_cursor");
     auto snapshot = getBool(value, "snapshot");
     auto more = getBool(value, "more");
+    auto after = getInt(value, "after", false);
+    auto nextAfter = getInt(value, "next_after", false);
+    if (!after) return after.error();
+    if (!nextAfter) return nextAfter.error();
+    page.after = *after;
+    page.nextAfter = *nextAfter;
     auto validUntil = getString(value, "valid_until", false);
     auto signature = getString(value, "signature");
     if (!set) return set.error();

@@ -70,6 +70,10 @@ struct EnrolResponse {
 };
 
 // One page of a set (roster, denylist, keys, config) from `cursor` to `nextCursor`.
+// A full snapshot (cursor 0) may span pages: they carry live items only, in version order; `after`
+// is where this page starts in the snapshot and `nextAfter` where the next one starts (0: the
+// snapshot is complete). Every snapshot page's nextCursor is the set's version when the snapshot
+// began, so the delta that follows it catches whatever changed meanwhile.
 struct SetItem {
     std::string key;
     nlohmann::json value;
@@ -80,6 +84,8 @@ struct SetPage {
     std::int64_t cursor = 0;     // what the kiosk asked from
     std::int64_t nextCursor = 0; // the server's cursor after this page
     bool snapshot = false;       // cursor was 0: the kiosk replaces the whole set
+    std::int64_t after = 0;      // snapshot pages: the position this page starts after
+    std::int64_t nextAfter = 0;  // snapshot pages: where the next page starts, 0 when complete
     bool more = false;           // another page follows right away
     std::string validUntil;      // ISO 8601 UTC, empty when the set has none
     std::vector<SetItem> upserts;

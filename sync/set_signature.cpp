@@ -12,6 +12,8 @@ std::string signedBytes(const SetPage& page) {
     bytes += std::to_string(page.cursor) + '\n';
     bytes += std::to_string(page.nextCursor) + '\n';
     bytes += page.snapshot ? "snapshot\n" : "delta\n";
+    bytes += std::to_string(page.after) + '\n';
+    bytes += std::to_string(page.nextAfter) + '\n';
     bytes += page.more ? "more\n" : "last\n";
     bytes += page.validUntil + '\n';
     bytes += dumpJson(upserts) + '\n';

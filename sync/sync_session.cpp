@@ -229,8 +229,8 @@ bool SyncSession::pushAll(RoundReport& report) {
         }
         if (!outcome.answered || outcome.answer.status >= 500 || outcome.answer.status == 429)
             return failed(outcome, report, "push");
-        const long status = outcome.answer.status;
-        if (status == 400 || status == 413 || status == 409) {
+        const long httpStatus = outcome.answer.status;
+        if (httpStatus == 400 || httpStatus == 413 || httpStatus == 409) {
             // The central refused a record: find which, quarantine it and move on.
             std::int64_t seq = answerSeq(outcome.answer);
             if (seq < from || seq > last) seq = 0;
@@ -240,9 +240,9 @@ bool SyncSession::pushAll(RoundReport& report) {
             }
             if (seq == 0) seq = from;
             const std::string reason = answerMessage(outcome.answer);
-            if (auto saved = m_state.quarantine(epoch, seq, status, reason, received); !saved)
+            if (auto saved = m_state.quarantine(epoch, seq, httpStatus, reason, received); !saved)
                 return localFault(saved.error());
-            if (status == 409 || quarantined->count(seq)) {
+            if (httpStatus == 409 || quarantined->count(seq)) {
                 // A stub is refused too (a forked chain): only an operator can resolve that.
                 report.end = RoundEnd::Refused;
                 report.error = "push: record " + std::to_string(seq) + " refused: " + reason;
@@ -267,26 +267,31 @@ bool SyncSession::pullSet(const std::string& set, RoundReport& report) {
         return false;
     }
     std::int64_t position = cursor->cursor;
+    std::int64_t after = cursor->snapshotAfter;
+    std::int64_t base = cursor->snapshotBase;
     for (int page = 0; page < kMaxPagesPerRound; ++page) {
+        std::string path = "/v1/sets/" + set + "?cursor=" + std::to_string(position);
+        if (position == 0 && after > 0)
+            path += "&after=" + std::to_string(after) + "&base=" + std::to_string(base);
         const std::string etag = "\"" + set + ":" + std::to_string(position) + "\"";
-        auto outcome = m_http.get("/v1/sets/" + set + "?cursor=" + std::to_string(position),
-                                  position > 0 ? etag : "");
+        auto outcome = m_http.get(path, position > 0 ? etag : "");
         if (outcome.answered && outcome.answer.status == 304) break;
         if (outcome.answered && outcome.answer.status == 410) {
-            if (position == 0) return failed(outcome, report, "pull " + set);
-            position = 0; // too old: take a full snapshot
+            if (position == 0 && after == 0) return failed(outcome, report, "pull " + set);
+            position = after = base = 0; // too old: take a full snapshot
             continue;
         }
         if (!outcome.answered || outcome.answer.status != 200)
             return failed(outcome, report, "pull " + set);
         auto json = parseJson(outcome.answer.body);
         auto parsed = json ? setPageFromJson(*json) : Result<SetPage>(json.error());
-        // A page that is malformed, for another set or cursor, or not signed by the central's
+        // A page that is malformed, for another set or position, or not signed by the central's
         // key is refused and the set kept as it was.
         std::string refusal;
         if (!parsed)
             refusal = parsed.error().message;
-        else if (parsed->set != set || parsed->cursor != position)
+        else if (parsed->set != set || parsed->cursor != position ||
+                 (parsed->snapshot && parsed->after != after))
             refusal = "page is for another set or cursor";
         else if (!verifySetPage(*parsed, m_setKey))
             refusal = "bad signature";
@@ -300,11 +305,17 @@ bool SyncSession::pullSet(const std::string& set, RoundReport& report) {
             report.error = applied.error().message;
             return false;
         }
-        position = parsed->nextCursor;
+        if (parsed->snapshot && parsed->nextAfter > 0) {
+            after = parsed->nextAfter;
+            base = parsed->nextCursor;
+        } else {
+            position = parsed->nextCursor;
+            after = base = 0;
+        }
         if (!parsed->more) break;
     }
-    auto after = m_state.setCursor(set);
-    if (after) report.sets[set] = *after;
+    auto applied = m_state.setCursor(set);
+    if (applied) report.sets[set] = *applied;
     return true;
 }
 

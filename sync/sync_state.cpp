@@ -97,7 +97,8 @@ Result<std::int64_t> SyncState::findingCount() {
 
 Result<SetCursor> SyncState::setCursor(const std::string& set) {
     auto select = m_db.prepare(
-        "SELECT cursor, valid_until, (SELECT COUNT(*) FROM sync_set_items WHERE set_name = ?1)"
+        "SELECT cursor, valid_until, (SELECT COUNT(*) FROM sync_set_items WHERE set_name = ?1),"
+        " snapshot_after, snapshot_base"
         " FROM sync_sets WHERE name = ?1");
     if (!select) return select.error();
     select->bind(1, set);
@@ -108,6 +109,8 @@ Result<SetCursor> SyncState::setCursor(const std::string& set) {
         cursor.cursor = select->columnInt(0);
         cursor.validUntil = select->columnText(1);
         cursor.items = select->columnInt(2);
+        cursor.snapshotAfter = select->columnInt(3);
+        cursor.snapshotBase = select->columnInt(4);
     }
     return cursor;
 }
@@ -115,7 +118,7 @@ Result<SetCursor> SyncState::setCursor(const std::string& set) {
 Result<void> SyncState::applySetPage(const SetPage& page, std::int64_t nowMs) {
     auto transaction = Transaction::begin(m_db);
     if (!transaction) return transaction.error();
-    if (page.snapshot) {
+    if (page.snapshot && page.after == 0) {
         auto clear = m_db.prepare("DELETE FROM sync_set_items WHERE set_name = ?1");
         if (!clear) return clear.error();
         clear->bind(1, page.set);
@@ -135,12 +138,18 @@ Result<void> SyncState::applySetPage(const SetPage& page, std::int64_t nowMs) {
         remove->bind(1, page.set).bind(2, key);
         if (auto done = remove->run(); !done) return done.error();
     }
-    auto cursor = m_db.prepare("INSERT INTO sync_sets (name, cursor, valid_until, applied_ms)"
-                               " VALUES (?1, ?2, ?3, ?4) ON CONFLICT (name) DO UPDATE SET"
-                               " cursor = excluded.cursor, valid_until = excluded.valid_until,"
-                               " applied_ms = excluded.applied_ms");
+    auto cursor = m_db.prepare(
+        "INSERT INTO sync_sets (name, cursor, snapshot_after, snapshot_base, valid_until, applied_ms)"
+        " VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (name) DO UPDATE SET"
+        " cursor = excluded.cursor, snapshot_after = excluded.snapshot_after,"
+        " snapshot_base = excluded.snapshot_base, valid_until = excluded.valid_until,"
+        " applied_ms = excluded.applied_ms");
     if (!cursor) return cursor.error();
-    cursor->bind(1, page.set).bind(2, page.nextCursor).bind(3, page.validUntil).bind(4, nowMs);
+    // Mid-snapshot the set is not yet at any cursor: remember where the snapshot continues.
+    const bool midSnapshot = page.snapshot && page.nextAfter > 0;
+    cursor->bind(1, page.set).bind(2, midSnapshot ? 0 : page.nextCursor);
+    cursor->bind(3, midSnapshot ? page.nextAfter : 0).bind(4, midSnapshot ? page.nextCursor : 0);
+    cursor->bind(5, page.validUntil).bind(6, nowMs);
     if (auto done = cursor->run(); !done) return done.error();
     return transaction->commit();
 }

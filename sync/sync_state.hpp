@@ -28,6 +28,8 @@ struct PushPosition {
 
 struct SetCursor {
     std::int64_t cursor = 0;
+    std::int64_t snapshotAfter = 0; // > 0: a snapshot is half applied; continue after this
+    std::int64_t snapshotBase = 0;
     std::string validUntil;
     std::int64_t items = 0;
 };

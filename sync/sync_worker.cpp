@@ -67,7 +67,7 @@ void SyncWorker::run() {
             wait = backoff.next(report.retryAfterS);
         }
         {
-            std::lock_guard lock(m_mutex);
+            std::unique_lock lock(m_mutex);
             m_status.online = report.end == RoundEnd::Done || report.end == RoundEnd::Refused ||
                               report.end == RoundEnd::ServerError;
             m_status.rounds += 1;

@@ -5,6 +5,7 @@ namespace doorpost::kiosk {
 // One line per subcommand; each lives in cmd_<name>.cpp beside this file.
 void registerAllCommands(CLI::App& app, CommandContext& context) {
     registerStatusCommand(app, context);
+    registerSyncCommand(app, context);
 }
 
 } // namespace doorpost::kiosk

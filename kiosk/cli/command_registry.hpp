@@ -31,5 +31,6 @@ void registerAllCommands(CLI::App& app, CommandContext& context);
 CLI::App& benchCommand(CLI::App& app);
 
 void registerStatusCommand(CLI::App& app, CommandContext& context);
+void registerSyncCommand(CLI::App& app, CommandContext& context);
 
 } // namespace doorpost::kiosk

@@ -1,10 +1,10 @@
 #include "sync/central/central_server.hpp"
 
 #include <httplib.h>
-#include <sodium.h>
 
 #include <ctime>
 
+#include "sync/central/set_signing_key.hpp"
 #include "sync/set_signature.hpp"
 
 namespace doorpost::sync::central {
@@ -65,6 +65,9 @@ struct CentralServer::Impl {
             return new httplib::ThreadPool(static_cast<std::size_t>(threads));
         };
         server->set_payload_max_length(kMaxRequestBytes);
+        // Headers and body go out in separate writes; without NODELAY, Nagle and delayed ACKs
+        // would add 40 ms to every answer.
+        server->set_tcp_nodelay(true);
         server->set_read_timeout(10);
         server->set_write_timeout(10);
         routes();
@@ -130,10 +133,7 @@ struct CentralServer::Impl {
                 return replyStoreFault(res, saved.error());
         auto secret = store.setSigningSecretKey();
         if (!secret) return replyStoreFault(res, secret.error());
-        unsigned char publicKey[crypto_sign_PUBLICKEYBYTES];
-        crypto_sign_ed25519_sk_to_pk(publicKey,
-                                     reinterpret_cast<const unsigned char*>(secret->data()));
-        replyJson(res, 200, toJson(EnrolResponse{*device, toHex(publicKey, sizeof publicKey)}));
+        replyJson(res, 200, toJson(EnrolResponse{*device, setSigningPublicKeyHex(*secret)}));
     }
 
     void push(const httplib::Request& req, httplib::Response& res) {
@@ -164,7 +164,12 @@ struct CentralServer::Impl {
         if (req.has_param("limit") &&
             (!parseCursor(req.get_param_value("limit"), limit) || limit < 1 || limit > 20000))
             return replyError(res, 400, "limit must be 1-20000", "limit");
-        auto read = store.readSet(set, cursor, static_cast<std::size_t>(limit));
+        std::int64_t after = 0;
+        std::int64_t base = 0;
+        if ((req.has_param("after") && !parseCursor(req.get_param_value("after"), after)) ||
+            (req.has_param("base") && !parseCursor(req.get_param_value("base"), base)))
+            return replyError(res, 400, "after and base must be non-negative integers", "after");
+        auto read = store.readSet(set, cursor, static_cast<std::size_t>(limit), after, base);
         if (!read) return replyStoreFault(res, read.error());
         if (read->gone)
             return replyError(res, 410, "cursor too old: take a full snapshot from cursor 0", "cursor");

@@ -17,7 +17,7 @@ constexpr std::size_t kSetChunk = 500;
 } // namespace
 
 Result<SetRead> CentralStore::readSet(const std::string& set, std::int64_t cursor,
-                                      std::size_t limit) {
+                                      std::size_t limit, std::int64_t after, std::int64_t base) {
     if (limit == 0) limit = m_options.setPageLimit;
     std::lock_guard lock(m_mutex);
     auto meta = m_session->run(
@@ -26,24 +26,32 @@ Result<SetRead> CentralStore::readSet(const std::string& set, std::int64_t curso
     const std::int64_t version = meta->empty() ? 0 : meta->integer(0, 0);
     const std::int64_t purged = meta->empty() ? 0 : meta->integer(0, 1);
     SetRead read;
-    if (cursor < 0 || cursor > version || (cursor > 0 && cursor < purged)) {
+    const bool snapshot = cursor == 0;
+    if (snapshot && after == 0) base = version;
+    // A delta from before the last compaction would miss forgotten tombstones; so would the rest
+    // of a snapshot that began before it. Either way: 410, start a snapshot afresh.
+    const std::int64_t from = snapshot ? base : cursor;
+    if (cursor < 0 || after < 0 || from > version || (from > 0 && from < purged) ||
+        (snapshot && after > 0 && base <= 0)) {
         read.gone = true;
         return read;
     }
-    if (cursor > 0 && cursor == version) {
+    if (!snapshot && cursor == version) {
         read.notModified = true;
         return read;
     }
     std::string sql = "SELECT item_key, value, version, deleted FROM set_items WHERE set_name = $1"
                       " AND version > $2";
-    if (cursor == 0) sql += " AND deleted = 0";
+    if (snapshot) sql += " AND deleted = 0";
     sql += " ORDER BY version LIMIT $3";
-    auto rows = m_session->run(sql, {set, cursor, static_cast<std::int64_t>(limit + 1)});
+    auto rows = m_session->run(sql, {set, snapshot ? after : cursor,
+                                     static_cast<std::int64_t>(limit + 1)});
     if (!rows) return rows.error();
     SetPage& page = read.page;
     page.set = set;
     page.cursor = cursor;
-    page.snapshot = cursor == 0;
+    page.snapshot = snapshot;
+    page.after = snapshot ? after : 0;
     page.more = rows->size() > limit;
     page.validUntil = meta->empty() ? "" : meta->text(0, 2);
     const std::size_t count = std::min(rows->size(), limit);
@@ -57,7 +65,13 @@ Result<SetRead> CentralStore::readSet(const std::string& set, std::int64_t curso
         if (!value) return environmentFault("set " + set + " holds a malformed item");
         page.upserts.push_back({rows->text(r, 0), std::move(*value)});
     }
-    page.nextCursor = page.more ? rows->integer(count - 1, 2) : version;
+    const std::int64_t last = count > 0 ? rows->integer(count - 1, 2) : version;
+    if (snapshot) {
+        page.nextCursor = base;
+        page.nextAfter = page.more ? last : 0;
+    } else {
+        page.nextCursor = page.more ? last : version;
+    }
     return read;
 }
 
@@ -96,14 +110,26 @@ Result<std::int64_t> CentralStore::upsertSet(const std::string& set, const std::
     std::lock_guard lock(m_mutex);
     if (auto begun = m_session->beginWrite(); !begun) return begun.error();
     auto body = [&]() -> Result<std::int64_t> {
+        // Unchanged items keep their version, so a re-import sends only what changed.
+        auto live = m_session->run(
+            "SELECT item_key, value FROM set_items WHERE set_name = $1 AND deleted = 0", {set});
+        if (!live) return live.error();
+        std::map<std::string, std::string> current;
+        for (std::size_t r = 0; r < live->size(); ++r) current.emplace(live->text(r, 0), live->text(r, 1));
         std::vector<std::string> doomed;
-        if (replace) {
-            auto live = m_session->run(
-                "SELECT item_key FROM set_items WHERE set_name = $1 AND deleted = 0", {set});
-            if (!live) return live.error();
-            for (std::size_t r = 0; r < live->size(); ++r)
-                if (!lastIndex.count(live->text(r, 0))) doomed.push_back(live->text(r, 0));
+        if (replace)
+            for (const auto& [key, value] : current)
+                if (!lastIndex.count(key)) doomed.push_back(key);
+        std::vector<std::size_t> changed;
+        std::vector<std::string> texts;
+        for (const std::size_t i : order) {
+            std::string text = dumpJson(items[i].value);
+            const auto it = current.find(items[i].key);
+            if (it != current.end() && it->second == text) continue;
+            changed.push_back(i);
+            texts.push_back(std::move(text));
         }
+        order.swap(changed);
         const auto total = static_cast<std::int64_t>(order.size() + doomed.size());
         auto base = bumpSetVersion(set, total, validUntil.empty() ? nullptr : &validUntil);
         if (!base) return base.error();
@@ -121,7 +147,7 @@ Result<std::int64_t> CentralStore::upsertSet(const std::string& set, const std::
                 const SetItem& item = items[order[i]];
                 params.emplace_back(set);
                 params.emplace_back(item.key);
-                params.emplace_back(dumpJson(item.value));
+                params.emplace_back(texts[i]);
                 params.emplace_back(++next);
             }
             sql += " ON CONFLICT (set_name, item_key) DO UPDATE SET value = excluded.value,"

@@ -170,28 +170,6 @@ Result<void> CentralStore::setDeviceKey(const std::string& device, const std::st
     return {};
 }
 
-Result<std::string> CentralStore::setSigningSecretKey() {
-    std::lock_guard lock(m_mutex);
-    if (!m_signingKey.empty()) return m_signingKey;
-    unsigned char publicKey[crypto_sign_PUBLICKEYBYTES];
-    unsigned char secretKey[crypto_sign_SECRETKEYBYTES];
-    crypto_sign_keypair(publicKey, secretKey);
-    // Whoever inserts first wins; everyone then reads the same key.
-    auto inserted = m_session->run(
-        "INSERT INTO central_secrets (name, value) VALUES ('set_signing_key', $1)"
-        " ON CONFLICT (name) DO NOTHING",
-        {toHex(secretKey, sizeof secretKey)});
-    sodium_memzero(secretKey, sizeof secretKey);
-    if (!inserted) return inserted.error();
-    auto rows = m_session->run("SELECT value FROM central_secrets WHERE name = 'set_signing_key'");
-    if (!rows) return rows.error();
-    if (rows->empty()) return environmentFault("set signing key vanished from the store");
-    auto bytes = fromHex(rows->text(0, 0));
-    if (!bytes || bytes->size() != crypto_sign_SECRETKEYBYTES)
-        return environmentFault("set signing key in the store is malformed");
-    m_signingKey = std::move(*bytes);
-    return m_signingKey;
-}
 
 Result<CentralStats> CentralStore::stats() {
     std::lock_guard lock(m_mutex);

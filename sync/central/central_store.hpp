@@ -76,7 +76,10 @@ public:
 
     Result<PushOutcome> push(const std::string& device, const PushRequest& request);
 
-    Result<SetRead> readSet(const std::string& set, std::int64_t cursor, std::size_t limit = 0);
+    // A delta from `cursor` (> 0), or a snapshot page (cursor 0) after `after` of the snapshot
+    // that began at version `base` (0 on its first page).
+    Result<SetRead> readSet(const std::string& set, std::int64_t cursor, std::size_t limit = 0,
+                            std::int64_t after = 0, std::int64_t base = 0);
     // Publishes items; with `replace`, every key not in `items` becomes a tombstone.
     Result<std::int64_t> upsertSet(const std::string& set, const std::vector<SetItem>& items,
                                    const std::string& validUntil, bool replace);
@@ -107,7 +110,6 @@ private:
     std::mutex m_mutex; // guards m_session: one connection, many HTTP worker threads
     std::unique_ptr<SqlSession> m_session;
     StoreOptions m_options;
-    std::string m_signingKey; // cached after first read
 };
 
 // The facts the central reconciles on, read from an event's canonical content.
