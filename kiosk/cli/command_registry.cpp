@@ -6,6 +6,7 @@ namespace doorpost::kiosk {
 void registerAllCommands(CLI::App& app, CommandContext& context) {
     registerStatusCommand(app, context);
     registerSyncCommand(app, context);
+    registerBenchSyncCommand(app, context);
 }
 
 } // namespace doorpost::kiosk

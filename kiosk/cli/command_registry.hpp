@@ -32,5 +32,6 @@ CLI::App& benchCommand(CLI::App& app);
 
 void registerStatusCommand(CLI::App& app, CommandContext& context);
 void registerSyncCommand(CLI::App& app, CommandContext& context);
+void registerBenchSyncCommand(CLI::App& app, CommandContext& context);
 
 } // namespace doorpost::kiosk

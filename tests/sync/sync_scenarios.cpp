@@ -164,22 +164,27 @@ void killSyncWorker(Backend backend, const ScenarioSize& size) {
     Kiosk kiosk;
     kiosk.append(3000, "a");
 
+    TempDir logs;
     std::mt19937 random(3);
-    std::uniform_int_distribution<int> delayMs(0, 120);
+    std::uniform_int_distribution<int> delayMs(0, 400);
     int interrupted = 0; // kills that landed after some progress but before the end
+    int killedRunning = 0;
     for (int i = 0; i < size.kills; ++i) {
         const std::int64_t before = syncStatePosition(kiosk);
         const pid_t pid = spawnProcess({std::string(DOORPOST_BIN_DIR) + "/doorpost", "--db", kiosk.path(),
-                                        "sync", "--central", proxy.url(), "--token", token, "--once"});
+                                        "sync", "--central", proxy.url(), "--token", token, "--once"},
+                                       logs.file("worker.log"));
         std::this_thread::sleep_for(std::chrono::milliseconds(delayMs(random)));
         ::kill(pid, SIGKILL);
-        waitProcess(pid);
+        if (waitProcess(pid) == 128 + SIGKILL) ++killedRunning;
         const std::int64_t after = syncStatePosition(kiosk);
         if (after > before && after < kiosk.status().lastSeq) ++interrupted;
         kiosk.append(40, "a" + std::to_string(i) + "-");
     }
-    INFO("kills that interrupted a push in progress: " << interrupted);
+    INFO("kills that interrupted a push in progress: " << interrupted << ", killed while running: "
+                                                       << killedRunning);
     CHECK(interrupted > 0);
+    CHECK(killedRunning >= size.kills / 2);
     const RoundReport report = syncUntilDone(kiosk.db(), testConfig(proxy.url(), token));
     INFO(report.error);
     REQUIRE(report.end == RoundEnd::Done);
