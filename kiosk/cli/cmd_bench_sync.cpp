@@ -43,7 +43,8 @@ Result<double> drain(storage::Database& db, const std::string& location, const s
     auto port = server.bind();
     if (!port) return port.error();
     std::thread serving([&server] { server.run(); });
-    auto cleared = db.exec("DELETE FROM sync_push");
+    // Each store is a different central: forget the previous one's acknowledgements and key.
+    auto cleared = db.exec("DELETE FROM sync_push; DELETE FROM meta WHERE key = 'sync_set_key'");
     sync::SyncConfig config;
     config.centralUrl = "http://127.0.0.1:" + std::to_string(*port);
     config.token = *token;
