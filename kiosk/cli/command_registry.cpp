@@ -7,6 +7,12 @@ void registerAllCommands(CLI::App& app, CommandContext& context) {
     registerStatusCommand(app, context);
     registerSyncCommand(app, context);
     registerBenchSyncCommand(app, context);
+    registerDecodeCommand(app, context);
+    registerBenchDecodeCommand(app, context);
+    registerBenchWriteCommand(app, context);
+    registerBenchStorageCommand(app, context);
+    registerRunCommand(app, context);
+    registerBenchUiCommand(app, context);
 }
 
 } // namespace doorpost::kiosk

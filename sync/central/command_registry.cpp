@@ -9,6 +9,10 @@ void registerAllCommands(CLI::App& app, CentralContext& context) {
     registerRosterCommand(app, context);
     registerDenyCommand(app, context);
     registerStatsCommand(app, context);
+    (void)app;
+    (void)context;
+    registerKeysCommand(app, context);
+    registerIssuePassCommand(app, context);
 }
 
 } // namespace doorpost::sync::central

@@ -21,6 +21,8 @@ struct CentralContext {
 };
 
 void registerAllCommands(CLI::App& app, CentralContext& context);
+void registerKeysCommand(CLI::App& app, CentralContext& context);
+void registerIssuePassCommand(CLI::App& app, CentralContext& context);
 
 void registerServeCommand(CLI::App& app, CentralContext& context);
 void registerEnrollCommand(CLI::App& app, CentralContext& context);

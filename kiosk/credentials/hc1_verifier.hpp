@@ -1,0 +1,20 @@
+#pragma once
+// EU Digital COVID Certificate ("HC1:") verification: the envelope steps, then the signature
+// against every trusted DSC with the kid (kids collide: 8 bytes of a hash, and countries have
+// published several DSCs with one kid), the DSC's own validity, the CWT times and the DSC's
+// extended key usage against the certificate type (vaccination, test, recovery).
+
+#include <cstdint>
+#include <string_view>
+
+#include "kiosk/credentials/credential.hpp"
+#include "kiosk/credentials/trust_set.hpp"
+
+namespace doorpost::kiosk {
+
+inline constexpr std::string_view kHc1Prefix = "HC1:";
+
+// `now` is seconds since the epoch: the decision clock (`scan --at` sets it).
+CredentialResult verifyHc1(std::string_view text, const TrustSet& trust, std::int64_t now);
+
+} // namespace doorpost::kiosk

@@ -1,0 +1,42 @@
+#pragma once
+// decide(): the verdict for one verified credential or manual registration under a site
+// profile. Pure: everything it needs (roster answer, the last admission of this subject, trust
+// freshness, the clock) is handed in, so it decides the same way every time and the gate,
+// the CLI and tests share it.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "kiosk/credentials/credential.hpp"
+#include "kiosk/policy/reason.hpp"
+#include "kiosk/policy/site_profile.hpp"
+
+namespace doorpost::kiosk {
+
+struct PriorAdmission {
+    std::int64_t at = 0; // wall time of the admitting event
+    std::string door;    // device id or door name, for "already admitted 08:12 at door 2"
+};
+
+struct DecisionInput {
+    const CredentialResult& credential;
+    const SiteProfile& profile;
+    std::int64_t now = 0;
+    std::optional<std::int64_t> trustValidUntil; // earliest valid-until of trust + roster
+    bool rosterLoaded = false;
+    bool onRoster = false;                        // by candidate number or subject key
+    std::optional<PriorAdmission> lastAdmission;  // of this subject key
+    bool manual = false;                          // a manual registration, not a code read
+};
+
+struct Decision {
+    Verdict verdict = Verdict::Refer;
+    std::vector<Reason> reasons; // the verdict's reasons first, then warnings
+    std::string detail;          // e.g. "already admitted 08:12 at door-2"
+};
+
+Decision decide(const DecisionInput& input);
+
+} // namespace doorpost::kiosk
