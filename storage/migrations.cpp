@@ -97,6 +97,53 @@ CREATE TABLE roster_source (
     count       INTEGER NOT NULL
 );
 )sql"},
+    {"sync state",
+     R"sql(
+-- The sync worker's tables (sync/sync_state.cpp): what the central acknowledged per epoch,
+-- records it refused (quarantined; they travel as stubs), its findings, and the sets pulled
+-- (roster, denylist, keys, config) with the server's cursor for each.
+CREATE TABLE sync_push (
+    epoch           TEXT PRIMARY KEY,
+    acked_through   INTEGER NOT NULL,
+    head_hash       TEXT NOT NULL,
+    last_sync_ms    INTEGER NOT NULL,
+    clock_offset_ms INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE sync_quarantine (
+    epoch  TEXT NOT NULL,
+    seq    INTEGER NOT NULL,
+    status INTEGER NOT NULL,
+    reason TEXT NOT NULL,
+    at_ms  INTEGER NOT NULL,
+    PRIMARY KEY (epoch, seq)
+) WITHOUT ROWID;
+CREATE TABLE sync_findings (
+    epoch        TEXT NOT NULL,
+    seq          INTEGER NOT NULL,
+    kind         TEXT NOT NULL,
+    subject_key  TEXT NOT NULL,
+    other_device TEXT NOT NULL,
+    other_seq    INTEGER NOT NULL,
+    detail       TEXT NOT NULL,
+    received_ms  INTEGER NOT NULL,
+    PRIMARY KEY (epoch, seq, kind)
+) WITHOUT ROWID;
+CREATE TABLE sync_sets (
+    name        TEXT PRIMARY KEY,
+    cursor      INTEGER NOT NULL,
+    -- mid-snapshot (a snapshot spans pages): where the next page starts, and the snapshot's base
+    snapshot_after INTEGER NOT NULL DEFAULT 0,
+    snapshot_base  INTEGER NOT NULL DEFAULT 0,
+    valid_until TEXT NOT NULL,
+    applied_ms  INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE sync_set_items (
+    set_name TEXT NOT NULL,
+    item_key TEXT NOT NULL,
+    value    TEXT NOT NULL,
+    PRIMARY KEY (set_name, item_key)
+) WITHOUT ROWID;
+)sql"},
 };
 
 Result<int> userVersion(sqlite3* db) {

@@ -5,6 +5,10 @@ namespace doorpost::kiosk {
 // One line per subcommand; each lives in cmd_<name>.cpp beside this file.
 void registerAllCommands(CLI::App& app, CommandContext& context) {
     registerStatusCommand(app, context);
+    registerSyncCommand(app, context);
+    registerBenchSyncCommand(app, context);
+    registerDecodeCommand(app, context);
+    registerBenchDecodeCommand(app, context);
     registerBenchWriteCommand(app, context);
     registerBenchStorageCommand(app, context);
     registerRunCommand(app, context);

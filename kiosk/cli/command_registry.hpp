@@ -31,6 +31,10 @@ void registerAllCommands(CLI::App& app, CommandContext& context);
 CLI::App& benchCommand(CLI::App& app);
 
 void registerStatusCommand(CLI::App& app, CommandContext& context);
+void registerSyncCommand(CLI::App& app, CommandContext& context);
+void registerBenchSyncCommand(CLI::App& app, CommandContext& context);
+void registerDecodeCommand(CLI::App& app, CommandContext& context);
+void registerBenchDecodeCommand(CLI::App& app, CommandContext& context);
 void registerBenchWriteCommand(CLI::App& app, CommandContext& context);
 void registerBenchStorageCommand(CLI::App& app, CommandContext& context);
 void registerRunCommand(CLI::App& app, CommandContext& context);
