@@ -9,6 +9,7 @@ find_package(CURL REQUIRED)
 find_package(nlohmann_json 3 REQUIRED)
 find_package(CLI11 REQUIRED)
 find_package(SDL2 REQUIRED)
+find_package(PNG REQUIRED)
 
 pkg_check_modules(SODIUM REQUIRED IMPORTED_TARGET libsodium)
 pkg_check_modules(ZXING REQUIRED IMPORTED_TARGET zxing)
