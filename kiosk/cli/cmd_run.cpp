@@ -8,9 +8,11 @@
 #include "drivers/isolated_decoder.hpp"
 #include "drivers/synthetic_source.hpp"
 #include "kiosk/cli/command_registry.hpp"
+#include "kiosk/cli/gate_session.hpp"
 #include "kiosk/cli/output.hpp"
 #include "kiosk/ui/app.hpp"
 #include "kiosk/ui/camera_feed.hpp"
+#include "kiosk/ui/gate_adapter.hpp"
 #include "kiosk/ui/log_query.hpp"
 #include "kiosk/ui/staff_auth.hpp"
 
@@ -69,7 +71,7 @@ int runKiosk(const RunOptions& options, const GlobalOptions& global) {
     config.frames = options.frames;
     config.screenshotPath = options.screenshot;
     config.lang = options.lang == "en" ? ui::Lang::En : ui::Lang::Zh;
-    config.examSite = options.profile != "transit";
+    config.examSite = options.profile != "transit"; // a --config file's profile wins (below)
     config.sound = !options.noSound;
     if (std::sscanf(options.size.c_str(), "%dx%d", &config.width, &config.height) != 2 ||
         config.width < 640 || config.height < 400 || config.width > 7680 || config.height > 4320) {
@@ -104,8 +106,18 @@ int runKiosk(const RunOptions& options, const GlobalOptions& global) {
 
     // Composition: the event log answers the counters and statistics on its own thread.
     ui::LogQuery query(global.dbPath);
+    // The gate (verify, decide, commit, then answer) runs on its own thread on its own connection.
+    auto gateConfig = loadGateConfig(global);
+    if (!gateConfig.ok()) {
+        return fail(gateConfig.error());
+    }
+    if (!global.configPath.empty()) {
+        config.examSite = gateConfig.value().profile.rosterRequired;
+    }
+    ui::GateAdapter gate(global.dbPath, gateConfig.value());
     ui::UiPorts ports;
     ports.query = &query;
+    ports.gate = &gate;
 
     ui::App app(std::move(config), ports);
     // Declared after the app: the feed's thread posts to the app's queue, so it stops first.
