@@ -7,6 +7,9 @@ void registerAllCommands(CLI::App& app, CommandContext& context) {
     registerStatusCommand(app, context);
     registerDecodeCommand(app, context);
     registerBenchDecodeCommand(app, context);
+    registerExportCommand(app, context);
+    registerVerifyExportCommand(app, context);
+    registerBenchExportCommand(app, context);
 }
 
 } // namespace doorpost::kiosk

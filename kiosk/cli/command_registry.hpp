@@ -33,5 +33,8 @@ CLI::App& benchCommand(CLI::App& app);
 void registerStatusCommand(CLI::App& app, CommandContext& context);
 void registerDecodeCommand(CLI::App& app, CommandContext& context);
 void registerBenchDecodeCommand(CLI::App& app, CommandContext& context);
+void registerExportCommand(CLI::App& app, CommandContext& context);
+void registerVerifyExportCommand(CLI::App& app, CommandContext& context);
+void registerBenchExportCommand(CLI::App& app, CommandContext& context);
 
 } // namespace doorpost::kiosk
