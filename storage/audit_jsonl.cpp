@@ -393,23 +393,28 @@ Result<Event> eventFromJsonLine(std::string_view text) {
         if (!reader.readString(key) || !reader.consume(':')) {
             return badInput("not in the export format (a field name is malformed)");
         }
+        // Fields come in the writer's order; any order is accepted, at the cost of a search.
         int field = -1;
-        for (int i = 0; i < kFieldCount; ++i) {
-            if (key == kFieldNames[i]) {
-                field = i;
+        if (index < kFieldCount && key == kFieldNames[index]) {
+            field = static_cast<int>(index);
+        } else {
+            for (int i = 0; i < kFieldCount; ++i) {
+                if (key == kFieldNames[i]) {
+                    field = i;
+                }
             }
         }
         if (field < 0 || seen[field]) {
             return badInput("field " + key.substr(0, 40) + (field < 0 ? " is unknown" : " appears twice"));
         }
         seen[field] = true;
-        const std::string name = kFieldNames[field];
+        const std::string_view name = kFieldNames[field];
         switch (field) {
         case kSeq:
         case kWallTime:
         case kMonotonic:
             if (!reader.readInteger(number)) {
-                return badInput("field " + name + " is not an integer");
+                return badInput("field " + std::string(name) + " is not an integer");
             }
             (field == kSeq ? event.seq : field == kWallTime ? event.wallTimeMs : event.monotonicMs) = number;
             break;
@@ -429,39 +434,33 @@ Result<Event> eventFromJsonLine(std::string_view text) {
                 }
             }
             break;
-        default: {
+        case kKind:
+        case kVerdict: {
             if (!reader.readString(value)) {
-                return badInput("field " + name + " is not a string");
+                return badInput("field " + std::string(name) + " is not a string");
             }
-            switch (field) {
-            case kEventId: event.eventId = value; break;
-            case kEpoch: event.epoch = value; break;
-            case kDeviceId: event.deviceId = value; break;
-            case kBootId: event.bootId = value; break;
-            case kKind: {
+            if (field == kKind) {
                 const auto kind = parseEventKind(value);
                 if (!kind) {
                     return badInput("field kind is not a known kind");
                 }
                 event.kind = *kind;
-                break;
-            }
-            case kCredentialType: event.credentialType = value; break;
-            case kSubjectKey: event.subjectKey = value; break;
-            case kMaskedId: event.maskedId = value; break;
-            case kVerdict: {
+            } else {
                 const auto verdict = parseVerdict(value);
                 if (!verdict) {
                     return badInput("field verdict is not a known verdict");
                 }
                 event.verdict = *verdict;
-                break;
             }
-            case kOperator: event.operatorId = value; break;
-            case kDetail: event.detail = value; break;
-            case kPrevHash: event.prevHash = value; break;
-            case kHash: event.hash = value; break;
-            default: break;
+            break;
+        }
+        default: {
+            std::string* const targets[kFieldCount] = {
+                nullptr, &event.eventId, &event.epoch, &event.deviceId, nullptr, nullptr,
+                &event.bootId, nullptr, &event.credentialType, &event.subjectKey, &event.maskedId,
+                nullptr, nullptr, &event.operatorId, &event.detail, &event.prevHash, &event.hash};
+            if (!reader.readString(*targets[field])) {
+                return badInput("field " + std::string(name) + " is not a string");
             }
         }
         }
