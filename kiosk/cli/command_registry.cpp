@@ -18,6 +18,9 @@ void registerAllCommands(CLI::App& app, CommandContext& context) {
     registerTrustCommand(app, context);
     registerRosterCommand(app, context);
     registerBenchVerifyCommand(app, context);
+    registerExportCommand(app, context);
+    registerVerifyExportCommand(app, context);
+    registerBenchExportCommand(app, context);
 }
 
 } // namespace doorpost::kiosk

@@ -44,5 +44,8 @@ void registerRegisterCommand(CLI::App& app, CommandContext& context);
 void registerTrustCommand(CLI::App& app, CommandContext& context);
 void registerRosterCommand(CLI::App& app, CommandContext& context);
 void registerBenchVerifyCommand(CLI::App& app, CommandContext& context);
+void registerExportCommand(CLI::App& app, CommandContext& context);
+void registerVerifyExportCommand(CLI::App& app, CommandContext& context);
+void registerBenchExportCommand(CLI::App& app, CommandContext& context);
 
 } // namespace doorpost::kiosk
