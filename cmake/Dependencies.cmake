@@ -9,6 +9,7 @@ find_package(CURL REQUIRED)
 find_package(nlohmann_json 3 REQUIRED)
 find_package(CLI11 REQUIRED)
 find_package(SDL2 REQUIRED)
+find_package(PNG REQUIRED)
 
 pkg_check_modules(SODIUM REQUIRED IMPORTED_TARGET libsodium)
 pkg_check_modules(ZXING REQUIRED IMPORTED_TARGET zxing)
@@ -25,3 +26,11 @@ if(DOORPOST_TESTS)
     find_package(Catch2 2 REQUIRED)
     include(Catch)
 endif()
+
+# kiosk/ui: PNG screenshots, and Dear ImGui's SDL backends, which Debian ships as example sources
+# (libimgui-dev has no backend library); kiosk/ui compiles them as third-party code.
+find_package(PNG REQUIRED)
+find_path(DOORPOST_IMGUI_BACKEND_SOURCES imgui_impl_sdlrenderer.cpp
+          PATHS /usr/share/doc/libimgui-dev/examples/backends REQUIRED NO_DEFAULT_PATH)
+find_path(DOORPOST_IMGUI_BACKEND_HEADERS imgui_impl_sdlrenderer.h
+          PATHS /usr/include/imgui/backends REQUIRED NO_DEFAULT_PATH)

@@ -4,20 +4,15 @@
 #include <cctype>
 #include <regex>
 
+#include "sync/pass/subject_key.hpp"
+
 namespace doorpost::kiosk {
 namespace {
 
 // Longer input is refused before any regex sees it (libstdc++'s regex recurses per character).
 constexpr std::size_t kMaxIdLength = 40;
 
-std::string normalise(std::string_view text) {
-    std::string out;
-    for (char c : text) {
-        if (c == ' ' || c == '-' || c == '\t') continue;
-        out += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-    }
-    return out;
-}
+std::string normalise(std::string_view text) { return sync::pass::normaliseIdNumber(text); }
 
 bool isProvince(int code) {
     // GB/T 2260 province-level codes, plus the codes residence permits and cards use for
@@ -77,16 +72,7 @@ char residentIdCheckCharacter(std::string_view first17) {
     return kCheck[static_cast<std::size_t>(sum % 11)];
 }
 
-std::string maskId(std::string_view normalised) {
-    if (normalised.size() <= 4) return std::string(normalised.size(), '*');
-    if (normalised.size() >= 12) {
-        // Resident IDs: area prefix and the last four, as printed on Chinese receipts.
-        return std::string(normalised.substr(0, 4)) + std::string(normalised.size() - 8, '*') +
-               std::string(normalised.substr(normalised.size() - 4));
-    }
-    return std::string(normalised.substr(0, 1)) + std::string(normalised.size() - 3, '*') +
-           std::string(normalised.substr(normalised.size() - 2));
-}
+std::string maskId(std::string_view normalised) { return sync::pass::maskIdNumber(normalised); }
 
 Result<CheckedId> checkResidentId(std::string_view text) {
     const std::string id = normalise(text);

@@ -3,6 +3,8 @@
 #define ZX_USE_UTF8 1
 #include <ZXing/ReadBarcode.h>
 
+#include "drivers/code_locator.hpp"
+#include "drivers/frame_decoder.hpp"
 #include "drivers/synthetic_scene.hpp"
 #include "drivers/synthetic_source.hpp"
 
@@ -101,4 +103,59 @@ TEST_CASE("a paced synthetic source keeps its frame rate") {
     }
     // Five frames at 50 fps: the first is due at once, the fifth 80 ms later.
     CHECK(FrameClock::now() - start >= 75ms);
+}
+
+TEST_CASE("the code locator finds a held-up code and nothing in an empty doorway") {
+    SceneSpec spec;
+    spec.degradation.noiseSigma = 4;
+    spec.seed = 5;
+    spec.code = CodePayload{"DP1:LOCATE-ME-2026", CodeFormat::QRCode};
+    spec.centerX = 0.3;
+    spec.centerY = 0.6;
+    const auto withCode = renderScene(spec);
+    REQUIRE(withCode);
+    const auto regions = locateCodes(withCode->view());
+    REQUIRE_FALSE(regions.empty());
+    const Region& r = regions.front();
+    CHECK(r.left <= 0.3 * 1280);
+    CHECK(r.left + r.width >= 0.3 * 1280);
+    CHECK(r.top <= 0.6 * 720);
+    CHECK(r.top + r.height >= 0.6 * 720);
+    CHECK(r.width * r.height < 1280 * 720 / 8); // a small part of the frame
+
+    int falseRegions = 0;
+    for (std::uint64_t seed = 1; seed <= 20; ++seed) {
+        spec.code.reset();
+        spec.seed = seed;
+        const auto empty = renderScene(spec);
+        REQUIRE(empty);
+        falseRegions += locateCodes(empty->view()).empty() ? 0 : 1;
+    }
+    CHECK(falseRegions == 0);
+}
+
+TEST_CASE("door-mode decoding reads located codes and reads nothing from empty frames") {
+    DecoderOptions options;
+    options.formats = {CodeFormat::QRCode, CodeFormat::PDF417, CodeFormat::Code128};
+    // Generous budgets: this is about what is read, not how fast (sanitizer builds are slow).
+    options.budget = std::chrono::seconds(5);
+    options.idleBudget = std::chrono::seconds(5);
+    FrameDecoder decoder(options);
+    for (std::uint64_t seed = 1; seed <= 6; ++seed) {
+        SceneSpec spec;
+        spec.degradation.noiseSigma = 4;
+        spec.degradation.moduleSize = 3;
+        spec.seed = seed;
+        spec.code = CodePayload{"C20260000" + std::to_string(seed),
+                                seed % 2 == 0 ? CodeFormat::QRCode : CodeFormat::Code128};
+        const auto frame = renderScene(spec);
+        REQUIRE(frame);
+        const auto outcome = decoder.decode(frame->view());
+        REQUIRE(outcome.read);
+        CHECK(outcome.read->text == spec.code->text);
+        spec.code.reset();
+        const auto empty = renderScene(spec);
+        REQUIRE(empty);
+        CHECK_FALSE(decoder.decode(empty->view()).read);
+    }
 }
