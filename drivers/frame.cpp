@@ -19,7 +19,8 @@ LumaView LumaView::cropped(int left, int top, int width, int height) const {
     if (x1 <= x0 || y1 <= y0) {
         return {};
     }
-    return {row(y0) + x0, x1 - x0, y1 - y0, m_stride};
+    return {row(y0) + static_cast<std::ptrdiff_t>(x0) * m_pixelStride, x1 - x0, y1 - y0, m_stride,
+            m_pixelStride};
 }
 
 LumaImage::LumaImage(int width, int height, std::uint8_t fill)
@@ -32,10 +33,22 @@ LumaImage copyOf(const LumaView& view) {
         return {};
     }
     LumaImage image(view.width(), view.height());
-    for (int y = 0; y < view.height(); ++y) {
-        std::memcpy(image.row(y), view.row(y), static_cast<std::size_t>(view.width()));
-    }
+    copyLuma(view, image.row(0));
     return image;
+}
+
+void copyLuma(const LumaView& view, std::uint8_t* out) {
+    const auto w = static_cast<std::size_t>(view.width());
+    for (int y = 0; y < view.height(); ++y, out += w) {
+        const std::uint8_t* in = view.row(y);
+        if (view.pixelStride() == 1) {
+            std::memcpy(out, in, w);
+        } else {
+            for (std::size_t x = 0; x < w; ++x) {
+                out[x] = in[x * static_cast<std::size_t>(view.pixelStride())];
+            }
+        }
+    }
 }
 
 const char* toString(DriverErrorKind kind) {

@@ -92,6 +92,22 @@ DriverStatus decodeJpeg(std::span<const std::uint8_t> jpeg, LumaImage& out, bool
 
 } // namespace
 
+DriverStatus saveLumaPng(const LumaView& view, const std::string& path) {
+    if (view.empty()) {
+        return DriverError{DriverErrorKind::BadInput, "empty image"};
+    }
+    const LumaImage contiguous = copyOf(view);
+    png_image image{};
+    image.version = PNG_IMAGE_VERSION;
+    image.width = static_cast<png_uint_32>(view.width());
+    image.height = static_cast<png_uint_32>(view.height());
+    image.format = PNG_FORMAT_GRAY;
+    if (png_image_write_to_file(&image, path.c_str(), 0, contiguous.pixels().data(), 0, nullptr) == 0) {
+        return DriverError{DriverErrorKind::Device, path + ": cannot write PNG: " + image.message};
+    }
+    return Done{};
+}
+
 DriverStatus decodeJpegToLuma(std::span<const std::uint8_t> jpeg, LumaImage& out) {
     return decodeJpeg(jpeg, out, true);
 }

@@ -14,6 +14,9 @@ namespace doorpost::drivers {
 
 DriverResult<LumaImage> loadLumaImage(const std::string& path);
 
+// Writes luma as an 8-bit grey PNG (test corpora, debugging a camera's view).
+DriverStatus saveLumaPng(const LumaView& view, const std::string& path);
+
 // Decodes an in-memory JPEG (an MJPEG camera frame) to luma into `out`, reusing its buffer.
 DriverStatus decodeJpegToLuma(std::span<const std::uint8_t> jpeg, LumaImage& out);
 

@@ -34,6 +34,7 @@ struct AnswerHeader {
     std::int32_t libraryErrors = 0;
     std::uint32_t sawCandidate = 0;
     std::int64_t elapsedUs = 0;
+    std::int64_t cpuUs = 0;
     std::uint32_t textLength = 0;
     std::uint32_t bytesLength = 0;
 };
@@ -44,6 +45,7 @@ std::vector<std::uint8_t> encodeAnswer(const DecodeOutcome& outcome) {
     header.libraryErrors = outcome.libraryErrors;
     header.sawCandidate = outcome.sawCandidate ? 1 : 0;
     header.elapsedUs = outcome.elapsed.count();
+    header.cpuUs = outcome.cpu.count();
     std::string text;
     std::vector<std::uint8_t> bytes;
     if (outcome.read) {
@@ -80,6 +82,7 @@ bool decodeAnswer(const std::uint8_t* data, std::size_t size, DecodeOutcome& out
     outcome.libraryErrors = header.libraryErrors;
     outcome.sawCandidate = header.sawCandidate != 0;
     outcome.elapsed = std::chrono::microseconds(header.elapsedUs);
+    outcome.cpu = std::chrono::microseconds(header.cpuUs);
     if (header.found != 0) {
         CodeRead read;
         read.format = static_cast<CodeFormat>(header.format);
@@ -214,10 +217,8 @@ DriverResult<DecodeOutcome> IsolatedDecoder::decode(const LumaView& frame) {
             return started.error();
         }
     }
-    for (int y = 0; y < frame.height(); ++y) {
-        std::memcpy(m_shared + static_cast<std::size_t>(y) * frame.width(), frame.row(y),
-                    static_cast<std::size_t>(frame.width()));
-    }
+    // The one copy on the way: the worker cannot see the camera's buffers.
+    copyLuma(frame, m_shared);
     Request request{frame.width(), frame.height(), m_isolation.exhaustive ? 1u : 0u};
     std::vector<std::uint8_t> answer(kMaxAnswer);
     ssize_t got = -1;

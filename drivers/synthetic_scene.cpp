@@ -109,41 +109,46 @@ Mat3 homography(const std::array<double, 8>& src, const std::array<double, 8>& d
     return h;
 }
 
-void boxBlurPass(std::vector<float>& img, int w, int h, int radius, bool horizontal) {
-    std::vector<float> line(static_cast<std::size_t>(horizontal ? w : h));
-    const int n = horizontal ? w : h;
-    const int lines = horizontal ? h : w;
-    const float norm = 1.0f / static_cast<float>(2 * radius + 1);
-    for (int l = 0; l < lines; ++l) {
-        auto px = [&](int i) -> float& {
-            const int c = std::clamp(i, 0, n - 1);
-            return horizontal ? img[static_cast<std::size_t>(l) * w + c]
-                              : img[static_cast<std::size_t>(c) * w + l];
-        };
-        float sum = 0;
-        for (int i = -radius; i <= radius; ++i) {
-            sum += px(i);
-        }
-        for (int i = 0; i < n; ++i) {
-            line[static_cast<std::size_t>(i)] = sum * norm;
-            sum += px(i + radius + 1) - px(i - radius);
-        }
-        for (int i = 0; i < n; ++i) {
-            px(i) = line[static_cast<std::size_t>(i)];
-        }
-    }
-}
-
-// Three box passes approximate a Gaussian of the given sigma.
+// A separable Gaussian with a kernel out to 3 sigma (exact for small sigmas, unlike box passes).
 void gaussianBlur(std::vector<float>& img, int w, int h, double sigma) {
     if (sigma <= 0.05) {
         return;
     }
-    const double ideal = std::sqrt(12.0 * sigma * sigma / 3.0 + 1.0);
-    const int radius = std::max(1, static_cast<int>(std::lround((ideal - 1.0) / 2.0)));
-    for (int pass = 0; pass < 3; ++pass) {
-        boxBlurPass(img, w, h, radius, true);
-        boxBlurPass(img, w, h, radius, false);
+    const int radius = std::max(1, static_cast<int>(std::ceil(3.0 * sigma)));
+    std::vector<float> kernel(static_cast<std::size_t>(2 * radius + 1));
+    float total = 0;
+    for (int i = -radius; i <= radius; ++i) {
+        const auto k = static_cast<float>(std::exp(-0.5 * i * i / (sigma * sigma)));
+        kernel[static_cast<std::size_t>(i + radius)] = k;
+        total += k;
+    }
+    for (auto& k : kernel) {
+        k /= total;
+    }
+    std::vector<float> tmp(img.size());
+    for (int y = 0; y < h; ++y) {
+        const float* in = img.data() + static_cast<std::size_t>(y) * w;
+        float* out = tmp.data() + static_cast<std::size_t>(y) * w;
+        for (int x = 0; x < w; ++x) {
+            float sum = 0;
+            for (int i = -radius; i <= radius; ++i) {
+                sum += kernel[static_cast<std::size_t>(i + radius)] * in[std::clamp(x + i, 0, w - 1)];
+            }
+            out[x] = sum;
+        }
+    }
+    for (int y = 0; y < h; ++y) {
+        float* out = img.data() + static_cast<std::size_t>(y) * w;
+        for (int x = 0; x < w; ++x) {
+            out[x] = 0;
+        }
+        for (int i = -radius; i <= radius; ++i) {
+            const float k = kernel[static_cast<std::size_t>(i + radius)];
+            const float* in = tmp.data() + static_cast<std::size_t>(std::clamp(y + i, 0, h - 1)) * w;
+            for (int x = 0; x < w; ++x) {
+                out[x] += k * in[x];
+            }
+        }
     }
 }
 

@@ -59,7 +59,7 @@ ZbarReader::ZbarReader(const std::vector<CodeFormat>& formats) {
 ZbarReader::~ZbarReader() { zbar::zbar_image_scanner_destroy(scannerOf(m_scanner)); }
 
 std::optional<CodeRead> ZbarReader::read(const LumaView& frame) {
-    if (!m_enabled || frame.empty() || frame.stride() != frame.width()) {
+    if (!m_enabled || frame.empty() || !frame.contiguous()) {
         return std::nullopt;
     }
     zbar::zbar_image_t* image = zbar::zbar_image_create();

@@ -149,6 +149,8 @@ Result<std::string> moveAside(const std::string& path) {
 } // namespace
 
 Result<Database> Database::open(const std::string& path, const OpenOptions& options) {
+    std::error_code ignored;
+    const bool existed = std::filesystem::exists(path, ignored);
     Attempt attempt = tryOpen(path, options);
     std::optional<MovedAside> moved;
     if (attempt.corrupt) {
@@ -165,6 +167,11 @@ Result<Database> Database::open(const std::string& path, const OpenOptions& opti
                                     "the old file aside: " + attempt.error.message);
         }
         return attempt.error;
+    }
+    if (!existed || moved) {
+        // SQLite syncs the directory for a new WAL or journal, not for a new database file:
+        // without this, a power cut soon after creation could lose the file's name.
+        syncDirectoryOf(path);
     }
     Database db(attempt.db, path);
     if (moved) {

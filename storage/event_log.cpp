@@ -107,6 +107,48 @@ Result<std::int64_t> EventLog::append(const EventDraft& draft) {
     if (!tx) {
         return tx.error();
     }
+    auto seq = insertInTransaction(draft);
+    if (!seq) {
+        return seq.error();
+    }
+    if (auto committed = tx->commit(); !committed) {
+        return committed.error();
+    }
+    return *seq;
+}
+
+Result<std::int64_t> EventLog::appendMany(const std::vector<EventDraft>& drafts) {
+    for (const auto& draft : drafts) {
+        if (auto valid = validateDraft(draft); !valid) {
+            return valid.error();
+        }
+    }
+    auto tx = Transaction::begin(*m_db);
+    if (!tx) {
+        return tx.error();
+    }
+    std::int64_t last = 0;
+    for (const auto& draft : drafts) {
+        auto seq = insertInTransaction(draft);
+        if (!seq) {
+            return seq.error();
+        }
+        last = *seq;
+    }
+    if (drafts.empty()) {
+        auto head = status();
+        if (!head) {
+            return head.error();
+        }
+        last = head->lastSeq;
+    }
+    if (auto committed = tx->commit(); !committed) {
+        return committed.error();
+    }
+    return last;
+}
+
+Result<std::int64_t> EventLog::insertInTransaction(const EventDraft& draft) {
     auto headRow = m_head.step();
     if (!headRow || !*headRow) {
         m_head.reset();
@@ -159,9 +201,6 @@ Result<std::int64_t> EventLog::append(const EventDraft& draft) {
     }
     if (auto updated = m_updateHead.bind(1, event.seq).bind(2, event.hash).run(); !updated) {
         return updated.error();
-    }
-    if (auto committed = tx->commit(); !committed) {
-        return committed.error();
     }
     return event.seq;
 }

@@ -49,6 +49,9 @@ public:
     // Stores one event and returns its seq once committed. Bad drafts fail with BadInput;
     // disk full, I/O errors and the like fail with "storage fault: ..." and record nothing.
     Result<std::int64_t> append(const EventDraft& draft);
+    // Stores several events in one transaction (all or none) and returns the last seq once
+    // committed. For bulk work (imports, benchmarks); the gate appends one event at a time.
+    Result<std::int64_t> appendMany(const std::vector<EventDraft>& drafts);
 
     // Events with from <= seq <= to, in seq order.
     Result<std::vector<Event>> readSeqRange(std::int64_t from, std::int64_t to);
@@ -80,6 +83,8 @@ public:
 
 private:
     EventLog() = default;
+    // Inserts one event inside the caller's open write transaction.
+    Result<std::int64_t> insertInTransaction(const EventDraft& draft);
     Result<ChainReport> verifyRange(std::int64_t from, std::int64_t to, std::string prevHash,
                                     bool toHead);
 

@@ -12,6 +12,10 @@ void registerAllCommands(CLI::App& app, CommandContext& context) {
     registerTrustCommand(app, context);
     registerRosterCommand(app, context);
     registerBenchVerifyCommand(app, context);
+    registerBenchWriteCommand(app, context);
+    registerBenchStorageCommand(app, context);
+    registerRunCommand(app, context);
+    registerBenchUiCommand(app, context);
 }
 
 } // namespace doorpost::kiosk

@@ -38,5 +38,9 @@ void registerRegisterCommand(CLI::App& app, CommandContext& context);
 void registerTrustCommand(CLI::App& app, CommandContext& context);
 void registerRosterCommand(CLI::App& app, CommandContext& context);
 void registerBenchVerifyCommand(CLI::App& app, CommandContext& context);
+void registerBenchWriteCommand(CLI::App& app, CommandContext& context);
+void registerBenchStorageCommand(CLI::App& app, CommandContext& context);
+void registerRunCommand(CLI::App& app, CommandContext& context);
+void registerBenchUiCommand(CLI::App& app, CommandContext& context);
 
 } // namespace doorpost::kiosk

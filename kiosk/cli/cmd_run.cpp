@@ -1,0 +1,126 @@
+// doorpost run: the kiosk UI. With a display it is the full-screen touch station; --headless
+// draws off-screen (SDL offscreen driver, software renderer) for screenshots, scripts and CI.
+
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include "kiosk/cli/command_registry.hpp"
+#include "kiosk/cli/output.hpp"
+#include "kiosk/ui/app.hpp"
+#include "kiosk/ui/staff_auth.hpp"
+
+namespace doorpost::kiosk {
+namespace {
+
+struct RunOptions {
+    bool headless = false;
+    bool windowed = false;
+    bool synthetic = false;
+    std::string replayDir;
+    int frames = 0;
+    std::string screenshot;
+    std::string scriptPath;
+    std::string lang = "zh";
+    std::string profile = "exam";
+    std::string size = "1280x800";
+    std::string staffPinHash;
+    std::string demoPin;
+    bool noSound = false;
+    bool json = false;
+};
+
+Result<std::string> readFile(const std::string& path, const char* field) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) {
+        return badInput(std::string(field) + ": cannot read " + path);
+    }
+    std::ostringstream text;
+    text << in.rdbuf();
+    return text.str();
+}
+
+int runKiosk(const RunOptions& options, const GlobalOptions& global) {
+    (void)global;
+    ui::AppConfig config;
+    config.headless = options.headless;
+    config.fullscreen = !options.windowed;
+    config.frames = options.frames;
+    config.screenshotPath = options.screenshot;
+    config.lang = options.lang == "en" ? ui::Lang::En : ui::Lang::Zh;
+    config.examSite = options.profile != "transit";
+    config.sound = !options.noSound;
+    if (std::sscanf(options.size.c_str(), "%dx%d", &config.width, &config.height) != 2 ||
+        config.width < 640 || config.height < 400 || config.width > 7680 || config.height > 4320) {
+        return fail(badInput("--size: expected WIDTHxHEIGHT, at least 640x400"));
+    }
+    if (!options.scriptPath.empty()) {
+        auto text = readFile(options.scriptPath, "--script");
+        if (!text.ok()) {
+            return fail(text.error());
+        }
+        config.scriptText = std::move(text.value());
+    }
+    config.staffPinHash = options.staffPinHash;
+    if (config.staffPinHash.empty()) {
+        if (const char* env = std::getenv("DOORPOST_STAFF_PIN_HASH"); env != nullptr) {
+            config.staffPinHash = env;
+        }
+    }
+    if (config.staffPinHash.empty() && !options.demoPin.empty()) {
+        auto hash = ui::StaffAuth::hashPin(options.demoPin);
+        if (!hash.ok()) {
+            return fail(Error{ErrorKind::BadInput, "--demo-pin: " + hash.error().message});
+        }
+        config.staffPinHash = std::move(hash.value());
+    }
+
+    ui::UiPorts ports; // the gate and the event log are wired here as they land
+    ui::App app(std::move(config), ports);
+    if (auto started = app.start(); !started.ok()) {
+        return fail(started.error());
+    }
+    auto result = app.run();
+    if (!result.ok()) {
+        return fail(result.error());
+    }
+    if (options.json) {
+        nlohmann::json line = app.state();
+        line["video_driver"] = app.videoDriver();
+        if (!options.screenshot.empty()) {
+            line["screenshot"] = options.screenshot;
+        }
+        printJsonLine(line);
+    }
+    if (result.value() != 0) {
+        std::cerr << "doorpost: " << app.failure() << '\n';
+        return kExitNegative;
+    }
+    return kExitOk;
+}
+
+} // namespace
+
+void registerRunCommand(CLI::App& app, CommandContext& context) {
+    auto options = std::make_shared<RunOptions>();
+    CLI::App* run = app.add_subcommand("run", "The kiosk: full-screen touch UI (or --headless)");
+    run->add_flag("--headless", options->headless, "Draw off-screen (no display needed)");
+    run->add_flag("--windowed", options->windowed, "A window instead of full screen");
+    run->add_flag("--synthetic", options->synthetic, "Synthetic camera (rendered codes)");
+    run->add_option("--replay", options->replayDir, "Replay camera: a folder of images or a Y4M file");
+    run->add_option("--frames", options->frames, "Headless: frames to draw")->check(CLI::Range(1, 100000));
+    run->add_option("--screenshot", options->screenshot, "Write the last frame as PNG");
+    run->add_option("--script", options->scriptPath, "UI script: taps, waits, screenshots, checks");
+    run->add_option("--lang", options->lang, "zh or en")->check(CLI::IsMember({"zh", "en"}));
+    run->add_option("--profile", options->profile, "Site profile: exam or transit")
+        ->check(CLI::IsMember({"exam", "transit"}));
+    run->add_option("--size", options->size, "Window size WIDTHxHEIGHT")->capture_default_str();
+    run->add_option("--staff-pin-hash", options->staffPinHash,
+                    "argon2id hash of the staff PIN (or $DOORPOST_STAFF_PIN_HASH)");
+    run->add_option("--demo-pin", options->demoPin, "Demo only: a staff PIN hashed at start");
+    run->add_flag("--no-sound", options->noSound, "No verdict tones");
+    run->add_flag("--json", options->json, "Print the final UI state as one JSON line");
+    run->callback([options, &context] { context.exitCode = runKiosk(*options, context.global); });
+}
+
+} // namespace doorpost::kiosk

@@ -1,0 +1,624 @@
+#include "kiosk/ui/app.hpp"
+
+#include <SDL.h>
+#include <imgui_impl_sdl.h>
+#include <imgui_impl_sdlrenderer.h>
+
+#include <algorithm>
+#include <array>
+#include <chrono>
+#include <cstdio>
+#include <ctime>
+#include <iostream>
+#include <thread>
+
+#include "kiosk/ui/door_screen.hpp"
+#include "kiosk/ui/draw_sdl.hpp"
+#include "kiosk/ui/manual_screen.hpp"
+#include "kiosk/ui/pin_screen.hpp"
+#include "kiosk/ui/roster_screen.hpp"
+#include "kiosk/ui/screenshot.hpp"
+#include "kiosk/ui/script.hpp"
+#include "kiosk/ui/staff_auth.hpp"
+#include "kiosk/ui/staff_screen.hpp"
+#include "kiosk/ui/stats_screen.hpp"
+#include "kiosk/ui/tones.hpp"
+
+namespace doorpost::kiosk::ui {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+const char* verdictName(const std::optional<ShownVerdict>& verdict) {
+    if (!verdict) {
+        return "none";
+    }
+    switch (verdict->view.kind) {
+    case VerdictKind::Admit: return "admit";
+    case VerdictKind::Deny: return "deny";
+    case VerdictKind::Refer: return "refer";
+    }
+    return "none";
+}
+
+const char* trustName(TrustState state) {
+    switch (state) {
+    case TrustState::Unknown: return "unknown";
+    case TrustState::Fresh: return "fresh";
+    case TrustState::Stale: return "stale";
+    case TrustState::Expired: return "expired";
+    }
+    return "unknown";
+}
+
+std::int64_t wallNow() { return static_cast<std::int64_t>(std::time(nullptr)); }
+
+double threadCpuMs() {
+    timespec ts{};
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return static_cast<double>(ts.tv_sec) * 1e3 + static_cast<double>(ts.tv_nsec) / 1e6;
+}
+
+} // namespace
+
+struct App::Impl final : ScriptHost {
+    AppConfig config;
+    UiPorts ports;
+    CameraControl* camera = nullptr;
+
+    // Order matters: the queue outlives everything that posts to it (auth's worker, ports'
+    // callbacks are drained only while the app lives).
+    UiQueue queue;
+    UiModel model;
+    Fonts fonts;
+    WidgetRegistry widgets;
+    Tones tones;
+    StaffAuth auth;
+
+    DoorScreen door;
+    ManualScreen manual;
+    PinScreen pin;
+    StaffScreen staff;
+    RosterScreen roster;
+    StatsScreen stats;
+
+    SDL_Window* window = nullptr;
+    SDL_Renderer* renderer = nullptr;
+    SDL_Surface* target = nullptr; // headless: what the software renderer draws into
+    SDL_Texture* previewTexture = nullptr;
+    int previewWidth = 0;
+    int previewHeight = 0;
+    std::uint64_t previewGeneration = 0;
+    bool sdlStarted = false;
+    bool imguiStarted = false;
+    std::uint32_t wakeEvent = 0;
+    bool offscreen = false;
+
+    std::optional<ScriptRunner> script;
+    PointerInjection pointer;
+    std::string failure;
+    int dirtyFrames = 3;       // frames still to draw because something changed
+    std::optional<ScreenId> lastScreen;
+    bool countersInFlight = false;
+    std::int64_t lastMinuteDrawn = 0;
+    FrameStats* recording = nullptr;
+    int waitCapMs = 60'000;
+    int lastVertices = 0;
+
+    Impl(AppConfig c, UiPorts p, CameraControl* cam)
+        : config(std::move(c)), ports(p), camera(cam), auth(config.staffPinHash) {
+        model.lang = config.lang;
+        model.examSite = config.examSite;
+        model.operatorName = config.operatorName;
+        model.cameraChoices = config.cameraChoices;
+        model.cameraChoice = config.cameraChoice;
+        model.gateAvailable = ports.gate != nullptr;
+    }
+
+    ~Impl() override {
+        if (previewTexture != nullptr) {
+            SDL_DestroyTexture(previewTexture);
+        }
+        if (imguiStarted) {
+            ImGui_ImplSDLRenderer_Shutdown();
+            ImGui_ImplSDL2_Shutdown();
+            ImGui::DestroyContext();
+        }
+        if (renderer != nullptr) {
+            SDL_DestroyRenderer(renderer);
+        }
+        if (target != nullptr) {
+            SDL_FreeSurface(target);
+        }
+        if (window != nullptr) {
+            SDL_DestroyWindow(window);
+        }
+        if (sdlStarted) {
+            SDL_Quit();
+        }
+    }
+
+    Screen& screen(ScreenId id) {
+        switch (id) {
+        case ScreenId::Door: return door;
+        case ScreenId::Manual: return manual;
+        case ScreenId::Pin: return pin;
+        case ScreenId::Staff: return staff;
+        case ScreenId::Roster: return roster;
+        case ScreenId::Stats: return stats;
+        }
+        return door;
+    }
+
+    float scale() const {
+        return std::min(static_cast<float>(config.width) / 1280.0f,
+                        static_cast<float>(config.height) / 800.0f);
+    }
+
+    Result<void> start() {
+        if (config.headless) {
+            // The offscreen driver and the software renderer draw and read back pixels with no
+            // display at all; audio goes to the dummy driver unless the caller chose one.
+            SDL_SetHint(SDL_HINT_VIDEODRIVER, "offscreen");
+            SDL_SetHint(SDL_HINT_RENDER_DRIVER, "software");
+            SDL_SetHint(SDL_HINT_AUDIODRIVER, "dummy");
+        }
+        SDL_SetHint(SDL_HINT_TOUCH_MOUSE_EVENTS, "1"); // fingers arrive as a left button
+        SDL_SetHint(SDL_HINT_VIDEO_ALLOW_SCREENSAVER, "0");
+        if (SDL_Init(SDL_INIT_VIDEO | SDL_INIT_EVENTS) != 0) {
+            return environmentFault(std::string("no display (try --headless): ") + SDL_GetError());
+        }
+        sdlStarted = true;
+        offscreen = std::string(SDL_GetCurrentVideoDriver()) == "offscreen";
+        Uint32 flags = SDL_WINDOW_ALLOW_HIGHDPI;
+        if (!config.headless && config.fullscreen) {
+            flags |= SDL_WINDOW_FULLSCREEN_DESKTOP;
+        }
+        window = SDL_CreateWindow("Doorpost", SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED,
+                                  config.width, config.height, flags);
+        if (window == nullptr) {
+            return environmentFault(std::string("cannot open a window: ") + SDL_GetError());
+        }
+        if (config.headless) {
+            // Headless draws into our own surface with the software renderer: no window
+            // framebuffer to present (the offscreen driver would copy each frame through EGL).
+            target = SDL_CreateRGBSurfaceWithFormat(0, config.width, config.height, 32,
+                                                    SDL_PIXELFORMAT_ARGB8888);
+            if (target == nullptr) {
+                return environmentFault(std::string("no frame surface: ") + SDL_GetError());
+            }
+            renderer = SDL_CreateSoftwareRenderer(target);
+        } else {
+            renderer = SDL_CreateRenderer(window, -1, 0);
+        }
+        if (renderer == nullptr && !config.headless) {
+            renderer = SDL_CreateRenderer(window, -1, SDL_RENDERER_SOFTWARE);
+        }
+        if (renderer == nullptr) {
+            return environmentFault(std::string("no renderer: ") + SDL_GetError());
+        }
+        SDL_GetRendererOutputSize(renderer, &config.width, &config.height);
+        wakeEvent = SDL_RegisterEvents(1);
+        // Posters on other threads wake an idle loop: SDL_PushEvent is thread-safe.
+        queue.setWaker([type = wakeEvent] {
+            SDL_Event event{};
+            event.type = type;
+            SDL_PushEvent(&event);
+        });
+        SDL_StopTextInput(); // on only while a text field has focus: scanner keys go to the gate
+
+        IMGUI_CHECKVERSION();
+        ImGui::CreateContext();
+        imguiStarted = true;
+        ImGuiIO& io = ImGui::GetIO();
+        io.IniFilename = nullptr; // a kiosk keeps no window layout between runs
+        ImGui::StyleColorsDark();
+        ImGuiStyle& style = ImGui::GetStyle();
+        style.TouchExtraPadding = ImVec2(4.0f, 4.0f);
+        // No anti-aliased fringes: on the software renderer they double the triangles for no
+        // visible gain at kiosk sizes.
+        style.AntiAliasedFill = false;
+        style.AntiAliasedLines = false;
+        style.AntiAliasedLinesUseTex = false;
+        style.ScrollbarSize = 36.0f * scale();
+        ImGui_ImplSDL2_InitForSDLRenderer(window);
+        ImGui_ImplSDLRenderer_Init(renderer);
+        fonts.build(scale());
+        if (!fonts.warning().empty()) {
+            std::cerr << "doorpost: " << fonts.warning() << '\n';
+        }
+        if (config.sound && !tones.open()) {
+            std::cerr << "doorpost: " << tones.error() << " (continuing without sound)\n";
+        }
+        if (!config.scriptText.empty()) {
+            auto steps = parseScript(config.scriptText);
+            if (!steps.ok()) {
+                return steps.error();
+            }
+            script.emplace(std::move(steps.value()));
+        }
+        return {};
+    }
+
+    // ---- ScriptHost ----
+    std::optional<WidgetRect> widget(std::string_view name) override {
+        auto rect = widgets.find(name);
+        if (rect) {
+            // A widget laid out beyond the screen cannot be touched: a script must not either.
+            const ImVec2 c = rect->centre();
+            rect->enabled = rect->enabled && c.x >= 0 && c.y >= 0 && c.x < static_cast<float>(config.width) &&
+                            c.y < static_cast<float>(config.height);
+        }
+        return rect;
+    }
+
+    nlohmann::json state() override {
+        nlohmann::json s;
+        s["screen"] = screenName(model.screen);
+        s["lang"] = model.lang == Lang::Zh ? "zh" : "en";
+        s["camera"] = deviceStateName(model.camera.state);
+        s["scanner"] = deviceStateName(model.scanner.state);
+        s["central"] = !model.central.known ? "unknown" : model.central.online ? "online" : "offline";
+        s["trust"] = trustName(model.trust.state);
+        s["verdict"] = verdictName(model.verdict);
+        s["verdict_seq"] = model.verdict ? model.verdict->view.seq : 0;
+        s["verdict_reasons"] = model.verdict ? model.verdict->view.reasonCodes : std::vector<std::string>{};
+        s["gate_busy"] = model.gateBusy;
+        s["gate_error"] = model.gateError;
+        s["taps"] = model.taps;
+        s["tones"] = tones.played();
+        s["admitted"] = model.today.admitted;
+        s["denied"] = model.today.denied;
+        s["referred"] = model.today.referred;
+        s["manual"] = model.today.manual;
+        s["staff_unlocked"] = model.staffUnlocked;
+        s["preview_frames"] = model.preview ? model.preview->generation : 0;
+        s["min_touch_px"] = static_cast<int>(widgets.smallestTouchTarget());
+        s["glyphs"] = fonts.glyphCount();
+        s["vertices"] = lastVertices;
+        screen(model.screen).describe(s);
+        return s;
+    }
+
+    Result<void> screenshot(const std::string& path) override { return captureScreenshot(renderer, path); }
+
+    void setLang(Lang lang) override {
+        model.lang = lang;
+        dirtyFrames = std::max(dirtyFrames, 2);
+    }
+
+    Result<void> plugCamera(bool plugged) override {
+        if (camera == nullptr) {
+            return badInput("camera: this source cannot be unplugged from a script");
+        }
+        return camera->setPlugged(plugged);
+    }
+
+    Result<void> scan(const std::string& text) override {
+        if (ports.gate == nullptr) {
+            return environmentFault("scan: no gate");
+        }
+        submitRead(CodeRead{text, "script"});
+        return {};
+    }
+
+    // UI thread: a read from a scanner or a script goes to the gate; the verdict comes back
+    // through the queue.
+    void submitRead(CodeRead read) {
+        model.gateBusy = true;
+        model.gateError.clear();
+        ports.gate->submitRead(std::move(read), [q = &queue](Result<VerdictView> r) {
+            q->post([r](UiModel& m) { applyVerdict(m, r, Clock::now()); });
+        });
+    }
+
+    void typeText(const std::string& text) override { ImGui::GetIO().AddInputCharactersUTF8(text.c_str()); }
+    void countTap() override { ++model.taps; }
+    void print(const nlohmann::json& line) override {
+        std::cout << line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << '\n' << std::flush;
+    }
+
+    // ---- the loop ----
+
+    // Everything that changes without input: timers, answers from other threads.
+    void update(Clock::time_point now) {
+        if (queue.drain(model) > 0) {
+            dirtyFrames = std::max(dirtyFrames, 2);
+        }
+        if (model.pendingTone) {
+            if (config.sound) {
+                tones.play(*model.pendingTone);
+            }
+            model.pendingTone.reset();
+        }
+        if (model.verdict && now - model.verdict->shownAt >= kVerdictShowTime) {
+            model.verdict.reset(); // back to ready for the next person
+            dirtyFrames = std::max(dirtyFrames, 2);
+        }
+        if (model.verdict || auth.lockout().locked(now)) {
+            dirtyFrames = std::max(dirtyFrames, 1); // the countdowns move
+        }
+        const std::int64_t minute = wallNow() / 60;
+        if (minute != lastMinuteDrawn) {
+            lastMinuteDrawn = minute; // the clock on the door screen
+            dirtyFrames = std::max(dirtyFrames, 1);
+        }
+        if (model.countersStale && !countersInFlight && ports.query != nullptr) {
+            model.countersStale = false;
+            countersInFlight = true;
+            bool* inFlight = &countersInFlight;
+            // Answered on the query thread; applied on the UI thread through the queue.
+            ports.query->todayCounters([q = &queue, inFlight](Result<TodayCounters> r) {
+                q->post([inFlight, r](UiModel& m) {
+                    *inFlight = false;
+                    if (r.ok()) {
+                        m.today = r.value();
+                        m.todayKnown = true;
+                    }
+                });
+            });
+        }
+        bool rebuild = false;
+        for (const std::string& text : model.newTexts) {
+            rebuild |= fonts.addText(text);
+        }
+        model.newTexts.clear();
+        if (rebuild) {
+            // New glyphs (a name, a reason from the gate): rebuild the atlas between frames.
+            ImGui_ImplSDLRenderer_DestroyFontsTexture();
+            fonts.build(scale());
+            ImGui_ImplSDLRenderer_CreateFontsTexture();
+            dirtyFrames = std::max(dirtyFrames, 1);
+        }
+    }
+
+    void uploadPreview() {
+        const auto& frame = model.preview;
+        if (!frame || frame->generation == previewGeneration || frame->width <= 0 || frame->height <= 0) {
+            return;
+        }
+        previewGeneration = frame->generation;
+        if (previewTexture == nullptr || previewWidth != frame->width || previewHeight != frame->height) {
+            if (previewTexture != nullptr) {
+                SDL_DestroyTexture(previewTexture);
+            }
+            previewTexture = SDL_CreateTexture(renderer, SDL_PIXELFORMAT_ARGB8888,
+                                               SDL_TEXTUREACCESS_STREAMING, frame->width, frame->height);
+            previewWidth = frame->width;
+            previewHeight = frame->height;
+        }
+        if (previewTexture == nullptr) {
+            return;
+        }
+        void* pixels = nullptr;
+        int pitch = 0;
+        if (SDL_LockTexture(previewTexture, nullptr, &pixels, &pitch) != 0) {
+            return;
+        }
+        for (int y = 0; y < frame->height; ++y) {
+            auto* row = reinterpret_cast<std::uint32_t*>(static_cast<std::uint8_t*>(pixels) +
+                                                         static_cast<std::ptrdiff_t>(y) * pitch);
+            const std::uint8_t* src = frame->luma.data() + static_cast<std::size_t>(y) * static_cast<std::size_t>(frame->width);
+            for (int x = 0; x < frame->width; ++x) {
+                const std::uint32_t v = src[x];
+                row[x] = 0xFF000000u | (v << 16) | (v << 8) | v;
+            }
+        }
+        SDL_UnlockTexture(previewTexture);
+    }
+
+    void drawFrame(Clock::time_point now) {
+        const auto started = Clock::now();
+        const double startedCpu = threadCpuMs();
+        uploadPreview();
+        ImGui_ImplSDLRenderer_NewFrame();
+        ImGui_ImplSDL2_NewFrame();
+        ImGuiIO& io = ImGui::GetIO();
+        if (pointer.active) {
+            // A scripted finger replaces whatever the backend read from SDL this frame.
+            io.MousePos = pointer.x < -1e8f ? ImVec2(-FLT_MAX, -FLT_MAX) : ImVec2(pointer.x, pointer.y);
+            io.MouseDown[0] = pointer.down;
+        }
+        ImGui::NewFrame();
+        widgets.beginFrame();
+        const ScreenId current = model.screen;
+        UiContext ctx{model, queue, ports, fonts, widgets, auth, now, wallNow(),
+                      reinterpret_cast<ImTextureID>(previewTexture), scale()};
+        if (lastScreen != current) {
+            if (lastScreen == ScreenId::Staff && current != ScreenId::Staff) {
+                model.staffUnlocked = false; // leaving staff settings locks them again
+            }
+            lastScreen = current;
+            screen(current).onEnter(ctx);
+        }
+        screen(current).draw(ctx);
+        widgets.endFrame();
+        ImGui::Render();
+        lastVertices = ImGui::GetDrawData()->TotalVtxCount;
+        SDL_SetRenderDrawColor(renderer, 0x14, 0x1A, 0x22, 0xFF);
+        SDL_RenderClear(renderer);
+        renderDrawData(renderer, ImGui::GetDrawData());
+        if (recording != nullptr) {
+            recording->frameMs.push_back(std::chrono::duration<double, std::milli>(Clock::now() - started).count());
+            recording->frameCpuMs.push_back(threadCpuMs() - startedCpu);
+            ++recording->framesDrawn;
+        }
+        if (script) {
+            pointer = script->afterFrame(*this, Clock::now());
+        }
+        SDL_RenderPresent(renderer);
+        if (model.screen != current) {
+            dirtyFrames = std::max(dirtyFrames, 2);
+        }
+        if (io.WantTextInput != (SDL_IsTextInputActive() == SDL_TRUE)) {
+            // The system input method only while a field has focus.
+            if (io.WantTextInput) {
+                SDL_StartTextInput();
+            } else {
+                SDL_StopTextInput();
+            }
+        }
+    }
+
+    // Milliseconds the loop may sleep before something on screen must change by itself.
+    int idleTimeout(Clock::time_point now) const {
+        if (dirtyFrames > 0) {
+            return 0;
+        }
+        long long ms = 60'000 - (wallNow() % 60) * 1000; // the next minute for the clock
+        if (model.verdict) {
+            ms = std::min<long long>(ms, 33); // the countdown bar, ~30 fps while a verdict shows
+        }
+        if (auth.lockout().locked(now)) {
+            ms = std::min<long long>(ms, 250);
+        }
+        if (auth.checking() || model.gateBusy) {
+            ms = std::min<long long>(ms, 1000); // answers wake us through the queue anyway
+        }
+        return static_cast<int>(std::clamp<long long>(ms, 0, waitCapMs));
+    }
+
+    // Handles one SDL event; false on quit.
+    bool handle(const SDL_Event& event) {
+        ImGui_ImplSDL2_ProcessEvent(&event);
+        switch (event.type) {
+        case SDL_QUIT: return false;
+        case SDL_MOUSEBUTTONDOWN:
+            ++model.taps;
+            dirtyFrames = std::max(dirtyFrames, 3);
+            break;
+        case SDL_MOUSEBUTTONUP:
+        case SDL_MOUSEMOTION:
+        case SDL_MOUSEWHEEL:
+        case SDL_KEYDOWN:
+        case SDL_KEYUP:
+        case SDL_TEXTINPUT:
+        case SDL_TEXTEDITING:
+        case SDL_WINDOWEVENT:
+            dirtyFrames = std::max(dirtyFrames, 3);
+            break;
+        default:
+            break;
+        }
+        return true;
+    }
+
+    // One turn of the loop: wait (if idle), take input and posts, draw if anything changed.
+    bool turn(bool wait) {
+        const auto now = Clock::now();
+        SDL_Event event;
+        const int timeout = wait ? idleTimeout(now) : 0;
+        if (timeout > 0 && offscreen) {
+            queue.waitForPost(std::chrono::milliseconds(timeout)); // no input can come offscreen
+        } else if (timeout > 0) {
+            if (SDL_WaitEventTimeout(&event, timeout) == 1 && !handle(event)) {
+                return false;
+            }
+        }
+        while (SDL_PollEvent(&event) == 1) {
+            if (!handle(event)) {
+                return false;
+            }
+        }
+        update(Clock::now());
+        if (model.quitRequested) {
+            return false;
+        }
+        if (!wait || dirtyFrames > 0 || script) {
+            drawFrame(Clock::now());
+            dirtyFrames = std::max(0, dirtyFrames - 1);
+            return true;
+        }
+        return true;
+    }
+
+    Result<int> run() {
+        if (script) {
+            const auto deadline = Clock::now() + std::chrono::minutes(5); // a stuck script ends
+            while (!script->finished() && Clock::now() < deadline) {
+                if (!turn(false)) {
+                    break;
+                }
+                if (script->waiting()) {
+                    // Another thread or the clock is being waited for: do not spin a core.
+                    std::this_thread::sleep_for(std::chrono::milliseconds(4));
+                }
+            }
+            if (!script->finished()) {
+                failure = "script did not finish within 5 minutes";
+            } else if (script->failed()) {
+                failure = script->failure();
+            }
+        } else if (config.headless && !config.waitForEvents) {
+            const int frames = config.frames > 0 ? config.frames : 3;
+            for (int i = 0; i < frames; ++i) {
+                if (!turn(false)) {
+                    break;
+                }
+            }
+        } else if (config.headless) {
+            const int frames = config.frames > 0 ? config.frames : 3;
+            for (int i = 0; i < frames; ++i) {
+                if (!turn(false)) {
+                    break;
+                }
+                // Headless frames follow the camera's pace: give posted work a moment to arrive.
+                queue.waitForPost(std::chrono::milliseconds(30));
+            }
+        } else {
+            while (turn(config.waitForEvents)) {
+            }
+        }
+        if (!config.screenshotPath.empty()) {
+            // Draw once more so the file shows the final state, then read it back.
+            update(Clock::now());
+            drawFrame(Clock::now());
+            if (auto r = captureScreenshot(renderer, config.screenshotPath); !r.ok()) {
+                return r.error();
+            }
+        }
+        return failure.empty() ? 0 : 1;
+    }
+};
+
+App::App(AppConfig config, UiPorts ports, CameraControl* camera)
+    : m_impl(std::make_unique<Impl>(std::move(config), ports, camera)) {}
+
+App::~App() = default;
+
+Result<void> App::start() { return m_impl->start(); }
+UiQueue& App::queue() { return m_impl->queue; }
+Result<int> App::run() { return m_impl->run(); }
+const std::string& App::failure() const { return m_impl->failure; }
+nlohmann::json App::state() { return m_impl->state(); }
+std::string App::fontWarning() const { return m_impl->fonts.warning(); }
+std::string App::videoDriver() const {
+    const char* driver = SDL_GetCurrentVideoDriver();
+    return driver != nullptr ? driver : "";
+}
+
+FrameStats App::drawFrames(int count) {
+    FrameStats stats;
+    m_impl->recording = &stats;
+    for (int i = 0; i < count; ++i) {
+        m_impl->turn(false);
+    }
+    m_impl->recording = nullptr;
+    return stats;
+}
+
+FrameStats App::idleFor(int ms) {
+    FrameStats stats;
+    m_impl->recording = &stats;
+    const auto end = Clock::now() + std::chrono::milliseconds(ms);
+    while (Clock::now() < end) {
+        m_impl->waitCapMs = static_cast<int>(std::max<long long>(
+            1, std::chrono::duration_cast<std::chrono::milliseconds>(end - Clock::now()).count()));
+        m_impl->turn(true);
+    }
+    m_impl->waitCapMs = 60'000;
+    m_impl->recording = nullptr;
+    return stats;
+}
+
+} // namespace doorpost::kiosk::ui

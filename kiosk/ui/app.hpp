@@ -1,0 +1,76 @@
+#pragma once
+// App: the kiosk's UI loop and composition of the screens. It owns the window, the renderer, the
+// ImGui context and the UI thread's model; everything else reaches it through the ports (which
+// it calls) and the UiQueue (which other threads post to). No SDL type appears in this header.
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "kiosk/ui/ports.hpp"
+#include "kiosk/ui/strings.hpp"
+#include "kiosk/ui/ui_context.hpp"
+#include "storage/result.hpp"
+
+namespace doorpost::kiosk::ui {
+
+struct AppConfig {
+    bool headless = false;       // SDL offscreen driver + software renderer, nothing on screen
+    int width = 1280;
+    int height = 800;
+    bool fullscreen = true;      // with a display: borderless full screen
+    int frames = 0;              // headless without a script: frames to draw (0: 3)
+    std::string screenshotPath;  // written from the last frame drawn
+    std::string scriptText;      // a UI script (see script.hpp); empty: none
+    bool waitForEvents = true;   // idle between changes (off: draw every frame, for benchmarks)
+    Lang lang = Lang::Zh;
+    bool examSite = true;
+    std::string staffPinHash;    // argon2id (crypto_pwhash_str); empty: staff screen stays shut
+    std::string operatorName = "door";
+    std::vector<std::string> cameraChoices;
+    std::string cameraChoice;
+    bool sound = true;
+};
+
+struct FrameStats {
+    std::vector<double> frameMs;    // NewFrame to the end of rendering, per drawn frame (wall)
+    std::vector<double> frameCpuMs; // the same span in this thread's CPU time (load-independent)
+    int framesDrawn = 0;
+};
+
+class App {
+public:
+    App(AppConfig config, UiPorts ports, CameraControl* camera = nullptr);
+    ~App();
+    App(const App&) = delete;
+    App& operator=(const App&) = delete;
+
+    // Opens SDL (video, and audio when sound is on), the window and renderer, ImGui and fonts.
+    // An environment fault when there is no display (then run with headless = true).
+    Result<void> start();
+
+    // The queue other threads post to. Valid from construction; wire producers before run().
+    UiQueue& queue();
+
+    // Runs until shut down, the frames are drawn or the script has finished. Returns 0, or 1 when
+    // a script expectation failed (the reason is in `failure()`).
+    Result<int> run();
+    const std::string& failure() const;
+
+    // Benchmarks: draw `count` frames back to back regardless of changes, timing each.
+    FrameStats drawFrames(int count);
+    // Benchmarks: run the normal loop (idling between changes) for `ms` milliseconds.
+    FrameStats idleFor(int ms);
+
+    nlohmann::json state();
+    std::string fontWarning() const;
+    std::string videoDriver() const;
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> m_impl;
+};
+
+} // namespace doorpost::kiosk::ui

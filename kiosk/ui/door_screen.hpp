@@ -1,0 +1,29 @@
+#pragma once
+// The door: camera preview with the read outlined, the verdict panel (colour field, icon and
+// words, never colour alone), status chips and today's counters, and one tap to everything else.
+
+#include <chrono>
+
+#include "kiosk/ui/screen.hpp"
+
+namespace doorpost::kiosk::ui {
+
+// How long a verdict stays before the door is ready for the next person.
+constexpr std::chrono::milliseconds kVerdictShowTime{4000};
+
+class DoorScreen final : public Screen {
+protected:
+    void drawContent(UiContext& ctx) override;
+
+private:
+    void drawChips(UiContext& ctx);
+    void drawPreview(UiContext& ctx, ImVec2 size);
+    void drawVerdict(UiContext& ctx, ImVec2 size);
+    void drawReady(UiContext& ctx, ImVec2 size);
+    void drawCountersAndActions(UiContext& ctx);
+};
+
+// The verdict's icon drawn as shapes (a tick, a cross, an exclamation), independent of fonts.
+void drawVerdictIcon(ImDrawList* draw, ImVec2 centre, float radius, VerdictKind kind, ImU32 ink);
+
+} // namespace doorpost::kiosk::ui

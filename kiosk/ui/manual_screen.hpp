@@ -1,0 +1,38 @@
+#pragma once
+// Manual registration: ID type, a big keypad (0-9, X, delete, clear), live validation of what is
+// typed, an optional name through the system input method, a reason, confirm -> verdict.
+// A resident ID takes 21 taps from the door: 1 + 18 digits + reason + confirm.
+
+#include <optional>
+#include <string>
+
+#include "kiosk/ui/id_preview.hpp"
+#include "kiosk/ui/screen.hpp"
+
+namespace doorpost::kiosk::ui {
+
+class ManualScreen final : public Screen {
+public:
+    void onEnter(UiContext& ctx) override;
+    void describe(nlohmann::json& state) const override;
+
+protected:
+    void drawContent(UiContext& ctx) override;
+
+private:
+    void drawIdTypes(UiContext& ctx);
+    void drawEntry(UiContext& ctx, float width);
+    void drawKeypad(UiContext& ctx);
+    void drawReasons(UiContext& ctx, float width);
+    void confirm(UiContext& ctx);
+    void press(char key);
+
+    IdType m_type = IdType::Resident;
+    std::string m_number;
+    char m_name[96] = {};
+    char m_numberText[40] = {}; // for types typed with letters (passport, permit, other)
+    std::optional<ManualReason> m_reason;
+    IdPreview m_preview;
+};
+
+} // namespace doorpost::kiosk::ui

@@ -1,0 +1,117 @@
+#pragma once
+// What the screens drive, seen from the UI: small interfaces the composition root fills with the
+// real gate, the event log and sync (or, in tests only, with doubles). None of them may block
+// the caller: each takes a request on the UI thread and answers later through a callback that
+// runs on the implementation's own thread. The UI wraps every callback so that its body runs on
+// the UI thread (UiQueue), never on the caller's.
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "storage/result.hpp"
+
+namespace doorpost::kiosk::ui {
+
+enum class VerdictKind { Admit, Deny, Refer };
+
+// A decision as the door screen shows it. Reason texts come from the gate in both languages.
+struct VerdictView {
+    VerdictKind kind = VerdictKind::Refer;
+    std::vector<std::string> reasonCodes;
+    std::string reasonZh;
+    std::string reasonEn;
+    std::string credential; // "DP1", "HC1", "ticket", "manual", ...
+    std::string maskedId;
+    std::string name;
+    std::string candidateNumber;
+    std::string room;
+    std::string seat;
+    std::int64_t seq = 0; // the committed event; a verdict is shown only after its commit
+};
+
+enum class IdType { Resident, Passport, Permit, Other };
+enum class ManualReason { NoPhone, WillNotScan, AppDown, Other };
+
+const char* idTypeCode(IdType type);           // "resident", "passport", "permit", "other"
+const char* manualReasonCode(ManualReason r);  // "no_phone", "will_not_scan", "app_down", "other"
+
+struct ManualRegistration {
+    IdType idType = IdType::Resident;
+    std::string idNumber;
+    std::string name; // optional
+    ManualReason reason = ManualReason::NoPhone;
+    std::string operatorName;
+};
+
+struct CodeRead {
+    std::string text;
+    std::string format; // "QR_CODE", "PDF_417", ... or "wedge" / "hid" for scanners
+};
+
+using VerdictCallback = std::function<void(Result<VerdictView>)>;
+
+// The gate: verify, decide, append durably, then answer.
+class GatePort {
+public:
+    virtual ~GatePort() = default;
+    virtual void submitRead(CodeRead read, VerdictCallback done) = 0;
+    virtual void submitRegistration(ManualRegistration registration, VerdictCallback done) = 0;
+};
+
+struct TodayCounters {
+    int admitted = 0;
+    int denied = 0;
+    int referred = 0;
+    int manual = 0;
+};
+
+struct StatsBucket {
+    std::int64_t startUnix = 0; // start of a 10-minute bucket, UTC seconds
+    int admitted = 0;
+    int denied = 0;
+    int referred = 0;
+    int manual = 0;
+};
+
+struct RosterEntry {
+    std::string candidateNumber;
+    std::string name;
+    std::string maskedId;
+    std::string room;
+    std::string seat;
+    bool arrived = false;
+};
+
+// Reads for the statistics, roster and counters. Served off the UI thread (SQLite reads).
+class QueryPort {
+public:
+    virtual ~QueryPort() = default;
+    virtual void todayCounters(std::function<void(Result<TodayCounters>)> done) = 0;
+    virtual void statsPer10Min(std::int64_t fromUnix, std::int64_t toUnix,
+                               std::function<void(Result<std::vector<StatsBucket>>)> done) = 0;
+    // Empty search: the whole roster. Otherwise matches candidate number or name.
+    virtual void roster(std::string search,
+                        std::function<void(Result<std::vector<RosterEntry>>)> done) = 0;
+};
+
+// What the staff screen can ask of the rest of the kiosk. Answers are one line for a toast.
+class StaffPort {
+public:
+    virtual ~StaffPort() = default;
+    virtual void syncNow(std::function<void(Result<std::string>)> done) = 0;
+    virtual void exportForAuditors(std::function<void(Result<std::string>)> done) = 0;
+    virtual void selectCamera(std::string source, std::function<void(Result<std::string>)> done) = 0;
+    virtual void setSiteProfile(std::string profile, std::function<void(Result<std::string>)> done) = 0;
+};
+
+// The camera feed as staff and scripts can act on it: pull the camera out and put it back (the
+// replay and synthetic sources honour this; a real camera is unplugged by hand).
+class CameraControl {
+public:
+    virtual ~CameraControl() = default;
+    virtual Result<void> setPlugged(bool plugged) = 0;
+};
+
+} // namespace doorpost::kiosk::ui

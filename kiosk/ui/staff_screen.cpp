@@ -1,0 +1,122 @@
+#include "kiosk/ui/staff_screen.hpp"
+
+#include <cstdio>
+
+namespace doorpost::kiosk::ui {
+
+void StaffScreen::onEnter(UiContext& ctx) {
+    std::snprintf(m_address, sizeof m_address, "%s", ctx.model.centralAddress.c_str());
+    ctx.model.staffToast.clear();
+}
+
+std::function<void(Result<std::string>)> StaffScreen::toast(UiContext& ctx) {
+    ctx.model.staffBusy = true;
+    return ctx.onUi<Result<std::string>>([](UiModel& m, Result<std::string> r) {
+        m.staffBusy = false;
+        m.staffToast = r.ok() ? r.value() : r.error().message;
+        m.noteText(m.staffToast);
+    });
+}
+
+void StaffScreen::request(UiContext& ctx,
+                          void (StaffPort::*action)(std::function<void(Result<std::string>)>)) {
+    if (ctx.ports.staff == nullptr) {
+        ctx.model.staffToast = ctx.t(Str::NotAvailable);
+        return;
+    }
+    (ctx.ports.staff->*action)(toast(ctx));
+}
+
+void StaffScreen::drawContent(UiContext& ctx) {
+    const float s = ctx.scale;
+    UiModel& m = ctx.model;
+    topBar(ctx, ctx.t(Str::StaffSettings));
+    const bool enabled = !m.staffBusy;
+    const float labelWidth = 260 * s;
+
+    auto row = [&](Str label) {
+        ImGui::AlignTextToFramePadding();
+        ImGui::TextColored(ImColor(colours::kMuted), "%s", ctx.t(label));
+        ImGui::SameLine(labelWidth);
+    };
+    auto choices = [&](const char* prefix, const std::vector<std::string>& options,
+                       const std::string& current, auto&& onPick) {
+        int i = 0;
+        for (const std::string& option : options) {
+            const std::string name = std::string(prefix) + std::to_string(i++);
+            if (touchButton(ctx, name.c_str(), option.c_str(), ImVec2(0, 64 * s), colours::kPanel,
+                            enabled, option == current)) {
+                onPick(option);
+            }
+            ImGui::SameLine();
+        }
+        if (options.empty()) {
+            ImGui::TextUnformatted("—");
+        } else {
+            ImGui::NewLine();
+        }
+    };
+
+    row(Str::CameraSource);
+    choices("camera_", m.cameraChoices, m.cameraChoice, [&](const std::string& option) {
+        if (ctx.ports.staff != nullptr) {
+            m.cameraChoice = option;
+            ctx.ports.staff->selectCamera(option, toast(ctx));
+        }
+    });
+    row(Str::ScannerSource);
+    choices("scanner_", m.scannerChoices, m.scannerChoice, [&](const std::string& option) {
+        m.scannerChoice = option;
+    });
+
+    row(Str::SiteProfile);
+    for (const bool exam : {true, false}) {
+        if (touchButton(ctx, exam ? "profile_exam" : "profile_transit",
+                        ctx.t(exam ? Str::ProfileExam : Str::ProfileTransit), ImVec2(220 * s, 64 * s),
+                        colours::kPanel, enabled && ctx.ports.staff != nullptr, m.examSite == exam)) {
+            m.examSite = exam;
+            ctx.ports.staff->setSiteProfile(exam ? "exam" : "transit", toast(ctx));
+        }
+        ImGui::SameLine();
+    }
+    ImGui::NewLine();
+
+    row(Str::CentralAddress);
+    ImGui::SetNextItemWidth(620 * s);
+    ImGui::PushFont(ctx.fonts.large);
+    if (ImGui::InputText("##central", m_address, sizeof m_address)) {
+        m.centralAddress = m_address;
+    }
+    ctx.widgets.note("central_field", ImGui::GetItemRectMin(), ImGui::GetItemRectMax(), true);
+    ImGui::PopFont();
+
+    ImGui::Spacing();
+    ImGui::PushFont(ctx.fonts.large);
+    const ImVec2 big(360 * s, 96 * s);
+    if (touchButton(ctx, "sync_now", ctx.t(Str::SyncNow), big, colours::kAccent, enabled)) {
+        request(ctx, &StaffPort::syncNow);
+    }
+    ImGui::SameLine();
+    if (touchButton(ctx, "export", ctx.t(Str::ExportAudit), big, colours::kAccent, enabled)) {
+        request(ctx, &StaffPort::exportForAuditors);
+    }
+    if (touchButton(ctx, "lock", ctx.t(Str::Lock), big, colours::kNeutral)) {
+        m.staffUnlocked = false;
+        m.screen = ScreenId::Door;
+    }
+    ImGui::SameLine();
+    if (touchButton(ctx, "shutdown", ctx.t(Str::ShutDown), big, colours::kDeny)) {
+        m.quitRequested = true;
+    }
+    ImGui::PopFont();
+
+    if (m.staffBusy) {
+        ImGui::TextColored(ImColor(colours::kRefer), "%s", ctx.t(Str::Working));
+    } else if (!m.staffToast.empty()) {
+        ImGui::TextWrapped("%s", m.staffToast.c_str());
+    }
+}
+
+void StaffScreen::describe(nlohmann::json& state) const { state["central_address"] = m_address; }
+
+} // namespace doorpost::kiosk::ui

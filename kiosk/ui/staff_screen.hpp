@@ -1,0 +1,25 @@
+#pragma once
+// Staff settings, reached through the PIN pad: camera and scanner, site profile, central
+// address, sync now, export for auditors, lock, shut down. Every action is a request to a port;
+// its button is disabled until the answer comes back as a one-line toast.
+
+#include "kiosk/ui/screen.hpp"
+
+namespace doorpost::kiosk::ui {
+
+class StaffScreen final : public Screen {
+public:
+    void onEnter(UiContext& ctx) override;
+    void describe(nlohmann::json& state) const override;
+
+protected:
+    void drawContent(UiContext& ctx) override;
+
+private:
+    void request(UiContext& ctx, void (StaffPort::*action)(std::function<void(Result<std::string>)>));
+    std::function<void(Result<std::string>)> toast(UiContext& ctx);
+
+    char m_address[128] = {};
+};
+
+} // namespace doorpost::kiosk::ui

@@ -1,0 +1,21 @@
+#pragma once
+// Statistics: admitted, denied and registered by hand per 10 minutes today, as a bar chart with
+// a legend in words (the colours are never the only key: each series also has its own hatch).
+
+#include "kiosk/ui/screen.hpp"
+
+namespace doorpost::kiosk::ui {
+
+class StatsScreen final : public Screen {
+public:
+    void onEnter(UiContext& ctx) override;
+    void describe(nlohmann::json& state) const override;
+
+protected:
+    void drawContent(UiContext& ctx) override;
+
+private:
+    int m_total = 0;
+};
+
+} // namespace doorpost::kiosk::ui

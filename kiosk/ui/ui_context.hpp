@@ -1,0 +1,56 @@
+#pragma once
+// UiContext: what a screen receives each frame. Screens draw from the model and submit commands
+// to the ports; they never do the work themselves (no SQLite, no network, no decoding here).
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <utility>
+
+#include <imgui.h>
+
+#include "kiosk/ui/fonts.hpp"
+#include "kiosk/ui/ports.hpp"
+#include "kiosk/ui/ui_model.hpp"
+#include "kiosk/ui/ui_queue.hpp"
+#include "kiosk/ui/widgets.hpp"
+
+namespace doorpost::kiosk::ui {
+
+class StaffAuth;
+
+struct UiPorts {
+    GatePort* gate = nullptr;   // null: the door still shows and manual entry says unavailable
+    QueryPort* query = nullptr; // null: counters, statistics and roster say "no data"
+    StaffPort* staff = nullptr; // null: sync and export say "not available"
+};
+
+struct UiContext {
+    UiModel& model;
+    UiQueue& queue;
+    UiPorts ports;
+    Fonts& fonts;
+    WidgetRegistry& widgets;
+    StaffAuth& auth;
+    SteadyTime now;
+    std::int64_t wallNowUnix = 0;
+    ImTextureID previewTexture = nullptr;
+    float scale = 1.0f; // 1.0 at 1280x800
+
+    Lang lang() const { return model.lang; }
+    const char* t(Str id) const { return tr(model.lang, id); }
+
+    // Wraps a port callback: the port calls it on its own thread; the body runs later on the UI
+    // thread, inside UiQueue::drain, where touching the model is allowed.
+    template <typename T>
+    std::function<void(T)> onUi(std::function<void(UiModel&, T)> body) const {
+        UiQueue* target = &queue;
+        return [target, body = std::move(body)](T value) {
+            target->post([body, value = std::move(value)](UiModel& m) mutable {
+                body(m, std::move(value));
+            });
+        };
+    }
+};
+
+} // namespace doorpost::kiosk::ui

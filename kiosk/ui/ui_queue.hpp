@@ -1,0 +1,41 @@
+#pragma once
+// UiQueue: the one place where other threads meet the UI thread. Camera, gate, query and staff
+// workers post closures here; the UI thread drains the queue once per frame, before drawing, and
+// only then do the closures touch UI state. The lock is held for a swap, never while a closure
+// runs, so a slow closure never stalls a poster and a poster never stalls a frame.
+
+#include <chrono>
+#include <condition_variable>
+#include <functional>
+#include <mutex>
+#include <vector>
+
+namespace doorpost::kiosk::ui {
+
+struct UiModel;
+
+class UiQueue {
+public:
+    using Task = std::function<void(UiModel&)>;
+
+    // Called from any thread. Wakes the UI loop if it is idling in its event wait.
+    void post(Task task);
+
+    // UI thread only: runs everything posted so far; returns how many closures ran.
+    int drain(UiModel& model);
+
+    // UI thread: sleeps until something is posted or `timeout` passes. Used where SDL has no
+    // real event wait (the offscreen driver polls), so an idle headless kiosk stays idle.
+    void waitForPost(std::chrono::milliseconds timeout);
+
+    // Set once by the app before any poster starts: how to wake the loop (an SDL user event).
+    void setWaker(std::function<void()> waker);
+
+private:
+    std::mutex m_mutex;
+    std::condition_variable m_posted;
+    std::vector<Task> m_tasks;     // guarded by m_mutex
+    std::function<void()> m_waker; // set before threads start, then read-only
+};
+
+} // namespace doorpost::kiosk::ui

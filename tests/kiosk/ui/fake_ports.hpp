@@ -1,0 +1,165 @@
+#pragma once
+// Test doubles for the UI's ports (tests only; the product wires the real gate and event log).
+// They answer on their own thread, like the real ones, so the UI's queue path is exercised.
+
+#include <atomic>
+#include <chrono>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "kiosk/ui/ports.hpp"
+#include "kiosk/ui/task_runner.hpp"
+
+namespace doorpost::kiosk::ui::test {
+
+// Reads whose text starts with ADMIT / DENY / REFER get that verdict; registrations are admitted.
+class FakeGate final : public GatePort {
+public:
+    void submitRead(CodeRead read, VerdictCallback done) override {
+        m_worker.submit([this, read = std::move(read), done = std::move(done)] {
+            std::this_thread::sleep_for(std::chrono::milliseconds(5)); // a commit takes a moment
+            VerdictView v;
+            v.seq = ++m_seq;
+            v.credential = "ticket";
+            if (read.text.rfind("ADMIT", 0) == 0) {
+                v.kind = VerdictKind::Admit;
+                v.reasonCodes = {"roster_match"};
+                v.reasonZh = "准考证有效，考生在本场次名单内";
+                v.reasonEn = "Ticket valid, candidate on this session's roster";
+                v.name = "李明";
+                v.maskedId = "110105********002X";
+                v.candidateNumber = "2021110100731";
+                v.room = "第12考场";
+                v.seat = "07";
+            } else if (read.text.rfind("DENY", 0) == 0) {
+                v.kind = VerdictKind::Deny;
+                v.credential = "DP1";
+                v.reasonCodes = {"revoked"};
+                v.reasonZh = "通行码已被撤销（在拒绝名单中）";
+                v.reasonEn = "Pass revoked (on the deny list)";
+                v.maskedId = "440524********0014";
+            } else {
+                v.kind = VerdictKind::Refer;
+                v.credential = "DP1";
+                v.reasonCodes = {"status_yellow"};
+                v.reasonZh = "黄码：请工作人员人工核验";
+                v.reasonEn = "Yellow status: staff must check";
+                v.maskedId = "440524********0014";
+            }
+            record(v.kind, false);
+            done(v);
+        });
+    }
+
+    void submitRegistration(ManualRegistration registration, VerdictCallback done) override {
+        m_worker.submit([this, registration = std::move(registration), done = std::move(done)] {
+            std::this_thread::sleep_for(std::chrono::milliseconds(5));
+            {
+                std::lock_guard lock(m_mutex);
+                m_registrations.push_back(registration);
+            }
+            VerdictView v;
+            v.kind = VerdictKind::Admit;
+            v.seq = ++m_seq;
+            v.credential = "manual";
+            v.reasonCodes = {"manual_registration"};
+            v.reasonZh = "人工登记";
+            v.reasonEn = "Registered by hand";
+            v.name = registration.name;
+            v.maskedId = registration.idNumber.substr(0, 6) + "********" +
+                         registration.idNumber.substr(registration.idNumber.size() - 4);
+            record(v.kind, true);
+            done(v);
+        });
+    }
+
+    std::vector<ManualRegistration> registrations() {
+        std::lock_guard lock(m_mutex);
+        return m_registrations;
+    }
+    TodayCounters counters() {
+        std::lock_guard lock(m_mutex);
+        return m_counters;
+    }
+
+private:
+    void record(VerdictKind kind, bool manual) {
+        std::lock_guard lock(m_mutex);
+        (kind == VerdictKind::Admit ? m_counters.admitted
+         : kind == VerdictKind::Deny ? m_counters.denied
+                                     : m_counters.referred)++;
+        m_counters.manual += manual ? 1 : 0;
+    }
+
+    std::mutex m_mutex;
+    std::vector<ManualRegistration> m_registrations;
+    TodayCounters m_counters;
+    std::atomic<std::int64_t> m_seq{0};
+    TaskRunner m_worker; // last: stops before the rest
+};
+
+class FakeQuery final : public QueryPort {
+public:
+    explicit FakeQuery(FakeGate& gate) : m_gate(gate) {}
+
+    void todayCounters(std::function<void(Result<TodayCounters>)> done) override {
+        m_worker.submit([this, done = std::move(done)] { done(m_gate.counters()); });
+    }
+    void statsPer10Min(std::int64_t fromUnix, std::int64_t toUnix,
+                       std::function<void(Result<std::vector<StatsBucket>>)> done) override {
+        m_worker.submit([fromUnix, toUnix, done = std::move(done)] {
+            // A morning at an exam site: a rush before the 08:30 start, then a trickle.
+            std::vector<StatsBucket> buckets;
+            const std::int64_t start = fromUnix + 7 * 3600;
+            for (int i = 0; i < 18; ++i) {
+                StatsBucket b;
+                b.startUnix = start + i * 600;
+                const int rush = i < 9 ? (i + 1) * 6 : std::max(0, 60 - i * 3);
+                b.admitted = rush;
+                b.denied = rush / 12 + (i % 3 == 0 ? 1 : 0);
+                b.manual = rush / 8;
+                buckets.push_back(b);
+            }
+            (void)toUnix;
+            done(buckets);
+        });
+    }
+    void roster(std::string search, std::function<void(Result<std::vector<RosterEntry>>)> done) override {
+        m_worker.submit([search = std::move(search), done = std::move(done)] {
+            std::vector<RosterEntry> all = {
+                {"2021110100731", "李明", "110105********002X", "第12考场", "07", true},
+                {"2021110100732", "王芳", "440524********0014", "第12考场", "08", false},
+                {"2021110100733", "Zhang Wei", "310101********1234", "第12考场", "09", false}};
+            std::vector<RosterEntry> out;
+            for (const auto& e : all) {
+                if (search.empty() || e.candidateNumber.find(search) != std::string::npos ||
+                    e.name.find(search) != std::string::npos) {
+                    out.push_back(e);
+                }
+            }
+            done(out);
+        });
+    }
+
+private:
+    FakeGate& m_gate;
+    TaskRunner m_worker;
+};
+
+class FakeStaff final : public StaffPort {
+public:
+    void syncNow(std::function<void(Result<std::string>)> done) override { done(std::string("sync: 0 waiting")); }
+    void exportForAuditors(std::function<void(Result<std::string>)> done) override {
+        done(std::string("export: written"));
+    }
+    void selectCamera(std::string source, std::function<void(Result<std::string>)> done) override {
+        done("camera: " + source);
+    }
+    void setSiteProfile(std::string profile, std::function<void(Result<std::string>)> done) override {
+        done("profile: " + profile);
+    }
+};
+
+} // namespace doorpost::kiosk::ui::test

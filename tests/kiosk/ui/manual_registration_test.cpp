@@ -1,0 +1,71 @@
+// A person registered by hand by tapping the keypad, counted in taps.
+#include <catch2/catch.hpp>
+
+#include "ui_harness.hpp"
+
+using namespace doorpost::kiosk::ui;
+using namespace doorpost::kiosk::ui::test;
+
+namespace {
+
+std::string tapDigits(const std::string& id) {
+    std::string script;
+    for (char c : id) {
+        script += std::string("tap key_") + c + "\n";
+    }
+    return script;
+}
+
+} // namespace
+
+TEST_CASE("manual registration of a resident ID by keypad takes at most 25 taps") {
+    FakeGate gate;
+    FakeQuery query(gate);
+    const std::string script = "tap manual\n" + tapDigits("440524188001010014") +
+                               "expect id_status check_ok\n"
+                               "expect id_sex M\n"
+                               "tap reason_will_not_scan\n"
+                               "tap confirm\n"
+                               "wait-for verdict admit\n"
+                               "expect screen door\n"
+                               "wait-for manual 1\n"
+                               "expect-max taps 25\n"
+                               "expect taps 21\n";
+    const ScriptRun run = runScript(script, UiPorts{&gate, &query, nullptr});
+    INFO(run.failure);
+    REQUIRE(run.exitCode == 0);
+    const auto registrations = gate.registrations();
+    REQUIRE(registrations.size() == 1);
+    CHECK(registrations[0].idNumber == "440524188001010014");
+    CHECK(registrations[0].idType == IdType::Resident);
+    CHECK(registrations[0].reason == ManualReason::WillNotScan);
+}
+
+TEST_CASE("confirm stays disabled for an invalid ID or without a reason") {
+    FakeGate gate;
+    const std::string script = "tap manual\n" + tapDigits("110105194912310021") +
+                               "expect id_status check_wrong\n"
+                               "tap reason_no_phone\n"
+                               "state\n";
+    REQUIRE(runScript(script, UiPorts{&gate, nullptr, nullptr}).exitCode == 0);
+    // Tapping the disabled confirm times out with the widget named.
+    const ScriptRun blocked = runScript(script + "tap confirm\n", UiPorts{&gate, nullptr, nullptr});
+    CHECK(blocked.exitCode == 1);
+    CHECK(blocked.failure.find("confirm") != std::string::npos);
+    CHECK(gate.registrations().empty());
+}
+
+TEST_CASE("a wrong staff PIN is refused, the right one opens staff settings") {
+    const std::string script = "tap staff\n"
+                               "tap pin_1\ntap pin_1\ntap pin_1\ntap pin_1\ntap pin_ok\n"
+                               "wait-for pin_state wrong\n"
+                               "expect screen pin\n"
+                               "tap pin_2\ntap pin_4\ntap pin_6\ntap pin_8\ntap pin_ok\n"
+                               "wait-for screen staff\n"
+                               "tap lock\n"
+                               "expect screen door\n"
+                               "expect staff_unlocked false\n";
+    const ScriptRun run = runScript(script, UiPorts{});
+    INFO(run.failure);
+    CHECK(run.exitCode == 0);
+}
