@@ -2,6 +2,7 @@
 // names the first seq that does not fit.
 
 #include <algorithm>
+#include <charconv>
 #include <optional>
 #include <string>
 
@@ -172,8 +173,14 @@ Result<ChainReport> EventLog::verifyNewEvents() {
             return hash.error();
         }
         if (seq->has_value() && hash->has_value()) {
-            checkpoint = std::stoll(**seq);
-            checkpointHash = **hash;
+            const std::string& text = **seq;
+            const auto parsed = std::from_chars(text.data(), text.data() + text.size(), checkpoint);
+            if (parsed.ec != std::errc() || parsed.ptr != text.data() + text.size() || checkpoint < 0) {
+                // A damaged checkpoint only costs time: verify everything from the start.
+                checkpoint = 0;
+            } else {
+                checkpointHash = **hash;
+            }
         }
     }
     ChainReport report;

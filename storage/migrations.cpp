@@ -56,6 +56,94 @@ CREATE TABLE log_head (
 INSERT INTO log_head(id, count, last_seq, head_hash)
     VALUES (1, 0, 0, '0000000000000000000000000000000000000000000000000000000000000000');
 )sql"},
+    {"trust data and roster",
+     R"sql(
+-- Trusted keys (storage/trust_store.hpp): DCC DSCs, Doorpost issuer keys, the central's
+-- sealing key. material is hex (a DSC's DER, a raw public key); key_id is hex.
+CREATE TABLE trust_entries (
+    kind        TEXT NOT NULL CHECK (kind IN ('dsc', 'pass_key', 'seal_key')),
+    key_id      TEXT NOT NULL,
+    material    TEXT NOT NULL,
+    label       TEXT NOT NULL,
+    source      TEXT NOT NULL,
+    fetched_at  INTEGER NOT NULL,
+    valid_until INTEGER NOT NULL,
+    PRIMARY KEY (kind, material)
+) WITHOUT ROWID;
+CREATE INDEX trust_entries_by_kid ON trust_entries(key_id);
+-- Revoked passes.
+CREATE TABLE deny_list (
+    pass_id     TEXT PRIMARY KEY,
+    source      TEXT NOT NULL,
+    fetched_at  INTEGER NOT NULL,
+    valid_until INTEGER NOT NULL
+) WITHOUT ROWID;
+-- The site roster (storage/roster_store.hpp), replaced whole; its provenance in one row.
+CREATE TABLE roster (
+    candidate_number TEXT PRIMARY KEY,
+    name             TEXT NOT NULL,
+    subject_key      TEXT NOT NULL,
+    masked_id        TEXT NOT NULL,
+    session          TEXT NOT NULL,
+    room             TEXT NOT NULL,
+    seat             TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX roster_by_subject ON roster(subject_key);
+CREATE TABLE roster_source (
+    id          INTEGER PRIMARY KEY CHECK (id = 1),
+    source      TEXT NOT NULL,
+    fetched_at  INTEGER NOT NULL,
+    valid_until INTEGER NOT NULL,
+    count       INTEGER NOT NULL
+);
+)sql"},
+    {"sync state",
+     R"sql(
+-- The sync worker's tables (sync/sync_state.cpp): what the central acknowledged per epoch,
+-- records it refused (quarantined; they travel as stubs), its findings, and the sets pulled
+-- (roster, denylist, keys, config) with the server's cursor for each.
+CREATE TABLE sync_push (
+    epoch           TEXT PRIMARY KEY,
+    acked_through   INTEGER NOT NULL,
+    head_hash       TEXT NOT NULL,
+    last_sync_ms    INTEGER NOT NULL,
+    clock_offset_ms INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE sync_quarantine (
+    epoch  TEXT NOT NULL,
+    seq    INTEGER NOT NULL,
+    status INTEGER NOT NULL,
+    reason TEXT NOT NULL,
+    at_ms  INTEGER NOT NULL,
+    PRIMARY KEY (epoch, seq)
+) WITHOUT ROWID;
+CREATE TABLE sync_findings (
+    epoch        TEXT NOT NULL,
+    seq          INTEGER NOT NULL,
+    kind         TEXT NOT NULL,
+    subject_key  TEXT NOT NULL,
+    other_device TEXT NOT NULL,
+    other_seq    INTEGER NOT NULL,
+    detail       TEXT NOT NULL,
+    received_ms  INTEGER NOT NULL,
+    PRIMARY KEY (epoch, seq, kind)
+) WITHOUT ROWID;
+CREATE TABLE sync_sets (
+    name        TEXT PRIMARY KEY,
+    cursor      INTEGER NOT NULL,
+    -- mid-snapshot (a snapshot spans pages): where the next page starts, and the snapshot's base
+    snapshot_after INTEGER NOT NULL DEFAULT 0,
+    snapshot_base  INTEGER NOT NULL DEFAULT 0,
+    valid_until TEXT NOT NULL,
+    applied_ms  INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE sync_set_items (
+    set_name TEXT NOT NULL,
+    item_key TEXT NOT NULL,
+    value    TEXT NOT NULL,
+    PRIMARY KEY (set_name, item_key)
+) WITHOUT ROWID;
+)sql"},
 };
 
 Result<int> userVersion(sqlite3* db) {

@@ -10,17 +10,6 @@
 namespace doorpost::kiosk {
 namespace {
 
-// `bench` is shared by several subcommands (bench write, bench decode, bench ui, ...): whoever
-// registers first creates it, the others add to it.
-CLI::App* benchCommand(CLI::App& app) {
-    for (CLI::App* sub : app.get_subcommands([](CLI::App* s) { return s->get_name() == "bench"; })) {
-        return sub;
-    }
-    CLI::App* bench = app.add_subcommand("bench", "Benchmarks (name=value lines)");
-    bench->require_subcommand(1);
-    return bench;
-}
-
 struct BenchUiOptions {
     int frames = 600;
     int idleMs = 3000;
@@ -31,7 +20,7 @@ struct BenchUiOptions {
 
 void registerBenchUiCommand(CLI::App& app, CommandContext& context) {
     auto options = std::make_shared<BenchUiOptions>();
-    CLI::App* ui = benchCommand(app)->add_subcommand("ui", "UI frame times and idle CPU");
+    CLI::App* ui = benchCommand(app).add_subcommand("ui", "UI frame times and idle CPU");
     ui->add_option("--frames", options->frames, "Frames drawn under load")->check(CLI::Range(10, 100000));
     ui->add_option("--idle-ms", options->idleMs, "How long to measure idle")->check(CLI::Range(200, 600000));
     ui->add_option("--size", options->size, "WIDTHxHEIGHT")->capture_default_str();

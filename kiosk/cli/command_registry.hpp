@@ -31,11 +31,20 @@ void registerAllCommands(CLI::App& app, CommandContext& context);
 CLI::App& benchCommand(CLI::App& app);
 
 void registerStatusCommand(CLI::App& app, CommandContext& context);
+void registerSyncCommand(CLI::App& app, CommandContext& context);
+void registerBenchSyncCommand(CLI::App& app, CommandContext& context);
 void registerDecodeCommand(CLI::App& app, CommandContext& context);
 void registerBenchDecodeCommand(CLI::App& app, CommandContext& context);
 void registerBenchWriteCommand(CLI::App& app, CommandContext& context);
 void registerBenchStorageCommand(CLI::App& app, CommandContext& context);
 void registerRunCommand(CLI::App& app, CommandContext& context);
 void registerBenchUiCommand(CLI::App& app, CommandContext& context);
+void registerDecodeCommand(CLI::App& app, CommandContext& context);
+void registerBenchDecodeCommand(CLI::App& app, CommandContext& context);
+void registerScanCommand(CLI::App& app, CommandContext& context);
+void registerRegisterCommand(CLI::App& app, CommandContext& context);
+void registerTrustCommand(CLI::App& app, CommandContext& context);
+void registerRosterCommand(CLI::App& app, CommandContext& context);
+void registerBenchVerifyCommand(CLI::App& app, CommandContext& context);
 
 } // namespace doorpost::kiosk

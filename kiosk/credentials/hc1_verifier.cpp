@@ -155,6 +155,18 @@ CredentialResult verifyHc1(std::string_view text, const TrustSet& trust, std::in
     result.checks.keyUsage = keyUsageAllows(*signer, types);
     if (!*result.checks.keyUsage)
         result.fail(Reason::KeyUsageMismatch, "key usage: the DSC may not sign this type");
+
+    // The DGC's shape, as far as a door needs it (not the full JSON schema): one certificate
+    // type, a version, a name and a date of birth.
+    const auto hasText = [dgc](const char* key) {
+        const CborValue* value = dgc->find(key);
+        return value && value->type == CborValue::Type::Text;
+    };
+    const CborValue* name = dgc->find("nam");
+    if (types.size() > 1)
+        result.fail(Reason::ClaimsInvalid, "dgc: holds more than one certificate type");
+    else if (!hasText("ver") || !hasText("dob") || !name || name->type != CborValue::Type::Map)
+        result.fail(Reason::ClaimsInvalid, "dgc: ver, nam or dob missing");
     return result;
 }
 

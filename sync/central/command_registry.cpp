@@ -4,6 +4,11 @@ namespace doorpost::sync::central {
 
 // One line per subcommand; each lives in cmd_<name>.cpp beside this file.
 void registerAllCommands(CLI::App& app, CentralContext& context) {
+    registerServeCommand(app, context);
+    registerEnrollCommand(app, context);
+    registerRosterCommand(app, context);
+    registerDenyCommand(app, context);
+    registerStatsCommand(app, context);
     (void)app;
     (void)context;
     registerKeysCommand(app, context);

@@ -4,12 +4,15 @@
 // `context.exitCode`; main returns it.
 
 #include <CLI/CLI.hpp>
+#include <cstdint>
 #include <string>
 
 namespace doorpost::sync::central {
 
 struct CentralOptions {
     std::string dataDir = "central-data"; // keys, SQLite store, issued tokens
+    std::string store;                      // empty: <dataDir>/central.db; or postgresql://...
+    std::int64_t reentryWindowS = 600;      // "same subject at two doors" window for findings
 };
 
 struct CentralContext {
@@ -20,5 +23,11 @@ struct CentralContext {
 void registerAllCommands(CLI::App& app, CentralContext& context);
 void registerKeysCommand(CLI::App& app, CentralContext& context);
 void registerIssuePassCommand(CLI::App& app, CentralContext& context);
+
+void registerServeCommand(CLI::App& app, CentralContext& context);
+void registerEnrollCommand(CLI::App& app, CentralContext& context);
+void registerRosterCommand(CLI::App& app, CentralContext& context);
+void registerDenyCommand(CLI::App& app, CentralContext& context);
+void registerStatsCommand(CLI::App& app, CentralContext& context);
 
 } // namespace doorpost::sync::central

@@ -14,6 +14,12 @@ int main(int argc, char** argv) {
     app.add_option("--data-dir", context.global.dataDir,
                    "Folder holding the central's keys and SQLite store")
         ->capture_default_str();
+    app.add_option("--store", context.global.store,
+                   "Central store: a SQLite file or a postgresql:// URL (default: DATA_DIR/central.db)")
+        ->envname("DOORPOST_CENTRAL_STORE");
+    app.add_option("--reentry-window", context.global.reentryWindowS,
+                   "Seconds within which one subject admitted at two doors is a finding")
+        ->capture_default_str();
     registerAllCommands(app, context);
 
     try {

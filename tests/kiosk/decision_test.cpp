@@ -61,7 +61,7 @@ TEST_CASE("stale trust data warns, then fails closed or keeps warning", "[policy
     CHECK(kept.reasons.back() == Reason::TrustDataStale);
 }
 
-TEST_CASE("exam needs the roster; re-entry within the window is referred", "[policy]") {
+TEST_CASE("exam needs the roster and re-entry within the window is referred", "[policy]") {
     const auto exam = examProfile();
     CredentialResult ticket;
     ticket.kind = CredentialKind::Ticket;
@@ -80,7 +80,7 @@ TEST_CASE("exam needs the roster; re-entry within the window is referred", "[pol
     CHECK(run(ticket, transitProfile()).reasons.front() == Reason::CredentialNotAccepted);
 }
 
-TEST_CASE("custom profiles come from TOML, errors name the key", "[policy]") {
+TEST_CASE("custom profiles come from TOML and errors name the key", "[policy]") {
     auto custom = parseSiteProfile(R"(
 profile = "night-bus"
 [profiles.night-bus]

@@ -1,6 +1,12 @@
 #include "tests/kiosk/dgc_corpus.hpp"
 
+#include "drivers/image_file.hpp"
+#include "drivers/isolated_decoder.hpp"
+
+#include <sodium.h>
+
 #include <algorithm>
+#include <chrono>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -49,6 +55,8 @@ std::vector<CorpusCase> loadCorpus(const std::filesystem::path& root) {
         c.validationClock = context.value("VALIDATIONCLOCK", "");
         if (c.validationClock.empty()) c.validationClock = context.value("validationClockInstant", "");
         c.embeddedImage = json.contains("2DCODE") || json.contains("_2DCODE");
+        for (const char* key : {"2DCODE", "_2DCODE"})
+            if (json.contains(key) && json[key].is_string()) c.embeddedPngBase64 = json[key];
         auto png = entry.path().parent_path().parent_path().parent_path() / "png" /
                    (entry.path().stem().string() + ".png");
         if (std::filesystem::exists(png)) c.image = png;
@@ -82,6 +90,41 @@ std::optional<bool> reportedFlag(const Checks& checks, const std::string& flag) 
         if (checks.cose && checks.cbor) return true;
     }
     return std::nullopt;
+}
+
+PictureRead decodePicture(const CorpusCase& c, const std::filesystem::path& scratch) {
+    // One decoder for the whole run, as at the door: started once, survives decoder aborts.
+    static drivers::IsolatedDecoder decoder = [] {
+        drivers::IsolationOptions isolation;
+        isolation.exhaustive = true;
+        isolation.hangTimeout = std::chrono::milliseconds(10000);
+        return drivers::IsolatedDecoder(drivers::DecoderOptions{}, isolation);
+    }();
+    PictureRead out;
+    std::filesystem::path path;
+    if (c.image) {
+        path = *c.image;
+    } else if (!c.embeddedPngBase64.empty()) {
+        std::string b64 = c.embeddedPngBase64;
+        const auto comma = b64.find(',');
+        if (b64.rfind("data:", 0) == 0 && comma != std::string::npos) b64.erase(0, comma + 1);
+        std::vector<std::uint8_t> png(b64.size());
+        std::size_t length = 0;
+        if (sodium_base642bin(png.data(), png.size(), b64.data(), b64.size(), "\r\n ", &length,
+                              nullptr, sodium_base64_VARIANT_ORIGINAL) != 0)
+            return {true, std::nullopt};
+        path = scratch / "embedded.png";
+        std::ofstream file(path, std::ios::binary | std::ios::trunc);
+        file.write(reinterpret_cast<const char*>(png.data()), static_cast<std::streamsize>(length));
+    } else {
+        return out;
+    }
+    out.hadImage = true;
+    auto image = drivers::loadLumaImage(path.string());
+    if (!image) return out;
+    auto outcome = decoder.decode(image->view());
+    if (outcome && outcome->read && !outcome->read->binary) out.text = outcome->read->text;
+    return out;
 }
 
 } // namespace doorpost::kiosk::testing

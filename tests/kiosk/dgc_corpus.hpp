@@ -20,10 +20,19 @@ struct CorpusCase {
     std::string validationClock; // ISO 8601
     std::optional<std::filesystem::path> image; // <CC>/png/<n>.png
     bool embeddedImage = false;                 // 2DCODE or _2DCODE present
+    std::string embeddedPngBase64;
     std::map<std::string, bool> expected;       // EXPECTED* flags, spelling fixed
 };
 
 std::vector<CorpusCase> loadCorpus(const std::filesystem::path& root);
+
+// The case's QR image decoded by the kiosk's isolated decoder (drivers/): the png file when
+// there is one, else the embedded 2DCODE. nullopt: no code could be read from the picture.
+struct PictureRead {
+    bool hadImage = false;
+    std::optional<std::string> text;
+};
+PictureRead decodePicture(const CorpusCase& c, const std::filesystem::path& scratch);
 
 // Whether the kiosk has a step for an EXPECTED* flag (it has none for schema or JSON checks).
 bool kioskHasStep(const std::string& flag);

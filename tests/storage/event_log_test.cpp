@@ -244,3 +244,17 @@ TEST_CASE("setDeviceId changes the id carried by later events") {
     CHECK(f.log.verifyChain()->ok);
     CHECK_FALSE(f.log.setDeviceId(""));
 }
+
+TEST_CASE("A damaged verification checkpoint falls back to the full check") {
+    Fixture f;
+    for (int i = 0; i < 4; ++i) {
+        REQUIRE(f.log.append(scan("s", Verdict::Admit)));
+    }
+    REQUIRE(f.log.verifyNewEvents()->ok);
+    REQUIRE(f.db.setMeta("chain_verified_seq", "not a number"));
+    auto report = f.log.verifyNewEvents();
+    REQUIRE(report);
+    CHECK(report->ok);
+    CHECK(report->checked == 4);
+    CHECK(report->verifiedFrom == 1);
+}

@@ -1,0 +1,60 @@
+#include "kiosk/cli/gate_session.hpp"
+
+#include "kiosk/credentials/iso_time.hpp"
+
+namespace doorpost::kiosk {
+
+Result<storage::Database> openKioskDatabase(const GlobalOptions& global) {
+    return storage::Database::open(global.dbPath);
+}
+
+Result<GateConfig> loadGateConfig(const GlobalOptions& global) {
+    auto profile = loadSiteProfile(global.configPath);
+    if (!profile) return badInput("--config: " + profile.error().message);
+    GateConfig config;
+    config.profile = std::move(*profile);
+    return config;
+}
+
+nlohmann::json checksToJson(const Checks& c) {
+    const auto value = [](const std::optional<bool>& v) -> nlohmann::json {
+        return v ? nlohmann::json(*v) : nlohmann::json(nullptr);
+    };
+    return {{"picture_decode", value(c.pictureDecode)}, {"unprefix", value(c.unprefix)},
+            {"base45", value(c.base45)},                {"compression", value(c.compression)},
+            {"cose", value(c.cose)},                    {"cbor", value(c.cbor)},
+            {"signature", value(c.signature)},          {"expiry", value(c.expiry)},
+            {"key_usage", value(c.keyUsage)}};
+}
+
+nlohmann::json verdictJson(const GateResult& result) {
+    nlohmann::json reasons = nlohmann::json::array();
+    nlohmann::json zh = nlohmann::json::array();
+    nlohmann::json en = nlohmann::json::array();
+    for (Reason reason : result.reasons) {
+        const auto text = reasonText(reason);
+        reasons.push_back(text.code);
+        zh.push_back(text.zh);
+        en.push_back(text.en);
+    }
+    nlohmann::json out = {{"credential", credentialKindName(result.credential.kind)},
+                          {"verdict", verdictName(result.verdict)},
+                          {"reasons", reasons},
+                          {"reason_text", {{"zh", zh}, {"en", en}}},
+                          {"seq", result.seq},
+                          {"checks", checksToJson(result.credential.checks)}};
+    if (!result.credential.maskedId.empty()) out["masked_id"] = result.credential.maskedId;
+    if (!result.credential.passId.empty()) out["pass_id"] = result.credential.passId;
+    if (!result.detail.empty()) out["detail"] = result.detail;
+    return out;
+}
+
+Result<std::optional<std::int64_t>> parseClockOption(const std::string& option,
+                                                     const std::string& value) {
+    if (value.empty()) return std::optional<std::int64_t>{};
+    auto parsed = parseIsoTime(value);
+    if (!parsed) return badInput(option + ": " + parsed.error().message);
+    return std::optional<std::int64_t>{*parsed};
+}
+
+} // namespace doorpost::kiosk

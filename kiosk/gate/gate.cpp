@@ -1,0 +1,184 @@
+#include "kiosk/gate/gate.hpp"
+
+#include <chrono>
+#include <nlohmann/json.hpp>
+
+#include "kiosk/credentials/iso_time.hpp"
+#include "kiosk/credentials/verify_code.hpp"
+#include "kiosk/gate/sealed_id.hpp"
+#include "sync/pass/subject_key.hpp"
+
+namespace doorpost::kiosk {
+namespace {
+
+nlohmann::json checksJson(const Checks& c) {
+    const auto value = [](const std::optional<bool>& v) -> nlohmann::json {
+        return v ? nlohmann::json(*v) : nlohmann::json(nullptr);
+    };
+    return {{"picture_decode", value(c.pictureDecode)}, {"unprefix", value(c.unprefix)},
+            {"base45", value(c.base45)},                {"compression", value(c.compression)},
+            {"cose", value(c.cose)},                    {"cbor", value(c.cbor)},
+            {"signature", value(c.signature)},          {"expiry", value(c.expiry)},
+            {"key_usage", value(c.keyUsage)}};
+}
+
+storage::Verdict toStorage(Verdict verdict) {
+    switch (verdict) {
+    case Verdict::Admit:
+        return storage::Verdict::Admit;
+    case Verdict::Deny:
+        return storage::Verdict::Deny;
+    case Verdict::Refer:
+        return storage::Verdict::Refer;
+    }
+    return storage::Verdict::Refer;
+}
+
+} // namespace
+
+std::int64_t wallClockSeconds() {
+    return std::chrono::duration_cast<std::chrono::seconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
+Result<Gate> Gate::open(storage::Database& db, GateConfig config) {
+    auto log = storage::EventLog::open(db);
+    if (!log) return log.error();
+    Gate gate(db, std::move(*log), std::move(config));
+    if (auto loaded = gate.reloadTrust(); !loaded) return loaded.error();
+    return gate;
+}
+
+Result<void> Gate::reloadTrust() {
+    auto snapshot = loadTrust(*m_db);
+    if (!snapshot) return snapshot.error();
+    m_trust = std::move(*snapshot);
+    return {};
+}
+
+Result<GateResult> Gate::scan(const ScanInput& input) {
+    const std::int64_t now = input.at.value_or(wallClockSeconds());
+    const VerifyContext context{m_trust.set, now, m_trust.subjectSalt};
+    CredentialResult credential = verifyCode(input.text, context);
+    credential.checks.pictureDecode = input.pictureDecode;
+    return decideAndRecord(std::move(credential), now, input.at.has_value(), nullptr);
+}
+
+Result<GateResult> Gate::registerManual(const ManualInput& input) {
+    auto checked = checkIdNumber(input.idType, input.id);
+    if (!checked) return checked.error();
+    if (m_config.profile.manualReasons.count(input.reason) == 0) {
+        std::string allowed;
+        for (const auto& reason : m_config.profile.manualReasons)
+            allowed += (allowed.empty() ? "" : ", ") + reason;
+        return badInput("reason: '" + input.reason + "' is not allowed at a " +
+                        m_config.profile.name + " site (allowed: " + allowed + ")");
+    }
+    if (input.operatorId.empty()) return badInput("operator: who registers must be named");
+    if (input.name.size() > 128) return badInput("name: at most 128 bytes");
+    if (!m_trust.sealPublicKey)
+        return environmentFault("trust: no central sealing key; import the central's "
+                                "public-keys.json with `doorpost trust add-key`");
+    CredentialResult credential;
+    credential.kind = CredentialKind::ResidentId;
+    credential.maskedId = checked->masked;
+    credential.subjectKey =
+        sync::pass::toHex(sync::pass::subjectKey(checked->normalised, m_trust.subjectSalt));
+    const std::int64_t now = input.at.value_or(wallClockSeconds());
+    ManualInput normalised = input;
+    normalised.id = checked->normalised;
+    return decideAndRecord(std::move(credential), now, input.at.has_value(), &normalised);
+}
+
+Result<GateResult> Gate::decideAndRecord(CredentialResult credential, std::int64_t now,
+                                         bool explicitClock, const ManualInput* manual) {
+    // Roster: a ticket is looked up by candidate number, everything else by subject key; a
+    // roster hit also names the person's subject for the re-entry rule.
+    auto rosterInfo = m_roster.info();
+    if (!rosterInfo) return rosterInfo.error();
+    std::optional<storage::RosterEntry> rosterEntry;
+    if (*rosterInfo) {
+        auto found = credential.kind == CredentialKind::Ticket
+                         ? m_roster.byCandidate(credential.candidateNumber)
+                         : (credential.subjectKey.empty()
+                                ? Result<std::optional<storage::RosterEntry>>(std::nullopt)
+                                : m_roster.bySubject(credential.subjectKey));
+        if (!found) return found.error();
+        rosterEntry = std::move(*found);
+    }
+    if (rosterEntry && credential.kind == CredentialKind::Ticket) {
+        credential.subjectKey = rosterEntry->subjectKey;
+        credential.maskedId = rosterEntry->maskedId;
+    }
+
+    std::optional<PriorAdmission> prior;
+    if (!credential.subjectKey.empty() && credential.valid()) {
+        auto last = m_log.lastAdmission(credential.subjectKey);
+        if (!last) return last.error();
+        if (*last) {
+            nlohmann::json detail = nlohmann::json::parse((*last)->detail, nullptr, false);
+            std::string door = detail.is_object() ? detail.value("door", "") : "";
+            if (door.empty()) door = (*last)->deviceId;
+            prior = PriorAdmission{(*last)->wallTimeMs / 1000, door};
+        }
+    }
+
+    std::optional<std::int64_t> validUntil = m_trust.validUntilFor(credential.kind);
+    if (m_config.profile.rosterRequired && *rosterInfo) {
+        const std::int64_t rosterUntil = (*rosterInfo)->validUntil;
+        validUntil = validUntil ? std::min(*validUntil, rosterUntil) : rosterUntil;
+    }
+    DecisionInput input{credential, m_config.profile};
+    input.now = now;
+    input.trustValidUntil = validUntil;
+    input.rosterLoaded = rosterInfo->has_value();
+    input.onRoster = rosterEntry.has_value();
+    input.lastAdmission = prior;
+    input.manual = manual != nullptr;
+    const Decision decision = decide(input);
+
+    storage::EventDraft draft;
+    draft.kind = manual ? storage::EventKind::Manual : storage::EventKind::Scan;
+    draft.credentialType =
+        manual ? std::string(idTypeName(manual->idType)) : std::string(credentialKindName(credential.kind));
+    draft.subjectKey = credential.subjectKey;
+    draft.maskedId = credential.maskedId;
+    draft.verdict = toStorage(decision.verdict);
+    for (Reason reason : decision.reasons) draft.reasons.emplace_back(reasonText(reason).code);
+    nlohmann::json detail = {{"door", m_config.door}, {"profile", m_config.profile.name}};
+    if (explicitClock) detail["decided_at"] = formatIsoTime(now);
+    if (!decision.detail.empty()) detail["message"] = decision.detail;
+    if (manual) {
+        draft.operatorId = manual->operatorId;
+        detail["id_type"] = idTypeName(manual->idType);
+        detail["reason"] = manual->reason;
+        detail["sealed_id"] = sealIdentity(manual->id, manual->name, *m_trust.sealPublicKey);
+    } else {
+        detail["checks"] = checksJson(credential.checks);
+        if (!credential.passId.empty()) detail["pass_id"] = credential.passId;
+        if (!credential.issuer.empty()) detail["issuer"] = credential.issuer;
+        if (!credential.candidateNumber.empty()) detail["candidate"] = credential.candidateNumber;
+        if (credential.status) detail["status"] = sync::pass::passStatusName(*credential.status);
+        if (credential.kind == CredentialKind::Unrecognised) detail["content"] = credential.content;
+    }
+    if (rosterEntry) {
+        detail["room"] = rosterEntry->room;
+        detail["seat"] = rosterEntry->seat;
+        detail["session"] = rosterEntry->session;
+    }
+    draft.detail = detail.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+
+    // Only a committed event makes a verdict: append() returns after COMMIT (synchronous=FULL).
+    auto seq = m_log.append(draft);
+    if (!seq) return seq.error();
+    GateResult result;
+    result.verdict = decision.verdict;
+    result.reasons = decision.reasons;
+    result.detail = decision.detail;
+    result.credential = std::move(credential);
+    result.seq = *seq;
+    return result;
+}
+
+} // namespace doorpost::kiosk

@@ -1,0 +1,86 @@
+#pragma once
+// The gate: one controller for everything that comes to the door. It takes a code read or a
+// manual registration, verifies it against the trust snapshot, decides under the site profile
+// (roster, re-entry via the log's last admission of the subject, trust freshness), appends the
+// event to the log durably, and only then returns the verdict. A verdict whose event could not
+// be committed is not returned: the caller gets the storage fault instead, so a door never
+// shows green for something it did not record.
+//
+// Threads: a Gate owns its Database connection's users (EventLog, stores) and is used by one
+// thread at a time. The kiosk runs it on the gate thread through GateWorker (gate_worker.hpp);
+// the CLI calls it directly.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "kiosk/credentials/credential.hpp"
+#include "kiosk/credentials/id_number.hpp"
+#include "kiosk/gate/trust_loader.hpp"
+#include "kiosk/policy/decision.hpp"
+#include "kiosk/policy/site_profile.hpp"
+#include "storage/database.hpp"
+#include "storage/event_log.hpp"
+#include "storage/roster_store.hpp"
+
+namespace doorpost::kiosk {
+
+struct GateConfig {
+    SiteProfile profile = examProfile();
+    std::string door = "door-1"; // named in "already admitted 08:12 at door-1"
+};
+
+struct ScanInput {
+    std::string text;                   // the code's content as read
+    std::optional<bool> pictureDecode;  // set when the read came from an image
+    std::optional<std::int64_t> at;     // decision clock override (seconds); else now
+};
+
+struct ManualInput {
+    IdType idType = IdType::Resident;
+    std::string id;
+    std::string name;
+    std::string reason;     // must be one of the profile's manual_reasons
+    std::string operatorId; // staff on duty
+    std::optional<std::int64_t> at;
+};
+
+struct GateResult {
+    Verdict verdict = Verdict::Refer;
+    std::vector<Reason> reasons;
+    std::string detail;
+    CredentialResult credential;
+    std::int64_t seq = 0; // the committed event
+};
+
+class Gate {
+public:
+    // Opens the event log and loads the trust snapshot from `db`, which must outlive the Gate.
+    static Result<Gate> open(storage::Database& db, GateConfig config);
+
+    Result<GateResult> scan(const ScanInput& input);
+    // Invalid ID numbers and reasons the profile does not allow are BadInput, recorded nowhere.
+    Result<GateResult> registerManual(const ManualInput& input);
+
+    // Re-reads trust data after a sync or a `trust` command.
+    Result<void> reloadTrust();
+    const TrustSnapshot& trust() const { return m_trust; }
+    const GateConfig& config() const { return m_config; }
+
+private:
+    Gate(storage::Database& db, storage::EventLog log, GateConfig config)
+        : m_db(&db), m_log(std::move(log)), m_roster(db), m_config(std::move(config)) {}
+    Result<GateResult> decideAndRecord(CredentialResult credential, std::int64_t now,
+                                       bool explicitClock, const ManualInput* manual);
+
+    storage::Database* m_db;
+    storage::EventLog m_log;
+    storage::RosterStore m_roster;
+    GateConfig m_config;
+    TrustSnapshot m_trust;
+};
+
+std::int64_t wallClockSeconds();
+
+} // namespace doorpost::kiosk

@@ -1,0 +1,91 @@
+#include "kiosk/gate/gate_worker.hpp"
+
+#include <algorithm>
+
+namespace doorpost::kiosk {
+
+GateWorker::GateWorker(std::string dbPath, GateConfig config)
+    : m_thread([this, path = std::move(dbPath), gateConfig = std::move(config)] {
+          run(path, gateConfig);
+      }) {}
+
+GateWorker::~GateWorker() {
+    {
+        std::lock_guard lock(m_mutex);
+        m_stopping = true;
+    }
+    m_requestReady.notify_all();
+    m_thread.join();
+}
+
+std::uint64_t GateWorker::submit(Request request) {
+    std::uint64_t ticket;
+    {
+        std::lock_guard lock(m_mutex);
+        ticket = m_nextTicket++;
+        m_requests.emplace_back(ticket, std::move(request));
+    }
+    m_requestReady.notify_one();
+    return ticket;
+}
+
+std::vector<GateResponse> GateWorker::poll() {
+    std::lock_guard lock(m_mutex);
+    std::vector<GateResponse> out(std::make_move_iterator(m_responses.begin()),
+                                  std::make_move_iterator(m_responses.end()));
+    m_responses.clear();
+    return out;
+}
+
+std::optional<GateResponse> GateWorker::waitFor(std::uint64_t ticket,
+                                                std::chrono::milliseconds timeout) {
+    std::unique_lock lock(m_mutex);
+    std::optional<GateResponse> found;
+    m_responseReady.wait_for(lock, timeout, [&] {
+        const auto it = std::find_if(m_responses.begin(), m_responses.end(),
+                                     [&](const GateResponse& r) { return r.ticket == ticket; });
+        if (it == m_responses.end()) return false;
+        found = std::move(*it);
+        m_responses.erase(it);
+        return true;
+    });
+    return found;
+}
+
+void GateWorker::run(const std::string& dbPath, const GateConfig& config) {
+    // Both live on this thread's stack for the worker's lifetime: the connection is never
+    // touched by another thread.
+    auto db = storage::Database::open(dbPath);
+    Result<Gate> gate = db ? Gate::open(*db, config) : Result<Gate>(db.error());
+    while (true) {
+        std::pair<std::uint64_t, Request> next;
+        {
+            std::unique_lock lock(m_mutex);
+            m_requestReady.wait(lock, [&] { return m_stopping || !m_requests.empty(); });
+            if (m_requests.empty()) return; // stopping, and everything submitted is answered
+            next = std::move(m_requests.front());
+            m_requests.pop_front();
+        }
+        // The slow part (verify, decide, fsync'd append) runs without the lock held.
+        GateResponse response;
+        response.ticket = next.first;
+        if (!gate) {
+            response.error = gate.error();
+        } else {
+            auto result = std::holds_alternative<ScanInput>(next.second)
+                              ? gate->scan(std::get<ScanInput>(next.second))
+                              : gate->registerManual(std::get<ManualInput>(next.second));
+            if (result)
+                response.result = std::move(*result);
+            else
+                response.error = result.error();
+        }
+        {
+            std::lock_guard lock(m_mutex);
+            m_responses.push_back(std::move(response));
+        }
+        m_responseReady.notify_all();
+    }
+}
+
+} // namespace doorpost::kiosk

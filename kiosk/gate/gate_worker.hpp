@@ -1,0 +1,62 @@
+#pragma once
+// Runs a Gate on its own thread so the UI never waits on verification or on the disk.
+//
+// Threads meet here, and only here:
+//  - The UI (or capture) thread calls submit(): it locks the request queue, pushes, notifies,
+//    and returns at once with a ticket number. It never touches the Gate or the database.
+//  - The gate thread (started by the constructor) opens the Gate itself, so the SQLite
+//    connection is created and used by that one thread; it pops requests in order, runs
+//    scan()/registerManual() (verify, decide, durable append) and pushes the answer onto the
+//    response queue.
+//  - The UI thread calls poll() once per frame to take finished answers (a short lock, no
+//    waiting), or waitFor() where blocking is fine (CLI, benchmarks, tests).
+// The destructor stops the gate thread after the requests already submitted are answered.
+
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <string>
+#include <mutex>
+#include <optional>
+#include <thread>
+#include <variant>
+#include <vector>
+
+#include "kiosk/gate/gate.hpp"
+
+namespace doorpost::kiosk {
+
+struct GateResponse {
+    std::uint64_t ticket = 0;
+    std::optional<GateResult> result; // set when the event was committed
+    std::optional<Error> error;       // set otherwise (a storage fault, a bad registration)
+};
+
+class GateWorker {
+public:
+    using Request = std::variant<ScanInput, ManualInput>;
+    // The gate thread opens its own connection to `dbPath` and the Gate on it; a failure
+    // there is answered to every request.
+    GateWorker(std::string dbPath, GateConfig config);
+    ~GateWorker();
+    GateWorker(const GateWorker&) = delete;
+    GateWorker& operator=(const GateWorker&) = delete;
+
+    std::uint64_t submit(Request request);
+    std::vector<GateResponse> poll();
+    std::optional<GateResponse> waitFor(std::uint64_t ticket, std::chrono::milliseconds timeout);
+
+private:
+    void run(const std::string& dbPath, const GateConfig& config);
+
+    std::mutex m_mutex;
+    std::condition_variable m_requestReady;
+    std::condition_variable m_responseReady;
+    std::deque<std::pair<std::uint64_t, Request>> m_requests;
+    std::deque<GateResponse> m_responses;
+    std::uint64_t m_nextTicket = 1;
+    bool m_stopping = false;
+    std::thread m_thread; // last: started once everything above exists
+};
+
+} // namespace doorpost::kiosk

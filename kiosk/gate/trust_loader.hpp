@@ -1,0 +1,37 @@
+#pragma once
+// Builds the in-memory trust snapshot a gate verifies against from the rows in storage:
+// DSCs and issuer keys parsed once, the deny list as a set, the central's sealing key, the
+// subject salt, and how long each list may be relied on.
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "kiosk/credentials/credential.hpp"
+#include "kiosk/credentials/trust_set.hpp"
+#include "storage/database.hpp"
+#include "storage/result.hpp"
+
+namespace doorpost::kiosk {
+
+// Used until `doorpost trust add-key` imports the deployment's salt: fine for a demo, and
+// `status`/`trust list` say so; a real site imports the central's public-keys.json.
+inline constexpr std::string_view kDemoSubjectSalt = "doorpost-demo-salt";
+
+struct TrustSnapshot {
+    TrustSet set;
+    std::optional<std::array<std::uint8_t, 32>> sealPublicKey; // central's X25519 key
+    std::string subjectSalt = std::string(kDemoSubjectSalt);
+    // Latest valid-until per list (a fresh fetch renews a list); nullopt: list is empty.
+    std::optional<std::int64_t> dscValidUntil;
+    std::optional<std::int64_t> passKeysValidUntil;
+    std::optional<std::int64_t> denyListValidUntil;
+
+    // The valid-until that governs a decision on this kind of credential.
+    std::optional<std::int64_t> validUntilFor(CredentialKind kind) const;
+};
+
+Result<TrustSnapshot> loadTrust(storage::Database& db);
+
+} // namespace doorpost::kiosk

@@ -1,0 +1,124 @@
+#pragma once
+// The central's persistent state behind one interface: enrolled devices, every device's hash
+// chain of events (inserted idempotently, keyed on device, epoch and seq), reconciliation
+// findings and alerts, and the published sets with their cursors. One implementation runs over
+// either SQLite or PostgreSQL through SqlSession.
+//
+// Threads meet here: the HTTP server calls the store from its worker threads. A mutex serialises
+// use of the one connection; between central processes sharing PostgreSQL, row locks and
+// idempotent inserts keep the data exactly-once.
+
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "storage/result.hpp"
+#include "sync/central/sql_session.hpp"
+#include "sync/protocol.hpp"
+
+namespace doorpost::sync::central {
+
+// What a push came to: accepted (with the new acked prefix), or refused with an HTTP status.
+struct PushOutcome {
+    int status = 200; // 200, 400 (malformed), 409 (a known record with another hash)
+    PushResponse response;
+    ErrorBody error;
+};
+
+struct SetRead {
+    bool gone = false; // the cursor is too old (or unknown): the kiosk must take a snapshot
+    bool notModified = false;
+    SetPage page; // unsigned; the server signs it
+};
+
+struct ChainStats {
+    std::string device;
+    std::string epoch;
+    std::int64_t events = 0;
+    std::int64_t quarantined = 0;
+    std::int64_t ackedThrough = 0;
+    std::string headHash;
+};
+
+struct DeviceFinding {
+    std::string device;
+    std::string epoch;
+    Finding finding;
+};
+
+struct CentralStats {
+    std::int64_t devices = 0;
+    std::int64_t events = 0;
+    std::vector<ChainStats> chains;
+    std::vector<DeviceFinding> findings;
+    std::int64_t alerts = 0; // 409s: a device sent another hash for a record already held
+};
+
+struct StoreOptions {
+    std::int64_t reentryWindowMs = 10 * 60 * 1000; // "same subject at two doors" window
+    std::size_t setPageLimit = 5000;               // items per set page
+};
+
+class CentralStore {
+public:
+    // `location`: a PostgreSQL URL (postgresql://... or postgres://...) or a SQLite file path.
+    static Result<std::unique_ptr<CentralStore>> open(const std::string& location,
+                                                      StoreOptions options = {});
+
+    // Registers a device and returns its new bearer token (only its hash is stored).
+    Result<std::string> enrollDevice(const std::string& name, bool replace);
+    // The device a bearer token belongs to, or nothing for an unknown token.
+    Result<std::optional<std::string>> deviceForToken(const std::string& token);
+    Result<void> setDeviceKey(const std::string& device, const std::string& deviceKey);
+
+    Result<PushOutcome> push(const std::string& device, const PushRequest& request);
+
+    // A delta from `cursor` (> 0), or a snapshot page (cursor 0) after `after` of the snapshot
+    // that began at version `base` (0 on its first page).
+    Result<SetRead> readSet(const std::string& set, std::int64_t cursor, std::size_t limit = 0,
+                            std::int64_t after = 0, std::int64_t base = 0);
+    // Publishes items; with `replace`, every key not in `items` becomes a tombstone.
+    Result<std::int64_t> upsertSet(const std::string& set, const std::vector<SetItem>& items,
+                                   const std::string& validUntil, bool replace);
+    Result<std::int64_t> removeFromSet(const std::string& set, const std::vector<std::string>& keys);
+    // Forgets tombstones: cursors older than now get 410 and take a full snapshot.
+    Result<void> compactSet(const std::string& set);
+
+    Result<CentralStats> stats();
+
+    // The Ed25519 secret key (64 bytes) that signs set pages, created on first use and kept in
+    // the store so every central process over one database signs with the same key.
+    Result<std::string> setSigningSecretKey();
+
+    static bool isKnownSet(const std::string& set);
+
+private:
+    CentralStore(std::unique_ptr<SqlSession> session, StoreOptions options);
+    Result<void> createSchema();
+    Result<PushOutcome> pushLocked(const std::string& device, const PushRequest& request);
+    Result<void> recordAlert(const std::string& device, const std::string& epoch, std::int64_t seq,
+                             const std::string& theirs, const std::string& ours);
+    Result<void> reconcile(const std::string& device, const std::string& epoch,
+                           const std::vector<const WireEvent*>& inserted);
+    Result<std::int64_t> bumpSetVersion(const std::string& set, std::int64_t by,
+                                        const std::string* validUntil);
+    std::string forUpdate() const;
+
+    std::mutex m_mutex; // guards m_session: one connection, many HTTP worker threads
+    std::unique_ptr<SqlSession> m_session;
+    StoreOptions m_options;
+};
+
+// The facts the central reconciles on, read from an event's canonical content.
+struct EventFacts {
+    std::string subjectKey;
+    std::string verdict;
+    std::string credentialId;
+    std::int64_t wallTimeMs = 0;
+};
+EventFacts eventFacts(const nlohmann::json& event);
+
+} // namespace doorpost::sync::central

@@ -1,0 +1,16 @@
+#pragma once
+// Reads set items (roster candidates, deny entries) from an operator's file: JSON Lines (one
+// object per line) or CSV with a header row (UTF-8, an Excel BOM tolerated). The key is the
+// named field, or the first column.
+
+#include <string>
+#include <vector>
+
+#include "storage/result.hpp"
+#include "sync/protocol.hpp"
+
+namespace doorpost::sync::central {
+
+Result<std::vector<SetItem>> readSetItems(const std::string& path, const std::string& keyField);
+
+} // namespace doorpost::sync::central

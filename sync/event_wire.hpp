@@ -1,0 +1,17 @@
+#pragma once
+// A stored event (storage::Event) as it travels in a push, and back: every field the hash covers
+// goes over the wire, so the central recomputes the hash from the content it receives
+// (docs/event-log.md) instead of trusting the number it was sent.
+
+#include "storage/event.hpp"
+#include "storage/result.hpp"
+#include "sync/protocol.hpp"
+
+namespace doorpost::sync {
+
+WireEvent toWire(const storage::Event& event);
+
+// Rebuilds the stored event from a wire record (not a quarantine stub).
+Result<storage::Event> fromWire(const WireEvent& wire, const std::string& epoch);
+
+} // namespace doorpost::sync

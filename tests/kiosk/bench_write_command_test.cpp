@@ -1,0 +1,78 @@
+// `doorpost bench write`, run as the real binary on a few events: the output contract (not the
+// speed, which is the benchmark's business).
+
+#include <catch2/catch.hpp>
+#include <sys/wait.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <map>
+#include <sstream>
+
+#include "storage/database.hpp"
+#include "storage/event_log.hpp"
+#include "tests/storage/temp_dir.hpp"
+
+using namespace doorpost::storage;
+using doorpost::storage::test::TempDir;
+
+namespace {
+
+std::string runCapture(const std::string& args, int& exitCode) {
+    const std::string command = std::string(DOORPOST_BIN_DIR) + "/doorpost " + args + " 2>/dev/null";
+    FILE* pipe = ::popen(command.c_str(), "r");
+    REQUIRE(pipe != nullptr);
+    std::string out;
+    char buffer[4096];
+    while (const auto n = std::fread(buffer, 1, sizeof buffer, pipe)) {
+        out.append(buffer, n);
+    }
+    const int status = ::pclose(pipe);
+    exitCode = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    return out;
+}
+
+} // namespace
+
+TEST_CASE("bench write prints each commit, then the figures, and leaves a valid log") {
+    TempDir dir;
+    const auto path = dir.file("bench.db");
+    int exitCode = -1;
+    const auto out = runCapture("--db " + path + " bench write --events 30 --block 7", exitCode);
+    REQUIRE(exitCode == 0);
+
+    std::istringstream lines(out);
+    std::string line;
+    for (int seq = 1; seq <= 30; ++seq) {
+        REQUIRE(std::getline(lines, line));
+        CHECK(line == "committed " + std::to_string(seq));
+    }
+    std::map<std::string, double> figures;
+    while (std::getline(lines, line)) {
+        const auto eq = line.find('=');
+        REQUIRE(eq != std::string::npos);
+        figures[line.substr(0, eq)] = std::stod(line.substr(eq + 1));
+    }
+    for (const char* name : {"events_per_s", "p50_commit_ms", "p99_commit_ms",
+                             "baseline_events_per_s", "ratio"}) {
+        INFO(name);
+        REQUIRE(figures.count(name) == 1);
+        CHECK(figures[name] > 0);
+    }
+    CHECK(figures["p50_commit_ms"] <= figures["p99_commit_ms"]);
+
+    auto db = Database::open(path);
+    REQUIRE(db);
+    auto log = EventLog::open(*db);
+    CHECK(log->status()->events == 30);
+    CHECK(log->verifyChain()->ok);
+    // The baseline's file is removed after the run.
+    CHECK_FALSE(std::filesystem::exists(path + ".bench-baseline"));
+}
+
+TEST_CASE("bench write refuses a bad event count with exit 2") {
+    TempDir dir;
+    int exitCode = -1;
+    (void)runCapture("--db " + dir.file("b.db") + " bench write --events 0", exitCode);
+    CHECK(exitCode == 2);
+}

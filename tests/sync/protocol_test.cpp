@@ -1,0 +1,121 @@
+// Protocol messages, their JSON forms, set-page signatures and the event wire form.
+
+#include <sodium.h>
+
+#include <catch2/catch.hpp>
+
+#include "storage/event.hpp"
+#include "sync/event_wire.hpp"
+#include "sync/protocol.hpp"
+#include "sync/set_signature.hpp"
+#include "tests/sync/sync_harness.hpp"
+
+using namespace doorpost;
+using namespace doorpost::sync;
+
+namespace {
+
+const std::string kHashA(64, 'a');
+const std::string kHashB(64, 'b');
+
+} // namespace
+
+TEST_CASE("push request survives its JSON form", "[sync][protocol]") {
+    PushRequest request{"epoch1", {{1, kHashA, kHashB, {{"k", "v"}}, ""}, {2, kHashB, kHashA, {}, "too big"}}, kHashB};
+    auto parsed = pushRequestFromJson(toJson(request));
+    REQUIRE(parsed.ok());
+    CHECK(parsed->epoch == "epoch1");
+    REQUIRE(parsed->events.size() == 2);
+    CHECK(parsed->events[0].event == nlohmann::json{{"k", "v"}});
+    CHECK(parsed->events[1].quarantined == "too big");
+    CHECK(parsed->headHash == kHashB);
+}
+
+TEST_CASE("malformed push bodies are refused naming the field", "[sync][protocol]") {
+    auto refuse = [](const nlohmann::json& json) {
+        auto parsed = pushRequestFromJson(json);
+        REQUIRE_FALSE(parsed.ok());
+        CHECK(parsed.error().kind == ErrorKind::BadInput);
+        return parsed.error().message;
+    };
+    CHECK(refuse(nlohmann::json::array()).find("object") != std::string::npos);
+    CHECK(refuse({{"events", nlohmann::json::array()}}).find("epoch") != std::string::npos);
+    CHECK(refuse({{"epoch", "e"}}).find("events") != std::string::npos);
+    CHECK(refuse({{"epoch", "e"}, {"events", {{{"seq", 1}, {"hash", "XYZ"}, {"prev_hash", kHashA}, {"event", nlohmann::json::object()}}}}})
+              .find("hash") != std::string::npos);
+    CHECK(refuse({{"epoch", "e"}, {"events", {{{"seq", -4}, {"hash", kHashA}, {"prev_hash", kHashA}}}}})
+              .find("seq") != std::string::npos);
+    CHECK(refuse({{"epoch", "e"}, {"events", {{{"seq", 1}, {"hash", kHashA}, {"prev_hash", kHashA}}}}})
+              .find("event") != std::string::npos);
+    nlohmann::json many = nlohmann::json::array();
+    for (int i = 0; i < 501; ++i) many.push_back(nlohmann::json::object());
+    CHECK(refuse({{"epoch", "e"}, {"events", many}}).find("500") != std::string::npos);
+    CHECK_FALSE(parseJson("{\"a\":").ok());
+}
+
+TEST_CASE("set pages verify only unaltered and under the right key", "[sync][protocol]") {
+    REQUIRE(sodium_init() >= 0);
+    unsigned char publicKey[crypto_sign_PUBLICKEYBYTES];
+    unsigned char secretKey[crypto_sign_SECRETKEYBYTES];
+    crypto_sign_keypair(publicKey, secretKey);
+    const std::string secret(reinterpret_cast<char*>(secretKey), sizeof secretKey);
+    const std::string publicHex = toHex(publicKey, sizeof publicKey);
+
+    SetPage page;
+    page.set = "roster";
+    page.nextCursor = 7;
+    page.snapshot = true;
+    page.after = 3;
+    page.nextAfter = 9;
+    page.more = true;
+    page.validUntil = "2026-12-01T00:00:00Z";
+    page.upserts = {{"A1", {{"name", "Li"}}}};
+    page.tombstones = {"A0"};
+    signSetPage(page, secret);
+    CHECK(verifySetPage(page, publicHex));
+    auto parsed = setPageFromJson(toJson(page));
+    REQUIRE(parsed.ok());
+    CHECK(verifySetPage(*parsed, publicHex));
+
+    SetPage altered = page;
+    altered.upserts[0].value["name"] = "Wang";
+    CHECK_FALSE(verifySetPage(altered, publicHex));
+    altered = page;
+    altered.tombstones.clear();
+    CHECK_FALSE(verifySetPage(altered, publicHex));
+    altered = page;
+    altered.nextCursor = 8;
+    CHECK_FALSE(verifySetPage(altered, publicHex));
+    altered = page;
+    altered.nextAfter = 10;
+    CHECK_FALSE(verifySetPage(altered, publicHex));
+    altered = page;
+    altered.validUntil = "2030-01-01T00:00:00Z";
+    CHECK_FALSE(verifySetPage(altered, publicHex));
+
+    unsigned char otherPublic[crypto_sign_PUBLICKEYBYTES];
+    unsigned char otherSecret[crypto_sign_SECRETKEYBYTES];
+    crypto_sign_keypair(otherPublic, otherSecret);
+    CHECK_FALSE(verifySetPage(page, toHex(otherPublic, sizeof otherPublic)));
+    CHECK_FALSE(verifySetPage(page, "not hex"));
+}
+
+TEST_CASE("a stored event travels and its hash recomputes at the other end", "[sync][protocol]") {
+    test::Kiosk kiosk;
+    kiosk.append(3);
+    auto events = kiosk.log().readSeqRange(1, 3);
+    REQUIRE(events.ok());
+    for (const auto& event : *events) {
+        const WireEvent wire = toWire(event);
+        auto parsedWire = wireEventFromJson(parseJson(dumpJson(toJson(wire))).value());
+        REQUIRE(parsedWire.ok());
+        auto back = fromWire(*parsedWire, event.epoch);
+        REQUIRE(back.ok());
+        CHECK(storage::eventHash(*back) == event.hash);
+        WireEvent tampered = wire;
+        tampered.event["masked_id"] = "1101**********0000";
+        auto changed = fromWire(tampered, event.epoch);
+        REQUIRE(changed.ok());
+        CHECK(storage::eventHash(*changed) != event.hash);
+    }
+}

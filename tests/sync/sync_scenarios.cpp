@@ -1,0 +1,245 @@
+#include "tests/sync/sync_scenarios.hpp"
+
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <catch2/catch.hpp>
+#include <chrono>
+#include <random>
+
+#include "tests/sync/fault_proxy.hpp"
+
+namespace doorpost::sync::test {
+namespace {
+
+using namespace std::chrono_literals;
+
+// Two centrals over one PostgreSQL when the backend asks for it; requests alternate between them.
+struct Centrals {
+    std::unique_ptr<InProcessCentral> first;
+    std::unique_ptr<InProcessCentral> second;
+    std::vector<int> ports() const {
+        std::vector<int> out{first->port()};
+        if (second) out.push_back(second->port());
+        return out;
+    }
+};
+
+Centrals startCentrals(const StoreLocation& where) {
+    Centrals centrals;
+    centrals.first = std::make_unique<InProcessCentral>(where.location());
+    if (where.backend() == Backend::PostgresTwoCentrals)
+        centrals.second = std::make_unique<InProcessCentral>(where.location());
+    return centrals;
+}
+
+std::string enroll(central::CentralStore& store, const std::string& name) {
+    auto token = store.enrollDevice(name, false);
+    REQUIRE(token.ok());
+    return *token;
+}
+
+int freePort() {
+    const int fd = socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address);
+    socklen_t size = sizeof address;
+    getsockname(fd, reinterpret_cast<sockaddr*>(&address), &size);
+    close(fd);
+    return ntohs(address.sin_port);
+}
+
+} // namespace
+
+void endToEndTwoKiosks(Backend backend, const ScenarioSize& size) {
+    StoreLocation where(backend);
+    if (!where.available()) return;
+    Centrals centrals = startCentrals(where);
+    const std::string tokenA = enroll(centrals.first->store(), "kiosk-a");
+    const std::string tokenB = enroll(centrals.first->store(), "kiosk-b");
+    Kiosk a;
+    Kiosk b;
+    a.append(size.eventsPerKiosk, "a");
+    b.append(size.eventsPerKiosk, "b");
+
+    // Kiosk B talks to the second central when there is one: two stateless processes, one store.
+    const std::string urlB = centrals.second ? centrals.second->url() : centrals.first->url();
+    RoundReport reportA;
+    RoundReport reportB;
+    std::thread other([&] { reportB = syncUntilDone(b.db(), testConfig(urlB, tokenB)); });
+    reportA = syncUntilDone(a.db(), testConfig(centrals.first->url(), tokenA));
+    other.join();
+    INFO(reportA.error << " / " << reportB.error);
+    REQUIRE(reportA.end == RoundEnd::Done);
+    REQUIRE(reportB.end == RoundEnd::Done);
+    CHECK(reportA.pushed == size.eventsPerKiosk);
+    CHECK(reportB.pushed == size.eventsPerKiosk);
+    CHECK(reportA.waiting() == 0);
+
+    requireCentralHoldsExactly(where.location(), "kiosk-a", a);
+    requireCentralHoldsExactly(where.location(), "kiosk-b", b);
+    auto stats = centrals.first->store().stats();
+    REQUIRE(stats.ok());
+    CHECK(stats->events == 2 * size.eventsPerKiosk);
+    CHECK(stats->findings.empty());
+    for (const auto& chain : stats->chains)
+        CHECK(chain.headHash == (chain.device == "kiosk-a" ? a.status() : b.status()).headHash);
+
+    // Another round sends nothing new and changes nothing.
+    const RoundReport again = syncUntilDone(a.db(), testConfig(centrals.first->url(), tokenA));
+    CHECK(again.pushed == 0);
+    requireCentralHoldsExactly(where.location(), "kiosk-a", a);
+}
+
+void faultEpisodes(Backend backend, const ScenarioSize& size) {
+    StoreLocation where(backend);
+    if (!where.available()) return;
+    Centrals centrals = startCentrals(where);
+    FaultProxy proxy(centrals.ports());
+    const std::string tokenA = enroll(centrals.first->store(), "kiosk-a");
+    const std::string tokenB = enroll(centrals.first->store(), "kiosk-b");
+    Kiosk a;
+    Kiosk b;
+    a.append(size.faultEvents, "a");
+    b.append(size.faultEvents, "b");
+
+    const std::vector<Fault> kinds{Fault::Delay,     Fault::ResetMidBody, Fault::TruncatedResponse,
+                                   Fault::Status500, Fault::Status503,    Fault::DropAfterCommit};
+    std::vector<Fault> faults;
+    for (int i = 0; i < size.faultEpisodes; ++i) faults.push_back(kinds[static_cast<std::size_t>(i) % kinds.size()]);
+    std::mt19937 random(6);
+    std::shuffle(faults.begin(), faults.end(), random);
+    proxy.schedule(faults);
+
+    // Each kiosk syncs through the proxy, in small batches so there are many requests to hit,
+    // and keeps recording events while the faults go on.
+    auto drive = [&](Kiosk& kiosk, const std::string& token, const std::string& prefix) {
+        SyncConfig config = testConfig(proxy.url(), token);
+        config.maxBatchEvents = 100;
+        auto session = SyncSession::open(kiosk.db(), config);
+        REQUIRE(session.ok());
+        RoundReport report;
+        int extra = 0;
+        for (int round = 0; round < 5000; ++round) {
+            report = (*session)->runRound();
+            if (report.end == RoundEnd::Done && proxy.pending() == 0 && extra >= 200) break;
+            if (extra < 200 && round % 3 == 0) {
+                kiosk.append(20, prefix + "x");
+                extra += 20;
+            }
+        }
+        return report;
+    };
+    RoundReport reportB;
+    std::thread other([&] { reportB = drive(b, tokenB, "b"); });
+    const RoundReport reportA = drive(a, tokenA, "a");
+    other.join();
+    INFO(reportA.error << " / " << reportB.error);
+    REQUIRE(proxy.pending() == 0);
+    int total = 0;
+    for (const auto& [fault, count] : proxy.injected()) {
+        INFO(faultName(fault));
+        CHECK(count >= 1);
+        total += count;
+    }
+    CHECK(total >= 100);
+    CHECK(proxy.injected().size() == kinds.size());
+    REQUIRE(reportA.end == RoundEnd::Done);
+    REQUIRE(reportB.end == RoundEnd::Done);
+    requireCentralHoldsExactly(where.location(), "kiosk-a", a);
+    requireCentralHoldsExactly(where.location(), "kiosk-b", b);
+}
+
+void killSyncWorker(Backend backend, const ScenarioSize& size) {
+    StoreLocation where(backend);
+    if (!where.available()) return;
+    Centrals centrals = startCentrals(where);
+    FaultProxy proxy(centrals.ports()); // no faults scheduled: round robin over the centrals
+    const std::string token = enroll(centrals.first->store(), "kiosk-a");
+    Kiosk kiosk;
+    kiosk.append(3000, "a");
+
+    TempDir logs;
+    std::mt19937 random(3);
+    std::uniform_int_distribution<int> delayMs(0, 400);
+    int interrupted = 0; // kills that landed after some progress but before the end
+    int killedRunning = 0;
+    for (int i = 0; i < size.kills; ++i) {
+        const std::int64_t before = syncStatePosition(kiosk);
+        const pid_t pid = spawnProcess({std::string(DOORPOST_BIN_DIR) + "/doorpost", "--db", kiosk.path(),
+                                        "sync", "--central", proxy.url(), "--token", token, "--once"},
+                                       logs.file("worker.log"));
+        std::this_thread::sleep_for(std::chrono::milliseconds(delayMs(random)));
+        ::kill(pid, SIGKILL);
+        if (waitProcess(pid) == 128 + SIGKILL) ++killedRunning;
+        const std::int64_t after = syncStatePosition(kiosk);
+        if (after > before && after < kiosk.status().lastSeq) ++interrupted;
+        kiosk.append(40, "a" + std::to_string(i) + "-");
+    }
+    INFO("kills that interrupted a push in progress: " << interrupted << ", killed while running: "
+                                                       << killedRunning);
+    CHECK(interrupted > 0);
+    CHECK(killedRunning >= size.kills / 2);
+    const RoundReport report = syncUntilDone(kiosk.db(), testConfig(proxy.url(), token));
+    INFO(report.error);
+    REQUIRE(report.end == RoundEnd::Done);
+    requireCentralHoldsExactly(where.location(), "kiosk-a", kiosk);
+}
+
+void killCentral(Backend backend, const ScenarioSize& size) {
+    StoreLocation where(backend);
+    if (!where.available()) return;
+    TempDir dir;
+    std::vector<std::unique_ptr<CentralProcess>> processes;
+    processes.push_back(std::make_unique<CentralProcess>(where.location(), freePort(), dir.file("c1")));
+    if (backend == Backend::PostgresTwoCentrals)
+        processes.push_back(std::make_unique<CentralProcess>(where.location(), freePort(), dir.file("c2")));
+    std::vector<int> ports;
+    for (auto& process : processes) ports.push_back(process->port());
+    std::string token;
+    {
+        auto store = central::CentralStore::open(where.location());
+        REQUIRE(store.ok());
+        token = enroll(**store, "kiosk-a");
+    }
+    FaultProxy proxy(ports);
+    Kiosk kiosk;
+    kiosk.append(3000, "a");
+    for (auto& process : processes) process->start();
+
+    // The worker syncs continuously on its own connection while the centrals die and return.
+    std::atomic<bool> stop{false};
+    std::thread worker([&] {
+        auto db = storage::Database::open(kiosk.path());
+        REQUIRE(db.ok());
+        auto session = SyncSession::open(*db, testConfig(proxy.url(), token));
+        REQUIRE(session.ok());
+        while (!stop) {
+            const RoundReport report = (*session)->runRound();
+            if (report.end != RoundEnd::Done) std::this_thread::sleep_for(2ms);
+        }
+    });
+    std::mt19937 random(5);
+    std::uniform_int_distribution<int> delayMs(5, 80);
+    for (int i = 0; i < size.kills; ++i) {
+        auto& victim = processes[static_cast<std::size_t>(i) % processes.size()];
+        std::this_thread::sleep_for(std::chrono::milliseconds(delayMs(random)));
+        victim->kill();
+        kiosk.append(40, "a" + std::to_string(i) + "-");
+        victim->start();
+    }
+    stop = true;
+    worker.join();
+    const RoundReport report = syncUntilDone(kiosk.db(), testConfig(proxy.url(), token));
+    INFO(report.error);
+    REQUIRE(report.end == RoundEnd::Done);
+    for (auto& process : processes) process->kill();
+    requireCentralHoldsExactly(where.location(), "kiosk-a", kiosk);
+}
+
+} // namespace doorpost::sync::test

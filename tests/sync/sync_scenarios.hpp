@@ -1,0 +1,21 @@
+#pragma once
+// The "what it must show" scenarios of issue 6, written once and run against every backend:
+// SQLite store, PostgreSQL store, and two central processes sharing one PostgreSQL.
+
+#include "tests/sync/sync_harness.hpp"
+
+namespace doorpost::sync::test {
+
+struct ScenarioSize {
+    int eventsPerKiosk = 10000; // e2e
+    int faultEpisodes = 120;    // fault proxy
+    int faultEvents = 2000;     // events per kiosk in the fault scenario
+    int kills = 50;             // SIGKILLs of the worker, and of the central
+};
+
+void endToEndTwoKiosks(Backend backend, const ScenarioSize& size);
+void faultEpisodes(Backend backend, const ScenarioSize& size);
+void killSyncWorker(Backend backend, const ScenarioSize& size);
+void killCentral(Backend backend, const ScenarioSize& size);
+
+} // namespace doorpost::sync::test
