@@ -13,8 +13,6 @@ void registerAllCommands(CLI::App& app, CommandContext& context) {
     registerBenchStorageCommand(app, context);
     registerRunCommand(app, context);
     registerBenchUiCommand(app, context);
-    registerDecodeCommand(app, context);
-    registerBenchDecodeCommand(app, context);
     registerScanCommand(app, context);
     registerRegisterCommand(app, context);
     registerTrustCommand(app, context);
