@@ -27,9 +27,8 @@ if(DOORPOST_TESTS)
     include(Catch)
 endif()
 
-# kiosk/ui: PNG screenshots, and Dear ImGui's SDL backends, which Debian ships as example sources
+# kiosk/ui: Dear ImGui's SDL backends, which Debian ships as example sources
 # (libimgui-dev has no backend library); kiosk/ui compiles them as third-party code.
-find_package(PNG REQUIRED)
 find_path(DOORPOST_IMGUI_BACKEND_SOURCES imgui_impl_sdlrenderer.cpp
           PATHS /usr/share/doc/libimgui-dev/examples/backends REQUIRED NO_DEFAULT_PATH)
 find_path(DOORPOST_IMGUI_BACKEND_HEADERS imgui_impl_sdlrenderer.h

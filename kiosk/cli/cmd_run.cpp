@@ -5,9 +5,13 @@
 #include <iostream>
 #include <sstream>
 
+#include "drivers/isolated_decoder.hpp"
+#include "drivers/synthetic_source.hpp"
 #include "kiosk/cli/command_registry.hpp"
 #include "kiosk/cli/output.hpp"
 #include "kiosk/ui/app.hpp"
+#include "kiosk/ui/camera_feed.hpp"
+#include "kiosk/ui/log_query.hpp"
 #include "kiosk/ui/staff_auth.hpp"
 
 namespace doorpost::kiosk {
@@ -40,8 +44,25 @@ Result<std::string> readFile(const std::string& path, const char* field) {
     return text.str();
 }
 
+// The synthetic camera of the demo and of headless runs: people holding up admission tickets
+// in turn, as a camera at the door would see them.
+std::unique_ptr<drivers::FrameSource> syntheticCamera() {
+    drivers::SyntheticConfig config;
+    config.width = 1280;
+    config.height = 720;
+    config.fps = 15.0;
+    config.framesWithCode = 20;
+    config.framesWithout = 40;
+    for (const char* ticket : {"2021110100731", "2021110100732", "2021110100733"}) {
+        config.payloads.push_back({ticket, drivers::CodeFormat::QRCode});
+    }
+    config.degradation.moduleSize = 6.0;
+    config.degradation.tiltDeg = 12.0;
+    config.degradation.noiseSigma = 4.0;
+    return std::make_unique<drivers::SyntheticSource>(config);
+}
+
 int runKiosk(const RunOptions& options, const GlobalOptions& global) {
-    (void)global;
     ui::AppConfig config;
     config.headless = options.headless;
     config.fullscreen = !options.windowed;
@@ -75,10 +96,32 @@ int runKiosk(const RunOptions& options, const GlobalOptions& global) {
         config.staffPinHash = std::move(hash.value());
     }
 
-    ui::UiPorts ports; // the gate and the event log are wired here as they land
+    if (!options.replayDir.empty()) {
+        return fail(environmentFault("--replay: the replay source is not in this build yet"));
+    }
+    config.cameraChoices = {"synthetic"};
+    config.cameraChoice = options.synthetic ? "synthetic" : "";
+
+    // Composition: the event log answers the counters and statistics on its own thread.
+    ui::LogQuery query(global.dbPath);
+    ui::UiPorts ports;
+    ports.query = &query;
+
     ui::App app(std::move(config), ports);
+    // Declared after the app: the feed's thread posts to the app's queue, so it stops first.
+    std::unique_ptr<ui::CameraFeed> feed;
+    if (options.synthetic) {
+        ui::ReadSink sink = ports.gate != nullptr ? ui::gateReadSink(*ports.gate, app.sharedQueue())
+                                                  : ui::ReadSink([](ui::CodeRead) {});
+        feed = std::make_unique<ui::CameraFeed>(syntheticCamera(), std::make_unique<drivers::IsolatedDecoder>(),
+                                                app.queue(), std::move(sink));
+        app.setCameraControl(feed.get());
+    }
     if (auto started = app.start(); !started.ok()) {
         return fail(started.error());
+    }
+    if (feed) {
+        feed->start();
     }
     auto result = app.run();
     if (!result.ok()) {

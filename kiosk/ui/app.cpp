@@ -66,9 +66,10 @@ struct App::Impl final : ScriptHost {
     UiPorts ports;
     CameraControl* camera = nullptr;
 
-    // Order matters: the queue outlives everything that posts to it (auth's worker, ports'
-    // callbacks are drained only while the app lives).
-    UiQueue queue;
+    // Shared: a port may answer after the app is gone (a gate still finishing a request); its
+    // callback then posts into a queue nobody drains, instead of into freed memory.
+    std::shared_ptr<UiQueue> sharedQueue = std::make_shared<UiQueue>();
+    UiQueue& queue = *sharedQueue;
     UiModel model;
     Fonts fonts;
     WidgetRegistry widgets;
@@ -116,6 +117,7 @@ struct App::Impl final : ScriptHost {
     }
 
     ~Impl() override {
+        queue.setWaker(nullptr); // late posts (a gate finishing after us) must not touch SDL
         if (previewTexture != nullptr) {
             SDL_DestroyTexture(previewTexture);
         }
@@ -307,7 +309,7 @@ struct App::Impl final : ScriptHost {
     void submitRead(CodeRead read) {
         model.gateBusy = true;
         model.gateError.clear();
-        ports.gate->submitRead(std::move(read), [q = &queue](Result<VerdictView> r) {
+        ports.gate->submitRead(std::move(read), [q = sharedQueue](Result<VerdictView> r) {
             q->post([r](UiModel& m) { applyVerdict(m, r, Clock::now()); });
         });
     }
@@ -348,7 +350,7 @@ struct App::Impl final : ScriptHost {
             countersInFlight = true;
             bool* inFlight = &countersInFlight;
             // Answered on the query thread; applied on the UI thread through the queue.
-            ports.query->todayCounters([q = &queue, inFlight](Result<TodayCounters> r) {
+            ports.query->todayCounters([q = sharedQueue, inFlight](Result<TodayCounters> r) {
                 q->post([inFlight, r](UiModel& m) {
                     *inFlight = false;
                     if (r.ok()) {
@@ -422,7 +424,7 @@ struct App::Impl final : ScriptHost {
         ImGui::NewFrame();
         widgets.beginFrame();
         const ScreenId current = model.screen;
-        UiContext ctx{model, queue, ports, fonts, widgets, auth, now, wallNow(),
+        UiContext ctx{model, queue, sharedQueue, ports, fonts, widgets, auth, now, wallNow(),
                       reinterpret_cast<ImTextureID>(previewTexture), scale()};
         if (lastScreen != current) {
             if (lastScreen == ScreenId::Staff && current != ScreenId::Staff) {
@@ -587,7 +589,9 @@ App::App(AppConfig config, UiPorts ports, CameraControl* camera)
 App::~App() = default;
 
 Result<void> App::start() { return m_impl->start(); }
+void App::setCameraControl(CameraControl* camera) { m_impl->camera = camera; }
 UiQueue& App::queue() { return m_impl->queue; }
+std::shared_ptr<UiQueue> App::sharedQueue() { return m_impl->sharedQueue; }
 Result<int> App::run() { return m_impl->run(); }
 const std::string& App::failure() const { return m_impl->failure; }
 nlohmann::json App::state() { return m_impl->state(); }

@@ -47,12 +47,17 @@ public:
     App(const App&) = delete;
     App& operator=(const App&) = delete;
 
+    // Before start(): what scripts' `camera plug|unplug` act on.
+    void setCameraControl(CameraControl* camera);
+
     // Opens SDL (video, and audio when sound is on), the window and renderer, ImGui and fonts.
     // An environment fault when there is no display (then run with headless = true).
     Result<void> start();
 
     // The queue other threads post to. Valid from construction; wire producers before run().
     UiQueue& queue();
+    // The same queue, for producers whose callbacks may outlive the app (see UiContext::onUi).
+    std::shared_ptr<UiQueue> sharedQueue();
 
     // Runs until shut down, the frames are drawn or the script has finished. Returns 0, or 1 when
     // a script expectation failed (the reason is in `failure()`).

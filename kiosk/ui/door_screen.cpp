@@ -143,7 +143,8 @@ void DoorScreen::drawChips(UiContext& ctx) {
                    colours::kDeny, "×");
         break;
     }
-    ImGui::SameLine(ImGui::GetWindowWidth() - 330.0f * ctx.scale);
+    ImGui::SameLine();
+    ImGui::SetCursorPosX(std::max(ImGui::GetCursorPosX(), ImGui::GetWindowWidth() - 330.0f * ctx.scale));
     ImGui::PushFont(ctx.fonts.large);
     ImGui::TextUnformatted(clockText(ctx.wallNowUnix).c_str());
     ImGui::PopFont();

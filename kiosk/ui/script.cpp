@@ -60,8 +60,9 @@ Result<std::vector<ScriptStep>> parseScript(std::string_view text) {
                    parseNumber(args[0], a) && a >= 0) {
             step.kind = command == "wait" ? ScriptStep::Kind::Wait : ScriptStep::Kind::Frames;
             step.number = a;
-        } else if (command == "wait-for" && (args.size() == 2 || args.size() == 3)) {
-            step.kind = ScriptStep::Kind::WaitFor;
+        } else if ((command == "wait-for" || command == "wait-for-min") &&
+                   (args.size() == 2 || args.size() == 3)) {
+            step.kind = command == "wait-for" ? ScriptStep::Kind::WaitFor : ScriptStep::Kind::WaitForMin;
             step.arg = args[0];
             step.value = args[1];
             step.number = 5000;
@@ -118,6 +119,7 @@ bool ScriptRunner::waiting() const {
     }
     const auto kind = m_steps[m_next].kind;
     return kind == ScriptStep::Kind::Wait || kind == ScriptStep::Kind::WaitFor ||
+           kind == ScriptStep::Kind::WaitForMin ||
            (kind == ScriptStep::Kind::Tap && m_phase == 0);
 }
 
@@ -181,9 +183,14 @@ PointerInjection ScriptRunner::afterFrame(ScriptHost& host, SteadyTime now) {
             }
             done = m_framesLeft-- <= 0;
             break;
-        case ScriptStep::Kind::WaitFor: {
+        case ScriptStep::Kind::WaitFor:
+        case ScriptStep::Kind::WaitForMin: {
             const std::string value = stateValue(host.state(), step.arg);
-            done = value == step.value;
+            long long number = 0;
+            long long bound = 0;
+            done = step.kind == ScriptStep::Kind::WaitFor
+                       ? value == step.value
+                       : parseNumber(value, number) && parseNumber(step.value, bound) && number >= bound;
             if (!done && now - m_stepStarted > std::chrono::milliseconds(step.number)) {
                 fail(step, "wait-for " + step.arg + "=" + step.value + ": still " + value);
                 return {};

@@ -6,6 +6,7 @@
 //   type TEXT                 text into the focused field (as the input method would deliver it)
 //   wait MS | frames N        let time or frames pass
 //   wait-for KEY VALUE [MS]   until state KEY equals VALUE (default 5000 ms)
+//   wait-for-min KEY N [MS]   until state KEY is a number >= N
 //   expect KEY VALUE          state KEY equals VALUE, else the script fails
 //   expect-max KEY N | expect-min KEY N
 //   lang zh|en                switch the language
@@ -29,7 +30,7 @@
 namespace doorpost::kiosk::ui {
 
 struct ScriptStep {
-    enum class Kind { Tap, TapAt, Type, Wait, Frames, WaitFor, Expect, ExpectMax, ExpectMin, Lang,
+    enum class Kind { Tap, TapAt, Type, Wait, Frames, WaitFor, WaitForMin, Expect, ExpectMax, ExpectMin, Lang,
                       Camera, Scan, Screenshot, State };
     Kind kind = Kind::State;
     std::string arg;   // widget name, text, file, key, language, camera action

@@ -34,7 +34,7 @@ constexpr std::array kTable = {
     Pair{Str::Camera, "摄像头", "Camera"},
     Pair{Str::Scanner, "扫码枪", "Scanner"},
     Pair{Str::Central, "中心", "Central"},
-    Pair{Str::TrustData, "信任数据", "Trust data"},
+    Pair{Str::TrustData, "信任数据", "Trust"},
     Pair{Str::ChipOk, "正常", "OK"},
     Pair{Str::ChipOffline, "断开", "Offline"},
     Pair{Str::ChipMissing, "未连接", "None"},

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <utility>
 
 #include <imgui.h>
@@ -28,6 +29,7 @@ struct UiPorts {
 struct UiContext {
     UiModel& model;
     UiQueue& queue;
+    std::shared_ptr<UiQueue> sharedQueue; // what callbacks keep: they may run after the app is gone
     UiPorts ports;
     Fonts& fonts;
     WidgetRegistry& widgets;
@@ -44,8 +46,7 @@ struct UiContext {
     // thread, inside UiQueue::drain, where touching the model is allowed.
     template <typename T>
     std::function<void(T)> onUi(std::function<void(UiModel&, T)> body) const {
-        UiQueue* target = &queue;
-        return [target, body = std::move(body)](T value) {
+        return [target = sharedQueue, body = std::move(body)](T value) {
             target->post([body, value = std::move(value)](UiModel& m) mutable {
                 body(m, std::move(value));
             });

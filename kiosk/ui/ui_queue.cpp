@@ -5,13 +5,15 @@
 namespace doorpost::kiosk::ui {
 
 void UiQueue::post(Task task) {
+    std::function<void()> waker;
     {
         std::lock_guard lock(m_mutex);
         m_tasks.push_back(std::move(task));
+        waker = m_waker;
     }
     m_posted.notify_one();
-    if (m_waker) {
-        m_waker();
+    if (waker) {
+        waker();
     }
 }
 
@@ -32,6 +34,9 @@ void UiQueue::waitForPost(std::chrono::milliseconds timeout) {
     m_posted.wait_for(lock, timeout, [this] { return !m_tasks.empty(); });
 }
 
-void UiQueue::setWaker(std::function<void()> waker) { m_waker = std::move(waker); }
+void UiQueue::setWaker(std::function<void()> waker) {
+    std::lock_guard lock(m_mutex);
+    m_waker = std::move(waker);
+}
 
 } // namespace doorpost::kiosk::ui

@@ -28,14 +28,14 @@ public:
     // real event wait (the offscreen driver polls), so an idle headless kiosk stays idle.
     void waitForPost(std::chrono::milliseconds timeout);
 
-    // Set once by the app before any poster starts: how to wake the loop (an SDL user event).
+    // How to wake the loop (an SDL user event); cleared by the app before SDL shuts down.
     void setWaker(std::function<void()> waker);
 
 private:
     std::mutex m_mutex;
     std::condition_variable m_posted;
     std::vector<Task> m_tasks;     // guarded by m_mutex
-    std::function<void()> m_waker; // set before threads start, then read-only
+    std::function<void()> m_waker; // guarded by m_mutex
 };
 
 } // namespace doorpost::kiosk::ui

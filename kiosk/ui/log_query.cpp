@@ -1,0 +1,138 @@
+#include "kiosk/ui/log_query.hpp"
+
+#include <ctime>
+#include <map>
+
+#include "storage/database.hpp"
+#include "storage/event_log.hpp"
+
+namespace doorpost::kiosk::ui {
+namespace {
+
+constexpr std::int64_t kBucketSeconds = 600;
+
+std::int64_t startOfLocalDayMs(std::time_t now) {
+    std::tm local{};
+    localtime_r(&now, &local);
+    local.tm_hour = 0;
+    local.tm_min = 0;
+    local.tm_sec = 0;
+    return static_cast<std::int64_t>(std::mktime(&local)) * 1000;
+}
+
+// Walks events by wall time in pages (the log caps one read).
+Result<void> forEachByTime(storage::EventLog& log, std::int64_t fromMs, std::int64_t toMs,
+                           const std::function<void(const storage::Event&)>& visit) {
+    constexpr std::size_t kPage = 5000;
+    std::int64_t lastSeq = 0;
+    std::int64_t cursor = fromMs;
+    for (;;) {
+        auto page = log.readWallTimeRange(cursor, toMs, kPage);
+        if (!page.ok()) {
+            return page.error();
+        }
+        for (const storage::Event& event : page.value()) {
+            if (event.wallTimeMs == cursor && event.seq <= lastSeq) {
+                continue; // already seen at the page boundary
+            }
+            visit(event);
+            cursor = event.wallTimeMs;
+            lastSeq = event.seq;
+        }
+        if (page.value().size() < kPage) {
+            return {};
+        }
+    }
+}
+
+} // namespace
+
+LogQuery::LogQuery(std::string dbPath) : m_path(std::move(dbPath)) {}
+
+LogQuery::~LogQuery() = default;
+
+Result<storage::EventLog*> LogQuery::log() {
+    if (m_log) {
+        return m_log.get();
+    }
+    auto db = storage::Database::open(m_path);
+    if (!db.ok()) {
+        return db.error();
+    }
+    m_db = std::make_unique<storage::Database>(std::move(db.value()));
+    auto log = storage::EventLog::open(*m_db);
+    if (!log.ok()) {
+        m_db.reset();
+        return log.error();
+    }
+    m_log = std::make_unique<storage::EventLog>(std::move(log.value()));
+    return m_log.get();
+}
+
+void LogQuery::todayCounters(std::function<void(Result<TodayCounters>)> done) {
+    m_worker.submit([this, done = std::move(done)] {
+        auto events = log();
+        if (!events.ok()) {
+            done(events.error());
+            return;
+        }
+        const std::time_t now = std::time(nullptr);
+        TodayCounters counters;
+        auto walked = forEachByTime(*events.value(), startOfLocalDayMs(now),
+                                    static_cast<std::int64_t>(now + 1) * 1000, [&](const storage::Event& e) {
+            counters.admitted += e.verdict == storage::Verdict::Admit ? 1 : 0;
+            counters.denied += e.verdict == storage::Verdict::Deny ? 1 : 0;
+            counters.referred += e.verdict == storage::Verdict::Refer ? 1 : 0;
+            counters.manual += e.kind == storage::EventKind::Manual ? 1 : 0;
+        });
+        if (!walked.ok()) {
+            done(walked.error());
+            return;
+        }
+        done(counters);
+    });
+}
+
+void LogQuery::statsPer10Min(std::int64_t fromUnix, std::int64_t toUnix,
+                             std::function<void(Result<std::vector<StatsBucket>>)> done) {
+    m_worker.submit([this, fromUnix, toUnix, done = std::move(done)] {
+        auto events = log();
+        if (!events.ok()) {
+            done(events.error());
+            return;
+        }
+        std::map<std::int64_t, StatsBucket> buckets;
+        auto walked = forEachByTime(*events.value(), fromUnix * 1000, toUnix * 1000, [&](const storage::Event& e) {
+            const std::int64_t start = (e.wallTimeMs / 1000) / kBucketSeconds * kBucketSeconds;
+            StatsBucket& b = buckets[start];
+            b.startUnix = start;
+            b.admitted += e.verdict == storage::Verdict::Admit ? 1 : 0;
+            b.denied += e.verdict == storage::Verdict::Deny ? 1 : 0;
+            b.referred += e.verdict == storage::Verdict::Refer ? 1 : 0;
+            b.manual += e.kind == storage::EventKind::Manual ? 1 : 0;
+        });
+        if (!walked.ok()) {
+            done(walked.error());
+            return;
+        }
+        // Every bucket from the first event to now, empty ones included, so the chart's time
+        // axis is even.
+        std::vector<StatsBucket> out;
+        if (!buckets.empty()) {
+            const std::int64_t last = toUnix / kBucketSeconds * kBucketSeconds;
+            for (std::int64_t t = buckets.begin()->first; t <= last; t += kBucketSeconds) {
+                auto it = buckets.find(t);
+                out.push_back(it != buckets.end() ? it->second : StatsBucket{t});
+            }
+        }
+        done(out);
+    });
+}
+
+void LogQuery::roster(std::string search, std::function<void(Result<std::vector<RosterEntry>>)> done) {
+    (void)search;
+    // Rosters live in the reference data, which storage does not hold yet: no entries.
+    m_worker.submit([done = std::move(done)] { done(std::vector<RosterEntry>{}); });
+}
+
+} // namespace doorpost::kiosk::ui

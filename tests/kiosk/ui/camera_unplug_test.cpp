@@ -1,0 +1,90 @@
+// What it must show (3): the camera is pulled out while the kiosk runs; its chip turns red,
+// manual registration still works, and reading resumes when the camera is plugged back.
+#include <catch2/catch.hpp>
+
+#include "drivers/isolated_decoder.hpp"
+#include "drivers/synthetic_source.hpp"
+#include "kiosk/ui/camera_feed.hpp"
+#include "png_reader.hpp"
+#include "ui_harness.hpp"
+
+using namespace doorpost;
+using namespace doorpost::kiosk::ui;
+using namespace doorpost::kiosk::ui::test;
+
+namespace {
+
+std::unique_ptr<drivers::FrameSource> camera() {
+    drivers::SyntheticConfig config;
+    config.width = 640;
+    config.height = 480;
+    config.fps = 30.0;
+    config.framesWithCode = 6;
+    config.framesWithout = 6;
+    // Different codes in turn: each is a new read (the same code again soon would be one read).
+    for (const char* text : {"ADMIT:2021110100731", "ADMIT:2021110100732", "ADMIT:2021110100733"}) {
+        config.payloads.push_back({text, drivers::CodeFormat::QRCode});
+    }
+    config.degradation.moduleSize = 5.0;
+    return std::make_unique<drivers::SyntheticSource>(config);
+}
+
+std::string tapDigits(const std::string& id) {
+    std::string script;
+    for (char c : id) {
+        script += std::string("tap key_") + c + "\n";
+    }
+    return script;
+}
+
+} // namespace
+
+TEST_CASE("camera unplugged and plugged back: red chip, manual registration meanwhile, reading resumes") {
+    const auto dir = screenshotDir("camera");
+    FakeGate gate;
+    FakeQuery query(gate);
+
+    AppConfig config;
+    config.headless = true;
+    config.sound = false;
+    config.lang = Lang::En;
+    config.scriptText =
+        "wait-for camera ok 10000\n"
+        "wait-for-min admitted 1 15000\n" // a code read by the camera reached the gate
+        "camera unplug\n"
+        "wait-for camera offline 3000\n"
+        "screenshot " + (dir / "camera_unplugged_en.png").string() + "\n"
+        "state\n"
+        "tap manual\n" + tapDigits("440524188001010014") +
+        "tap reason_will_not_scan\n"
+        "tap confirm\n"
+        "wait-for manual 1\n"
+        "expect camera offline\n"
+        "camera plug\n"
+        "wait-for camera ok 5000\n"
+        "state\n";
+    App app(config, UiPorts{&gate, &query, nullptr});
+    CameraFeed feed(camera(), std::make_unique<drivers::IsolatedDecoder>(), app.queue(),
+                    gateReadSink(gate, app.sharedQueue()));
+    app.setCameraControl(&feed);
+    REQUIRE(app.start().ok());
+    feed.start();
+    auto result = app.run();
+    REQUIRE(result.ok());
+    INFO(app.failure());
+    REQUIRE(result.value() == 0);
+    const int readsBeforeReplug = feed.readsDelivered();
+    CHECK(readsBeforeReplug >= 1);
+    CHECK(gate.registrations().size() == 1);
+
+    // After the plug: new reads arrive from the camera again.
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(15);
+    while (feed.readsDelivered() <= readsBeforeReplug && std::chrono::steady_clock::now() < deadline) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    CHECK(feed.readsDelivered() > readsBeforeReplug);
+
+    Image shot;
+    REQUIRE(readPng((dir / "camera_unplugged_en.png").string(), shot));
+    CHECK(countColour(shot, 0xC6, 0x28, 0x28) > 500); // the red camera chip
+}
