@@ -166,7 +166,13 @@ void killSyncWorker(Backend backend, const ScenarioSize& size) {
 
     TempDir logs;
     std::mt19937 random(3);
+#ifdef DOORPOST_SANITIZED
+    // A sanitized doorpost starts and pushes several times slower: kills must come later to land
+    // in the middle of a push rather than before the first batch.
+    std::uniform_int_distribution<int> delayMs(0, 2000);
+#else
     std::uniform_int_distribution<int> delayMs(0, 400);
+#endif
     int interrupted = 0; // kills that landed after some progress but before the end
     int killedRunning = 0;
     for (int i = 0; i < size.kills; ++i) {
