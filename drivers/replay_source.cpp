@@ -157,6 +157,7 @@ NextFrame ReplaySource::next(std::chrono::milliseconds timeout) {
         out.message = describe() + " is " + toString(m_state);
         return out;
     }
+    FrameClock::time_point scheduled = FrameClock::now();
     if (m_rate > 0) {
         if (m_nextDue > FrameClock::now() + timeout) {
             std::this_thread::sleep_for(timeout);
@@ -164,13 +165,16 @@ NextFrame ReplaySource::next(std::chrono::milliseconds timeout) {
             return out;
         }
         std::this_thread::sleep_until(m_nextDue);
+        // A paced source's frame is "taken" on its schedule, not when the consumer got round
+        // to asking: timestamps stay evenly spaced even when the consumer falls behind.
+        scheduled = m_nextDue;
         m_nextDue += std::chrono::duration_cast<FrameClock::duration>(std::chrono::duration<double>(1.0 / m_rate));
     }
     out = m_images.empty() ? nextY4m() : nextImage();
     if (out.status == NextStatus::Frame) {
         out.frame.luma = m_frame.view();
         out.frame.sequence = m_sequence++;
-        out.frame.captured = FrameClock::now();
+        out.frame.captured = m_rate > 0 ? scheduled : FrameClock::now();
     }
     return out;
 }

@@ -32,6 +32,7 @@ NextFrame SyntheticSource::next(std::chrono::milliseconds timeout) {
         out.status = NextStatus::Ended;
         return out;
     }
+    FrameClock::time_point scheduled = FrameClock::now();
     if (m_config.fps > 0) {
         const auto now = FrameClock::now();
         if (m_nextDue > now + timeout) {
@@ -40,6 +41,9 @@ NextFrame SyntheticSource::next(std::chrono::milliseconds timeout) {
             return out;
         }
         std::this_thread::sleep_until(m_nextDue);
+        // A paced source's frame is "taken" on its schedule, not when the consumer got round
+        // to asking: timestamps stay evenly spaced even when the consumer falls behind.
+        scheduled = m_nextDue;
         m_nextDue += std::chrono::duration_cast<FrameClock::duration>(
             std::chrono::duration<double>(1.0 / m_config.fps));
     }
@@ -73,7 +77,7 @@ NextFrame SyntheticSource::next(std::chrono::milliseconds timeout) {
     out.status = NextStatus::Frame;
     out.frame.luma = m_image.view();
     out.frame.sequence = m_sequence++;
-    out.frame.captured = FrameClock::now();
+    out.frame.captured = m_config.fps > 0 ? scheduled : FrameClock::now();
     return out;
 }
 

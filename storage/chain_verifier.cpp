@@ -109,7 +109,7 @@ Result<ChainReport> EventLog::verifyRange(std::int64_t from, std::int64_t to, st
             return bad(report, head->lastSeq + 1, "events exist beyond the recorded head");
         }
         if (head->events != head->lastSeq || head->headHash != prevHash) {
-            return bad(report, head->lastSeq, "log_head counters do not match the events");
+            return bad(report, head->lastSeq, "the recorded head does not match the events");
         }
     }
     return report;

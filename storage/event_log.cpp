@@ -82,11 +82,17 @@ Result<EventLog> EventLog::open(Database& db) {
                                       " FROM events WHERE subject_key = ? AND verdict = 'admit'"
                                       " ORDER BY seq DESC LIMIT 1";
     const Prepared prepared[] = {
-        {&log.m_head, "SELECT count, last_seq, head_hash,"
-                      " (SELECT value FROM meta WHERE key = 'device_id') FROM log_head WHERE id = 1"},
+        // count, last_seq, head hash, device id. sqlite_sequence is AUTOINCREMENT's counters
+        // row; the head hash is NULL when the event at last_seq is gone (a tampered tail).
+        {&log.m_head,
+         "SELECT h.last, h.last,"
+         " CASE WHEN h.last = 0"
+         "  THEN '0000000000000000000000000000000000000000000000000000000000000000'"
+         "  ELSE (SELECT hash FROM events WHERE seq = h.last) END,"
+         " (SELECT value FROM meta WHERE key = 'device_id')"
+         " FROM (SELECT coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'events'), 0)"
+         "       AS last) AS h"},
         {&log.m_insert, insert.c_str()},
-        {&log.m_updateHead,
-         "UPDATE log_head SET count = count + 1, last_seq = ?, head_hash = ? WHERE id = 1"},
         {&log.m_lastAdmission, lastAdmission.c_str()},
     };
     for (const auto& item : prepared) {
@@ -152,8 +158,14 @@ Result<std::int64_t> EventLog::insertInTransaction(const EventDraft& draft) {
     auto headRow = m_head.step();
     if (!headRow || !*headRow) {
         m_head.reset();
-        return headRow ? environmentFault("storage fault: log_head row is missing")
+        return headRow ? environmentFault("storage fault: the log head cannot be read")
                        : headRow.error();
+    }
+    if (m_head.columnIsNull(2)) {
+        const auto last = m_head.columnInt(1);
+        m_head.reset();
+        return environmentFault("storage fault: the head event (seq " + std::to_string(last) +
+                                ") is missing; the log must be verified");
     }
     Event event;
     event.seq = m_head.columnInt(1) + 1;
@@ -176,7 +188,7 @@ Result<std::int64_t> EventLog::insertInTransaction(const EventDraft& draft) {
     event.detail = draft.detail;
     event.hash = eventHash(event);
     if (event.hash.empty()) {
-        return environmentFault("storage fault: log_head holds a malformed head hash");
+        return environmentFault("storage fault: the head event holds a malformed hash");
     }
 
     m_insert.bind(1, event.seq)
@@ -198,9 +210,6 @@ Result<std::int64_t> EventLog::insertInTransaction(const EventDraft& draft) {
         .bind(17, event.hash);
     if (auto inserted = m_insert.run(); !inserted) {
         return inserted.error();
-    }
-    if (auto updated = m_updateHead.bind(1, event.seq).bind(2, event.hash).run(); !updated) {
-        return updated.error();
     }
     return event.seq;
 }
@@ -286,7 +295,7 @@ Result<LogStatus> EventLog::status() {
         return row.error();
     }
     if (!*row) {
-        return environmentFault("storage fault: log_head row is missing");
+        return environmentFault("storage fault: the log head cannot be read");
     }
     status.epoch = m_epoch;
     return status;

@@ -23,7 +23,8 @@
 
 namespace doorpost::storage {
 
-// Counters kept in the log_head row, updated in each append's transaction: no table scan.
+// Read from AUTOINCREMENT's counters row (sqlite_sequence), updated in each append's
+// transaction, and the row at last_seq: no table scan. The log is gapless, so events = last_seq.
 struct LogStatus {
     std::int64_t events = 0;
     std::int64_t lastSeq = 0;
@@ -69,7 +70,7 @@ public:
     Result<LogStatus> status();
 
     // Recomputes every hash and link from `from` to `to` (to < 0: the head) and, when the
-    // range reaches the head, checks the log_head counters too. Names the first bad seq.
+    // range reaches the head, checks that no event lies beyond the recorded head. Names the first bad seq.
     Result<ChainReport> verifyChain(std::int64_t from = 1, std::int64_t to = -1);
     // Verifies only the events appended since the last successful verification (a checkpoint
     // seq and hash kept in meta), after checking that the checkpoint row still carries the
@@ -93,7 +94,6 @@ private:
     std::string m_bootId;
     Statement m_head;
     Statement m_insert;
-    Statement m_updateHead;
     Statement m_lastAdmission;
 };
 

@@ -144,6 +144,14 @@ CREATE TABLE sync_set_items (
     PRIMARY KEY (set_name, item_key)
 ) WITHOUT ROWID;
 )sql"},
+    {"event log head from sqlite_sequence",
+     R"sql(
+-- AUTOINCREMENT already keeps a counters row, sqlite_sequence, updated in each append's
+-- transaction: it holds the last seq ever used (events are never deleted, so also the count),
+-- and the head hash is the row at that seq. log_head duplicated it and cost every commit one
+-- more page written and synced.
+DROP TABLE log_head;
+)sql"},
 };
 
 Result<int> userVersion(sqlite3* db) {

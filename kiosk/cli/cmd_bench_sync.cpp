@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <thread>
+#include <vector>
 
 #include "kiosk/cli/command_registry.hpp"
 #include "kiosk/cli/output.hpp"
@@ -89,15 +90,19 @@ int run(const BenchSyncOptions& options) {
     auto log = storage::EventLog::open(*db);
     if (!log) return fail(log.error());
     const auto fillStart = Clock::now();
+    std::vector<storage::EventDraft> drafts;
     for (int i = 0; i < options.events; ++i) {
-        storage::EventDraft draft;
+        storage::EventDraft& draft = drafts.emplace_back();
         draft.credentialType = "dp1";
         draft.subjectKey = std::string(60, 'a') + std::to_string(1000 + i % 9000);
         draft.maskedId = "1101**********" + std::to_string(1000 + i % 9000);
         draft.verdict = i % 10 == 0 ? storage::Verdict::Deny : storage::Verdict::Admit;
         draft.reasons = {"ok"};
         draft.detail = R"({"pass_id":"pass-)" + std::to_string(i) + R"(","room":"A-101"})";
-        if (auto seq = log->append(draft); !seq) return fail(seq.error());
+        if (drafts.size() == 1000 || i + 1 == options.events) {
+            if (auto seq = log->appendMany(drafts); !seq) return fail(seq.error());
+            drafts.clear();
+        }
     }
     std::cout << "events=" << options.events << "\nfill_seconds=" << secondsSince(fillStart) << '\n';
     auto events = log->readSeqRange(1, options.events);

@@ -1,5 +1,5 @@
 // `doorpost status`: what the local event log holds and whether its chain verifies.
-// It answers fast on a million events: counters come from the log_head row, and the chain is
+// It answers fast on a million events: counters come from sqlite_sequence, and the chain is
 // verified from the last verified checkpoint on (`--full` recomputes it all and runs
 // PRAGMA integrity_check).
 

@@ -13,13 +13,14 @@ void registerAllCommands(CLI::App& app, CommandContext& context) {
     registerBenchStorageCommand(app, context);
     registerRunCommand(app, context);
     registerBenchUiCommand(app, context);
-    registerDecodeCommand(app, context);
-    registerBenchDecodeCommand(app, context);
     registerScanCommand(app, context);
     registerRegisterCommand(app, context);
     registerTrustCommand(app, context);
     registerRosterCommand(app, context);
     registerBenchVerifyCommand(app, context);
+    registerExportCommand(app, context);
+    registerVerifyExportCommand(app, context);
+    registerBenchExportCommand(app, context);
 }
 
 } // namespace doorpost::kiosk

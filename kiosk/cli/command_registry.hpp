@@ -39,12 +39,13 @@ void registerBenchWriteCommand(CLI::App& app, CommandContext& context);
 void registerBenchStorageCommand(CLI::App& app, CommandContext& context);
 void registerRunCommand(CLI::App& app, CommandContext& context);
 void registerBenchUiCommand(CLI::App& app, CommandContext& context);
-void registerDecodeCommand(CLI::App& app, CommandContext& context);
-void registerBenchDecodeCommand(CLI::App& app, CommandContext& context);
 void registerScanCommand(CLI::App& app, CommandContext& context);
 void registerRegisterCommand(CLI::App& app, CommandContext& context);
 void registerTrustCommand(CLI::App& app, CommandContext& context);
 void registerRosterCommand(CLI::App& app, CommandContext& context);
 void registerBenchVerifyCommand(CLI::App& app, CommandContext& context);
+void registerExportCommand(CLI::App& app, CommandContext& context);
+void registerVerifyExportCommand(CLI::App& app, CommandContext& context);
+void registerBenchExportCommand(CLI::App& app, CommandContext& context);
 
 } // namespace doorpost::kiosk

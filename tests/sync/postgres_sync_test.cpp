@@ -8,7 +8,7 @@
 
 using namespace doorpost::sync::test;
 
-TEST_CASE("postgres: two kiosks, one central, 10000 events each arrive exactly once", "[sync][e2e][pg]") {
+TEST_CASE("postgres: two kiosks, one central, 10000 events each (3000 under sanitizers) arrive exactly once", "[sync][e2e][pg]") {
     endToEndTwoKiosks(Backend::Postgres, {});
 }
 
@@ -24,7 +24,7 @@ TEST_CASE("postgres: 50 SIGKILLs of the central", "[sync][kill][pg]") {
     killCentral(Backend::Postgres, {});
 }
 
-TEST_CASE("two centrals over one postgres: two kiosks, 10000 events each, exactly once", "[sync][e2e][pg]") {
+TEST_CASE("two centrals over one postgres: two kiosks, 10000 events each (3000 under sanitizers), exactly once", "[sync][e2e][pg]") {
     endToEndTwoKiosks(Backend::PostgresTwoCentrals, {});
 }
 
