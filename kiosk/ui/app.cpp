@@ -267,6 +267,8 @@ struct App::Impl final : ScriptHost {
         s["verdict_reasons"] = model.verdict ? model.verdict->view.reasonCodes : std::vector<std::string>{};
         s["gate_busy"] = model.gateBusy;
         s["gate_error"] = model.gateError;
+        s["read_fault"] = faultName(model.readFault);
+        s["manual_fault"] = faultName(model.manualFault);
         s["taps"] = model.taps;
         s["tones"] = tones.played();
         s["admitted"] = model.today.admitted;
@@ -307,8 +309,7 @@ struct App::Impl final : ScriptHost {
     // UI thread: a read from a scanner or a script goes to the gate; the verdict comes back
     // through the queue.
     void submitRead(CodeRead read) {
-        model.gateBusy = true;
-        model.gateError.clear();
+        beginGateRequest(model, GateRequest::Read);
         ports.gate->submitRead(std::move(read), [q = sharedQueue](Result<VerdictView> r) {
             q->post([r](UiModel& m) { applyVerdict(m, r, Clock::now()); });
         });

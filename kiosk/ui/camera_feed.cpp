@@ -35,10 +35,7 @@ std::shared_ptr<PreviewFrame> scaledPreview(const drivers::LumaView& luma, int m
 ReadSink gateReadSink(GatePort& gate, std::shared_ptr<UiQueue> queue) {
     return [&gate, queue](CodeRead read) {
         // Capture thread -> UI thread: show that a read is being recorded.
-        queue->post([](UiModel& m) {
-            m.gateBusy = true;
-            m.gateError.clear();
-        });
+        queue->post([](UiModel& m) { beginGateRequest(m, GateRequest::Read); });
         // Capture thread -> gate thread; its answer comes back to the UI through the queue.
         gate.submitRead(std::move(read), [queue](Result<VerdictView> verdict) {
             queue->post([verdict](UiModel& m) { applyVerdict(m, verdict, Clock::now()); });

@@ -72,6 +72,39 @@ void drawVerdictIcon(ImDrawList* draw, ImVec2 c, float r, VerdictKind kind, ImU3
     }
 }
 
+void drawFaultPanel(UiContext& ctx, ImVec2 size, const GateFault& fault) {
+    const float s = ctx.scale;
+    const ImVec2 min = ImGui::GetCursorScreenPos();
+    const ImVec2 max(min.x + size.x, min.y + size.y);
+    ImDrawList* draw = ImGui::GetWindowDrawList();
+    draw->AddRectFilled(min, max, colours::kPanel, 16.0f * s);
+    draw->AddRect(min, max, colours::kDeny, 16.0f * s, 0, 6.0f * s);
+    const float radius = std::min(64.0f * s, size.y * 0.3f);
+    drawVerdictIcon(draw, ImVec2(min.x + 24.0f * s + radius, min.y + 20.0f * s + radius), radius,
+                    VerdictKind::Refer, colours::kDeny);
+    const float x = min.x + radius * 2 + 48.0f * s;
+    const float wrap = max.x - x - 24.0f * s;
+    float y = min.y + 20.0f * s;
+    ImFont* big = size.y > 200.0f * s ? ctx.fonts.huge : ctx.fonts.large;
+    draw->AddText(big, big->FontSize, ImVec2(x, y), colours::kDeny, ctx.t(Str::NotRecorded));
+    y += big->FontSize + 8.0f * s;
+    // What to do first (in the kiosk's language), then the gate's own words for the operator.
+    const bool config = fault.message.find("sealing key") != std::string::npos ||
+                        fault.message.find("trust:") == 0;
+    const char* hint = fault.kind == ErrorKind::BadInput ? ctx.t(Str::FaultInput)
+                       : config                          ? ctx.t(Str::FaultConfig)
+                                                         : ctx.t(Str::FaultStorage);
+    for (const char* text : {hint, fault.message.c_str()}) {
+        if (y >= max.y - ctx.fonts.body->FontSize) {
+            break;
+        }
+        draw->AddText(ctx.fonts.body, ctx.fonts.body->FontSize, ImVec2(x, y),
+                      text == hint ? colours::kText : colours::kMuted, text, nullptr, wrap);
+        y += ctx.fonts.body->CalcTextSizeA(ctx.fonts.body->FontSize, 10000.0f, wrap, text).y + 6.0f * s;
+    }
+    ImGui::Dummy(size);
+}
+
 void DoorScreen::drawContent(UiContext& ctx) {
     drawChips(ctx);
     const float s = ctx.scale;
@@ -85,6 +118,8 @@ void DoorScreen::drawContent(UiContext& ctx) {
     const ImVec2 right(ImGui::GetContentRegionAvail().x, middleHeight);
     if (ctx.model.verdict) {
         drawVerdict(ctx, right);
+    } else if (ctx.model.readFault && !ctx.model.gateBusy) {
+        drawFaultPanel(ctx, right, *ctx.model.readFault);
     } else {
         drawReady(ctx, right);
     }
@@ -252,8 +287,6 @@ void DoorScreen::drawReady(UiContext& ctx, ImVec2 size) {
     centred(ctx.fonts.body, ctx.t(Str::ReadyHint), size.y * 0.30f + 70.0f * s, colours::kMuted);
     if (ctx.model.gateBusy) {
         centred(ctx.fonts.body, ctx.t(Str::Recording), size.y * 0.62f, colours::kRefer);
-    } else if (!ctx.model.gateError.empty()) {
-        centred(ctx.fonts.body, ctx.model.gateError.c_str(), size.y * 0.62f, colours::kDeny);
     } else if (ctx.ports.gate == nullptr) {
         centred(ctx.fonts.body, ctx.t(Str::GateUnavailable), size.y * 0.62f, colours::kRefer);
     }

@@ -23,6 +23,10 @@ private:
     void drawCountersAndActions(UiContext& ctx);
 };
 
+// A request the gate could not record: a dark panel with a red border, the refer icon, the words
+// NOT RECORDED, the gate's message and what staff should do. Used by the door and manual screens.
+void drawFaultPanel(UiContext& ctx, ImVec2 size, const GateFault& fault);
+
 // The verdict's icon drawn as shapes (a tick, a cross, an exclamation), independent of fonts.
 void drawVerdictIcon(ImDrawList* draw, ImVec2 centre, float radius, VerdictKind kind, ImU32 ink);
 

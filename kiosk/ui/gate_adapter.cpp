@@ -3,6 +3,9 @@
 #include <nlohmann/json.hpp>
 
 #include "kiosk/gate/gate_worker.hpp"
+#include "storage/database.hpp"
+#include "storage/event_log.hpp"
+#include "storage/roster_store.hpp"
 
 namespace doorpost::kiosk::ui {
 namespace {
@@ -33,11 +36,10 @@ VerdictView viewOf(const GateResult& result) {
         view.reasonZh += text.zh;
         view.reasonEn += text.en;
     }
-    const auto detail = nlohmann::json::parse(result.detail, nullptr, false);
-    if (detail.is_object()) {
-        view.room = detail.value("room", "");
-        view.seat = detail.value("seat", "");
-        view.name = detail.value("name", "");
+    if (!result.detail.empty()) {
+        // The decision's own words ("already admitted 08:12 at door-2") say more than the code.
+        view.reasonZh += "（" + result.detail + "）";
+        view.reasonEn += " (" + result.detail + ")";
     }
     return view;
 }
@@ -65,7 +67,8 @@ const char* gateReasonCode(ManualReason reason) {
 }
 
 GateAdapter::GateAdapter(std::string dbPath, const GateConfig& config)
-    : m_worker(std::make_unique<GateWorker>(std::move(dbPath), config)), m_answers([this] { answerLoop(); }) {}
+    : m_dbPath(dbPath), m_worker(std::make_unique<GateWorker>(std::move(dbPath), config)),
+      m_answers([this] { answerLoop(); }) {}
 
 GateAdapter::~GateAdapter() {
     {
@@ -80,12 +83,7 @@ void GateAdapter::submitRead(CodeRead read, VerdictCallback done) {
     ScanInput input;
     input.text = std::move(read.text);
     input.pictureDecode = read.format != "wedge" && read.format != "script";
-    const std::uint64_t ticket = m_worker->submit(std::move(input));
-    {
-        std::lock_guard lock(m_mutex);
-        m_waiting.emplace_back(ticket, std::move(done));
-    }
-    m_pending.notify_one();
+    enqueue(m_worker->submit(std::move(input)), std::move(done));
 }
 
 void GateAdapter::submitRegistration(ManualRegistration registration, VerdictCallback done) {
@@ -95,12 +93,48 @@ void GateAdapter::submitRegistration(ManualRegistration registration, VerdictCal
     input.name = std::move(registration.name);
     input.reason = gateReasonCode(registration.reason);
     input.operatorId = std::move(registration.operatorName);
-    const std::uint64_t ticket = m_worker->submit(std::move(input));
+    enqueue(m_worker->submit(std::move(input)), std::move(done));
+}
+
+void GateAdapter::enqueue(std::uint64_t ticket, VerdictCallback done) {
     {
         std::lock_guard lock(m_mutex);
         m_waiting.emplace_back(ticket, std::move(done));
     }
     m_pending.notify_one();
+}
+
+VerdictView GateAdapter::describe(const GateResult& result) {
+    VerdictView view = viewOf(result);
+    // What the door shows beside the verdict comes from what was recorded: the committed
+    // event's room and seat, and the roster's name for the subject. A failed read here costs
+    // only these extras, never the verdict (the event is already committed).
+    if (!m_readDb) {
+        auto db = storage::Database::open(m_dbPath);
+        if (!db) return view;
+        m_readDb = std::make_unique<storage::Database>(std::move(*db));
+        // The log keeps a pointer to its Database: open it on the connection's final address.
+        if (auto log = storage::EventLog::open(*m_readDb)) {
+            m_readLog = std::make_unique<storage::EventLog>(std::move(*log));
+        }
+    }
+    if (m_readLog) {
+        if (auto events = m_readLog->readSeqRange(result.seq, result.seq); events && events->size() == 1) {
+            const auto detail = nlohmann::json::parse(events->front().detail, nullptr, false);
+            if (detail.is_object()) {
+                view.room = detail.value("room", "");
+                view.seat = detail.value("seat", "");
+            }
+        }
+    }
+    if (!result.credential.subjectKey.empty()) {
+        storage::RosterStore roster(*m_readDb);
+        if (auto entry = roster.bySubject(result.credential.subjectKey); entry && *entry) {
+            view.name = (*entry)->name;
+            if (view.candidateNumber.empty()) view.candidateNumber = (*entry)->candidateNumber;
+        }
+    }
+    return view;
 }
 
 void GateAdapter::answerLoop() {
@@ -121,7 +155,7 @@ void GateAdapter::answerLoop() {
             response = m_worker->waitFor(next.first, std::chrono::milliseconds(1000));
         }
         if (response->result) {
-            next.second(viewOf(*response->result));
+            next.second(describe(*response->result));
         } else {
             next.second(response->error ? *response->error : environmentFault("gate: no answer"));
         }

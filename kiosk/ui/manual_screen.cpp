@@ -1,5 +1,7 @@
 #include "kiosk/ui/manual_screen.hpp"
 
+#include "kiosk/ui/door_screen.hpp"
+
 #include <algorithm>
 #include <cctype>
 #include <cstring>
@@ -20,7 +22,7 @@ constexpr std::size_t kMaxTyped = 32;
 } // namespace
 
 void ManualScreen::onEnter(UiContext& ctx) {
-    (void)ctx;
+    ctx.model.manualFault.reset(); // a new person: the last one's fault is not theirs
     m_type = IdType::Resident;
     m_number.clear();
     m_name[0] = '\0';
@@ -49,7 +51,15 @@ void ManualScreen::drawContent(UiContext& ctx) {
     const float left = ImGui::GetContentRegionAvail().x - 470.0f * ctx.scale;
     ImGui::BeginGroup();
     drawEntry(ctx, left);
-    drawReasons(ctx, left);
+    if (ctx.model.manualFault && !ctx.model.gateBusy) {
+        // NOT RECORDED takes the place of name and reasons; the number, the reason chosen and
+        // Confirm stay, so a retry after the fix is one tap. Any key dismisses it to edit.
+        const float room = ImGui::GetWindowHeight() - ImGui::GetCursorPosY() - 16.0f * ctx.scale;
+        drawFaultPanel(ctx, ImVec2(left, std::max(120.0f * ctx.scale, room)), *ctx.model.manualFault);
+    } else {
+        drawName(ctx, left);
+        drawReasons(ctx, left);
+    }
     ImGui::EndGroup();
     ImGui::SameLine();
     ImGui::BeginGroup();
@@ -73,6 +83,7 @@ void ManualScreen::drawIdTypes(UiContext& ctx) {
         if (touchButton(ctx, choice.name, ctx.t(choice.label), ImVec2(choice.width * s, 64 * s),
                         colours::kPanel, !ctx.model.gateBusy, m_type == choice.type)) {
             m_type = choice.type;
+            ctx.model.manualFault.reset();
             m_number.clear();
             m_numberText[0] = '\0';
         }
@@ -114,6 +125,7 @@ void ManualScreen::drawEntry(UiContext& ctx, float width) {
         if (touchButton(ctx, "key_clear", ctx.t(Str::Clear), ImVec2(clearWidth, box.y), colours::kPanel,
                         !ctx.model.gateBusy)) {
             press('C');
+            ctx.model.manualFault.reset();
         }
         ImGui::PopFont();
     } else {
@@ -163,7 +175,10 @@ void ManualScreen::drawEntry(UiContext& ctx, float width) {
     } else {
         ImGui::NewLine();
     }
+}
 
+void ManualScreen::drawName(UiContext& ctx, float width) {
+    const float s = ctx.scale;
     ImGui::TextColored(ImColor(colours::kMuted), "%s", ctx.t(Str::NameOptional));
     ImGui::PushFont(ctx.fonts.large);
     ImGui::SetNextItemWidth(width);
@@ -201,8 +216,6 @@ void ManualScreen::drawReasons(UiContext& ctx, float width) {
     }
     if (ctx.ports.gate == nullptr) {
         ImGui::TextColored(ImColor(colours::kRefer), "%s", ctx.t(Str::GateUnavailable));
-    } else if (!ctx.model.gateError.empty()) {
-        ImGui::TextColored(ImColor(colours::kDeny), "%s", ctx.model.gateError.c_str());
     } else if (m_preview.valid && !m_reason) {
         ImGui::TextColored(ImColor(colours::kRefer), "%s", ctx.t(Str::PickReason));
     }
@@ -222,6 +235,7 @@ void ManualScreen::drawKeypad(UiContext& ctx) {
             const std::string name = del ? std::string("key_del") : std::string("key_") + k;
             if (touchButton(ctx, name.c_str(), del ? ctx.t(Str::Delete) : k, key, colours::kNeutral, enabled)) {
                 press(k[0]);
+                ctx.model.manualFault.reset(); // editing again: the fault has been seen
             }
             if (c < 2) {
                 ImGui::SameLine();
@@ -246,11 +260,10 @@ void ManualScreen::confirm(UiContext& ctx) {
     registration.name = m_name;
     registration.reason = *m_reason;
     registration.operatorName = ctx.model.operatorName;
-    ctx.model.gateBusy = true;
-    ctx.model.gateError.clear();
+    beginGateRequest(ctx.model, GateRequest::Manual);
     ctx.ports.gate->submitRegistration(
         std::move(registration), ctx.onUi<Result<VerdictView>>([](UiModel& m, Result<VerdictView> r) {
-            applyVerdict(m, std::move(r), std::chrono::steady_clock::now());
+            applyVerdict(m, std::move(r), std::chrono::steady_clock::now(), GateRequest::Manual);
         }));
 }
 

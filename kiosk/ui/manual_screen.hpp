@@ -22,6 +22,7 @@ protected:
 private:
     void drawIdTypes(UiContext& ctx);
     void drawEntry(UiContext& ctx, float width);
+    void drawName(UiContext& ctx, float width);
     void drawKeypad(UiContext& ctx);
     void drawReasons(UiContext& ctx, float width);
     void confirm(UiContext& ctx);

@@ -111,6 +111,15 @@ constexpr std::array kTable = {
     Pair{Str::Loading, "加载中…", "Loading…"},
     Pair{Str::NoData, "暂无数据", "No data"},
     Pair{Str::Seconds, "秒", "s"},
+    Pair{Str::NotRecorded, "未记录", "NOT RECORDED"},
+    Pair{Str::FaultConfig, "设备配置故障：请联系运维，并先在纸上登记此人。",
+         "Kiosk configuration fault: call the operator and note this person on paper meanwhile."},
+    Pair{Str::FaultStorage, "存储故障：请联系运维，并先在纸上登记此人。",
+         "Storage fault: call the operator and note this person on paper meanwhile."},
+    Pair{Str::FaultInput, "请核对后重试。", "Check and try again."},
+    Pair{Str::NoSealKey, "缺少中心加密公钥：人工登记无法记录，请联系运维导入。",
+         "No central sealing key: manual registrations cannot be recorded. Call the operator."},
+    Pair{Str::ChipRosterNone, "无名单", "none"},
 };
 static_assert(kTable.size() == static_cast<std::size_t>(Str::Count_), "one pair per Str");
 

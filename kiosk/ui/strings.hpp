@@ -24,7 +24,8 @@ enum class Str {
     StaffSettings, CameraSource, ScannerSource, SiteProfile, ProfileExam, ProfileTransit,
     CentralAddress, SyncNow, ExportAudit, Lock, ShutDown, NotAvailable, Working,
     RosterTitle, Arrived, NotArrived, Search, CandidateNumber, Name, MaskedId, Room, Seat,
-    StatsTitle, Per10Min, Loading, NoData, Seconds, Count_
+    StatsTitle, Per10Min, Loading, NoData, Seconds,
+    NotRecorded, FaultConfig, FaultStorage, FaultInput, NoSealKey, ChipRosterNone, Count_
 };
 
 const char* tr(Lang lang, Str id);

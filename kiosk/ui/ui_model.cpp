@@ -24,6 +24,19 @@ const char* deviceStateName(DeviceState state) {
     return "unknown";
 }
 
+const char* faultName(const std::optional<GateFault>& fault) {
+    if (!fault) {
+        return "none";
+    }
+    switch (fault->kind) {
+    case ErrorKind::BadInput: return "bad_input";
+    case ErrorKind::Environment: return "environment";
+    case ErrorKind::Negative: return "negative";
+    case ErrorKind::Conflict: return "conflict";
+    }
+    return "environment";
+}
+
 const char* idTypeCode(IdType type) {
     switch (type) {
     case IdType::Resident: return "resident";
@@ -44,14 +57,30 @@ const char* manualReasonCode(ManualReason reason) {
     return "other";
 }
 
-void applyVerdict(UiModel& model, Result<VerdictView> result, SteadyTime now) {
+void beginGateRequest(UiModel& model, GateRequest origin) {
+    model.gateBusy = true;
+    model.gateError.clear();
+    (origin == GateRequest::Manual ? model.manualFault : model.readFault).reset();
+}
+
+void applyVerdict(UiModel& model, Result<VerdictView> result, SteadyTime now, GateRequest origin) {
     model.gateBusy = false;
     if (!result.ok()) {
         model.gateError = result.error().message;
         model.noteText(model.gateError);
+        GateFault fault{result.error().kind, result.error().message};
+        if (origin == GateRequest::Manual) {
+            model.manualFault = std::move(fault);
+        } else {
+            model.readFault = std::move(fault);
+            model.verdict.reset(); // the panel shows the fault, not the previous person's verdict
+        }
+        model.pendingTone = VerdictKind::Refer; // staff must look
         return;
     }
     model.gateError.clear();
+    model.readFault.reset();
+    model.manualFault.reset();
     VerdictView& view = result.value();
     for (const std::string* text : {&view.reasonZh, &view.reasonEn, &view.name, &view.maskedId,
                                     &view.room, &view.seat, &view.candidateNumber}) {

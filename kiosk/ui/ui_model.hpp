@@ -49,6 +49,18 @@ struct PreviewFrame {
     std::uint64_t generation = 0;
 };
 
+// A request the gate could not record (storage fault, no sealing key, a refused reason): shown as
+// "NOT RECORDED" with the gate's words until the next request, never as a verdict colour, never
+// silently. Nothing was decided, so nothing is counted.
+struct GateFault {
+    ErrorKind kind = ErrorKind::Environment;
+    std::string message;
+};
+
+// Where a gate request came from: a read's fault shows on the door screen; a registration's on
+// the manual screen, whose form stays filled so staff can retry once the fault is fixed.
+enum class GateRequest { Read, Manual };
+
 struct ShownVerdict {
     VerdictView view;
     SteadyTime shownAt;
@@ -70,6 +82,8 @@ struct UiModel {
     std::optional<ShownVerdict> verdict; // on the door screen until it times out
     bool gateBusy = false;               // a request is with the gate; its buttons are disabled
     std::string gateError;               // one line, shown until the next request
+    std::optional<GateFault> readFault;   // door screen
+    std::optional<GateFault> manualFault; // manual screen
     bool gateAvailable = false;
 
     std::shared_ptr<const PreviewFrame> preview;
@@ -101,7 +115,14 @@ struct UiModel {
     void noteText(const std::string& text) { newTexts.push_back(text); }
 };
 
-// A gate answer arriving on the UI thread: show it on the door screen (or keep the error).
-void applyVerdict(UiModel& model, Result<VerdictView> result, SteadyTime now);
+// A request going to the gate (UI thread): its controls disable, the last fault of its kind goes.
+void beginGateRequest(UiModel& model, GateRequest origin);
+
+// A gate answer arriving on the UI thread: a verdict goes to the door screen; an error becomes
+// the fault of the screen the request came from.
+void applyVerdict(UiModel& model, Result<VerdictView> result, SteadyTime now,
+                  GateRequest origin = GateRequest::Read);
+
+const char* faultName(const std::optional<GateFault>& fault); // "none", "bad_input", "environment", ...
 
 } // namespace doorpost::kiosk::ui

@@ -1,5 +1,7 @@
-// What it must show (2): a person registered by tapping the keypad, through the real gate, the
-// event found in the database afterwards, in at most 25 taps.
+// What it must show (2): a person registered by tapping the keypad, through the real gate
+// (GateAdapter -> GateWorker -> SQLite event log), the event found in the database afterwards,
+// in at most 25 taps. And the fault path: without the central's sealing key the gate refuses to
+// record a manual registration; the screen must say NOT RECORDED and keep the form for a retry.
 #include <catch2/catch.hpp>
 
 #include <sodium.h>
@@ -7,49 +9,84 @@
 #include <nlohmann/json.hpp>
 
 #include "kiosk/gate/gate.hpp"
+#include "kiosk/gate/roster_csv.hpp"
 #include "kiosk/ui/gate_adapter.hpp"
 #include "kiosk/ui/log_query.hpp"
+#include "png_reader.hpp"
 #include "storage/database.hpp"
 #include "storage/event_log.hpp"
+#include "storage/roster_store.hpp"
 #include "storage/trust_store.hpp"
-#include "sync/pass/dp1.hpp"
 #include "tests/storage/temp_dir.hpp"
 #include "ui_harness.hpp"
 
 using namespace doorpost;
 using namespace doorpost::kiosk::ui;
 
-TEST_CASE("registering a resident ID by keypad records the event through the real gate") {
-    storage::test::TempDir dir;
-    const std::string dbPath = dir.file("kiosk.db");
-    {
-        // The central's sealing key, as a sync would have stored it: full IDs are sealed to it.
-        REQUIRE(sodium_init() >= 0);
+namespace {
+
+constexpr const char* kPersonId = "440524188001010014";
+constexpr const char* kSalt = "site-salt";
+
+// A kiosk database as a sync would have left it: the site's salt, optionally the central's
+// sealing key (full IDs from manual registration are sealed to it), and the exam roster.
+void prepareKiosk(const std::string& dbPath, bool withSealKey) {
+    REQUIRE(sodium_init() >= 0);
+    auto db = storage::Database::open(dbPath);
+    REQUIRE(db.ok());
+    REQUIRE(db.value().setMeta("subject_salt", kSalt).ok());
+    const std::int64_t now = kiosk::wallClockSeconds();
+    if (withSealKey) {
         std::array<std::uint8_t, 32> sealPk{};
         std::array<std::uint8_t, 32> sealSk{};
         crypto_box_keypair(sealPk.data(), sealSk.data());
-        auto db = storage::Database::open(dbPath);
-        REQUIRE(db.ok());
         storage::TrustStore store(db.value());
-        const std::int64_t now = kiosk::wallClockSeconds();
-        REQUIRE(store.add({storage::TrustKind::SealKey, "", storage::toHex(sealPk.data(), sealPk.size()), "seal", "test", now,
-                           now + 3600}).ok());
-        REQUIRE(db.value().setMeta("subject_salt", "site-salt").ok());
+        REQUIRE(store.add({storage::TrustKind::SealKey, "", storage::toHex(sealPk.data(), sealPk.size()),
+                           "seal", "test", now, now + 3600})
+                    .ok());
     }
+    auto roster = kiosk::parseRosterCsv(std::string("2021110100731,张三,") + kPersonId + ",am,101,07\n", kSalt);
+    REQUIRE(roster.ok());
+    storage::RosterStore store(db.value());
+    REQUIRE(store.replace(roster.value(), {1, "test roster", now, now + 3600}).ok());
+}
 
+std::string keypadScript(const std::string& id) {
     std::string script = "tap manual\n";
-    for (char c : std::string("440524188001010014")) {
+    for (char c : id) {
         script += std::string("tap key_") + c + "\n";
     }
-    script += "expect id_status check_ok\n"
-              "tap reason_no_phone\n"
-              "tap confirm\n"
-              "wait-for verdict admit 10000\n"
-              "wait-for manual 1 5000\n" // today's counter, read back from the event log
-              "expect-max taps 25\n"
-              "state\n";
+    return script + "expect id_status check_ok\n"
+                    "tap reason_no_phone\n"
+                    "tap confirm\n";
+}
 
-    kiosk::GateConfig gateConfig; // the exam profile
+std::vector<storage::Event> allEvents(const std::string& dbPath) {
+    auto db = storage::Database::open(dbPath);
+    REQUIRE(db.ok());
+    auto log = storage::EventLog::open(db.value());
+    REQUIRE(log.ok());
+    auto events = log.value().readSeqRange(1, 100);
+    REQUIRE(events.ok());
+    auto chain = log.value().verifyChain();
+    REQUIRE(chain.ok());
+    CHECK(chain.value().ok);
+    return events.value();
+}
+
+} // namespace
+
+TEST_CASE("registering a resident ID by keypad records the event through the real gate") {
+    storage::test::TempDir dir;
+    const std::string dbPath = dir.file("kiosk.db");
+    prepareKiosk(dbPath, true);
+
+    const std::string script = keypadScript(kPersonId) +
+                               "wait-for verdict admit 10000\n"
+                               "wait-for manual 1 5000\n" // today's counter, read back from the log
+                               "expect-max taps 25\n"
+                               "state\n";
+    kiosk::GateConfig gateConfig; // the exam profile: the roster must hold the person
     {
         GateAdapter gate(dbPath, gateConfig);
         LogQuery query(dbPath);
@@ -58,22 +95,46 @@ TEST_CASE("registering a resident ID by keypad records the event through the rea
         REQUIRE(run.exitCode == 0);
     }
 
-    auto db = storage::Database::open(dbPath);
-    REQUIRE(db.ok());
-    auto log = storage::EventLog::open(db.value());
-    REQUIRE(log.ok());
-    auto events = log.value().readSeqRange(1, 100);
-    REQUIRE(events.ok());
-    REQUIRE(events.value().size() == 1);
-    const storage::Event& event = events.value()[0];
+    const auto events = allEvents(dbPath);
+    REQUIRE(events.size() == 1);
+    const storage::Event& event = events[0];
     CHECK(event.kind == storage::EventKind::Manual);
     CHECK(event.verdict == storage::Verdict::Admit);
     CHECK(event.maskedId.find("0014") != std::string::npos);
-    CHECK(event.detail.find("440524188001010014") == std::string::npos); // sealed, not stored
+    CHECK(event.detail.find(kPersonId) == std::string::npos); // sealed, not stored
     const auto detail = nlohmann::json::parse(event.detail);
     CHECK(detail.value("reason", "") == "no_phone");
+    CHECK(detail.value("room", "") == "101");
+    CHECK(!detail.value("sealed_id", "").empty());
     CHECK(event.operatorId == "door");
-    auto chain = log.value().verifyChain();
-    REQUIRE(chain.ok());
-    CHECK(chain.value().ok);
+    REQUIRE(!event.reasons.empty());
+    CHECK(event.reasons.front() == "manual_registration");
+}
+
+TEST_CASE("without the central sealing key a keypad registration shows NOT RECORDED and keeps the form") {
+    storage::test::TempDir dir;
+    const std::string dbPath = dir.file("kiosk.db");
+    prepareKiosk(dbPath, false);
+    const auto shots = test::screenshotDir("faults");
+    const std::string shot = (shots / "manual_no_seal_key_en.png").string();
+
+    const std::string script = keypadScript(kPersonId) +
+                               "wait-for manual_fault environment 10000\n"
+                               "expect screen manual\n"      // staff stay with the person
+                               "expect id_length 18\n"       // and the number is still there
+                               "expect verdict none\n"       // nothing was decided
+                               "screenshot " + shot + "\n"
+                               "state\n";
+    kiosk::GateConfig gateConfig;
+    {
+        GateAdapter gate(dbPath, gateConfig);
+        LogQuery query(dbPath);
+        const test::ScriptRun run = test::runScript(script, UiPorts{&gate, &query, nullptr}, Lang::En);
+        INFO(run.failure);
+        REQUIRE(run.exitCode == 0);
+    }
+    CHECK(allEvents(dbPath).empty());
+    test::Image image;
+    REQUIRE(test::readPng(shot, image));
+    CHECK(test::countColour(image, 0xC6, 0x28, 0x28) > 2000); // the fault panel's red border
 }
