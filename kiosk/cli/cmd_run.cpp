@@ -15,6 +15,7 @@
 #include "kiosk/ui/gate_adapter.hpp"
 #include "kiosk/ui/log_query.hpp"
 #include "kiosk/ui/staff_auth.hpp"
+#include "sync/sync_worker.hpp"
 
 namespace doorpost::kiosk {
 namespace {
@@ -34,6 +35,7 @@ struct RunOptions {
     std::string demoPin;
     bool noSound = false;
     bool json = false;
+    sync::SyncConfig sync; // centralUrl empty: no sync worker in this process
 };
 
 Result<std::string> readFile(const std::string& path, const char* field) {
@@ -104,8 +106,17 @@ int runKiosk(const RunOptions& options, const GlobalOptions& global) {
     config.cameraChoices = {"synthetic"};
     config.cameraChoice = options.synthetic ? "synthetic" : "";
 
-    // Composition: the event log answers the counters and statistics on its own thread.
-    ui::LogQuery query(global.dbPath);
+    // Composition: sync (when a central is named) on its own thread and connection; the event
+    // log answers counters, statistics, roster and the chips' status on another, reading the
+    // sync worker's state there; the gate on a third.
+    std::unique_ptr<sync::SyncWorker> syncWorker;
+    if (!options.sync.centralUrl.empty()) {
+        if (options.sync.token.empty()) {
+            return fail(badInput("--token: required with --central (or $DOORPOST_SYNC_TOKEN)"));
+        }
+        syncWorker = std::make_unique<sync::SyncWorker>(global.dbPath, options.sync);
+    }
+    ui::LogQuery query(global.dbPath, syncWorker.get());
     // The gate (verify, decide, commit, then answer) runs on its own thread on its own connection.
     auto gateConfig = loadGateConfig(global);
     if (!gateConfig.ok()) {
@@ -114,6 +125,7 @@ int runKiosk(const RunOptions& options, const GlobalOptions& global) {
     if (!global.configPath.empty()) {
         config.examSite = gateConfig.value().profile.rosterRequired;
     }
+    config.trustWarnSeconds = gateConfig.value().profile.trustWarnSeconds;
     ui::GateAdapter gate(global.dbPath, gateConfig.value());
     ui::UiPorts ports;
     ports.query = &query;
@@ -134,6 +146,9 @@ int runKiosk(const RunOptions& options, const GlobalOptions& global) {
     }
     if (feed) {
         feed->start();
+    }
+    if (syncWorker) {
+        syncWorker->start();
     }
     auto result = app.run();
     if (!result.ok()) {
@@ -174,6 +189,11 @@ void registerRunCommand(CLI::App& app, CommandContext& context) {
                     "argon2id hash of the staff PIN (or $DOORPOST_STAFF_PIN_HASH)");
     run->add_option("--demo-pin", options->demoPin, "Demo only: a staff PIN hashed at start");
     run->add_flag("--no-sound", options->noSound, "No verdict tones");
+    run->add_option("--central", options->sync.centralUrl,
+                    "Central URL: sync runs in the kiosk and feeds the central chip");
+    run->add_option("--token", options->sync.token, "Device bearer token (with --central)")
+        ->envname("DOORPOST_SYNC_TOKEN");
+    run->add_option("--ca", options->sync.caFile, "PEM bundle that signs the central's certificate");
     run->add_flag("--json", options->json, "Print the final UI state as one JSON line");
     run->callback([options, &context] { context.exitCode = runKiosk(*options, context.global); });
 }

@@ -101,6 +101,8 @@ struct App::Impl final : ScriptHost {
     int dirtyFrames = 3;       // frames still to draw because something changed
     std::optional<ScreenId> lastScreen;
     bool countersInFlight = false;
+    bool statusInFlight = false;
+    Clock::time_point nextStatus{};
     std::int64_t lastMinuteDrawn = 0;
     FrameStats* recording = nullptr;
     int waitCapMs = 60'000;
@@ -110,6 +112,7 @@ struct App::Impl final : ScriptHost {
         : config(std::move(c)), ports(p), camera(cam), auth(config.staffPinHash) {
         model.lang = config.lang;
         model.examSite = config.examSite;
+        model.trustWarnSeconds = config.trustWarnSeconds;
         model.operatorName = config.operatorName;
         model.cameraChoices = config.cameraChoices;
         model.cameraChoice = config.cameraChoice;
@@ -262,6 +265,11 @@ struct App::Impl final : ScriptHost {
         s["scanner"] = deviceStateName(model.scanner.state);
         s["central"] = !model.central.known ? "unknown" : model.central.online ? "online" : "offline";
         s["trust"] = trustName(model.trust.state);
+        s["events_waiting"] = model.central.eventsWaiting;
+        s["roster"] = !model.rosterChip.known ? "unknown" : !model.rosterChip.loaded ? "none"
+                      : model.rosterChip.expired ? "expired" : "ok";
+        s["roster_count"] = model.rosterChip.count;
+        s["seal_key"] = !model.sealKeyKnown ? "unknown" : model.sealKey ? "yes" : "no";
         s["verdict"] = verdictName(model.verdict);
         s["verdict_seq"] = model.verdict ? model.verdict->view.seq : 0;
         s["verdict_reasons"] = model.verdict ? model.verdict->view.reasonCodes : std::vector<std::string>{};
@@ -343,8 +351,23 @@ struct App::Impl final : ScriptHost {
         }
         const std::int64_t minute = wallNow() / 60;
         if (minute != lastMinuteDrawn) {
-            lastMinuteDrawn = minute; // the clock on the door screen
+            lastMinuteDrawn = minute; // the clock on the door screen, the chips' ages
+            ageChips(model, wallNow());
             dirtyFrames = std::max(dirtyFrames, 1);
+        }
+        if ((now >= nextStatus || model.countersStale) && !statusInFlight && ports.query != nullptr) {
+            nextStatus = now + std::chrono::milliseconds(config.statusEveryMs);
+            statusInFlight = true;
+            bool* inFlight = &statusInFlight;
+            // Answered on the query thread; applied on the UI thread through the queue.
+            ports.query->kioskStatus([q = sharedQueue, inFlight](Result<KioskStatus> r) {
+                q->post([inFlight, r](UiModel& m) {
+                    *inFlight = false;
+                    if (r.ok()) {
+                        applyStatus(m, r.value(), wallNow());
+                    }
+                });
+            });
         }
         if (model.countersStale && !countersInFlight && ports.query != nullptr) {
             model.countersStale = false;
@@ -477,6 +500,11 @@ struct App::Impl final : ScriptHost {
         }
         if (auth.checking() || model.gateBusy) {
             ms = std::min<long long>(ms, 1000); // answers wake us through the queue anyway
+        }
+        if (ports.query != nullptr && !statusInFlight) {
+            // The chips' next read (sync progress, trust and roster changes from a sync).
+            ms = std::min<long long>(
+                ms, std::max<long long>(0, std::chrono::duration_cast<std::chrono::milliseconds>(nextStatus - now).count()));
         }
         return static_cast<int>(std::clamp<long long>(ms, 0, waitCapMs));
     }

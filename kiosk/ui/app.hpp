@@ -27,6 +27,8 @@ struct AppConfig {
     bool waitForEvents = true;   // idle between changes (off: draw every frame, for benchmarks)
     Lang lang = Lang::Zh;
     bool examSite = true;
+    std::int64_t trustWarnSeconds = 24 * 3600; // the site profile's: amber, then red, trust chip
+    int statusEveryMs = 10'000;                 // how often the chips' data is read again
     std::string staffPinHash;    // argon2id (crypto_pwhash_str); empty: staff screen stays shut
     std::string operatorName = "door";
     std::vector<std::string> cameraChoices;

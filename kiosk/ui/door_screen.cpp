@@ -302,6 +302,23 @@ void DoorScreen::drawCountersAndActions(UiContext& ctx) {
                   ctx.t(Str::CountAdmitted), c.admitted, ctx.t(Str::CountDenied), c.denied,
                   ctx.t(Str::CountReferred), c.referred, ctx.t(Str::CountManual), c.manual);
     ImGui::TextUnformatted(counters);
+    const RosterChip& roster = ctx.model.rosterChip;
+    if (ctx.model.examSite && roster.known) {
+        // The roster the gate checks candidates against: how many, and whether it still counts.
+        std::string text = std::string(ctx.t(Str::Roster)) + "  ";
+        ImU32 colour = colours::kMuted;
+        if (!roster.loaded) {
+            text += std::string("▲ ") + ctx.t(Str::ChipRosterNone);
+            colour = colours::kRefer;
+        } else if (roster.expired) {
+            text += std::to_string(roster.count) + "  × " + ctx.t(Str::ChipExpired);
+            colour = colours::kDeny;
+        } else {
+            text += std::to_string(roster.count);
+        }
+        ImGui::SameLine(0.0f, 40.0f * s);
+        ImGui::TextColored(ImColor(colour), "%s", text.c_str());
+    }
     ImGui::PopFont();
 
     ImGui::PushFont(ctx.fonts.large);

@@ -4,7 +4,9 @@
 #include <map>
 
 #include "storage/database.hpp"
+#include "kiosk/ui/status_reader.hpp"
 #include "storage/event_log.hpp"
+#include "sync/sync_worker.hpp"
 
 namespace doorpost::kiosk::ui {
 namespace {
@@ -47,7 +49,7 @@ Result<void> forEachByTime(storage::EventLog& log, std::int64_t fromMs, std::int
 
 } // namespace
 
-LogQuery::LogQuery(std::string dbPath) : m_path(std::move(dbPath)) {}
+LogQuery::LogQuery(std::string dbPath, const sync::SyncWorker* sync) : m_path(std::move(dbPath)), m_sync(sync) {}
 
 LogQuery::~LogQuery() = default;
 
@@ -130,9 +132,35 @@ void LogQuery::statsPer10Min(std::int64_t fromUnix, std::int64_t toUnix,
 }
 
 void LogQuery::roster(std::string search, std::function<void(Result<std::vector<RosterEntry>>)> done) {
-    (void)search;
-    // Rosters live in the reference data, which storage does not hold yet: no entries.
-    m_worker.submit([done = std::move(done)] { done(std::vector<RosterEntry>{}); });
+    m_worker.submit([this, search = std::move(search), done = std::move(done)] {
+        auto events = log();
+        if (!events.ok()) {
+            done(events.error());
+            return;
+        }
+        done(readRoster(*m_db, search));
+    });
+}
+
+void LogQuery::kioskStatus(std::function<void(Result<KioskStatus>)> done) {
+    m_worker.submit([this, done = std::move(done)] {
+        auto events = log();
+        if (!events.ok()) {
+            done(events.error());
+            return;
+        }
+        auto status = readKioskStatus(*m_db, *events.value());
+        if (status.ok() && m_sync != nullptr) {
+            // The worker's own view is fresher than its tables: reachability, its last round.
+            const sync::SyncStatus live = m_sync->status();
+            status.value().syncRunning = true;
+            status.value().online = live.online;
+            status.value().eventsWaiting = live.rounds > 0 ? live.eventsWaiting : status.value().eventsWaiting;
+            status.value().lastSyncUnix = std::max(status.value().lastSyncUnix, live.lastSyncMs / 1000);
+            status.value().syncError = live.lastError;
+        }
+        done(std::move(status));
+    });
 }
 
 } // namespace doorpost::kiosk::ui

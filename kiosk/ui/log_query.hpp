@@ -14,11 +14,17 @@ class Database;
 class EventLog;
 } // namespace doorpost::storage
 
+namespace doorpost::sync {
+class SyncWorker;
+}
+
 namespace doorpost::kiosk::ui {
 
 class LogQuery final : public QueryPort {
 public:
-    explicit LogQuery(std::string dbPath);
+    // `sync`: the sync worker running in this kiosk, if any; its status() (a copy under its own
+    // short lock) is read on this query thread, never on the UI thread. It must outlive this.
+    explicit LogQuery(std::string dbPath, const sync::SyncWorker* sync = nullptr);
     ~LogQuery() override;
 
     void todayCounters(std::function<void(Result<TodayCounters>)> done) override;
@@ -26,11 +32,13 @@ public:
                        std::function<void(Result<std::vector<StatsBucket>>)> done) override;
     void roster(std::string search,
                 std::function<void(Result<std::vector<RosterEntry>>)> done) override;
+    void kioskStatus(std::function<void(Result<KioskStatus>)> done) override;
 
 private:
     Result<storage::EventLog*> log(); // worker thread only: opens on first use
 
     std::string m_path;
+    const sync::SyncWorker* m_sync;
     std::unique_ptr<storage::Database> m_db; // worker thread only
     std::unique_ptr<storage::EventLog> m_log; // worker thread only
     TaskRunner m_worker; // last: its thread stops before the members it uses go

@@ -216,6 +216,11 @@ void ManualScreen::drawReasons(UiContext& ctx, float width) {
     }
     if (ctx.ports.gate == nullptr) {
         ImGui::TextColored(ImColor(colours::kRefer), "%s", ctx.t(Str::GateUnavailable));
+    } else if (ctx.model.sealKeyKnown && !ctx.model.sealKey) {
+        // Said before staff type 18 digits, not after: the gate will refuse to record.
+        ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + width);
+        ImGui::TextColored(ImColor(colours::kDeny), "× %s", ctx.t(Str::NoSealKey));
+        ImGui::PopTextWrapPos();
     } else if (m_preview.valid && !m_reason) {
         ImGui::TextColored(ImColor(colours::kRefer), "%s", ctx.t(Str::PickReason));
     }

@@ -84,6 +84,22 @@ struct RosterEntry {
     bool arrived = false;
 };
 
+// What the door's status chips show, read from the kiosk database (and the sync worker when one
+// runs in this process). Times are UTC seconds; 0 means "none stored".
+struct KioskStatus {
+    std::int64_t trustFetchedUnix = 0;    // newest fetch of trusted keys or the deny list
+    std::int64_t trustValidUntilUnix = 0; // earliest valid-until across those lists
+    bool sealKey = false;                 // the central's sealing key: manual entries can be recorded
+    bool rosterLoaded = false;
+    std::int64_t rosterCount = 0;
+    std::int64_t rosterValidUntilUnix = 0;
+    bool syncRunning = false; // a sync worker runs in this kiosk; else online is always false
+    bool online = false;
+    std::int64_t eventsWaiting = 0; // committed events the central has not acknowledged
+    std::int64_t lastSyncUnix = 0;
+    std::string syncError;
+};
+
 // Reads for the statistics, roster and counters. Served off the UI thread (SQLite reads).
 class QueryPort {
 public:
@@ -91,6 +107,7 @@ public:
     virtual void todayCounters(std::function<void(Result<TodayCounters>)> done) = 0;
     virtual void statsPer10Min(std::int64_t fromUnix, std::int64_t toUnix,
                                std::function<void(Result<std::vector<StatsBucket>>)> done) = 0;
+    virtual void kioskStatus(std::function<void(Result<KioskStatus>)> done) = 0;
     // Empty search: the whole roster. Otherwise matches candidate number or name.
     virtual void roster(std::string search,
                         std::function<void(Result<std::vector<RosterEntry>>)> done) = 0;

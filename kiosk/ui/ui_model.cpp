@@ -1,5 +1,7 @@
 #include "kiosk/ui/ui_model.hpp"
 
+#include <algorithm>
+
 namespace doorpost::kiosk::ui {
 
 const char* screenName(ScreenId id) {
@@ -55,6 +57,36 @@ const char* manualReasonCode(ManualReason reason) {
     case ManualReason::Other: return "other";
     }
     return "other";
+}
+
+void ageChips(UiModel& model, std::int64_t nowUnix) {
+    TrustChip& trust = model.trust;
+    if (trust.validUntilUnix > 0) {
+        trust.ageSeconds = std::max<std::int64_t>(0, nowUnix - trust.fetchedUnix);
+        trust.state = nowUnix <= trust.validUntilUnix                            ? TrustState::Fresh
+                      : nowUnix <= trust.validUntilUnix + model.trustWarnSeconds ? TrustState::Stale
+                                                                                 : TrustState::Expired;
+    } else {
+        trust.state = TrustState::Unknown; // nothing to verify signed passes with
+    }
+    RosterChip& roster = model.rosterChip;
+    roster.expired = roster.loaded && nowUnix > roster.validUntilUnix;
+}
+
+void applyStatus(UiModel& model, const KioskStatus& status, std::int64_t nowUnix) {
+    model.central.known = true;
+    model.central.online = status.syncRunning && status.online;
+    model.central.eventsWaiting = static_cast<int>(std::min<std::int64_t>(status.eventsWaiting, 1'000'000'000));
+    model.central.lastSyncUnix = status.lastSyncUnix;
+    model.trust.fetchedUnix = status.trustFetchedUnix;
+    model.trust.validUntilUnix = status.trustValidUntilUnix;
+    model.rosterChip.known = true;
+    model.rosterChip.loaded = status.rosterLoaded;
+    model.rosterChip.count = status.rosterCount;
+    model.rosterChip.validUntilUnix = status.rosterValidUntilUnix;
+    model.sealKeyKnown = true;
+    model.sealKey = status.sealKey;
+    ageChips(model, nowUnix);
 }
 
 void beginGateRequest(UiModel& model, GateRequest origin) {

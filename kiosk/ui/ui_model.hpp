@@ -34,10 +34,23 @@ struct CentralChip {
     std::int64_t lastSyncUnix = 0;
 };
 
+// Trust data as the gate will treat it: fresh until valid-until; past it the gate warns beside
+// each verdict (amber, Stale) for the profile's warning period; past that (red, Expired) a
+// fail-closed profile refers everyone to staff.
 enum class TrustState { Unknown, Fresh, Stale, Expired };
 struct TrustChip {
     TrustState state = TrustState::Unknown;
-    std::int64_t ageSeconds = 0;
+    std::int64_t ageSeconds = 0; // since the newest fetch
+    std::int64_t fetchedUnix = 0;
+    std::int64_t validUntilUnix = 0;
+};
+
+struct RosterChip {
+    bool known = false; // no status read yet
+    bool loaded = false;
+    std::int64_t count = 0;
+    std::int64_t validUntilUnix = 0;
+    bool expired = false;
 };
 
 // A grey camera frame for the preview, already scaled down by the camera thread.
@@ -76,6 +89,10 @@ struct UiModel {
     DeviceChip scanner;
     CentralChip central;
     TrustChip trust;
+    RosterChip rosterChip;
+    std::int64_t trustWarnSeconds = 24 * 3600; // the site profile's warning period
+    bool sealKeyKnown = false;
+    bool sealKey = false; // the central's sealing key is stored: manual entries can be recorded
     TodayCounters today;
     bool todayKnown = false;
 
@@ -114,6 +131,11 @@ struct UiModel {
 
     void noteText(const std::string& text) { newTexts.push_back(text); }
 };
+
+// The kiosk's status read from the database (UI thread): central, trust and roster chips.
+void applyStatus(UiModel& model, const KioskStatus& status, std::int64_t nowUnix);
+// Moves the trust and roster chips on with the clock (UI thread, once a minute).
+void ageChips(UiModel& model, std::int64_t nowUnix);
 
 // A request going to the gate (UI thread): its controls disable, the last fault of its kind goes.
 void beginGateRequest(UiModel& model, GateRequest origin);

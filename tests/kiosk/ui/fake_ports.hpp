@@ -1,4 +1,5 @@
 #pragma once
+#include <ctime>
 // Test doubles for the UI's ports (tests only; the product wires the real gate and event log).
 // They answer on their own thread, like the real ones, so the UI's queue path is exercised.
 
@@ -124,6 +125,23 @@ public:
             }
             (void)toUnix;
             done(buckets);
+        });
+    }
+    void kioskStatus(std::function<void(Result<KioskStatus>)> done) override {
+        m_worker.submit([done = std::move(done)] {
+            // A kiosk synced an hour ago, with its sealing key and a roster of three.
+            const std::int64_t now = static_cast<std::int64_t>(std::time(nullptr));
+            KioskStatus status;
+            status.trustFetchedUnix = now - 3600;
+            status.trustValidUntilUnix = now + 23 * 3600;
+            status.sealKey = true;
+            status.rosterLoaded = true;
+            status.rosterCount = 3;
+            status.rosterValidUntilUnix = now + 8 * 3600;
+            status.syncRunning = true;
+            status.online = true;
+            status.lastSyncUnix = now - 60;
+            done(status);
         });
     }
     void roster(std::string search, std::function<void(Result<std::vector<RosterEntry>>)> done) override {

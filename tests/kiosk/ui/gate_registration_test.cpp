@@ -85,6 +85,13 @@ TEST_CASE("registering a resident ID by keypad records the event through the rea
                                "wait-for verdict admit 10000\n"
                                "wait-for manual 1 5000\n" // today's counter, read back from the log
                                "expect-max taps 25\n"
+                               // The chips from the same database: one event waits for the central
+                               // (no sync worker runs here: offline), the roster of one, the key.
+                               "wait-for events_waiting 1 5000\n"
+                               "expect central offline\n"
+                               "expect roster ok\n"
+                               "expect roster_count 1\n"
+                               "expect seal_key yes\n"
                                "state\n";
     kiosk::GateConfig gateConfig; // the exam profile: the roster must hold the person
     {
@@ -118,7 +125,8 @@ TEST_CASE("without the central sealing key a keypad registration shows NOT RECOR
     const auto shots = test::screenshotDir("faults");
     const std::string shot = (shots / "manual_no_seal_key_en.png").string();
 
-    const std::string script = keypadScript(kPersonId) +
+    const std::string script = "wait-for seal_key no 5000\n" // said before anyone types
+                               + keypadScript(kPersonId) +
                                "wait-for manual_fault environment 10000\n"
                                "expect screen manual\n"      // staff stay with the person
                                "expect id_length 18\n"       // and the number is still there
@@ -137,4 +145,32 @@ TEST_CASE("without the central sealing key a keypad registration shows NOT RECOR
     test::Image image;
     REQUIRE(test::readPng(shot, image));
     CHECK(test::countColour(image, 0xC6, 0x28, 0x28) > 2000); // the fault panel's red border
+}
+
+TEST_CASE("the trust chip follows the stored trust data: fresh, amber past valid-until, red past the warning") {
+    struct Case {
+        std::int64_t validUntilAgo; // seconds before now (negative: still ahead)
+        const char* chip;
+    };
+    const Case cases[] = {{-3600, "fresh"}, {2 * 3600, "stale"}, {30 * 3600, "expired"}};
+    for (const Case& c : cases) {
+        storage::test::TempDir dir;
+        const std::string dbPath = dir.file("kiosk.db");
+        {
+            auto db = storage::Database::open(dbPath);
+            REQUIRE(db.ok());
+            storage::TrustStore store(db.value());
+            const std::int64_t now = kiosk::wallClockSeconds();
+            const std::string key(64, 'a');
+            REQUIRE(store.add({storage::TrustKind::PassKey, "0011223344556677", key, "issuer", "test",
+                               now - 48 * 3600, now - c.validUntilAgo})
+                        .ok());
+        }
+        LogQuery query(dbPath);
+        const test::ScriptRun run = test::runScript(
+            std::string("wait-for trust ") + c.chip + " 5000\nexpect roster none\nexpect seal_key no\n",
+            UiPorts{nullptr, &query, nullptr});
+        INFO(c.chip << ": " << run.failure);
+        CHECK(run.exitCode == 0);
+    }
 }
