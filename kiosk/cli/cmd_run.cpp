@@ -5,13 +5,13 @@
 #include <iostream>
 #include <sstream>
 
-#include "drivers/isolated_decoder.hpp"
-#include "drivers/synthetic_source.hpp"
+#include "drivers/frame_source.hpp"
 #include "kiosk/cli/command_registry.hpp"
 #include "kiosk/cli/gate_session.hpp"
 #include "kiosk/cli/output.hpp"
 #include "kiosk/ui/app.hpp"
 #include "kiosk/ui/camera_feed.hpp"
+#include "kiosk/ui/camera_setup.hpp"
 #include "kiosk/ui/gate_adapter.hpp"
 #include "kiosk/ui/log_query.hpp"
 #include "kiosk/ui/staff_auth.hpp"
@@ -48,24 +48,6 @@ Result<std::string> readFile(const std::string& path, const char* field) {
     return text.str();
 }
 
-// The synthetic camera of the demo and of headless runs: people holding up admission tickets
-// in turn, as a camera at the door would see them.
-std::unique_ptr<drivers::FrameSource> syntheticCamera() {
-    drivers::SyntheticConfig config;
-    config.width = 1280;
-    config.height = 720;
-    config.fps = 15.0;
-    config.framesWithCode = 20;
-    config.framesWithout = 40;
-    for (const char* ticket : {"2021110100731", "2021110100732", "2021110100733"}) {
-        config.payloads.push_back({ticket, drivers::CodeFormat::QRCode});
-    }
-    config.degradation.moduleSize = 6.0;
-    config.degradation.tiltDeg = 12.0;
-    config.degradation.noiseSigma = 4.0;
-    return std::make_unique<drivers::SyntheticSource>(config);
-}
-
 int runKiosk(const RunOptions& options, const GlobalOptions& global) {
     ui::AppConfig config;
     config.headless = options.headless;
@@ -100,11 +82,22 @@ int runKiosk(const RunOptions& options, const GlobalOptions& global) {
         config.staffPinHash = std::move(hash.value());
     }
 
-    if (!options.replayDir.empty()) {
-        return fail(environmentFault("--replay: the replay source is not in this build yet"));
+    if (options.synthetic && !options.replayDir.empty()) {
+        return fail(badInput("--replay: give either --replay DIR or --synthetic, not both"));
     }
-    config.cameraChoices = {"synthetic"};
-    config.cameraChoice = options.synthetic ? "synthetic" : "";
+    std::unique_ptr<drivers::FrameSource> camera;
+    if (options.synthetic || !options.replayDir.empty()) {
+        ui::CameraChoice choice;
+        choice.kind = options.synthetic ? ui::CameraChoice::Kind::Synthetic : ui::CameraChoice::Kind::Replay;
+        choice.replayPath = options.replayDir;
+        auto source = ui::makeFrameSource(choice);
+        if (!source.ok()) {
+            return fail(source.error());
+        }
+        camera = std::move(source.value());
+        config.cameraChoice = options.synthetic ? "synthetic" : "replay:" + options.replayDir;
+        config.cameraChoices = {config.cameraChoice};
+    }
 
     // Composition: sync (when a central is named) on its own thread and connection; the event
     // log answers counters, statistics, roster and the chips' status on another, reading the
@@ -134,12 +127,8 @@ int runKiosk(const RunOptions& options, const GlobalOptions& global) {
     ui::App app(std::move(config), ports);
     // Declared after the app: the feed's thread posts to the app's queue, so it stops first.
     std::unique_ptr<ui::CameraFeed> feed;
-    if (options.synthetic) {
-        ui::ReadSink sink = ports.gate != nullptr ? ui::gateReadSink(*ports.gate, app.sharedQueue())
-                                                  : ui::ReadSink([](ui::CodeRead) {});
-        feed = std::make_unique<ui::CameraFeed>(syntheticCamera(), std::make_unique<drivers::IsolatedDecoder>(),
-                                                app.queue(), std::move(sink));
-        app.setCameraControl(feed.get());
+    if (camera) {
+        feed = ui::makeCameraFeed(app, ports.gate, std::move(camera));
     }
     if (auto started = app.start(); !started.ok()) {
         return fail(started.error());

@@ -23,6 +23,7 @@
 #include "kiosk/ui/staff_screen.hpp"
 #include "kiosk/ui/stats_screen.hpp"
 #include "kiosk/ui/tones.hpp"
+#include "kiosk/ui/wedge_input.hpp"
 
 namespace doorpost::kiosk::ui {
 namespace {
@@ -75,6 +76,7 @@ struct App::Impl final : ScriptHost {
     WidgetRegistry widgets;
     Tones tones;
     StaffAuth auth;
+    WedgeInput wedgeKeys; // UI thread only
 
     DoorScreen door;
     ManualScreen manual;
@@ -323,6 +325,29 @@ struct App::Impl final : ScriptHost {
         });
     }
 
+    Result<void> wedge(const std::string& text) override {
+        if (!pushWedgeKeys(text)) {
+            return badInput("wedge: a US-layout scanner cannot type '" + text + "'");
+        }
+        return {};
+    }
+
+    // UI thread: a key event no text field wants may be part of a wedge scanner's burst.
+    void wedgeKey(const SDL_KeyboardEvent& key) {
+        if (ImGui::GetIO().WantTextInput) {
+            return; // a field has focus: the keys are typing into it
+        }
+        auto text = wedgeKeys.key(key.keysym.scancode, key.type == SDL_KEYDOWN, key.repeat != 0, key.timestamp);
+        if (!text) {
+            return;
+        }
+        model.scanner.state = DeviceState::Ok;
+        model.scanner.detail = "keyboard wedge";
+        if (ports.gate != nullptr) {
+            submitRead(CodeRead{std::move(*text), "wedge"});
+        }
+    }
+
     void typeText(const std::string& text) override { ImGui::GetIO().AddInputCharactersUTF8(text.c_str()); }
     void countTap() override { ++model.taps; }
     void print(const nlohmann::json& line) override {
@@ -518,11 +543,14 @@ struct App::Impl final : ScriptHost {
             ++model.taps;
             dirtyFrames = std::max(dirtyFrames, 3);
             break;
+        case SDL_KEYDOWN:
+        case SDL_KEYUP:
+            wedgeKey(event.key);
+            dirtyFrames = std::max(dirtyFrames, 3);
+            break;
         case SDL_MOUSEBUTTONUP:
         case SDL_MOUSEMOTION:
         case SDL_MOUSEWHEEL:
-        case SDL_KEYDOWN:
-        case SDL_KEYUP:
         case SDL_TEXTINPUT:
         case SDL_TEXTEDITING:
         case SDL_WINDOWEVENT:

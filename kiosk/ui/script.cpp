@@ -86,6 +86,9 @@ Result<std::vector<ScriptStep>> parseScript(std::string_view text) {
         } else if (command == "scan" && !rest.empty()) {
             step.kind = ScriptStep::Kind::Scan;
             step.arg = rest;
+        } else if (command == "wedge" && !rest.empty()) {
+            step.kind = ScriptStep::Kind::Wedge;
+            step.arg = rest;
         } else if (command == "screenshot" && args.size() == 1) {
             step.kind = ScriptStep::Kind::Screenshot;
             step.arg = args[0];
@@ -235,8 +238,10 @@ PointerInjection ScriptRunner::afterFrame(ScriptHost& host, SteadyTime now) {
             }
             break;
         case ScriptStep::Kind::Scan:
+        case ScriptStep::Kind::Wedge:
             if (m_phase == 0) {
-                if (auto r = host.scan(step.arg); !r.ok()) {
+                auto r = step.kind == ScriptStep::Kind::Scan ? host.scan(step.arg) : host.wedge(step.arg);
+                if (!r.ok()) {
                     fail(step, r.error().message);
                     return {};
                 }

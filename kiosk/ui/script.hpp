@@ -12,6 +12,8 @@
 //   lang zh|en                switch the language
 //   camera unplug|plug        pull the camera out / put it back (sources that support it)
 //   scan TEXT                 a code read as a scanner delivers it (goes to the gate)
+//   wedge TEXT                TEXT then Enter typed as key events in a keyboard-wedge burst
+//                             (to the gate, unless a text field has focus)
 //   screenshot FILE.png       the frame as drawn
 //   state                     print the state as one JSON line
 
@@ -31,7 +33,7 @@ namespace doorpost::kiosk::ui {
 
 struct ScriptStep {
     enum class Kind { Tap, TapAt, Type, Wait, Frames, WaitFor, WaitForMin, Expect, ExpectMax, ExpectMin, Lang,
-                      Camera, Scan, Screenshot, State };
+                      Camera, Scan, Wedge, Screenshot, State };
     Kind kind = Kind::State;
     std::string arg;   // widget name, text, file, key, language, camera action
     std::string value; // expected value
@@ -53,6 +55,7 @@ public:
     virtual void setLang(Lang lang) = 0;
     virtual Result<void> plugCamera(bool plugged) = 0;
     virtual Result<void> scan(const std::string& text) = 0;
+    virtual Result<void> wedge(const std::string& text) = 0;
     virtual void typeText(const std::string& text) = 0;
     virtual void countTap() = 0;
     virtual void print(const nlohmann::json& line) = 0;

@@ -2,9 +2,7 @@
 // manual registration still works, and reading resumes when the camera is plugged back.
 #include <catch2/catch.hpp>
 
-#include "drivers/isolated_decoder.hpp"
-#include "drivers/synthetic_source.hpp"
-#include "kiosk/ui/camera_feed.hpp"
+#include "kiosk/ui/camera_setup.hpp"
 #include "png_reader.hpp"
 #include "ui_harness.hpp"
 
@@ -14,8 +12,12 @@ using namespace doorpost::kiosk::ui::test;
 
 namespace {
 
+// The kiosk's own camera factory (as `doorpost run --synthetic` uses), with a smaller, faster
+// scene so the test reads several codes in a few seconds.
 std::unique_ptr<drivers::FrameSource> camera() {
-    drivers::SyntheticConfig config;
+    CameraChoice choice;
+    drivers::SyntheticConfig& config = choice.synthetic;
+    config = {};
     config.width = 640;
     config.height = 480;
     config.fps = 30.0;
@@ -26,7 +28,9 @@ std::unique_ptr<drivers::FrameSource> camera() {
         config.payloads.push_back({text, drivers::CodeFormat::QRCode});
     }
     config.degradation.moduleSize = 5.0;
-    return std::make_unique<drivers::SyntheticSource>(config);
+    auto source = makeFrameSource(choice);
+    REQUIRE(source.ok());
+    return std::move(source.value());
 }
 
 std::string tapDigits(const std::string& id) {
@@ -64,9 +68,8 @@ TEST_CASE("camera unplugged and plugged back: red chip, manual registration mean
         "wait-for camera ok 5000\n"
         "state\n";
     App app(config, UiPorts{&gate, &query, nullptr});
-    CameraFeed feed(camera(), std::make_unique<drivers::IsolatedDecoder>(), app.queue(),
-                    gateReadSink(gate, app.sharedQueue()));
-    app.setCameraControl(&feed);
+    const std::unique_ptr<CameraFeed> feedOwner = makeCameraFeed(app, &gate, camera());
+    CameraFeed& feed = *feedOwner;
     REQUIRE(app.start().ok());
     feed.start();
     auto result = app.run();

@@ -174,3 +174,36 @@ TEST_CASE("the trust chip follows the stored trust data: fresh, amber past valid
         CHECK(run.exitCode == 0);
     }
 }
+
+TEST_CASE("a keyboard-wedge scanner's read goes to the real gate, but not while a text field has focus") {
+    storage::test::TempDir dir;
+    const std::string dbPath = dir.file("kiosk.db");
+    prepareKiosk(dbPath, true);
+    const std::string script = "wedge 2021110100731\n" // the admission ticket, typed by the scanner
+                               "wait-for verdict admit 10000\n"
+                               "expect scanner ok\n"
+                               "wait-for admitted 1 5000\n"
+                               "tap manual\n"
+                               "tap name_field\n" // staff type a name: the keys are the field's
+                               "wedge 2021110100731\n"
+                               "wait 300\n"
+                               "expect screen manual\n"
+                               "expect gate_busy false\n"
+                               "expect admitted 1\n"
+                               "state\n";
+    kiosk::GateConfig gateConfig;
+    {
+        GateAdapter gate(dbPath, gateConfig);
+        LogQuery query(dbPath);
+        const test::ScriptRun run = test::runScript(script, UiPorts{&gate, &query, nullptr});
+        INFO(run.failure);
+        REQUIRE(run.exitCode == 0);
+    }
+    const auto events = allEvents(dbPath);
+    REQUIRE(events.size() == 1);
+    CHECK(events[0].kind == storage::EventKind::Scan);
+    CHECK(events[0].verdict == storage::Verdict::Admit);
+    const auto detail = nlohmann::json::parse(events[0].detail);
+    CHECK(detail.value("candidate", "") == "2021110100731");
+    CHECK(detail["checks"]["picture_decode"] == false); // typed by a scanner, not decoded from a picture
+}
