@@ -91,3 +91,43 @@ TEST_CASE("camera unplugged and plugged back: red chip, manual registration mean
     REQUIRE(readPng((dir / "camera_unplugged_en.png").string(), shot));
     CHECK(countColour(shot, 0xC6, 0x28, 0x28) > 500); // the red camera chip
 }
+
+TEST_CASE("the replay camera (recorded frames, as `doorpost run --replay DIR`) unplugged and plugged back") {
+    FakeGate gate;
+    FakeQuery query(gate);
+    AppConfig config;
+    config.headless = true;
+    config.sound = false;
+    config.lang = Lang::En;
+    config.scriptText = "wait-for camera ok 10000\n"
+                        "wait-for-min preview_frames 2 10000\n"
+                        "camera unplug\n"
+                        "wait-for camera offline 3000\n"
+                        "tap manual\n" + tapDigits("440524188001010014") +
+                        "tap reason_no_phone\n"
+                        "tap confirm\n"
+                        "wait-for manual 1\n"
+                        "camera plug\n"
+                        "wait-for camera ok 5000\n"
+                        "state\n";
+    CameraChoice choice;
+    choice.kind = CameraChoice::Kind::Replay;
+    choice.replayPath = std::string(DOORPOST_SHARED_DATA) + "/zxing-samples/qrcode-1";
+    auto source = makeFrameSource(choice);
+    REQUIRE(source.ok());
+    App app(config, UiPorts{&gate, &query, nullptr});
+    const std::unique_ptr<CameraFeed> feed = makeCameraFeed(app, &gate, std::move(source.value()));
+    REQUIRE(app.start().ok());
+    feed->start();
+    auto result = app.run();
+    REQUIRE(result.ok());
+    INFO(app.failure());
+    REQUIRE(result.value() == 0);
+    CHECK(gate.registrations().size() == 1);
+
+    CameraChoice missing = choice;
+    missing.replayPath += "/no-such-folder";
+    auto refused = makeFrameSource(missing);
+    REQUIRE(!refused.ok());
+    CHECK(refused.error().kind == ErrorKind::BadInput);
+}
