@@ -55,7 +55,6 @@ int runKiosk(const RunOptions& options, const GlobalOptions& global) {
     config.frames = options.frames;
     config.screenshotPath = options.screenshot;
     config.lang = options.lang == "en" ? ui::Lang::En : ui::Lang::Zh;
-    config.examSite = options.profile != "transit"; // a --config file's profile wins (below)
     config.sound = !options.noSound;
     if (std::sscanf(options.size.c_str(), "%dx%d", &config.width, &config.height) != 2 ||
         config.width < 640 || config.height < 400 || config.width > 7680 || config.height > 4320) {
@@ -115,10 +114,13 @@ int runKiosk(const RunOptions& options, const GlobalOptions& global) {
     if (!gateConfig.ok()) {
         return fail(gateConfig.error());
     }
-    if (!global.configPath.empty()) {
-        config.examSite = gateConfig.value().profile.rosterRequired;
+    if (global.configPath.empty()) {
+        gateConfig.value().profile = options.profile == "transit" ? transitProfile() : examProfile();
     }
+    config.examSite = gateConfig.value().profile.rosterRequired; // the gate's profile is the UI's
     config.trustWarnSeconds = gateConfig.value().profile.trustWarnSeconds;
+    config.manualReasons.assign(gateConfig.value().profile.manualReasons.begin(),
+                                gateConfig.value().profile.manualReasons.end());
     ui::GateAdapter gate(global.dbPath, gateConfig.value());
     ui::UiPorts ports;
     ports.query = &query;

@@ -115,6 +115,7 @@ struct App::Impl final : ScriptHost {
         model.lang = config.lang;
         model.examSite = config.examSite;
         model.trustWarnSeconds = config.trustWarnSeconds;
+        model.manualReasons = config.manualReasons;
         model.operatorName = config.operatorName;
         model.cameraChoices = config.cameraChoices;
         model.cameraChoice = config.cameraChoice;

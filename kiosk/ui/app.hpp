@@ -29,6 +29,7 @@ struct AppConfig {
     bool examSite = true;
     std::int64_t trustWarnSeconds = 24 * 3600; // the site profile's: amber, then red, trust chip
     int statusEveryMs = 10'000;                 // how often the chips' data is read again
+    std::vector<std::string> manualReasons;     // the profile's reason codes; empty: all buttons
     std::string staffPinHash;    // argon2id (crypto_pwhash_str); empty: staff screen stays shut
     std::string operatorName = "door";
     std::vector<std::string> cameraChoices;

@@ -60,8 +60,10 @@ const char* gateReasonCode(ManualReason reason) {
     switch (reason) {
     case ManualReason::NoPhone: return "no_phone";
     case ManualReason::WillNotScan: return "code_unreadable";
-    case ManualReason::AppDown: return "pass_unavailable";
-    case ManualReason::Other: return "other";
+    // Both built-in profiles accept these four; "other" is in neither, so the Other button says
+    // "the person has no usable pass" rather than being a button that is always refused.
+    case ManualReason::AppDown: return "service_outage";
+    case ManualReason::Other: return "pass_unavailable";
     }
     return "other";
 }

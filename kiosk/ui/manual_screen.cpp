@@ -1,6 +1,7 @@
 #include "kiosk/ui/manual_screen.hpp"
 
 #include "kiosk/ui/door_screen.hpp"
+#include "kiosk/ui/gate_adapter.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -206,8 +207,12 @@ void ManualScreen::drawReasons(UiContext& ctx, float width) {
     const float w = (width - ImGui::GetStyle().ItemSpacing.x) * 0.5f;
     int i = 0;
     for (const Choice& choice : choices) {
+        // A reason the site's profile does not accept is shown but cannot be chosen.
+        const auto& allowed = ctx.model.manualReasons;
+        const bool accepted = allowed.empty() || std::find(allowed.begin(), allowed.end(),
+                                                           gateReasonCode(choice.reason)) != allowed.end();
         if (touchButton(ctx, choice.name, ctx.t(choice.label), ImVec2(w, 68 * s), colours::kPanel,
-                        !ctx.model.gateBusy, m_reason == choice.reason)) {
+                        !ctx.model.gateBusy && accepted, m_reason == choice.reason)) {
             m_reason = choice.reason;
         }
         if (++i % 2 == 1) {

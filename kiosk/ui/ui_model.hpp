@@ -83,6 +83,7 @@ struct UiModel {
     Lang lang = Lang::Zh;
     ScreenId screen = ScreenId::Door;
     bool examSite = true; // site profile: exam sites show roster fields
+    std::vector<std::string> manualReasons; // reason codes the site accepts; empty: all
     bool quitRequested = false;
 
     DeviceChip camera;
