@@ -45,8 +45,7 @@ void ManualScreen::press(char key) {
     std::snprintf(m_numberText, sizeof m_numberText, "%s", m_number.c_str());
 }
 
-void ManualScreen::drawContent(UiContext& ctx) {
-    topBar(ctx, ctx.t(Str::Manual));
+void ManualScreen::drawBody(UiContext& ctx) {
     m_preview = previewId(m_type, m_number, todayYmd(ctx.wallNowUnix));
     drawIdTypes(ctx);
     const float left = ImGui::GetContentRegionAvail().x - 470.0f * ctx.scale;

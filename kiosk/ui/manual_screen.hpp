@@ -11,13 +11,14 @@
 
 namespace doorpost::kiosk::ui {
 
-class ManualScreen final : public Screen {
+class ManualScreen final : public TitledScreen {
 public:
+    ManualScreen() : TitledScreen(Str::Manual) {}
     void onEnter(UiContext& ctx) override;
     void describe(nlohmann::json& state) const override;
 
 protected:
-    void drawContent(UiContext& ctx) override;
+    void drawBody(UiContext& ctx) override;
 
 private:
     void drawIdTypes(UiContext& ctx);

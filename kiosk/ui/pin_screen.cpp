@@ -13,9 +13,8 @@ void PinScreen::onEnter(UiContext& ctx) {
     m_wrong = false;
 }
 
-void PinScreen::drawContent(UiContext& ctx) {
+void PinScreen::drawBody(UiContext& ctx) {
     const float s = ctx.scale;
-    topBar(ctx, ctx.t(Str::Staff));
     StaffAuth& auth = ctx.auth;
     m_locked = auth.lockout().locked(ctx.now);
     m_checking = auth.checking();

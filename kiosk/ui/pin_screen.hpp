@@ -8,13 +8,14 @@
 
 namespace doorpost::kiosk::ui {
 
-class PinScreen final : public Screen {
+class PinScreen final : public TitledScreen {
 public:
+    PinScreen() : TitledScreen(Str::Staff) {}
     void onEnter(UiContext& ctx) override;
     void describe(nlohmann::json& state) const override;
 
 protected:
-    void drawContent(UiContext& ctx) override;
+    void drawBody(UiContext& ctx) override;
 
 private:
     void submit(UiContext& ctx);

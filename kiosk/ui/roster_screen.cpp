@@ -27,10 +27,9 @@ void RosterScreen::load(UiContext& ctx) {
         }));
 }
 
-void RosterScreen::drawContent(UiContext& ctx) {
+void RosterScreen::drawBody(UiContext& ctx) {
     const float s = ctx.scale;
     UiModel& m = ctx.model;
-    topBar(ctx, ctx.t(Str::RosterTitle));
 
     m_arrived = 0;
     m_notArrived = 0;

@@ -6,13 +6,14 @@
 
 namespace doorpost::kiosk::ui {
 
-class RosterScreen final : public Screen {
+class RosterScreen final : public TitledScreen {
 public:
+    RosterScreen() : TitledScreen(Str::RosterTitle) {}
     void onEnter(UiContext& ctx) override;
     void describe(nlohmann::json& state) const override;
 
 protected:
-    void drawContent(UiContext& ctx) override;
+    void drawBody(UiContext& ctx) override;
 
 private:
     void load(UiContext& ctx);

@@ -27,4 +27,9 @@ void Screen::draw(UiContext& ctx) {
     ImGui::PopStyleVar(5);
 }
 
+void TitledScreen::drawContent(UiContext& ctx) {
+    topBar(ctx, ctx.t(m_title));
+    drawBody(ctx);
+}
+
 } // namespace doorpost::kiosk::ui

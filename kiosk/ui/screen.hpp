@@ -24,4 +24,16 @@ protected:
     virtual void drawContent(UiContext& ctx) = 0;
 };
 
+// Every screen but the door sits under the same top bar (Back, its title, the language switch);
+// the base draws it, the screen draws what is below.
+class TitledScreen : public Screen {
+protected:
+    explicit TitledScreen(Str title) : m_title(title) {}
+    void drawContent(UiContext& ctx) final;
+    virtual void drawBody(UiContext& ctx) = 0;
+
+private:
+    Str m_title;
+};
+
 } // namespace doorpost::kiosk::ui

@@ -27,10 +27,9 @@ void StaffScreen::request(UiContext& ctx,
     (ctx.ports.staff->*action)(toast(ctx));
 }
 
-void StaffScreen::drawContent(UiContext& ctx) {
+void StaffScreen::drawBody(UiContext& ctx) {
     const float s = ctx.scale;
     UiModel& m = ctx.model;
-    topBar(ctx, ctx.t(Str::StaffSettings));
     const bool enabled = !m.staffBusy;
     const float labelWidth = 260 * s;
 

@@ -7,13 +7,14 @@
 
 namespace doorpost::kiosk::ui {
 
-class StaffScreen final : public Screen {
+class StaffScreen final : public TitledScreen {
 public:
+    StaffScreen() : TitledScreen(Str::StaffSettings) {}
     void onEnter(UiContext& ctx) override;
     void describe(nlohmann::json& state) const override;
 
 protected:
-    void drawContent(UiContext& ctx) override;
+    void drawBody(UiContext& ctx) override;
 
 private:
     void request(UiContext& ctx, void (StaffPort::*action)(std::function<void(Result<std::string>)>));

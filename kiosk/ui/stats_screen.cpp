@@ -70,10 +70,9 @@ void StatsScreen::onEnter(UiContext& ctx) {
         }));
 }
 
-void StatsScreen::drawContent(UiContext& ctx) {
+void StatsScreen::drawBody(UiContext& ctx) {
     const float s = ctx.scale;
     const UiModel& m = ctx.model;
-    topBar(ctx, ctx.t(Str::StatsTitle));
     const Series series[] = {{Str::CountAdmitted, colours::kAdmit, &StatsBucket::admitted, 0},
                              {Str::CountDenied, colours::kDeny, &StatsBucket::denied, 1},
                              {Str::CountManual, kManualColour, &StatsBucket::manual, 2}};

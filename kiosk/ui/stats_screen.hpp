@@ -6,13 +6,14 @@
 
 namespace doorpost::kiosk::ui {
 
-class StatsScreen final : public Screen {
+class StatsScreen final : public TitledScreen {
 public:
+    StatsScreen() : TitledScreen(Str::StatsTitle) {}
     void onEnter(UiContext& ctx) override;
     void describe(nlohmann::json& state) const override;
 
 protected:
-    void drawContent(UiContext& ctx) override;
+    void drawBody(UiContext& ctx) override;
 
 private:
     int m_total = 0;
