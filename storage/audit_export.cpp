@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
 #include <cstdio>
 #include <cstring>
 #include <ctime>
@@ -165,6 +166,20 @@ private:
     bool m_open = false;
 };
 
+// Both connections of an export read the whole database once. Through pread() every 4 KiB page
+// is a system call and a copy (a fifth of the export's CPU time on a million events); mapped,
+// SQLite reads the pages where they lie. The cost: an I/O error on a mapped page is a SIGBUS,
+// not an error code, so only these short-lived read connections map, never the gate's.
+// SQLite caps the size at SQLITE_MAX_MMAP_SIZE (2 GB by default); beyond it reads fall back.
+Result<void> mapForReading(Database& db) { return db.exec("PRAGMA mmap_size = 2147418112"); }
+
+// Thread CPU seconds (for the integrity check's own cost in the summary).
+double threadCpuSeconds() {
+    timespec ts{};
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) / 1e9;
+}
+
 Result<std::int64_t> queryInt(Database& db, const std::string& sql, std::int64_t a,
                               std::int64_t b) {
     auto stmt = db.prepare(sql);
@@ -199,6 +214,9 @@ Result<ExportSummary> writeAuditExport(const ExportRequest& request) {
     if (!db) {
         return db.error();
     }
+    if (auto mapped = mapForReading(*db); !mapped) {
+        return mapped.error();
+    }
     auto key = loadOrCreateDeviceKey(*db);
     if (!key) {
         return key.error();
@@ -217,11 +235,22 @@ Result<ExportSummary> writeAuditExport(const ExportRequest& request) {
     // partial folder is removed), which is what running it first would give, in half the time on
     // two cores. The thread shares nothing with this one but `integrity`, read after join().
     Result<std::string> integrity = std::string();
-    std::thread integrityWorker([&integrity, path = request.dbPath] {
+    double integrityS = 0;
+    double integrityCpuS = 0;
+    std::thread integrityWorker([&integrity, &integrityS, &integrityCpuS, path = request.dbPath] {
+        const auto started = std::chrono::steady_clock::now();
+        const double cpuStarted = threadCpuSeconds();
         OpenOptions checkOptions;
         checkOptions.quickCheck = false;
         auto checkDb = Database::open(path, checkOptions);
-        integrity = checkDb ? checkDb->integrityCheck() : Result<std::string>(checkDb.error());
+        if (checkDb) {
+            auto mapped = mapForReading(*checkDb);
+            integrity = mapped ? checkDb->integrityCheck() : Result<std::string>(mapped.error());
+        } else {
+            integrity = checkDb.error();
+        }
+        integrityS = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+        integrityCpuS = threadCpuSeconds() - cpuStarted;
     });
     const auto joinIntegrity = [&integrityWorker]() {
         if (integrityWorker.joinable()) {
@@ -272,6 +301,8 @@ Result<ExportSummary> writeAuditExport(const ExportRequest& request) {
     // cheap things (consecutive seqs, prev_hash links) to warn at once; recomputing every hash
     // is verify-export's job, which then names an altered row as the record that does not fit.
     std::string lastHash;
+    std::string line; // reused for every event: no allocation per row
+    std::string row;
     std::int64_t expectedSeq = *first;
     auto read = log->forEachInSeqRange(*first, *last, [&](const Event& event) {
         if (summary.count == 0) {
@@ -282,16 +313,18 @@ Result<ExportSummary> writeAuditExport(const ExportRequest& request) {
         if (event.seq != expectedSeq && summary.firstBrokenSeq == 0) {
             summary.firstBrokenSeq = event.seq;
         }
-        auto line = eventToJsonLine(event);
-        if (!line) {
-            unexportable = line.error();
+        line.clear();
+        if (!appendEventJsonLine(line, event)) {
+            unexportable = eventToJsonLine(event).error();
             return false;
         }
-        line->push_back('\n');
+        line.push_back('\n');
         if (containsResidentId(event.detail)) {
             ++summary.idLikeInDetail;
         }
-        if (!jsonl.write(*line) || !csv.write(csvRow(event))) {
+        row.clear();
+        appendCsvRow(row, event);
+        if (!jsonl.write(line) || !csv.write(row)) {
             return false;
         }
         lastHash = event.hash;
@@ -317,6 +350,8 @@ Result<ExportSummary> writeAuditExport(const ExportRequest& request) {
         return integrity.error();
     }
     summary.integrity = *integrity;
+    summary.integrityS = integrityS;
+    summary.integrityCpuS = integrityCpuS;
     if (*integrity != "ok") {
         return Error{ErrorKind::Negative, "database integrity_check: " + *integrity};
     }

@@ -185,6 +185,8 @@ int runBenchExport(const BenchExportOptions& options) {
               << "export_s=" << fixed(exportS, 2) << '\n'
               << "export_cpu_s=" << fixed(exportCpuS, 2) << '\n'
               << "events_per_s=" << fixed(events / exportS, 0) << '\n'
+              << "integrity_check_s=" << fixed(summary->integrityS, 2) << '\n'
+              << "integrity_check_cpu_s=" << fixed(summary->integrityCpuS, 2) << '\n'
               << "verify_s=" << fixed(verifyS, 2) << '\n'
               << "verify_cpu_s=" << fixed(verifyCpuS, 2) << '\n'
               << "verify_events_per_s=" << fixed(events / verifyS, 0) << '\n'
