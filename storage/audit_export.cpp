@@ -4,13 +4,19 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
+#include <chrono>
 #include <cstdio>
 #include <cstring>
+#include <condition_variable>
 #include <ctime>
+#include <deque>
 #include <filesystem>
 #include <memory>
+#include <mutex>
 #include <thread>
+#include <vector>
 #include <optional>
 
 #include "storage/audit_device_key.hpp"
@@ -89,6 +95,106 @@ private:
     std::int64_t m_bytes = 0;
 };
 
+// Writes (and hashes) both files on a thread of its own, so the reading thread only reads rows
+// and formats them: the write() copies and SHA-256 were a third of the export's main thread.
+// Threads meet here: the reading thread fills the current chunk, and hands it over through
+// m_queue under m_mutex (bounded: a few MB in flight; it waits when the writer is behind); only
+// the writer thread touches the OutFiles until close() has joined it. m_failed tells the reading
+// thread to stop early after a write error; the error itself is read from the OutFiles after
+// close().
+class ChunkWriter {
+public:
+    ChunkWriter(OutFile& jsonl, OutFile& csv) : m_jsonl(jsonl), m_csv(csv) {
+        m_thread = std::thread([this] { run(); });
+    }
+    ~ChunkWriter() { close(); }
+    ChunkWriter(const ChunkWriter&) = delete;
+    ChunkWriter& operator=(const ChunkWriter&) = delete;
+
+    std::string& jsonl() { return m_current.jsonl; }
+    std::string& csv() { return m_current.csv; }
+
+    // Hands the current chunk over once it is large; false once a write has failed.
+    bool flushIfFull() {
+        if (m_current.jsonl.size() + m_current.csv.size() >= kChunkBytes) {
+            handOver();
+        }
+        return !m_failed.load();
+    }
+
+    // Hands over what is left, waits until everything is written, and ends the thread.
+    void close() {
+        if (!m_thread.joinable()) {
+            return;
+        }
+        handOver();
+        {
+            std::lock_guard lock(m_mutex);
+            m_closing = true;
+        }
+        m_changed.notify_all();
+        m_thread.join();
+    }
+
+private:
+    static constexpr std::size_t kChunkBytes = 1 << 20;
+    static constexpr std::size_t kMaxQueued = 4;
+    struct Chunk {
+        std::string jsonl;
+        std::string csv;
+    };
+
+    void handOver() {
+        if (m_current.jsonl.empty() && m_current.csv.empty()) {
+            return;
+        }
+        std::unique_lock lock(m_mutex);
+        m_changed.wait(lock, [this] { return m_queue.size() < kMaxQueued; });
+        m_queue.push_back(std::move(m_current));
+        m_current = Chunk{};
+        if (!m_spare.empty()) { // a written chunk's buffers, capacity kept
+            m_current = std::move(m_spare.back());
+            m_spare.pop_back();
+        }
+        lock.unlock();
+        m_changed.notify_all();
+    }
+
+    void run() {
+        for (;;) {
+            Chunk chunk;
+            {
+                std::unique_lock lock(m_mutex);
+                m_changed.wait(lock, [this] { return !m_queue.empty() || m_closing; });
+                if (m_queue.empty()) {
+                    return; // closing, and everything handed over is written
+                }
+                chunk = std::move(m_queue.front());
+                m_queue.pop_front();
+            }
+            m_changed.notify_all();
+            if (!m_jsonl.write(chunk.jsonl) || !m_csv.write(chunk.csv)) {
+                m_failed.store(true);
+            }
+            chunk.jsonl.clear();
+            chunk.csv.clear();
+            std::lock_guard lock(m_mutex);
+            m_spare.push_back(std::move(chunk));
+        }
+    }
+
+    OutFile& m_jsonl;
+    OutFile& m_csv;
+    Chunk m_current; // the reading thread's only
+    std::mutex m_mutex;
+    std::condition_variable m_changed;
+    std::deque<Chunk> m_queue;
+    std::vector<Chunk> m_spare;
+    bool m_closing = false;
+    std::atomic<bool> m_failed{false};
+    std::thread m_thread; // last: starts once every member above exists
+};
+
 // The partial folder is removed unless release()d after the final rename.
 class PartialDir {
 public:
@@ -165,6 +271,20 @@ private:
     bool m_open = false;
 };
 
+// Both connections of an export read the whole database once. Through pread() every 4 KiB page
+// is a system call and a copy (a fifth of the export's CPU time on a million events); mapped,
+// SQLite reads the pages where they lie. The cost: an I/O error on a mapped page is a SIGBUS,
+// not an error code, so only these short-lived read connections map, never the gate's.
+// SQLite caps the size at SQLITE_MAX_MMAP_SIZE (2 GB by default); beyond it reads fall back.
+Result<void> mapForReading(Database& db) { return db.exec("PRAGMA mmap_size = 2147418112"); }
+
+// Thread CPU seconds (for the integrity check's own cost in the summary).
+double threadCpuSeconds() {
+    timespec ts{};
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) / 1e9;
+}
+
 Result<std::int64_t> queryInt(Database& db, const std::string& sql, std::int64_t a,
                               std::int64_t b) {
     auto stmt = db.prepare(sql);
@@ -199,6 +319,9 @@ Result<ExportSummary> writeAuditExport(const ExportRequest& request) {
     if (!db) {
         return db.error();
     }
+    if (auto mapped = mapForReading(*db); !mapped) {
+        return mapped.error();
+    }
     auto key = loadOrCreateDeviceKey(*db);
     if (!key) {
         return key.error();
@@ -217,11 +340,22 @@ Result<ExportSummary> writeAuditExport(const ExportRequest& request) {
     // partial folder is removed), which is what running it first would give, in half the time on
     // two cores. The thread shares nothing with this one but `integrity`, read after join().
     Result<std::string> integrity = std::string();
-    std::thread integrityWorker([&integrity, path = request.dbPath] {
+    double integrityS = 0;
+    double integrityCpuS = 0;
+    std::thread integrityWorker([&integrity, &integrityS, &integrityCpuS, path = request.dbPath] {
+        const auto started = std::chrono::steady_clock::now();
+        const double cpuStarted = threadCpuSeconds();
         OpenOptions checkOptions;
         checkOptions.quickCheck = false;
         auto checkDb = Database::open(path, checkOptions);
-        integrity = checkDb ? checkDb->integrityCheck() : Result<std::string>(checkDb.error());
+        if (checkDb) {
+            auto mapped = mapForReading(*checkDb);
+            integrity = mapped ? checkDb->integrityCheck() : Result<std::string>(mapped.error());
+        } else {
+            integrity = checkDb.error();
+        }
+        integrityS = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+        integrityCpuS = threadCpuSeconds() - cpuStarted;
     });
     const auto joinIntegrity = [&integrityWorker]() {
         if (integrityWorker.joinable()) {
@@ -265,8 +399,9 @@ Result<ExportSummary> writeAuditExport(const ExportRequest& request) {
     OutFile csv(partial.path() + "/" + std::string(kCsvFile), shown(kCsvFile));
     OutFile jsonl(partial.path() + "/" + std::string(kJsonlFile), shown(kJsonlFile));
     std::optional<Error> unexportable;
-    csv.write(kUtf8Bom);
-    csv.write(csvHeader());
+    ChunkWriter writer(jsonl, csv);
+    writer.csv().append(kUtf8Bom);
+    writer.csv().append(csvHeader());
 
     // The export copies what the database holds; it does not judge it. It checks only the
     // cheap things (consecutive seqs, prev_hash links) to warn at once; recomputing every hash
@@ -282,22 +417,20 @@ Result<ExportSummary> writeAuditExport(const ExportRequest& request) {
         if (event.seq != expectedSeq && summary.firstBrokenSeq == 0) {
             summary.firstBrokenSeq = event.seq;
         }
-        auto line = eventToJsonLine(event);
-        if (!line) {
-            unexportable = line.error();
+        // Formatted straight into the writer's chunk (no copy per row).
+        if (!appendEventJsonLine(writer.jsonl(), event)) {
+            unexportable = eventToJsonLine(event).error();
             return false;
         }
-        line->push_back('\n');
+        writer.jsonl().push_back('\n');
         if (containsResidentId(event.detail)) {
             ++summary.idLikeInDetail;
         }
-        if (!jsonl.write(*line) || !csv.write(csvRow(event))) {
-            return false;
-        }
+        appendCsvRow(writer.csv(), event);
         lastHash = event.hash;
         expectedSeq = event.seq + 1;
         ++summary.count;
-        return true;
+        return writer.flushIfFull();
     });
     if (!read) {
         return read.error();
@@ -305,6 +438,7 @@ Result<ExportSummary> writeAuditExport(const ExportRequest& request) {
     if (unexportable) {
         return *unexportable;
     }
+    writer.close();
     summary.lastHash = lastHash;
     auto csvFile = csv.finish();
     auto jsonlFile = jsonl.finish();
@@ -317,6 +451,8 @@ Result<ExportSummary> writeAuditExport(const ExportRequest& request) {
         return integrity.error();
     }
     summary.integrity = *integrity;
+    summary.integrityS = integrityS;
+    summary.integrityCpuS = integrityCpuS;
     if (*integrity != "ok") {
         return Error{ErrorKind::Negative, "database integrity_check: " + *integrity};
     }

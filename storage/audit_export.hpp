@@ -38,6 +38,8 @@ struct ExportSummary {
     std::string lastHash;
     std::string createdAt;
     std::string integrity;            // PRAGMA integrity_check's answer ("ok")
+    double integrityS = 0;            // its wall and CPU seconds (it runs beside the read)
+    double integrityCpuS = 0;
     std::int64_t idLikeInDetail = 0;  // events whose detail holds an unmasked-looking ID number
     std::int64_t firstBrokenSeq = 0;  // 0, or the first seq whose link or seq is broken in the db
 };

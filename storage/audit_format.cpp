@@ -3,6 +3,7 @@
 #include <openssl/evp.h>
 
 #include <charconv>
+#include <cstdio>
 #include <ctime>
 
 
@@ -45,11 +46,39 @@ bool isResidentIdAt(std::string_view text, std::size_t pos) {
 }
 
 void appendCsvText(std::string& out, std::string_view text) {
+    // Nearly every cell is short, plain and ID-free: appended as it is, without a copy.
+    if (!looksLikeFormula(text) && !containsResidentId(text)) {
+        appendCsvField(out, text);
+        return;
+    }
     std::string safe = maskResidentIds(text);
     if (looksLikeFormula(safe)) {
         safe.insert(0, 1, '\'');
     }
     appendCsvField(out, safe);
+}
+
+void appendDigits(std::string& out, int value, int width) {
+    char digits[12];
+    for (int i = width - 1; i >= 0; --i) {
+        digits[i] = static_cast<char>('0' + value % 10);
+        value /= 10;
+    }
+    out.append(digits, static_cast<std::size_t>(width));
+}
+
+// Days since 1970-01-01 to (year, month, day), proleptic Gregorian (H. Hinnant's algorithm):
+// no gmtime_r and snprintf per CSV row.
+void civilFromDays(std::int64_t days, std::int64_t& year, int& month, int& day) {
+    days += 719468;
+    const std::int64_t era = (days >= 0 ? days : days - 146096) / 146097;
+    const auto doe = static_cast<unsigned>(days - era * 146097);
+    const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    const unsigned mp = (5 * doy + 2) / 153;
+    day = static_cast<int>(doy - (153 * mp + 2) / 5 + 1);
+    month = static_cast<int>(mp < 10 ? mp + 3 : mp - 9);
+    year = static_cast<std::int64_t>(yoe) + era * 400 + (month <= 2 ? 1 : 0);
 }
 
 } // namespace
@@ -60,15 +89,20 @@ std::string csvHeader() {
 }
 
 std::string csvRow(const Event& event) {
-    const DetailColumns detail = detailColumns(event.detail);
     std::string row;
     row.reserve(256);
+    appendCsvRow(row, event);
+    return row;
+}
+
+void appendCsvRow(std::string& row, const Event& event) {
+    const DetailColumns detail = detailColumns(event.detail);
     char number[24];
     const auto [end, ignored] = std::to_chars(number, number + sizeof number, event.seq);
     (void)ignored;
     row.append(number, static_cast<std::size_t>(end - number));
     row.push_back(',');
-    row.append(isoUtcMs(event.wallTimeMs));
+    appendIsoUtcMs(row, event.wallTimeMs);
     row.push_back(',');
     appendCsvText(row, event.deviceId);
     row.push_back(',');
@@ -84,7 +118,13 @@ std::string csvRow(const Event& event) {
     row.push_back(',');
     row.append(toString(event.verdict));
     row.push_back(',');
-    appendCsvField(row, joinReasons(event.reasons));
+    // The codes joined by ',' (so quoted when there are several); codes are [a-z0-9_.-], but
+    // a hand-made record may hold anything, so each is escaped as one field's text would be.
+    if (event.reasons.size() == 1) {
+        appendCsvField(row, event.reasons.front());
+    } else {
+        appendCsvField(row, joinReasons(event.reasons));
+    }
     row.push_back(',');
     appendCsvText(row, event.operatorId);
     row.push_back(',');
@@ -92,7 +132,6 @@ std::string csvRow(const Event& event) {
     row.push_back(',');
     row.append(event.hash);
     row.append("\r\n");
-    return row;
 }
 
 void appendCsvField(std::string& out, std::string_view field) {
@@ -134,20 +173,48 @@ bool containsResidentId(std::string_view text) {
 }
 
 std::string isoUtcMs(std::int64_t ms) {
+    std::string out;
+    appendIsoUtcMs(out, ms);
+    return out;
+}
+
+void appendIsoUtcMs(std::string& out, std::int64_t ms) {
     std::int64_t seconds = ms / 1000;
     std::int64_t millis = ms % 1000;
     if (millis < 0) {
         millis += 1000;
         seconds -= 1;
     }
-    const std::time_t time = static_cast<std::time_t>(seconds);
-    std::tm tm{};
-    gmtime_r(&time, &tm);
-    char buffer[96];
-    std::snprintf(buffer, sizeof buffer, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
-                  tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
-                  static_cast<int>(millis));
-    return buffer;
+    std::int64_t days = seconds / 86400;
+    std::int64_t secondOfDay = seconds % 86400;
+    if (secondOfDay < 0) {
+        secondOfDay += 86400;
+        days -= 1;
+    }
+    std::int64_t year = 0;
+    int month = 0;
+    int day = 0;
+    civilFromDays(days, year, month, day);
+    if (year < 0 || year > 9999) { // outside ISO 8601's four digits: as gmtime would print it
+        char buffer[32];
+        std::snprintf(buffer, sizeof buffer, "%04lld", static_cast<long long>(year));
+        out.append(buffer);
+    } else {
+        appendDigits(out, static_cast<int>(year), 4);
+    }
+    out.push_back('-');
+    appendDigits(out, month, 2);
+    out.push_back('-');
+    appendDigits(out, day, 2);
+    out.push_back('T');
+    appendDigits(out, static_cast<int>(secondOfDay / 3600), 2);
+    out.push_back(':');
+    appendDigits(out, static_cast<int>(secondOfDay / 60 % 60), 2);
+    out.push_back(':');
+    appendDigits(out, static_cast<int>(secondOfDay % 60), 2);
+    out.push_back('.');
+    appendDigits(out, static_cast<int>(millis), 3);
+    out.push_back('Z');
 }
 
 struct Sha256Stream::State {

@@ -26,8 +26,13 @@ inline constexpr std::string_view kUtf8Bom = "\xEF\xBB\xBF";
 // One line of events.jsonl, without the newline. Fails (BadInput, naming the field) when a
 // stored text is not valid UTF-8 and so cannot be carried byte for byte in JSON.
 Result<std::string> eventToJsonLine(const Event& event);
+// The same, appended to `out` (a buffer reused row after row: no allocation per event at a
+// million events); false, with `out` partly written, when a text is not valid UTF-8.
+bool appendEventJsonLine(std::string& out, const Event& event);
 // Parses one line back; every field must be present with its type, and no other field.
 Result<Event> eventFromJsonLine(std::string_view line);
+// The same, into `event`, whose strings keep their capacity from the last line parsed.
+Result<void> eventFromJsonLine(std::string_view line, Event& event);
 
 // The detail keys that go into the CSV (docs/audit.md "What leaves the kiosk"): strings as
 // they are, other values as their JSON text; empty when absent, null, or detail is malformed.
@@ -41,6 +46,7 @@ DetailColumns detailColumns(std::string_view detail);
 // The CSV header line and one event's row, each ending in CRLF (BOM not included).
 std::string csvHeader();
 std::string csvRow(const Event& event);
+void appendCsvRow(std::string& out, const Event& event);
 // RFC 4180: quoted when the field holds a comma, a quote, CR or LF; quotes doubled.
 void appendCsvField(std::string& out, std::string_view field);
 
@@ -52,6 +58,7 @@ bool containsResidentId(std::string_view text);
 
 // "2026-11-27T08:00:00.123Z" from ms since 1970 UTC.
 std::string isoUtcMs(std::int64_t ms);
+void appendIsoUtcMs(std::string& out, std::int64_t ms);
 
 // A running SHA-256 over a file as it is written or read. OpenSSL's, which uses the CPU's SHA
 // instructions: libsodium's portable SHA-256 was the largest cost of exporting a million

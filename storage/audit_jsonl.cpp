@@ -4,6 +4,7 @@
 // integers and one array of strings; anything else is refused as "not in the export format".
 
 #include <cctype>
+#include <charconv>
 #include <cstring>
 
 #include "storage/audit_format.hpp"
@@ -80,6 +81,13 @@ bool appendJsonString(std::string& out, std::string_view text) {
     }
     out.push_back('"');
     return true;
+}
+
+void appendInteger(std::string& out, std::int64_t value) {
+    char digits[24];
+    const auto [end, error] = std::to_chars(digits, digits + sizeof digits, value);
+    (void)error;
+    out.append(digits, static_cast<std::size_t>(end - digits));
 }
 
 void appendCodePoint(std::string& out, std::uint32_t code) {
@@ -327,9 +335,7 @@ DetailColumns detailColumns(std::string_view detail) {
     return columns;
 }
 
-Result<std::string> eventToJsonLine(const Event& event) {
-    std::string line;
-    line.reserve(1024);
+bool appendEventJsonLine(std::string& line, const Event& event) {
     bool valid = true;
     const auto key = [&line](Field field) {
         line.append(field == kSeq ? "{\"" : ",\"");
@@ -341,14 +347,14 @@ Result<std::string> eventToJsonLine(const Event& event) {
         valid = appendJsonString(line, value) && valid;
     };
     key(kSeq);
-    line.append(std::to_string(event.seq));
+    appendInteger(line, event.seq);
     text(kEventId, event.eventId);
     text(kEpoch, event.epoch);
     text(kDeviceId, event.deviceId);
     key(kWallTime);
-    line.append(std::to_string(event.wallTimeMs));
+    appendInteger(line, event.wallTimeMs);
     key(kMonotonic);
-    line.append(std::to_string(event.monotonicMs));
+    appendInteger(line, event.monotonicMs);
     text(kBootId, event.bootId);
     text(kKind, toString(event.kind));
     text(kCredentialType, event.credentialType);
@@ -369,7 +375,13 @@ Result<std::string> eventToJsonLine(const Event& event) {
     text(kPrevHash, event.prevHash);
     text(kHash, event.hash);
     line.push_back('}');
-    if (!valid) {
+    return valid;
+}
+
+Result<std::string> eventToJsonLine(const Event& event) {
+    std::string line;
+    line.reserve(1024);
+    if (!appendEventJsonLine(line, event)) {
         return badInput("seq " + std::to_string(event.seq) +
                         ": a stored text is not valid UTF-8 and cannot be exported byte for byte");
     }
@@ -377,11 +389,21 @@ Result<std::string> eventToJsonLine(const Event& event) {
 }
 
 Result<Event> eventFromJsonLine(std::string_view text) {
+    Event event;
+    if (auto parsed = eventFromJsonLine(text, event); !parsed) {
+        return parsed.error();
+    }
+    return event;
+}
+
+Result<void> eventFromJsonLine(std::string_view text, Event& event) {
     LineReader reader(text);
     if (!reader.consume('{')) {
         return badInput("not a JSON object");
     }
-    Event event;
+    // `event` is reused line after line: its strings are overwritten (keeping their capacity),
+    // and every field is required below, so nothing of the last line survives.
+    std::size_t reasons = 0;
     bool seen[kFieldCount] = {};
     std::string key;
     std::string value;
@@ -424,10 +446,12 @@ Result<Event> eventFromJsonLine(std::string_view text) {
             }
             if (!reader.consume(']')) {
                 do {
-                    if (!reader.readString(value)) {
+                    if (reasons == event.reasons.size()) {
+                        event.reasons.emplace_back();
+                    }
+                    if (!reader.readString(event.reasons[reasons++])) {
                         return badInput("field reasons holds a non-string");
                     }
-                    event.reasons.push_back(value);
                 } while (reader.consume(','));
                 if (!reader.consume(']')) {
                     return badInput("field reasons is malformed");
@@ -473,7 +497,8 @@ Result<Event> eventFromJsonLine(std::string_view text) {
             return badInput(std::string("field ") + kFieldNames[i] + " is missing");
         }
     }
-    return event;
+    event.reasons.resize(reasons);
+    return {};
 }
 
 } // namespace doorpost::storage

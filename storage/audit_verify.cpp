@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <fstream>
 #include <future>
+#include <span>
 #include <sstream>
 
 #include "storage/audit_device_key.hpp"
@@ -244,29 +245,35 @@ Result<VerifyExportReport> verifyAuditExport(const VerifyExportOptions& options)
             std::int64_t line = 0;
             bool complete = true;
         };
-        std::vector<Parsed> batch;
+        // One batch, refilled and never shrunk: its events' strings keep their capacity, so
+        // parsing a million lines allocates almost nothing.
+        std::vector<Parsed> slots(kBatch);
+        std::string row;
         while (!done && recordsOk) {
-            batch.clear();
+            std::size_t size = 0;
             std::optional<Located> unparsable;
-            while (batch.size() < kBatch) {
+            while (size < kBatch) {
                 if (!jsonl.nextLine(line, complete)) {
                     done = true;
                     break;
                 }
                 ++lineNumber;
-                auto event = eventFromJsonLine(line);
-                if (!event) {
+                Parsed& slot = slots[size];
+                if (auto parsed = eventFromJsonLine(line, slot.event); !parsed) {
                     unparsable = Located{"events.jsonl line " + std::to_string(lineNumber), 0,
-                                         event.error().message +
+                                         parsed.error().message +
                                              (complete ? "" : " (the file is cut short)")};
                     done = true;
                     break;
                 }
-                batch.push_back({std::move(*event), lineNumber, complete});
+                slot.line = lineNumber;
+                slot.complete = complete;
+                ++size;
             }
+            const std::span<const Parsed> batch(slots.data(), size);
             // Recomputing the hashes, the costliest check, runs on a second thread while this
             // one checks seqs, links and the CSV. Both only read `batch` until hashes.get().
-            auto hashes = std::async(std::launch::async, [&batch] {
+            auto hashes = std::async(std::launch::async, [batch] {
                 for (std::size_t i = 0; i < batch.size(); ++i) {
                     if (eventHash(batch[i].event) != batch[i].event.hash) {
                         return i;
@@ -299,7 +306,9 @@ Result<VerifyExportReport> verifyAuditExport(const VerifyExportOptions& options)
                     structural = i;
                     break;
                 }
-                if (csvInStep && !csv.expect(csvRow(event))) {
+                row.clear();
+                appendCsvRow(row, event);
+                if (csvInStep && !csv.expect(row)) {
                     csvFound.push_back({"events.csv row " + std::to_string(batch[i].line + 1) +
                                             " (seq " + std::to_string(event.seq) + ")",
                                         event.seq, "differs from record seq " +

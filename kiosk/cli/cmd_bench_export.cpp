@@ -12,6 +12,9 @@
 #include <cstdlib>
 #include <filesystem>
 #include <memory>
+#include <vector>
+
+#include <nlohmann/json.hpp>
 
 #include "kiosk/cli/command_registry.hpp"
 #include "kiosk/cli/output.hpp"
@@ -19,6 +22,7 @@
 #include "storage/audit_verify.hpp"
 #include "storage/database.hpp"
 #include "storage/event.hpp"
+#include "storage/event_log.hpp"
 
 namespace doorpost::kiosk {
 
@@ -55,86 +59,44 @@ std::string fixed(double value, int digits) {
 }
 
 // Fills a fresh database with `count` chained events, shaped like a busy exam day (a Chinese
-// name, a room and seat, a sealed-ID-sized blob in detail). Rows are inserted in large
-// transactions with storage's own eventHash(): EventLog::append's one-fsync-per-event commit
-// would take most of an hour for a million events, and is not what is being measured.
+// name, a room and seat, a sealed-ID-sized blob in detail), through the storage API
+// (EventLog::appendMany), so the generated log always matches the current schema and hash.
+// appendMany commits a batch in one transaction: append()'s one-fsync-per-event commit would
+// take most of an hour for a million events, and is not what is being measured.
 Result<void> fillDatabase(storage::Database& db, std::int64_t count) {
     static const char* const kNames[] = {"张伟", "王芳", "李娜, Jr.", "刘洋 \"小刘\"", "陈静",
                                          "O'Brien, Anne", "杨磊", "赵敏"};
-    static const char* const kVerdicts[] = {"admit", "admit", "admit", "deny", "refer"};
-    auto epoch = db.meta("epoch");
-    auto device = db.meta("device_id");
-    if (!epoch || !device || !epoch->has_value() || !device->has_value()) {
-        return environmentFault("storage fault: meta epoch/device_id missing");
-    }
-    auto insert = db.prepare(
-        "INSERT INTO events(seq, event_id, epoch, device_id, wall_time_ms, monotonic_ms, boot_id,"
-        " kind, credential_type, subject_key, masked_id, verdict, reasons, operator, detail,"
-        " prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-    if (!insert) {
-        return insert.error();
+    static const storage::Verdict kVerdicts[] = {storage::Verdict::Admit, storage::Verdict::Admit,
+                                                 storage::Verdict::Admit, storage::Verdict::Deny,
+                                                 storage::Verdict::Refer};
+    auto log = storage::EventLog::open(db);
+    if (!log) {
+        return log.error();
     }
     const std::string sealed = storage::randomHex(48); // 96 chars, like a sealed box in base64
-    storage::Event event;
-    event.epoch = **epoch;
-    event.deviceId = **device;
-    event.bootId = "7f3c2a1e-0d4b-4c8e-9a6f-1b2c3d4e5f60";
-    event.prevHash = std::string(storage::kZeroHashHex);
     const std::int64_t start = 1795000000000; // 2026-11-17
-    constexpr std::int64_t kBatch = 50000;
+    constexpr std::int64_t kBatch = 20000;
+    std::vector<storage::EventDraft> drafts;
     for (std::int64_t seq = 1; seq <= count;) {
-        auto tx = storage::Transaction::begin(db);
-        if (!tx) {
-            return tx.error();
-        }
+        drafts.clear();
         for (std::int64_t n = 0; n < kBatch && seq <= count; ++n, ++seq) {
             const auto i = static_cast<std::size_t>(seq);
-            event.seq = seq;
-            event.eventId = storage::randomHex(16);
-            event.wallTimeMs = start + seq * 250;
-            event.monotonicMs = 1000 + seq * 250;
-            event.kind = storage::EventKind::Scan;
-            event.credentialType = i % 3 == 0 ? "id" : "dp1";
-            event.subjectKey = storage::randomHex(32);
-            event.maskedId = "1101**********" + std::to_string(1000 + i % 9000);
-            event.verdict = *storage::parseVerdict(kVerdicts[i % 5]);
-            event.reasons = {i % 5 == 3 ? "roster.not_listed" : "pass.valid"};
-            event.operatorId = "staff-" + std::to_string(i % 7);
-            event.detail = std::string("{\"name\":") + nlohmann::json(kNames[i % 8]).dump() +
+            storage::EventDraft& draft = drafts.emplace_back();
+            draft.wallTimeMs = start + seq * 250;
+            draft.monotonicMs = 1000 + seq * 250;
+            draft.kind = storage::EventKind::Scan;
+            draft.credentialType = i % 3 == 0 ? "id" : "dp1";
+            draft.subjectKey = storage::randomHex(32);
+            draft.maskedId = "1101**********" + std::to_string(1000 + i % 9000);
+            draft.verdict = kVerdicts[i % 5];
+            draft.reasons = {i % 5 == 3 ? "roster.not_listed" : "pass.valid"};
+            draft.operatorId = "staff-" + std::to_string(i % 7);
+            draft.detail = std::string("{\"name\":") + nlohmann::json(kNames[i % 8]).dump() +
                            ",\"room\":\"A" + std::to_string(i % 40) + "\",\"seat\":\"" +
                            std::to_string(i % 30) + "\",\"sealed_id\":\"" + sealed + "\"}";
-            event.hash = storage::eventHash(event);
-            insert->bind(1, event.seq)
-                .bind(2, event.eventId)
-                .bind(3, event.epoch)
-                .bind(4, event.deviceId)
-                .bind(5, event.wallTimeMs)
-                .bind(6, event.monotonicMs)
-                .bind(7, event.bootId)
-                .bind(8, storage::toString(event.kind))
-                .bind(9, event.credentialType)
-                .bind(10, event.subjectKey)
-                .bind(11, event.maskedId)
-                .bind(12, storage::toString(event.verdict))
-                .bind(13, storage::joinReasons(event.reasons))
-                .bind(14, event.operatorId)
-                .bind(15, event.detail)
-                .bind(16, event.prevHash)
-                .bind(17, event.hash);
-            if (auto done = insert->run(); !done) {
-                return done.error();
-            }
-            event.prevHash = event.hash;
         }
-        auto head = db.prepare("UPDATE log_head SET count = ?, last_seq = ?, head_hash = ? WHERE id = 1");
-        if (!head) {
-            return head.error();
-        }
-        if (auto done = head->bind(1, seq - 1).bind(2, seq - 1).bind(3, event.prevHash).run(); !done) {
-            return done.error();
-        }
-        if (auto committed = tx->commit(); !committed) {
-            return committed.error();
+        if (auto appended = log->appendMany(drafts); !appended) {
+            return appended.error();
         }
     }
     return db.exec("PRAGMA wal_checkpoint(TRUNCATE)");
@@ -145,6 +107,16 @@ int runBenchExport(const BenchExportOptions& options) {
         return fail(badInput("--events: must be 1..20000000"));
     }
     const fs::path base = options.dir.empty() ? fs::temp_directory_path() : fs::path(options.dir);
+    // A --dir that does not exist yet is made (as `mkdir -p`); the bench's own work folder inside
+    // it is what is removed at the end.
+    std::error_code made;
+    if (!options.dir.empty() && !fs::is_directory(base, made)) {
+        fs::create_directories(base, made);
+        if (made || !fs::is_directory(base)) {
+            return fail(environmentFault("--dir: cannot create " + base.string() +
+                                         (made ? ": " + made.message() : std::string())));
+        }
+    }
     std::string pattern = (base / "doorpost-bench-export-XXXXXX").string();
     if (::mkdtemp(pattern.data()) == nullptr) {
         return fail(environmentFault("cannot create a folder in " + base.string()));
@@ -213,6 +185,8 @@ int runBenchExport(const BenchExportOptions& options) {
               << "export_s=" << fixed(exportS, 2) << '\n'
               << "export_cpu_s=" << fixed(exportCpuS, 2) << '\n'
               << "events_per_s=" << fixed(events / exportS, 0) << '\n'
+              << "integrity_check_s=" << fixed(summary->integrityS, 2) << '\n'
+              << "integrity_check_cpu_s=" << fixed(summary->integrityCpuS, 2) << '\n'
               << "verify_s=" << fixed(verifyS, 2) << '\n'
               << "verify_cpu_s=" << fixed(verifyCpuS, 2) << '\n'
               << "verify_events_per_s=" << fixed(events / verifyS, 0) << '\n'

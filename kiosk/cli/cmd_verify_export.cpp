@@ -1,14 +1,17 @@
-// `doorpost verify-export DIR [--device-key FILE] [--json]`: checks an audit export on its own
-// (docs/audit.md). Exit 0 with a summary when intact; exit 1 naming the first record or file
-// that does not fit. The output always says which key the signature was checked against.
-// (--central URL, checking the last hash against the central's witnessed chain heads, is not
-// here yet: the central's API for it is not in main.)
+// `doorpost verify-export DIR [--device-key FILE] [--central URL [--token T]] [--json]`: checks
+// an audit export on its own (docs/audit.md). Exit 0 with a summary when intact; exit 1 naming
+// the first record or file that does not fit. The output always says which key the signature
+// was checked against. With --central it also asks the central whether it witnessed the
+// export's last (epoch, seq, hash) in that device's chain: exit 1 naming the mismatch (or that
+// the central does not hold it yet), exit 3 when the central cannot be reached.
 
 #include <memory>
+#include <optional>
 
 #include "kiosk/cli/command_registry.hpp"
 #include "kiosk/cli/output.hpp"
 #include "storage/audit_verify.hpp"
+#include "sync/witness_check.hpp"
 
 namespace doorpost::kiosk {
 
@@ -17,6 +20,8 @@ namespace {
 struct VerifyExportOptions {
     std::string dir;
     std::string deviceKeyFile;
+    std::string central;
+    std::string token;
     bool json = false;
 };
 
@@ -42,10 +47,30 @@ int runVerifyExport(const VerifyExportOptions& options) {
         }
         verify.trustedKeyHex = *key;
     }
+    if (!options.token.empty() && options.central.empty()) {
+        return fail(badInput("--token: only with --central"));
+    }
     auto report = storage::verifyAuditExport(verify);
     if (!report) {
         return fail(report.error());
     }
+    // The central is asked about the manifest's claims only once the files were found to hold
+    // them: a tampered export is already exit 1, whatever the central says.
+    std::optional<sync::WitnessReport> witness;
+    if (!options.central.empty() && report->ok) {
+        sync::HttpClientOptions central;
+        central.baseUrl = options.central;
+        central.token = options.token;
+        auto asked = sync::checkWitnessed(
+            central, {report->device, report->epoch, report->lastSeq, report->lastHash,
+                      report->trustedKey});
+        if (!asked) {
+            return fail(asked.error());
+        }
+        witness = std::move(*asked);
+    }
+    const bool witnessed = !witness || witness->outcome == sync::WitnessOutcome::Witnessed;
+    const bool ok = report->ok && witnessed;
     if (options.json) {
         nlohmann::json out = {
             {"ok", report->ok},
@@ -60,6 +85,19 @@ int runVerifyExport(const VerifyExportOptions& options) {
             {"trusted_key", report->trustedKey},
             {"key_source", report->keySource},
         };
+        if (witness) {
+            out["ok"] = ok;
+            out["central"] = {{"outcome", std::string(sync::toString(witness->outcome))},
+                              {"message", witness->message},
+                              {"acked_through", witness->ackedThrough},
+                              {"head_hash", witness->headHash},
+                              {"hash", witness->centralHash},
+                              {"device_key", witness->centralDeviceKey}};
+            if (report->ok && !witnessed) {
+                out["where"] = "central";
+                out["problem"] = "central: " + witness->message;
+            }
+        }
         if (!report->ok) {
             out["where"] = report->where;
             out["seq"] = report->seq;
@@ -73,6 +111,10 @@ int runVerifyExport(const VerifyExportOptions& options) {
                   << report->epoch << '\n'
                   << "last hash " << report->lastHash << '\n'
                   << trustNote(*report) << '\n';
+        if (witness) {
+            std::cout << (witnessed ? "central: " : "NOT WITNESSED: central: ") << witness->message
+                      << '\n';
+        }
     } else {
         std::cout << "NOT INTACT: " << report->problem << '\n';
         for (std::size_t i = 1; i < report->problems.size(); ++i) {
@@ -80,7 +122,7 @@ int runVerifyExport(const VerifyExportOptions& options) {
         }
         std::cout << trustNote(*report) << '\n';
     }
-    return report->ok ? kExitOk : kExitNegative;
+    return ok ? kExitOk : kExitNegative;
 }
 
 } // namespace
@@ -92,6 +134,11 @@ void registerVerifyExportCommand(CLI::App& app, CommandContext& context) {
     cmd->add_option("DIR", options->dir, "The export folder")->required();
     cmd->add_option("--device-key", options->deviceKeyFile,
                     "File holding the device's public key (hex) as registered at enrolment");
+    cmd->add_option("--central", options->central,
+                    "Also check the last hash against the chain the central witnessed "
+                    "(http(s)://host:port)");
+    cmd->add_option("--token", options->token,
+                    "Bearer token for --central: the device's own, or an auditor-* principal's");
     cmd->add_flag("--json", options->json, "Print one JSON object");
     cmd->callback([&context, options] { context.exitCode = runVerifyExport(*options); });
 }

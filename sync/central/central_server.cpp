@@ -4,6 +4,7 @@
 
 #include <ctime>
 
+#include "sync/central/chain_head_route.hpp"
 #include "sync/central/set_signing_key.hpp"
 #include "sync/set_signature.hpp"
 
@@ -102,6 +103,7 @@ struct CentralServer::Impl {
         });
         server->Post(R"(/v1/devices/([^/]+)/events)",
                      [this](const httplib::Request& req, httplib::Response& res) { push(req, res); });
+        server->Get(R"(/v1/devices/([^/]+)/chain-head)", [this](const httplib::Request& req, httplib::Response& res) { serveChainHead(store, req, res); });
         server->Get(R"(/v1/sets/([^/]+))",
                     [this](const httplib::Request& req, httplib::Response& res) { pull(req, res); });
         server->set_error_handler([](const httplib::Request&, httplib::Response& res) {

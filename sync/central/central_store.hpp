@@ -57,6 +57,16 @@ struct CentralStats {
     std::int64_t alerts = 0; // 409s: a device sent another hash for a record already held
 };
 
+// What the central has witnessed of one device's chains (central_chain_head.cpp): every epoch's
+// head and, when asked for (epoch, seq), the hash it holds there.
+struct ChainHeads {
+    bool deviceKnown = false;
+    std::string deviceKey;
+    std::vector<ChainStats> chains; // device, epoch, ackedThrough, headHash
+    std::optional<std::string> hash;
+    bool quarantined = false;
+};
+
 struct StoreOptions {
     std::int64_t reentryWindowMs = 10 * 60 * 1000; // "same subject at two doors" window
     std::size_t setPageLimit = 5000;               // items per set page
@@ -88,6 +98,8 @@ public:
     Result<void> compactSet(const std::string& set);
 
     Result<CentralStats> stats();
+    Result<ChainHeads> chainHeads(const std::string& device, const std::string& epoch,
+                                  std::int64_t seq);
 
     // The Ed25519 secret key (64 bytes) that signs set pages, created on first use and kept in
     // the store so every central process over one database signs with the same key.

@@ -85,6 +85,14 @@ TEST_CASE("events.csv read back by Python's csv module keeps names, commas, quot
     }
 }
 
+TEST_CASE("CSV times are ISO 8601 UTC with milliseconds, across days, leap days and 1970") {
+    CHECK(isoUtcMs(0) == "1970-01-01T00:00:00.000Z");
+    CHECK(isoUtcMs(-1) == "1969-12-31T23:59:59.999Z");
+    CHECK(isoUtcMs(1795000000000) == "2026-11-18T11:06:40.000Z");
+    CHECK(isoUtcMs(951868799999) == "2000-02-29T23:59:59.999Z");
+    CHECK(isoUtcMs(4102444799999) == "2099-12-31T23:59:59.999Z");
+}
+
 TEST_CASE("an unmasked ID number never reaches the CSV") {
     CHECK(maskResidentIds("11010519491231002X") == "1101**********002X");
     CHECK(maskResidentIds("id 110105194912310021 ok") == "id 110105194912310021 ok"); // bad check

@@ -1,0 +1,215 @@
+// `doorpost verify-export --central`, end to end on loopback with the real binaries: a
+// doorpost-central serving, a kiosk enrolled and synced with `doorpost sync --once`, exports
+// checked against what the central witnessed: the synced export (exit 0), a forked history
+// with the same device and epoch (exit 1, mismatch), events not synced yet (exit 1), a token of
+// another device (exit 2), an auditor principal (exit 0) and an unreachable central (exit 3).
+
+#include <catch2/catch.hpp>
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <thread>
+
+#include "tests/storage/export_fixture.hpp"
+#include "tests/storage/temp_dir.hpp"
+
+using namespace doorpost::storage;
+using namespace doorpost::storage::test;
+namespace fs = std::filesystem;
+
+namespace {
+
+struct Run {
+    int exitCode = -1;
+    std::string out;
+    std::string err;
+};
+
+Run runShell(const std::string& command, const TempDir& dir) {
+    const auto errFile = dir.file("stderr.txt");
+    Run run;
+    FILE* pipe = ::popen((command + " 2>" + errFile).c_str(), "r");
+    REQUIRE(pipe != nullptr);
+    char buffer[4096];
+    while (const auto n = std::fread(buffer, 1, sizeof buffer, pipe)) {
+        run.out.append(buffer, n);
+    }
+    const int status = ::pclose(pipe);
+    run.exitCode = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    run.err = readText(errFile);
+    return run;
+}
+
+std::string bin(const char* name) { return std::string(DOORPOST_BIN_DIR) + "/" + name; }
+
+std::string trimmed(std::string text) {
+    while (!text.empty() && (text.back() == '\n' || text.back() == '\r' || text.back() == ' ')) {
+        text.pop_back();
+    }
+    return text;
+}
+
+// `doorpost-central serve` on a free loopback port, killed (and reaped) at the end of the test.
+class Central {
+public:
+    explicit Central(const TempDir& dir) : m_store(dir.file("central.db")), m_dataDir(dir.file("central")) {
+        fs::create_directories(m_dataDir);
+        const std::string portFile = dir.file("central.port");
+        const std::string log = dir.file("central.log");
+        std::vector<std::string> argv = {bin("doorpost-central"), "--data-dir", m_dataDir, "--store",
+                                         m_store, "serve", "--port", "0", "--port-file", portFile};
+        std::vector<char*> args;
+        for (auto& arg : argv) {
+            args.push_back(arg.data());
+        }
+        args.push_back(nullptr);
+        posix_spawn_file_actions_t actions;
+        posix_spawn_file_actions_init(&actions);
+        posix_spawn_file_actions_addopen(&actions, 1, log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+        posix_spawn_file_actions_addopen(&actions, 2, log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+        const int rc = posix_spawn(&m_pid, args[0], &actions, nullptr, args.data(), environ);
+        posix_spawn_file_actions_destroy(&actions);
+        REQUIRE(rc == 0);
+        // It writes the port file once it listens; bounded wait (20 s, for sanitized builds).
+        for (int i = 0; i < 2000 && trimmed(readText(portFile)).empty(); ++i) {
+            int status = 0;
+            REQUIRE(::waitpid(m_pid, &status, WNOHANG) == 0);
+            std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        }
+        const std::string port = trimmed(readText(portFile));
+        REQUIRE_FALSE(port.empty());
+        m_url = "http://127.0.0.1:" + port;
+    }
+    ~Central() {
+        ::kill(m_pid, SIGKILL);
+        int status = 0;
+        ::waitpid(m_pid, &status, 0);
+    }
+    Central(const Central&) = delete;
+    Central& operator=(const Central&) = delete;
+
+    const std::string& url() const { return m_url; }
+    std::string enroll(const std::string& name, const TempDir& dir) const {
+        auto run = runShell(bin("doorpost-central") + " --data-dir " + m_dataDir + " --store " +
+                                m_store + " enroll " + name,
+                            dir);
+        INFO(run.err);
+        REQUIRE(run.exitCode == 0);
+        return trimmed(run.out);
+    }
+
+private:
+    std::string m_store;
+    std::string m_dataDir;
+    std::string m_url;
+    pid_t m_pid = -1;
+};
+
+} // namespace
+
+TEST_CASE("verify-export --central checks the export's end against the central's chain") {
+    TempDir dir;
+    Central central(dir);
+    const std::string token = central.enroll("kiosk-1", dir);
+    const std::string auditor = central.enroll("auditor-ann", dir);
+    const std::string otherDevice = central.enroll("kiosk-2", dir);
+
+    const auto db = dir.file("kiosk.db");
+    appendTestEvents(db, 12);
+    const auto sync = [&](const std::string& path) {
+        auto run = runShell(bin("doorpost") + " --db " + path + " sync --central " + central.url() +
+                                " --token " + token + " --once --json",
+                            dir);
+        INFO(run.out << run.err);
+        REQUIRE(run.exitCode == 0);
+    };
+    sync(db); // enrols: later exports name the device kiosk-1
+    // A copy of the database taken now shares the device, epoch and key: a forked history.
+    const auto fork = dir.file("fork.db");
+    fs::copy_file(db, fork);
+    appendTestEvents(db, 3, 100);
+    appendTestEvents(fork, 3, 200);
+    sync(db); // the central now holds seq 1..15 of the original
+
+    const auto exportTo = [&](const std::string& path, const std::string& out) {
+        auto run = runShell(bin("doorpost") + " --db " + path +
+                                " export --from 2026-01-01 --to 2027-01-01 --out " + out,
+                            dir);
+        INFO(run.err);
+        REQUIRE(run.exitCode == 0);
+    };
+    const auto verify = [&](const std::string& out, const std::string& url, const std::string& tok) {
+        return runShell(bin("doorpost") + " verify-export " + out + " --central " + url +
+                            (tok.empty() ? "" : " --token " + tok) + " --json",
+                        dir);
+    };
+    exportTo(db, dir.file("synced"));
+    exportTo(fork, dir.file("forked"));
+
+    SECTION("the synced export was witnessed: exit 0, with the device's token or an auditor's") {
+        for (const std::string& tok : {token, auditor}) {
+            auto run = verify(dir.file("synced"), central.url(), tok);
+            INFO(run.out << run.err);
+            CHECK(run.exitCode == 0);
+            const auto report = nlohmann::json::parse(run.out);
+            CHECK(report["ok"] == true);
+            CHECK(report["device"] == "kiosk-1");
+            CHECK(report["last_seq"] == 15);
+            CHECK(report["central"]["outcome"] == "witnessed");
+            CHECK(report["central"]["acked_through"] == 15);
+            CHECK(report["central"]["hash"] == report["last_hash"]);
+        }
+        auto text = runShell(bin("doorpost") + " verify-export " + dir.file("synced") +
+                                 " --central " + central.url() + " --token " + token,
+                             dir);
+        CHECK(text.exitCode == 0);
+        CHECK(text.out.find("central: the central witnessed seq 15") != std::string::npos);
+    }
+    SECTION("a forked history (same device, epoch and key) is exit 1, naming the mismatch") {
+        auto local = runShell(bin("doorpost") + " verify-export " + dir.file("forked"), dir);
+        CHECK(local.exitCode == 0); // intact on its own: only the central can tell
+        auto run = verify(dir.file("forked"), central.url(), token);
+        INFO(run.out << run.err);
+        CHECK(run.exitCode == 1);
+        const auto report = nlohmann::json::parse(run.out);
+        CHECK(report["ok"] == false);
+        CHECK(report["where"] == "central");
+        CHECK(report["central"]["outcome"] == "mismatch");
+        CHECK(report["central"]["hash"] != report["last_hash"]);
+        CHECK(report["problem"].get<std::string>().find("holds hash") != std::string::npos);
+        CHECK(report["problem"].get<std::string>().find("seq 15") != std::string::npos);
+    }
+    SECTION("events the central has not received yet are exit 1, saying so") {
+        appendTestEvents(db, 2, 300);
+        exportTo(db, dir.file("unsynced"));
+        auto run = verify(dir.file("unsynced"), central.url(), token);
+        INFO(run.out << run.err);
+        CHECK(run.exitCode == 1);
+        const auto report = nlohmann::json::parse(run.out);
+        CHECK(report["central"]["outcome"] == "not_witnessed");
+        CHECK(report["problem"].get<std::string>().find("has not received seq 17") !=
+              std::string::npos);
+    }
+    SECTION("another device's token, or none, is refused: exit 2 naming --token") {
+        for (const std::string& tok : {otherDevice, std::string()}) {
+            auto run = verify(dir.file("synced"), central.url(), tok);
+            CHECK(run.exitCode == 2);
+            CHECK(run.err.find("--token") != std::string::npos);
+            CHECK(std::count(run.err.begin(), run.err.end(), '\n') == 1);
+        }
+    }
+    SECTION("an unreachable central is exit 3") {
+        // Port 1 (tcpmux) is privileged and not served here: the connection is refused.
+        auto run = verify(dir.file("synced"), "http://127.0.0.1:1", token);
+        CHECK(run.exitCode == 3);
+        CHECK(run.err.find("--central") != std::string::npos);
+    }
+}
