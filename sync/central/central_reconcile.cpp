@@ -21,7 +21,8 @@ std::string placeholders(std::size_t first, std::size_t count) {
 } // namespace
 
 Result<void> CentralStore::reconcile(const std::string& device, const std::string& epoch,
-                                     const std::vector<const WireEvent*>& inserted) {
+                                     const std::vector<const WireEvent*>& inserted,
+                                     const std::vector<EventFacts>& insertedFacts) {
     struct Admitted {
         std::int64_t seq;
         EventFacts facts;
@@ -29,16 +30,17 @@ Result<void> CentralStore::reconcile(const std::string& device, const std::strin
     std::vector<Admitted> admitted;
     std::set<std::string> subjects;
     std::set<std::string> denyKeys;
-    for (const WireEvent* event : inserted) {
+    for (std::size_t i = 0; i < inserted.size(); ++i) {
+        const WireEvent* event = inserted[i];
         if (!event->quarantined.empty()) continue;
-        EventFacts facts = eventFacts(event->event);
+        const EventFacts& facts = insertedFacts[i];
         if (facts.verdict != "admit") continue;
         if (!facts.subjectKey.empty()) {
             subjects.insert(facts.subjectKey);
             denyKeys.insert(facts.subjectKey);
         }
         if (!facts.credentialId.empty()) denyKeys.insert(facts.credentialId);
-        admitted.push_back({event->seq, std::move(facts)});
+        admitted.push_back({event->seq, facts});
     }
     if (admitted.empty()) return {};
 
