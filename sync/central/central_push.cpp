@@ -22,6 +22,14 @@ PushOutcome refused(int status, std::string message, std::string field, std::int
     return outcome;
 }
 
+// NULL for an empty text (a stub has no body, an event no quarantine reason).
+void appendTextOrNull(std::vector<SqlValue>& params, std::string text) {
+    if (text.empty())
+        params.emplace_back(std::in_place_type<std::monostate>);
+    else
+        params.emplace_back(std::in_place_type<std::string>, std::move(text));
+}
+
 // Checks what needs no database: ascending contiguous seqs, links inside the batch, head_hash.
 std::optional<PushOutcome> checkBatchShape(const PushRequest& request) {
     for (std::size_t i = 1; i < request.events.size(); ++i) {
@@ -156,11 +164,13 @@ Result<PushOutcome> CentralStore::pushLocked(const std::string& device, const Pu
             params.emplace_back(event.seq);
             params.emplace_back(event.hash);
             params.emplace_back(event.prevHash);
-            params.emplace_back(stub ? SqlValue{} : SqlValue{dumpJson(event.event)});
-            params.emplace_back(stub ? SqlValue{event.quarantined} : SqlValue{});
-            params.emplace_back(fact.subjectKey.empty() ? SqlValue{} : SqlValue{fact.subjectKey});
-            params.emplace_back(fact.verdict.empty() ? SqlValue{} : SqlValue{fact.verdict});
-            params.emplace_back(fact.credentialId.empty() ? SqlValue{} : SqlValue{fact.credentialId});
+            // Each value is emplaced as its own alternative: GCC 12 -O3 warned (maybe-
+            // uninitialized) on SqlValue temporaries chosen by a ?: operator.
+            appendTextOrNull(params, stub ? std::string() : dumpJson(event.event));
+            appendTextOrNull(params, event.quarantined);
+            appendTextOrNull(params, fact.subjectKey);
+            appendTextOrNull(params, fact.verdict);
+            appendTextOrNull(params, fact.credentialId);
             params.emplace_back(fact.wallTimeMs);
         }
         sql += " ON CONFLICT (device, epoch, seq) DO NOTHING";
