@@ -37,8 +37,8 @@ std::string toSqlitePlaceholders(std::string_view sql) {
 
 // Prepared statements kept for reuse, keyed by the SQL as the store wrote it. A push runs the
 // same few statements every batch (a full multi-row INSERT among them); parsing and planning
-// them again each time was a sixth of the central's push time. Bounded: a store that sends
-// ever-new SQL (IN lists of every length) only refills the cache.
+// them again each time was a sixth of the central's push time. Bounded: once full, new SQL (IN
+// lists of every length) is prepared, run once and finalized, as before.
 constexpr std::size_t kMaxCachedStatements = 64;
 
 // Resets a cached statement on every way out of run(), so it holds no read or write lock.
@@ -55,6 +55,7 @@ public:
     explicit SqliteSession(sqlite3* db) : m_db(db) {}
     ~SqliteSession() override {
         for (auto& [sql, statement] : m_cache) sqlite3_finalize(statement);
+        sqlite3_finalize(m_uncached);
         sqlite3_close_v2(m_db);
     }
     SqliteSession(const SqliteSession&) = delete;
@@ -121,6 +122,8 @@ private:
     }
 
     sqlite3_stmt* cached(std::string_view sql) {
+        sqlite3_finalize(m_uncached); // a no-op on nullptr
+        m_uncached = nullptr;
         if (const auto it = m_cache.find(sql); it != m_cache.end()) return it->second;
         const std::string text = toSqlitePlaceholders(sql);
         sqlite3_stmt* statement = nullptr;
@@ -128,8 +131,8 @@ private:
                                SQLITE_PREPARE_PERSISTENT, &statement, nullptr) != SQLITE_OK)
             return nullptr;
         if (m_cache.size() >= kMaxCachedStatements) {
-            for (auto& [old, stale] : m_cache) sqlite3_finalize(stale);
-            m_cache.clear();
+            m_uncached = statement; // used once, finalized at the next run()
+            return statement;
         }
         m_cache.emplace(std::string(sql), statement);
         return statement;
@@ -137,6 +140,7 @@ private:
 
     sqlite3* m_db;
     std::map<std::string, sqlite3_stmt*, std::less<>> m_cache;
+    sqlite3_stmt* m_uncached = nullptr;
 };
 
 } // namespace
