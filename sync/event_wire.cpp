@@ -1,6 +1,149 @@
 #include "sync/event_wire.hpp"
 
+#include <cstdint>
+#include <string_view>
+
 namespace doorpost::sync {
+namespace {
+
+bool validUtf8(std::string_view text) {
+    std::size_t i = 0;
+    while (i < text.size()) {
+        const auto c = static_cast<unsigned char>(text[i]);
+        if (c < 0x80) {
+            ++i;
+            continue;
+        }
+        std::size_t length = 0;
+        std::uint32_t code = 0;
+        if (c >= 0xC2 && c <= 0xDF) {
+            length = 2;
+            code = c & 0x1Fu;
+        } else if (c >= 0xE0 && c <= 0xEF) {
+            length = 3;
+            code = c & 0x0Fu;
+        } else if (c >= 0xF0 && c <= 0xF4) {
+            length = 4;
+            code = c & 0x07u;
+        } else {
+            return false;
+        }
+        if (i + length > text.size()) return false;
+        for (std::size_t k = 1; k < length; ++k) {
+            const auto next = static_cast<unsigned char>(text[i + k]);
+            if ((next & 0xC0u) != 0x80u) return false;
+            code = (code << 6) | (next & 0x3Fu);
+        }
+        if (length == 3 && (code < 0x800 || (code >= 0xD800 && code <= 0xDFFF))) return false;
+        if (length == 4 && (code < 0x10000 || code > 0x10FFFF)) return false;
+        i += length;
+    }
+    return true;
+}
+
+// A JSON string as nlohmann's dump() writes it (ensure_ascii off): the two-character escapes,
+// \u00xx for other control characters, everything else as it is.
+void appendString(std::string& out, std::string_view text) {
+    static constexpr char kHex[] = "0123456789abcdef";
+    out += '"';
+    for (const char c : text) {
+        switch (c) {
+        case '"': out += "\\\""; break;
+        case '\\': out += "\\\\"; break;
+        case '\b': out += "\\b"; break;
+        case '\f': out += "\\f"; break;
+        case '\n': out += "\\n"; break;
+        case '\r': out += "\\r"; break;
+        case '\t': out += "\\t"; break;
+        default:
+            if (static_cast<unsigned char>(c) < 0x20) {
+                out += "\\u00";
+                out += kHex[(c >> 4) & 0xF];
+                out += kHex[c & 0xF];
+            } else {
+                out += c;
+            }
+        }
+    }
+    out += '"';
+}
+
+void appendField(std::string& out, const char* name, std::string_view text) {
+    out += '"';
+    out += name;
+    out += "\":";
+    appendString(out, text);
+}
+
+void appendField(std::string& out, const char* name, std::int64_t value) {
+    out += '"';
+    out += name;
+    out += "\":";
+    out += std::to_string(value);
+}
+
+} // namespace
+
+bool appendWireJson(std::string& out, const storage::Event& event, const std::string& quarantined) {
+    // Keys in the order nlohmann's objects (std::map) write them: sorted.
+    if (!quarantined.empty()) {
+        if (!validUtf8(quarantined)) return false;
+        out += '{';
+        appendField(out, "hash", event.hash);
+        out += ',';
+        appendField(out, "prev_hash", event.prevHash);
+        out += ',';
+        appendField(out, "quarantined", quarantined);
+        out += ',';
+        appendField(out, "seq", event.seq);
+        out += '}';
+        return true;
+    }
+    for (const std::string* text : {&event.bootId, &event.credentialType, &event.detail,
+                                    &event.deviceId, &event.eventId, &event.maskedId,
+                                    &event.operatorId, &event.subjectKey, &event.hash,
+                                    &event.prevHash})
+        if (!validUtf8(*text)) return false;
+    for (const auto& reason : event.reasons)
+        if (!validUtf8(reason)) return false;
+    out += "{\"event\":{";
+    appendField(out, "boot_id", event.bootId);
+    out += ',';
+    appendField(out, "credential_type", event.credentialType);
+    out += ',';
+    appendField(out, "detail", event.detail);
+    out += ',';
+    appendField(out, "device_id", event.deviceId);
+    out += ',';
+    appendField(out, "event_id", event.eventId);
+    out += ',';
+    appendField(out, "kind", storage::toString(event.kind));
+    out += ',';
+    appendField(out, "masked_id", event.maskedId);
+    out += ',';
+    appendField(out, "monotonic_ms", event.monotonicMs);
+    out += ',';
+    appendField(out, "operator", event.operatorId);
+    out += ",\"reasons\":[";
+    for (std::size_t i = 0; i < event.reasons.size(); ++i) {
+        if (i > 0) out += ',';
+        appendString(out, event.reasons[i]);
+    }
+    out += "],";
+    appendField(out, "subject_key", event.subjectKey);
+    out += ',';
+    appendField(out, "verdict", storage::toString(event.verdict));
+    out += ',';
+    appendField(out, "wall_time_ms", event.wallTimeMs);
+    out += "},";
+    appendField(out, "hash", event.hash);
+    out += ',';
+    appendField(out, "prev_hash", event.prevHash);
+    out += ',';
+    appendField(out, "seq", event.seq);
+    out += '}';
+    return true;
+}
 
 WireEvent toWire(const storage::Event& event) {
     WireEvent wire;

@@ -103,7 +103,9 @@ nlohmann::json toJson(const EnrolResponse& response);
 nlohmann::json toJson(const SetPage& page);
 
 Result<WireEvent> wireEventFromJson(const nlohmann::json& json);
+Result<WireEvent> wireEventFromJson(nlohmann::json&& json); // takes the event object over
 Result<PushRequest> pushRequestFromJson(const nlohmann::json& json);
+Result<PushRequest> pushRequestFromJson(nlohmann::json&& json);
 Result<PushResponse> pushResponseFromJson(const nlohmann::json& json);
 Result<ErrorBody> errorBodyFromJson(const nlohmann::json& json);
 Result<EnrolRequest> enrolRequestFromJson(const nlohmann::json& json);

@@ -184,11 +184,17 @@ bool SyncSession::pushAll(RoundReport& report) {
         std::string body = R"({"epoch":)" + dumpJson(epoch) + R"(,"events":[)";
         std::size_t count = 0;
         std::string head;
+        const std::string notQuarantined;
+        std::string text;
         for (const auto& event : *events) {
-            WireEvent wire = toWire(event);
-            if (const auto it = quarantined->find(event.seq); it != quarantined->end())
-                wire.quarantined = it->second;
-            std::string text = dumpJson(toJson(wire));
+            const auto it = quarantined->find(event.seq);
+            const std::string& reason = it != quarantined->end() ? it->second : notQuarantined;
+            text.clear();
+            if (!appendWireJson(text, event, reason)) {
+                WireEvent wire = toWire(event);
+                wire.quarantined = reason;
+                text = dumpJson(toJson(wire));
+            }
             if (count > 0 && body.size() + text.size() + kEnvelopeBytes > kMaxPushBytes) break;
             if (count > 0) body += ',';
             body += text;

@@ -1,5 +1,7 @@
 #include "sync/sync_state.hpp"
 
+#include "sync/set_apply.hpp"
+
 namespace doorpost::sync {
 
 using storage::Statement;
@@ -151,6 +153,8 @@ Result<void> SyncState::applySetPage(const SetPage& page, std::int64_t nowMs) {
     cursor->bind(3, midSnapshot ? page.nextAfter : 0).bind(4, midSnapshot ? page.nextCursor : 0);
     cursor->bind(5, page.validUntil).bind(6, nowMs);
     if (auto done = cursor->run(); !done) return done.error();
+    // The gate's roster, deny list and keys change in this same transaction (set_apply.hpp).
+    if (auto applied = applyToReferenceData(m_db, page, nowMs); !applied) return applied.error();
     return transaction->commit();
 }
 

@@ -52,7 +52,8 @@ public:
 
     Result<SetCursor> setCursor(const std::string& set);
     // Applies one verified page and moves the set's cursor, in one transaction. A snapshot page
-    // replaces the whole set.
+    // replaces the whole set. The same transaction updates what the gate reads (roster, deny
+    // list, keys: set_apply.hpp).
     Result<void> applySetPage(const SetPage& page, std::int64_t nowMs);
     Result<std::optional<nlohmann::json>> setItem(const std::string& set, const std::string& key);
 

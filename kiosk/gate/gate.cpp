@@ -7,6 +7,7 @@
 #include "kiosk/credentials/verify_code.hpp"
 #include "kiosk/gate/sealed_id.hpp"
 #include "sync/pass/subject_key.hpp"
+#include "sync/set_apply.hpp"
 
 namespace doorpost::kiosk {
 namespace {
@@ -51,13 +52,28 @@ Result<Gate> Gate::open(storage::Database& db, GateConfig config) {
 }
 
 Result<void> Gate::reloadTrust() {
+    // The generation is read first: a sync committing in between makes the next call reload.
+    auto generation = m_db->meta(sync::kTrustGenerationKey);
+    if (!generation) return generation.error();
     auto snapshot = loadTrust(*m_db);
     if (!snapshot) return snapshot.error();
     m_trust = std::move(*snapshot);
+    m_trustGeneration = std::move(*generation);
     return {};
 }
 
+Result<void> Gate::followTrust() {
+    // Threads: the sync worker writes trust data through its own connection; this one indexed
+    // read per decision is how the gate thread learns of it. Each page is one commit, so what
+    // the gate loads is a whole page's result (reloadTrust reads the generation first).
+    auto generation = m_db->meta(sync::kTrustGenerationKey);
+    if (!generation) return generation.error();
+    if (*generation == m_trustGeneration) return {};
+    return reloadTrust();
+}
+
 Result<GateResult> Gate::scan(const ScanInput& input) {
+    if (auto followed = followTrust(); !followed) return followed.error();
     const std::int64_t now = input.at.value_or(wallClockSeconds());
     const VerifyContext context{m_trust.set, now, m_trust.subjectSalt};
     CredentialResult credential = verifyCode(input.text, context);
@@ -66,6 +82,7 @@ Result<GateResult> Gate::scan(const ScanInput& input) {
 }
 
 Result<GateResult> Gate::registerManual(const ManualInput& input) {
+    if (auto followed = followTrust(); !followed) return followed.error();
     auto checked = checkIdNumber(input.idType, input.id);
     if (!checked) return checked.error();
     if (m_config.profile.manualReasons.count(input.reason) == 0) {

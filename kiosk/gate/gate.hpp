@@ -63,7 +63,9 @@ public:
     // Invalid ID numbers and reasons the profile does not allow are BadInput, recorded nowhere.
     Result<GateResult> registerManual(const ManualInput& input);
 
-    // Re-reads trust data after a sync or a `trust` command.
+    // Re-reads trust data after a sync or a `trust` command. scan() and registerManual() also
+    // reload by themselves when the sync worker changed the keys or the deny list (it bumps a
+    // generation counter in the database's meta table; sync/set_apply.hpp).
     Result<void> reloadTrust();
     const TrustSnapshot& trust() const { return m_trust; }
     const GateConfig& config() const { return m_config; }
@@ -71,6 +73,7 @@ public:
 private:
     Gate(storage::Database& db, storage::EventLog log, GateConfig config)
         : m_db(&db), m_log(std::move(log)), m_roster(db), m_config(std::move(config)) {}
+    Result<void> followTrust(); // reloads when the trust generation moved
     Result<GateResult> decideAndRecord(CredentialResult credential, std::int64_t now,
                                        bool explicitClock, const ManualInput* manual);
 
@@ -79,6 +82,7 @@ private:
     storage::RosterStore m_roster;
     GateConfig m_config;
     TrustSnapshot m_trust;
+    std::optional<std::string> m_trustGeneration; // what m_trust was loaded at
 };
 
 std::int64_t wallClockSeconds();

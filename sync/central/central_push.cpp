@@ -22,6 +22,14 @@ PushOutcome refused(int status, std::string message, std::string field, std::int
     return outcome;
 }
 
+// NULL for an empty text (a stub has no body, an event no quarantine reason).
+void appendTextOrNull(std::vector<SqlValue>& params, std::string text) {
+    if (text.empty())
+        params.emplace_back(std::in_place_type<std::monostate>);
+    else
+        params.emplace_back(std::in_place_type<std::string>, std::move(text));
+}
+
 // Checks what needs no database: ascending contiguous seqs, links inside the batch, head_hash.
 std::optional<PushOutcome> checkBatchShape(const PushRequest& request) {
     for (std::size_t i = 1; i < request.events.size(); ++i) {
@@ -130,6 +138,12 @@ Result<PushOutcome> CentralStore::pushLocked(const std::string& device, const Pu
     if (first == acked + 1 && acked > 0 && request.events.front().prevHash != head)
         return refused(409, "prev_hash does not link to the central's head", "prev_hash", first);
 
+    // Read once: the insert stores them in columns, reconciliation decides on them.
+    std::vector<EventFacts> facts;
+    facts.reserve(fresh.size());
+    for (const WireEvent* event : fresh)
+        facts.push_back(event->quarantined.empty() ? eventFacts(event->event) : EventFacts{});
+
     for (std::size_t start = 0; start < fresh.size(); start += kInsertChunk) {
         const std::size_t end = std::min(fresh.size(), start + kInsertChunk);
         std::string sql = "INSERT INTO events (device, epoch, seq, hash, prev_hash, body,"
@@ -144,19 +158,20 @@ Result<PushOutcome> CentralStore::pushLocked(const std::string& device, const Pu
                 sql += (p == 1 ? "$" : ",$") + std::to_string(base + p);
             sql += ")";
             const bool stub = !event.quarantined.empty();
-            const EventFacts facts = stub ? EventFacts{} : eventFacts(event.event);
+            const EventFacts& fact = facts[i];
             params.emplace_back(device);
             params.emplace_back(epoch);
             params.emplace_back(event.seq);
             params.emplace_back(event.hash);
             params.emplace_back(event.prevHash);
-            params.emplace_back(stub ? SqlValue{} : SqlValue{dumpJson(event.event)});
-            params.emplace_back(stub ? SqlValue{event.quarantined} : SqlValue{});
-            params.emplace_back(facts.subjectKey.empty() ? SqlValue{} : SqlValue{facts.subjectKey});
-            params.emplace_back(facts.verdict.empty() ? SqlValue{} : SqlValue{facts.verdict});
-            params.emplace_back(facts.credentialId.empty() ? SqlValue{}
-                                                           : SqlValue{facts.credentialId});
-            params.emplace_back(facts.wallTimeMs);
+            // Each value is emplaced as its own alternative: GCC 12 -O3 warned (maybe-
+            // uninitialized) on SqlValue temporaries chosen by a ?: operator.
+            appendTextOrNull(params, stub ? std::string() : dumpJson(event.event));
+            appendTextOrNull(params, event.quarantined);
+            appendTextOrNull(params, fact.subjectKey);
+            appendTextOrNull(params, fact.verdict);
+            appendTextOrNull(params, fact.credentialId);
+            params.emplace_back(fact.wallTimeMs);
         }
         sql += " ON CONFLICT (device, epoch, seq) DO NOTHING";
         if (auto inserted = m_session->run(sql, params); !inserted) return inserted.error();
@@ -190,7 +205,7 @@ Result<PushOutcome> CentralStore::pushLocked(const std::string& device, const Pu
                                   {acked, head, device, epoch});
     if (!updated) return updated.error();
 
-    if (auto reconciled = reconcile(device, epoch, fresh); !reconciled) return reconciled.error();
+    if (auto reconciled = reconcile(device, epoch, fresh, facts); !reconciled) return reconciled.error();
     auto findings = m_session->run(
         "SELECT seq, kind, subject_key, other_device, other_seq, detail FROM findings"
         " WHERE device = $1 AND epoch = $2 AND seq BETWEEN $3 AND $4 ORDER BY seq, kind",

@@ -12,16 +12,39 @@
 namespace doorpost::sync::central {
 namespace {
 
-std::string placeholders(std::size_t first, std::size_t count) {
-    std::string out;
-    for (std::size_t i = 0; i < count; ++i) out += (i ? ",$" : "$") + std::to_string(first + i);
-    return out;
+// "column IN the list", with the list's values appended to `params`. On PostgreSQL the list is
+// one text-array parameter, so the SQL text is the same whatever the list's length: the
+// session's prepared-statement cache holds one statement instead of preparing (a round trip)
+// one per length. SQLite keeps a plain IN list, which its planner turns into index probes.
+std::string inList(SqlDialect dialect, const char* column, const std::set<std::string>& items,
+                   std::vector<SqlValue>& params) {
+    if (dialect == SqlDialect::Postgres) {
+        std::string array = "{";
+        for (const auto& item : items) {
+            if (array.size() > 1) array += ',';
+            array += '"';
+            for (const char c : item) {
+                if (c == '"' || c == '\\') array += '\\';
+                array += c;
+            }
+            array += '"';
+        }
+        params.emplace_back(array + "}");
+        return std::string(column) + " = ANY($" + std::to_string(params.size()) + "::text[])";
+    }
+    std::string out = std::string(column) + " IN (";
+    for (const auto& item : items) {
+        params.emplace_back(item);
+        out += (out.back() == '(' ? "$" : ",$") + std::to_string(params.size());
+    }
+    return out + ")";
 }
 
 } // namespace
 
 Result<void> CentralStore::reconcile(const std::string& device, const std::string& epoch,
-                                     const std::vector<const WireEvent*>& inserted) {
+                                     const std::vector<const WireEvent*>& inserted,
+                                     const std::vector<EventFacts>& insertedFacts) {
     struct Admitted {
         std::int64_t seq;
         EventFacts facts;
@@ -29,27 +52,27 @@ Result<void> CentralStore::reconcile(const std::string& device, const std::strin
     std::vector<Admitted> admitted;
     std::set<std::string> subjects;
     std::set<std::string> denyKeys;
-    for (const WireEvent* event : inserted) {
+    for (std::size_t i = 0; i < inserted.size(); ++i) {
+        const WireEvent* event = inserted[i];
         if (!event->quarantined.empty()) continue;
-        EventFacts facts = eventFacts(event->event);
+        const EventFacts& facts = insertedFacts[i];
         if (facts.verdict != "admit") continue;
         if (!facts.subjectKey.empty()) {
             subjects.insert(facts.subjectKey);
             denyKeys.insert(facts.subjectKey);
         }
         if (!facts.credentialId.empty()) denyKeys.insert(facts.credentialId);
-        admitted.push_back({event->seq, std::move(facts)});
+        admitted.push_back({event->seq, facts});
     }
     if (admitted.empty()) return {};
 
     std::vector<Finding> findings;
     if (!subjects.empty()) {
         std::vector<SqlValue> params{device};
-        for (const auto& subject : subjects) params.emplace_back(subject);
+        const std::string where = inList(m_session->dialect(), "subject_key", subjects, params);
         auto others = m_session->run(
             "SELECT subject_key, device, seq, wall_time_ms FROM events WHERE device <> $1"
-            " AND verdict = 'admit' AND subject_key IN (" +
-                placeholders(2, subjects.size()) + ")",
+            " AND verdict = 'admit' AND " + where,
             params);
         if (!others) return others.error();
         std::multimap<std::string, std::size_t> bySubject;
@@ -70,11 +93,10 @@ Result<void> CentralStore::reconcile(const std::string& device, const std::strin
     }
     if (!denyKeys.empty()) {
         std::vector<SqlValue> params;
-        for (const auto& key : denyKeys) params.emplace_back(key);
+        const std::string where = inList(m_session->dialect(), "item_key", denyKeys, params);
         auto denied = m_session->run(
             "SELECT item_key, value FROM set_items WHERE set_name = 'denylist' AND deleted = 0"
-            " AND item_key IN (" +
-                placeholders(1, denyKeys.size()) + ")",
+            " AND " + where,
             params);
         if (!denied) return denied.error();
         std::map<std::string, std::int64_t> revokedAt;

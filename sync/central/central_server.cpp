@@ -145,7 +145,8 @@ struct CentralServer::Impl {
             return replyError(res, 403, "token belongs to device " + *device, "device");
         if (req.body.size() > kMaxRequestBytes) return replyError(res, 413, "request body too large");
         auto json = parseJson(req.body);
-        auto request = json ? pushRequestFromJson(*json) : Result<PushRequest>(json.error());
+        auto request =
+            json ? pushRequestFromJson(std::move(*json)) : Result<PushRequest>(json.error());
         if (!request) return replyError(res, 400, request.error().message);
         auto outcome = store.push(*device, *request);
         if (!outcome) return replyStoreFault(res, outcome.error());

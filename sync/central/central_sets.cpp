@@ -14,6 +14,35 @@ namespace {
 
 constexpr std::size_t kSetChunk = 500;
 
+// Withdraws `keys` from a set: each becomes a tombstone with the next version after `next`.
+// Returns the last version used.
+Result<std::int64_t> markDeleted(SqlSession& session, const std::string& set,
+                                 const std::vector<std::string>& keys, std::int64_t next) {
+    for (const auto& key : keys) {
+        auto done = session.run("UPDATE set_items SET deleted = 1, value = '{}', version = $1"
+                                " WHERE set_name = $2 AND item_key = $3",
+                                {++next, set, key});
+        if (!done) return done.error();
+    }
+    return next;
+}
+
+// Runs `body` in a write transaction: committed when it succeeds, rolled back otherwise.
+template <typename Body>
+Result<std::int64_t> inWriteTransaction(SqlSession& session, Body body) {
+    if (auto begun = session.beginWrite(); !begun) return begun.error();
+    auto version = body();
+    if (!version) {
+        (void)session.rollback();
+        return version.error();
+    }
+    if (auto committed = session.commit(); !committed) {
+        (void)session.rollback();
+        return committed.error();
+    }
+    return version;
+}
+
 } // namespace
 
 Result<SetRead> CentralStore::readSet(const std::string& set, std::int64_t cursor,
@@ -108,8 +137,7 @@ Result<std::int64_t> CentralStore::upsertSet(const std::string& set, const std::
         if (lastIndex[items[i].key] == i) order.push_back(i);
 
     std::lock_guard lock(m_mutex);
-    if (auto begun = m_session->beginWrite(); !begun) return begun.error();
-    auto body = [&]() -> Result<std::int64_t> {
+    return inWriteTransaction(*m_session, [&]() -> Result<std::int64_t> {
         // Unchanged items keep their version, so a re-import sends only what changed.
         auto live = m_session->run(
             "SELECT item_key, value FROM set_items WHERE set_name = $1 AND deleted = 0", {set});
@@ -154,50 +182,19 @@ Result<std::int64_t> CentralStore::upsertSet(const std::string& set, const std::
                    " version = excluded.version, deleted = 0";
             if (auto done = m_session->run(sql, params); !done) return done.error();
         }
-        for (const auto& key : doomed) {
-            auto done = m_session->run("UPDATE set_items SET deleted = 1, value = '{}', version = $1"
-                                       " WHERE set_name = $2 AND item_key = $3",
-                                       {++next, set, key});
-            if (!done) return done.error();
-        }
-        return next;
-    };
-    auto version = body();
-    if (!version) {
-        (void)m_session->rollback();
-        return version.error();
-    }
-    if (auto committed = m_session->commit(); !committed) {
-        (void)m_session->rollback();
-        return committed.error();
-    }
-    return version;
+        return markDeleted(*m_session, set, doomed, next);
+    });
 }
 
 Result<std::int64_t> CentralStore::removeFromSet(const std::string& set,
                                                  const std::vector<std::string>& keys) {
     if (!isKnownSet(set)) return badInput("unknown set " + set);
     std::lock_guard lock(m_mutex);
-    if (auto begun = m_session->beginWrite(); !begun) return begun.error();
-    auto body = [&]() -> Result<std::int64_t> {
+    return inWriteTransaction(*m_session, [&]() -> Result<std::int64_t> {
         auto base = bumpSetVersion(set, static_cast<std::int64_t>(keys.size()), nullptr);
         if (!base) return base.error();
-        std::int64_t next = *base;
-        for (const auto& key : keys) {
-            auto done = m_session->run("UPDATE set_items SET deleted = 1, value = '{}', version = $1"
-                                       " WHERE set_name = $2 AND item_key = $3",
-                                       {++next, set, key});
-            if (!done) return done.error();
-        }
-        return next;
-    };
-    auto version = body();
-    if (!version) {
-        (void)m_session->rollback();
-        return version.error();
-    }
-    if (auto committed = m_session->commit(); !committed) return committed.error();
-    return version;
+        return markDeleted(*m_session, set, keys, *base);
+    });
 }
 
 Result<void> CentralStore::compactSet(const std::string& set) {

@@ -72,6 +72,15 @@ struct StoreOptions {
     std::size_t setPageLimit = 5000;               // items per set page
 };
 
+// The facts the central reconciles on, read from an event's canonical content.
+struct EventFacts {
+    std::string subjectKey;
+    std::string verdict;
+    std::string credentialId;
+    std::int64_t wallTimeMs = 0;
+};
+EventFacts eventFacts(const nlohmann::json& event);
+
 class CentralStore {
 public:
     // `location`: a PostgreSQL URL (postgresql://... or postgres://...) or a SQLite file path.
@@ -113,8 +122,10 @@ private:
     Result<PushOutcome> pushLocked(const std::string& device, const PushRequest& request);
     Result<void> recordAlert(const std::string& device, const std::string& epoch, std::int64_t seq,
                              const std::string& theirs, const std::string& ours);
+    // `facts[i]` are eventFacts() of `inserted[i]` (empty for a quarantine stub), read once.
     Result<void> reconcile(const std::string& device, const std::string& epoch,
-                           const std::vector<const WireEvent*>& inserted);
+                           const std::vector<const WireEvent*>& inserted,
+                           const std::vector<EventFacts>& facts);
     Result<std::int64_t> bumpSetVersion(const std::string& set, std::int64_t by,
                                         const std::string* validUntil);
     std::string forUpdate() const;
@@ -123,14 +134,5 @@ private:
     std::unique_ptr<SqlSession> m_session;
     StoreOptions m_options;
 };
-
-// The facts the central reconciles on, read from an event's canonical content.
-struct EventFacts {
-    std::string subjectKey;
-    std::string verdict;
-    std::string credentialId;
-    std::int64_t wallTimeMs = 0;
-};
-EventFacts eventFacts(const nlohmann::json& event);
 
 } // namespace doorpost::sync::central

@@ -4,6 +4,8 @@
 
 #include <libpq-fe.h>
 
+#include <map>
+
 #include "sync/central/sql_session.hpp"
 
 namespace doorpost::sync::central {
@@ -21,7 +23,10 @@ public:
     Result<SqlRows> run(std::string_view sql, const std::vector<SqlValue>& params) override {
         // A connection lost between requests (the database restarted) is re-established once;
         // a loss inside a transaction fails that transaction and the client retries.
-        if (PQstatus(m_connection) != CONNECTION_OK) PQreset(m_connection);
+        if (PQstatus(m_connection) != CONNECTION_OK) {
+            PQreset(m_connection);
+            m_prepared.clear(); // prepared statements live and die with the server session
+        }
         std::vector<std::string> texts(params.size());
         std::vector<const char*> values(params.size(), nullptr);
         for (std::size_t i = 0; i < params.size(); ++i) {
@@ -32,17 +37,16 @@ public:
                 values[i] = std::get<std::string>(params[i]).c_str();
             }
         }
-        const std::string text(sql);
-        PGresult* result = PQexecParams(m_connection, text.c_str(), static_cast<int>(params.size()),
-                                        nullptr, values.data(), nullptr, nullptr, 0);
+        auto name = prepared(sql, static_cast<int>(params.size()));
+        if (!name) return name.error();
+        PGresult* result =
+            name->empty()
+                ? PQexecParams(m_connection, std::string(sql).c_str(), static_cast<int>(params.size()),
+                               nullptr, values.data(), nullptr, nullptr, 0)
+                : PQexecPrepared(m_connection, name->c_str(), static_cast<int>(params.size()),
+                                 values.data(), nullptr, nullptr, 0);
         const auto status = PQresultStatus(result);
-        if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
-            std::string message = PQresultErrorMessage(result);
-            PQclear(result);
-            while (!message.empty() && (message.back() == '\n' || message.back() == ' '))
-                message.pop_back();
-            return environmentFault("postgresql: " + message);
-        }
+        if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) return failed(result);
         SqlRows rows;
         const int count = PQntuples(result);
         const int columns = PQnfields(result);
@@ -80,7 +84,34 @@ public:
     }
 
 private:
+    static Error failed(PGresult* result) {
+        std::string message = PQresultErrorMessage(result);
+        PQclear(result);
+        while (!message.empty() && (message.back() == '\n' || message.back() == ' '))
+            message.pop_back();
+        return environmentFault("postgresql: " + message);
+    }
+
+    // The server-side prepared statement for `sql`, prepared on first use. The push path runs
+    // the same statements every batch, a 2,750-parameter multi-row INSERT among them: parsing
+    // and planning that each time cost the server more than inserting the rows. Empty: the
+    // cache is full, run it unprepared (a store sending ever-new SQL must not grow it forever).
+    Result<std::string> prepared(std::string_view sql, int parameters) {
+        if (const auto it = m_prepared.find(sql); it != m_prepared.end()) return it->second;
+        if (m_prepared.size() >= kMaxPrepared) return std::string();
+        std::string name = "dp" + std::to_string(m_nextName++);
+        PGresult* result =
+            PQprepare(m_connection, name.c_str(), std::string(sql).c_str(), parameters, nullptr);
+        if (PQresultStatus(result) != PGRES_COMMAND_OK) return failed(result);
+        PQclear(result);
+        m_prepared.emplace(std::string(sql), name);
+        return name;
+    }
+
+    static constexpr std::size_t kMaxPrepared = 256;
     PGconn* m_connection;
+    std::map<std::string, std::string, std::less<>> m_prepared;
+    std::uint64_t m_nextName = 0;
 };
 
 void ignoreNotice(void*, const char*) {}

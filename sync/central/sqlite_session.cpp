@@ -3,6 +3,8 @@
 
 #include <sqlite3.h>
 
+#include <map>
+
 #include "sync/central/sql_session.hpp"
 
 namespace doorpost::sync::central {
@@ -33,21 +35,38 @@ std::string toSqlitePlaceholders(std::string_view sql) {
     return inOrder ? plain : numbered;
 }
 
+// Prepared statements kept for reuse, keyed by the SQL as the store wrote it. A push runs the
+// same few statements every batch (a full multi-row INSERT among them); parsing and planning
+// them again each time was a sixth of the central's push time. Bounded: once full, new SQL (IN
+// lists of every length) is prepared, run once and finalized, as before.
+constexpr std::size_t kMaxCachedStatements = 64;
+
+// Resets a cached statement on every way out of run(), so it holds no read or write lock.
+struct ResetOnExit {
+    sqlite3_stmt* statement;
+    ~ResetOnExit() {
+        sqlite3_reset(statement);
+        sqlite3_clear_bindings(statement);
+    }
+};
+
 class SqliteSession final : public SqlSession {
 public:
     explicit SqliteSession(sqlite3* db) : m_db(db) {}
-    ~SqliteSession() override { sqlite3_close_v2(m_db); }
+    ~SqliteSession() override {
+        for (auto& [sql, statement] : m_cache) sqlite3_finalize(statement);
+        sqlite3_finalize(m_uncached);
+        sqlite3_close_v2(m_db);
+    }
     SqliteSession(const SqliteSession&) = delete;
     SqliteSession& operator=(const SqliteSession&) = delete;
 
     SqlDialect dialect() const override { return SqlDialect::Sqlite; }
 
     Result<SqlRows> run(std::string_view sql, const std::vector<SqlValue>& params) override {
-        const std::string text = toSqlitePlaceholders(sql);
-        sqlite3_stmt* statement = nullptr;
-        if (sqlite3_prepare_v2(m_db, text.c_str(), static_cast<int>(text.size()), &statement,
-                               nullptr) != SQLITE_OK)
-            return fault("prepare");
+        sqlite3_stmt* statement = cached(sql);
+        if (!statement) return fault("prepare");
+        const ResetOnExit resetOnExit{statement};
         for (std::size_t i = 0; i < params.size(); ++i) {
             const int index = static_cast<int>(i + 1);
             const SqlValue& value = params[i];
@@ -60,20 +79,13 @@ public:
                                        SQLITE_TRANSIENT);
             } else
                 rc = sqlite3_bind_null(statement, index);
-            if (rc != SQLITE_OK) {
-                sqlite3_finalize(statement);
-                return fault("bind");
-            }
+            if (rc != SQLITE_OK) return fault("bind");
         }
         SqlRows rows;
         for (;;) {
             const int rc = sqlite3_step(statement);
             if (rc == SQLITE_DONE) break;
-            if (rc != SQLITE_ROW) {
-                auto error = fault("step");
-                sqlite3_finalize(statement);
-                return error;
-            }
+            if (rc != SQLITE_ROW) return fault("step");
             const int columns = sqlite3_column_count(statement);
             auto& row = rows.rows.emplace_back();
             row.reserve(static_cast<std::size_t>(columns));
@@ -88,7 +100,6 @@ public:
                 }
             }
         }
-        sqlite3_finalize(statement);
         return rows;
     }
 
@@ -110,7 +121,26 @@ private:
         return environmentFault(std::string("sqlite ") + stage + ": " + sqlite3_errmsg(m_db));
     }
 
+    sqlite3_stmt* cached(std::string_view sql) {
+        sqlite3_finalize(m_uncached); // a no-op on nullptr
+        m_uncached = nullptr;
+        if (const auto it = m_cache.find(sql); it != m_cache.end()) return it->second;
+        const std::string text = toSqlitePlaceholders(sql);
+        sqlite3_stmt* statement = nullptr;
+        if (sqlite3_prepare_v3(m_db, text.c_str(), static_cast<int>(text.size()),
+                               SQLITE_PREPARE_PERSISTENT, &statement, nullptr) != SQLITE_OK)
+            return nullptr;
+        if (m_cache.size() >= kMaxCachedStatements) {
+            m_uncached = statement; // used once, finalized at the next run()
+            return statement;
+        }
+        m_cache.emplace(std::string(sql), statement);
+        return statement;
+    }
+
     sqlite3* m_db;
+    std::map<std::string, sqlite3_stmt*, std::less<>> m_cache;
+    sqlite3_stmt* m_uncached = nullptr;
 };
 
 } // namespace

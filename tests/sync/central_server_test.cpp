@@ -7,6 +7,7 @@
 #include "sync/event_wire.hpp"
 #include "sync/http_client.hpp"
 #include "tests/sync/sync_harness.hpp"
+#include "tests/sync/sync_scenarios.hpp"
 
 using namespace doorpost;
 using namespace doorpost::sync;
@@ -155,28 +156,5 @@ TEST_CASE("central survives 400 mutated and truncated bodies", "[sync][central]"
 }
 
 TEST_CASE("reconciliation reports a subject admitted at two doors and a revoked pass", "[sync][central]") {
-    TempDir dir;
-    InProcessCentral central(dir.file("central.db"));
-    const std::string tokenA = central.store().enrollDevice("door-1", false).value();
-    const std::string tokenB = central.store().enrollDevice("door-2", false).value();
-    // "pass-late1" (door 2's second record) is revoked before it is used.
-    REQUIRE(central.store()
-                .upsertSet("denylist", {{"pass-late1", {{"revoked_at_ms", 1}}}}, "", false)
-                .ok());
-    Kiosk a;
-    Kiosk b;
-    a.append(1, "dup");
-    a.append(5, "onlya");
-    b.append(1, "dup");  // same subject as a's first record, same minute
-    b.append(1, "late"); // pass-late1: revoked
-    REQUIRE(syncUntilDone(a.db(), testConfig(central.url(), tokenA)).end == RoundEnd::Done);
-    const RoundReport report = syncUntilDone(b.db(), testConfig(central.url(), tokenB));
-    REQUIRE(report.end == RoundEnd::Done);
-    CHECK(report.findings == 2); // both came back to door 2
-    auto stats = central.store().stats();
-    REQUIRE(stats.ok());
-    REQUIRE(stats->findings.size() == 2);
-    CHECK(stats->findings[0].finding.kind == "double_admission");
-    CHECK(stats->findings[0].finding.otherDevice == "door-1");
-    CHECK(stats->findings[1].finding.kind == "revoked_pass_used");
+    reconciliationFindings(Backend::Sqlite);
 }

@@ -39,3 +39,7 @@ TEST_CASE("two centrals over one postgres: 50 SIGKILLs of the sync worker", "[sy
 TEST_CASE("two centrals over one postgres: 50 SIGKILLs, alternating between the centrals", "[sync][kill][pg]") {
     killCentral(Backend::PostgresTwoCentrals, {});
 }
+
+TEST_CASE("postgres: reconciliation reports a subject admitted at two doors and a revoked pass", "[sync][central][pg]") {
+    reconciliationFindings(Backend::Postgres);
+}

@@ -119,3 +119,42 @@ TEST_CASE("a stored event travels and its hash recomputes at the other end", "[s
         CHECK(storage::eventHash(*changed) != event.hash);
     }
 }
+
+TEST_CASE("the push path's JSON writer writes what nlohmann would", "[sync][protocol]") {
+    storage::Event event;
+    event.seq = 42;
+    event.eventId = std::string(32, 'e');
+    event.deviceId = "door-\"7\"";
+    event.wallTimeMs = 1764547200123;
+    event.monotonicMs = -5;
+    event.bootId = "boot\\id";
+    event.kind = storage::EventKind::Manual;
+    event.credentialType = "resident_id";
+    event.subjectKey = std::string(64, 'c');
+    event.maskedId = "1101**********002X";
+    event.verdict = storage::Verdict::Refer;
+    event.reasons = {"already_admitted", "tab\there"};
+    event.operatorId = "张三\x01\x1f\x7f";
+    event.detail = "{\"door\":\"门 2\",\"message\":\"line\nbreak\\r\"}\b\f";
+    event.hash = kHashA;
+    event.prevHash = kHashB;
+
+    std::string written;
+    REQUIRE(appendWireJson(written, event, ""));
+    CHECK(written == dumpJson(toJson(toWire(event))));
+
+    std::string stub;
+    REQUIRE(appendWireJson(stub, event, "refused: \"too big\""));
+    WireEvent wire = toWire(event);
+    wire.quarantined = "refused: \"too big\"";
+    CHECK(stub == dumpJson(toJson(wire)));
+
+    // Not UTF-8: the writer declines and the caller uses nlohmann, which replaces the bytes.
+    event.detail = "{\"x\":\"\xC3\x28\"}";
+    std::string declined = "kept";
+    CHECK_FALSE(appendWireJson(declined, event, ""));
+    CHECK(declined == "kept");
+    event.detail = "{}";
+    event.maskedId = "\xED\xA0\x80"; // a UTF-16 surrogate encoded as UTF-8
+    CHECK_FALSE(appendWireJson(declined, event, ""));
+}

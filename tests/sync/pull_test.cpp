@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <catch2/catch.hpp>
 
+#include "storage/roster_store.hpp"
+#include "storage/trust_store.hpp"
 #include "sync/http_client.hpp"
 #include "sync/set_signature.hpp"
 #include "sync/sync_state.hpp"
@@ -39,6 +41,20 @@ std::int64_t kioskItems(Kiosk& kiosk, const std::string& set) {
     return cursor->items;
 }
 
+// What the gate reads: the roster table and its provenance row.
+std::int64_t gateRosterCount(Kiosk& kiosk) {
+    auto info = storage::RosterStore(kiosk.db()).info();
+    REQUIRE(info.ok());
+    REQUIRE(info->has_value());
+    return (*info)->count;
+}
+
+std::optional<storage::RosterEntry> gateCandidate(Kiosk& kiosk, const std::string& number) {
+    auto entry = storage::RosterStore(kiosk.db()).byCandidate(number);
+    REQUIRE(entry.ok());
+    return *entry;
+}
+
 } // namespace
 
 TEST_CASE("pull: 50,000 candidates, a delta with deletions, a too-old cursor, a bad signature",
@@ -65,6 +81,14 @@ TEST_CASE("pull: 50,000 candidates, a delta with deletions, a too-old cursor, a 
     REQUIRE(sample.ok());
     REQUIRE(sample->has_value());
     CHECK((**sample)["name"] == "Candidate 12345");
+    // Applied where the gate reads it, with the set's valid-until.
+    CHECK(gateRosterCount(kiosk) == 50000);
+    auto candidate = gateCandidate(kiosk, "2026112345");
+    REQUIRE(candidate.has_value());
+    CHECK(candidate->name == "Candidate 12345");
+    CHECK(candidate->seat == std::to_string(12345 % 30));
+    CHECK(candidate->maskedId == "1101**********" + std::to_string(1000 + 12345 % 9000));
+    CHECK(storage::RosterStore(kiosk.db()).info().value()->validUntil == 1796083200);
 
     // Up to date: the central answers 304 to the kiosk's cursor.
     HttpClient http({central.url(), token});
@@ -89,6 +113,10 @@ TEST_CASE("pull: 50,000 candidates, a delta with deletions, a too-old cursor, a 
     CHECK_FALSE(state.setItem("roster", "2026100000").value().has_value());
     CHECK((*state.setItem("roster", "2026101000").value())["room"] == "B9");
     CHECK(state.setItem("roster", "2026160004").value().has_value());
+    CHECK(gateRosterCount(kiosk) == 49005);
+    CHECK_FALSE(gateCandidate(kiosk, "2026100000").has_value());
+    CHECK(gateCandidate(kiosk, "2026101000")->room == "B9");
+    CHECK(gateCandidate(kiosk, "2026160004").has_value());
 
     // 3. Too old: tombstones forgotten after the kiosk's cursor; 410, then a full snapshot.
     const std::int64_t oldCursor = report.sets["roster"].cursor;
@@ -100,6 +128,9 @@ TEST_CASE("pull: 50,000 candidates, a delta with deletions, a too-old cursor, a 
     CHECK(kioskItems(kiosk, "roster") == 49003);
     CHECK_FALSE(state.setItem("roster", "2026101001").value().has_value());
     CHECK(report.sets["roster"].cursor > oldCursor);
+    CHECK(gateRosterCount(kiosk) == 49003);
+    CHECK_FALSE(gateCandidate(kiosk, "2026101001").has_value());
+    CHECK(gateCandidate(kiosk, "2026101003").has_value());
 
     // 4. A page signed by another key (say, a substituted central) is refused; the set stays.
     const SetCursor before = state.setCursor("roster").value();
@@ -117,6 +148,8 @@ TEST_CASE("pull: 50,000 candidates, a delta with deletions, a too-old cursor, a 
     CHECK(after.cursor == before.cursor);
     CHECK(after.items == before.items);
     CHECK_FALSE(state.setItem("roster", "2026170000").value().has_value());
+    CHECK(gateRosterCount(kiosk) == 49003);
+    CHECK_FALSE(gateCandidate(kiosk, "2026170000").has_value());
 }
 
 TEST_CASE("pull: denylist and config sets land beside the roster", "[sync][pull]") {
@@ -130,5 +163,41 @@ TEST_CASE("pull: denylist and config sets land beside the roster", "[sync][pull]
     REQUIRE(report.end == RoundEnd::Done);
     SyncState state(kiosk.db());
     CHECK(state.setItem("denylist", "pass-7").value().has_value());
+    auto denied = storage::TrustStore(kiosk.db()).denied();
+    REQUIRE(denied.ok());
+    REQUIRE(denied->size() == 1);
+    CHECK(denied->front().passId == "pass-7");
+    CHECK(denied->front().source == "sync:denylist");
     CHECK(*state.setItem("config", "reentry_window_s").value() == 600);
+}
+
+TEST_CASE("pull: a snapshot spanning pages reaches the gate only when complete", "[sync][pull]") {
+    Kiosk kiosk;
+    SyncState state(kiosk.db());
+    auto page = [](std::int64_t after, std::int64_t nextAfter, std::vector<SetItem> items) {
+        SetPage p;
+        p.set = "roster";
+        p.snapshot = true;
+        p.after = after;
+        p.nextAfter = nextAfter;
+        p.nextCursor = 40;
+        p.upserts = std::move(items);
+        return p;
+    };
+    REQUIRE(state.applySetPage(page(0, 0, candidates(0, 2)), wallNowMs()).ok());
+    CHECK(gateRosterCount(kiosk) == 2);
+
+    // A new snapshot's first page: the kiosk's copy of the set is partial, the gate's is not.
+    REQUIRE(state.applySetPage(page(0, 10, candidates(10, 1)), wallNowMs()).ok());
+    CHECK(kioskItems(kiosk, "roster") == 1);
+    CHECK(gateRosterCount(kiosk) == 2);
+    CHECK(gateCandidate(kiosk, "2026100000").has_value());
+    CHECK_FALSE(gateCandidate(kiosk, "2026100010").has_value());
+
+    // The last page: the gate's roster is the new snapshot, whole.
+    REQUIRE(state.applySetPage(page(10, 0, candidates(11, 2)), wallNowMs()).ok());
+    CHECK(gateRosterCount(kiosk) == 3);
+    CHECK_FALSE(gateCandidate(kiosk, "2026100000").has_value());
+    CHECK(gateCandidate(kiosk, "2026100010").has_value());
+    CHECK(gateCandidate(kiosk, "2026100012").has_value());
 }

@@ -254,4 +254,32 @@ void killCentral(Backend backend, const ScenarioSize& size) {
     requireCentralHoldsExactly(where.location(), "kiosk-a", kiosk);
 }
 
+void reconciliationFindings(Backend backend) {
+    StoreLocation where(backend);
+    if (!where.available()) return;
+    InProcessCentral central(where.location());
+    const std::string tokenA = central.store().enrollDevice("door-1", false).value();
+    const std::string tokenB = central.store().enrollDevice("door-2", false).value();
+    // "pass-late1" (door 2's second record) is revoked before it is used.
+    REQUIRE(central.store()
+                .upsertSet("denylist", {{"pass-late1", {{"revoked_at_ms", 1}}}}, "", false)
+                .ok());
+    Kiosk a;
+    Kiosk b;
+    a.append(1, "dup");
+    a.append(5, "onlya");
+    b.append(1, "dup");  // same subject as a's first record, same minute
+    b.append(1, "late"); // pass-late1: revoked
+    REQUIRE(syncUntilDone(a.db(), testConfig(central.url(), tokenA)).end == RoundEnd::Done);
+    const RoundReport report = syncUntilDone(b.db(), testConfig(central.url(), tokenB));
+    REQUIRE(report.end == RoundEnd::Done);
+    CHECK(report.findings == 2); // both came back to door 2
+    auto stats = central.store().stats();
+    REQUIRE(stats.ok());
+    REQUIRE(stats->findings.size() == 2);
+    CHECK(stats->findings[0].finding.kind == "double_admission");
+    CHECK(stats->findings[0].finding.otherDevice == "door-1");
+    CHECK(stats->findings[1].finding.kind == "revoked_pass_used");
+}
+
 } // namespace doorpost::sync::test

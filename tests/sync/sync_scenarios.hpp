@@ -23,5 +23,8 @@ void endToEndTwoKiosks(Backend backend, const ScenarioSize& size);
 void faultEpisodes(Backend backend, const ScenarioSize& size);
 void killSyncWorker(Backend backend, const ScenarioSize& size);
 void killCentral(Backend backend, const ScenarioSize& size);
+// Reconciliation: a subject admitted at two doors and a revoked pass come back as findings
+// (PostgreSQL passes the lists as arrays, SQLite as IN lists: both are checked).
+void reconciliationFindings(Backend backend);
 
 } // namespace doorpost::sync::test
