@@ -187,19 +187,50 @@ Result<Database> Database::open(const std::string& path, const OpenOptions& opti
 
 Database::Database(Database&& other) noexcept
     : m_db(std::exchange(other.m_db, nullptr)), m_path(std::move(other.m_path)),
-      m_movedAside(std::move(other.m_movedAside)) {}
+      m_movedAside(std::move(other.m_movedAside)), m_begin(std::move(other.m_begin)),
+      m_commit(std::move(other.m_commit)), m_rollback(std::move(other.m_rollback)) {}
 
 Database& Database::operator=(Database&& other) noexcept {
     if (this != &other) {
+        m_begin = {};
+        m_commit = {};
+        m_rollback = {};
         sqlite3_close_v2(m_db);
         m_db = std::exchange(other.m_db, nullptr);
         m_path = std::move(other.m_path);
         m_movedAside = std::move(other.m_movedAside);
+        m_begin = std::move(other.m_begin);
+        m_commit = std::move(other.m_commit);
+        m_rollback = std::move(other.m_rollback);
     }
     return *this;
 }
 
-Database::~Database() { sqlite3_close_v2(m_db); }
+Database::~Database() {
+    // Statements first: a connection with unfinalized statements only closes as a zombie.
+    m_begin = {};
+    m_commit = {};
+    m_rollback = {};
+    sqlite3_close_v2(m_db);
+}
+
+Result<void> Database::runCached(Statement& slot, const char* sql, std::string_view what) {
+    if (slot.raw() == nullptr) {
+        auto prepared = prepare(sql);
+        if (!prepared) {
+            return prepared.error();
+        }
+        slot = std::move(*prepared);
+    }
+    const int rc = sqlite3_step(slot.raw());
+    if (rc != SQLITE_DONE) {
+        Error error = sqliteError(m_db, rc, what);
+        sqlite3_reset(slot.raw());
+        return error;
+    }
+    sqlite3_reset(slot.raw());
+    return {};
+}
 
 Result<void> Database::exec(std::string_view sql) {
     const std::string text(sql);
@@ -247,34 +278,30 @@ Result<void> Database::setMeta(std::string_view key, std::string_view value) {
 }
 
 Result<Transaction> Transaction::begin(Database& db) {
-    const int rc = sqlite3_exec(db.handle(), "BEGIN IMMEDIATE", nullptr, nullptr, nullptr);
-    if (rc != SQLITE_OK) {
-        return sqliteError(db.handle(), rc, "begin");
+    if (auto begun = db.runCached(db.m_begin, "BEGIN IMMEDIATE", "begin"); !begun) {
+        return begun.error();
     }
-    return Transaction(db.handle());
+    return Transaction(db);
 }
 
 Transaction::Transaction(Transaction&& other) noexcept : m_db(std::exchange(other.m_db, nullptr)) {}
 
-Transaction::~Transaction() {
-    // After a failed COMMIT SQLite may already have rolled back; only roll back what is open.
-    if (m_db != nullptr && sqlite3_get_autocommit(m_db) == 0) {
-        sqlite3_exec(m_db, "ROLLBACK", nullptr, nullptr, nullptr);
+Transaction::~Transaction() { rollbackIfOpen(); }
+
+// After a failed COMMIT SQLite may already have rolled back; only roll back what is open.
+void Transaction::rollbackIfOpen() {
+    if (m_db != nullptr && sqlite3_get_autocommit(m_db->handle()) == 0) {
+        (void)m_db->runCached(m_db->m_rollback, "ROLLBACK", "rollback");
     }
 }
 
 Result<void> Transaction::commit() {
-    const int rc = sqlite3_exec(m_db, "COMMIT", nullptr, nullptr, nullptr);
-    if (rc != SQLITE_OK) {
-        Error error = sqliteError(m_db, rc, "commit");
-        if (sqlite3_get_autocommit(m_db) == 0) {
-            sqlite3_exec(m_db, "ROLLBACK", nullptr, nullptr, nullptr);
-        }
-        m_db = nullptr;
-        return error;
+    auto committed = m_db->runCached(m_db->m_commit, "COMMIT", "commit");
+    if (!committed) {
+        rollbackIfOpen();
     }
     m_db = nullptr;
-    return {};
+    return committed;
 }
 
 } // namespace doorpost::storage

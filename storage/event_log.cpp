@@ -1,5 +1,7 @@
 #include "storage/event_log.hpp"
 
+#include <sodium.h>
+
 #include <ctime>
 #include <fstream>
 
@@ -115,11 +117,15 @@ Result<std::int64_t> EventLog::append(const EventDraft& draft) {
     }
     auto seq = insertInTransaction(draft);
     if (!seq) {
+        m_cachedHead.reset();
         return seq.error();
     }
     if (auto committed = tx->commit(); !committed) {
+        m_cachedHead.reset();
         return committed.error();
     }
+    // Our own COMMIT moved the data version; what it moved to is the version of m_cachedHead.
+    m_cachedVersion = dataVersion();
     return *seq;
 }
 
@@ -137,11 +143,15 @@ Result<std::int64_t> EventLog::appendMany(const std::vector<EventDraft>& drafts)
     for (const auto& draft : drafts) {
         auto seq = insertInTransaction(draft);
         if (!seq) {
+            m_cachedHead.reset();
             return seq.error();
         }
         last = *seq;
     }
     if (drafts.empty()) {
+        // Nothing checked the cached head in this transaction, so it cannot be vouched for
+        // at the version this COMMIT leaves.
+        m_cachedHead.reset();
         auto head = status();
         if (!head) {
             return head.error();
@@ -149,12 +159,28 @@ Result<std::int64_t> EventLog::appendMany(const std::vector<EventDraft>& drafts)
         last = head->lastSeq;
     }
     if (auto committed = tx->commit(); !committed) {
+        m_cachedHead.reset();
         return committed.error();
     }
+    m_cachedVersion = dataVersion();
     return last;
 }
 
-Result<std::int64_t> EventLog::insertInTransaction(const EventDraft& draft) {
+unsigned EventLog::dataVersion() const {
+    unsigned version = 0;
+    sqlite3_file_control(m_db->handle(), "main", SQLITE_FCNTL_DATA_VERSION, &version);
+    return version;
+}
+
+Result<EventLog::Head> EventLog::headInTransaction() {
+    // Threads: one EventLog is used by one thread; m_cachedHead is that thread's alone. Other
+    // writers are other connections, seen through the data version (we hold the write lock
+    // here, so none can commit between this check and our COMMIT).
+    const unsigned version = dataVersion();
+    if (m_cachedHead && version == m_cachedVersion) {
+        return *m_cachedHead;
+    }
+    m_cachedHead.reset();
     auto headRow = m_head.step();
     if (!headRow || !*headRow) {
         m_head.reset();
@@ -167,13 +193,43 @@ Result<std::int64_t> EventLog::insertInTransaction(const EventDraft& draft) {
         return environmentFault("storage fault: the head event (seq " + std::to_string(last) +
                                 ") is missing; the log must be verified");
     }
-    Event event;
-    event.seq = m_head.columnInt(1) + 1;
-    event.prevHash = m_head.columnText(2);
-    event.deviceId = m_head.columnText(3);
+    Head head;
+    head.seq = m_head.columnInt(1);
+    head.hash = m_head.columnText(2);
+    head.deviceId = m_head.columnText(3);
     m_head.reset();
+    m_cachedVersion = version;
+    return head;
+}
 
-    event.eventId = randomHex(16);
+std::string EventLog::randomEventId() {
+    constexpr std::size_t kIdBytes = 16;
+    if (m_entropyUsed + kIdBytes > m_entropy.size()) {
+        // sodium_init is idempotent and thread-safe; it must precede randombytes.
+        if (sodium_init() < 0) {
+            return randomHex(kIdBytes);
+        }
+        randombytes_buf(m_entropy.data(), m_entropy.size());
+        m_entropyUsed = 0;
+    }
+    std::string id = toHex(m_entropy.data() + m_entropyUsed, kIdBytes);
+    // Used bytes are wiped so that a later id can never repeat them, even after a bug.
+    sodium_memzero(m_entropy.data() + m_entropyUsed, kIdBytes);
+    m_entropyUsed += kIdBytes;
+    return id;
+}
+
+Result<std::int64_t> EventLog::insertInTransaction(const EventDraft& draft) {
+    auto head = headInTransaction();
+    if (!head) {
+        return head.error();
+    }
+    Event event;
+    event.seq = head->seq + 1;
+    event.prevHash = std::move(head->hash);
+    event.deviceId = std::move(head->deviceId);
+
+    event.eventId = randomEventId();
     event.epoch = m_epoch;
     event.wallTimeMs = draft.wallTimeMs.value_or(clockMs(CLOCK_REALTIME));
     event.monotonicMs = draft.monotonicMs.value_or(clockMs(CLOCK_MONOTONIC));
@@ -211,6 +267,9 @@ Result<std::int64_t> EventLog::insertInTransaction(const EventDraft& draft) {
     if (auto inserted = m_insert.run(); !inserted) {
         return inserted.error();
     }
+    // The next insert in this transaction (appendMany) chains onto this one; the data version
+    // moves only at COMMIT, after which append() records it.
+    m_cachedHead = Head{event.seq, event.hash, event.deviceId};
     return event.seq;
 }
 

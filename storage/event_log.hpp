@@ -10,6 +10,7 @@
 // (the gate's). Other threads (sync, export, status) open their own Database and EventLog on the
 // same file; WAL readers see committed events only.
 
+#include <array>
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -83,15 +84,40 @@ public:
     const std::string& epoch() const { return m_epoch; }
 
 private:
+    // The last event's seq and hash, and the device id the next event carries.
+    struct Head {
+        std::int64_t seq = 0;
+        std::string hash;
+        std::string deviceId;
+    };
+
     EventLog() = default;
     // Inserts one event inside the caller's open write transaction.
     Result<std::int64_t> insertInTransaction(const EventDraft& draft);
+    // The head, inside the caller's write transaction: from m_head when nothing changed the
+    // database since it was taken, otherwise read (and checked) from the database.
+    Result<Head> headInTransaction();
+    // SQLITE_FCNTL_DATA_VERSION of the main database: it changes whenever anything changes
+    // the file, through this connection or any other (process).
+    unsigned dataVersion() const;
+    // 16 random bytes as hex, from a block fetched from the OS once per 256 events.
+    std::string randomEventId();
     Result<ChainReport> verifyRange(std::int64_t from, std::int64_t to, std::string prevHash,
                                     bool toHead);
 
     Database* m_db = nullptr;
     std::string m_epoch;
     std::string m_bootId;
+    // The head as of this connection's last append, so that an append does not query it (a
+    // measurable share of its time). It is used only while the data version is the one read
+    // after that append, inside a transaction that holds the write lock: then no other
+    // connection, process or statement has changed the file since, so the head is still the
+    // last row. Any other commit (another writer, setDeviceId, a repair) changes the version
+    // and the head is read again; a failed append drops it.
+    std::optional<Head> m_cachedHead;
+    unsigned m_cachedVersion = 0;
+    std::array<std::uint8_t, 4096> m_entropy{};
+    std::size_t m_entropyUsed = m_entropy.size();
     Statement m_head;
     Statement m_insert;
     Statement m_lastAdmission;

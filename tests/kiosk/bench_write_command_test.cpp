@@ -54,7 +54,8 @@ TEST_CASE("bench write prints each commit, then the figures, and leaves a valid 
         figures[line.substr(0, eq)] = std::stod(line.substr(eq + 1));
     }
     for (const char* name : {"events_per_s", "p50_commit_ms", "p99_commit_ms",
-                             "baseline_events_per_s", "ratio"}) {
+                             "baseline_events_per_s", "ratio", "cpu_us_per_event",
+                             "baseline_cpu_us_per_event"}) {
         INFO(name);
         REQUIRE(figures.count(name) == 1);
         CHECK(figures[name] > 0);

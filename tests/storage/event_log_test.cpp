@@ -258,3 +258,41 @@ TEST_CASE("A damaged verification checkpoint falls back to the full check") {
     CHECK(report->checked == 4);
     CHECK(report->verifiedFrom == 1);
 }
+
+TEST_CASE("An append notices what another connection did since its last append") {
+    // EventLog keeps the head of its last append in memory; the database's data version tells
+    // it when anything else has committed since.
+    TempDir dir;
+    auto dbA = Database::open(dir.file("kiosk.db"));
+    auto dbB = Database::open(dir.file("kiosk.db"));
+    REQUIRE(dbA);
+    REQUIRE(dbB);
+    auto logA = EventLog::open(*dbA);
+    auto logB = EventLog::open(*dbB);
+    REQUIRE(*logA->append(scan("s", Verdict::Admit)) == 1);
+    REQUIRE(*logA->append(scan("s", Verdict::Admit)) == 2);
+
+    SECTION("its device id was changed") {
+        REQUIRE(logB->setDeviceId("gate-east-1"));
+        REQUIRE(*logA->append(scan("s", Verdict::Admit)) == 3);
+        CHECK(logA->readSeqRange(3, 3)->front().deviceId == "gate-east-1");
+        CHECK(logA->verifyChain()->ok);
+    }
+    SECTION("the head event was removed") {
+        REQUIRE(dbB->exec("DELETE FROM events WHERE seq = 2"));
+        auto refused = logA->append(scan("s", Verdict::Admit));
+        REQUIRE_FALSE(refused);
+        CHECK(refused.error().message.find("head event (seq 2) is missing") != std::string::npos);
+    }
+    SECTION("appendMany in one transaction, then another writer, then us again") {
+        std::vector<EventDraft> drafts(3, scan("s", Verdict::Deny));
+        REQUIRE(*logA->appendMany(drafts) == 5);
+        REQUIRE(*logB->append(scan("s", Verdict::Admit)) == 6);
+        REQUIRE(*logA->appendMany({}) == 6);
+        REQUIRE(*logB->append(scan("s", Verdict::Admit)) == 7);
+        REQUIRE(*logA->append(scan("s", Verdict::Admit)) == 8);
+        auto report = logA->verifyChain();
+        CHECK(report->ok);
+        CHECK(report->checked == 8);
+    }
+}
