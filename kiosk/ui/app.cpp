@@ -287,6 +287,9 @@ struct App::Impl final : ScriptHost {
         s["referred"] = model.today.referred;
         s["manual"] = model.today.manual;
         s["staff_unlocked"] = model.staffUnlocked;
+        s["staff_result"] = model.staffBusy ? "busy" : model.staffToast.empty() ? "none"
+                            : model.staffToastError ? "error" : "ok";
+        s["staff_toast"] = model.staffToast;
         s["preview_frames"] = model.preview ? model.preview->generation : 0;
         s["min_touch_px"] = static_cast<int>(widgets.smallestTouchTarget());
         s["glyphs"] = fonts.glyphCount();

@@ -13,6 +13,7 @@ std::function<void(Result<std::string>)> StaffScreen::toast(UiContext& ctx) {
     ctx.model.staffBusy = true;
     return ctx.onUi<Result<std::string>>([](UiModel& m, Result<std::string> r) {
         m.staffBusy = false;
+        m.staffToastError = !r.ok();
         m.staffToast = r.ok() ? r.value() : r.error().message;
         m.noteText(m.staffToast);
     });
@@ -22,6 +23,7 @@ void StaffScreen::request(UiContext& ctx,
                           void (StaffPort::*action)(std::function<void(Result<std::string>)>)) {
     if (ctx.ports.staff == nullptr) {
         ctx.model.staffToast = ctx.t(Str::NotAvailable);
+        ctx.model.staffToastError = true;
         return;
     }
     (ctx.ports.staff->*action)(toast(ctx));
@@ -73,8 +75,18 @@ void StaffScreen::drawBody(UiContext& ctx) {
         if (touchButton(ctx, exam ? "profile_exam" : "profile_transit",
                         ctx.t(exam ? Str::ProfileExam : Str::ProfileTransit), ImVec2(220 * s, 64 * s),
                         colours::kPanel, enabled && ctx.ports.staff != nullptr, m.examSite == exam)) {
-            m.examSite = exam;
-            ctx.ports.staff->setSiteProfile(exam ? "exam" : "transit", toast(ctx));
+            // The profile changes on screen only once the kiosk has taken it.
+            auto shown = toast(ctx);
+            auto apply = ctx.onUi<Result<std::string>>([exam](UiModel& model, Result<std::string> r) {
+                if (r.ok()) {
+                    model.examSite = exam;
+                }
+            });
+            ctx.ports.staff->setSiteProfile(exam ? "exam" : "transit",
+                                            [shown, apply](Result<std::string> r) {
+                                                apply(r);
+                                                shown(std::move(r));
+                                            });
         }
         ImGui::SameLine();
     }
@@ -112,7 +124,9 @@ void StaffScreen::drawBody(UiContext& ctx) {
     if (m.staffBusy) {
         ImGui::TextColored(ImColor(colours::kRefer), "%s", ctx.t(Str::Working));
     } else if (!m.staffToast.empty()) {
+        ImGui::PushStyleColor(ImGuiCol_Text, m.staffToastError ? colours::kDeny : colours::kText);
         ImGui::TextWrapped("%s", m.staffToast.c_str());
+        ImGui::PopStyleColor();
     }
 }
 

@@ -117,6 +117,7 @@ struct UiModel {
     std::string operatorName = "door";
     bool staffUnlocked = false;
     std::string staffToast;
+    bool staffToastError = false; // the toast is an error (drawn red; scripts: staff_result error)
     bool staffBusy = false;
     std::string centralAddress = "https://127.0.0.1:8443";
     std::vector<std::string> cameraChoices; // e.g. "synthetic", "replay:DIR", "/dev/video0"
