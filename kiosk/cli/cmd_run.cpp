@@ -34,6 +34,8 @@ struct RunOptions {
     std::string size = "1280x800";
     std::string staffPinHash;
     std::string demoPin;
+    std::string auditorPinHash;
+    std::string demoAuditorPin;
     std::string exportDir; // empty: the first writable removable-media mount
     bool noSound = false;
     bool json = false;
@@ -81,6 +83,20 @@ int runKiosk(const RunOptions& options, const GlobalOptions& global) {
             return fail(Error{ErrorKind::BadInput, "--demo-pin: " + hash.error().message});
         }
         config.staffPinHash = std::move(hash.value());
+    }
+
+    config.auditorPinHash = options.auditorPinHash;
+    if (config.auditorPinHash.empty()) {
+        if (const char* env = std::getenv("DOORPOST_AUDITOR_PIN_HASH"); env != nullptr) {
+            config.auditorPinHash = env;
+        }
+    }
+    if (config.auditorPinHash.empty() && !options.demoAuditorPin.empty()) {
+        auto hash = ui::StaffAuth::hashPin(options.demoAuditorPin);
+        if (!hash.ok()) {
+            return fail(Error{ErrorKind::BadInput, "--demo-auditor-pin: " + hash.error().message});
+        }
+        config.auditorPinHash = std::move(hash.value());
     }
 
     if (options.synthetic && !options.replayDir.empty()) {
@@ -191,6 +207,11 @@ void registerRunCommand(CLI::App& app, CommandContext& context) {
     run->add_option("--export-dir", options->exportDir,
                     "Staff 'Export for auditors' writes here (default: the first writable "
                     "mount under /media/*/* or /run/media/*/*)");
+    run->add_option("--auditor-pin-hash", options->auditorPinHash,
+                    "argon2id hash of the auditor's PIN: opens Export for auditors only "
+                    "(or $DOORPOST_AUDITOR_PIN_HASH)");
+    run->add_option("--demo-auditor-pin", options->demoAuditorPin,
+                    "Demo only: an auditor PIN hashed at start");
     run->add_flag("--no-sound", options->noSound, "No verdict tones");
     run->add_option("--central", options->sync.centralUrl,
                     "Central URL: sync runs in the kiosk and feeds the central chip");

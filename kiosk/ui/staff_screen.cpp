@@ -33,6 +33,8 @@ void StaffScreen::drawBody(UiContext& ctx) {
     const float s = ctx.scale;
     UiModel& m = ctx.model;
     const bool enabled = !m.staffBusy;
+    // The auditor's PIN opens this screen for Export for auditors (and Lock) only.
+    const bool settings = enabled && !m.auditorOnly;
     const float labelWidth = 260 * s;
 
     auto row = [&](Str label) {
@@ -46,7 +48,7 @@ void StaffScreen::drawBody(UiContext& ctx) {
         for (const std::string& option : options) {
             const std::string name = std::string(prefix) + std::to_string(i++);
             if (touchButton(ctx, name.c_str(), option.c_str(), ImVec2(0, 64 * s), colours::kPanel,
-                            enabled, option == current)) {
+                            settings, option == current)) {
                 onPick(option);
             }
             ImGui::SameLine();
@@ -74,7 +76,7 @@ void StaffScreen::drawBody(UiContext& ctx) {
     for (const bool exam : {true, false}) {
         if (touchButton(ctx, exam ? "profile_exam" : "profile_transit",
                         ctx.t(exam ? Str::ProfileExam : Str::ProfileTransit), ImVec2(220 * s, 64 * s),
-                        colours::kPanel, enabled && ctx.ports.staff != nullptr, m.examSite == exam)) {
+                        colours::kPanel, settings && ctx.ports.staff != nullptr, m.examSite == exam)) {
             // The profile changes on screen only once the kiosk has taken it.
             auto shown = toast(ctx);
             auto apply = ctx.onUi<Result<std::string>>([exam](UiModel& model, Result<std::string> r) {
@@ -95,16 +97,18 @@ void StaffScreen::drawBody(UiContext& ctx) {
     row(Str::CentralAddress);
     ImGui::SetNextItemWidth(620 * s);
     ImGui::PushFont(ctx.fonts.large);
+    ImGui::BeginDisabled(!settings);
     if (ImGui::InputText("##central", m_address, sizeof m_address)) {
         m.centralAddress = m_address;
     }
-    ctx.widgets.note("central_field", ImGui::GetItemRectMin(), ImGui::GetItemRectMax(), true);
+    ImGui::EndDisabled();
+    ctx.widgets.note("central_field", ImGui::GetItemRectMin(), ImGui::GetItemRectMax(), settings);
     ImGui::PopFont();
 
     ImGui::Spacing();
     ImGui::PushFont(ctx.fonts.large);
     const ImVec2 big(360 * s, 96 * s);
-    if (touchButton(ctx, "sync_now", ctx.t(Str::SyncNow), big, colours::kAccent, enabled)) {
+    if (touchButton(ctx, "sync_now", ctx.t(Str::SyncNow), big, colours::kAccent, settings)) {
         request(ctx, &StaffPort::syncNow);
     }
     ImGui::SameLine();
@@ -116,7 +120,7 @@ void StaffScreen::drawBody(UiContext& ctx) {
         m.screen = ScreenId::Door;
     }
     ImGui::SameLine();
-    if (touchButton(ctx, "shutdown", ctx.t(Str::ShutDown), big, colours::kDeny)) {
+    if (touchButton(ctx, "shutdown", ctx.t(Str::ShutDown), big, colours::kDeny, !m.auditorOnly)) {
         m.quitRequested = true;
     }
     ImGui::PopFont();

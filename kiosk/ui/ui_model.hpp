@@ -116,6 +116,7 @@ struct UiModel {
 
     std::string operatorName = "door";
     bool staffUnlocked = false;
+    bool auditorOnly = false; // unlocked with the auditor's PIN: Export for auditors only
     std::string staffToast;
     bool staffToastError = false; // the toast is an error (drawn red; scripts: staff_result error)
     bool staffBusy = false;

@@ -217,3 +217,54 @@ TEST_CASE("a failing export child gives its one-line error, and the period is to
     CHECK(now - today.fromUnix < 25 * 3600);
     CHECK(isoUtc(0) == "1970-01-01T00:00:00Z");
 }
+
+TEST_CASE("the auditor's PIN opens Export for auditors only, the staff PIN still opens everything") {
+    storage::test::TempDir dir;
+    const std::string dbPath = dir.file("kiosk.db");
+    prepareKiosk(dbPath);
+    const fs::path exportDir = dir.path() / "stick";
+    fs::create_directories(exportDir);
+    const std::string auditorUnlock = "tap staff\n"
+                                      "tap pin_1\ntap pin_3\ntap pin_5\ntap pin_7\ntap pin_ok\n"
+                                      "wait-for screen staff 15000\n"
+                                      "expect staff_role auditor\n";
+    const std::string common = "--db " + dbPath + " run --headless --no-sound --demo-pin 2468"
+                               " --demo-auditor-pin 1357 --export-dir " + exportDir.string() + " --script ";
+
+    const std::string exports = writeScript(dir, std::string("wedge ") + kTicket + "\n"
+                                                 "wait-for admitted 1 10000\n" + auditorUnlock +
+                                                     "tap export\n"
+                                                     "wait-for staff_result ok 60000\n"
+                                                     "tap lock\n"
+                                                     "expect staff_role none\n" +
+                                                     kUnlock + "expect staff_role staff\n");
+    const Ran exported = doorpostBin(common + exports + " 2>&1");
+    INFO(exported.out);
+    REQUIRE(exported.exitCode == 0);
+    CHECK(std::distance(fs::directory_iterator(exportDir), fs::directory_iterator()) == 1);
+
+    // Everything else is shut for the auditor: a tap on Sync now finds no enabled button.
+    const std::string syncs = writeScript(dir, auditorUnlock + "tap sync_now\n");
+    const Ran refused = doorpostBin(common + syncs + " 2>&1");
+    INFO(refused.out);
+    CHECK(refused.exitCode == 1);
+    CHECK(refused.out.find("no enabled widget 'sync_now'") != std::string::npos);
+}
+
+TEST_CASE("staff sync now with an unreachable central reports the nudged round's error") {
+    storage::test::TempDir dir;
+    const std::string dbPath = dir.file("kiosk.db");
+    prepareKiosk(dbPath);
+    const std::string script = writeScript(dir, std::string(kUnlock) +
+                                                    "tap sync_now\n"
+                                                    "wait-for staff_result error 30000\n"
+                                                    "state\n");
+    // Port 9 (discard) on loopback: nothing listens, the connection is refused at once.
+    const Ran run = doorpostBin("--db " + dbPath + " run --headless --no-sound --demo-pin 2468 --json"
+                                " --central http://127.0.0.1:9 --token test-token --script " + script);
+    INFO(run.out);
+    REQUIRE(run.exitCode == 0);
+    const std::string toast = lastJsonLine(run.out).value("staff_toast", "");
+    CHECK(toast.rfind("sync: ", 0) == 0);
+    CHECK(toast.find("no central configured") == std::string::npos);
+}
