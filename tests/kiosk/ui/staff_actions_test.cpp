@@ -10,6 +10,7 @@
 
 #include <cstdio>
 #include <fstream>
+#include <future>
 #include <sstream>
 
 #include <nlohmann/json.hpp>
@@ -17,6 +18,7 @@
 #include "kiosk/gate/gate.hpp"
 #include "kiosk/gate/roster_csv.hpp"
 #include "kiosk/ui/audit_export_child.hpp"
+#include "kiosk/ui/kiosk_staff.hpp"
 #include "storage/database.hpp"
 #include "storage/event_log.hpp"
 #include "storage/roster_store.hpp"
@@ -267,4 +269,37 @@ TEST_CASE("staff sync now with an unreachable central reports the nudged round's
     const std::string toast = lastJsonLine(run.out).value("staff_toast", "");
     CHECK(toast.rfind("sync: ", 0) == 0);
     CHECK(toast.find("no central configured") == std::string::npos);
+}
+
+TEST_CASE("an export child killed by SIGBUS (a disk error under its mapping) is an error, not a crash") {
+    storage::test::TempDir dir;
+    // Stands in for `doorpost export` meeting a bad sector: it dies of SIGBUS as that would.
+    const std::string exe = dir.file("dies-of-sigbus");
+    std::ofstream(exe) << "#!/bin/sh\nkill -BUS $$\n";
+    fs::permissions(exe, fs::perms::owner_all);
+    auto result = runExportChild(exe, dir.file("kiosk.db"), todaySoFar(kiosk::wallClockSeconds()),
+                                 dir.file("out"));
+    REQUIRE(!result.ok());
+    CHECK(result.error().message.find("disk error") != std::string::npos);
+}
+
+TEST_CASE("a failed staff export leaves no folder behind and answers with the export's reason") {
+    storage::test::TempDir dir;
+    const std::string dbPath = dir.file("kiosk.db");
+    prepareKiosk(dbPath); // nothing recorded today: the export refuses an empty period
+    const fs::path stick = dir.path() / "stick";
+    fs::create_directories(stick);
+    KioskStaffConfig config;
+    config.dbPath = dbPath;
+    config.exePath = std::string(DOORPOST_BIN_DIR) + "/doorpost";
+    config.exportDir = stick.string();
+    std::promise<Result<std::string>> answer;
+    {
+        KioskStaff staff(config, nullptr);
+        staff.exportForAuditors([&](Result<std::string> r) { answer.set_value(std::move(r)); });
+        const Result<std::string> result = answer.get_future().get();
+        REQUIRE(!result.ok());
+        CHECK(result.error().message.find("no events") != std::string::npos);
+    }
+    CHECK(fs::is_empty(stick));
 }
