@@ -13,6 +13,7 @@
 #include "kiosk/ui/camera_feed.hpp"
 #include "kiosk/ui/camera_setup.hpp"
 #include "kiosk/ui/gate_adapter.hpp"
+#include "kiosk/ui/kiosk_staff.hpp"
 #include "kiosk/ui/log_query.hpp"
 #include "kiosk/ui/staff_auth.hpp"
 #include "sync/sync_worker.hpp"
@@ -33,6 +34,9 @@ struct RunOptions {
     std::string size = "1280x800";
     std::string staffPinHash;
     std::string demoPin;
+    std::string auditorPinHash;
+    std::string demoAuditorPin;
+    std::string exportDir; // empty: the first writable removable-media mount
     bool noSound = false;
     bool json = false;
     sync::SyncConfig sync; // centralUrl empty: no sync worker in this process
@@ -81,6 +85,20 @@ int runKiosk(const RunOptions& options, const GlobalOptions& global) {
         config.staffPinHash = std::move(hash.value());
     }
 
+    config.auditorPinHash = options.auditorPinHash;
+    if (config.auditorPinHash.empty()) {
+        if (const char* env = std::getenv("DOORPOST_AUDITOR_PIN_HASH"); env != nullptr) {
+            config.auditorPinHash = env;
+        }
+    }
+    if (config.auditorPinHash.empty() && !options.demoAuditorPin.empty()) {
+        auto hash = ui::StaffAuth::hashPin(options.demoAuditorPin);
+        if (!hash.ok()) {
+            return fail(Error{ErrorKind::BadInput, "--demo-auditor-pin: " + hash.error().message});
+        }
+        config.auditorPinHash = std::move(hash.value());
+    }
+
     if (options.synthetic && !options.replayDir.empty()) {
         return fail(badInput("--replay: give either --replay DIR or --synthetic, not both"));
     }
@@ -122,9 +140,16 @@ int runKiosk(const RunOptions& options, const GlobalOptions& global) {
     config.manualReasons.assign(gateConfig.value().profile.manualReasons.begin(),
                                 gateConfig.value().profile.manualReasons.end());
     ui::GateAdapter gate(global.dbPath, gateConfig.value());
+    // Staff actions: sync now nudges the worker above; export runs `doorpost export` as a child
+    // of this very binary, on the staff port's own threads.
+    ui::KioskStaffConfig staffConfig;
+    staffConfig.dbPath = global.dbPath;
+    staffConfig.exportDir = options.exportDir;
+    ui::KioskStaff staff(std::move(staffConfig), syncWorker.get());
     ui::UiPorts ports;
     ports.query = &query;
     ports.gate = &gate;
+    ports.staff = &staff;
 
     ui::App app(std::move(config), ports);
     // Declared after the app: the feed's thread posts to the app's queue, so it stops first.
@@ -179,6 +204,14 @@ void registerRunCommand(CLI::App& app, CommandContext& context) {
     run->add_option("--staff-pin-hash", options->staffPinHash,
                     "argon2id hash of the staff PIN (or $DOORPOST_STAFF_PIN_HASH)");
     run->add_option("--demo-pin", options->demoPin, "Demo only: a staff PIN hashed at start");
+    run->add_option("--export-dir", options->exportDir,
+                    "Staff 'Export for auditors' writes here (default: the first writable "
+                    "mount under /media/*/* or /run/media/*/*)");
+    run->add_option("--auditor-pin-hash", options->auditorPinHash,
+                    "argon2id hash of the auditor's PIN: opens Export for auditors only "
+                    "(or $DOORPOST_AUDITOR_PIN_HASH)");
+    run->add_option("--demo-auditor-pin", options->demoAuditorPin,
+                    "Demo only: an auditor PIN hashed at start");
     run->add_flag("--no-sound", options->noSound, "No verdict tones");
     run->add_option("--central", options->sync.centralUrl,
                     "Central URL: sync runs in the kiosk and feeds the central chip");

@@ -111,7 +111,7 @@ struct App::Impl final : ScriptHost {
     int lastVertices = 0;
 
     Impl(AppConfig c, UiPorts p, CameraControl* cam)
-        : config(std::move(c)), ports(p), camera(cam), auth(config.staffPinHash) {
+        : config(std::move(c)), ports(p), camera(cam), auth(config.staffPinHash, config.auditorPinHash) {
         model.lang = config.lang;
         model.examSite = config.examSite;
         model.trustWarnSeconds = config.trustWarnSeconds;
@@ -287,6 +287,10 @@ struct App::Impl final : ScriptHost {
         s["referred"] = model.today.referred;
         s["manual"] = model.today.manual;
         s["staff_unlocked"] = model.staffUnlocked;
+        s["staff_role"] = !model.staffUnlocked ? "none" : model.auditorOnly ? "auditor" : "staff";
+        s["staff_result"] = model.staffBusy ? "busy" : model.staffToast.empty() ? "none"
+                            : model.staffToastError ? "error" : "ok";
+        s["staff_toast"] = model.staffToast;
         s["preview_frames"] = model.preview ? model.preview->generation : 0;
         s["min_touch_px"] = static_cast<int>(widgets.smallestTouchTarget());
         s["glyphs"] = fonts.glyphCount();
@@ -479,6 +483,7 @@ struct App::Impl final : ScriptHost {
         if (lastScreen != current) {
             if (lastScreen == ScreenId::Staff && current != ScreenId::Staff) {
                 model.staffUnlocked = false; // leaving staff settings locks them again
+                model.auditorOnly = false;
             }
             lastScreen = current;
             screen(current).onEnter(ctx);

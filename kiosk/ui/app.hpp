@@ -31,6 +31,7 @@ struct AppConfig {
     int statusEveryMs = 10'000;                 // how often the chips' data is read again
     std::vector<std::string> manualReasons;     // the profile's reason codes; empty: all buttons
     std::string staffPinHash;    // argon2id (crypto_pwhash_str); empty: staff screen stays shut
+    std::string auditorPinHash;  // argon2id; opens the staff screen for Export only; empty: none
     std::string operatorName = "door";
     std::vector<std::string> cameraChoices;
     std::string cameraChoice;

@@ -85,15 +85,17 @@ void PinScreen::submit(UiContext& ctx) {
     bool* wrong = &m_wrong;
     // The check's answer comes on the auth worker thread; the lockout and the screen change are
     // applied on the UI thread through the queue. The screen and the auth outlive the queue.
-    auto done = ctx.onUi<bool>([auth, wrong](UiModel& m, bool ok) {
+    auto done = ctx.onUi<PinRole>([auth, wrong](UiModel& m, PinRole role) {
+        const bool ok = role != PinRole::None;
         auth->finish(ok, std::chrono::steady_clock::now());
         *wrong = !ok;
         if (ok) {
             m.staffUnlocked = true;
+            m.auditorOnly = role == PinRole::Auditor;
             m.screen = ScreenId::Staff;
         }
     });
-    if (auth->startCheck(m_pin, std::move(done))) {
+    if (auth->startRoleCheck(m_pin, std::move(done))) {
         m_pin.clear();
     }
 }

@@ -23,7 +23,8 @@ void PinLockout::recordSuccess() {
     m_lockedUntil = {};
 }
 
-StaffAuth::StaffAuth(std::string pinHash) : m_hash(std::move(pinHash)) {}
+StaffAuth::StaffAuth(std::string pinHash, std::string auditorPinHash)
+    : m_hash(std::move(pinHash)), m_auditorHash(std::move(auditorPinHash)) {}
 
 Result<std::string> StaffAuth::hashPin(std::string_view pin) {
     if (sodium_init() < 0) {
@@ -41,14 +42,25 @@ Result<std::string> StaffAuth::hashPin(std::string_view pin) {
 }
 
 bool StaffAuth::startCheck(std::string pin, std::function<void(bool)> done) {
-    if (m_checking || m_hash.empty()) {
+    return startRoleCheck(std::move(pin), [done = std::move(done)](PinRole role) {
+        done(role != PinRole::None);
+    });
+}
+
+bool StaffAuth::startRoleCheck(std::string pin, std::function<void(PinRole)> done) {
+    if (m_checking || !hasPin()) {
         return false;
     }
-    // The worker reads m_hash, which never changes after construction.
+    // The worker reads the hashes, which never change after construction.
     const bool queued = m_worker.submit([this, pin = std::move(pin), done = std::move(done)] {
-        const bool ok = sodium_init() >= 0 &&
-                        crypto_pwhash_str_verify(m_hash.c_str(), pin.data(), pin.size()) == 0;
-        done(ok);
+        auto matches = [&pin](const std::string& hash) {
+            return !hash.empty() && crypto_pwhash_str_verify(hash.c_str(), pin.data(), pin.size()) == 0;
+        };
+        PinRole role = PinRole::None;
+        if (sodium_init() >= 0) {
+            role = matches(m_hash) ? PinRole::Staff : matches(m_auditorHash) ? PinRole::Auditor : PinRole::None;
+        }
+        done(role);
     });
     m_checking = queued;
     return queued;

@@ -1,7 +1,9 @@
 #pragma once
 // The staff PIN: stored only as an argon2id hash (libsodium crypto_pwhash_str), checked off the UI
 // thread (a check takes tens of milliseconds and 64 MiB by design), with a lockout that grows
-// after repeated failures so a PIN cannot be guessed at the door.
+// after repeated failures so a PIN cannot be guessed at the door. A second, optional PIN is the
+// auditor's: it opens the staff screen with Export for auditors only (issue 7). Both share one
+// lockout: a wrong PIN is wrong for both.
 
 #include <chrono>
 #include <functional>
@@ -33,15 +35,19 @@ private:
     Clock::time_point m_lockedUntil{};
 };
 
+// Who a PIN opened the staff screen for.
+enum class PinRole { None, Staff, Auditor };
+
 class StaffAuth {
 public:
     // `pinHash` is a crypto_pwhash_str string ("$argon2id$..."); empty: no PIN set, no entry.
-    explicit StaffAuth(std::string pinHash);
+    // `auditorPinHash` likewise for the auditor's PIN; empty: no auditor PIN.
+    explicit StaffAuth(std::string pinHash, std::string auditorPinHash = {});
 
     // Hashes a PIN with argon2id (interactive limits). Slow on purpose: not on the UI thread.
     static Result<std::string> hashPin(std::string_view pin);
 
-    bool hasPin() const { return !m_hash.empty(); }
+    bool hasPin() const { return !m_hash.empty() || !m_auditorHash.empty(); }
     bool checking() const { return m_checking; }
     PinLockout& lockout() { return m_lockout; }
     const PinLockout& lockout() const { return m_lockout; }
@@ -49,10 +55,13 @@ public:
     // UI thread. Starts a check on the worker; `done(ok)` runs on the worker thread, and the
     // caller is expected to route it back to the UI thread and call finish(ok) there.
     bool startCheck(std::string pin, std::function<void(bool)> done);
+    // The same, answering which PIN it was (the staff PIN first, should both be equal).
+    bool startRoleCheck(std::string pin, std::function<void(PinRole)> done);
     void finish(bool ok, PinLockout::Clock::time_point now);
 
 private:
     std::string m_hash;
+    std::string m_auditorHash;
     PinLockout m_lockout;
     bool m_checking = false;
     TaskRunner m_worker{4}; // last member: its thread stops before the rest goes

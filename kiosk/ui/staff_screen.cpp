@@ -13,6 +13,7 @@ std::function<void(Result<std::string>)> StaffScreen::toast(UiContext& ctx) {
     ctx.model.staffBusy = true;
     return ctx.onUi<Result<std::string>>([](UiModel& m, Result<std::string> r) {
         m.staffBusy = false;
+        m.staffToastError = !r.ok();
         m.staffToast = r.ok() ? r.value() : r.error().message;
         m.noteText(m.staffToast);
     });
@@ -22,6 +23,7 @@ void StaffScreen::request(UiContext& ctx,
                           void (StaffPort::*action)(std::function<void(Result<std::string>)>)) {
     if (ctx.ports.staff == nullptr) {
         ctx.model.staffToast = ctx.t(Str::NotAvailable);
+        ctx.model.staffToastError = true;
         return;
     }
     (ctx.ports.staff->*action)(toast(ctx));
@@ -31,6 +33,8 @@ void StaffScreen::drawBody(UiContext& ctx) {
     const float s = ctx.scale;
     UiModel& m = ctx.model;
     const bool enabled = !m.staffBusy;
+    // The auditor's PIN opens this screen for Export for auditors (and Lock) only.
+    const bool settings = enabled && !m.auditorOnly;
     const float labelWidth = 260 * s;
 
     auto row = [&](Str label) {
@@ -44,7 +48,7 @@ void StaffScreen::drawBody(UiContext& ctx) {
         for (const std::string& option : options) {
             const std::string name = std::string(prefix) + std::to_string(i++);
             if (touchButton(ctx, name.c_str(), option.c_str(), ImVec2(0, 64 * s), colours::kPanel,
-                            enabled, option == current)) {
+                            settings, option == current)) {
                 onPick(option);
             }
             ImGui::SameLine();
@@ -72,9 +76,19 @@ void StaffScreen::drawBody(UiContext& ctx) {
     for (const bool exam : {true, false}) {
         if (touchButton(ctx, exam ? "profile_exam" : "profile_transit",
                         ctx.t(exam ? Str::ProfileExam : Str::ProfileTransit), ImVec2(220 * s, 64 * s),
-                        colours::kPanel, enabled && ctx.ports.staff != nullptr, m.examSite == exam)) {
-            m.examSite = exam;
-            ctx.ports.staff->setSiteProfile(exam ? "exam" : "transit", toast(ctx));
+                        colours::kPanel, settings && ctx.ports.staff != nullptr, m.examSite == exam)) {
+            // The profile changes on screen only once the kiosk has taken it.
+            auto shown = toast(ctx);
+            auto apply = ctx.onUi<Result<std::string>>([exam](UiModel& model, Result<std::string> r) {
+                if (r.ok()) {
+                    model.examSite = exam;
+                }
+            });
+            ctx.ports.staff->setSiteProfile(exam ? "exam" : "transit",
+                                            [shown, apply](Result<std::string> r) {
+                                                apply(r);
+                                                shown(std::move(r));
+                                            });
         }
         ImGui::SameLine();
     }
@@ -83,16 +97,18 @@ void StaffScreen::drawBody(UiContext& ctx) {
     row(Str::CentralAddress);
     ImGui::SetNextItemWidth(620 * s);
     ImGui::PushFont(ctx.fonts.large);
+    ImGui::BeginDisabled(!settings);
     if (ImGui::InputText("##central", m_address, sizeof m_address)) {
         m.centralAddress = m_address;
     }
-    ctx.widgets.note("central_field", ImGui::GetItemRectMin(), ImGui::GetItemRectMax(), true);
+    ImGui::EndDisabled();
+    ctx.widgets.note("central_field", ImGui::GetItemRectMin(), ImGui::GetItemRectMax(), settings);
     ImGui::PopFont();
 
     ImGui::Spacing();
     ImGui::PushFont(ctx.fonts.large);
     const ImVec2 big(360 * s, 96 * s);
-    if (touchButton(ctx, "sync_now", ctx.t(Str::SyncNow), big, colours::kAccent, enabled)) {
+    if (touchButton(ctx, "sync_now", ctx.t(Str::SyncNow), big, colours::kAccent, settings)) {
         request(ctx, &StaffPort::syncNow);
     }
     ImGui::SameLine();
@@ -104,7 +120,7 @@ void StaffScreen::drawBody(UiContext& ctx) {
         m.screen = ScreenId::Door;
     }
     ImGui::SameLine();
-    if (touchButton(ctx, "shutdown", ctx.t(Str::ShutDown), big, colours::kDeny)) {
+    if (touchButton(ctx, "shutdown", ctx.t(Str::ShutDown), big, colours::kDeny, !m.auditorOnly)) {
         m.quitRequested = true;
     }
     ImGui::PopFont();
@@ -112,7 +128,9 @@ void StaffScreen::drawBody(UiContext& ctx) {
     if (m.staffBusy) {
         ImGui::TextColored(ImColor(colours::kRefer), "%s", ctx.t(Str::Working));
     } else if (!m.staffToast.empty()) {
+        ImGui::PushStyleColor(ImGuiCol_Text, m.staffToastError ? colours::kDeny : colours::kText);
         ImGui::TextWrapped("%s", m.staffToast.c_str());
+        ImGui::PopStyleColor();
     }
 }
 

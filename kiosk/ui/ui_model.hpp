@@ -116,7 +116,9 @@ struct UiModel {
 
     std::string operatorName = "door";
     bool staffUnlocked = false;
+    bool auditorOnly = false; // unlocked with the auditor's PIN: Export for auditors only
     std::string staffToast;
+    bool staffToastError = false; // the toast is an error (drawn red; scripts: staff_result error)
     bool staffBusy = false;
     std::string centralAddress = "https://127.0.0.1:8443";
     std::vector<std::string> cameraChoices; // e.g. "synthetic", "replay:DIR", "/dev/video0"

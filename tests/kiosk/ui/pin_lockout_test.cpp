@@ -52,3 +52,21 @@ TEST_CASE("the staff PIN is stored as argon2id and checked off the calling threa
     auth.finish(false, PinLockout::Clock::now());
     CHECK(auth.lockout().failures() == 1);
 }
+
+TEST_CASE("the auditor's PIN is told apart from the staff PIN, and either alone opens the pad") {
+    auto staff = StaffAuth::hashPin("2468");
+    auto auditor = StaffAuth::hashPin("1357");
+    REQUIRE(staff.ok());
+    REQUIRE(auditor.ok());
+    StaffAuth auth(staff.value(), auditor.value());
+    for (const auto& [pin, role] : {std::pair<const char*, PinRole>{"2468", PinRole::Staff},
+                                    {"1357", PinRole::Auditor},
+                                    {"9999", PinRole::None}}) {
+        std::promise<PinRole> answer;
+        REQUIRE(auth.startRoleCheck(pin, [&](PinRole r) { answer.set_value(r); }));
+        CHECK(answer.get_future().get() == role);
+        auth.finish(role != PinRole::None, PinLockout::Clock::now());
+    }
+    CHECK(StaffAuth("", auditor.value()).hasPin());
+    CHECK_FALSE(StaffAuth("", "").hasPin());
+}
