@@ -190,6 +190,9 @@ std::int64_t parseUtcSeconds(std::string_view text) {
 Result<void> applyToReferenceData(Database& db, const SetPage& page, std::int64_t nowMs) {
     // Mid-snapshot: the items so far are only part of the set; the gate keeps the old one.
     if (page.snapshot && page.nextAfter > 0) return {};
+    // A set the central has never published (a snapshot at version 0) says nothing about the
+    // door: a roster or keys staff imported locally stay until the central publishes its own.
+    if (page.snapshot && page.nextCursor == 0) return {};
     const std::int64_t now = nowMs / 1000;
     const std::int64_t published = parseUtcSeconds(page.validUntil);
     const std::int64_t until = published >= 0 ? published : now + kDefaultSetValiditySeconds;

@@ -171,6 +171,28 @@ TEST_CASE("pull: denylist and config sets land beside the roster", "[sync][pull]
     CHECK(*state.setItem("config", "reentry_window_s").value() == 600);
 }
 
+TEST_CASE("pull: a set the central never published leaves the locally imported roster",
+          "[sync][pull]") {
+    TempDir dir;
+    InProcessCentral central(dir.file("central.db"));
+    const std::string token = central.store().enrollDevice("kiosk-a", false).value();
+    Kiosk kiosk;
+    storage::RosterEntry local{"2021110100731", "Local", "ab", "1101**********1234", "am", "101", "07"};
+    REQUIRE(storage::RosterStore(kiosk.db()).replace({local}, {1, "local:roster.csv", 0, 0}).ok());
+
+    RoundReport report = syncUntilDone(kiosk.db(), testConfig(central.url(), token));
+    REQUIRE(report.end == RoundEnd::Done);
+    CHECK(gateRosterCount(kiosk) == 1);
+    CHECK(gateCandidate(kiosk, "2021110100731").has_value());
+
+    // Once the central publishes a roster, it is the door's roster.
+    REQUIRE(central.store().upsertSet("roster", candidates(0, 3), "2026-12-01T00:00:00Z", false).ok());
+    report = syncUntilDone(kiosk.db(), testConfig(central.url(), token));
+    REQUIRE(report.end == RoundEnd::Done);
+    CHECK(gateRosterCount(kiosk) == 3);
+    CHECK_FALSE(gateCandidate(kiosk, "2021110100731").has_value());
+}
+
 TEST_CASE("pull: a snapshot spanning pages reaches the gate only when complete", "[sync][pull]") {
     Kiosk kiosk;
     SyncState state(kiosk.db());
