@@ -116,6 +116,8 @@ int runKiosk(const RunOptions& options, const GlobalOptions& global) {
         config.cameraChoices = {config.cameraChoice};
     }
 
+    config.centralAddress = options.sync.centralUrl;
+
     // Composition: sync (when a central is named) on its own thread and connection; the event
     // log answers counters, statistics, roster and the chips' status on another, reading the
     // sync worker's state there; the gate on a third.

@@ -119,6 +119,7 @@ struct App::Impl final : ScriptHost {
         model.operatorName = config.operatorName;
         model.cameraChoices = config.cameraChoices;
         model.cameraChoice = config.cameraChoice;
+        model.centralAddress = config.centralAddress;
         model.gateAvailable = ports.gate != nullptr;
     }
 

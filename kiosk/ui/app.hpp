@@ -35,6 +35,7 @@ struct AppConfig {
     std::string operatorName = "door";
     std::vector<std::string> cameraChoices;
     std::string cameraChoice;
+    std::string centralAddress; // shown on the staff screen; set at start (run --central)
     bool sound = true;
 };
 

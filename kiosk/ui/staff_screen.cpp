@@ -1,11 +1,14 @@
 #include "kiosk/ui/staff_screen.hpp"
 
+#include <algorithm>
 #include <cstdio>
 
 namespace doorpost::kiosk::ui {
 
 void StaffScreen::onEnter(UiContext& ctx) {
-    std::snprintf(m_address, sizeof m_address, "%s", ctx.model.centralAddress.c_str());
+    // The sync worker is composed at start (run --central), so the address is shown, not edited.
+    std::snprintf(m_address, sizeof m_address, "%s",
+                  ctx.model.centralAddress.empty() ? "—" : ctx.model.centralAddress.c_str());
     ctx.model.staffToast.clear();
 }
 
@@ -47,7 +50,9 @@ void StaffScreen::drawBody(UiContext& ctx) {
         int i = 0;
         for (const std::string& option : options) {
             const std::string name = std::string(prefix) + std::to_string(i++);
-            if (touchButton(ctx, name.c_str(), option.c_str(), ImVec2(0, 64 * s), colours::kPanel,
+            // As wide as its label ("synthetic", "replay:DIR", "/dev/video0"), never below 160 px.
+            const float width = std::max(160 * s, ImGui::CalcTextSize(option.c_str()).x + 48 * s);
+            if (touchButton(ctx, name.c_str(), option.c_str(), ImVec2(width, 64 * s), colours::kPanel,
                             settings, option == current)) {
                 onPick(option);
             }
@@ -97,12 +102,8 @@ void StaffScreen::drawBody(UiContext& ctx) {
     row(Str::CentralAddress);
     ImGui::SetNextItemWidth(620 * s);
     ImGui::PushFont(ctx.fonts.large);
-    ImGui::BeginDisabled(!settings);
-    if (ImGui::InputText("##central", m_address, sizeof m_address)) {
-        m.centralAddress = m_address;
-    }
-    ImGui::EndDisabled();
-    ctx.widgets.note("central_field", ImGui::GetItemRectMin(), ImGui::GetItemRectMax(), settings);
+    ImGui::InputText("##central", m_address, sizeof m_address, ImGuiInputTextFlags_ReadOnly);
+    ctx.widgets.note("central_field", ImGui::GetItemRectMin(), ImGui::GetItemRectMax(), false);
     ImGui::PopFont();
 
     ImGui::Spacing();

@@ -120,7 +120,14 @@ void applyVerdict(UiModel& model, Result<VerdictView> result, SteadyTime now, Ga
     }
     model.pendingTone = view.kind;
     model.verdict = ShownVerdict{std::move(view), now};
-    model.screen = ScreenId::Door;
+    // A code read while staff type a registration or a PIN, or work in the staff settings, is
+    // recorded and heard (the tone), but does not take the screen away mid-task: its verdict waits
+    // on the door screen until it times out. The roster and statistics give way to the door.
+    const bool staffMidEntry = model.screen == ScreenId::Manual || model.screen == ScreenId::Pin ||
+                               model.screen == ScreenId::Staff;
+    if (origin == GateRequest::Manual || !staffMidEntry) {
+        model.screen = ScreenId::Door;
+    }
     model.countersStale = true;
 }
 

@@ -120,7 +120,7 @@ struct UiModel {
     std::string staffToast;
     bool staffToastError = false; // the toast is an error (drawn red; scripts: staff_result error)
     bool staffBusy = false;
-    std::string centralAddress = "https://127.0.0.1:8443";
+    std::string centralAddress; // run --central; empty: this kiosk does not sync
     std::vector<std::string> cameraChoices; // e.g. "synthetic", "replay:DIR", "/dev/video0"
     std::string cameraChoice;
     std::vector<std::string> scannerChoices;
@@ -143,8 +143,9 @@ void ageChips(UiModel& model, std::int64_t nowUnix);
 // A request going to the gate (UI thread): its controls disable, the last fault of its kind goes.
 void beginGateRequest(UiModel& model, GateRequest origin);
 
-// A gate answer arriving on the UI thread: a verdict goes to the door screen; an error becomes
-// the fault of the screen the request came from.
+// A gate answer arriving on the UI thread: a verdict goes to the door screen (a read's verdict
+// leaves staff on the manual, PIN or staff screen they are working on); an error becomes the fault of the
+// screen the request came from.
 void applyVerdict(UiModel& model, Result<VerdictView> result, SteadyTime now,
                   GateRequest origin = GateRequest::Read);
 

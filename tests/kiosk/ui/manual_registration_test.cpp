@@ -41,6 +41,26 @@ TEST_CASE("manual registration of a resident ID by keypad takes at most 25 taps"
     CHECK(registrations[0].reason == ManualReason::WillNotScan);
 }
 
+TEST_CASE("a code read while staff type a registration does not take the form away") {
+    FakeGate gate;
+    FakeQuery query(gate);
+    const std::string script = "tap manual\n" + tapDigits("4405241880") +
+                               "scan ADMIT:the next person in the queue\n"
+                               "wait-for verdict admit\n"
+                               "expect screen manual\n" + tapDigits("01010014") +
+                               "expect id_status check_ok\n"
+                               "tap reason_will_not_scan\n"
+                               "tap confirm\n"
+                               "wait-for manual 1\n"
+                               "expect screen door\n";
+    const ScriptRun run = runScript(script, UiPorts{&gate, &query, nullptr});
+    INFO(run.failure);
+    REQUIRE(run.exitCode == 0);
+    const auto registrations = gate.registrations();
+    REQUIRE(registrations.size() == 1);
+    CHECK(registrations[0].idNumber == "440524188001010014");
+}
+
 TEST_CASE("confirm stays disabled for an invalid ID or without a reason") {
     FakeGate gate;
     const std::string script = "tap manual\n" + tapDigits("110105194912310021") +
