@@ -179,6 +179,13 @@ std::string subjectKeyFor(const std::string& subject) {
 
 void Kiosk::append(int count, const std::string& subjectPrefix, storage::Verdict verdict,
                    std::int64_t wallTimeMs) {
+    const Result<void> appended = tryAppend(count, subjectPrefix, verdict, wallTimeMs);
+    INFO((appended ? "" : appended.error().message));
+    REQUIRE(appended.ok());
+}
+
+Result<void> Kiosk::tryAppend(int count, const std::string& subjectPrefix, storage::Verdict verdict,
+                              std::int64_t wallTimeMs) {
     // Appended in chunks, each one transaction: this is setup, not what the tests measure.
     std::vector<storage::EventDraft> drafts;
     for (int i = 0; i < count; ++i) {
@@ -194,11 +201,11 @@ void Kiosk::append(int count, const std::string& subjectPrefix, storage::Verdict
         if (wallTimeMs) draft.wallTimeMs = wallTimeMs;
         if (drafts.size() == 500 || i + 1 == count) {
             auto seq = m_log->appendMany(drafts);
-            INFO((seq ? "" : seq.error().message));
-            REQUIRE(seq.ok());
+            if (!seq) return seq.error();
             drafts.clear();
         }
     }
+    return {};
 }
 
 storage::LogStatus Kiosk::status() {
@@ -220,8 +227,14 @@ SyncConfig testConfig(const std::string& url, const std::string& token) {
 }
 
 RoundReport syncUntilDone(storage::Database& db, const SyncConfig& config, int maxRounds) {
+    // Runs on helper threads too: no Catch2 assertions here; the caller checks the report.
     auto session = SyncSession::open(db, config);
-    REQUIRE(session.ok());
+    if (!session) {
+        RoundReport failed;
+        failed.end = RoundEnd::LocalFault;
+        failed.error = "open sync session: " + session.error().message;
+        return failed;
+    }
     Backoff backoff(config.backoffBase, config.backoffCap, 42);
     RoundReport report;
     for (int round = 0; round < maxRounds; ++round) {

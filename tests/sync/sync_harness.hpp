@@ -111,9 +111,13 @@ public:
     const std::string& path() const { return m_path; }
     storage::EventLog& log() { return *m_log; }
     storage::Database& db() { return *m_db; }
-    // Appends `count` admissions; subjects are "<prefix><i>" hashed.
+    // Appends `count` admissions; subjects are "<prefix><i>" hashed. REQUIREs success, so only
+    // on the test's own thread (Catch2's assertions are not thread-safe); tryAppend elsewhere.
     void append(int count, const std::string& subjectPrefix = "s",
                 storage::Verdict verdict = storage::Verdict::Admit, std::int64_t wallTimeMs = 0);
+    Result<void> tryAppend(int count, const std::string& subjectPrefix = "s",
+                           storage::Verdict verdict = storage::Verdict::Admit,
+                           std::int64_t wallTimeMs = 0);
     storage::LogStatus status();
 
 private:

@@ -118,18 +118,27 @@ void faultEpisodes(Backend backend, const ScenarioSize& size) {
 
     // Each kiosk syncs through the proxy, in small batches so there are many requests to hit,
     // and keeps recording events while the faults go on.
+    // Runs on two threads: no Catch2 assertions inside; failures come back in the report.
     auto drive = [&](Kiosk& kiosk, const std::string& token, const std::string& prefix) {
         SyncConfig config = testConfig(proxy.url(), token);
         config.maxBatchEvents = 100;
-        auto session = SyncSession::open(kiosk.db(), config);
-        REQUIRE(session.ok());
         RoundReport report;
+        auto session = SyncSession::open(kiosk.db(), config);
+        if (!session) {
+            report.end = RoundEnd::LocalFault;
+            report.error = "open sync session: " + session.error().message;
+            return report;
+        }
         int extra = 0;
         for (int round = 0; round < 5000; ++round) {
             report = (*session)->runRound();
             if (report.end == RoundEnd::Done && proxy.pending() == 0 && extra >= 200) break;
             if (extra < 200 && round % 3 == 0) {
-                kiosk.append(20, prefix + "x");
+                if (auto appended = kiosk.tryAppend(20, prefix + "x"); !appended) {
+                    report.end = RoundEnd::LocalFault;
+                    report.error = "append: " + appended.error().message;
+                    return report;
+                }
                 extra += 20;
             }
         }
@@ -225,12 +234,21 @@ void killCentral(Backend backend, const ScenarioSize& size) {
     for (auto& process : processes) process->start();
 
     // The worker syncs continuously on its own connection while the centrals die and return.
+    // The worker thread makes no Catch2 assertions (not thread-safe); it reports a setup failure
+    // in workerError, checked after join.
     std::atomic<bool> stop{false};
+    std::string workerError;
     std::thread worker([&] {
         auto db = storage::Database::open(kiosk.path());
-        REQUIRE(db.ok());
+        if (!db) {
+            workerError = "open kiosk database: " + db.error().message;
+            return;
+        }
         auto session = SyncSession::open(*db, testConfig(proxy.url(), token));
-        REQUIRE(session.ok());
+        if (!session) {
+            workerError = "open sync session: " + session.error().message;
+            return;
+        }
         while (!stop) {
             const RoundReport report = (*session)->runRound();
             if (report.end != RoundEnd::Done) std::this_thread::sleep_for(2ms);
@@ -247,6 +265,8 @@ void killCentral(Backend backend, const ScenarioSize& size) {
     }
     stop = true;
     worker.join();
+    INFO(workerError);
+    REQUIRE(workerError.empty());
     const RoundReport report = syncUntilDone(kiosk.db(), testConfig(proxy.url(), token));
     INFO(report.error);
     REQUIRE(report.end == RoundEnd::Done);
