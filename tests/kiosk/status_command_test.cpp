@@ -1,38 +1,22 @@
 // `doorpost --db FILE status --json`, run as the real binary.
 
 #include <catch2/catch.hpp>
-#include <sys/wait.h>
 
-#include <cstdio>
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
 #include "storage/database.hpp"
 #include "storage/event_log.hpp"
 #include "tests/storage/temp_dir.hpp"
+#include "tests/support/command_run.hpp"
 
 using namespace doorpost::storage;
 using doorpost::storage::test::TempDir;
 
 namespace {
 
-struct Run {
-    int exitCode = -1;
-    std::string out;
-};
-
-Run runDoorpost(const std::string& args) {
-    const std::string command = std::string(DOORPOST_BIN_DIR) + "/doorpost " + args + " 2>/dev/null";
-    Run run;
-    FILE* pipe = ::popen(command.c_str(), "r");
-    REQUIRE(pipe != nullptr);
-    char buffer[4096];
-    while (const auto n = std::fread(buffer, 1, sizeof buffer, pipe)) {
-        run.out.append(buffer, n);
-    }
-    const int status = ::pclose(pipe);
-    run.exitCode = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    return run;
+doorpost::test::CommandRun runDoorpost(const std::string& args) {
+    return doorpost::test::runCommand(std::string(DOORPOST_BIN_DIR) + "/doorpost " + args);
 }
 
 } // namespace
