@@ -13,20 +13,13 @@
 
 using doorpost::storage::test::TempDir;
 namespace fs = std::filesystem;
-
-namespace {
-
-doorpost::test::CommandRun runDoorpost(const std::string& args) {
-    return doorpost::test::runCommand(std::string(DOORPOST_BIN_DIR) + "/doorpost " + args);
-}
-
-} // namespace
+using doorpost::test::runBinary;
 
 TEST_CASE("bench export generates, exports and verifies a small log, then cleans up") {
     TempDir dir;
     // --dir names a folder that does not exist yet: the bench makes it.
     const auto work = dir.file("bench/nested");
-    const auto run = runDoorpost("bench export --events 2000 --dir " + work);
+    const auto run = runBinary("doorpost", "bench export --events 2000 --dir " + work);
     INFO(run.out << run.err);
     REQUIRE(run.exitCode == 0);
     const auto values = doorpost::test::nameValueLines(run.out);
@@ -46,7 +39,7 @@ TEST_CASE("bench export generates, exports and verifies a small log, then cleans
 
 TEST_CASE("bench export refuses a bad --events and an impossible --dir in one line") {
     TempDir dir;
-    const auto badEvents = runDoorpost("bench export --events 0");
+    const auto badEvents = runBinary("doorpost", "bench export --events 0");
     CHECK(badEvents.exitCode == 2);
     CHECK(badEvents.err.find("--events") != std::string::npos);
     {
@@ -54,7 +47,8 @@ TEST_CASE("bench export refuses a bad --events and an impossible --dir in one li
         REQUIRE(file != nullptr);
         std::fclose(file);
     }
-    const auto badDir = runDoorpost("bench export --events 10 --dir " + dir.file("a-file") + "/sub");
+    const auto badDir =
+        runBinary("doorpost", "bench export --events 10 --dir " + dir.file("a-file") + "/sub");
     CHECK(badDir.exitCode == 3);
     CHECK(badDir.err.find("--dir") != std::string::npos);
     CHECK(std::count(badDir.err.begin(), badDir.err.end(), '\n') == 1);

@@ -14,19 +14,12 @@
 
 using namespace doorpost::storage;
 using doorpost::storage::test::TempDir;
-
-namespace {
-
-doorpost::test::CommandRun runDoorpost(const std::string& args) {
-    return doorpost::test::runCommand(std::string(DOORPOST_BIN_DIR) + "/doorpost " + args);
-}
-
-} // namespace
+using doorpost::test::runBinary;
 
 TEST_CASE("bench write prints each commit, then the figures, and leaves a valid log") {
     TempDir dir;
     const auto path = dir.file("bench.db");
-    const auto run = runDoorpost("--db " + path + " bench write --events 30 --block 7");
+    const auto run = runBinary("doorpost", "--db " + path + " bench write --events 30 --block 7");
     REQUIRE(run.exitCode == 0);
 
     std::istringstream lines(run.out);
@@ -61,5 +54,5 @@ TEST_CASE("bench write prints each commit, then the figures, and leaves a valid 
 
 TEST_CASE("bench write refuses a bad event count with exit 2") {
     TempDir dir;
-    CHECK(runDoorpost("--db " + dir.file("b.db") + " bench write --events 0").exitCode == 2);
+    CHECK(runBinary("doorpost", "--db " + dir.file("b.db") + " bench write --events 0").exitCode == 2);
 }

@@ -21,8 +21,7 @@ struct Run {
 };
 
 Run run(const std::string& binary, const std::string& arguments) {
-    const auto ran =
-        doorpost::test::runCommand(std::string(DOORPOST_BIN_DIR) + "/" + binary + " " + arguments);
+    const auto ran = doorpost::test::runBinary(binary, arguments);
     Run result;
     result.exitCode = ran.exitCode;
     std::istringstream out(ran.out);

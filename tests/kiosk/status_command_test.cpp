@@ -12,14 +12,7 @@
 
 using namespace doorpost::storage;
 using doorpost::storage::test::TempDir;
-
-namespace {
-
-doorpost::test::CommandRun runDoorpost(const std::string& args) {
-    return doorpost::test::runCommand(std::string(DOORPOST_BIN_DIR) + "/doorpost " + args);
-}
-
-} // namespace
+using doorpost::test::runBinary;
 
 TEST_CASE("status --json reports events, last seq, epoch and chain_ok") {
     TempDir dir;
@@ -37,7 +30,7 @@ TEST_CASE("status --json reports events, last seq, epoch and chain_ok") {
         }
         epoch = log->epoch();
     }
-    auto run = runDoorpost("--db " + path + " status --json");
+    auto run = runBinary("doorpost", "--db " + path + " status --json");
     REQUIRE(run.exitCode == 0);
     const auto status = nlohmann::json::parse(run.out);
     CHECK(status["events"] == 3);
@@ -52,7 +45,7 @@ TEST_CASE("status --json reports events, last seq, epoch and chain_ok") {
             auto db = Database::open(path);
             REQUIRE(db->exec("UPDATE events SET masked_id = 'x' WHERE seq = 2"));
         }
-        auto tampered = runDoorpost("--db " + path + " status --json --full");
+        auto tampered = runBinary("doorpost", "--db " + path + " status --json --full");
         CHECK(tampered.exitCode == 1);
         const auto report = nlohmann::json::parse(tampered.out);
         CHECK(report["chain_ok"] == false);
@@ -64,6 +57,6 @@ TEST_CASE("status --json reports events, last seq, epoch and chain_ok") {
 TEST_CASE("status on a missing file is bad input and creates nothing") {
     TempDir dir;
     const auto path = dir.file("missing.db");
-    CHECK(runDoorpost("--db " + path + " status --json").exitCode == 2);
+    CHECK(runBinary("doorpost", "--db " + path + " status --json").exitCode == 2);
     CHECK_FALSE(std::filesystem::exists(path));
 }

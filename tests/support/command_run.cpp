@@ -46,6 +46,10 @@ CommandRun runCommand(const std::string& shellCommand) {
     return run;
 }
 
+CommandRun runBinary(const std::string& binary, const std::string& arguments) {
+    return runCommand(std::string(DOORPOST_BIN_DIR) + "/" + binary + " " + arguments);
+}
+
 std::map<std::string, std::string> nameValueLines(const std::string& text) {
     std::map<std::string, std::string> values;
     std::istringstream lines(text);

@@ -18,6 +18,9 @@ struct CommandRun {
 // ` 2>FILE`, so it applies to the last command of the line, as the tests always wrote it).
 CommandRun runCommand(const std::string& shellCommand);
 
+// runCommand on a binary of this build (`doorpost`, `doorpost-central`) with its arguments.
+CommandRun runBinary(const std::string& binary, const std::string& arguments);
+
 // The `name=value` lines of a bench's output; other lines are skipped.
 std::map<std::string, std::string> nameValueLines(const std::string& text);
 

@@ -20,7 +20,7 @@
 namespace {
 
 doorpost::test::CommandRun run(const std::string& arguments) {
-    return doorpost::test::runCommand(std::string(DOORPOST_BIN_DIR) + "/doorpost-central " + arguments);
+    return doorpost::test::runBinary("doorpost-central", arguments);
 }
 
 doorpost::kiosk::TrustSet trustFrom(const std::filesystem::path& publicKeys) {
