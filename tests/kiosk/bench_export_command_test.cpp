@@ -3,69 +3,26 @@
 // speed is the benchmark's business, not this test's.
 
 #include <catch2/catch.hpp>
-#include <sys/wait.h>
 
 #include <cstdio>
 #include <filesystem>
 #include <algorithm>
-#include <map>
-#include <sstream>
 
 #include "tests/storage/temp_dir.hpp"
+#include "tests/support/command_run.hpp"
 
 using doorpost::storage::test::TempDir;
 namespace fs = std::filesystem;
-
-namespace {
-
-std::string runCapture(const std::string& args, const TempDir& dir, int& exitCode, std::string& err) {
-    const std::string errFile = dir.file("stderr.txt");
-    const std::string command = std::string(DOORPOST_BIN_DIR) + "/doorpost " + args + " 2>" + errFile;
-    FILE* pipe = ::popen(command.c_str(), "r");
-    REQUIRE(pipe != nullptr);
-    std::string out;
-    char buffer[4096];
-    while (const auto n = std::fread(buffer, 1, sizeof buffer, pipe)) {
-        out.append(buffer, n);
-    }
-    const int status = ::pclose(pipe);
-    exitCode = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    std::ostringstream text;
-    if (FILE* file = std::fopen(errFile.c_str(), "r")) {
-        while (const auto n = std::fread(buffer, 1, sizeof buffer, file)) {
-            text.write(buffer, static_cast<std::streamsize>(n));
-        }
-        std::fclose(file);
-    }
-    err = text.str();
-    return out;
-}
-
-std::map<std::string, std::string> figures(const std::string& out) {
-    std::map<std::string, std::string> values;
-    std::istringstream lines(out);
-    std::string line;
-    while (std::getline(lines, line)) {
-        const auto equals = line.find('=');
-        if (equals != std::string::npos) {
-            values[line.substr(0, equals)] = line.substr(equals + 1);
-        }
-    }
-    return values;
-}
-
-} // namespace
+using doorpost::test::runBinary;
 
 TEST_CASE("bench export generates, exports and verifies a small log, then cleans up") {
     TempDir dir;
     // --dir names a folder that does not exist yet: the bench makes it.
     const auto work = dir.file("bench/nested");
-    int exitCode = -1;
-    std::string err;
-    const auto out = runCapture("bench export --events 2000 --dir " + work, dir, exitCode, err);
-    INFO(out << err);
-    REQUIRE(exitCode == 0);
-    const auto values = figures(out);
+    const auto run = runBinary("doorpost", "bench export --events 2000 --dir " + work);
+    INFO(run.out << run.err);
+    REQUIRE(run.exitCode == 0);
+    const auto values = doorpost::test::nameValueLines(run.out);
     CHECK(values.at("events") == "2000");
     CHECK(values.at("verify_ok") == "1");
     for (const char* name : {"export_s", "export_cpu_s", "verify_s", "verify_cpu_s", "baseline_s",
@@ -82,18 +39,17 @@ TEST_CASE("bench export generates, exports and verifies a small log, then cleans
 
 TEST_CASE("bench export refuses a bad --events and an impossible --dir in one line") {
     TempDir dir;
-    int exitCode = -1;
-    std::string err;
-    runCapture("bench export --events 0", dir, exitCode, err);
-    CHECK(exitCode == 2);
-    CHECK(err.find("--events") != std::string::npos);
+    const auto badEvents = runBinary("doorpost", "bench export --events 0");
+    CHECK(badEvents.exitCode == 2);
+    CHECK(badEvents.err.find("--events") != std::string::npos);
     {
         std::FILE* file = std::fopen(dir.file("a-file").c_str(), "w");
         REQUIRE(file != nullptr);
         std::fclose(file);
     }
-    runCapture("bench export --events 10 --dir " + dir.file("a-file") + "/sub", dir, exitCode, err);
-    CHECK(exitCode == 3);
-    CHECK(err.find("--dir") != std::string::npos);
-    CHECK(std::count(err.begin(), err.end(), '\n') == 1);
+    const auto badDir =
+        runBinary("doorpost", "bench export --events 10 --dir " + dir.file("a-file") + "/sub");
+    CHECK(badDir.exitCode == 3);
+    CHECK(badDir.err.find("--dir") != std::string::npos);
+    CHECK(std::count(badDir.err.begin(), badDir.err.end(), '\n') == 1);
 }

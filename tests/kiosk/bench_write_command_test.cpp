@@ -2,9 +2,7 @@
 // speed, which is the benchmark's business).
 
 #include <catch2/catch.hpp>
-#include <sys/wait.h>
 
-#include <cstdio>
 #include <filesystem>
 #include <map>
 #include <sstream>
@@ -12,36 +10,19 @@
 #include "storage/database.hpp"
 #include "storage/event_log.hpp"
 #include "tests/storage/temp_dir.hpp"
+#include "tests/support/command_run.hpp"
 
 using namespace doorpost::storage;
 using doorpost::storage::test::TempDir;
-
-namespace {
-
-std::string runCapture(const std::string& args, int& exitCode) {
-    const std::string command = std::string(DOORPOST_BIN_DIR) + "/doorpost " + args + " 2>/dev/null";
-    FILE* pipe = ::popen(command.c_str(), "r");
-    REQUIRE(pipe != nullptr);
-    std::string out;
-    char buffer[4096];
-    while (const auto n = std::fread(buffer, 1, sizeof buffer, pipe)) {
-        out.append(buffer, n);
-    }
-    const int status = ::pclose(pipe);
-    exitCode = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    return out;
-}
-
-} // namespace
+using doorpost::test::runBinary;
 
 TEST_CASE("bench write prints each commit, then the figures, and leaves a valid log") {
     TempDir dir;
     const auto path = dir.file("bench.db");
-    int exitCode = -1;
-    const auto out = runCapture("--db " + path + " bench write --events 30 --block 7", exitCode);
-    REQUIRE(exitCode == 0);
+    const auto run = runBinary("doorpost", "--db " + path + " bench write --events 30 --block 7");
+    REQUIRE(run.exitCode == 0);
 
-    std::istringstream lines(out);
+    std::istringstream lines(run.out);
     std::string line;
     for (int seq = 1; seq <= 30; ++seq) {
         REQUIRE(std::getline(lines, line));
@@ -73,7 +54,5 @@ TEST_CASE("bench write prints each commit, then the figures, and leaves a valid 
 
 TEST_CASE("bench write refuses a bad event count with exit 2") {
     TempDir dir;
-    int exitCode = -1;
-    (void)runCapture("--db " + dir.file("b.db") + " bench write --events 0", exitCode);
-    CHECK(exitCode == 2);
+    CHECK(runBinary("doorpost", "--db " + dir.file("b.db") + " bench write --events 0").exitCode == 2);
 }

@@ -3,38 +3,30 @@
 
 #include <catch2/catch.hpp>
 
-#include <sys/wait.h>
-
-#include <array>
-#include <cstdio>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <sstream>
+#include <string>
+#include <vector>
 
 #include "tests/storage/temp_dir.hpp"
+#include "tests/support/command_run.hpp"
 
 namespace {
 
 struct Run {
     int exitCode = -1;
-    std::vector<std::string> lines;
-    std::string err;
+    std::vector<std::string> lines; // stdout, one entry per line
+    std::string err;                // the first line of stderr
 };
 
-Run run(const std::string& binary, const std::string& arguments, const std::string& errFile) {
-    const std::string command = std::string(DOORPOST_BIN_DIR) + "/" + binary + " " + arguments +
-                                " 2>" + errFile;
+Run run(const std::string& binary, const std::string& arguments) {
+    const auto ran = doorpost::test::runBinary(binary, arguments);
     Run result;
-    FILE* pipe = popen(command.c_str(), "r");
-    REQUIRE(pipe);
-    std::array<char, 65536> buffer{};
-    while (std::fgets(buffer.data(), buffer.size(), pipe)) {
-        std::string line = buffer.data();
-        if (!line.empty() && line.back() == '\n') line.pop_back();
-        result.lines.push_back(line);
-    }
-    const int status = pclose(pipe);
-    result.exitCode = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    std::ifstream err(errFile);
+    result.exitCode = ran.exitCode;
+    std::istringstream out(ran.out);
+    for (std::string line; std::getline(out, line);) result.lines.push_back(line);
+    std::istringstream err(ran.err);
     std::getline(err, result.err);
     return result;
 }
@@ -43,16 +35,14 @@ Run run(const std::string& binary, const std::string& arguments, const std::stri
 
 TEST_CASE("scan, register, trust and roster from the command line", "[cli][credentials]") {
     doorpost::storage::test::TempDir dir;
-    const std::string err = dir.file("stderr");
     const std::string central = "--data-dir " + dir.file("central") + " ";
     const std::string db = "--db " + dir.file("kiosk.db") + " ";
-    REQUIRE(run("doorpost-central", central + "keys", err).exitCode == 0);
+    REQUIRE(run("doorpost-central", central + "keys").exitCode == 0);
     const auto issued = run("doorpost-central",
                             central + "issue-pass --subject-id 11010519491231002X --status green "
-                                      "--valid-hours 1 --out " + dir.file("pass.png"),
-                            err);
+                                      "--valid-hours 1 --out " + dir.file("pass.png"));
     REQUIRE(issued.exitCode == 0);
-    REQUIRE(run("doorpost", db + "trust add-key " + dir.file("central/keys/public-keys.json"), err)
+    REQUIRE(run("doorpost", db + "trust add-key " + dir.file("central/keys/public-keys.json"))
                 .exitCode == 0);
 
     // A roster with a bad row: named with its line, nothing imported.
@@ -62,7 +52,7 @@ TEST_CASE("scan, register, trust and roster from the command line", "[cli][crede
                "100100001,张三,11010519491231002X,AM,101,07\n"
                "100100002,李四,440524188001010015,AM,101,08\n";
     }
-    const auto bad = run("doorpost", db + "roster import " + dir.file("bad.csv"), err);
+    const auto bad = run("doorpost", db + "roster import " + dir.file("bad.csv"));
     CHECK(bad.exitCode == 2);
     CHECK_THAT(bad.err, Catch::Contains("line 3") && Catch::Contains("check character"));
     {
@@ -70,8 +60,8 @@ TEST_CASE("scan, register, trust and roster from the command line", "[cli][crede
         csv << "100100001,张三,11010519491231002X,AM,101,07\n"
                "100100002,李四,440524188001010014,AM,101,08\n";
     }
-    REQUIRE(run("doorpost", db + "roster import --json " + dir.file("good.csv"), err).exitCode == 0);
-    const auto listed = run("doorpost", db + "trust list --json", err);
+    REQUIRE(run("doorpost", db + "roster import --json " + dir.file("good.csv")).exitCode == 0);
+    const auto listed = run("doorpost", db + "trust list --json");
     REQUIRE(listed.exitCode == 0);
     int rosterLines = 0;
     for (const auto& line : listed.lines) {
@@ -85,7 +75,7 @@ TEST_CASE("scan, register, trust and roster from the command line", "[cli][crede
 
     // Exam site: the pass's holder is on the roster; the image is decoded at the door.
     const auto scanned =
-        run("doorpost", db + "scan --json " + dir.file("pass.png") + " --text 100100002 --text junk", err);
+        run("doorpost", db + "scan --json " + dir.file("pass.png") + " --text 100100002 --text junk");
     REQUIRE(scanned.exitCode == 0);
     REQUIRE(scanned.lines.size() == 3);
     const auto first = nlohmann::json::parse(scanned.lines[0]);
@@ -104,18 +94,18 @@ TEST_CASE("scan, register, trust and roster from the command line", "[cli][crede
 
     // Manual registration: an invalid ID exits 2 and records nothing.
     const auto invalid = run("doorpost", db + "register --id-type resident --id 110105194902300028 "
-                                              "--reason no_phone --operator op1 --json", err);
+                                              "--reason no_phone --operator op1 --json");
     CHECK(invalid.exitCode == 2);
     CHECK_THAT(invalid.err, Catch::Contains("impossible birth date"));
     const auto manual = run("doorpost", db + "register --id-type resident --id 11010519491231002X "
-                                             "--reason no_phone --operator op1 --json", err);
+                                             "--reason no_phone --operator op1 --json");
     REQUIRE(manual.exitCode == 0);
     const auto registered = nlohmann::json::parse(manual.lines.at(0));
     CHECK(registered["seq"] == 4); // the invalid one took no seq
     CHECK(registered["verdict"] == "REFER"); // the pass already admitted this person
     CHECK(registered["reasons"][0] == "already_admitted");
 
-    CHECK(run("doorpost", db + "scan --json --at yesterday --text x", err).exitCode == 2);
-    CHECK_THAT(run("doorpost", db + "trust add-dsc " + dir.file("good.csv"), err).err,
+    CHECK(run("doorpost", db + "scan --json --at yesterday --text x").exitCode == 2);
+    CHECK_THAT(run("doorpost", db + "trust add-dsc " + dir.file("good.csv")).err,
                Catch::Contains("certificate"));
 }

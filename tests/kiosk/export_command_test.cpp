@@ -2,43 +2,22 @@
 // errors, the JSON lines, which key was trusted, and a full disk leaving nothing behind.
 
 #include <catch2/catch.hpp>
-#include <sys/wait.h>
 
 #include <algorithm>
-#include <cstdio>
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
 #include "storage/audit_device_key.hpp"
 #include "tests/storage/export_fixture.hpp"
 #include "tests/storage/temp_dir.hpp"
+#include "tests/support/command_run.hpp"
 
 using namespace doorpost::storage;
 using namespace doorpost::storage::test;
+using doorpost::test::runCommand;
 namespace fs = std::filesystem;
 
 namespace {
-
-struct Run {
-    int exitCode = -1;
-    std::string out;
-    std::string err;
-};
-
-Run runShell(const std::string& command, const TempDir& dir) {
-    const auto errFile = dir.file("stderr.txt");
-    Run run;
-    FILE* pipe = ::popen((command + " 2>" + errFile).c_str(), "r");
-    REQUIRE(pipe != nullptr);
-    char buffer[4096];
-    while (const auto n = std::fread(buffer, 1, sizeof buffer, pipe)) {
-        run.out.append(buffer, n);
-    }
-    const int status = ::pclose(pipe);
-    run.exitCode = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    run.err = readText(errFile);
-    return run;
-}
 
 std::string doorpostBin() { return std::string(DOORPOST_BIN_DIR) + "/doorpost"; }
 
@@ -53,9 +32,8 @@ TEST_CASE("export then verify-export from the command line") {
     const auto db = dir.file("kiosk.db");
     appendTestEvents(db, 12);
     const auto out = dir.file("audit");
-    auto exported = runShell(doorpostBin() + " --db " + db +
-                                 " export --from 2026-11-01 --to 2026-12-01 --out " + out + " --json",
-                             dir);
+    auto exported = runCommand(doorpostBin() + " --db " + db +
+                                   " export --from 2026-11-01 --to 2026-12-01 --out " + out + " --json");
     INFO(exported.err);
     REQUIRE(exported.exitCode == 0);
     const auto summary = nlohmann::json::parse(exported.out);
@@ -65,7 +43,7 @@ TEST_CASE("export then verify-export from the command line") {
     const std::string key = summary["device_public_key"];
 
     SECTION("trusting the manifest's own key says so") {
-        auto verified = runShell(doorpostBin() + " verify-export " + out, dir);
+        auto verified = runCommand(doorpostBin() + " verify-export " + out);
         CHECK(verified.exitCode == 0);
         CHECK(verified.out.rfind("intact: 12 events, seq 1..12", 0) == 0);
         CHECK(verified.out.find("the manifest's own key") != std::string::npos);
@@ -73,9 +51,8 @@ TEST_CASE("export then verify-export from the command line") {
     }
     SECTION("trusting the enrolled key file") {
         writeText(dir.file("device.pub"), key + "\n");
-        auto verified = runShell(doorpostBin() + " verify-export " + out + " --device-key " +
-                                     dir.file("device.pub") + " --json",
-                                 dir);
+        auto verified = runCommand(doorpostBin() + " verify-export " + out + " --device-key " +
+                                       dir.file("device.pub") + " --json");
         CHECK(verified.exitCode == 0);
         const auto report = nlohmann::json::parse(verified.out);
         CHECK(report["ok"] == true);
@@ -86,12 +63,12 @@ TEST_CASE("export then verify-export from the command line") {
         auto lines = readLines(fs::path(out) / "events.jsonl");
         std::swap(lines[2], lines[3]);
         writeLines(fs::path(out) / "events.jsonl", lines);
-        auto verified = runShell(doorpostBin() + " verify-export " + out + " --json", dir);
+        auto verified = runCommand(doorpostBin() + " verify-export " + out + " --json");
         CHECK(verified.exitCode == 1);
         const auto report = nlohmann::json::parse(verified.out);
         CHECK(report["ok"] == false);
         CHECK(report["where"] == "events.jsonl line 3 (seq 4)");
-        auto text = runShell(doorpostBin() + " verify-export " + out, dir);
+        auto text = runCommand(doorpostBin() + " verify-export " + out);
         CHECK(text.exitCode == 1);
         CHECK(text.out.rfind("NOT INTACT: events.jsonl line 3 (seq 4): ", 0) == 0);
     }
@@ -102,8 +79,8 @@ TEST_CASE("export then verify-export from the command line") {
         auto otherKey = devicePublicKey(*otherDb);
         REQUIRE(otherKey);
         writeText(dir.file("other.pub"), *otherKey);
-        auto verified = runShell(doorpostBin() + " verify-export " + out + " --device-key " +
-                                     dir.file("other.pub"), dir);
+        auto verified = runCommand(doorpostBin() + " verify-export " + out + " --device-key " +
+                                       dir.file("other.pub"));
         CHECK(verified.exitCode == 1);
         CHECK(verified.out.find("not the trusted device key") != std::string::npos);
     }
@@ -113,18 +90,18 @@ TEST_CASE("export and verify-export refuse bad input with exit 2 and one line") 
     TempDir dir;
     const auto db = dir.file("kiosk.db");
     appendTestEvents(db, 2);
-    auto badFrom = runShell(doorpostBin() + " --db " + db +
-                                " export --from yesterday --to 2026-11-18 --out " + dir.file("x"), dir);
+    auto badFrom = runCommand(doorpostBin() + " --db " + db +
+                                  " export --from yesterday --to 2026-11-18 --out " + dir.file("x"));
     CHECK(badFrom.exitCode == 2);
     CHECK(badFrom.err.find("--from") != std::string::npos);
     CHECK(lineCount(badFrom.err) == 1);
-    auto missing = runShell(doorpostBin() + " verify-export " + dir.file("nowhere"), dir);
+    auto missing = runCommand(doorpostBin() + " verify-export " + dir.file("nowhere"));
     CHECK(missing.exitCode == 2);
     CHECK(lineCount(missing.err) == 1);
     writeText(dir.file("bad.pub"), "not a key");
     fs::create_directory(dir.file("empty"));
-    auto badKey = runShell(doorpostBin() + " verify-export " + dir.file("empty") + " --device-key " +
-                               dir.file("bad.pub"), dir);
+    auto badKey = runCommand(doorpostBin() + " verify-export " + dir.file("empty") + " --device-key " +
+                                 dir.file("bad.pub"));
     CHECK(badKey.exitCode == 2);
     CHECK(badKey.err.find("--device-key") != std::string::npos);
     CHECK_FALSE(fs::exists(dir.file("x")));
@@ -138,7 +115,7 @@ TEST_CASE("an unwritable --out or a full disk is exit 3, one line, nothing left"
 
     SECTION("--out under a file") {
         writeText(dir.file("a-file"), "x");
-        auto run = runShell(export_ + dir.file("a-file") + "/out", dir);
+        auto run = runCommand(export_ + dir.file("a-file") + "/out");
         CHECK(run.exitCode == 3);
         CHECK(lineCount(run.err) == 1);
     }
@@ -146,7 +123,7 @@ TEST_CASE("an unwritable --out or a full disk is exit 3, one line, nothing left"
         // A file size limit stands in for a full disk: writes past it fail with EFBIG, as they
         // would with ENOSPC (SIGXFSZ ignored so the write returns the error). The database files
         // are already larger than the limit only in their unchanged parts, so opening works.
-        auto run = runShell("sh -c 'trap \"\" XFSZ; ulimit -f 64; exec " + export_ + dir.file("out") + "'", dir);
+        auto run = runCommand("sh -c 'trap \"\" XFSZ; ulimit -f 64; exec " + export_ + dir.file("out") + "'");
         INFO(run.err);
         CHECK(run.exitCode == 3);
         CHECK(lineCount(run.err) == 1);

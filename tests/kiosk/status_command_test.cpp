@@ -1,41 +1,18 @@
 // `doorpost --db FILE status --json`, run as the real binary.
 
 #include <catch2/catch.hpp>
-#include <sys/wait.h>
 
-#include <cstdio>
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
 #include "storage/database.hpp"
 #include "storage/event_log.hpp"
 #include "tests/storage/temp_dir.hpp"
+#include "tests/support/command_run.hpp"
 
 using namespace doorpost::storage;
 using doorpost::storage::test::TempDir;
-
-namespace {
-
-struct Run {
-    int exitCode = -1;
-    std::string out;
-};
-
-Run runDoorpost(const std::string& args) {
-    const std::string command = std::string(DOORPOST_BIN_DIR) + "/doorpost " + args + " 2>/dev/null";
-    Run run;
-    FILE* pipe = ::popen(command.c_str(), "r");
-    REQUIRE(pipe != nullptr);
-    char buffer[4096];
-    while (const auto n = std::fread(buffer, 1, sizeof buffer, pipe)) {
-        run.out.append(buffer, n);
-    }
-    const int status = ::pclose(pipe);
-    run.exitCode = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    return run;
-}
-
-} // namespace
+using doorpost::test::runBinary;
 
 TEST_CASE("status --json reports events, last seq, epoch and chain_ok") {
     TempDir dir;
@@ -53,7 +30,7 @@ TEST_CASE("status --json reports events, last seq, epoch and chain_ok") {
         }
         epoch = log->epoch();
     }
-    auto run = runDoorpost("--db " + path + " status --json");
+    auto run = runBinary("doorpost", "--db " + path + " status --json");
     REQUIRE(run.exitCode == 0);
     const auto status = nlohmann::json::parse(run.out);
     CHECK(status["events"] == 3);
@@ -68,7 +45,7 @@ TEST_CASE("status --json reports events, last seq, epoch and chain_ok") {
             auto db = Database::open(path);
             REQUIRE(db->exec("UPDATE events SET masked_id = 'x' WHERE seq = 2"));
         }
-        auto tampered = runDoorpost("--db " + path + " status --json --full");
+        auto tampered = runBinary("doorpost", "--db " + path + " status --json --full");
         CHECK(tampered.exitCode == 1);
         const auto report = nlohmann::json::parse(tampered.out);
         CHECK(report["chain_ok"] == false);
@@ -80,6 +57,6 @@ TEST_CASE("status --json reports events, last seq, epoch and chain_ok") {
 TEST_CASE("status on a missing file is bad input and creates nothing") {
     TempDir dir;
     const auto path = dir.file("missing.db");
-    CHECK(runDoorpost("--db " + path + " status --json").exitCode == 2);
+    CHECK(runBinary("doorpost", "--db " + path + " status --json").exitCode == 2);
     CHECK_FALSE(std::filesystem::exists(path));
 }

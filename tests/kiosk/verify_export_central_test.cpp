@@ -13,40 +13,20 @@
 
 #include <algorithm>
 #include <chrono>
-#include <cstdio>
 #include <filesystem>
 #include <nlohmann/json.hpp>
 #include <thread>
 
 #include "tests/storage/export_fixture.hpp"
 #include "tests/storage/temp_dir.hpp"
+#include "tests/support/command_run.hpp"
 
 using namespace doorpost::storage;
 using namespace doorpost::storage::test;
+using doorpost::test::runCommand;
 namespace fs = std::filesystem;
 
 namespace {
-
-struct Run {
-    int exitCode = -1;
-    std::string out;
-    std::string err;
-};
-
-Run runShell(const std::string& command, const TempDir& dir) {
-    const auto errFile = dir.file("stderr.txt");
-    Run run;
-    FILE* pipe = ::popen((command + " 2>" + errFile).c_str(), "r");
-    REQUIRE(pipe != nullptr);
-    char buffer[4096];
-    while (const auto n = std::fread(buffer, 1, sizeof buffer, pipe)) {
-        run.out.append(buffer, n);
-    }
-    const int status = ::pclose(pipe);
-    run.exitCode = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    run.err = readText(errFile);
-    return run;
-}
 
 std::string bin(const char* name) { return std::string(DOORPOST_BIN_DIR) + "/" + name; }
 
@@ -97,10 +77,9 @@ public:
     Central& operator=(const Central&) = delete;
 
     const std::string& url() const { return m_url; }
-    std::string enroll(const std::string& name, const TempDir& dir) const {
-        auto run = runShell(bin("doorpost-central") + " --data-dir " + m_dataDir + " --store " +
-                                m_store + " enroll " + name,
-                            dir);
+    std::string enroll(const std::string& name) const {
+        auto run = runCommand(bin("doorpost-central") + " --data-dir " + m_dataDir + " --store " +
+                                  m_store + " enroll " + name);
         INFO(run.err);
         REQUIRE(run.exitCode == 0);
         return trimmed(run.out);
@@ -118,16 +97,15 @@ private:
 TEST_CASE("verify-export --central checks the export's end against the central's chain") {
     TempDir dir;
     Central central(dir);
-    const std::string token = central.enroll("kiosk-1", dir);
-    const std::string auditor = central.enroll("auditor-ann", dir);
-    const std::string otherDevice = central.enroll("kiosk-2", dir);
+    const std::string token = central.enroll("kiosk-1");
+    const std::string auditor = central.enroll("auditor-ann");
+    const std::string otherDevice = central.enroll("kiosk-2");
 
     const auto db = dir.file("kiosk.db");
     appendTestEvents(db, 12);
     const auto sync = [&](const std::string& path) {
-        auto run = runShell(bin("doorpost") + " --db " + path + " sync --central " + central.url() +
-                                " --token " + token + " --once --json",
-                            dir);
+        auto run = runCommand(bin("doorpost") + " --db " + path + " sync --central " + central.url() +
+                                  " --token " + token + " --once --json");
         INFO(run.out << run.err);
         REQUIRE(run.exitCode == 0);
     };
@@ -140,16 +118,14 @@ TEST_CASE("verify-export --central checks the export's end against the central's
     sync(db); // the central now holds seq 1..15 of the original
 
     const auto exportTo = [&](const std::string& path, const std::string& out) {
-        auto run = runShell(bin("doorpost") + " --db " + path +
-                                " export --from 2026-01-01 --to 2027-01-01 --out " + out,
-                            dir);
+        auto run = runCommand(bin("doorpost") + " --db " + path +
+                                  " export --from 2026-01-01 --to 2027-01-01 --out " + out);
         INFO(run.err);
         REQUIRE(run.exitCode == 0);
     };
     const auto verify = [&](const std::string& out, const std::string& url, const std::string& tok) {
-        return runShell(bin("doorpost") + " verify-export " + out + " --central " + url +
-                            (tok.empty() ? "" : " --token " + tok) + " --json",
-                        dir);
+        return runCommand(bin("doorpost") + " verify-export " + out + " --central " + url +
+                              (tok.empty() ? "" : " --token " + tok) + " --json");
     };
     exportTo(db, dir.file("synced"));
     exportTo(fork, dir.file("forked"));
@@ -167,14 +143,13 @@ TEST_CASE("verify-export --central checks the export's end against the central's
             CHECK(report["central"]["acked_through"] == 15);
             CHECK(report["central"]["hash"] == report["last_hash"]);
         }
-        auto text = runShell(bin("doorpost") + " verify-export " + dir.file("synced") +
-                                 " --central " + central.url() + " --token " + token,
-                             dir);
+        auto text = runCommand(bin("doorpost") + " verify-export " + dir.file("synced") +
+                                   " --central " + central.url() + " --token " + token);
         CHECK(text.exitCode == 0);
         CHECK(text.out.find("central: the central witnessed seq 15") != std::string::npos);
     }
     SECTION("a forked history (same device, epoch and key) is exit 1, naming the mismatch") {
-        auto local = runShell(bin("doorpost") + " verify-export " + dir.file("forked"), dir);
+        auto local = runCommand(bin("doorpost") + " verify-export " + dir.file("forked"));
         CHECK(local.exitCode == 0); // intact on its own: only the central can tell
         auto run = verify(dir.file("forked"), central.url(), token);
         INFO(run.out << run.err);

@@ -12,28 +12,15 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "kiosk/credentials/dp1_verifier.hpp"
+#include "tests/support/command_run.hpp"
 
 namespace {
 
-struct Run {
-    int exitCode = -1;
-    std::string out;
-};
-
-Run run(const std::string& arguments) {
-    const std::string command = std::string(DOORPOST_BIN_DIR) + "/doorpost-central " + arguments;
-    Run result;
-    FILE* pipe = popen((command + " 2>/dev/null").c_str(), "r");
-    REQUIRE(pipe);
-    std::array<char, 4096> buffer{};
-    while (std::fgets(buffer.data(), buffer.size(), pipe)) result.out += buffer.data();
-    const int status = pclose(pipe);
-    result.exitCode = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    return result;
+doorpost::test::CommandRun run(const std::string& arguments) {
+    return doorpost::test::runBinary("doorpost-central", arguments);
 }
 
 doorpost::kiosk::TrustSet trustFrom(const std::filesystem::path& publicKeys) {
