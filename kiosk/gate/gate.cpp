@@ -195,6 +195,7 @@ Result<GateResult> Gate::decideAndRecord(CredentialResult credential, std::int64
     result.detail = decision.detail;
     result.credential = std::move(credential);
     result.seq = *seq;
+    result.rosterEntry = std::move(rosterEntry);
     return result;
 }
 

@@ -52,6 +52,9 @@ struct GateResult {
     std::string detail;
     CredentialResult credential;
     std::int64_t seq = 0; // the committed event
+    // The roster row the decision used (its room and seat are in the event's detail): what the
+    // door shows beside the verdict, without reading the event back.
+    std::optional<storage::RosterEntry> rosterEntry;
 };
 
 class Gate {

@@ -1,11 +1,6 @@
 #include "kiosk/ui/gate_adapter.hpp"
 
-#include <nlohmann/json.hpp>
-
 #include "kiosk/gate/gate_worker.hpp"
-#include "storage/database.hpp"
-#include "storage/event_log.hpp"
-#include "storage/roster_store.hpp"
 
 namespace doorpost::kiosk::ui {
 namespace {
@@ -69,7 +64,7 @@ const char* gateReasonCode(ManualReason reason) {
 }
 
 GateAdapter::GateAdapter(std::string dbPath, const GateConfig& config)
-    : m_dbPath(dbPath), m_worker(std::make_unique<GateWorker>(std::move(dbPath), config)),
+    : m_worker(std::make_unique<GateWorker>(std::move(dbPath), config)),
       m_answers([this] { answerLoop(); }) {}
 
 GateAdapter::~GateAdapter() {
@@ -106,38 +101,22 @@ void GateAdapter::enqueue(std::uint64_t ticket, VerdictCallback done) {
     m_pending.notify_one();
 }
 
-VerdictView GateAdapter::describe(const GateResult& result) {
+namespace {
+
+// What the door shows beside the verdict: the roster row the gate decided with (room, seat,
+// name), which is what the committed event's detail records.
+VerdictView describe(const GateResult& result) {
     VerdictView view = viewOf(result);
-    // What the door shows beside the verdict comes from what was recorded: the committed
-    // event's room and seat, and the roster's name for the subject. A failed read here costs
-    // only these extras, never the verdict (the event is already committed).
-    if (!m_readDb) {
-        auto db = storage::Database::open(m_dbPath);
-        if (!db) return view;
-        m_readDb = std::make_unique<storage::Database>(std::move(*db));
-        // The log keeps a pointer to its Database: open it on the connection's final address.
-        if (auto log = storage::EventLog::open(*m_readDb)) {
-            m_readLog = std::make_unique<storage::EventLog>(std::move(*log));
-        }
-    }
-    if (m_readLog) {
-        if (auto events = m_readLog->readSeqRange(result.seq, result.seq); events && events->size() == 1) {
-            const auto detail = nlohmann::json::parse(events->front().detail, nullptr, false);
-            if (detail.is_object()) {
-                view.room = detail.value("room", "");
-                view.seat = detail.value("seat", "");
-            }
-        }
-    }
-    if (!result.credential.subjectKey.empty()) {
-        storage::RosterStore roster(*m_readDb);
-        if (auto entry = roster.bySubject(result.credential.subjectKey); entry && *entry) {
-            view.name = (*entry)->name;
-            if (view.candidateNumber.empty()) view.candidateNumber = (*entry)->candidateNumber;
-        }
+    if (result.rosterEntry) {
+        view.room = result.rosterEntry->room;
+        view.seat = result.rosterEntry->seat;
+        view.name = result.rosterEntry->name;
+        if (view.candidateNumber.empty()) view.candidateNumber = result.rosterEntry->candidateNumber;
     }
     return view;
 }
+
+} // namespace
 
 void GateAdapter::answerLoop() {
     for (;;) {

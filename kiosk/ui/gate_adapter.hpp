@@ -48,11 +48,6 @@ public:
 private:
     void answerLoop();
     void enqueue(std::uint64_t ticket, VerdictCallback done);
-    VerdictView describe(const GateResult& result); // answer thread only
-
-    std::string m_dbPath;
-    std::unique_ptr<storage::Database> m_readDb; // answer thread only: opened on first verdict
-    std::unique_ptr<storage::EventLog> m_readLog; // answer thread only, on m_readDb
     std::unique_ptr<GateWorker> m_worker;
     std::mutex m_mutex;
     std::condition_variable m_pending;
