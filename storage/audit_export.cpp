@@ -285,20 +285,6 @@ double threadCpuSeconds() {
     return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) / 1e9;
 }
 
-Result<std::int64_t> queryInt(Database& db, const std::string& sql, std::int64_t a,
-                              std::int64_t b) {
-    auto stmt = db.prepare(sql);
-    if (!stmt) {
-        return stmt.error();
-    }
-    stmt->bind(1, a).bind(2, b);
-    auto row = stmt->step();
-    if (!row) {
-        return row.error();
-    }
-    return *row && !stmt->columnIsNull(0) ? stmt->columnInt(0) : std::int64_t{0};
-}
-
 } // namespace
 
 Result<ExportSummary> writeAuditExport(const ExportRequest& request) {
@@ -377,19 +363,16 @@ Result<ExportSummary> writeAuditExport(const ExportRequest& request) {
     // The period selects seqs; the export is the contiguous seq range from the first to the last
     // event recorded in it, so the chain can be checked without gaps (an event whose wall clock
     // jumped out of the period but lies between them is included; docs/audit.md).
-    auto first = queryInt(*db, "SELECT MIN(seq) FROM events WHERE wall_time_ms >= ? AND wall_time_ms < ?",
-                          request.fromMs, request.toMs);
-    auto last = queryInt(*db, "SELECT MAX(seq) FROM events WHERE wall_time_ms >= ? AND wall_time_ms < ?",
-                         request.fromMs, request.toMs);
-    if (!first || !last) {
-        return first ? last.error() : first.error();
+    auto span = log->seqSpanInWallTimeRange(request.fromMs, request.toMs);
+    if (!span) {
+        return span.error();
     }
-    if (*first == 0) {
+    if (!*span) {
         return Error{ErrorKind::Negative, "no events recorded between " + isoUtcMs(request.fromMs) +
                                               " and " + isoUtcMs(request.toMs)};
     }
-    summary.firstSeq = *first;
-    summary.lastSeq = *last;
+    summary.firstSeq = (*span)->first;
+    summary.lastSeq = (*span)->last;
 
     PartialDir partial;
     if (auto made = partial.create(out); !made) {
@@ -407,8 +390,8 @@ Result<ExportSummary> writeAuditExport(const ExportRequest& request) {
     // cheap things (consecutive seqs, prev_hash links) to warn at once; recomputing every hash
     // is verify-export's job, which then names an altered row as the record that does not fit.
     std::string lastHash;
-    std::int64_t expectedSeq = *first;
-    auto read = log->forEachInSeqRange(*first, *last, [&](const Event& event) {
+    std::int64_t expectedSeq = summary.firstSeq;
+    auto read = log->forEachInSeqRange(summary.firstSeq, summary.lastSeq, [&](const Event& event) {
         if (summary.count == 0) {
             summary.hashBeforeFirst = event.prevHash;
         } else if (event.prevHash != lastHash && summary.firstBrokenSeq == 0) {

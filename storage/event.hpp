@@ -76,7 +76,8 @@ Result<void> validateDraft(const EventDraft& draft);
 std::string canonical(const Event& event);
 
 // SHA-256("doorpost-log-v1" || lp(device_id) || lp(epoch) || be64(seq) || canonical(event)
-//         || prev_hash (32 raw bytes)), as lowercase hex. Empty when prevHash is not valid hex.
+//         || prev_hash (32 raw bytes)), as lowercase hex. Empty when prevHash is not valid hex (or OpenSSL
+//         has no SHA-256, which no build here lacks).
 std::string eventHash(const Event& event);
 
 // Reason codes are stored joined by ',' (codes cannot contain it).

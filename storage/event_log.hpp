@@ -15,6 +15,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "storage/database.hpp"
@@ -61,9 +62,24 @@ public:
     // to stop early.
     Result<void> forEachInSeqRange(std::int64_t from, std::int64_t to,
                                    const std::function<bool(const Event&)>& visit);
-    // Events with fromMs <= wall_time_ms < toMs, in (wall time, seq) order, at most `limit`.
+    // Time-range reads (storage/event_log_wall_time.cpp). Wall time is not indexed: each block
+    // of kWallTimeBlock events has a min/max summary, written by the append that completes it,
+    // and a read scans only the blocks that may hold the range (and the unsummarised tail).
+    // Events with fromMs <= wall_time_ms < toMs, in seq order; `visit` returns false to stop.
+    Result<void> forEachInWallTimeRange(std::int64_t fromMs, std::int64_t toMs,
+                                        const std::function<bool(const Event&)>& visit);
+    // The same events in (wall time, seq) order, at most `limit`. It gathers the whole range
+    // before sorting, so it is for short ranges; long ones use forEachInWallTimeRange.
     Result<std::vector<Event>> readWallTimeRange(std::int64_t fromMs, std::int64_t toMs,
                                                  std::size_t limit = 10000);
+    // The first and last seq of the events with fromMs <= wall_time_ms < toMs (the audit
+    // export's period); nullopt when there are none.
+    struct SeqSpan {
+        std::int64_t first = 0;
+        std::int64_t last = 0;
+    };
+    Result<std::optional<SeqSpan>> seqSpanInWallTimeRange(std::int64_t fromMs, std::int64_t toMs);
+    static constexpr std::int64_t kWallTimeBlock = 1024; // as in migration 6's SQL
 
     // The most recent event with verdict admit for this subject key (re-entry rule); indexed.
     Result<std::optional<Event>> lastAdmission(std::string_view subjectKey);
@@ -102,6 +118,11 @@ private:
     unsigned dataVersion() const;
     // 16 random bytes as hex, from a block fetched from the OS once per 256 events.
     std::string randomEventId();
+    // Seq ranges that may hold events with fromMs <= wall_time_ms < toMs, ascending.
+    Result<std::vector<std::pair<std::int64_t, std::int64_t>>> wallTimeCandidates(
+        std::int64_t fromMs, std::int64_t toMs);
+    // Inside the append's transaction: when `seq` completes a block, writes its summary.
+    Result<void> summarizeBlockIfComplete(std::int64_t seq);
     Result<ChainReport> verifyRange(std::int64_t from, std::int64_t to, std::string prevHash,
                                     bool toHead);
 
@@ -121,6 +142,7 @@ private:
     Statement m_head;
     Statement m_insert;
     Statement m_lastAdmission;
+    Statement m_summarizeBlock;
 };
 
 } // namespace doorpost::storage

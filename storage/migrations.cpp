@@ -191,6 +191,24 @@ ALTER TABLE events_rebuilt RENAME TO events;
 CREATE INDEX events_admission_by_subject ON events(subject_key, seq) WHERE verdict = 'admit';
 CREATE INDEX events_by_wall_time ON events(wall_time_ms);
 )sql"},
+    {"wall-time summaries instead of the wall-time index",
+     R"sql(
+-- The wall-time index cost every append one more page written and synced, for queries that are
+-- rare (the audit export's period, the staff screen's counters). A block of 1024 events gets
+-- one summary row instead, written by the append that completes the block (storage/
+-- event_log_wall_time.cpp): time-range reads skip the blocks whose [min, max] misses the range
+-- and filter the rest, and the blocks not yet summarised. Wall clocks can jump back, so a
+-- block's range is its true min and max, not its first and last event.
+DROP INDEX events_by_wall_time;
+CREATE TABLE events_wall_time (
+    block       INTEGER PRIMARY KEY, -- events with (seq - 1) / 1024 = block
+    min_wall_ms INTEGER NOT NULL,
+    max_wall_ms INTEGER NOT NULL
+);
+INSERT INTO events_wall_time(block, min_wall_ms, max_wall_ms)
+    SELECT (seq - 1) / 1024, MIN(wall_time_ms), MAX(wall_time_ms) FROM events
+    GROUP BY (seq - 1) / 1024 HAVING COUNT(*) = 1024;
+)sql"},
 };
 
 Result<int> userVersion(sqlite3* db) {

@@ -52,6 +52,13 @@ Statement& Statement::bind(int index, std::string_view text) {
     return *this;
 }
 
+Statement& Statement::bindInPlace(int index, std::string_view text) {
+    [[maybe_unused]] const int rc = sqlite3_bind_text64(m_stmt, index, text.data(), text.size(),
+                                                        SQLITE_STATIC, SQLITE_UTF8);
+    assert(rc == SQLITE_OK);
+    return *this;
+}
+
 Statement& Statement::bindBlob(int index, const void* data, std::size_t size) {
     [[maybe_unused]] const int rc =
         sqlite3_bind_blob64(m_stmt, index, data, size, SQLITE_TRANSIENT);

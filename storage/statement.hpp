@@ -33,6 +33,9 @@ public:
     // Parameters are 1-based, as in SQLite. A wrong index is a bug (assertion), not a Result.
     Statement& bind(int index, std::int64_t value);
     Statement& bind(int index, std::string_view text);
+    // Binds without copying: SQLite reads `text` in place, so it must stay alive and unchanged
+    // until the statement is reset (run() resets). For hot paths binding many long strings.
+    Statement& bindInPlace(int index, std::string_view text);
     Statement& bindBlob(int index, const void* data, std::size_t size);
     Statement& bindNull(int index);
 

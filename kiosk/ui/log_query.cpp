@@ -22,29 +22,13 @@ std::int64_t startOfLocalDayMs(std::time_t now) {
     return static_cast<std::int64_t>(std::mktime(&local)) * 1000;
 }
 
-// Walks events by wall time in pages (the log caps one read).
+// Visits the events recorded in [fromMs, toMs) of wall time, in seq order.
 Result<void> forEachByTime(storage::EventLog& log, std::int64_t fromMs, std::int64_t toMs,
                            const std::function<void(const storage::Event&)>& visit) {
-    constexpr std::size_t kPage = 5000;
-    std::int64_t lastSeq = 0;
-    std::int64_t cursor = fromMs;
-    for (;;) {
-        auto page = log.readWallTimeRange(cursor, toMs, kPage);
-        if (!page.ok()) {
-            return page.error();
-        }
-        for (const storage::Event& event : page.value()) {
-            if (event.wallTimeMs == cursor && event.seq <= lastSeq) {
-                continue; // already seen at the page boundary
-            }
-            visit(event);
-            cursor = event.wallTimeMs;
-            lastSeq = event.seq;
-        }
-        if (page.value().size() < kPage) {
-            return {};
-        }
-    }
+    return log.forEachInWallTimeRange(fromMs, toMs, [&visit](const storage::Event& event) {
+        visit(event);
+        return true;
+    });
 }
 
 } // namespace
