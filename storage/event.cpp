@@ -3,7 +3,7 @@
 #include <openssl/evp.h>
 #include <sodium.h>
 
-#include <nlohmann/json.hpp>
+#include "storage/json_syntax.hpp"
 
 namespace doorpost::storage {
 
@@ -118,11 +118,8 @@ Result<void> validateDraft(const EventDraft& draft) {
             return badInput("event: text fields must not contain NUL bytes");
         }
     }
-    // accept() checks the syntax without building a document (the gate calls this for every
-    // event); a JSON text whose first non-blank character is '{' is an object.
-    const auto first = draft.detail.find_first_not_of(" \t\n\r");
-    if (first == std::string::npos || draft.detail[first] != '{' ||
-        !nlohmann::json::accept(draft.detail)) {
+    // A syntax check only, no document built: the gate calls this for every event appended.
+    if (!isJsonObjectText(draft.detail)) {
         return badInput("detail: must be a JSON object");
     }
     return {};
