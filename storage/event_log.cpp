@@ -53,8 +53,12 @@ Result<EventLog> EventLog::open(Database& db) {
     };
     const std::string insert = std::string("INSERT INTO events(") + kEventColumns +
                                ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    // The index is on the key's first 16 characters (migration 7); the full key is compared on
+    // the row. The unary + keeps SQLite's planner from weighing a whole-key term it has no
+    // index for against the index it has (without it, it scans the table).
     const std::string lastAdmission = std::string("SELECT ") + kEventColumns +
-                                      " FROM events WHERE subject_key = ? AND verdict = 'admit'"
+                                      " FROM events WHERE substr(subject_key, 1, 16) = substr(?1, 1, 16)"
+                                      " AND +subject_key = ?1 AND verdict = 'admit'"
                                       " ORDER BY seq DESC LIMIT 1";
     const Prepared prepared[] = {
         // count, last_seq, head hash, device id. sqlite_sequence is AUTOINCREMENT's counters

@@ -76,7 +76,10 @@ Result<KioskStatus> readKioskStatus(storage::Database& db, storage::EventLog& lo
 Result<std::vector<RosterEntry>> readRoster(storage::Database& db, const std::string& search) {
     auto select = db.prepare(
         "SELECT r.candidate_number, r.name, r.masked_id, r.room, r.seat,"
-        " EXISTS (SELECT 1 FROM events e WHERE e.subject_key = r.subject_key AND e.verdict = 'admit')"
+        // The prefix term is what the admission index is on (storage/migrations.cpp, 7); the + on
+        // the full-key term keeps the planner on that index (see EventLog's lookup).
+        " EXISTS (SELECT 1 FROM events e WHERE substr(e.subject_key, 1, 16) = substr(r.subject_key, 1, 16)"
+        "  AND +e.subject_key = r.subject_key AND e.verdict = 'admit')"
         " FROM roster r"
         " WHERE ?1 = '' OR instr(r.candidate_number, ?1) > 0 OR instr(r.name, ?1) > 0"
         " ORDER BY r.candidate_number LIMIT 2000");
