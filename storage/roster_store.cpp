@@ -1,5 +1,7 @@
 #include "storage/roster_store.hpp"
 
+#include "storage/trust_generation.hpp"
+
 namespace doorpost::storage {
 
 Result<void> RosterStore::replace(const std::vector<RosterEntry>& entries, const RosterInfo& info) {
@@ -30,6 +32,7 @@ Result<void> RosterStore::replace(const std::vector<RosterEntry>& entries, const
         .bind(3, info.validUntil)
         .bind(4, static_cast<std::int64_t>(entries.size()));
     if (auto ran = source->run(); !ran) return ran.error();
+    if (auto bumped = bumpTrustGeneration(*m_db); !bumped) return bumped;
     return transaction->commit();
 }
 

@@ -1,5 +1,7 @@
 #include "storage/trust_store.hpp"
 
+#include "storage/trust_generation.hpp"
+
 namespace doorpost::storage {
 
 std::string_view toString(TrustKind kind) {
@@ -36,7 +38,7 @@ Result<void> TrustStore::add(const TrustEntry& entry) {
         .bind(5, entry.source)
         .bind(6, entry.fetchedAt)
         .bind(7, entry.validUntil);
-    return statement->run();
+    return changeTrustData(*m_db, [&statement] { return statement->run(); });
 }
 
 Result<std::vector<TrustEntry>> TrustStore::entries() {
@@ -71,7 +73,7 @@ Result<void> TrustStore::deny(const DeniedPass& pass) {
         "fetched_at = excluded.fetched_at, valid_until = excluded.valid_until");
     if (!statement) return statement.error();
     statement->bind(1, pass.passId).bind(2, pass.source).bind(3, pass.fetchedAt).bind(4, pass.validUntil);
-    return statement->run();
+    return changeTrustData(*m_db, [&statement] { return statement->run(); });
 }
 
 Result<std::vector<DeniedPass>> TrustStore::denied() {

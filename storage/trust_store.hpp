@@ -44,6 +44,8 @@ class TrustStore {
 public:
     explicit TrustStore(Database& db) : m_db(&db) {}
 
+    // add() and deny() move the trust generation (storage/trust_generation.hpp) in the same
+    // transaction, so a running gate picks the change up at its next decision.
     // Adds or refreshes (same kind and material) an entry.
     Result<void> add(const TrustEntry& entry);
     Result<std::vector<TrustEntry>> entries();

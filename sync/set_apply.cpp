@@ -6,6 +6,8 @@
 #include <optional>
 #include <string>
 
+#include "storage/trust_generation.hpp"
+
 namespace doorpost::sync {
 namespace {
 
@@ -158,14 +160,6 @@ Result<void> applyKeys(Database& db, const SetPage& page, std::int64_t now, std:
     });
 }
 
-Result<void> bumpTrustGeneration(Database& db) {
-    auto current = db.meta(kTrustGenerationKey);
-    if (!current) return current.error();
-    std::int64_t generation = 0;
-    if (*current) generation = std::strtoll((*current)->c_str(), nullptr, 10);
-    return db.setMeta(kTrustGenerationKey, std::to_string(generation + 1));
-}
-
 } // namespace
 
 std::int64_t parseUtcSeconds(std::string_view text) {
@@ -206,7 +200,7 @@ Result<void> applyToReferenceData(Database& db, const SetPage& page, std::int64_
     else
         return {}; // "config" and sets a newer central adds: kept in sync_set_items only
     if (!applied) return applied.error();
-    return bumpTrustGeneration(db);
+    return storage::bumpTrustGeneration(db);
 }
 
 } // namespace doorpost::sync

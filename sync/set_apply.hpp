@@ -15,8 +15,8 @@
 // snapshot replaces whole (a site has one roster).
 //
 // Threads: runs on the sync worker's connection. A running gate caches keys and the deny list
-// in memory (kiosk/gate/trust_loader.hpp); every change here bumps the meta counter
-// kTrustGenerationKey in the same transaction, and the gate reloads when it sees it move.
+// in memory (kiosk/gate/trust_loader.hpp); every change here bumps the trust generation
+// (storage/trust_generation.hpp) in the same transaction, and the gate reloads when it moves.
 
 #include <cstdint>
 #include <string_view>
@@ -27,7 +27,6 @@
 
 namespace doorpost::sync {
 
-inline constexpr std::string_view kTrustGenerationKey = "trust_generation";
 // A set the central publishes without a valid-until is relied on this long after the fetch.
 inline constexpr std::int64_t kDefaultSetValiditySeconds = 30 * 24 * 3600;
 

@@ -7,7 +7,7 @@
 #include "kiosk/credentials/verify_code.hpp"
 #include "kiosk/gate/sealed_id.hpp"
 #include "sync/pass/subject_key.hpp"
-#include "sync/set_apply.hpp"
+#include "storage/trust_generation.hpp"
 
 namespace doorpost::kiosk {
 namespace {
@@ -53,7 +53,7 @@ Result<Gate> Gate::open(storage::Database& db, GateConfig config) {
 
 Result<void> Gate::reloadTrust() {
     // The generation is read first: a sync committing in between makes the next call reload.
-    auto generation = m_db->meta(sync::kTrustGenerationKey);
+    auto generation = m_db->meta(storage::kTrustGenerationKey);
     if (!generation) return generation.error();
     auto snapshot = loadTrust(*m_db);
     if (!snapshot) return snapshot.error();
@@ -66,7 +66,7 @@ Result<void> Gate::followTrust() {
     // Threads: the sync worker writes trust data through its own connection; this one indexed
     // read per decision is how the gate thread learns of it. Each page is one commit, so what
     // the gate loads is a whole page's result (reloadTrust reads the generation first).
-    auto generation = m_db->meta(sync::kTrustGenerationKey);
+    auto generation = m_db->meta(storage::kTrustGenerationKey);
     if (!generation) return generation.error();
     if (*generation == m_trustGeneration) return {};
     return reloadTrust();

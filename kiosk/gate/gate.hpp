@@ -67,8 +67,8 @@ public:
     Result<GateResult> registerManual(const ManualInput& input);
 
     // Re-reads trust data after a sync or a `trust` command. scan() and registerManual() also
-    // reload by themselves when the sync worker changed the keys or the deny list (it bumps a
-    // generation counter in the database's meta table; sync/set_apply.hpp).
+    // reload by themselves when anyone changed the keys, the deny list or the roster (every
+    // such change moves a counter in meta: storage/trust_generation.hpp).
     Result<void> reloadTrust();
     const TrustSnapshot& trust() const { return m_trust; }
     const GateConfig& config() const { return m_config; }

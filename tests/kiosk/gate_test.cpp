@@ -221,3 +221,25 @@ TEST_CASE("the gate worker answers every request in order from its own thread", 
     CHECK(answers[5].error);
     CHECK_FALSE(answers[5].result);
 }
+
+TEST_CASE("a running gate follows `trust deny` made on another connection", "[gate]") {
+    Site site;
+    auto db = storage::Database::open(site.dbPath);
+    REQUIRE(db);
+    auto gate = Gate::open(*db, config(transitProfile()));
+    REQUIRE(gate);
+    auto before = gate->scan({site.pass("11010519491231002X", sync::pass::PassStatus::Green, "P-8")});
+    REQUIRE(before);
+    CHECK(before->verdict == Verdict::Admit);
+
+    // What `doorpost trust deny` does, from its own process (here: its own connection). The
+    // gate loaded the deny list at open and must not need a restart to see this.
+    {
+        auto staff = storage::Database::open(site.dbPath);
+        REQUIRE(staff);
+        REQUIRE(storage::TrustStore(*staff).deny({"P-9", "staff", site.now, site.now + 3600}));
+    }
+    auto revoked = gate->scan({site.pass("440524188001010014", sync::pass::PassStatus::Green, "P-9")});
+    REQUIRE(revoked);
+    CHECK(revoked->verdict == Verdict::Deny);
+}
