@@ -1,11 +1,9 @@
 #include "sync/set_apply.hpp"
 
-#include <cstdio>
-#include <cstdlib>
-#include <ctime>
 #include <optional>
 #include <string>
 
+#include "storage/iso_time.hpp"
 #include "storage/trust_generation.hpp"
 
 namespace doorpost::sync {
@@ -162,25 +160,6 @@ Result<void> applyKeys(Database& db, const SetPage& page, std::int64_t now, std:
 
 } // namespace
 
-std::int64_t parseUtcSeconds(std::string_view text) {
-    int year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0;
-    const std::string copy(text);
-    char zone = 0;
-    if (std::sscanf(copy.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d%c", &year, &month, &day, &hour, &minute,
-                    &second, &zone) != 7 ||
-        zone != 'Z' || month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 ||
-        minute > 59 || second > 60)
-        return -1;
-    std::tm tm{};
-    tm.tm_year = year - 1900;
-    tm.tm_mon = month - 1;
-    tm.tm_mday = day;
-    tm.tm_hour = hour;
-    tm.tm_min = minute;
-    tm.tm_sec = second;
-    return static_cast<std::int64_t>(timegm(&tm));
-}
-
 Result<void> applyToReferenceData(Database& db, const SetPage& page, std::int64_t nowMs) {
     // Mid-snapshot: the items so far are only part of the set; the gate keeps the old one.
     if (page.snapshot && page.nextAfter > 0) return {};
@@ -188,8 +167,8 @@ Result<void> applyToReferenceData(Database& db, const SetPage& page, std::int64_
     // door: a roster or keys staff imported locally stay until the central publishes its own.
     if (page.snapshot && page.nextCursor == 0) return {};
     const std::int64_t now = nowMs / 1000;
-    const std::int64_t published = parseUtcSeconds(page.validUntil);
-    const std::int64_t until = published >= 0 ? published : now + kDefaultSetValiditySeconds;
+    const auto published = storage::parseIsoTime(page.validUntil);
+    const std::int64_t until = published ? *published : now + kDefaultSetValiditySeconds;
     Result<void> applied;
     if (page.set == "roster")
         applied = applyRoster(db, page, now, until);

@@ -33,7 +33,5 @@ inline constexpr std::int64_t kDefaultSetValiditySeconds = 30 * 24 * 3600;
 // Must run inside the caller's write transaction, after the page's items are in sync_set_items.
 Result<void> applyToReferenceData(storage::Database& db, const SetPage& page, std::int64_t nowMs);
 
-// "2026-12-01T00:00:00Z" -> seconds since the epoch; -1 when empty or not that shape.
-std::int64_t parseUtcSeconds(std::string_view text);
 
 } // namespace doorpost::sync

@@ -23,7 +23,7 @@
 #include "kiosk/cli/output.hpp"
 #include "kiosk/credentials/dp1_verifier.hpp"
 #include "kiosk/credentials/hc1_verifier.hpp"
-#include "kiosk/credentials/iso_time.hpp"
+#include "storage/iso_time.hpp"
 #include "kiosk/credentials/signature_check.hpp"
 #include "kiosk/gate/gate_worker.hpp"
 #include "storage/trust_store.hpp"
@@ -79,7 +79,7 @@ Result<CorpusPass> corpusPass(const std::string& corpus, const std::string& name
                                   certificate.size()));
     if (!dsc) return environmentFault("--corpus: " + dsc.error().message);
     pass.trust.dscs.push_back(std::move(*dsc));
-    auto clock = parseIsoTime(context.value("VALIDATIONCLOCK", ""));
+    auto clock = storage::parseIsoTime(context.value("VALIDATIONCLOCK", ""));
     if (!clock) return environmentFault("--corpus: " + clock.error().message);
     pass.clock = *clock;
     return pass;

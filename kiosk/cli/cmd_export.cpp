@@ -6,7 +6,7 @@
 
 #include "kiosk/cli/command_registry.hpp"
 #include "kiosk/cli/output.hpp"
-#include "kiosk/credentials/iso_time.hpp"
+#include "storage/iso_time.hpp"
 #include "storage/audit_export.hpp"
 
 namespace doorpost::kiosk {
@@ -23,7 +23,7 @@ struct ExportOptions {
 // "YYYY-MM-DD" (midnight UTC) or a full ISO 8601 time; as ms since 1970 UTC.
 Result<std::int64_t> parsePeriodEnd(const std::string& text, const char* field) {
     const std::string full = text.size() == 10 ? text + "T00:00:00Z" : text;
-    auto seconds = parseIsoTime(full);
+    auto seconds = storage::parseIsoTime(full);
     if (!seconds) {
         return badInput(std::string(field) + ": expected YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS[Z|+HH:MM], got '" +
                         text.substr(0, 40) + "'");

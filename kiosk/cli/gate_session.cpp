@@ -1,6 +1,6 @@
 #include "kiosk/cli/gate_session.hpp"
 
-#include "kiosk/credentials/iso_time.hpp"
+#include "storage/iso_time.hpp"
 
 namespace doorpost::kiosk {
 
@@ -52,7 +52,7 @@ nlohmann::json verdictJson(const GateResult& result) {
 Result<std::optional<std::int64_t>> parseClockOption(const std::string& option,
                                                      const std::string& value) {
     if (value.empty()) return std::optional<std::int64_t>{};
-    auto parsed = parseIsoTime(value);
+    auto parsed = storage::parseIsoTime(value);
     if (!parsed) return badInput(option + ": " + parsed.error().message);
     return std::optional<std::int64_t>{*parsed};
 }

@@ -3,7 +3,7 @@
 #include <chrono>
 #include <nlohmann/json.hpp>
 
-#include "kiosk/credentials/iso_time.hpp"
+#include "storage/iso_time.hpp"
 #include "kiosk/credentials/verify_code.hpp"
 #include "kiosk/gate/sealed_id.hpp"
 #include "sync/pass/subject_key.hpp"
@@ -164,7 +164,7 @@ Result<GateResult> Gate::decideAndRecord(CredentialResult credential, std::int64
     draft.verdict = toStorage(decision.verdict);
     for (Reason reason : decision.reasons) draft.reasons.emplace_back(reasonText(reason).code);
     nlohmann::json detail = {{"door", m_config.door}, {"profile", m_config.profile.name}};
-    if (explicitClock) detail["decided_at"] = formatIsoTime(now);
+    if (explicitClock) detail["decided_at"] = storage::formatIsoTime(now);
     if (!decision.detail.empty()) detail["message"] = decision.detail;
     if (manual) {
         draft.operatorId = manual->operatorId;

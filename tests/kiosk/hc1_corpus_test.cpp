@@ -9,7 +9,7 @@
 #include <set>
 
 #include "kiosk/credentials/hc1_verifier.hpp"
-#include "kiosk/credentials/iso_time.hpp"
+#include "storage/iso_time.hpp"
 #include "tests/kiosk/dgc_corpus.hpp"
 
 using namespace doorpost::kiosk;
@@ -45,7 +45,7 @@ Outcome run(const CorpusCase& c, const std::optional<std::string>& text = std::n
     auto dsc = parseDsc(std::span(reinterpret_cast<const std::uint8_t*>(c.certificate.data()),
                                   c.certificate.size()));
     if (dsc) trust.dscs.push_back(std::move(*dsc));
-    auto clock = parseIsoTime(c.validationClock);
+    auto clock = doorpost::storage::parseIsoTime(c.validationClock);
     REQUIRE(clock);
     return {verifyHc1(text ? *text : c.prefix, trust, *clock), dsc.ok()};
 }

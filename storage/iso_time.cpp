@@ -1,9 +1,9 @@
-#include "kiosk/credentials/iso_time.hpp"
+#include "storage/iso_time.hpp"
 
 #include <cctype>
 #include <ctime>
 
-namespace doorpost::kiosk {
+namespace doorpost::storage {
 namespace {
 
 bool number(std::string_view text, std::size_t pos, std::size_t count, int& out) {
@@ -74,4 +74,4 @@ std::string formatIsoTime(std::int64_t epochSeconds) {
     return buffer;
 }
 
-} // namespace doorpost::kiosk
+} // namespace doorpost::storage
