@@ -1,5 +1,6 @@
 #include "sync/sync_session.hpp"
 
+#include "storage/audit_device_key.hpp"
 #include "sync/event_wire.hpp"
 #include "sync/set_signature.hpp"
 
@@ -97,8 +98,17 @@ RoundReport SyncSession::runRound() {
 }
 
 bool SyncSession::enrol(RoundReport& report) {
+    // The device's audit signing key (made on first need): the central records it, and an
+    // auditor's `verify-export --central` checks an export's manifest key against it.
+    auto deviceKey = storage::devicePublicKey(m_db);
+    if (!deviceKey) {
+        report.end = RoundEnd::LocalFault;
+        report.error = deviceKey.error().message;
+        return false;
+    }
     const std::int64_t sent = wallNowMs();
-    auto outcome = m_http.post("/v1/enrol", dumpJson(toJson(EnrolRequest{"", m_log.epoch()})));
+    auto outcome =
+        m_http.post("/v1/enrol", dumpJson(toJson(EnrolRequest{*deviceKey, m_log.epoch()})));
     if (!outcome.answered || outcome.answer.status != 200) return failed(outcome, report, "enrol");
     noteClock(outcome.answer, sent, wallNowMs());
     auto json = parseJson(outcome.answer.body);

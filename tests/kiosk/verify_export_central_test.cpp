@@ -142,6 +142,9 @@ TEST_CASE("verify-export --central checks the export's end against the central's
             CHECK(report["central"]["outcome"] == "witnessed");
             CHECK(report["central"]["acked_through"] == 15);
             CHECK(report["central"]["hash"] == report["last_hash"]);
+            // Enrolment registered the key that signed the export's manifest.
+            CHECK(report["central"]["device_key"] == report["trusted_key"]);
+            CHECK(report["trusted_key"].get<std::string>().size() == 64);
         }
         auto text = runCommand(bin("doorpost") + " verify-export " + dir.file("synced") +
                                    " --central " + central.url() + " --token " + token);
