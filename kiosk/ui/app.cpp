@@ -289,9 +289,9 @@ struct App::Impl final : ScriptHost {
         s["manual"] = model.today.manual;
         s["staff_unlocked"] = model.staffUnlocked;
         s["staff_role"] = !model.staffUnlocked ? "none" : model.auditorOnly ? "auditor" : "staff";
-        s["staff_result"] = model.staffBusy ? "busy" : model.staffToast.empty() ? "none"
-                            : model.staffToastError ? "error" : "ok";
-        s["staff_toast"] = model.staffToast;
+        s["staff_result"] = model.staffBusy ? "busy" : !model.staffNotice ? "none"
+                            : model.staffNotice->failed ? "error" : "ok";
+        s["staff_toast"] = staffToastText(model);
         s["preview_frames"] = model.preview ? model.preview->generation : 0;
         s["min_touch_px"] = static_cast<int>(widgets.smallestTouchTarget());
         s["glyphs"] = fonts.glyphCount();

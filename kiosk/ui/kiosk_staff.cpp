@@ -24,17 +24,32 @@ KioskStaff::~KioskStaff() {
     }
 }
 
-void KioskStaff::syncNow(std::function<void(Result<std::string>)> done) {
+namespace {
+
+// A lower layer's message without the "export: " / "export dir: " it starts with: the
+// translated sentence around it already says it is about the export.
+std::string detail(const std::string& message) {
+    for (const char* prefix : {"export dir: ", "export: "}) {
+        if (message.rfind(prefix, 0) == 0) {
+            return message.substr(std::string(prefix).size());
+        }
+    }
+    return message;
+}
+
+} // namespace
+
+void KioskStaff::syncNow(StaffDone done) {
     if (m_sync == nullptr) {
-        done(badInput("sync: no central configured (start the kiosk with --central URL --token T)"));
+        done(staffFailed(Str::StaffSyncNoCentral));
         return;
     }
     if (!m_syncWorker.submit([this, done] { done(doSync()); })) {
-        done(environmentFault("sync: busy, try again"));
+        done(staffFailed(Str::StaffSyncBusy));
     }
 }
 
-Result<std::string> KioskStaff::doSync() {
+StaffNotice KioskStaff::doSync() {
     const std::int64_t before = m_sync->status().rounds;
     m_sync->nudge();
     // The round runs on the sync worker's thread; wait here (not on the UI thread) for it to end
@@ -44,25 +59,28 @@ Result<std::string> KioskStaff::doSync() {
         const sync::SyncStatus status = m_sync->status();
         if (status.rounds > before) {
             if (!status.lastError.empty()) {
-                return environmentFault("sync: " + status.lastError);
+                return staffFailed(Str::StaffSyncFailed, {status.lastError});
             }
-            return "sync: done, " + std::to_string(status.eventsWaiting) + " events waiting";
+            return staffOk(Str::StaffSyncDone, {std::to_string(status.eventsWaiting)});
         }
         std::this_thread::sleep_for(std::chrono::milliseconds(100));
     }
-    return environmentFault("sync: started, still running (see the central chip)");
+    return staffFailed(Str::StaffSyncStillRunning);
 }
 
-void KioskStaff::exportForAuditors(std::function<void(Result<std::string>)> done) {
+void KioskStaff::exportForAuditors(StaffDone done) {
     if (!m_exportWorker.submit([this, done] { done(doExport()); })) {
-        done(environmentFault("export: busy, try again"));
+        done(staffFailed(Str::StaffExportBusy));
     }
 }
 
-Result<std::string> KioskStaff::doExport() {
+StaffNotice KioskStaff::doExport() {
     auto parent = findExportDestination(m_config.exportDir, m_config.mediaRoots);
     if (!parent.ok()) {
-        return parent.error();
+        // findExportDestination fails in two ways only: the operator's folder is not writable,
+        // or (none given) no writable removable media is mounted.
+        return m_config.exportDir.empty() ? staffFailed(Str::StaffExportNoMedia)
+                                          : staffFailed(Str::StaffExportDirNotWritable, {m_config.exportDir});
     }
     // The device id for the folder name, read on this thread through its own connection (the
     // same reading LogQuery does); the export itself maps the file only in the child.
@@ -70,7 +88,7 @@ Result<std::string> KioskStaff::doExport() {
     {
         auto db = storage::Database::open(m_config.dbPath);
         if (!db.ok()) {
-            return environmentFault("export: " + db.error().message);
+            return staffFailed(Str::StaffExportDbFailed, {db.error().message});
         }
         auto id = db.value().meta("device_id");
         if (id.ok() && id.value()) {
@@ -78,34 +96,34 @@ Result<std::string> KioskStaff::doExport() {
         }
     }
     if (m_stopping) {
-        return environmentFault("export: the kiosk is shutting down");
+        return staffFailed(Str::StaffExportShuttingDown);
     }
     const std::int64_t now = wallClockSeconds();
     auto folder = createExportFolder(parent.value(), device, now);
     if (!folder.ok()) {
-        return folder.error();
+        return staffFailed(Str::StaffExportFolderFailed, {detail(folder.error().message)});
     }
     auto exported = runExportChild(m_config.exePath, m_config.dbPath, todaySoFar(now), folder.value(),
                                    &m_childPid);
     if (!exported.ok()) {
         std::error_code ec;
         std::filesystem::remove_all(folder.value(), ec); // nothing half-written stays on the stick
-        return exported.error();
+        return staffFailed(Str::StaffExportFailed, {detail(exported.error().message)});
     }
-    std::string line = "export: " + std::to_string(exported.value().count) + " events today -> " +
-                       exported.value().outDir;
+    const std::string count = std::to_string(exported.value().count);
     if (exported.value().firstBrokenSeq > 0) {
-        line += " (warning: chain broken at seq " + std::to_string(exported.value().firstBrokenSeq) + ")";
+        return staffOk(Str::StaffExportDoneBroken, {count, exported.value().outDir,
+                                                    std::to_string(exported.value().firstBrokenSeq)});
     }
-    return line;
+    return staffOk(Str::StaffExportDone, {count, exported.value().outDir});
 }
 
-void KioskStaff::selectCamera(std::string source, std::function<void(Result<std::string>)> done) {
-    done(badInput("camera: chosen at start (run --synthetic or --replay); not " + source));
+void KioskStaff::selectCamera(std::string source, StaffDone done) {
+    done(staffFailed(Str::StaffCameraAtStart, {source}));
 }
 
-void KioskStaff::setSiteProfile(std::string profile, std::function<void(Result<std::string>)> done) {
-    done(badInput("profile: chosen at start (run --profile " + profile + ")"));
+void KioskStaff::setSiteProfile(std::string profile, StaffDone done) {
+    done(staffFailed(Str::StaffProfileAtStart, {profile}));
 }
 
 } // namespace doorpost::kiosk::ui

@@ -33,15 +33,15 @@ public:
     KioskStaff(KioskStaffConfig config, sync::SyncWorker* sync);
     ~KioskStaff() override; // ends a running export child, then joins the workers
 
-    void syncNow(std::function<void(Result<std::string>)> done) override;
-    void exportForAuditors(std::function<void(Result<std::string>)> done) override;
+    void syncNow(StaffDone done) override;
+    void exportForAuditors(StaffDone done) override;
     // The camera and the profile are chosen at start (run --synthetic/--replay, --profile).
-    void selectCamera(std::string source, std::function<void(Result<std::string>)> done) override;
-    void setSiteProfile(std::string profile, std::function<void(Result<std::string>)> done) override;
+    void selectCamera(std::string source, StaffDone done) override;
+    void setSiteProfile(std::string profile, StaffDone done) override;
 
 private:
-    Result<std::string> doExport(); // export worker thread
-    Result<std::string> doSync();   // sync worker thread
+    StaffNotice doExport(); // export worker thread
+    StaffNotice doSync();   // sync worker thread
 
     KioskStaffConfig m_config;
     sync::SyncWorker* m_sync;

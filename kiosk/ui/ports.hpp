@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "kiosk/ui/staff_notice.hpp"
 #include "storage/result.hpp"
 
 namespace doorpost::kiosk::ui {
@@ -113,14 +114,15 @@ public:
                         std::function<void(Result<std::vector<RosterEntry>>)> done) = 0;
 };
 
-// What the staff screen can ask of the rest of the kiosk. Answers are one line for a toast.
+// What the staff screen can ask of the rest of the kiosk. Each answers once, success or failure,
+// with a StaffNotice the toast words in the language on screen (never a ready-made sentence).
 class StaffPort {
 public:
     virtual ~StaffPort() = default;
-    virtual void syncNow(std::function<void(Result<std::string>)> done) = 0;
-    virtual void exportForAuditors(std::function<void(Result<std::string>)> done) = 0;
-    virtual void selectCamera(std::string source, std::function<void(Result<std::string>)> done) = 0;
-    virtual void setSiteProfile(std::string profile, std::function<void(Result<std::string>)> done) = 0;
+    virtual void syncNow(StaffDone done) = 0;
+    virtual void exportForAuditors(StaffDone done) = 0;
+    virtual void selectCamera(std::string source, StaffDone done) = 0;
+    virtual void setSiteProfile(std::string profile, StaffDone done) = 0;
 };
 
 // The camera feed as staff and scripts can act on it: pull the camera out and put it back (the

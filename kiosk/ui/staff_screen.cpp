@@ -9,24 +9,24 @@ void StaffScreen::onEnter(UiContext& ctx) {
     // The sync worker is composed at start (run --central), so the address is shown, not edited.
     std::snprintf(m_address, sizeof m_address, "%s",
                   ctx.model.centralAddress.empty() ? "—" : ctx.model.centralAddress.c_str());
-    ctx.model.staffToast.clear();
+    ctx.model.staffNotice.reset();
 }
 
-std::function<void(Result<std::string>)> StaffScreen::toast(UiContext& ctx) {
+StaffDone StaffScreen::toast(UiContext& ctx) {
     ctx.model.staffBusy = true;
-    return ctx.onUi<Result<std::string>>([](UiModel& m, Result<std::string> r) {
+    return ctx.onUi<StaffNotice>([](UiModel& m, StaffNotice notice) {
         m.staffBusy = false;
-        m.staffToastError = !r.ok();
-        m.staffToast = r.ok() ? r.value() : r.error().message;
-        m.noteText(m.staffToast);
+        // The arguments (paths, OS errors) may hold glyphs the atlas lacks, in either language's
+        // sentence: both are noted, so a language switch while the toast is up draws it whole.
+        m.noteText(formatNotice(Lang::Zh, notice));
+        m.noteText(formatNotice(Lang::En, notice));
+        m.staffNotice = std::move(notice);
     });
 }
 
-void StaffScreen::request(UiContext& ctx,
-                          void (StaffPort::*action)(std::function<void(Result<std::string>)>)) {
+void StaffScreen::request(UiContext& ctx, void (StaffPort::*action)(StaffDone)) {
     if (ctx.ports.staff == nullptr) {
-        ctx.model.staffToast = ctx.t(Str::NotAvailable);
-        ctx.model.staffToastError = true;
+        ctx.model.staffNotice = staffFailed(Str::NotAvailable);
         return;
     }
     (ctx.ports.staff->*action)(toast(ctx));
@@ -84,15 +84,15 @@ void StaffScreen::drawBody(UiContext& ctx) {
                         colours::kPanel, settings && ctx.ports.staff != nullptr, m.examSite == exam)) {
             // The profile changes on screen only once the kiosk has taken it.
             auto shown = toast(ctx);
-            auto apply = ctx.onUi<Result<std::string>>([exam](UiModel& model, Result<std::string> r) {
-                if (r.ok()) {
+            auto apply = ctx.onUi<StaffNotice>([exam](UiModel& model, StaffNotice notice) {
+                if (!notice.failed) {
                     model.examSite = exam;
                 }
             });
             ctx.ports.staff->setSiteProfile(exam ? "exam" : "transit",
-                                            [shown, apply](Result<std::string> r) {
-                                                apply(r);
-                                                shown(std::move(r));
+                                            [shown, apply](StaffNotice notice) {
+                                                apply(notice);
+                                                shown(std::move(notice));
                                             });
         }
         ImGui::SameLine();
@@ -128,9 +128,11 @@ void StaffScreen::drawBody(UiContext& ctx) {
 
     if (m.staffBusy) {
         ImGui::TextColored(ImColor(colours::kRefer), "%s", ctx.t(Str::Working));
-    } else if (!m.staffToast.empty()) {
-        ImGui::PushStyleColor(ImGuiCol_Text, m.staffToastError ? colours::kDeny : colours::kText);
-        ImGui::TextWrapped("%s", m.staffToast.c_str());
+    } else if (m.staffNotice) {
+        // Worded here, each frame, in the language on screen now.
+        const std::string text = staffToastText(m);
+        ImGui::PushStyleColor(ImGuiCol_Text, m.staffNotice->failed ? colours::kDeny : colours::kText);
+        ImGui::TextWrapped("%s", text.c_str());
         ImGui::PopStyleColor();
     }
 }

@@ -17,8 +17,8 @@ protected:
     void drawBody(UiContext& ctx) override;
 
 private:
-    void request(UiContext& ctx, void (StaffPort::*action)(std::function<void(Result<std::string>)>));
-    std::function<void(Result<std::string>)> toast(UiContext& ctx);
+    void request(UiContext& ctx, void (StaffPort::*action)(StaffDone));
+    StaffDone toast(UiContext& ctx);
 
     char m_address[128] = {};
 };

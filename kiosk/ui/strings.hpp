@@ -25,7 +25,13 @@ enum class Str {
     CentralAddress, SyncNow, ExportAudit, Lock, ShutDown, NotAvailable, Working,
     RosterTitle, Arrived, NotArrived, Search, CandidateNumber, Name, MaskedId, Room, Seat,
     StatsTitle, Per10Min, Loading, NoData, Seconds,
-    NotRecorded, FaultConfig, FaultStorage, FaultInput, NoSealKey, ChipRosterNone, Count_
+    NotRecorded, FaultConfig, FaultStorage, FaultInput, NoSealKey, ChipRosterNone,
+    // What the staff actions answer (StaffNotice); {0}, {1}, ... are the notice's arguments.
+    StaffSyncNoCentral, StaffSyncBusy, StaffSyncDone, StaffSyncFailed, StaffSyncStillRunning,
+    StaffExportBusy, StaffExportDone, StaffExportDoneBroken, StaffExportNoMedia,
+    StaffExportDirNotWritable, StaffExportFolderFailed, StaffExportDbFailed, StaffExportShuttingDown,
+    StaffExportFailed, StaffCameraAtStart, StaffProfileAtStart, StaffCameraSwitched, StaffProfileChanged,
+    Count_
 };
 
 const char* tr(Lang lang, Str id);

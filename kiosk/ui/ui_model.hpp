@@ -117,8 +117,8 @@ struct UiModel {
     std::string operatorName = "door";
     bool staffUnlocked = false;
     bool auditorOnly = false; // unlocked with the auditor's PIN: Export for auditors only
-    std::string staffToast;
-    bool staffToastError = false; // the toast is an error (drawn red; scripts: staff_result error)
+    // The last staff action's answer, worded in `lang` each time it is drawn (staffToastText).
+    std::optional<StaffNotice> staffNotice;
     bool staffBusy = false;
     std::string centralAddress; // run --central; empty: this kiosk does not sync
     std::vector<std::string> cameraChoices; // e.g. "synthetic", "replay:DIR", "/dev/video0"
@@ -134,6 +134,11 @@ struct UiModel {
 
     void noteText(const std::string& text) { newTexts.push_back(text); }
 };
+
+// The staff toast as shown now, in the model's language ("" when there is none).
+inline std::string staffToastText(const UiModel& model) {
+    return model.staffNotice ? formatNotice(model.lang, *model.staffNotice) : std::string();
+}
 
 // The kiosk's status read from the database (UI thread): central, trust and roster chips.
 void applyStatus(UiModel& model, const KioskStatus& status, std::int64_t nowUnix);

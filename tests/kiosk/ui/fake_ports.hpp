@@ -168,15 +168,15 @@ private:
 
 class FakeStaff final : public StaffPort {
 public:
-    void syncNow(std::function<void(Result<std::string>)> done) override { done(std::string("sync: 0 waiting")); }
-    void exportForAuditors(std::function<void(Result<std::string>)> done) override {
-        done(std::string("export: written"));
+    void syncNow(StaffDone done) override { done(staffOk(Str::StaffSyncDone, {"0"})); }
+    void exportForAuditors(StaffDone done) override {
+        done(staffOk(Str::StaffExportDone, {"3", "/media/stick/doorpost-audit-test"}));
     }
-    void selectCamera(std::string source, std::function<void(Result<std::string>)> done) override {
-        done("camera: " + source);
+    void selectCamera(std::string source, StaffDone done) override {
+        done(staffOk(Str::StaffCameraSwitched, {source}));
     }
-    void setSiteProfile(std::string profile, std::function<void(Result<std::string>)> done) override {
-        done("profile: " + profile);
+    void setSiteProfile(std::string profile, StaffDone done) override {
+        done(staffOk(Str::StaffProfileChanged, {profile}));
     }
 };
 

@@ -11,6 +11,7 @@
 #include <cstdio>
 #include <fstream>
 #include <future>
+#include <map>
 #include <sstream>
 
 #include <nlohmann/json.hpp>
@@ -85,6 +86,24 @@ nlohmann::json lastJsonLine(const std::string& out) {
     return last;
 }
 
+// The staff toast as each `state` line showed it, by the language on screen then ("zh", "en").
+std::map<std::string, std::string> toastsByLang(const std::string& out) {
+    std::istringstream lines(out);
+    std::map<std::string, std::string> toasts;
+    for (std::string line; std::getline(lines, line);) {
+        if (!line.empty() && line.front() == '{') {
+            const auto state = nlohmann::json::parse(line);
+            if (state.contains("staff_toast") && state.contains("lang")) {
+                toasts[state["lang"].get<std::string>()] = state["staff_toast"].get<std::string>();
+            }
+        }
+    }
+    return toasts;
+}
+
+// After a toast: shown in zh-CN (the kiosk's default), then re-worded in English by a switch.
+const char* kBothLangs = "state\nlang en\nstate\n";
+
 std::string writeScript(const storage::test::TempDir& dir, const std::string& text) {
     const std::string path = dir.file("script.txt");
     std::ofstream(path) << text;
@@ -109,14 +128,15 @@ TEST_CASE("staff export for auditors in doorpost run writes a folder that verify
                                                 "wait-for admitted 1 5000\n" +
                                                     kUnlock +
                                                     "tap export\n"
-                                                    "wait-for staff_result ok 60000\n"
-                                                    "state\n");
+                                                    "wait-for staff_result ok 60000\n" +
+                                                    kBothLangs);
     const Ran run = doorpostBin("--db " + dbPath + " run --headless --no-sound --demo-pin 2468 --json"
                                 " --export-dir " + exportDir.string() + " --script " + script);
     INFO(run.out);
     REQUIRE(run.exitCode == 0);
-    const auto state = lastJsonLine(run.out);
-    const std::string toast = state.value("staff_toast", "");
+    const auto toasts = toastsByLang(run.out);
+    const std::string toast = toasts.count("en") ? toasts.at("en") : "";
+    const std::string toastZh = toasts.count("zh") ? toasts.at("zh") : "";
 
     // One new folder, named with the device and the time, and the toast names it.
     std::vector<fs::path> folders;
@@ -127,7 +147,9 @@ TEST_CASE("staff export for auditors in doorpost run writes a folder that verify
     const fs::path folder = folders[0];
     CHECK(folder.filename().string().rfind("doorpost-audit-", 0) == 0);
     CHECK(toast.find(folder.string()) != std::string::npos);
-    CHECK(toast.find("1 events") != std::string::npos);
+    CHECK(toast.find("Export: 1 events today -> ") == 0);
+    CHECK(toastZh.find("导出完成：今日 1 条记录，已写入 ") == 0);
+    CHECK(toastZh.find(folder.string()) != std::string::npos);
 
     // The event the script recorded, as the database holds it.
     std::string eventId;
@@ -164,13 +186,16 @@ TEST_CASE("staff sync now without --central says no central is configured") {
     prepareKiosk(dbPath);
     const std::string script = writeScript(dir, std::string(kUnlock) +
                                                     "tap sync_now\n"
-                                                    "wait-for staff_result error 10000\n"
-                                                    "state\n");
+                                                    "wait-for staff_result error 10000\n" +
+                                                    kBothLangs);
     const Ran run = doorpostBin("--db " + dbPath + " run --headless --no-sound --demo-pin 2468 --json"
                                 " --script " + script);
     INFO(run.out);
     REQUIRE(run.exitCode == 0);
-    CHECK(lastJsonLine(run.out).value("staff_toast", "").find("no central configured") != std::string::npos);
+    const auto toasts = toastsByLang(run.out);
+    REQUIRE(toasts.size() == 2);
+    CHECK(toasts.at("zh").find("无法同步：未配置中心") == 0);
+    CHECK(toasts.at("en").find("Sync: no central configured") == 0);
 }
 
 TEST_CASE("export destination: a given folder, else a removable-media mount, else a clear error") {
@@ -259,16 +284,22 @@ TEST_CASE("staff sync now with an unreachable central reports the nudged round's
     prepareKiosk(dbPath);
     const std::string script = writeScript(dir, std::string(kUnlock) +
                                                     "tap sync_now\n"
-                                                    "wait-for staff_result error 30000\n"
-                                                    "state\n");
+                                                    "wait-for staff_result error 30000\n" +
+                                                    kBothLangs);
     // Port 9 (discard) on loopback: nothing listens, the connection is refused at once.
     const Ran run = doorpostBin("--db " + dbPath + " run --headless --no-sound --demo-pin 2468 --json"
                                 " --central http://127.0.0.1:9 --token test-token --script " + script);
     INFO(run.out);
     REQUIRE(run.exitCode == 0);
-    const std::string toast = lastJsonLine(run.out).value("staff_toast", "");
-    CHECK(toast.rfind("sync: ", 0) == 0);
-    CHECK(toast.find("no central configured") == std::string::npos);
+    const auto toasts = toastsByLang(run.out);
+    REQUIRE(toasts.size() == 2);
+    // The sync worker's own error stays as it is, inside the translated sentence.
+    const std::string zh = toasts.at("zh");
+    const std::string en = toasts.at("en");
+    CHECK(zh.rfind("同步失败：", 0) == 0);
+    CHECK(en.rfind("Sync failed: ", 0) == 0);
+    CHECK(zh.substr(std::string("同步失败：").size()) == en.substr(std::string("Sync failed: ").size()));
+    CHECK(en.size() > std::string("Sync failed: ").size());
 }
 
 TEST_CASE("an export child killed by SIGBUS (a disk error under its mapping) is an error, not a crash") {
@@ -293,13 +324,21 @@ TEST_CASE("a failed staff export leaves no folder behind and answers with the ex
     config.dbPath = dbPath;
     config.exePath = std::string(DOORPOST_BIN_DIR) + "/doorpost";
     config.exportDir = stick.string();
-    std::promise<Result<std::string>> answer;
+    std::promise<StaffNotice> answer;
     {
         KioskStaff staff(config, nullptr);
-        staff.exportForAuditors([&](Result<std::string> r) { answer.set_value(std::move(r)); });
-        const Result<std::string> result = answer.get_future().get();
-        REQUIRE(!result.ok());
-        CHECK(result.error().message.find("no events") != std::string::npos);
+        staff.exportForAuditors([&](StaffNotice n) { answer.set_value(std::move(n)); });
+        const StaffNotice result = answer.get_future().get();
+        REQUIRE(result.failed);
+        CHECK(result.text == Str::StaffExportFailed);
+        // The child's reason, untranslated, inside a sentence in each language.
+        const std::string zh = formatNotice(Lang::Zh, result);
+        const std::string en = formatNotice(Lang::En, result);
+        CHECK(zh.rfind("导出失败：", 0) == 0);
+        CHECK(en.rfind("Export failed: ", 0) == 0);
+        CHECK(zh.find("no events") != std::string::npos);
+        CHECK(en.find("no events") != std::string::npos);
+        CHECK(en.find("export: ") == std::string::npos); // the prefix the sentence replaces
     }
     CHECK(fs::is_empty(stick));
 }
