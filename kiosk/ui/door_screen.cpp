@@ -258,7 +258,13 @@ void DoorScreen::drawVerdict(UiContext& ctx, ImVec2 size) {
         line(ctx.fonts.large, std::string(ctx.t(Str::Name)) + "  " + v.name);
     }
     if (!v.maskedId.empty()) {
-        line(ctx.fonts.body, std::string(ctx.t(Str::MaskedId)) + "  " + v.maskedId);
+        std::string idLine = std::string(ctx.t(Str::MaskedId)) + "  " + v.maskedId;
+        // A registration without the central's sealing key: said on the ID line itself (a line
+        // of its own would push room and seat off an exam site's panel).
+        if (std::find(v.reasonCodes.begin(), v.reasonCodes.end(), "id_not_sealed") != v.reasonCodes.end()) {
+            idLine += std::string("  · ") + ctx.t(Str::MaskedOnlyRecord);
+        }
+        line(ctx.fonts.body, idLine);
     }
     if (!v.candidateNumber.empty()) {
         line(ctx.fonts.body, std::string(ctx.t(Str::CandidateNumber)) + "  " + v.candidateNumber);

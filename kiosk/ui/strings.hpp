@@ -25,7 +25,8 @@ enum class Str {
     CentralAddress, SyncNow, ExportAudit, Lock, ShutDown, NotAvailable, Working,
     RosterTitle, Arrived, NotArrived, Search, CandidateNumber, Name, MaskedId, Room, Seat,
     StatsTitle, Per10Min, Loading, NoData, Seconds,
-    NotRecorded, FaultConfig, FaultStorage, FaultInput, NoSealKey, ChipRosterNone, Count_
+    NotRecorded, FaultConfig, FaultStorage, FaultInput, NoSealKey, ChipRosterNone,
+    MaskedOnlyRecord, Count_
 };
 
 const char* tr(Lang lang, Str id);
