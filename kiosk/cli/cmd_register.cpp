@@ -1,7 +1,8 @@
 // `doorpost --db FILE register --id-type resident|passport|permit|other --id ID [--name NAME]
 //  --reason REASON --operator OP [--at ISO] --json`: manual registration when nothing scans.
 // An invalid ID number or a reason the site profile does not allow exits 2 with a message
-// naming the problem, and records nothing. The full ID is sealed to the central's key.
+// naming the problem, and records nothing. The full ID is sealed to the central's key; without
+// that key the event keeps the masked ID only (reason id_not_sealed, see docs/credentials.md).
 
 #include <iostream>
 
@@ -54,7 +55,7 @@ void registerRegisterCommand(CLI::App& app, CommandContext& context) {
     CLI::App* cmd = app.add_subcommand("register", "Register a person manually by ID document");
     cmd->add_option("--id-type", args->idType, "resident, passport, permit or other")->required();
     cmd->add_option("--id", args->id, "The document number")->required();
-    cmd->add_option("--name", args->name, "The person's name (sealed with the ID)");
+    cmd->add_option("--name", args->name, "The person's name (sealed with the ID; dropped if the kiosk has no sealing key)");
     cmd->add_option("--reason", args->reason, "Why manual (see the site profile)")->required();
     cmd->add_option("--operator", args->operatorId, "Staff member registering")->required();
     cmd->add_option("--at", args->at, "Decision clock, ISO 8601 (default: now)");

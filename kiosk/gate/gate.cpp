@@ -94,9 +94,9 @@ Result<GateResult> Gate::registerManual(const ManualInput& input) {
     }
     if (input.operatorId.empty()) return badInput("operator: who registers must be named");
     if (input.name.size() > 128) return badInput("name: at most 128 bytes");
-    if (!m_trust.sealPublicKey)
-        return environmentFault("trust: no central sealing key; import the central's "
-                                "public-keys.json with `doorpost trust add-key`");
+    // Without the central's sealing key (not enrolled yet, keys never imported) the door still
+    // registers people: decideAndRecord keeps only what is safe at rest (masked ID, subject key)
+    // and marks the event id_not_sealed. The full ID and the name are dropped, never stored.
     CredentialResult credential;
     credential.kind = CredentialKind::ResidentId;
     credential.maskedId = checked->masked;
@@ -153,7 +153,10 @@ Result<GateResult> Gate::decideAndRecord(CredentialResult credential, std::int64
     input.onRoster = rosterEntry.has_value();
     input.lastAdmission = prior;
     input.manual = manual != nullptr;
-    const Decision decision = decide(input);
+    Decision decision = decide(input);
+    // The verdict is decide()'s; the extra code only says why the full ID is missing.
+    const bool unsealed = manual != nullptr && !m_trust.sealPublicKey;
+    if (unsealed) decision.reasons.push_back(Reason::IdNotSealed);
 
     storage::EventDraft draft;
     draft.kind = manual ? storage::EventKind::Manual : storage::EventKind::Scan;
@@ -170,7 +173,13 @@ Result<GateResult> Gate::decideAndRecord(CredentialResult credential, std::int64
         draft.operatorId = manual->operatorId;
         detail["id_type"] = idTypeName(manual->idType);
         detail["reason"] = manual->reason;
-        detail["sealed_id"] = sealIdentity(manual->id, manual->name, *m_trust.sealPublicKey);
+        if (unsealed) {
+            // Auditors and the central read why the full ID is absent; id and name go nowhere.
+            detail["sealed_id"] = nullptr;
+            detail["id_sealing"] = "no_seal_key";
+        } else {
+            detail["sealed_id"] = sealIdentity(manual->id, manual->name, *m_trust.sealPublicKey);
+        }
     } else {
         detail["checks"] = checksJson(credential.checks);
         if (!credential.passId.empty()) detail["pass_id"] = credential.passId;

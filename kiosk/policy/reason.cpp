@@ -5,7 +5,7 @@
 namespace doorpost::kiosk {
 namespace {
 
-constexpr std::array<ReasonText, 24> kTexts = {{
+constexpr std::array<ReasonText, 25> kTexts = {{
     {"credential_valid", "凭证有效", "Credential valid"},
     {"credential_malformed", "无法解析该码", "Code is malformed"},
     {"unknown_key", "签发密钥未受信任", "Signing key is not trusted"},
@@ -30,6 +30,7 @@ constexpr std::array<ReasonText, 24> kTexts = {{
     {"manual_reason_not_allowed", "本场所不允许此登记原因", "Registration reason not allowed here"},
     {"id_invalid", "证件号码无效", "ID number is invalid"},
     {"ticket_valid", "准考证有效", "Admission ticket valid"},
+    {"id_not_sealed", "证件号未加密（无中心公钥）", "ID not sealed (no central key)"},
 }};
 
 } // namespace

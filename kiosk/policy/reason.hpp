@@ -33,6 +33,7 @@ enum class Reason {
     ManualReasonNotAllowed,
     IdInvalid,             // an ID number failed its checks
     TicketValid,           // an exam ticket found on the roster
+    IdNotSealed,           // manual: no central sealing key, so only the masked ID is kept
 };
 
 struct ReasonText {

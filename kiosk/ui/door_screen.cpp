@@ -89,8 +89,7 @@ void drawFaultPanel(UiContext& ctx, ImVec2 size, const GateFault& fault) {
     draw->AddText(big, big->FontSize, ImVec2(x, y), colours::kDeny, ctx.t(Str::NotRecorded));
     y += big->FontSize + 8.0f * s;
     // What to do first (in the kiosk's language), then the gate's own words for the operator.
-    const bool config = fault.message.find("sealing key") != std::string::npos ||
-                        fault.message.find("trust:") == 0;
+    const bool config = fault.message.find("trust:") == 0;
     const char* hint = fault.kind == ErrorKind::BadInput ? ctx.t(Str::FaultInput)
                        : config                          ? ctx.t(Str::FaultConfig)
                                                          : ctx.t(Str::FaultStorage);
@@ -258,7 +257,13 @@ void DoorScreen::drawVerdict(UiContext& ctx, ImVec2 size) {
         line(ctx.fonts.large, std::string(ctx.t(Str::Name)) + "  " + v.name);
     }
     if (!v.maskedId.empty()) {
-        line(ctx.fonts.body, std::string(ctx.t(Str::MaskedId)) + "  " + v.maskedId);
+        std::string idLine = std::string(ctx.t(Str::MaskedId)) + "  " + v.maskedId;
+        // A registration without the central's sealing key: said on the ID line itself (a line
+        // of its own would push room and seat off an exam site's panel).
+        if (std::find(v.reasonCodes.begin(), v.reasonCodes.end(), "id_not_sealed") != v.reasonCodes.end()) {
+            idLine += std::string("  · ") + ctx.t(Str::MaskedOnlyRecord);
+        }
+        line(ctx.fonts.body, idLine);
     }
     if (!v.candidateNumber.empty()) {
         line(ctx.fonts.body, std::string(ctx.t(Str::CandidateNumber)) + "  " + v.candidateNumber);

@@ -24,6 +24,10 @@ VerdictView viewOf(const GateResult& result) {
     for (Reason reason : result.reasons) {
         const ReasonText text = reasonText(reason);
         view.reasonCodes.emplace_back(text.code);
+        // The panel says "masked ID only" on the ID line; as a reason it would only take room.
+        if (reason == Reason::IdNotSealed) {
+            continue;
+        }
         if (!view.reasonZh.empty()) {
             view.reasonZh += "；";
             view.reasonEn += "; ";

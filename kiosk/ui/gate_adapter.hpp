@@ -9,7 +9,7 @@
 //  - the answer thread pops m_waiting, waits on the worker for that ticket, reads what the door
 //    shows beside the verdict (room, seat, roster name) through its own read connection, and
 //    calls the callback, which posts to the UI queue.
-// Errors (a storage fault, no central sealing key, a reason the profile refuses) go to the same
+// Errors (a storage fault, a reason the profile refuses) go to the same
 // callback as values: the UI shows them as a "not recorded" fault, never silently.
 
 #include <condition_variable>

@@ -220,13 +220,17 @@ void ManualScreen::drawReasons(UiContext& ctx, float width) {
     }
     if (ctx.ports.gate == nullptr) {
         ImGui::TextColored(ImColor(colours::kRefer), "%s", ctx.t(Str::GateUnavailable));
-    } else if (ctx.model.sealKeyKnown && !ctx.model.sealKey) {
-        // Said before staff type 18 digits, not after: the gate will refuse to record.
-        ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + width);
-        ImGui::TextColored(ImColor(colours::kDeny), "× %s", ctx.t(Str::NoSealKey));
-        ImGui::PopTextWrapPos();
-    } else if (m_preview.valid && !m_reason) {
-        ImGui::TextColored(ImColor(colours::kRefer), "%s", ctx.t(Str::PickReason));
+    } else {
+        if (ctx.model.sealKeyKnown && !ctx.model.sealKey) {
+            // Said before staff type: the gate records the person, but with the masked ID only
+            // (the name field is dropped too), so staff can note the full ID on paper if needed.
+            ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + width);
+            ImGui::TextColored(ImColor(colours::kRefer), "▲ %s", ctx.t(Str::NoSealKey));
+            ImGui::PopTextWrapPos();
+        }
+        if (m_preview.valid && !m_reason) {
+            ImGui::TextColored(ImColor(colours::kRefer), "%s", ctx.t(Str::PickReason));
+        }
     }
 }
 

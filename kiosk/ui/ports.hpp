@@ -90,7 +90,7 @@ struct RosterEntry {
 struct KioskStatus {
     std::int64_t trustFetchedUnix = 0;    // newest fetch of trusted keys or the deny list
     std::int64_t trustValidUntilUnix = 0; // earliest valid-until across those lists
-    bool sealKey = false;                 // the central's sealing key: manual entries can be recorded
+    bool sealKey = false;                 // the central's sealing key: manual entries are sealed (else masked only)
     bool rosterLoaded = false;
     std::int64_t rosterCount = 0;
     std::int64_t rosterValidUntilUnix = 0;

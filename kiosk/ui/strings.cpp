@@ -117,8 +117,8 @@ constexpr std::array kTable = {
     Pair{Str::FaultStorage, "存储故障：请联系运维，并先在纸上登记此人。",
          "Storage fault: call the operator and note this person on paper meanwhile."},
     Pair{Str::FaultInput, "请核对后重试。", "Check and try again."},
-    Pair{Str::NoSealKey, "缺少中心加密公钥：人工登记无法记录，请联系运维导入。",
-         "No central sealing key: manual registrations cannot be recorded. Call the operator."},
+    Pair{Str::NoSealKey, "无中心加密公钥：证件号仅脱敏记录（不存完整号码和姓名）。",
+         "No sealing key: the ID is recorded masked only (no full ID, no name)."},
     Pair{Str::ChipRosterNone, "无名单", "none"},
     Pair{Str::StaffSyncNoCentral, "无法同步：未配置中心（启动时请加 --central URL --token T）",
          "Sync: no central configured (start the kiosk with --central URL --token T)"},
@@ -147,6 +147,8 @@ constexpr std::array kTable = {
          "Site profile: chosen at start (run --profile {0})"},
     Pair{Str::StaffCameraSwitched, "摄像头已切换为 {0}", "Camera switched to {0}"},
     Pair{Str::StaffProfileChanged, "场所类型已更改为 {0}", "Site profile changed to {0}"},
+    Pair{Str::MaskedOnlyRecord, "仅脱敏记录：未保存完整证件号和姓名",
+         "masked only: no full ID, no name stored"},
 };
 static_assert(kTable.size() == static_cast<std::size_t>(Str::Count_), "one pair per Str");
 

@@ -31,7 +31,7 @@ enum class Str {
     StaffExportBusy, StaffExportDone, StaffExportDoneBroken, StaffExportNoMedia,
     StaffExportDirNotWritable, StaffExportFolderFailed, StaffExportDbFailed, StaffExportShuttingDown,
     StaffExportFailed, StaffCameraAtStart, StaffProfileAtStart, StaffCameraSwitched, StaffProfileChanged,
-    Count_
+    MaskedOnlyRecord, Count_
 };
 
 const char* tr(Lang lang, Str id);

@@ -62,7 +62,7 @@ struct PreviewFrame {
     std::uint64_t generation = 0;
 };
 
-// A request the gate could not record (storage fault, no sealing key, a refused reason): shown as
+// A request the gate could not record (storage fault, a refused reason, bad input): shown as
 // "NOT RECORDED" with the gate's words until the next request, never as a verdict colour, never
 // silently. Nothing was decided, so nothing is counted.
 struct GateFault {
@@ -93,7 +93,7 @@ struct UiModel {
     RosterChip rosterChip;
     std::int64_t trustWarnSeconds = 24 * 3600; // the site profile's warning period
     bool sealKeyKnown = false;
-    bool sealKey = false; // the central's sealing key is stored: manual entries can be recorded
+    bool sealKey = false; // the central's sealing key is stored: manual entries keep the full ID (sealed)
     TodayCounters today;
     bool todayKnown = false;
 

@@ -6,6 +6,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include <fstream>
+#include <iterator>
+
 #include "kiosk/gate/gate.hpp"
 #include "kiosk/gate/gate_worker.hpp"
 #include "kiosk/gate/roster_csv.hpp"
@@ -29,7 +32,8 @@ struct Site {
     std::array<std::uint8_t, 32> sealSk{};
     std::int64_t now = wallClockSeconds();
 
-    explicit Site(std::int64_t keysValidUntil = 0) {
+    // withSealKey false: a kiosk whose central was never reached (no sealing key imported).
+    explicit Site(std::int64_t keysValidUntil = 0, bool withSealKey = true) {
         REQUIRE(sodium_init() >= 0);
         crypto_sign_keypair(issuerPk.data(), issuerSk.data());
         crypto_box_keypair(sealPk.data(), sealSk.data());
@@ -40,8 +44,9 @@ struct Site {
         REQUIRE(store.add({storage::TrustKind::PassKey,
                            sync::pass::toHex(sync::pass::ed25519KeyId(issuerPk)),
                            sync::pass::toHex(issuerPk), "test", "test", now, until}));
-        REQUIRE(store.add({storage::TrustKind::SealKey, "", sync::pass::toHex(sealPk), "seal",
-                           "test", now, until}));
+        if (withSealKey)
+            REQUIRE(store.add({storage::TrustKind::SealKey, "", sync::pass::toHex(sealPk), "seal",
+                               "test", now, until}));
         REQUIRE(db->setMeta("subject_salt", "site-salt"));
     }
 
@@ -65,6 +70,27 @@ GateConfig config(SiteProfile profile) {
     c.profile = std::move(profile);
     c.door = "door-2";
     return c;
+}
+
+// Every byte SQLite keeps for the database (main file and WAL), for "appears nowhere" checks.
+std::string fileBytes(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
+// Every column of every stored event, as text.
+std::vector<std::string> eventColumns(storage::Database& db) {
+    std::vector<std::string> names;
+    auto info = db.prepare("SELECT name FROM pragma_table_info('events')");
+    REQUIRE(info);
+    while (*info->step()) names.push_back(info->columnText(0));
+    REQUIRE(names.size() >= 10);
+    std::vector<std::string> values;
+    auto rows = db.prepare("SELECT * FROM events");
+    REQUIRE(rows);
+    while (*rows->step())
+        for (int i = 0; i < static_cast<int>(names.size()); ++i) values.push_back(rows->columnText(i));
+    return values;
 }
 
 std::int64_t eventCount(storage::Database& db) {
@@ -153,6 +179,78 @@ TEST_CASE("manual registration seals the full ID and bad input records nothing",
     // The same person's pass a minute later: the subject keys match, so re-entry applies.
     auto pass = gate->scan({site.pass("11010519491231002X")});
     CHECK(pass->reasons.front() == Reason::AlreadyAdmitted);
+}
+
+TEST_CASE("without a sealing key a manual registration is recorded with the masked ID only", "[gate]") {
+    // The door never waits on the network: a kiosk that has not reached its central since
+    // installation still registers people, keeping only what is safe on a stolen kiosk.
+    const std::string id = "11010519491231002X";
+    const std::string name = "欧阳无密钥";
+    Site site(0, /*withSealKey=*/false);
+    {
+        auto db = storage::Database::open(site.dbPath);
+        REQUIRE(db);
+        auto gate = Gate::open(*db, config(transitProfile()));
+        REQUIRE(gate);
+        auto ok = gate->registerManual({IdType::Resident, "11010519491231002x", name, "no_phone", "op7"});
+        REQUIRE(ok);
+        CHECK(ok->verdict == Verdict::Admit); // the verdict is decide()'s, as with a key
+        CHECK(ok->reasons == std::vector<Reason>{Reason::ManualRegistration, Reason::IdNotSealed});
+        CHECK(eventCount(*db) == 1);
+
+        auto log = storage::EventLog::open(*db);
+        const auto event = log->readSeqRange(1, 1)->front();
+        CHECK(event.kind == storage::EventKind::Manual);
+        CHECK(event.operatorId == "op7");
+        CHECK(event.credentialType == "resident");
+        CHECK(event.maskedId == "1101**********002X");
+        CHECK(event.subjectKey == sync::pass::toHex(sync::pass::subjectKey(id, "site-salt")));
+        CHECK(event.reasons == std::vector<std::string>{"manual_registration", "id_not_sealed"});
+        const auto detail = nlohmann::json::parse(event.detail);
+        CHECK(detail["reason"] == "no_phone");
+        CHECK(detail["id_type"] == "resident");
+        REQUIRE(detail.contains("sealed_id"));
+        CHECK(detail["sealed_id"].is_null());
+        CHECK(detail["id_sealing"] == "no_seal_key");
+        CHECK(log->verifyChain()->ok);
+
+        // Neither the full ID (either case of the check character) nor the name, in any column.
+        const auto columns = eventColumns(*db);
+        REQUIRE(!columns.empty());
+        for (const std::string& column : columns) {
+            CHECK(column.find(id) == std::string::npos);
+            CHECK(column.find("11010519491231002x") == std::string::npos);
+            CHECK(column.find("110105194912") == std::string::npos); // not even the birth part
+            CHECK(column.find(name) == std::string::npos);
+        }
+
+        // A pass of the same person: the subject key still links them (re-entry applies).
+        auto pass = gate->scan({site.pass(id)});
+        REQUIRE(pass);
+        CHECK(pass->reasons.front() == Reason::AlreadyAdmitted);
+    }
+    // Nor anywhere in the database's files (tables, indexes, WAL).
+    for (const char* suffix : {"", "-wal"}) {
+        const std::string bytes = fileBytes(site.dbPath + suffix);
+        CHECK(bytes.find(id) == std::string::npos);
+        CHECK(bytes.find(name) == std::string::npos);
+    }
+}
+
+TEST_CASE("with a sealing key a manual registration carries no id_not_sealed mark", "[gate]") {
+    Site site;
+    auto db = storage::Database::open(site.dbPath);
+    auto gate = Gate::open(*db, config(transitProfile()));
+    REQUIRE(gate);
+    auto ok = gate->registerManual({IdType::Resident, "11010519491231002X", "", "no_phone", "op7"});
+    REQUIRE(ok);
+    CHECK(ok->reasons == std::vector<Reason>{Reason::ManualRegistration});
+    auto log = storage::EventLog::open(*db);
+    const auto event = log->readSeqRange(1, 1)->front();
+    CHECK(event.reasons == std::vector<std::string>{"manual_registration"});
+    const auto detail = nlohmann::json::parse(event.detail);
+    CHECK(detail["sealed_id"].is_string());
+    CHECK(!detail.contains("id_sealing"));
 }
 
 TEST_CASE("exam: tickets against the roster, stale trust fails closed", "[gate]") {

@@ -122,3 +122,44 @@ TEST_CASE("pull: a running gate follows the synced keys and deny list", "[sync][
     CHECK(withdrawn->verdict != Verdict::Admit);
     CHECK(has(withdrawn->reasons, kiosk::Reason::UnknownKey));
 }
+
+TEST_CASE("pull: a registration made before the first sync is masked only, and the central takes it", "[sync][pull][gate]") {
+    // A kiosk installed where the central cannot be reached still registers people: without
+    // the sealing key the event keeps the masked ID only (sealed_id null, id_not_sealed), and
+    // when the central is reached it accepts that event like any other (same hash, exactly once).
+    TempDir dir;
+    InProcessCentral central(dir.file("central.db"));
+    const std::string token = central.store().enrollDevice("kiosk-a", false).value();
+    Kiosk kiosk;
+    REQUIRE(kiosk.db().setMeta("subject_salt", "site-salt").ok());
+    auto gateDb = storage::Database::open(kiosk.path());
+    REQUIRE(gateDb.ok());
+    kiosk::GateConfig gateConfig;
+    gateConfig.profile = kiosk::transitProfile();
+    auto gate = kiosk::Gate::open(*gateDb, gateConfig);
+    REQUIRE(gate.ok());
+
+    auto unsealed = gate->registerManual(
+        {kiosk::IdType::Resident, "11010519491231002X", "张三", "no_phone", "op7"});
+    REQUIRE(unsealed.ok());
+    CHECK(has(unsealed->reasons, kiosk::Reason::IdNotSealed));
+
+    // The central publishes its keys; the sync pushes the masked-only event and pulls the keys.
+    const Issuer issuer;
+    REQUIRE(central.store().upsertSet("keys", issuer.keysSet(), "", false).ok());
+    REQUIRE(syncUntilDone(kiosk.db(), testConfig(central.url(), token)).end == sync::RoundEnd::Done);
+    requireCentralHoldsExactly(dir.file("central.db"), "kiosk-a", kiosk);
+
+    // The same gate seals the next registration: the mark was about the missing key only.
+    auto sealed = gate->registerManual(
+        {kiosk::IdType::Resident, "440524188001010014", "", "no_phone", "op7"});
+    REQUIRE(sealed.ok());
+    CHECK(!has(sealed->reasons, kiosk::Reason::IdNotSealed));
+    auto events = kiosk.log().readSeqRange(1, 2);
+    REQUIRE(events.ok());
+    REQUIRE(events->size() == 2);
+    CHECK(events->at(0).detail.find("\"sealed_id\":null") != std::string::npos);
+    CHECK(events->at(1).detail.find("\"sealed_id\":\"") != std::string::npos);
+    REQUIRE(syncUntilDone(kiosk.db(), testConfig(central.url(), token)).end == sync::RoundEnd::Done);
+    requireCentralHoldsExactly(dir.file("central.db"), "kiosk-a", kiosk);
+}
