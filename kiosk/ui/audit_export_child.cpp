@@ -13,30 +13,15 @@
 
 #include <nlohmann/json.hpp>
 
+#include "kiosk/ui/local_time.hpp"
+#include "storage/iso_time.hpp"
+
 extern char** environ;
 
 namespace doorpost::kiosk::ui {
 namespace fs = std::filesystem;
 
-ExportPeriod todaySoFar(std::int64_t nowUnix) {
-    const std::time_t now = static_cast<std::time_t>(nowUnix);
-    std::tm local{};
-    localtime_r(&now, &local);
-    local.tm_hour = 0;
-    local.tm_min = 0;
-    local.tm_sec = 0;
-    local.tm_isdst = -1; // let mktime decide for midnight itself
-    return {static_cast<std::int64_t>(std::mktime(&local)), nowUnix + 1};
-}
-
-std::string isoUtc(std::int64_t unixSeconds) {
-    const std::time_t t = static_cast<std::time_t>(unixSeconds);
-    std::tm utc{};
-    gmtime_r(&t, &utc);
-    char text[32];
-    std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc);
-    return text;
-}
+ExportPeriod todaySoFar(std::int64_t nowUnix) { return {startOfLocalDay(nowUnix), nowUnix + 1}; }
 
 namespace {
 
@@ -149,8 +134,8 @@ Result<ChildExport> runExportChild(const std::string& exe, const std::string& db
     posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
     posix_spawn_file_actions_adddup2(&actions, out[1], 1);
     posix_spawn_file_actions_adddup2(&actions, out[1], 2);
-    const std::string from = isoUtc(period.fromUnix);
-    const std::string to = isoUtc(period.toUnix);
+    const std::string from = storage::formatIsoTime(period.fromUnix);
+    const std::string to = storage::formatIsoTime(period.toUnix);
     std::vector<std::string> args = {exe,  "--db", dbPath, "export", "--from", from,
                                      "--to", to,   "--out", outDir, "--json"};
     std::vector<char*> argv;

@@ -22,9 +22,6 @@ struct ExportPeriod {
 };
 ExportPeriod todaySoFar(std::int64_t nowUnix);
 
-// "YYYY-MM-DDTHH:MM:SSZ".
-std::string isoUtc(std::int64_t unixSeconds);
-
 // Where the export folder is created: `configured` if given (it must be a writable folder), else
 // the first writable mount point under /media/*/* or /run/media/*/* (removable media as desktop
 // automounters place it), in name order. `mediaRoots` is for tests.

@@ -5,6 +5,8 @@
 #include <ctime>
 #include <string>
 
+#include "kiosk/ui/local_time.hpp"
+
 namespace doorpost::kiosk::ui {
 namespace {
 
@@ -35,15 +37,6 @@ std::string formatAge(std::int64_t seconds) {
     } else {
         std::snprintf(text, sizeof text, "%lldd", static_cast<long long>(seconds / 86400));
     }
-    return text;
-}
-
-std::string clockText(std::int64_t unixSeconds) {
-    const std::time_t t = static_cast<std::time_t>(unixSeconds);
-    std::tm local{};
-    localtime_r(&t, &local);
-    char text[16];
-    std::strftime(text, sizeof text, "%H:%M", &local);
     return text;
 }
 
@@ -153,7 +146,7 @@ void DoorScreen::drawChips(UiContext& ctx) {
         std::string value = ctx.t(m.central.online ? Str::ChipOnline : Str::ChipOffline);
         value += " · " + std::to_string(m.central.eventsWaiting) + " " + ctx.t(Str::ChipWaiting);
         if (m.central.lastSyncUnix > 0) {
-            value += " · " + clockText(m.central.lastSyncUnix);
+            value += " · " + localClock(m.central.lastSyncUnix);
         }
         statusChip(ctx, "central", ctx.t(Str::Central), value,
                    m.central.online ? colours::kAdmit : colours::kRefer, m.central.online ? "●" : "▲");
@@ -180,7 +173,7 @@ void DoorScreen::drawChips(UiContext& ctx) {
     ImGui::SameLine();
     ImGui::SetCursorPosX(std::max(ImGui::GetCursorPosX(), ImGui::GetWindowWidth() - 330.0f * ctx.scale));
     ImGui::PushFont(ctx.fonts.large);
-    ImGui::TextUnformatted(clockText(ctx.wallNowUnix).c_str());
+    ImGui::TextUnformatted(localClock(ctx.wallNowUnix).c_str());
     ImGui::PopFont();
     ImGui::SameLine();
     languageButton(ctx, ImVec2(180.0f * ctx.scale, 56.0f * ctx.scale));

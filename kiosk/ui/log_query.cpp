@@ -3,6 +3,7 @@
 #include <ctime>
 #include <map>
 
+#include "kiosk/ui/local_time.hpp"
 #include "storage/database.hpp"
 #include "kiosk/ui/status_reader.hpp"
 #include "storage/event_log.hpp"
@@ -12,15 +13,6 @@ namespace doorpost::kiosk::ui {
 namespace {
 
 constexpr std::int64_t kBucketSeconds = 600;
-
-std::int64_t startOfLocalDayMs(std::time_t now) {
-    std::tm local{};
-    localtime_r(&now, &local);
-    local.tm_hour = 0;
-    local.tm_min = 0;
-    local.tm_sec = 0;
-    return static_cast<std::int64_t>(std::mktime(&local)) * 1000;
-}
 
 // Visits the events recorded in [fromMs, toMs) of wall time, in seq order.
 Result<void> forEachByTime(storage::EventLog& log, std::int64_t fromMs, std::int64_t toMs,
@@ -64,7 +56,7 @@ void LogQuery::todayCounters(std::function<void(Result<TodayCounters>)> done) {
         }
         const std::time_t now = std::time(nullptr);
         TodayCounters counters;
-        auto walked = forEachByTime(*events.value(), startOfLocalDayMs(now),
+        auto walked = forEachByTime(*events.value(), startOfLocalDay(now) * 1000,
                                     static_cast<std::int64_t>(now + 1) * 1000, [&](const storage::Event& e) {
             counters.admitted += e.verdict == storage::Verdict::Admit ? 1 : 0;
             counters.denied += e.verdict == storage::Verdict::Deny ? 1 : 0;

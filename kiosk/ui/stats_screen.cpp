@@ -3,27 +3,10 @@
 #include <algorithm>
 #include <ctime>
 
+#include "kiosk/ui/local_time.hpp"
+
 namespace doorpost::kiosk::ui {
 namespace {
-
-std::int64_t startOfLocalDay(std::int64_t unixSeconds) {
-    const std::time_t t = static_cast<std::time_t>(unixSeconds);
-    std::tm local{};
-    localtime_r(&t, &local);
-    local.tm_hour = 0;
-    local.tm_min = 0;
-    local.tm_sec = 0;
-    return static_cast<std::int64_t>(std::mktime(&local));
-}
-
-std::string hourMinute(std::int64_t unixSeconds) {
-    const std::time_t t = static_cast<std::time_t>(unixSeconds);
-    std::tm local{};
-    localtime_r(&t, &local);
-    char text[8];
-    std::strftime(text, sizeof text, "%H:%M", &local);
-    return text;
-}
 
 struct Series {
     Str label;
@@ -145,7 +128,7 @@ void StatsScreen::drawBody(UiContext& ctx) {
             }
         }
         if (static_cast<int>(i) % labelEvery == 0) {
-            draw->AddText(ImVec2(x0, bottom + 8 * s), colours::kMuted, hourMinute(bucket.startUnix).c_str());
+            draw->AddText(ImVec2(x0, bottom + 8 * s), colours::kMuted, localClock(bucket.startUnix).c_str());
         }
     }
     ImGui::Dummy(size);
