@@ -54,21 +54,48 @@ void LogQuery::todayCounters(std::function<void(Result<TodayCounters>)> done) {
             done(events.error());
             return;
         }
-        const std::time_t now = std::time(nullptr);
-        TodayCounters counters;
-        auto walked = forEachByTime(*events.value(), startOfLocalDay(now) * 1000,
-                                    static_cast<std::int64_t>(now + 1) * 1000, [&](const storage::Event& e) {
-            counters.admitted += e.verdict == storage::Verdict::Admit ? 1 : 0;
-            counters.denied += e.verdict == storage::Verdict::Deny ? 1 : 0;
-            counters.referred += e.verdict == storage::Verdict::Refer ? 1 : 0;
-            counters.manual += e.kind == storage::EventKind::Manual ? 1 : 0;
-        });
-        if (!walked.ok()) {
-            done(walked.error());
+        auto tallied = tallyToday(*events.value(), std::time(nullptr));
+        if (!tallied.ok()) {
+            done(tallied.error());
             return;
         }
-        done(counters);
+        done(m_today.counters);
     });
+}
+
+Result<void> LogQuery::tallyToday(storage::EventLog& log, std::int64_t nowUnix) {
+    auto head = log.status();
+    if (!head.ok()) {
+        return head.error();
+    }
+    const std::int64_t lastSeq = head.value().lastSeq;
+    const std::int64_t dayStart = startOfLocalDay(nowUnix);
+    if (m_today.fromMs != dayStart * 1000 || lastSeq < m_today.countedThrough) {
+        // A new day (or another log under the same path): count it from the start. The next
+        // midnight is found from a time safely inside the next day, whatever DST does.
+        m_today = DayTally{dayStart * 1000, startOfLocalDay(dayStart + 30 * 3600) * 1000, 0, {}};
+    }
+    const auto count = [this, lastSeq](const storage::Event& e) {
+        if (e.seq > lastSeq || e.wallTimeMs < m_today.fromMs || e.wallTimeMs >= m_today.toMs) {
+            return true; // appended after the head read, or not today: not this tally's
+        }
+        TodayCounters& c = m_today.counters;
+        c.admitted += e.verdict == storage::Verdict::Admit ? 1 : 0;
+        c.denied += e.verdict == storage::Verdict::Deny ? 1 : 0;
+        c.referred += e.verdict == storage::Verdict::Refer ? 1 : 0;
+        c.manual += e.kind == storage::EventKind::Manual ? 1 : 0;
+        return true;
+    };
+    auto walked = m_today.countedThrough == 0
+                      ? log.forEachInWallTimeRange(m_today.fromMs, m_today.toMs, count)
+                      : log.forEachInSeqRange(m_today.countedThrough + 1, lastSeq, count);
+    if (!walked.ok()) {
+        m_today.countedThrough = 0; // partly counted: start over next time
+        m_today.counters = {};
+        return walked.error();
+    }
+    m_today.countedThrough = lastSeq;
+    return {};
 }
 
 void LogQuery::statsPer10Min(std::int64_t fromUnix, std::int64_t toUnix,

@@ -36,11 +36,24 @@ public:
 
 private:
     Result<storage::EventLog*> log(); // worker thread only: opens on first use
+    // Brings m_today up to the log's head: the whole day once, then only the events appended
+    // since. Recounting the day after every verdict re-read all of the day's events for each
+    // person at the door.
+    Result<void> tallyToday(storage::EventLog& log, std::int64_t nowUnix);
+
+    // Today's counters as of seq countedThrough (worker thread only).
+    struct DayTally {
+        std::int64_t fromMs = 0;        // local midnight
+        std::int64_t toMs = 0;          // the next local midnight
+        std::int64_t countedThrough = 0;
+        TodayCounters counters;
+    };
 
     std::string m_path;
     const sync::SyncWorker* m_sync;
     std::unique_ptr<storage::Database> m_db; // worker thread only
     std::unique_ptr<storage::EventLog> m_log; // worker thread only
+    DayTally m_today;                         // worker thread only
     TaskRunner m_worker; // last: its thread stops before the members it uses go
 };
 
