@@ -16,6 +16,7 @@
 #include <httplib.h>
 
 #include "sync/central/central_store.hpp"
+#include "sync/central/query_param.hpp"
 
 namespace doorpost::sync::central {
 namespace {
@@ -37,17 +38,6 @@ bool isLowerHex(const std::string& text, std::size_t size) {
     for (const char c : text)
         if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
     return true;
-}
-
-bool parseSeq(const std::string& text, std::int64_t& out) {
-    if (text.empty() || text.size() > 18) return false;
-    std::int64_t value = 0;
-    for (const char c : text) {
-        if (c < '0' || c > '9') return false;
-        value = value * 10 + (c - '0');
-    }
-    out = value;
-    return value > 0;
 }
 
 } // namespace
@@ -101,7 +91,8 @@ void serveChainHead(CentralStore& store, const httplib::Request& req, httplib::R
     if (!epoch.empty() && !isLowerHex(epoch, 32))
         return replyError(res, 400, "epoch must be 32 lowercase hex characters", "epoch");
     std::int64_t seq = 0;
-    if (req.has_param("seq") && (epoch.empty() || !parseSeq(req.get_param_value("seq"), seq)))
+    if (req.has_param("seq") &&
+        (epoch.empty() || !parseDecimalParam(req.get_param_value("seq"), seq) || seq < 1))
         return replyError(res, 400, "seq must be a positive integer, with epoch", "seq");
 
     auto heads = store.chainHeads(device, epoch, seq);

@@ -5,6 +5,7 @@
 #include <ctime>
 
 #include "sync/central/chain_head_route.hpp"
+#include "sync/central/query_param.hpp"
 #include "sync/central/set_signing_key.hpp"
 #include "sync/set_signature.hpp"
 
@@ -35,17 +36,6 @@ void replyError(httplib::Response& res, int status, const std::string& message,
 void replyStoreFault(httplib::Response& res, const Error& error) {
     res.set_header("Retry-After", "1");
     replyError(res, 503, "store unavailable: " + error.message);
-}
-
-bool parseCursor(const std::string& text, std::int64_t& out) {
-    if (text.empty() || text.size() > 18) return false;
-    std::int64_t value = 0;
-    for (const char c : text) {
-        if (c < '0' || c > '9') return false;
-        value = value * 10 + (c - '0');
-    }
-    out = value;
-    return true;
 }
 
 } // namespace
@@ -161,16 +151,16 @@ struct CentralServer::Impl {
         const std::string set = req.matches[1].str();
         if (!CentralStore::isKnownSet(set)) return replyError(res, 404, "unknown set " + set, "set");
         std::int64_t cursor = 0;
-        if (req.has_param("cursor") && !parseCursor(req.get_param_value("cursor"), cursor))
+        if (req.has_param("cursor") && !parseDecimalParam(req.get_param_value("cursor"), cursor))
             return replyError(res, 400, "cursor must be a non-negative integer", "cursor");
         std::int64_t limit = 0;
         if (req.has_param("limit") &&
-            (!parseCursor(req.get_param_value("limit"), limit) || limit < 1 || limit > 20000))
+            (!parseDecimalParam(req.get_param_value("limit"), limit) || limit < 1 || limit > 20000))
             return replyError(res, 400, "limit must be 1-20000", "limit");
         std::int64_t after = 0;
         std::int64_t base = 0;
-        if ((req.has_param("after") && !parseCursor(req.get_param_value("after"), after)) ||
-            (req.has_param("base") && !parseCursor(req.get_param_value("base"), base)))
+        if ((req.has_param("after") && !parseDecimalParam(req.get_param_value("after"), after)) ||
+            (req.has_param("base") && !parseDecimalParam(req.get_param_value("base"), base)))
             return replyError(res, 400, "after and base must be non-negative integers", "after");
         auto read = store.readSet(set, cursor, static_cast<std::size_t>(limit), after, base);
         if (!read) return replyStoreFault(res, read.error());
