@@ -5,6 +5,7 @@
 
 #include "storage/iso_time.hpp"
 #include "storage/trust_generation.hpp"
+#include "storage/trust_store.hpp"
 
 namespace doorpost::sync {
 namespace {
@@ -93,14 +94,10 @@ Result<void> applyRoster(Database& db, const SetPage& page, std::int64_t now, st
 
 Result<void> applyDenyList(Database& db, const SetPage& page, std::int64_t now, std::int64_t until) {
     const std::string source = sourceOf(page);
-    auto insert = db.prepare(
-        "INSERT INTO deny_list(pass_id, source, fetched_at, valid_until) VALUES (?1, ?2, ?3, ?4)"
-        " ON CONFLICT(pass_id) DO UPDATE SET source = excluded.source,"
-        " fetched_at = excluded.fetched_at, valid_until = excluded.valid_until");
-    if (!insert) return insert.error();
+    storage::TrustStore store(db);
     auto deny = [&](const std::string& key, const nlohmann::json&) -> Result<void> {
         if (key.empty()) return {};
-        return insert->bind(1, key).bind(2, source).bind(3, now).bind(4, until).run();
+        return store.deny({key, source, now, until});
     };
     if (page.snapshot) {
         auto cleared = db.prepare("DELETE FROM deny_list WHERE source = ?1");
@@ -130,31 +127,19 @@ Result<void> applyKeys(Database& db, const SetPage& page, std::int64_t now, std:
     auto cleared = db.prepare("DELETE FROM trust_entries WHERE source = ?1");
     if (!cleared) return cleared.error();
     if (auto done = cleared->bind(1, source).run(); !done) return done.error();
-    auto insert = db.prepare(
-        "INSERT INTO trust_entries(kind, key_id, material, label, source, fetched_at, valid_until)"
-        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT(kind, material) DO UPDATE SET"
-        " key_id = excluded.key_id, label = excluded.label, source = excluded.source,"
-        " fetched_at = excluded.fetched_at, valid_until = excluded.valid_until");
-    if (!insert) return insert.error();
+    storage::TrustStore store(db);
     return forEachItem(db, page.set, [&](const std::string& key, const nlohmann::json& value) -> Result<void> {
         if (!value.is_object()) return {};
-        const std::string kind = textField(value, "kind");
-        const std::string material = textField(value, kind == "dsc" ? "der" : "public_key");
-        if ((kind != "pass_key" && kind != "seal_key" && kind != "dsc") || !isHex(material))
-            return {};
-        if (kind != "dsc" && material.size() != 64) return {};
+        const std::string kindText = textField(value, "kind");
+        const auto kind = storage::parseTrustKind(kindText);
+        const std::string material = textField(value, kindText == "dsc" ? "der" : "public_key");
+        if (!kind || !isHex(material)) return {};
+        if (*kind != storage::TrustKind::Dsc && material.size() != 64) return {};
         std::string keyId = textField(value, "kid");
-        if (keyId.empty() && kind != "seal_key") keyId = key;
+        if (keyId.empty() && *kind != storage::TrustKind::SealKey) keyId = key;
         std::string label = textField(value, "label");
-        if (label.empty()) label = kind == "seal_key" ? "central seal" : "dp1 issuer";
-        return insert->bind(1, kind)
-            .bind(2, keyId)
-            .bind(3, material)
-            .bind(4, label)
-            .bind(5, source)
-            .bind(6, now)
-            .bind(7, until)
-            .run();
+        if (label.empty()) label = *kind == storage::TrustKind::SealKey ? "central seal" : "dp1 issuer";
+        return store.add({*kind, keyId, material, label, source, now, until});
     });
 }
 
