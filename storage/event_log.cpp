@@ -56,10 +56,16 @@ Result<EventLog> EventLog::open(Database& db) {
     // The index is on the key's first 16 characters (migration 7); the full key is compared on
     // the row. The unary + keeps SQLite's planner from weighing a whole-key term it has no
     // index for against the index it has (without it, it scans the table).
-    const std::string lastAdmission = std::string("SELECT ") + kEventColumns +
-                                      " FROM events WHERE substr(subject_key, 1, 16) = substr(?1, 1, 16)"
-                                      " AND +subject_key = ?1 AND verdict = 'admit'"
-                                      " ORDER BY seq DESC LIMIT 1";
+    // Admissions (migration 8, storage/event_log_admissions.cpp). The block still filling is
+    // read by seq; the filed ones by the key's first 16 characters, newest first, with the full
+    // key compared on the event's row.
+    const std::string recentAdmission =
+        std::string("SELECT ") + kEventColumns +
+        " FROM events WHERE seq = (SELECT max(seq) FROM recent_admissions WHERE subject_key = ?1)";
+    const std::string filedAdmission = std::string("SELECT ") + kEventColumns +
+                                       " FROM admissions_by_subject f JOIN events ON seq = f.event_seq"
+                                       " WHERE f.subject_prefix = substr(?1, 1, 16) AND subject_key = ?1"
+                                       " ORDER BY f.event_seq DESC LIMIT 1";
     const Prepared prepared[] = {
         // count, last_seq, head hash, device id. sqlite_sequence is AUTOINCREMENT's counters
         // row; the head hash is NULL when the event at last_seq is gone (a tampered tail).
@@ -72,12 +78,18 @@ Result<EventLog> EventLog::open(Database& db) {
          " FROM (SELECT coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'events'), 0)"
          "       AS last) AS h"},
         {&log.m_insert, insert.c_str()},
-        {&log.m_lastAdmission, lastAdmission.c_str()},
-        // The block of 1024 seqs ending at ?1 (migration 6).
+        {&log.m_recentAdmission, recentAdmission.c_str()},
+        {&log.m_filedAdmission, filedAdmission.c_str()},
+        // The block of 1024 seqs ending at ?1: its wall-time summary (migration 6) and its
+        // admissions (migration 8).
         {&log.m_summarizeBlock,
          "INSERT OR REPLACE INTO events_wall_time(block, min_wall_ms, max_wall_ms)"
          " SELECT (?1 - 1) / 1024, MIN(wall_time_ms), MAX(wall_time_ms) FROM events"
          " WHERE seq BETWEEN ?1 - 1023 AND ?1"},
+        {&log.m_fileAdmissions,
+         "INSERT OR IGNORE INTO admissions_by_subject(subject_prefix, event_seq)"
+         " SELECT substr(subject_key, 1, 16), seq FROM events"
+         " WHERE seq BETWEEN ?1 - 1023 AND ?1 AND verdict = 'admit'"},
     };
     for (const auto& item : prepared) {
         auto stmt = db.prepare(item.sql);
@@ -252,13 +264,23 @@ Result<std::int64_t> EventLog::insertInTransaction(const EventDraft& draft) {
     if (auto inserted = m_insert.run(); !inserted) {
         return inserted.error();
     }
-    if (auto summarized = summarizeBlockIfComplete(event.seq); !summarized) {
-        return summarized.error();
+    if (auto closed = closeBlockIfComplete(event.seq); !closed) {
+        return closed.error();
     }
     // The next insert in this transaction (appendMany) chains onto this one; the data version
     // moves only at COMMIT, after which append() records it.
     m_cachedHead = Head{event.seq, event.hash, event.deviceId};
     return event.seq;
+}
+
+Result<void> EventLog::closeBlockIfComplete(std::int64_t seq) {
+    if (seq % kBlock != 0) {
+        return {};
+    }
+    if (auto summarized = m_summarizeBlock.bind(1, seq).run(); !summarized) {
+        return summarized;
+    }
+    return m_fileAdmissions.bind(1, seq).run();
 }
 
 Result<void> EventLog::forEachInSeqRange(std::int64_t from, std::int64_t to,
@@ -290,20 +312,6 @@ Result<std::vector<Event>> EventLog::readSeqRange(std::int64_t from, std::int64_
         return read.error();
     }
     return events;
-}
-
-Result<std::optional<Event>> EventLog::lastAdmission(std::string_view subjectKey) {
-    m_lastAdmission.bind(1, subjectKey);
-    auto row = m_lastAdmission.step();
-    std::optional<Event> event;
-    if (row && *row) {
-        event = rowToEvent(m_lastAdmission);
-    }
-    m_lastAdmission.reset();
-    if (!row) {
-        return row.error();
-    }
-    return event;
 }
 
 Result<LogStatus> EventLog::status() {

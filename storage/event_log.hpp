@@ -63,8 +63,8 @@ public:
     Result<void> forEachInSeqRange(std::int64_t from, std::int64_t to,
                                    const std::function<bool(const Event&)>& visit);
     // Time-range reads (storage/event_log_wall_time.cpp). Wall time is not indexed: each block
-    // of kWallTimeBlock events has a min/max summary, written by the append that completes it,
-    // and a read scans only the blocks that may hold the range (and the unsummarised tail).
+    // of kBlock events has a min/max summary, written by the append that completes it, and a
+    // read scans only the blocks that may hold the range (and the unsummarised tail).
     // Events with fromMs <= wall_time_ms < toMs, in seq order; `visit` returns false to stop.
     Result<void> forEachInWallTimeRange(std::int64_t fromMs, std::int64_t toMs,
                                         const std::function<bool(const Event&)>& visit);
@@ -79,9 +79,12 @@ public:
         std::int64_t last = 0;
     };
     Result<std::optional<SeqSpan>> seqSpanInWallTimeRange(std::int64_t fromMs, std::int64_t toMs);
-    static constexpr std::int64_t kWallTimeBlock = 1024; // as in migration 6's SQL
+    // Seqs per block. The append that completes a block summarises its wall times and files its
+    // admissions (as in the SQL of migrations 6 and 8), so that no append writes an index page.
+    static constexpr std::int64_t kBlock = 1024;
 
-    // The most recent event with verdict admit for this subject key (re-entry rule); indexed.
+    // The most recent event with verdict admit for this subject key (re-entry rule): from the
+    // admissions filed per block, or the block still filling (storage/event_log_admissions.cpp).
     Result<std::optional<Event>> lastAdmission(std::string_view subjectKey);
 
     Result<LogStatus> status();
@@ -121,8 +124,11 @@ private:
     // Seq ranges that may hold events with fromMs <= wall_time_ms < toMs, ascending.
     Result<std::vector<std::pair<std::int64_t, std::int64_t>>> wallTimeCandidates(
         std::int64_t fromMs, std::int64_t toMs);
-    // Inside the append's transaction: when `seq` completes a block, writes its summary.
-    Result<void> summarizeBlockIfComplete(std::int64_t seq);
+    // Inside the append's transaction: when `seq` completes a block, writes its wall-time
+    // summary and files its admissions.
+    Result<void> closeBlockIfComplete(std::int64_t seq);
+    // The event the prepared lookup `stmt` (bound to the subject key) finds, if any.
+    Result<std::optional<Event>> firstEventOf(Statement& stmt, std::string_view subjectKey);
     Result<ChainReport> verifyRange(std::int64_t from, std::int64_t to, std::string prevHash,
                                     bool toHead);
 
@@ -141,8 +147,10 @@ private:
     std::size_t m_entropyUsed = m_entropy.size();
     Statement m_head;
     Statement m_insert;
-    Statement m_lastAdmission;
+    Statement m_recentAdmission; // in the block still filling
+    Statement m_filedAdmission;  // in the admissions filed per block
     Statement m_summarizeBlock;
+    Statement m_fileAdmissions;
 };
 
 } // namespace doorpost::storage

@@ -1,5 +1,5 @@
 // EventLog's reads by wall time, without a wall-time index (migration 6). Every block of
-// kWallTimeBlock seqs has a row in events_wall_time with the block's smallest and largest wall
+// kBlock seqs has a row in events_wall_time with the block's smallest and largest wall
 // time, written in the transaction of the append that completes the block. A read scans, by
 // seq, only the blocks whose [min, max] meets the range, every block without a summary (the
 // tail still filling, or one lost to a damaged file), and nothing else. That keeps an append to
@@ -28,13 +28,6 @@ void addRange(std::vector<SeqRange>& ranges, std::int64_t first, std::int64_t la
 
 } // namespace
 
-Result<void> EventLog::summarizeBlockIfComplete(std::int64_t seq) {
-    if (seq % kWallTimeBlock != 0) {
-        return {};
-    }
-    return m_summarizeBlock.bind(1, seq).run();
-}
-
 Result<std::vector<SeqRange>> EventLog::wallTimeCandidates(std::int64_t fromMs, std::int64_t toMs) {
     std::vector<SeqRange> ranges;
     if (fromMs >= toMs) {
@@ -54,8 +47,8 @@ Result<std::vector<SeqRange>> EventLog::wallTimeCandidates(std::int64_t fromMs, 
         if (!*row) {
             break;
         }
-        const std::int64_t first = blocks->columnInt(0) * kWallTimeBlock + 1;
-        const std::int64_t last = first + kWallTimeBlock - 1;
+        const std::int64_t first = blocks->columnInt(0) * kBlock + 1;
+        const std::int64_t last = first + kBlock - 1;
         if (first > nextSeq) {
             addRange(ranges, nextSeq, first - 1); // no summary: may hold anything
         }

@@ -222,6 +222,29 @@ DROP INDEX events_admission_by_subject;
 CREATE INDEX events_admission_by_subject ON events(substr(subject_key, 1, 16))
     WHERE verdict = 'admit';
 )sql"},
+    {"admissions filed per block instead of the admission index",
+     R"sql(
+-- Even small, the admission index cost every admitting append one more page, at a random place,
+-- written and synced before the verdict could be shown. Admissions are filed per block of 1024
+-- seqs instead, like the wall-time summaries (migration 6): the append that completes a block
+-- files the block's admits, in its own transaction (storage/event_log_admissions.cpp). The
+-- admits of the block still filling are in recent_admissions: at most 1023 rows, read by seq.
+-- The re-entry lookup reads both; an append writes the event's page and nothing at random.
+CREATE TABLE admissions_by_subject (
+    subject_prefix TEXT NOT NULL,    -- substr(subject_key, 1, 16): 64 bits of a salted hash
+    event_seq      INTEGER NOT NULL, -- the admit's seq; the full key is compared on its row
+    PRIMARY KEY (subject_prefix, event_seq)
+) WITHOUT ROWID;
+INSERT INTO admissions_by_subject(subject_prefix, event_seq)
+    SELECT substr(subject_key, 1, 16), seq FROM events
+    WHERE verdict = 'admit' AND seq <= (SELECT coalesce(max(seq), 0) / 1024 * 1024 FROM events);
+-- Bounded by the last event there is (not AUTOINCREMENT's counter): after a removed tail it
+-- reaches back into a filed block, which is only slower, never a miss.
+CREATE VIEW recent_admissions(seq, subject_key) AS
+    SELECT seq, subject_key FROM events
+    WHERE verdict = 'admit' AND seq > (SELECT coalesce(max(seq), 0) / 1024 * 1024 FROM events);
+DROP INDEX events_admission_by_subject;
+)sql"},
 };
 
 Result<int> userVersion(sqlite3* db) {

@@ -76,10 +76,11 @@ Result<KioskStatus> readKioskStatus(storage::Database& db, storage::EventLog& lo
 Result<std::vector<RosterEntry>> readRoster(storage::Database& db, const std::string& search) {
     auto select = db.prepare(
         "SELECT r.candidate_number, r.name, r.masked_id, r.room, r.seat,"
-        // The prefix term is what the admission index is on (storage/migrations.cpp, 7); the + on
-        // the full-key term keeps the planner on that index (see EventLog's lookup).
-        " EXISTS (SELECT 1 FROM events e WHERE substr(e.subject_key, 1, 16) = substr(r.subject_key, 1, 16)"
-        "  AND +e.subject_key = r.subject_key AND e.verdict = 'admit')"
+        // Admitted: filed per block, or in the block still filling (storage/migrations.cpp, 8;
+        // storage/event_log_admissions.cpp). The recent ones are gathered once for all rows.
+        " EXISTS (SELECT 1 FROM admissions_by_subject f JOIN events e ON e.seq = f.event_seq"
+        "  WHERE f.subject_prefix = substr(r.subject_key, 1, 16) AND e.subject_key = r.subject_key)"
+        " OR r.subject_key IN (SELECT subject_key FROM recent_admissions)"
         " FROM roster r"
         " WHERE ?1 = '' OR instr(r.candidate_number, ?1) > 0 OR instr(r.name, ?1) > 0"
         " ORDER BY r.candidate_number LIMIT 2000");

@@ -16,7 +16,7 @@ using doorpost::storage::test::TempDir;
 
 namespace {
 
-constexpr std::int64_t kBlock = EventLog::kWallTimeBlock;
+constexpr std::int64_t kBlock = EventLog::kBlock;
 constexpr std::int64_t kStartMs = 1'800'000'000'000;
 
 EventDraft at(std::int64_t wallMs, int n) {
