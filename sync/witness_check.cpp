@@ -82,7 +82,10 @@ Result<WitnessReport> checkWitnessed(const HttpClientOptions& central, const Wit
     }
     if (answer.status == 404) {
         const auto body = nlohmann::json::parse(answer.body, nullptr, false);
-        const std::string field = body.is_object() ? body.value("field", "") : "";
+        // Read without value(), which throws on a non-string "field" from a hostile server.
+        const auto it = body.is_object() ? body.find("field") : body.end();
+        const std::string field =
+            it != body.end() && it->is_string() ? it->get<std::string>() : std::string();
         if (field != "device" && field != "epoch") {
             return badInput("--central: " + central.baseUrl +
                             " has no chain-head endpoint (is it a doorpost-central?)");
