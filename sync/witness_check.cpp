@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "storage/iso_time.hpp"
+
 namespace doorpost::sync {
 
 namespace {
@@ -30,6 +32,17 @@ bool isUrlSafe(const std::string& text) {
         }
     }
     return true;
+}
+
+// "key 2 of 3 registered 2026-11-27T14:56:54Z" (the central's clock).
+std::string keyNote(const WitnessReport& report) {
+    const std::size_t index = *report.matchedKey;
+    const CentralDeviceKey& key = report.centralDeviceKeys[index];
+    std::string note = "device key " + std::to_string(index + 1) + " of " +
+                       std::to_string(report.centralDeviceKeys.size()) + " registered ";
+    note += key.registeredMs > 0 ? storage::formatIsoTime(key.registeredMs / 1000)
+                                 : std::string("before the central kept a key history");
+    return note;
 }
 
 } // namespace
@@ -69,7 +82,10 @@ Result<WitnessReport> checkWitnessed(const HttpClientOptions& central, const Wit
     }
     if (answer.status == 404) {
         const auto body = nlohmann::json::parse(answer.body, nullptr, false);
-        const std::string field = body.is_object() ? body.value("field", "") : "";
+        // Read without value(), which throws on a non-string "field" from a hostile server.
+        const auto it = body.is_object() ? body.find("field") : body.end();
+        const std::string field =
+            it != body.end() && it->is_string() ? it->get<std::string>() : std::string();
         if (field != "device" && field != "epoch") {
             return badInput("--central: " + central.baseUrl +
                             " has no chain-head endpoint (is it a doorpost-central?)");
@@ -84,20 +100,33 @@ Result<WitnessReport> checkWitnessed(const HttpClientOptions& central, const Wit
     if (answer.status != 200 || !body.is_object() || !body.contains("witnessed")) {
         return badInput("--central: unexpected answer (" + errorText(answer) + ")");
     }
-    report.ackedThrough = body.value("acked_through", std::int64_t{0});
-    report.headHash = body.value("head_hash", "");
-    report.centralDeviceKey = body.value("device_key", "");
-    if (body["hash"].is_string()) {
-        report.centralHash = body["hash"].get<std::string>();
+    auto parsed = parseChainHeadAnswer(body);
+    if (!parsed) {
+        return parsed.error();
     }
-    const bool witnessed = body["witnessed"].is_boolean() && body["witnessed"].get<bool>();
+    report.ackedThrough = parsed->ackedThrough;
+    report.headHash = std::move(parsed->headHash);
+    report.centralHash = std::move(parsed->hash);
+    report.centralDeviceKey = std::move(parsed->deviceKey);
+    report.centralDeviceKeys = std::move(parsed->deviceKeys);
+    // The manifest's key must be one the device enrolled with: any of its history, since a
+    // reinstalled kiosk (a new database, a new key) leaves exports signed with its old key.
+    const bool keyChecked = !report.centralDeviceKeys.empty() && !query.devicePublicKey.empty();
+    for (std::size_t i = 0; keyChecked && i < report.centralDeviceKeys.size(); ++i) {
+        if (report.centralDeviceKeys[i].key == query.devicePublicKey) {
+            report.matchedKey = i;
+            break;
+        }
+    }
+    const bool witnessed = parsed->witnessed;
     const std::string seq = "seq " + std::to_string(query.lastSeq);
-    if (!report.centralDeviceKey.empty() && !query.devicePublicKey.empty() &&
-        report.centralDeviceKey != query.devicePublicKey) {
+    if (keyChecked && !report.matchedKey) {
         report.outcome = WitnessOutcome::Mismatch;
-        report.message = "the central registered device key " + shortHash(report.centralDeviceKey) +
-                         " for " + query.device + ", the manifest names " +
-                         shortHash(query.devicePublicKey);
+        report.message = "the central never registered device key " +
+                         shortHash(query.devicePublicKey) + " (the manifest's) for " +
+                         query.device + ": key mismatch (it holds " +
+                         std::to_string(report.centralDeviceKeys.size()) +
+                         " key(s), the latest " + shortHash(report.centralDeviceKey) + ")";
     } else if (!report.centralHash.empty() && report.centralHash != query.lastHash) {
         report.outcome = WitnessOutcome::Mismatch;
         report.message = "the central holds hash " + shortHash(report.centralHash) + " at " + seq +
@@ -113,6 +142,9 @@ Result<WitnessReport> checkWitnessed(const HttpClientOptions& central, const Wit
         report.outcome = WitnessOutcome::Witnessed;
         report.message = "the central witnessed " + seq + " with this hash (its head: seq " +
                          std::to_string(report.ackedThrough) + ")";
+        if (report.matchedKey) {
+            report.message += "; " + keyNote(report);
+        }
     }
     return report;
 }

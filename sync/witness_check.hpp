@@ -9,9 +9,12 @@
 // each hash covers the one before, the whole chain the export verified locally up to it.
 
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "storage/result.hpp"
+#include "sync/chain_head_answer.hpp"
 #include "sync/http_client.hpp"
 
 namespace doorpost::sync {
@@ -21,12 +24,13 @@ struct WitnessQuery {
     std::string epoch;
     std::int64_t lastSeq = 0;
     std::string lastHash;
-    std::string devicePublicKey; // the manifest's; compared with the key the central registered
+    std::string devicePublicKey; // the manifest's; looked up in the keys the central registered
 };
 
 enum class WitnessOutcome {
     Witnessed,    // the central holds last_hash at last_seq inside its acknowledged prefix
-    Mismatch,     // the central holds another hash there, or registered another device key
+    Mismatch,     // the central holds another hash there, or never registered the manifest's
+                  // key for that device
     NotWitnessed, // the central does not (yet) hold that record linked into its chain
 };
 std::string_view toString(WitnessOutcome outcome);
@@ -37,7 +41,11 @@ struct WitnessReport {
     std::int64_t ackedThrough = 0; // the central's head for that epoch (0: none)
     std::string headHash;
     std::string centralHash;       // what it holds at last_seq ("" when nothing)
-    std::string centralDeviceKey;  // "" when the device never sent one
+    std::string centralDeviceKey;  // the latest key, "" when the device never sent one
+    std::vector<CentralDeviceKey> centralDeviceKeys; // every key it registered, oldest first
+    // Which of them is the manifest's key (an index into centralDeviceKeys); nothing when it
+    // is none of them, or when there was nothing to compare (no key on either side).
+    std::optional<std::size_t> matchedKey;
 };
 
 // Environment fault when the central cannot be reached or answers 5xx; BadInput ("--token")

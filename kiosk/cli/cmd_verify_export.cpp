@@ -2,8 +2,9 @@
 // an audit export on its own (docs/audit.md). Exit 0 with a summary when intact; exit 1 naming
 // the first record or file that does not fit. The output always says which key the signature
 // was checked against. With --central it also asks the central whether it witnessed the
-// export's last (epoch, seq, hash) in that device's chain: exit 1 naming the mismatch (or that
-// the central does not hold it yet), exit 3 when the central cannot be reached.
+// export's last (epoch, seq, hash) in that device's chain, and whether the manifest's key is
+// one the device enrolled with (any of its key history, naming which): exit 1 naming the
+// mismatch (or that the central does not hold it yet), exit 3 when the central cannot be reached.
 
 #include <memory>
 #include <optional>
@@ -35,6 +36,15 @@ std::string trustNote(const storage::VerifyExportReport& report) {
                "which device signed; pass --device-key with the key registered at enrolment)";
     }
     return "no key trusted (no readable manifest)";
+}
+
+// Every key the central registered for the device, oldest first, as the central answered them.
+nlohmann::json centralKeysJson(const std::vector<sync::CentralDeviceKey>& keys) {
+    nlohmann::json out = nlohmann::json::array();
+    for (const auto& key : keys) {
+        out.push_back({{"key", key.key}, {"registered_ms", key.registeredMs}});
+    }
+    return out;
 }
 
 int runVerifyExport(const VerifyExportOptions& options) {
@@ -92,7 +102,14 @@ int runVerifyExport(const VerifyExportOptions& options) {
                               {"acked_through", witness->ackedThrough},
                               {"head_hash", witness->headHash},
                               {"hash", witness->centralHash},
-                              {"device_key", witness->centralDeviceKey}};
+                              {"device_key", witness->centralDeviceKey},
+                              {"device_keys", centralKeysJson(witness->centralDeviceKeys)},
+                              {"matched_key", nullptr}};
+            if (witness->matchedKey) {
+                const auto& key = witness->centralDeviceKeys[*witness->matchedKey];
+                out["central"]["matched_key"] = {{"key", key.key},
+                                                 {"registered_ms", key.registeredMs}};
+            }
             if (report->ok && !witnessed) {
                 out["where"] = "central";
                 out["problem"] = "central: " + witness->message;

@@ -1,7 +1,10 @@
 // `GET /v1/devices/{id}/chain-head[?epoch=E[&seq=N]]`: what the central has witnessed of a
 // device's hash chain, for `doorpost verify-export --central` (docs/audit.md). Read-only.
 //
-// Answers {device, device_key, chains: [{epoch, acked_through, head_hash}]}; with epoch and seq
+// Answers {device, device_key, device_keys: [{key, registered_ms}], chains: [{epoch,
+// acked_through, head_hash}]}: device_key is the latest audit key the device enrolled with,
+// device_keys every one of them, oldest first (registered_ms 0: registered before the central
+// kept a history; central_device_keys.cpp). With epoch and seq
 // also {epoch, seq, hash, quarantined, witnessed}: the hash the central holds for
 // (device, epoch, seq) (null when it holds none), and whether that seq lies inside the
 // contiguous prefix whose prev_hash links the central checked (seq <= acked_through), i.e. the
@@ -51,6 +54,9 @@ Result<ChainHeads> CentralStore::chainHeads(const std::string& device, const std
     if (known->empty()) return heads;
     heads.deviceKnown = true;
     heads.deviceKey = known->text(0, 0);
+    auto keys = deviceKeysLocked(device);
+    if (!keys) return keys.error();
+    heads.deviceKeys = std::move(*keys);
     auto chains = m_session->run(
         "SELECT epoch, acked_through, head_hash FROM chains WHERE device = $1 ORDER BY epoch",
         {device});
@@ -109,7 +115,13 @@ void serveChainHead(CentralStore& store, const httplib::Request& req, httplib::R
                           {"head_hash", item.headHash}});
         if (item.epoch == epoch) chain = &item;
     }
-    nlohmann::json body = {{"device", device}, {"device_key", heads->deviceKey}, {"chains", chains}};
+    nlohmann::json keys = nlohmann::json::array();
+    for (const auto& key : heads->deviceKeys)
+        keys.push_back({{"key", key.key}, {"registered_ms", key.registeredMs}});
+    nlohmann::json body = {{"device", device},
+                           {"device_key", heads->deviceKey},
+                           {"device_keys", keys},
+                           {"chains", chains}};
     if (!epoch.empty()) {
         if (chain == nullptr)
             return replyError(res, 404, "the central holds no events of epoch " + epoch, "epoch");

@@ -121,8 +121,12 @@ struct CentralServer::Impl {
         auto request = json ? enrolRequestFromJson(*json) : Result<EnrolRequest>(json.error());
         if (!request) return replyError(res, 400, request.error().message);
         if (!request->deviceKey.empty())
-            if (auto saved = store.setDeviceKey(*device, request->deviceKey); !saved)
+            if (auto saved = store.setDeviceKey(*device, request->deviceKey); !saved) {
+                // A full key history is the device's doing, not the store's: no retry helps.
+                if (saved.error().kind == ErrorKind::Conflict)
+                    return replyError(res, 409, saved.error().message, "device_key");
                 return replyStoreFault(res, saved.error());
+            }
         auto secret = store.setSigningSecretKey();
         if (!secret) return replyStoreFault(res, secret.error());
         replyJson(res, 200, toJson(EnrolResponse{*device, setSigningPublicKeyHex(*secret)}));

@@ -11,6 +11,12 @@ namespace doorpost::sync::central {
 namespace {
 
 // One schema for both engines: only portable types (TEXT, BIGINT) and ON CONFLICT clauses.
+// It runs at every open, so it only ever adds: a table or index created IF NOT EXISTS, never a
+// shipped statement rewritten. device_keys (central_device_keys.cpp) came later than devices:
+// the INSERT that follows it brings a database upgraded in place up to date, copying each
+// devices.device_key (the latest key, all an older central kept) into the history with
+// registered_ms 0 ("registered before the history was kept"); a key already held is left as
+// it is, so running it again at the next open changes nothing.
 constexpr const char* kSchema = R"SQL(
 CREATE TABLE IF NOT EXISTS devices (
     name TEXT PRIMARY KEY,
@@ -78,6 +84,15 @@ CREATE TABLE IF NOT EXISTS central_secrets (
     name TEXT PRIMARY KEY,
     value TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS device_keys (
+    device TEXT NOT NULL,
+    device_key TEXT NOT NULL,
+    registered_ms BIGINT NOT NULL,
+    PRIMARY KEY (device, device_key)
+);
+INSERT INTO device_keys (device, device_key, registered_ms)
+    SELECT name, device_key, 0 FROM devices WHERE device_key <> ''
+    ON CONFLICT (device, device_key) DO NOTHING;
 )SQL";
 
 std::string sha256Hex(const std::string& text) {
@@ -161,15 +176,6 @@ Result<std::optional<std::string>> CentralStore::deviceForToken(const std::strin
     if (rows->empty()) return std::optional<std::string>();
     return std::optional<std::string>(rows->text(0, 0));
 }
-
-Result<void> CentralStore::setDeviceKey(const std::string& device, const std::string& deviceKey) {
-    std::lock_guard lock(m_mutex);
-    auto done = m_session->run("UPDATE devices SET device_key = $1 WHERE name = $2",
-                               {deviceKey, device});
-    if (!done) return done.error();
-    return {};
-}
-
 
 Result<CentralStats> CentralStore::stats() {
     std::lock_guard lock(m_mutex);

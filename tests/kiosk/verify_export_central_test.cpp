@@ -5,18 +5,12 @@
 // another device (exit 2), an auditor principal (exit 0) and an unreachable central (exit 3).
 
 #include <catch2/catch.hpp>
-#include <fcntl.h>
-#include <signal.h>
-#include <spawn.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <algorithm>
-#include <chrono>
 #include <filesystem>
 #include <nlohmann/json.hpp>
-#include <thread>
 
+#include "tests/kiosk/central_serve.hpp"
 #include "tests/storage/export_fixture.hpp"
 #include "tests/storage/temp_dir.hpp"
 #include "tests/support/command_run.hpp"
@@ -26,77 +20,17 @@ using namespace doorpost::storage::test;
 using doorpost::test::runCommand;
 namespace fs = std::filesystem;
 
+using doorpost::test::CentralServe;
+
 namespace {
 
 std::string bin(const char* name) { return std::string(DOORPOST_BIN_DIR) + "/" + name; }
-
-std::string trimmed(std::string text) {
-    while (!text.empty() && (text.back() == '\n' || text.back() == '\r' || text.back() == ' ')) {
-        text.pop_back();
-    }
-    return text;
-}
-
-// `doorpost-central serve` on a free loopback port, killed (and reaped) at the end of the test.
-class Central {
-public:
-    explicit Central(const TempDir& dir) : m_store(dir.file("central.db")), m_dataDir(dir.file("central")) {
-        fs::create_directories(m_dataDir);
-        const std::string portFile = dir.file("central.port");
-        const std::string log = dir.file("central.log");
-        std::vector<std::string> argv = {bin("doorpost-central"), "--data-dir", m_dataDir, "--store",
-                                         m_store, "serve", "--port", "0", "--port-file", portFile};
-        std::vector<char*> args;
-        for (auto& arg : argv) {
-            args.push_back(arg.data());
-        }
-        args.push_back(nullptr);
-        posix_spawn_file_actions_t actions;
-        posix_spawn_file_actions_init(&actions);
-        posix_spawn_file_actions_addopen(&actions, 1, log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
-        posix_spawn_file_actions_addopen(&actions, 2, log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
-        const int rc = posix_spawn(&m_pid, args[0], &actions, nullptr, args.data(), environ);
-        posix_spawn_file_actions_destroy(&actions);
-        REQUIRE(rc == 0);
-        // It writes the port file once it listens; bounded wait (20 s, for sanitized builds).
-        for (int i = 0; i < 2000 && trimmed(readText(portFile)).empty(); ++i) {
-            int status = 0;
-            REQUIRE(::waitpid(m_pid, &status, WNOHANG) == 0);
-            std::this_thread::sleep_for(std::chrono::milliseconds(10));
-        }
-        const std::string port = trimmed(readText(portFile));
-        REQUIRE_FALSE(port.empty());
-        m_url = "http://127.0.0.1:" + port;
-    }
-    ~Central() {
-        ::kill(m_pid, SIGKILL);
-        int status = 0;
-        ::waitpid(m_pid, &status, 0);
-    }
-    Central(const Central&) = delete;
-    Central& operator=(const Central&) = delete;
-
-    const std::string& url() const { return m_url; }
-    std::string enroll(const std::string& name) const {
-        auto run = runCommand(bin("doorpost-central") + " --data-dir " + m_dataDir + " --store " +
-                                  m_store + " enroll " + name);
-        INFO(run.err);
-        REQUIRE(run.exitCode == 0);
-        return trimmed(run.out);
-    }
-
-private:
-    std::string m_store;
-    std::string m_dataDir;
-    std::string m_url;
-    pid_t m_pid = -1;
-};
 
 } // namespace
 
 TEST_CASE("verify-export --central checks the export's end against the central's chain") {
     TempDir dir;
-    Central central(dir);
+    CentralServe central(dir.file("central.db"), dir.file("central"));
     const std::string token = central.enroll("kiosk-1");
     const std::string auditor = central.enroll("auditor-ann");
     const std::string otherDevice = central.enroll("kiosk-2");

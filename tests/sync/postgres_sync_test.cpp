@@ -4,6 +4,7 @@
 
 #include <catch2/catch.hpp>
 
+#include "tests/sync/key_history_scenario.hpp"
 #include "tests/sync/sync_scenarios.hpp"
 
 using namespace doorpost::sync::test;
@@ -42,4 +43,8 @@ TEST_CASE("two centrals over one postgres: 50 SIGKILLs, alternating between the 
 
 TEST_CASE("postgres: reconciliation reports a subject admitted at two doors and a revoked pass", "[sync][central][pg]") {
     reconciliationFindings(Backend::Postgres);
+}
+
+TEST_CASE("postgres: the central keeps every device key, upgraded from a database holding only the latest", "[sync][central][pg]") {
+    deviceKeyHistory(Backend::Postgres);
 }
