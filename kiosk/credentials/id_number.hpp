@@ -1,42 +1,22 @@
 #pragma once
-// Identity document numbers typed at manual registration or read from a barcode.
-//  - Resident ID (GB 11643-1999): 18 characters, ISO 7064 MOD 11-2 check character, a real
-//    birth date, and an area code whose first two digits are a province-level code of
-//    GB/T 2260 (plus 71 Taiwan, 81 Hong Kong, 82 Macau, 83 Taiwan residence permits). The
-//    county digits are not checked: the national list changes every year and a kiosk
-//    that refuses a real person's card because its table is old is worse than one that trusts
-//    the check character.
-//  - Passports and HK/Macau/Taiwan permits: format only (they carry no check digit).
+// ID numbers are checked the same way at the kiosk (manual registration, rosters) and at the
+// central (roster import), so the checks live with the code both ends share
+// (sync/pass/id_number.hpp). The kiosk's credentials and policy name them as their own.
 
-#include <optional>
-#include <string>
-#include <string_view>
-
-#include "storage/result.hpp"
+#include "sync/pass/id_number.hpp"
 
 namespace doorpost::kiosk {
 
-enum class IdType { Resident, Passport, Permit, Other };
-
-std::string_view idTypeName(IdType type);
-Result<IdType> parseIdType(std::string_view name);
-
-struct CheckedId {
-    IdType type = IdType::Other;
-    std::string normalised; // upper case, spaces removed: what the subject key hashes
-    std::string masked;     // what may be shown and stored in the clear
-};
-
-// Each failure has its own message naming the problem (length, characters, area, date,
-// check character), so staff can tell a typo from a fake.
-Result<CheckedId> checkResidentId(std::string_view text);
-Result<CheckedId> checkPassport(std::string_view text);
-Result<CheckedId> checkPermit(std::string_view text);
-Result<CheckedId> checkIdNumber(IdType type, std::string_view text);
-
-// The GB 11643-1999 check character for the first 17 digits.
-char residentIdCheckCharacter(std::string_view first17);
-
-std::string maskId(std::string_view normalised);
+using sync::pass::CheckedId;
+using sync::pass::IdType;
+using sync::pass::checkIdNumber;
+using sync::pass::checkPassport;
+using sync::pass::checkPermit;
+using sync::pass::checkResidentId;
+using sync::pass::checkRosterIdNumber;
+using sync::pass::idTypeName;
+using sync::pass::maskId;
+using sync::pass::parseIdType;
+using sync::pass::residentIdCheckCharacter;
 
 } // namespace doorpost::kiosk

@@ -95,14 +95,7 @@ Result<std::vector<storage::RosterEntry>> parseRosterCsv(std::string_view text,
         if (!seen.insert(f[0]).second)
             return badInput(where + "candidate number " + f[0] + " appears twice");
         if (f[1].empty()) return badInput(where + "name is empty");
-        // Resident ID numbers get every check; other documents their format check.
-        auto id = checkResidentId(f[2]);
-        if (!id && f[2].size() != 18) {
-            if (auto passport = checkPassport(f[2]))
-                id = passport;
-            else if (auto permit = checkPermit(f[2]))
-                id = permit;
-        }
+        auto id = checkRosterIdNumber(f[2]);
         if (!id) return badInput(where + id.error().message);
         if (f[3].empty()) return badInput(where + "session is empty");
         storage::RosterEntry entry;

@@ -1,11 +1,31 @@
 // `doorpost-central roster import FILE`: publishes a site roster (the "roster" set); with
-// --replace, candidates missing from FILE are withdrawn (tombstones in the next delta).
+// --replace, candidates missing from FILE are withdrawn (tombstones in the next delta). A
+// candidate's ID number (field id_number) is hashed into the subject key at import and dropped.
 // `doorpost-central roster compact`: forgets tombstones; kiosks behind it take a full snapshot.
 
+#include <algorithm>
+
 #include "sync/central/central_cli.hpp"
+#include "sync/central/issuer_keys.hpp"
+#include "sync/central/roster_id_numbers.hpp"
 #include "sync/central/set_import.hpp"
 
 namespace doorpost::sync::central {
+namespace {
+
+// ID numbers in the file become subject keys with the deployment's salt (kept with the issuer
+// keys, the one passes are issued with), before anything is stored.
+Result<void> hashIdNumbers(CentralContext& context, std::vector<SetItem>& items) {
+    const bool any = std::any_of(items.begin(), items.end(), [](const SetItem& item) {
+        return item.value.contains(kIdNumberField);
+    });
+    if (!any) return {};
+    auto keys = IssuerKeyStore::open(context.global.dataDir);
+    if (!keys) return keys.error();
+    return hashRosterIdNumbers(items, keys->subjectSalt());
+}
+
+} // namespace
 
 void registerRosterCommand(CLI::App& app, CentralContext& context) {
     struct Options {
@@ -20,7 +40,9 @@ void registerRosterCommand(CLI::App& app, CentralContext& context) {
     auto* roster = app.add_subcommand("roster", "Publish rosters to the devices");
     roster->require_subcommand(1);
     auto* import = roster->add_subcommand("import", "Publish candidates from CSV or JSON Lines");
-    import->add_option("FILE", options->file, "CSV with a header row, or .jsonl")->required();
+    import->add_option("FILE", options->file,
+                       "CSV with a header row, or .jsonl; field id_number is hashed, never stored")
+        ->required();
     import->add_option("--key-field", options->keyField, "Field holding the candidate number"
                                                          " (default: first column / \"key\")");
     import->add_option("--valid-until", options->validUntil, "ISO 8601 UTC end of validity");
@@ -30,6 +52,10 @@ void registerRosterCommand(CLI::App& app, CentralContext& context) {
         auto items = readSetItems(options->file, options->keyField);
         if (!items) {
             context.exitCode = fail(items.error());
+            return;
+        }
+        if (auto hashed = hashIdNumbers(context, *items); !hashed) {
+            context.exitCode = fail(hashed.error());
             return;
         }
         auto store = openStore(context);

@@ -1,4 +1,4 @@
-#include "kiosk/credentials/id_number.hpp"
+#include "sync/pass/id_number.hpp"
 
 #include <array>
 #include <cctype>
@@ -6,13 +6,13 @@
 
 #include "sync/pass/subject_key.hpp"
 
-namespace doorpost::kiosk {
+namespace doorpost::sync::pass {
 namespace {
 
 // Longer input is refused before any regex sees it (libstdc++'s regex recurses per character).
 constexpr std::size_t kMaxIdLength = 40;
 
-std::string normalise(std::string_view text) { return sync::pass::normaliseIdNumber(text); }
+std::string normalise(std::string_view text) { return normaliseIdNumber(text); }
 
 bool isProvince(int code) {
     // GB/T 2260 province-level codes, plus the codes residence permits and cards use for
@@ -72,7 +72,7 @@ char residentIdCheckCharacter(std::string_view first17) {
     return kCheck[static_cast<std::size_t>(sum % 11)];
 }
 
-std::string maskId(std::string_view normalised) { return sync::pass::maskIdNumber(normalised); }
+std::string maskId(std::string_view normalised) { return maskIdNumber(normalised); }
 
 Result<CheckedId> checkResidentId(std::string_view text) {
     const std::string id = normalise(text);
@@ -145,4 +145,13 @@ Result<CheckedId> checkIdNumber(IdType type, std::string_view text) {
     return badInput("id: unknown type");
 }
 
-} // namespace doorpost::kiosk
+Result<CheckedId> checkRosterIdNumber(std::string_view text) {
+    auto id = checkResidentId(text);
+    if (!id && normalise(text).size() != 18) {
+        if (auto passport = checkPassport(text)) return passport;
+        if (auto permit = checkPermit(text)) return permit;
+    }
+    return id;
+}
+
+} // namespace doorpost::sync::pass
