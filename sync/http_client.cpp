@@ -9,13 +9,34 @@
 namespace doorpost::sync {
 namespace {
 
+// Where libcurl's callbacks write, with the limits of HttpClientOptions. Returning less than
+// they were given makes libcurl abort the transfer (CURLE_WRITE_ERROR).
+struct AnswerSink {
+    HttpAnswer* answer;
+    std::size_t maxBody;
+    std::size_t maxHeaders;
+    std::size_t headerBytes = 0;
+    bool tooLarge = false;
+};
+
 std::size_t appendBody(char* data, std::size_t size, std::size_t count, void* target) {
-    static_cast<std::string*>(target)->append(data, size * count);
+    auto& sink = *static_cast<AnswerSink*>(target);
+    if (size * count > sink.maxBody - sink.answer->body.size()) {
+        sink.tooLarge = true;
+        return 0;
+    }
+    sink.answer->body.append(data, size * count);
     return size * count;
 }
 
 std::size_t appendHeader(char* data, std::size_t size, std::size_t count, void* target) {
-    auto& headers = *static_cast<std::map<std::string, std::string>*>(target);
+    auto& sink = *static_cast<AnswerSink*>(target);
+    sink.headerBytes += size * count;
+    if (sink.headerBytes > sink.maxHeaders) {
+        sink.tooLarge = true;
+        return 0;
+    }
+    auto& headers = sink.answer->headers;
     const std::string line(data, size * count);
     if (line.rfind("HTTP/", 0) == 0) headers.clear(); // a new response (after a redirect or 100)
     const auto colon = line.find(':');
@@ -81,10 +102,11 @@ HttpOutcome HttpClient::perform(const std::string& path, const std::string* body
     curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS,
                      static_cast<long>(m_options.connectTimeout.count()));
     curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(m_options.requestTimeout.count()));
+    AnswerSink sink{&outcome.answer, m_options.maxAnswerBytes, m_options.maxHeaderBytes};
     curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, appendBody);
-    curl_easy_setopt(curl, CURLOPT_WRITEDATA, &outcome.answer.body);
+    curl_easy_setopt(curl, CURLOPT_WRITEDATA, &sink);
     curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, appendHeader);
-    curl_easy_setopt(curl, CURLOPT_HEADERDATA, &outcome.answer.headers);
+    curl_easy_setopt(curl, CURLOPT_HEADERDATA, &sink);
     if (!m_options.caFile.empty()) curl_easy_setopt(curl, CURLOPT_CAINFO, m_options.caFile.c_str());
     if (body) {
         curl_easy_setopt(curl, CURLOPT_POST, 1L);
@@ -96,7 +118,12 @@ HttpOutcome HttpClient::perform(const std::string& path, const std::string* body
     if (code != CURLE_OK) {
         // Reset, refused, timed out, or an answer cut short: nothing reliable was answered.
         outcome.answered = false;
-        outcome.transportError = curl_easy_strerror(code);
+        outcome.transportError =
+            sink.tooLarge ? "the central's answer is larger than " +
+                                std::to_string(m_options.maxAnswerBytes >> 10) + " KiB of body or " +
+                                std::to_string(m_options.maxHeaderBytes >> 10) +
+                                " KiB of headers; cut off"
+                          : curl_easy_strerror(code);
         outcome.answer = {};
         return outcome;
     }

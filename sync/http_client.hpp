@@ -6,6 +6,7 @@
 // One client belongs to one thread (the sync worker's); it reuses its connection.
 
 #include <chrono>
+#include <cstddef>
 #include <map>
 #include <memory>
 #include <string>
@@ -34,6 +35,11 @@ struct HttpClientOptions {
     std::string caFile;  // PEM bundle to verify the central's certificate (empty: system store)
     std::chrono::milliseconds connectTimeout{3000};
     std::chrono::milliseconds requestTimeout{15000};
+    // A faulty or hostile central cannot make the kiosk hold more than this of one answer (the
+    // largest real one, a page of 5,000 set items, is a few MiB). Beyond it the request is cut
+    // off and counts as "not answered": the worker backs off and tries again later.
+    std::size_t maxAnswerBytes = 32u << 20;
+    std::size_t maxHeaderBytes = 256u << 10;
 };
 
 class HttpClient {
