@@ -3,17 +3,15 @@
 // one-line error and exit 2 (the kiosk reads the answer field by field), never a crash.
 
 #include <catch2/catch.hpp>
-#include <httplib.h>
 
 #include <algorithm>
-#include <chrono>
 #include <nlohmann/json.hpp>
-#include <thread>
 
 #include "tests/kiosk/central_serve.hpp"
 #include "tests/storage/export_fixture.hpp"
 #include "tests/storage/temp_dir.hpp"
 #include "tests/support/command_run.hpp"
+#include "tests/support/loopback_http.hpp"
 
 using namespace doorpost::storage::test;
 using doorpost::test::CentralServe;
@@ -27,34 +25,22 @@ namespace {
 class HostileCentral {
 public:
     HostileCentral() {
-        m_server.Get(".*", [this](const httplib::Request&, httplib::Response& res) {
+        m_http.server().Get(".*", [this](const httplib::Request&, httplib::Response& res) {
             res.status = m_status;
             res.set_content(m_body, "application/json");
         });
-        m_port = m_server.bind_to_any_port("127.0.0.1");
-        REQUIRE(m_port > 0);
-        m_thread = std::thread([this] { m_server.listen_after_bind(); });
-        // Bounded wait (5 s) until it accepts, so stop() never races its start.
-        for (int i = 0; i < 500 && !m_server.is_running(); ++i)
-            std::this_thread::sleep_for(std::chrono::milliseconds(10));
-        REQUIRE(m_server.is_running());
-    }
-    ~HostileCentral() {
-        m_server.stop();
-        m_thread.join();
+        m_http.start();
     }
     void answer(int status, std::string body) {
         m_status = status;
         m_body = std::move(body);
     }
-    std::string url() const { return "http://127.0.0.1:" + std::to_string(m_port); }
+    std::string url() const { return m_http.url(); }
 
 private:
-    httplib::Server m_server;
-    int m_port = 0;
     int m_status = 200;
     std::string m_body;
-    std::thread m_thread;
+    doorpost::test::LoopbackHttp m_http; // last: stopped before what its handler reads is gone
 };
 
 json witnessedAnswer(const std::string& key) {

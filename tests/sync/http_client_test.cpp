@@ -3,12 +3,9 @@
 // never as an answer held whole in memory.
 
 #include <catch2/catch.hpp>
-#include <httplib.h>
-
-#include <chrono>
-#include <thread>
 
 #include "sync/http_client.hpp"
+#include "tests/support/loopback_http.hpp"
 
 using doorpost::sync::HttpClient;
 using doorpost::sync::HttpClientOptions;
@@ -19,31 +16,20 @@ namespace {
 class LoudCentral {
 public:
     LoudCentral() {
-        m_server.Get(R"(/body/(\d+))", [](const httplib::Request& req, httplib::Response& res) {
+        m_http.server().Get(R"(/body/(\d+))", [](const httplib::Request& req, httplib::Response& res) {
             res.set_content(std::string(std::stoul(req.matches[1]), 'x'), "application/json");
         });
-        m_server.Get(R"(/headers/(\d+))", [](const httplib::Request& req, httplib::Response& res) {
+        m_http.server().Get(R"(/headers/(\d+))", [](const httplib::Request& req, httplib::Response& res) {
             for (unsigned long i = 0; i < std::stoul(req.matches[1]); ++i)
                 res.set_header("X-Filler-" + std::to_string(i), std::string(100, 'h'));
             res.set_content("{}", "application/json");
         });
-        m_port = m_server.bind_to_any_port("127.0.0.1");
-        REQUIRE(m_port > 0);
-        m_thread = std::thread([this] { m_server.listen_after_bind(); });
-        for (int i = 0; i < 500 && !m_server.is_running(); ++i)
-            std::this_thread::sleep_for(std::chrono::milliseconds(10));
-        REQUIRE(m_server.is_running());
+        m_http.start();
     }
-    ~LoudCentral() {
-        m_server.stop();
-        m_thread.join();
-    }
-    std::string url() const { return "http://127.0.0.1:" + std::to_string(m_port); }
+    std::string url() const { return m_http.url(); }
 
 private:
-    httplib::Server m_server;
-    int m_port = 0;
-    std::thread m_thread;
+    doorpost::test::LoopbackHttp m_http;
 };
 
 } // namespace
