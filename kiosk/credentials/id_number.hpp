@@ -15,7 +15,7 @@ using sync::pass::checkPermit;
 using sync::pass::checkResidentId;
 using sync::pass::checkRosterIdNumber;
 using sync::pass::idTypeName;
-using sync::pass::maskId;
+using sync::pass::maskIdNumber;
 using sync::pass::parseIdType;
 using sync::pass::residentIdCheckCharacter;
 

@@ -36,7 +36,7 @@ CredentialResult verifyCode(std::string_view text, const VerifyContext& context)
         result.kind = CredentialKind::ResidentId;
         auto checked = checkResidentId(text);
         if (!checked) {
-            result.maskedId = maskId(std::string(text));
+            result.maskedId = maskIdNumber(std::string(text));
             result.fail(Reason::IdInvalid, checked.error().message);
             return result;
         }

@@ -4,15 +4,11 @@
 #include <cctype>
 #include <regex>
 
-#include "sync/pass/subject_key.hpp"
-
 namespace doorpost::sync::pass {
 namespace {
 
 // Longer input is refused before any regex sees it (libstdc++'s regex recurses per character).
 constexpr std::size_t kMaxIdLength = 40;
-
-std::string normalise(std::string_view text) { return normaliseIdNumber(text); }
 
 bool isProvince(int code) {
     // GB/T 2260 province-level codes, plus the codes residence permits and cards use for
@@ -72,10 +68,8 @@ char residentIdCheckCharacter(std::string_view first17) {
     return kCheck[static_cast<std::size_t>(sum % 11)];
 }
 
-std::string maskId(std::string_view normalised) { return maskIdNumber(normalised); }
-
 Result<CheckedId> checkResidentId(std::string_view text) {
-    const std::string id = normalise(text);
+    const std::string id = normaliseIdNumber(text);
     if (id.size() != 18)
         return badInput("id: a resident ID number has 18 characters, this has " +
                         std::to_string(id.size()));
@@ -97,29 +91,29 @@ Result<CheckedId> checkResidentId(std::string_view text) {
     if (expected != id[17])
         return badInput(std::string("id: wrong check character ") + id[17] + ", expected " +
                         expected);
-    return CheckedId{IdType::Resident, id, maskId(id)};
+    return CheckedId{IdType::Resident, id, maskIdNumber(id)};
 }
 
 Result<CheckedId> checkPassport(std::string_view text) {
-    const std::string id = normalise(text);
+    const std::string id = normaliseIdNumber(text);
     if (id.size() > kMaxIdLength) return badInput("id: a passport number is at most 9 characters");
     // Chinese ordinary passports (E + 8 digits, E + letter + 7 digits, older G/D/S/P + 8
     // digits) or any ICAO 9303 document number: 6-9 letters and digits with a digit in it.
     static const std::regex kChinese("^(E[0-9]{8}|E[A-HJ-NP-Z][0-9]{7}|[GDSP][0-9]{8})$");
     static const std::regex kIcao("^(?=.*[0-9])[A-Z0-9]{6,9}$");
     if (std::regex_match(id, kChinese) || std::regex_match(id, kIcao))
-        return CheckedId{IdType::Passport, id, maskId(id)};
+        return CheckedId{IdType::Passport, id, maskIdNumber(id)};
     return badInput("id: a passport number has 6-9 letters and digits (e.g. E12345678)");
 }
 
 Result<CheckedId> checkPermit(std::string_view text) {
-    const std::string id = normalise(text);
+    const std::string id = normaliseIdNumber(text);
     if (id.size() > kMaxIdLength) return badInput("id: a permit number is at most 10 characters");
     // Home-return permits H/M + 8 (or older 10) digits; Taiwan compatriot permits 8 or 10
     // digits; exit-entry permits to HK/Macau C + 8 characters; to Taiwan L + 8 digits.
     static const std::regex kPermit(
         "^([HM][0-9]{8}([0-9]{2})?|[0-9]{8}|[0-9]{10}|C[0-9A-Z][0-9]{7}|L[0-9]{8})$");
-    if (std::regex_match(id, kPermit)) return CheckedId{IdType::Permit, id, maskId(id)};
+    if (std::regex_match(id, kPermit)) return CheckedId{IdType::Permit, id, maskIdNumber(id)};
     return badInput("id: not an HK/Macau/Taiwan permit number (e.g. H12345678, C12345678, "
                     "12345678)");
 }
@@ -133,13 +127,13 @@ Result<CheckedId> checkIdNumber(IdType type, std::string_view text) {
     case IdType::Permit:
         return checkPermit(text);
     case IdType::Other: {
-        const std::string id = normalise(text);
+        const std::string id = normaliseIdNumber(text);
         if (id.size() < 4 || id.size() > 32)
             return badInput("id: between 4 and 32 characters expected");
         for (char c : id)
             if (!std::isalnum(static_cast<unsigned char>(c)))
                 return badInput("id: only letters and digits expected");
-        return CheckedId{IdType::Other, id, maskId(id)};
+        return CheckedId{IdType::Other, id, maskIdNumber(id)};
     }
     }
     return badInput("id: unknown type");
@@ -147,7 +141,7 @@ Result<CheckedId> checkIdNumber(IdType type, std::string_view text) {
 
 Result<CheckedId> checkRosterIdNumber(std::string_view text) {
     auto id = checkResidentId(text);
-    if (!id && normalise(text).size() != 18) {
+    if (!id && normaliseIdNumber(text).size() != 18) {
         if (auto passport = checkPassport(text)) return passport;
         if (auto permit = checkPermit(text)) return permit;
     }

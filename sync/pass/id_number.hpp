@@ -13,6 +13,7 @@
 #include <string_view>
 
 #include "storage/result.hpp"
+#include "sync/pass/subject_key.hpp"
 
 namespace doorpost::sync::pass {
 
@@ -41,6 +42,7 @@ Result<CheckedId> checkRosterIdNumber(std::string_view text);
 // The GB 11643-1999 check character for the first 17 digits.
 char residentIdCheckCharacter(std::string_view first17);
 
-std::string maskId(std::string_view normalised);
+// Normalising and masking are sync/pass/subject_key.hpp's normaliseIdNumber and maskIdNumber:
+// the central's passes and the kiosk's checks use the same ones.
 
 } // namespace doorpost::sync::pass

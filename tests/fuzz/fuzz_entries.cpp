@@ -131,7 +131,7 @@ void fuzzIdNumber(Bytes data) {
     for (auto type : {kiosk::IdType::Resident, kiosk::IdType::Passport, kiosk::IdType::Permit,
                       kiosk::IdType::Other}) {
         auto checked = kiosk::checkIdNumber(type, text);
-        if (checked) require(kiosk::maskId(checked->normalised) == checked->masked);
+        if (checked) require(kiosk::maskIdNumber(checked->normalised) == checked->masked);
     }
     auto resident = kiosk::checkResidentId(text);
     if (resident)
