@@ -38,18 +38,18 @@ Result<std::int64_t> countField(const nlohmann::json& object, const std::string&
     return it->get<std::int64_t>();
 }
 
-Result<std::vector<CentralDeviceKey>> keyHistory(const nlohmann::json& body,
+Result<std::vector<RegisteredDeviceKey>> keyHistory(const nlohmann::json& body,
                                                  const std::string& latest) {
     const auto it = body.find("device_keys");
     if (it == body.end()) {
         // An older central: it keeps (and answers) the latest key only.
-        if (latest.empty()) return std::vector<CentralDeviceKey>();
-        return std::vector<CentralDeviceKey>{{latest, 0}};
+        if (latest.empty()) return std::vector<RegisteredDeviceKey>();
+        return std::vector<RegisteredDeviceKey>{{latest, 0}};
     }
     if (!it->is_array() || it->size() > kMaxCentralDeviceKeys)
         return malformed("device_keys", "is not an array of at most " +
                                             std::to_string(kMaxCentralDeviceKeys) + " keys");
-    std::vector<CentralDeviceKey> keys;
+    std::vector<RegisteredDeviceKey> keys;
     keys.reserve(it->size());
     for (std::size_t i = 0; i < it->size(); ++i) {
         const auto& item = (*it)[i];
@@ -66,6 +66,10 @@ Result<std::vector<CentralDeviceKey>> keyHistory(const nlohmann::json& body,
 }
 
 } // namespace
+
+nlohmann::json toJson(const RegisteredDeviceKey& key) {
+    return {{"key", key.key}, {"registered_ms", key.registeredMs}};
+}
 
 Result<ChainHeadAnswer> parseChainHeadAnswer(const nlohmann::json& body) {
     if (!body.is_object()) return malformed("body", "is not a JSON object");

@@ -14,13 +14,17 @@
 
 namespace doorpost::sync {
 
-// One audit key the central registered for the device; registeredMs is the central's clock
-// (ms since the epoch) when it first did, 0 when unknown (registered before the central kept a
-// key history, or a central that sends only the latest key).
-struct CentralDeviceKey {
+// One audit key the central registered for a device (sync/central/central_device_keys.cpp);
+// registeredMs is the central's clock (ms since the epoch) when it first did, 0 when unknown
+// (registered before the central kept a key history, or a central that sends only the latest
+// key). The central answers it and the kiosk reads it in this one shape.
+struct RegisteredDeviceKey {
     std::string key;
     std::int64_t registeredMs = 0;
 };
+
+// {"key": hex, "registered_ms": n}, as in the answer's device_keys.
+nlohmann::json toJson(const RegisteredDeviceKey& key);
 
 struct ChainHeadAnswer {
     std::int64_t ackedThrough = 0;
@@ -28,7 +32,7 @@ struct ChainHeadAnswer {
     std::string hash; // what the central holds at seq ("" for null)
     bool witnessed = false;
     std::string deviceKey;                    // the latest ("" when the device never sent one)
-    std::vector<CentralDeviceKey> deviceKeys; // every one, oldest first
+    std::vector<RegisteredDeviceKey> deviceKeys; // every one, oldest first
 };
 
 // Bounds on what a well-behaved central sends (it caps a device's history at 1,000 keys and a

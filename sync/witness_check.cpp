@@ -1,5 +1,7 @@
 #include "sync/witness_check.hpp"
 
+#include <algorithm>
+
 #include <nlohmann/json.hpp>
 
 #include "storage/iso_time.hpp"
@@ -37,7 +39,7 @@ bool isUrlSafe(const std::string& text) {
 // "key 2 of 3 registered 2026-11-27T14:56:54Z" (the central's clock).
 std::string keyNote(const WitnessReport& report) {
     const std::size_t index = *report.matchedKey;
-    const CentralDeviceKey& key = report.centralDeviceKeys[index];
+    const RegisteredDeviceKey& key = report.centralDeviceKeys[index];
     std::string note = "device key " + std::to_string(index + 1) + " of " +
                        std::to_string(report.centralDeviceKeys.size()) + " registered ";
     note += key.registeredMs > 0 ? storage::formatIsoTime(key.registeredMs / 1000)
@@ -112,11 +114,12 @@ Result<WitnessReport> checkWitnessed(const HttpClientOptions& central, const Wit
     // The manifest's key must be one the device enrolled with: any of its history, since a
     // reinstalled kiosk (a new database, a new key) leaves exports signed with its old key.
     const bool keyChecked = !report.centralDeviceKeys.empty() && !query.devicePublicKey.empty();
-    for (std::size_t i = 0; keyChecked && i < report.centralDeviceKeys.size(); ++i) {
-        if (report.centralDeviceKeys[i].key == query.devicePublicKey) {
-            report.matchedKey = i;
-            break;
-        }
+    const auto& keys = report.centralDeviceKeys;
+    const auto match = std::find_if(keys.begin(), keys.end(), [&](const RegisteredDeviceKey& key) {
+        return key.key == query.devicePublicKey;
+    });
+    if (keyChecked && match != keys.end()) {
+        report.matchedKey = static_cast<std::size_t>(match - keys.begin());
     }
     const bool witnessed = parsed->witnessed;
     const std::string seq = "seq " + std::to_string(query.lastSeq);

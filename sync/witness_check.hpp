@@ -42,7 +42,7 @@ struct WitnessReport {
     std::string headHash;
     std::string centralHash;       // what it holds at last_seq ("" when nothing)
     std::string centralDeviceKey;  // the latest key, "" when the device never sent one
-    std::vector<CentralDeviceKey> centralDeviceKeys; // every key it registered, oldest first
+    std::vector<RegisteredDeviceKey> centralDeviceKeys; // every key it registered, oldest first
     // Which of them is the manifest's key (an index into centralDeviceKeys); nothing when it
     // is none of them, or when there was nothing to compare (no key on either side).
     std::optional<std::size_t> matchedKey;

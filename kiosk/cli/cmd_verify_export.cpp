@@ -38,15 +38,6 @@ std::string trustNote(const storage::VerifyExportReport& report) {
     return "no key trusted (no readable manifest)";
 }
 
-// Every key the central registered for the device, oldest first, as the central answered them.
-nlohmann::json centralKeysJson(const std::vector<sync::CentralDeviceKey>& keys) {
-    nlohmann::json out = nlohmann::json::array();
-    for (const auto& key : keys) {
-        out.push_back({{"key", key.key}, {"registered_ms", key.registeredMs}});
-    }
-    return out;
-}
-
 int runVerifyExport(const VerifyExportOptions& options) {
     storage::VerifyExportOptions verify;
     verify.dir = options.dir;
@@ -103,12 +94,14 @@ int runVerifyExport(const VerifyExportOptions& options) {
                               {"head_hash", witness->headHash},
                               {"hash", witness->centralHash},
                               {"device_key", witness->centralDeviceKey},
-                              {"device_keys", centralKeysJson(witness->centralDeviceKeys)},
+                              {"device_keys", nlohmann::json::array()},
                               {"matched_key", nullptr}};
+            for (const auto& key : witness->centralDeviceKeys) {
+                out["central"]["device_keys"].push_back(sync::toJson(key));
+            }
             if (witness->matchedKey) {
-                const auto& key = witness->centralDeviceKeys[*witness->matchedKey];
-                out["central"]["matched_key"] = {{"key", key.key},
-                                                 {"registered_ms", key.registeredMs}};
+                out["central"]["matched_key"] =
+                    sync::toJson(witness->centralDeviceKeys[*witness->matchedKey]);
             }
             if (report->ok && !witnessed) {
                 out["where"] = "central";

@@ -116,8 +116,7 @@ void serveChainHead(CentralStore& store, const httplib::Request& req, httplib::R
         if (item.epoch == epoch) chain = &item;
     }
     nlohmann::json keys = nlohmann::json::array();
-    for (const auto& key : heads->deviceKeys)
-        keys.push_back({{"key", key.key}, {"registered_ms", key.registeredMs}});
+    for (const auto& key : heads->deviceKeys) keys.push_back(toJson(key));
     nlohmann::json body = {{"device", device},
                            {"device_key", heads->deviceKey},
                            {"device_keys", keys},

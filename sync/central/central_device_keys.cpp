@@ -62,18 +62,18 @@ Result<void> CentralStore::setDeviceKey(const std::string& device, const std::st
     return {};
 }
 
-Result<std::vector<RegisteredKey>> CentralStore::deviceKeys(const std::string& device) {
+Result<std::vector<RegisteredDeviceKey>> CentralStore::deviceKeys(const std::string& device) {
     std::lock_guard lock(m_mutex);
     return deviceKeysLocked(device);
 }
 
-Result<std::vector<RegisteredKey>> CentralStore::deviceKeysLocked(const std::string& device) {
+Result<std::vector<RegisteredDeviceKey>> CentralStore::deviceKeysLocked(const std::string& device) {
     // Oldest first; keys registered in the same millisecond in a stable (key) order.
     auto rows = m_session->run("SELECT device_key, registered_ms FROM device_keys"
                                " WHERE device = $1 ORDER BY registered_ms, device_key",
                                {device});
     if (!rows) return rows.error();
-    std::vector<RegisteredKey> keys;
+    std::vector<RegisteredDeviceKey> keys;
     keys.reserve(rows->size());
     for (std::size_t r = 0; r < rows->size(); ++r)
         keys.push_back({rows->text(r, 0), rows->integer(r, 1)});

@@ -17,6 +17,7 @@
 
 #include "storage/result.hpp"
 #include "sync/central/sql_session.hpp"
+#include "sync/chain_head_answer.hpp" // RegisteredDeviceKey: the key history as both ends hold it
 #include "sync/protocol.hpp"
 
 namespace doorpost::sync::central {
@@ -57,20 +58,12 @@ struct CentralStats {
     std::int64_t alerts = 0; // 409s: a device sent another hash for a record already held
 };
 
-// One audit public key a device enrolled with (central_device_keys.cpp), and when the central
-// first registered it: server clock, ms since the epoch; 0 for a key copied from devices when
-// an older database was upgraded (registered before the history was kept).
-struct RegisteredKey {
-    std::string key;
-    std::int64_t registeredMs = 0;
-};
-
 // What the central has witnessed of one device's chains (central_chain_head.cpp): every epoch's
 // head and, when asked for (epoch, seq), the hash it holds there.
 struct ChainHeads {
     bool deviceKnown = false;
     std::string deviceKey;                 // the latest key
-    std::vector<RegisteredKey> deviceKeys; // every key, oldest first
+    std::vector<RegisteredDeviceKey> deviceKeys; // every key, oldest first
     std::vector<ChainStats> chains; // device, epoch, ackedThrough, headHash
     std::optional<std::string> hash;
     bool quarantined = false;
@@ -105,7 +98,7 @@ public:
     // Conflict once a device holds kMaxDeviceKeys keys (a device flooding the history).
     Result<void> setDeviceKey(const std::string& device, const std::string& deviceKey);
     // Every key the device enrolled with, oldest first.
-    Result<std::vector<RegisteredKey>> deviceKeys(const std::string& device);
+    Result<std::vector<RegisteredDeviceKey>> deviceKeys(const std::string& device);
     static constexpr std::int64_t kMaxDeviceKeys = 1000;
 
     Result<PushOutcome> push(const std::string& device, const PushRequest& request);
@@ -144,7 +137,7 @@ private:
     Result<std::int64_t> bumpSetVersion(const std::string& set, std::int64_t by,
                                         const std::string* validUntil);
     std::string forUpdate() const;
-    Result<std::vector<RegisteredKey>> deviceKeysLocked(const std::string& device);
+    Result<std::vector<RegisteredDeviceKey>> deviceKeysLocked(const std::string& device);
 
     std::mutex m_mutex; // guards m_session: one connection, many HTTP worker threads
     std::unique_ptr<SqlSession> m_session;

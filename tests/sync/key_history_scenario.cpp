@@ -29,7 +29,7 @@ std::unique_ptr<central::SqlSession> openSession(const std::string& location) {
     return std::move(*session);
 }
 
-std::vector<central::RegisteredKey> historyOf(central::CentralStore& store,
+std::vector<RegisteredDeviceKey> historyOf(central::CentralStore& store,
                                               const std::string& device) {
     auto keys = store.deviceKeys(device);
     INFO((keys ? "" : keys.error().message));
