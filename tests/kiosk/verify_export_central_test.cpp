@@ -10,9 +10,9 @@
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
-#include "tests/kiosk/central_serve.hpp"
 #include "tests/storage/export_fixture.hpp"
 #include "tests/storage/temp_dir.hpp"
+#include "tests/support/child_process.hpp"
 #include "tests/support/command_run.hpp"
 
 using namespace doorpost::storage;
@@ -20,7 +20,7 @@ using namespace doorpost::storage::test;
 using doorpost::test::runCommand;
 namespace fs = std::filesystem;
 
-using doorpost::test::CentralServe;
+using doorpost::test::CentralProcess;
 
 namespace {
 
@@ -30,7 +30,8 @@ std::string bin(const char* name) { return std::string(DOORPOST_BIN_DIR) + "/" +
 
 TEST_CASE("verify-export --central checks the export's end against the central's chain") {
     TempDir dir;
-    CentralServe central(dir.file("central.db"), dir.file("central"));
+    CentralProcess central(dir.file("central.db"), 0, dir.file("central"));
+    central.start();
     const std::string token = central.enroll("kiosk-1");
     const std::string auditor = central.enroll("auditor-ann");
     const std::string otherDevice = central.enroll("kiosk-2");

@@ -7,15 +7,13 @@
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
-#include "tests/kiosk/central_serve.hpp"
 #include "tests/storage/export_fixture.hpp"
 #include "tests/storage/temp_dir.hpp"
 #include "tests/support/command_run.hpp"
 #include "tests/support/loopback_http.hpp"
 
 using namespace doorpost::storage::test;
-using doorpost::test::CentralServe;
-using doorpost::test::runCommand;
+using doorpost::test::runBinary;
 using nlohmann::json;
 
 namespace {
@@ -59,7 +57,7 @@ TEST_CASE("verify-export --central: a hostile central's answer is a one-line err
     const auto db = dir.file("kiosk.db");
     appendTestEvents(db, 3);
     const auto out = dir.file("export");
-    auto exported = runCommand(CentralServe::bin("doorpost") + " --db " + db +
+    auto exported = runBinary("doorpost", "--db " + db +
                                " export --from 2026-01-01 --to 2027-01-01 --out " + out);
     REQUIRE(exported.exitCode == 0);
     HostileCentral central;
@@ -86,7 +84,7 @@ TEST_CASE("verify-export --central: a hostile central's answer is a one-line err
     };
     for (const auto& [status, body, named] : cases) {
         central.answer(status, body);
-        auto run = runCommand(CentralServe::bin("doorpost") + " verify-export " + out +
+        auto run = runBinary("doorpost", "verify-export " + out +
                               " --central " + central.url() + " --token t");
         INFO(named << ": " << run.out << run.err.substr(0, 300));
         CHECK(run.exitCode == 2);

@@ -11,21 +11,21 @@
 #include <nlohmann/json.hpp>
 
 #include "storage/database.hpp"
-#include "tests/kiosk/central_serve.hpp"
 #include "tests/storage/export_fixture.hpp"
 #include "tests/storage/temp_dir.hpp"
+#include "tests/support/child_process.hpp"
 #include "tests/support/command_run.hpp"
 
 using namespace doorpost::storage;
 using namespace doorpost::storage::test;
-using doorpost::test::CentralServe;
+using doorpost::test::CentralProcess;
 using doorpost::test::runCommand;
 
 namespace {
 
-std::string bin(const char* name) { return CentralServe::bin(name); }
+std::string bin(const char* name) { return std::string(DOORPOST_BIN_DIR) + "/" + name; }
 
-void syncOnce(const std::string& db, const CentralServe& central, const std::string& token) {
+void syncOnce(const std::string& db, const CentralProcess& central, const std::string& token) {
     auto run = runCommand(bin("doorpost") + " --db " + db + " sync --central " + central.url() +
                           " --token " + token + " --once --json");
     INFO(run.out << run.err);
@@ -39,7 +39,7 @@ void exportTo(const std::string& db, const std::string& out) {
     REQUIRE(run.exitCode == 0);
 }
 
-nlohmann::json verifyJson(const std::string& out, const CentralServe& central,
+nlohmann::json verifyJson(const std::string& out, const CentralProcess& central,
                           const std::string& token, int expectedExit) {
     auto run = runCommand(bin("doorpost") + " verify-export " + out + " --central " +
                           central.url() + " --token " + token + " --json");
@@ -52,7 +52,8 @@ nlohmann::json verifyJson(const std::string& out, const CentralServe& central,
 
 TEST_CASE("verify-export --central accepts every key the device enrolled with, and no other") {
     TempDir dir;
-    CentralServe central(dir.file("central.db"), dir.file("central"));
+    CentralProcess central(dir.file("central.db"), 0, dir.file("central"));
+    central.start();
     const std::string token = central.enroll("kiosk-1");
     const std::string auditor = central.enroll("auditor-ann");
 
@@ -104,7 +105,7 @@ TEST_CASE("verify-export --central accepts every key the device enrolled with, a
         CHECK(text.out.find("key 1 of 2 registered") != std::string::npos);
     }
     SECTION("the history survives a restart of the central") {
-        central.stop();
+        central.kill();
         central.start();
         checkBoth();
     }

@@ -101,7 +101,7 @@ TEST_CASE("set pages verify only unaltered and under the right key", "[sync][pro
 }
 
 TEST_CASE("a stored event travels and its hash recomputes at the other end", "[sync][protocol]") {
-    test::Kiosk kiosk;
+    sync::test::Kiosk kiosk;
     kiosk.append(3);
     auto events = kiosk.log().readSeqRange(1, 3);
     REQUIRE(events.ok());

@@ -1,8 +1,5 @@
 #include "tests/sync/sync_harness.hpp"
 
-#include <fcntl.h>
-#include <signal.h>
-#include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -15,8 +12,6 @@
 
 #include "sync/backoff.hpp"
 #include "sync/set_signature.hpp"
-
-extern char** environ;
 
 namespace doorpost::sync::test {
 
@@ -98,66 +93,6 @@ InProcessCentral::InProcessCentral(const std::string& location, central::StoreOp
 InProcessCentral::~InProcessCentral() {
     m_server->stop();
     m_thread.join();
-}
-
-pid_t spawnProcess(const std::vector<std::string>& argv, const std::string& logFile) {
-    std::vector<char*> args;
-    for (const auto& arg : argv) args.push_back(const_cast<char*>(arg.c_str()));
-    args.push_back(nullptr);
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    const std::string out = logFile.empty() ? "/dev/null" : logFile;
-    posix_spawn_file_actions_addopen(&actions, 1, out.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
-    posix_spawn_file_actions_addopen(&actions, 2, out.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
-    pid_t pid = -1;
-    const int rc = posix_spawn(&pid, args[0], &actions, nullptr, args.data(), environ);
-    posix_spawn_file_actions_destroy(&actions);
-    REQUIRE(rc == 0);
-    return pid;
-}
-
-int waitProcess(pid_t pid) {
-    int status = 0;
-    while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-    }
-    if (WIFEXITED(status)) return WEXITSTATUS(status);
-    if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
-    return -1;
-}
-
-CentralProcess::CentralProcess(std::string location, int port, std::string dir)
-    : m_location(std::move(location)), m_port(port), m_dir(std::move(dir)) {
-    std::filesystem::create_directories(m_dir);
-}
-
-CentralProcess::~CentralProcess() {
-    if (m_pid > 0) kill();
-}
-
-void CentralProcess::start() {
-    const std::string portFile = m_dir + "/central.port";
-    std::filesystem::remove(portFile);
-    m_pid = spawnProcess({std::string(DOORPOST_BIN_DIR) + "/doorpost-central", "--data-dir", m_dir,
-                          "--store", m_location, "serve", "--port", std::to_string(m_port),
-                          "--port-file", portFile},
-                         m_dir + "/central.log");
-    // It writes the port file once its socket listens; a few seconds at most.
-    for (int i = 0; i < 1000 && !std::filesystem::exists(portFile); ++i) {
-        int status = 0;
-        if (waitpid(m_pid, &status, WNOHANG) == m_pid) {
-            m_pid = -1;
-            FAIL("doorpost-central exited at start; see " << m_dir << "/central.log");
-        }
-        std::this_thread::sleep_for(std::chrono::milliseconds(5));
-    }
-    REQUIRE(std::filesystem::exists(portFile));
-}
-
-void CentralProcess::kill() {
-    if (m_pid <= 0) return;
-    ::kill(m_pid, SIGKILL);
-    waitProcess(m_pid);
-    m_pid = -1;
 }
 
 Kiosk::Kiosk() : m_path(m_dir.file("kiosk.db")) {

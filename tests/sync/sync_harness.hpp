@@ -18,6 +18,7 @@
 #include "sync/central/central_server.hpp"
 #include "sync/central/central_store.hpp"
 #include "sync/sync_session.hpp"
+#include "tests/support/child_process.hpp"
 
 namespace doorpost::sync::test {
 
@@ -87,22 +88,8 @@ private:
     std::thread m_thread;
 };
 
-// A doorpost-central child process (`serve`) on a fixed port, for SIGKILL tests.
-class CentralProcess {
-public:
-    CentralProcess(std::string location, int port, std::string dir);
-    ~CentralProcess();
-    void start(); // returns once it listens
-    void kill();  // SIGKILL and reap
-    bool running() const { return m_pid > 0; }
-    int port() const { return m_port; }
-
-private:
-    std::string m_location;
-    int m_port;
-    std::string m_dir;
-    pid_t m_pid = -1;
-};
+// A doorpost-central child process (`serve`), for SIGKILL tests (tests/support/child_process).
+using doorpost::test::CentralProcess;
 
 // A kiosk: its database and event log, filled quickly (synchronous=NORMAL: setup, not the test).
 class Kiosk {
@@ -144,8 +131,7 @@ std::int64_t syncStatePosition(Kiosk& kiosk);
 // The subject key a kiosk would store for a test subject.
 std::string subjectKeyFor(const std::string& subject);
 
-// posix_spawn with stdout/stderr to /dev/null (or files); returns the pid.
-pid_t spawnProcess(const std::vector<std::string>& argv, const std::string& logFile = "");
-int waitProcess(pid_t pid); // exit status, or 128+signal
+using doorpost::test::spawnProcess;
+using doorpost::test::waitProcess;
 
 } // namespace doorpost::sync::test
