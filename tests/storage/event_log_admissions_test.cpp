@@ -9,10 +9,13 @@
 #include "storage/database.hpp"
 #include "storage/event_log.hpp"
 #include "storage/migrations.hpp"
+#include "tests/storage/raw_events.hpp"
 #include "tests/storage/temp_dir.hpp"
 
 using namespace doorpost::storage;
+using doorpost::storage::test::RawEvent;
 using doorpost::storage::test::TempDir;
+using doorpost::storage::test::writeRawEvents;
 
 namespace {
 
@@ -166,21 +169,9 @@ TEST_CASE("Migration 8 files the admits of an existing log's complete blocks") {
     TempDir dir;
     const auto path = dir.file("kiosk.db");
     const auto keys = subjects();
-    {
-        sqlite3* raw = nullptr;
-        REQUIRE(sqlite3_open(path.c_str(), &raw) == SQLITE_OK);
-        REQUIRE(applyMigrations(raw, migrations(), 7));
-        REQUIRE(sqlite3_exec(raw, "BEGIN", nullptr, nullptr, nullptr) == SQLITE_OK);
-        for (std::int64_t seq = 1; seq <= 2 * kBlock + 10; ++seq) {
-            const std::string insert =
-                "INSERT INTO events VALUES (" + std::to_string(seq) + ", 'id', 'ep', 'dev', 1, 7, 'boot', 'scan',"
-                " 'dp1', '" + keys[static_cast<std::size_t>(seq * 7 % 40)] + "', 'mask', '" +
-                (seq % 3 == 0 ? "deny" : "admit") + "', '', 'op', '{}', 'prev', 'hash')";
-            REQUIRE(sqlite3_exec(raw, insert.c_str(), nullptr, nullptr, nullptr) == SQLITE_OK);
-        }
-        REQUIRE(sqlite3_exec(raw, "COMMIT", nullptr, nullptr, nullptr) == SQLITE_OK);
-        sqlite3_close(raw);
-    }
+    writeRawEvents(path, 7, 2 * kBlock + 10, [&](std::int64_t seq) {
+        return RawEvent{1, keys[static_cast<std::size_t>(seq * 7 % 40)], seq % 3 == 0 ? "deny" : "admit"};
+    });
     auto db = Database::open(path);
     REQUIRE(db);
     auto log = EventLog::open(*db);

@@ -9,10 +9,13 @@
 #include "storage/database.hpp"
 #include "storage/event_log.hpp"
 #include "storage/migrations.hpp"
+#include "tests/storage/raw_events.hpp"
 #include "tests/storage/temp_dir.hpp"
 
 using namespace doorpost::storage;
+using doorpost::storage::test::RawEvent;
 using doorpost::storage::test::TempDir;
+using doorpost::storage::test::writeRawEvents;
 
 namespace {
 
@@ -175,21 +178,9 @@ TEST_CASE("Migration 6 summarises the complete blocks of an existing log") {
     TempDir dir;
     const auto path = dir.file("kiosk.db");
     const auto wall = clockWithJumps(2 * kBlock + 10);
-    {
-        sqlite3* raw = nullptr;
-        REQUIRE(sqlite3_open(path.c_str(), &raw) == SQLITE_OK);
-        REQUIRE(applyMigrations(raw, migrations(), 5));
-        REQUIRE(sqlite3_exec(raw, "BEGIN", nullptr, nullptr, nullptr) == SQLITE_OK);
-        for (std::size_t i = 0; i < wall.size(); ++i) {
-            const std::string insert = "INSERT INTO events VALUES (" + std::to_string(i + 1) +
-                                       ", 'id', 'ep', 'dev', " + std::to_string(wall[i]) +
-                                       ", 7, 'boot', 'scan', 'dp1', 'subj', 'mask', 'admit', '',"
-                                       " 'op', '{}', 'prev', 'hash')";
-            REQUIRE(sqlite3_exec(raw, insert.c_str(), nullptr, nullptr, nullptr) == SQLITE_OK);
-        }
-        REQUIRE(sqlite3_exec(raw, "COMMIT", nullptr, nullptr, nullptr) == SQLITE_OK);
-        sqlite3_close(raw);
-    }
+    writeRawEvents(path, 5, static_cast<std::int64_t>(wall.size()), [&](std::int64_t seq) {
+        return RawEvent{wall[static_cast<std::size_t>(seq - 1)]};
+    });
     auto db = Database::open(path);
     REQUIRE(db);
     auto log = EventLog::open(*db);
