@@ -8,7 +8,6 @@
 
 #include "storage/database.hpp"
 #include "storage/event_log.hpp"
-#include "storage/migrations.hpp"
 #include "tests/storage/raw_events.hpp"
 #include "tests/storage/temp_dir.hpp"
 
