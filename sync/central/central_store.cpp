@@ -101,10 +101,6 @@ std::string sha256Hex(const std::string& text) {
     return toHex(digest, sizeof digest);
 }
 
-bool isPostgresUrl(const std::string& location) {
-    return location.rfind("postgresql://", 0) == 0 || location.rfind("postgres://", 0) == 0;
-}
-
 } // namespace
 
 CentralStore::CentralStore(std::unique_ptr<SqlSession> session, StoreOptions options)
@@ -113,8 +109,7 @@ CentralStore::CentralStore(std::unique_ptr<SqlSession> session, StoreOptions opt
 Result<std::unique_ptr<CentralStore>> CentralStore::open(const std::string& location,
                                                          StoreOptions options) {
     if (sodium_init() < 0) return environmentFault("libsodium failed to initialise");
-    auto session = isPostgresUrl(location) ? openPostgresSession(location)
-                                           : openSqliteSession(location);
+    auto session = openSqlSession(location);
     if (!session) return session.error();
     std::unique_ptr<CentralStore> store(new CentralStore(std::move(*session), options));
     if (auto created = store->createSchema(); !created) return created.error();

@@ -26,4 +26,10 @@ Result<void> SqlSession::rollback() {
     return {};
 }
 
+Result<std::unique_ptr<SqlSession>> openSqlSession(const std::string& location) {
+    const bool postgres =
+        location.rfind("postgresql://", 0) == 0 || location.rfind("postgres://", 0) == 0;
+    return postgres ? openPostgresSession(location) : openSqliteSession(location);
+}
+
 } // namespace doorpost::sync::central

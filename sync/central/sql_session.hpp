@@ -46,5 +46,8 @@ public:
 
 Result<std::unique_ptr<SqlSession>> openSqliteSession(const std::string& path);
 Result<std::unique_ptr<SqlSession>> openPostgresSession(const std::string& url);
+// A store location as operators give it (--store): a postgresql:// or postgres:// URL, else a
+// SQLite file.
+Result<std::unique_ptr<SqlSession>> openSqlSession(const std::string& location);
 
 } // namespace doorpost::sync::central

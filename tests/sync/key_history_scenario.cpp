@@ -23,8 +23,7 @@ const std::string kOldKey(64, 'a');
 const std::string kNewKey(64, 'b');
 
 std::unique_ptr<central::SqlSession> openSession(const std::string& location) {
-    auto session = location.rfind("postgres", 0) == 0 ? central::openPostgresSession(location)
-                                                      : central::openSqliteSession(location);
+    auto session = central::openSqlSession(location);
     REQUIRE(session.ok());
     return std::move(*session);
 }

@@ -182,8 +182,7 @@ RoundReport syncUntilDone(storage::Database& db, const SyncConfig& config, int m
 
 void requireCentralHoldsExactly(const std::string& location, const std::string& device, Kiosk& kiosk) {
     const storage::LogStatus status = kiosk.status();
-    auto session = location.rfind("postgres", 0) == 0 ? central::openPostgresSession(location)
-                                                      : central::openSqliteSession(location);
+    auto session = central::openSqlSession(location);
     REQUIRE(session.ok());
     auto count = (*session)->run("SELECT COUNT(*) FROM events WHERE device = $1", {device});
     REQUIRE(count.ok());
