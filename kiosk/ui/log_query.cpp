@@ -23,6 +23,16 @@ Result<void> forEachByTime(storage::EventLog& log, std::int64_t fromMs, std::int
     });
 }
 
+// Adds one event to counters by verdict and kind: today's tally (TodayCounters) and a chart
+// bucket (StatsBucket) count the same way.
+template <typename Counters>
+void countEvent(Counters& c, const storage::Event& e) {
+    c.admitted += e.verdict == storage::Verdict::Admit ? 1 : 0;
+    c.denied += e.verdict == storage::Verdict::Deny ? 1 : 0;
+    c.referred += e.verdict == storage::Verdict::Refer ? 1 : 0;
+    c.manual += e.kind == storage::EventKind::Manual ? 1 : 0;
+}
+
 } // namespace
 
 LogQuery::LogQuery(std::string dbPath, const sync::SyncWorker* sync) : m_path(std::move(dbPath)), m_sync(sync) {}
@@ -79,11 +89,7 @@ Result<void> LogQuery::tallyToday(storage::EventLog& log, std::int64_t nowUnix) 
         if (e.seq > lastSeq || e.wallTimeMs < m_today.fromMs || e.wallTimeMs >= m_today.toMs) {
             return true; // appended after the head read, or not today: not this tally's
         }
-        TodayCounters& c = m_today.counters;
-        c.admitted += e.verdict == storage::Verdict::Admit ? 1 : 0;
-        c.denied += e.verdict == storage::Verdict::Deny ? 1 : 0;
-        c.referred += e.verdict == storage::Verdict::Refer ? 1 : 0;
-        c.manual += e.kind == storage::EventKind::Manual ? 1 : 0;
+        countEvent(m_today.counters, e);
         return true;
     };
     auto walked = m_today.countedThrough == 0
@@ -111,10 +117,7 @@ void LogQuery::statsPer10Min(std::int64_t fromUnix, std::int64_t toUnix,
             const std::int64_t start = (e.wallTimeMs / 1000) / kBucketSeconds * kBucketSeconds;
             StatsBucket& b = buckets[start];
             b.startUnix = start;
-            b.admitted += e.verdict == storage::Verdict::Admit ? 1 : 0;
-            b.denied += e.verdict == storage::Verdict::Deny ? 1 : 0;
-            b.referred += e.verdict == storage::Verdict::Refer ? 1 : 0;
-            b.manual += e.kind == storage::EventKind::Manual ? 1 : 0;
+            countEvent(b, e);
         });
         if (!walked.ok()) {
             done(walked.error());
