@@ -1,0 +1,52 @@
+#include "drivers/region_probe.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <cstdlib>
+#include <numbers>
+
+namespace doorpost::drivers {
+
+RegionProbe probeRegion(const LumaView& view) {
+    RegionProbe probe;
+    if (view.empty() || view.width() < 8 || view.height() < 8) {
+        return probe;
+    }
+    std::array<int, 256> greys{};
+    std::array<int, 256> steps{}; // |gradient| over one pixel, capped
+    double xx = 0, yy = 0, xy = 0;
+    int samples = 0;
+    for (int y = 1; y + 1 < view.height(); y += 2) {
+        for (int x = 1; x + 1 < view.width(); x += 2) {
+            ++greys[view.at(x, y)];
+            const int gx = view.at(x + 1, y) - view.at(x - 1, y);
+            const int gy = view.at(x, y + 1) - view.at(x, y - 1);
+            xx += gx * gx;
+            yy += gy * gy;
+            xy += gx * gy;
+            ++steps[static_cast<std::size_t>(std::min(255, std::max(std::abs(gx), std::abs(gy)) / 2))];
+            ++samples;
+        }
+    }
+    const auto percentile = [&](const std::array<int, 256>& histogram, double p) {
+        const int wanted = static_cast<int>(p * samples);
+        int seen = 0;
+        for (int v = 0; v < 256; ++v) {
+            seen += histogram[static_cast<std::size_t>(v)];
+            if (seen > wanted) {
+                return v;
+            }
+        }
+        return 255;
+    };
+    probe.contrast = percentile(greys, 0.98) - percentile(greys, 0.02);
+    // Structure tensor: the angle of the dominant gradient and how much of it runs that way.
+    probe.edgeAngleDeg = 0.5 * std::atan2(2.0 * xy, xx - yy) * 180.0 / std::numbers::pi;
+    probe.coherence = std::sqrt((xx - yy) * (xx - yy) + 4.0 * xy * xy) / (xx + yy + 1e-9);
+    const int steepest = std::max(1, percentile(steps, 0.995));
+    probe.edgeWidth = probe.contrast / steepest;
+    return probe;
+}
+
+} // namespace doorpost::drivers
