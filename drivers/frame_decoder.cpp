@@ -1,6 +1,10 @@
 #include "drivers/frame_decoder.hpp"
 
 #include "drivers/code_locator.hpp"
+#include "drivers/float_plane.hpp"
+#include "drivers/local_contrast.hpp"
+#include "drivers/region_probe.hpp"
+#include "drivers/resample.hpp"
 #include "drivers/zbar_reader.hpp"
 #include "drivers/zxing_formats.hpp"
 
@@ -8,6 +12,8 @@
 
 #include <algorithm>
 #include <cstring>
+#include <cstdio>
+#include <cstdlib>
 #include <ctime>
 #include <exception>
 
@@ -26,7 +32,30 @@ std::chrono::microseconds cpuNow() {
 }
 
 // First guesses of each stage's cost (us per megapixel) until it has been measured here.
-constexpr std::array<double, kDecodeStageCount> kInitialCost{2500, 2500, 2500, 6000, 5000, 3000, 9000};
+constexpr std::array<double, kDecodeStageCount> kInitialCost{2500, 2500, 2500, 6000, 5000, 3000, 9000,
+                                                             10000, 10000, 10000, 20000, 20000, 2500};
+constexpr std::array<double, kStrategyCount> kInitialStrategyCost{15000, 12000, 12000, 12000, 20000, 20000,
+                                                                  25000, 30000, 12000, 12000, 8000, 3000};
+
+double megapixels(const LumaView& view) { return static_cast<double>(view.width()) * view.height() / 1e6; }
+
+DecodeStage stageOf(Strategy strategy) {
+    switch (strategy) {
+    case Strategy::Denoise: return DecodeStage::Denoised;
+    case Strategy::Rotate: return DecodeStage::Rotated;
+    case Strategy::Normalise:
+    case Strategy::NormaliseWide: return DecodeStage::Normalised;
+    case Strategy::DeblurLight:
+    case Strategy::DeblurMedium:
+    case Strategy::DeblurHeavy: return DecodeStage::Deblurred;
+    case Strategy::Upscale: return DecodeStage::Upscaled;
+    case Strategy::Zbar: return DecodeStage::Zbar;
+    case Strategy::Harder: return DecodeStage::Harder;
+    case Strategy::Inverted: return DecodeStage::Inverted;
+    case Strategy::WholeFrame: return DecodeStage::Fast;
+    }
+    return DecodeStage::Fast;
+}
 
 ZXing::ImageView zxingView(const LumaView& view) {
     return {view.data(), view.width(), view.height(), ZXing::ImageFormat::Lum, view.stride(),
@@ -54,12 +83,18 @@ const char* toString(DecodeStage stage) {
     case DecodeStage::Stretched: return "stretched";
     case DecodeStage::Inverted: return "inverted";
     case DecodeStage::Zbar: return "zbar";
+    case DecodeStage::Denoised: return "denoised";
+    case DecodeStage::Rotated: return "rotated";
+    case DecodeStage::Normalised: return "normalised";
+    case DecodeStage::Deblurred: return "deblurred";
+    case DecodeStage::Upscaled: return "upscaled";
+    case DecodeStage::Swept: return "swept";
     }
     return "fast";
 }
 
 FrameDecoder::FrameDecoder(DecoderOptions options)
-    : m_options(std::move(options)), m_costPerMpx(kInitialCost),
+    : m_options(std::move(options)), m_costPerMpx(kInitialCost), m_strategyCostPerMpx(kInitialStrategyCost),
       m_zbar(std::make_unique<ZbarReader>(m_options.formats)) {}
 
 FrameDecoder::~FrameDecoder() = default;
@@ -82,9 +117,6 @@ DecodeOutcome FrameDecoder::run(const LumaView& fullFrame, bool exhaustive) {
     if (frame.empty()) {
         return outcome;
     }
-    const auto megapixels = [](const LumaView& view) {
-        return static_cast<double>(view.width()) * view.height() / 1e6;
-    };
     const auto elapsedUs = [&] { return cpuNow() - cpuStart; };
 
     ZXing::DecodeHints base;
@@ -97,6 +129,10 @@ DecodeOutcome FrameDecoder::run(const LumaView& fullFrame, bool exhaustive) {
     harder.setTryHarder(true).setTryRotate(true).setTryDownscale(true);
 
     bool raised = exhaustive; // the full budget applies (else the idle budget)
+    const auto fits = [&](double expectedUs) {
+        const auto limit = raised ? m_options.budget : m_options.idleBudget;
+        return static_cast<double>(elapsedUs().count()) + expectedUs <= static_cast<double>(limit.count());
+    };
     // Runs one stage on `mpx` megapixels if it fits in the time left (always when mandatory or
     // exhaustive), and learns its cost.
     auto attempt = [&](DecodeStage stage, double mpx, bool mandatory, auto&& body) {
@@ -104,13 +140,9 @@ DecodeOutcome FrameDecoder::run(const LumaView& fullFrame, bool exhaustive) {
             return;
         }
         const auto index = static_cast<std::size_t>(stage);
-        if (!exhaustive && !mandatory) {
-            const auto limit = raised ? m_options.budget : m_options.idleBudget;
-            // A quarter more than the average: a stage's cost varies with the content.
-            const double expected = 1.25 * m_costPerMpx[index] * mpx;
-            if (static_cast<double>(elapsedUs().count()) + expected > static_cast<double>(limit.count())) {
-                return;
-            }
+        // A quarter more than the average: a stage's cost varies with the content.
+        if (!exhaustive && !mandatory && !fits(1.25 * m_costPerMpx[index] * mpx)) {
+            return;
         }
         const auto stageStart = cpuNow();
         try {
@@ -132,99 +164,289 @@ DecodeOutcome FrameDecoder::run(const LumaView& fullFrame, bool exhaustive) {
 
     // 1. Where the frame has code-like texture, read there first: a few hundred pixels square
     //    instead of the whole frame.
-    std::vector<Region> regions;
-    bool flooded = false;
+    LocatorResult located;
+    if (!exhaustive || m_options.enhance) {
+        located = locateCodeRegions(frame, 2);
+    }
+    const std::vector<Region>& regions = located.regions;
     if (!exhaustive) {
-        regions = locateCodes(frame, 2, &flooded);
-        outcome.sawCandidate = !regions.empty() || flooded;
+        outcome.sawCandidate = !regions.empty() || located.flooded;
         // Code-like texture, or a frame so noisy a code may hide anywhere: worth the full
         // budget. An empty doorway stops at the idle budget.
         raised = outcome.sawCandidate;
+        for (const auto& region : regions) {
+            const LumaView crop = frame.cropped(region.left, region.top, region.width, region.height);
+            const RegionProbe probe = probeRegion(crop);
+            const double lean = std::abs(probe.edgeAngleDeg);
+            if (probe.coherence >= 0.45 && lean > 8.0 && lean < 82.0) {
+                continue; // leaning bars: ZXing reads along rows; the Rotate enhancement is next
+            }
+            attempt(DecodeStage::Located, megapixels(crop), true, [&] {
+                readZxing(crop, ZXing::DecodeHints(fast).setTryDownscale(true), DecodeStage::Located);
+            });
+        }
     }
-    for (const auto& region : regions) {
-        const LumaView crop = frame.cropped(region.left, region.top, region.width, region.height);
-        attempt(DecodeStage::Located, megapixels(crop), true, [&] {
-            ZXing::DecodeHints hints = fast;
-            hints.setTryDownscale(true);
-            readZxing(crop, hints, DecodeStage::Located);
-        });
-    }
-    // 2. The whole frame, fast: always when nothing was located (the locator is a shortcut,
-    //    never the only way to a read).
-    //    A noisy frame gets ZXing's own downscaling too: averaging is what reads through noise.
-    attempt(DecodeStage::Fast, megapixels(frame), regions.empty(), [&] {
-        readZxing(frame, ZXing::DecodeHints(fast).setTryDownscale(exhaustive || flooded), DecodeStage::Fast);
-    });
 
-    // 3. Retries, on the located code if there is one, else on the whole frame.
-    const LumaView target = regions.empty() ? frame
-                                            : frame.cropped(regions[0].left, regions[0].top,
-                                                            regions[0].width, regions[0].height);
-    const double targetMpx = megapixels(target);
-    if (!exhaustive) {
-        attempt(DecodeStage::Half, megapixels(frame) / 4, false, [&] {
-            // Half size by 2x2 averaging: halves sensor noise and brings big codes into reach.
+    if (exhaustive) {
+        // Still images: the whole picture through every stage, then the enhancements.
+        attempt(DecodeStage::Fast, megapixels(frame), true, [&] { readZxing(frame, fast, DecodeStage::Fast); });
+        if (m_options.harderRetry) {
+            attempt(DecodeStage::Harder, megapixels(frame), false, [&] { readZxing(frame, harder, DecodeStage::Harder); });
+        }
+        if (m_options.stretchRetry) {
+            attempt(DecodeStage::Stretched, megapixels(frame), false, [&] {
+                readZxing(stretchLocally(frame), ZXing::DecodeHints(base).setTryHarder(true).setTryRotate(false),
+                          DecodeStage::Stretched);
+            });
+        }
+        if (m_options.invertedRetry) {
+            attempt(DecodeStage::Inverted, megapixels(frame), false, [&] {
+                runStrategy(Strategy::Inverted, frame, frame, {}, outcome);
+            });
+        }
+        if (m_options.zbarFallback && m_zbar->enabled()) {
+            attempt(DecodeStage::Zbar, megapixels(frame), false, [&] { runStrategy(Strategy::Zbar, frame, frame, {}, outcome); });
+        }
+        if (m_options.enhance) {
+            for (const auto& region : regions) {
+                const LumaView crop = frame.cropped(region.left, region.top, region.width, region.height);
+                const RegionTraits traits{located.noiseSigma, probeRegion(crop)};
+                for (const Strategy strategy : orderStrategies(traits)) {
+                    if (outcome.read) {
+                        break;
+                    }
+                    if (strategy == Strategy::WholeFrame || strategy == Strategy::Zbar || strategy == Strategy::Inverted) {
+                        continue; // done above
+                    }
+                    attempt(stageOf(strategy), megapixels(crop), true,
+                            [&] { runStrategy(strategy, crop, frame, traits, outcome); });
+                }
+            }
+        }
+    } else if (regions.empty()) {
+        m_schedule.beginFrame(std::nullopt, {});
+        // 2. Nothing located. Half size, whole frame: a code held close (modules too big for
+        //    the locator's tiles) reads at half size, and 2x2 averaging halves noise.
+        attempt(DecodeStage::Half, megapixels(frame) / 4, true, [&] {
             const int w = frame.width() / 2, h = frame.height() / 2;
             m_half.resize(static_cast<std::size_t>(w) * h);
             for (int y = 0; y < h; ++y) {
+                const std::uint8_t* r0 = frame.row(2 * y);
+                const std::uint8_t* r1 = frame.row(2 * y + 1);
+                const auto step = static_cast<std::size_t>(frame.pixelStride());
+                std::uint8_t* out = m_half.data() + static_cast<std::size_t>(y) * w;
                 for (int x = 0; x < w; ++x) {
-                    const int sum = frame.at(2 * x, 2 * y) + frame.at(2 * x + 1, 2 * y) +
-                                    frame.at(2 * x, 2 * y + 1) + frame.at(2 * x + 1, 2 * y + 1);
-                    m_half[static_cast<std::size_t>(y) * w + x] = static_cast<std::uint8_t>((sum + 2) / 4);
+                    const std::size_t a = 2 * static_cast<std::size_t>(x) * step;
+                    out[x] = static_cast<std::uint8_t>((r0[a] + r0[a + step] + r1[a] + r1[a + step] + 2) / 4);
                 }
             }
             readZxing(LumaView(m_half.data(), w, h, w), fast, DecodeStage::Half);
         });
-    }
-    if (m_options.harderRetry) {
-        attempt(DecodeStage::Harder, targetMpx, false, [&] { readZxing(target, harder, DecodeStage::Harder); });
-    }
-
-    // The retries below work on a contiguous copy in m_scratch.
-    const auto tw = static_cast<std::size_t>(target.width());
-    auto remap = [&](auto&& lut) {
-        m_scratch.resize(tw * static_cast<std::size_t>(target.height()));
-        for (int y = 0; y < target.height(); ++y) {
-            const std::uint8_t* in = target.row(y);
-            const auto step = static_cast<std::size_t>(target.pixelStride());
-            std::uint8_t* out = m_scratch.data() + static_cast<std::size_t>(y) * tw;
-            for (std::size_t x = 0; x < tw; ++x) {
-                out[x] = lut[in[x * step]];
-            }
+        // 3. One band of the frame at full size, a different one each frame: the locator is a
+        //    shortcut, never the only way to a read, but a whole frame at full size every frame
+        //    would cost an empty doorway more than its budget. Three frames cover the frame.
+        if (located.flooded) {
+            attempt(DecodeStage::Fast, megapixels(frame), false, [&] {
+                readZxing(frame, ZXing::DecodeHints(fast).setTryDownscale(true), DecodeStage::Fast);
+            });
         }
-        return LumaView(m_scratch.data(), target.width(), target.height(), target.width());
-    };
-
-    if (m_options.stretchRetry) {
-        attempt(DecodeStage::Stretched, targetMpx, false, [&] {
-            // Faded print, a dark room, a screen under glare: stretch each neighbourhood's own
-            // range of grey to full contrast, so the binarizer sees enough of a step.
-            readZxing(stretchLocally(target), ZXing::DecodeHints(base).setTryHarder(true).setTryRotate(false),
-                      DecodeStage::Stretched);
+        const int bandHeight = frame.height() * 2 / 5;
+        const int bandTop = (frame.height() - bandHeight) * m_sweepBand / 2;
+        const LumaView band = frame.cropped(0, bandTop, frame.width(), bandHeight);
+        attempt(DecodeStage::Swept, megapixels(band), false, [&] {
+            m_sweepBand = (m_sweepBand + 1) % 3;
+            readZxing(band, fast, DecodeStage::Swept);
         });
-    }
-    if (m_options.invertedRetry) {
-        attempt(DecodeStage::Inverted, targetMpx, false, [&] {
-            // Light-on-dark codes (phone dark mode); ZXing 1.4 has no inversion of its own.
-            std::array<std::uint8_t, 256> lut{};
-            for (int v = 0; v < 256; ++v) {
-                lut[static_cast<std::size_t>(v)] = static_cast<std::uint8_t>(255 - v);
+    } else if (m_options.enhance) {
+        // 4. Enhancements of the main located code, in the order its looks suggest, carried
+        //    on over the next frames of the same code (strategy_schedule.hpp).
+        const Region& main = regions.front();
+        const LumaView target = frame.cropped(main.left, main.top, main.width, main.height);
+        const RegionTraits traits{located.noiseSigma, probeRegion(target)};
+        m_schedule.beginFrame(main, traits);
+        for (const Strategy strategy : m_schedule.pending()) {
+            if (outcome.read) {
+                break;
             }
-            readZxing(remap(lut), fast, DecodeStage::Inverted);
-        });
-    }
-    if (m_options.zbarFallback && m_zbar->enabled()) {
-        attempt(DecodeStage::Zbar, targetMpx, false, [&] {
-            std::array<std::uint8_t, 256> identity{};
-            for (int v = 0; v < 256; ++v) {
-                identity[static_cast<std::size_t>(v)] = static_cast<std::uint8_t>(v);
+            const double mpx = megapixels(strategy == Strategy::WholeFrame ? frame : target);
+            const auto index = static_cast<std::size_t>(strategy);
+            if (!fits(1.25 * m_strategyCostPerMpx[index] * mpx)) {
+                continue; // left for the next frame of this code
             }
-            outcome.read = m_zbar->read(target.contiguous() ? target : remap(identity));
-        });
+            const auto stageStart = cpuNow();
+            try {
+                runStrategy(strategy, target, frame, traits, outcome);
+            } catch (...) {
+                ++outcome.libraryErrors;
+            }
+            ++outcome.stagesRun;
+            const auto took = static_cast<double>((cpuNow() - stageStart).count());
+            m_strategyCostPerMpx[index] = 0.8 * m_strategyCostPerMpx[index] + 0.2 * (took / std::max(mpx, 0.001));
+            m_schedule.tried(strategy);
+        }
+        if (outcome.read) {
+            m_schedule.readDone();
+        }
     }
     outcome.cpu = elapsedUs();
     outcome.elapsed = std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - start);
     return outcome;
+}
+
+void FrameDecoder::runStrategy(Strategy strategy, const LumaView& target, const LumaView& frame,
+                               const RegionTraits& traits, DecodeOutcome& outcome) {
+    ZXing::DecodeHints hints;
+    hints.setFormats(toZxing(m_options.formats));
+    hints.setMaxNumberOfSymbols(1); // zxing-cpp #740
+    hints.setTryHarder(false).setTryRotate(false).setTryDownscale(false);
+    // An enhanced picture must show a linear code on more rows before it counts: sharpening and
+    // normalising also turn noise into bar-like texture.
+    hints.setMinLineCount(3);
+    const DecodeStage stage = stageOf(strategy);
+    const bool linear = traits.probe.coherence >= 0.2;
+    // Edges all one way are bars (linear or PDF417), edges every way a matrix code; skipping the
+    // other kind's detectors halves the cost of a failed attempt. In between, both.
+    ZXing::BarcodeFormats wanted = toZxing(m_options.formats);
+    if (wanted.empty()) {
+        wanted = ZXing::BarcodeFormat::Any;
+    }
+    // An enhanced picture is read only for formats that check themselves (Reed-Solomon, or
+    // Code128's and Code93's check characters): sharpening and normalising turn texture into
+    // bar-like patterns, and a format without a check (ITF, Codabar, Code39) or with one check
+    // digit (EAN/UPC) read "9961" from part of a normalised Code128 in testing.
+    const ZXing::BarcodeFormats checked = ZXing::BarcodeFormat::QRCode | ZXing::BarcodeFormat::MicroQRCode |
+                                          ZXing::BarcodeFormat::PDF417 | ZXing::BarcodeFormat::DataMatrix |
+                                          ZXing::BarcodeFormat::Aztec | ZXing::BarcodeFormat::MaxiCode |
+                                          ZXing::BarcodeFormat::Code128 | ZXing::BarcodeFormat::Code93;
+    if (strategy != Strategy::WholeFrame && strategy != Strategy::Harder && strategy != Strategy::Inverted &&
+        strategy != Strategy::Zbar) {
+        wanted &= checked;
+        if (wanted.empty()) {
+            return;
+        }
+    }
+    hints.setFormats(wanted);
+    const ZXing::BarcodeFormats bars = ZXing::BarcodeFormat::LinearCodes | ZXing::BarcodeFormat::PDF417;
+    const ZXing::BarcodeFormats matrix = ZXing::BarcodeFormat::Aztec | ZXing::BarcodeFormat::DataMatrix |
+                                         ZXing::BarcodeFormat::MaxiCode | ZXing::BarcodeFormat::QRCode |
+                                         ZXing::BarcodeFormat::MicroQRCode;
+    if (strategy != Strategy::WholeFrame && traits.probe.coherence >= 0.45 && !(wanted & bars).empty()) {
+        hints.setFormats(wanted & bars);
+    } else if (strategy != Strategy::WholeFrame && traits.probe.coherence < 0.15 && !(wanted & matrix).empty()) {
+        hints.setFormats(wanted & matrix);
+    }
+    const auto zxing = [&](const LumaView& view) {
+        if (outcome.read) {
+            return;
+        }
+        const ZXing::Result result = ZXing::ReadBarcode(zxingView(view), hints);
+        if (result.isValid()) {
+            outcome.read = fromZxing(result, stage);
+        }
+    };
+    const auto zbar = [&](const LumaView& view) {
+        if (outcome.read || !m_options.zbarFallback || !m_zbar->enabled() || !view.contiguous()) {
+            return;
+        }
+        auto read = m_zbar->read(view);
+        // The same rule for zbar's reads of an enhanced picture: only self-checking formats.
+        if (read && (strategy == Strategy::Zbar || read->format == CodeFormat::QRCode ||
+                     read->format == CodeFormat::Code128 || read->format == CodeFormat::Code93)) {
+            read->stage = stage;
+            outcome.read = std::move(read);
+        }
+    };
+    // Both readers for bars (zbar reads blurred and noisy Code128 that ZXing misses), ZXing only
+    // for 2D codes (zbar has no PDF417 and reads QR no better).
+    const auto readBoth = [&](const LumaView& view) {
+        zxing(view);
+        if (linear) {
+            zbar(view);
+        }
+    };
+    const auto enhanced = [&](const FloatPlane& plane) {
+        toLuma(plane, m_enhanced);
+        return m_enhanced.view();
+    };
+    switch (strategy) {
+    case Strategy::Denoise: {
+        FloatPlane plane = toFloat(target);
+        const auto kernel = gaussianKernel(1.0);
+        convolveSeparable(plane, kernel, kernel, m_floatScratch);
+        zxing(enhanced(plane));
+        if (linear && !outcome.read) {
+            // Bars take a wider smoothing along them than across.
+            plane = toFloat(target);
+            const auto wide = gaussianKernel(1.5);
+            convolveSeparable(plane, wide, wide, m_floatScratch);
+            readBoth(enhanced(plane));
+        }
+        break;
+    }
+    case Strategy::Rotate: {
+        const LumaView upright = uprightBars(target, traits.probe.edgeAngleDeg, m_enhanced, m_scratchImage);
+        readBoth(upright);
+        break;
+    }
+    case Strategy::Normalise:
+    case Strategy::NormaliseWide:
+        normaliseLocally(target, strategy == Strategy::Normalise ? 4.0 : 8.0, m_enhanced, m_floatScratch);
+        readBoth(m_enhanced.view());
+        break;
+    case Strategy::DeblurLight:
+    case Strategy::DeblurMedium:
+    case Strategy::DeblurHeavy: {
+        const double sigma = strategy == Strategy::DeblurLight ? 1.5 : (strategy == Strategy::DeblurMedium ? 2.5 : 3.5);
+        DeblurSpec spec;
+        spec.sigma = sigma;
+        if (linear) {
+            // Bars and stacked rows: undo the blur across the bars only, where it can be undone
+            // harder (the rows along the bars average the quantisation noise).
+            spec.vertical = false;
+            spec.lambda = strategy == Strategy::DeblurLight ? 1e-2 : 1e-4;
+        } else {
+            spec.lambda = strategy == Strategy::DeblurLight ? 1e-2 : (strategy == Strategy::DeblurMedium ? 3e-3 : 1e-3);
+        }
+        FloatPlane plane = toFloat(target);
+        m_deblurrer.apply(plane, spec);
+        readBoth(enhanced(plane));
+        break;
+    }
+    case Strategy::Upscale:
+        warpRegion(target, 0.0, 2.0, 2.0, m_enhanced);
+        readBoth(m_enhanced.view());
+        break;
+    case Strategy::Zbar:
+        if (target.contiguous()) {
+            zbar(target);
+        } else {
+            m_enhanced = copyOf(target);
+            zbar(m_enhanced.view());
+        }
+        break;
+    case Strategy::Harder:
+        hints.setTryHarder(true).setTryRotate(true).setTryDownscale(true).setMinLineCount(2);
+        zxing(target);
+        break;
+    case Strategy::Inverted: {
+        m_enhanced = copyOf(target);
+        for (auto& v : m_enhanced.pixels()) {
+            v = static_cast<std::uint8_t>(255 - v);
+        }
+        hints.setMinLineCount(2);
+        zxing(m_enhanced.view());
+        break;
+    }
+    case Strategy::WholeFrame:
+        hints.setMinLineCount(2);
+        zxing(frame);
+        break;
+    }
+}
+
+void FrameDecoder::resetStream() {
+    m_schedule.reset();
+    m_sweepBand = 0;
 }
 
 LumaView FrameDecoder::stretchLocally(const LumaView& view) {

@@ -294,6 +294,9 @@ int benchSynthetic(const BenchDecodeArgs& args) {
             if (!image) {
                 return fail(environmentFault("synthetic render: " + image.error().message));
             }
+            // Each sample is the first frame of a code in view: nothing carried over from the
+            // previous sample (the --people bench measures streams).
+            decoder.resetStream();
             const auto start = Clock::now();
             const double cpuStart = threadCpuMs();
             const auto outcome = decoder.decode(image->view());
