@@ -12,7 +12,7 @@ namespace {
 constexpr int kTile = 32;          // frame pixels per tile side
 constexpr int kStep = 2;           // at full resolution, every 2nd pixel of every 2nd row
 constexpr int kMinStep = 8;        // the smallest grey step that counts, however clean the frame
-constexpr double kNoiseSteps = 4.0; // a step must stand this many noise deviations out
+constexpr double kNoiseSteps = 3.0; // a step must stand this many noise deviations out
 // Fractions of a tile's samples: edges in the weaker direction for a 2D code (a corner of a
 // door or a rectangle has about 7%), edges in one direction for the bars of a linear code.
 constexpr double kMin2D = 0.107;

@@ -32,7 +32,7 @@ const char* toString(Strategy strategy) {
     return "?";
 }
 
-std::vector<Strategy> orderStrategies(const RegionTraits& traits) {
+std::vector<Strategy> orderStrategies(const RegionTraits& traits, std::size_t* required) {
     std::vector<Strategy> order;
     const auto add = [&](Strategy s) {
         if (std::find(order.begin(), order.end(), s) == order.end()) {
@@ -51,6 +51,9 @@ std::vector<Strategy> orderStrategies(const RegionTraits& traits) {
     }
     if (leaning) {
         add(Strategy::Rotate);
+    }
+    if (required != nullptr) {
+        *required = order.size();
     }
     if (p.coherence >= 0.2 && blurSigma < 2.0) {
         // Bars: ZXing's harder search scans every row, which reads soft and short codes.
@@ -113,18 +116,18 @@ void StrategySchedule::beginFrame(const std::optional<Region>& region, const Reg
     m_region = region;
     // Re-ordered on every frame: what the region looks like changes (motion blur settles), the
     // round's record of what was tried does not.
-    m_order = orderStrategies(traits);
-    if (std::all_of(m_order.begin(), m_order.end(),
+    m_order = orderStrategies(traits, &m_required);
+    if (std::all_of(m_order.begin() + static_cast<std::ptrdiff_t>(m_required), m_order.end(),
                     [&](Strategy s) { return m_tried[static_cast<std::size_t>(s)]; })) {
         m_tried.fill(false);
     }
 }
 
 std::vector<Strategy> StrategySchedule::pending() const {
-    std::vector<Strategy> left;
-    for (const Strategy s : m_order) {
-        if (!m_tried[static_cast<std::size_t>(s)]) {
-            left.push_back(s);
+    std::vector<Strategy> left(m_order.begin(), m_order.begin() + static_cast<std::ptrdiff_t>(m_required));
+    for (std::size_t i = m_required; i < m_order.size(); ++i) {
+        if (!m_tried[static_cast<std::size_t>(m_order[i])]) {
+            left.push_back(m_order[i]);
         }
     }
     return left;
@@ -137,6 +140,7 @@ void StrategySchedule::readDone() { m_tried.fill(false); }
 void StrategySchedule::reset() {
     m_region.reset();
     m_order.clear();
+    m_required = 0;
     m_tried.fill(false);
     m_framesOnCode = 0;
     m_framesWithout = 0;

@@ -39,17 +39,19 @@ struct RegionTraits {
     RegionProbe probe;
 };
 
-// Every strategy, most promising first for a region like this.
-std::vector<Strategy> orderStrategies(const RegionTraits& traits);
+// Every strategy, most promising first for a region like this. The first `*required` of them
+// are what the region plainly needs (leaning bars turned upright, a noisy frame smoothed):
+// without them nothing else can read it, so they run on every frame, not once per round.
+std::vector<Strategy> orderStrategies(const RegionTraits& traits, std::size_t* required = nullptr);
 
 class StrategySchedule {
 public:
     // A new frame whose main located region is `region` (none: nothing located). The same code
     // (overlapping the last region) continues the round; anything else starts a new one.
     void beginFrame(const std::optional<Region>& region, const RegionTraits& traits);
-    // The strategies not yet tried on this code in this round, in order. Once all were tried,
-    // a new round starts (the picture changes from frame to frame: motion settles, exposure
-    // adapts).
+    // The required strategies, then those not yet tried on this code in this round, in order.
+    // Once all were tried, a new round starts (the picture changes from frame to frame: motion
+    // settles, exposure adapts).
     std::vector<Strategy> pending() const;
     void tried(Strategy strategy);
     // A read ends the round: the next code starts from the top.
@@ -62,6 +64,7 @@ public:
 private:
     std::optional<Region> m_region;
     std::vector<Strategy> m_order;
+    std::size_t m_required = 0;
     std::array<bool, kStrategyCount> m_tried{};
     int m_framesOnCode = 0;
     int m_framesWithout = 0;
