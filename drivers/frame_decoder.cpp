@@ -162,6 +162,26 @@ DecodeOutcome FrameDecoder::run(const LumaView& fullFrame, bool exhaustive) {
         }
     };
 
+    // Edges all one way are bars (linear or PDF417), edges every way a matrix code; skipping the
+    // other kind's detectors halves the cost of a failed attempt. In between, both.
+    const auto formatsFor = [&](const RegionProbe& probe) {
+        ZXing::BarcodeFormats wanted = toZxing(m_options.formats);
+        if (wanted.empty()) {
+            wanted = ZXing::BarcodeFormat::Any;
+        }
+        const ZXing::BarcodeFormats bars = ZXing::BarcodeFormat::LinearCodes | ZXing::BarcodeFormat::PDF417;
+        const ZXing::BarcodeFormats matrix = ZXing::BarcodeFormat::Aztec | ZXing::BarcodeFormat::DataMatrix |
+                                             ZXing::BarcodeFormat::MaxiCode | ZXing::BarcodeFormat::QRCode |
+                                             ZXing::BarcodeFormat::MicroQRCode;
+        if (probe.coherence >= 0.45 && !(wanted & bars).empty()) {
+            return wanted & bars;
+        }
+        if (probe.coherence < 0.1 && !(wanted & matrix).empty()) {
+            return wanted & matrix;
+        }
+        return wanted;
+    };
+
     // 1. Where the frame has code-like texture, read there first: a few hundred pixels square
     //    instead of the whole frame.
     LocatorResult located;
@@ -176,13 +196,24 @@ DecodeOutcome FrameDecoder::run(const LumaView& fullFrame, bool exhaustive) {
         raised = outcome.sawCandidate;
         for (const auto& region : regions) {
             const LumaView crop = frame.cropped(region.left, region.top, region.width, region.height);
-            const RegionProbe probe = probeRegion(crop);
+            const RegionProbe probe = probeRegion(crop, located.noiseSigma);
             const double lean = std::abs(probe.edgeAngleDeg);
-            if (probe.coherence >= 0.45 && lean > 8.0 && lean < 82.0) {
+            if (probe.coherence >= 0.35 && lean > 8.0 && lean < 82.0) {
                 continue; // leaning bars: ZXing reads along rows; the Rotate enhancement is next
             }
-            attempt(DecodeStage::Located, megapixels(crop), true, [&] {
-                readZxing(crop, ZXing::DecodeHints(fast).setTryDownscale(true), DecodeStage::Located);
+            if (probe.edgeWidth >= 5.1) {
+                continue; // blurred beyond a plain read (sigma >= 2): deblurring is next
+            }
+            // Upright bars: a linear code with wide bars shows sparse texture at its ends, and
+            // the locator's region may stop short of them; a quarter more on either side.
+            const int widen = std::max(64, region.width / 4);
+            const LumaView read = probe.coherence >= 0.2 && located.noiseSigma < 12.0
+                                      ? frame.cropped(region.left - widen, region.top, region.width + 2 * widen,
+                                                      region.height)
+                                      : crop;
+            attempt(DecodeStage::Located, megapixels(read), true, [&] {
+                readZxing(read, ZXing::DecodeHints(fast).setTryDownscale(true).setFormats(formatsFor(probe)),
+                          DecodeStage::Located);
             });
         }
     }
@@ -210,7 +241,7 @@ DecodeOutcome FrameDecoder::run(const LumaView& fullFrame, bool exhaustive) {
         if (m_options.enhance) {
             for (const auto& region : regions) {
                 const LumaView crop = frame.cropped(region.left, region.top, region.width, region.height);
-                const RegionTraits traits{located.noiseSigma, probeRegion(crop)};
+                const RegionTraits traits{located.noiseSigma, probeRegion(crop, located.noiseSigma)};
                 for (const Strategy strategy : orderStrategies(traits)) {
                     if (outcome.read) {
                         break;
@@ -261,8 +292,13 @@ DecodeOutcome FrameDecoder::run(const LumaView& fullFrame, bool exhaustive) {
         // 4. Enhancements of the main located code, in the order its looks suggest, carried
         //    on over the next frames of the same code (strategy_schedule.hpp).
         const Region& main = regions.front();
-        const LumaView target = frame.cropped(main.left, main.top, main.width, main.height);
-        const RegionTraits traits{located.noiseSigma, probeRegion(target)};
+        LumaView target = frame.cropped(main.left, main.top, main.width, main.height);
+        const RegionTraits traits{located.noiseSigma, probeRegion(target, located.noiseSigma)};
+        if (traits.probe.coherence >= 0.2) {
+            // Bars: the ends of a code are sparse texture, and a linear reader wants its quiet
+            // zone; a tile more on either side.
+            target = frame.cropped(main.left - 32, main.top, main.width + 64, main.height);
+        }
         m_schedule.beginFrame(main, traits);
         for (const Strategy strategy : m_schedule.pending()) {
             if (outcome.read) {
@@ -304,6 +340,7 @@ void FrameDecoder::runStrategy(Strategy strategy, const LumaView& target, const 
     hints.setMinLineCount(3);
     const DecodeStage stage = stageOf(strategy);
     const bool linear = traits.probe.coherence >= 0.2;
+
     // Edges all one way are bars (linear or PDF417), edges every way a matrix code; skipping the
     // other kind's detectors halves the cost of a failed attempt. In between, both.
     ZXing::BarcodeFormats wanted = toZxing(m_options.formats);
@@ -409,6 +446,9 @@ void FrameDecoder::runStrategy(Strategy strategy, const LumaView& target, const 
         }
         FloatPlane plane = toFloat(target);
         m_deblurrer.apply(plane, spec);
+        // ZXing's harder search scans every row of bars, not every few: it reads deblurred
+        // Code128 that the fast scan misses.
+        hints.setTryHarder(linear);
         readBoth(enhanced(plane));
         break;
     }

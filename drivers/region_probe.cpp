@@ -8,14 +8,15 @@
 
 namespace doorpost::drivers {
 
-RegionProbe probeRegion(const LumaView& view) {
+RegionProbe probeRegion(const LumaView& view, double noiseSigma) {
     RegionProbe probe;
     if (view.empty() || view.width() < 8 || view.height() < 8) {
         return probe;
     }
     std::array<int, 256> greys{};
     std::array<int, 256> steps{}; // |gradient| over one pixel, capped
-    double xx = 0, yy = 0, xy = 0;
+    double xx = 0, yy = 0, xy = 0;    // each step by its strength
+    double uxx = 0, uyy = 0, uxy = 0; // each clear step once
     int samples = 0;
     for (int y = 1; y + 1 < view.height(); y += 2) {
         for (int x = 1; x + 1 < view.width(); x += 2) {
@@ -25,6 +26,12 @@ RegionProbe probeRegion(const LumaView& view) {
             xx += gx * gx;
             yy += gy * gy;
             xy += gx * gy;
+            const double magnitude = gx * gx + gy * gy;
+            if (magnitude >= 64.0) {
+                uxx += gx * gx / magnitude;
+                uyy += gy * gy / magnitude;
+                uxy += gx * gy / magnitude;
+            }
             ++steps[static_cast<std::size_t>(std::min(255, std::max(std::abs(gx), std::abs(gy)) / 2))];
             ++samples;
         }
@@ -41,9 +48,24 @@ RegionProbe probeRegion(const LumaView& view) {
         return 255;
     };
     probe.contrast = percentile(greys, 0.98) - percentile(greys, 0.02);
-    // Structure tensor: the angle of the dominant gradient and how much of it runs that way.
-    probe.edgeAngleDeg = 0.5 * std::atan2(2.0 * xy, xx - yy) * 180.0 / std::numbers::pi;
-    probe.coherence = std::sqrt((xx - yy) * (xx - yy) + 4.0 * xy * xy) / (xx + yy + 1e-9);
+    // Structure tensors: the angle of the dominant gradient and how much of it runs that way.
+    // Weighted by strength, the sharp bars give the angle most precisely, but the strong edge of
+    // the card around a faded code outweighs the code; counting each clear step once, the code
+    // wins, but its angle is less precise. In a noisy frame every step is clear: by strength.
+    const auto angleOf = [](double a, double b, double c) {
+        return 0.5 * std::atan2(2.0 * c, a - b) * 180.0 / std::numbers::pi;
+    };
+    const auto coherenceOf = [](double a, double b, double c) {
+        return std::sqrt((a - b) * (a - b) + 4.0 * c * c) / (a + b + 1e-9);
+    };
+    const double strong = coherenceOf(xx, yy, xy);
+    if (noiseSigma >= 8.0 || uxx + uyy <= 0.0) {
+        probe.coherence = strong;
+        probe.edgeAngleDeg = angleOf(xx, yy, xy);
+    } else {
+        probe.coherence = coherenceOf(uxx, uyy, uxy);
+        probe.edgeAngleDeg = strong >= 0.2 ? angleOf(xx, yy, xy) : angleOf(uxx, uyy, uxy);
+    }
     const int steepest = std::max(1, percentile(steps, 0.995));
     probe.edgeWidth = probe.contrast / steepest;
     return probe;

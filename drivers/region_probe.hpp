@@ -14,6 +14,9 @@ struct RegionProbe {
     double edgeWidth = 0.0;    // contrast / steepest step, in pixels: ~1-2 sharp, ~2.5 sigma blurred
 };
 
-RegionProbe probeRegion(const LumaView& view);
+// `noiseSigma`: the frame's sensor noise (LocatorResult). In a clean frame every clear step
+// counts once, however strong (a faded code's weak steps must outweigh the card's edge); in a
+// noisy one steps count by their strength, so the noise's own steps weigh little.
+RegionProbe probeRegion(const LumaView& view, double noiseSigma = 0.0);
 
 } // namespace doorpost::drivers

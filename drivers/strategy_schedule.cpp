@@ -55,10 +55,6 @@ std::vector<Strategy> orderStrategies(const RegionTraits& traits, std::size_t* r
     if (required != nullptr) {
         *required = order.size();
     }
-    if (p.coherence >= 0.2 && blurSigma < 2.0) {
-        // Bars: ZXing's harder search scans every row, which reads soft and short codes.
-        add(Strategy::Harder);
-    }
     if (!noisy && blurSigma >= 1.2) {
         const std::array<Strategy, 3> deblur{Strategy::DeblurLight, Strategy::DeblurMedium, Strategy::DeblurHeavy};
         const std::array<double, 3> sigmas{1.5, 2.5, 3.5};
@@ -74,6 +70,15 @@ std::vector<Strategy> orderStrategies(const RegionTraits& traits, std::size_t* r
     // Local normalisation is cheap and what glare, faded print and dark frames need; no probe
     // measures a faded code's contrast well (the card's edge is in the region too).
     add(Strategy::Normalise);
+    if (!noisy && blurSigma < 2.0) {
+        // A clean, sharp region that did not read may be part of a code (the locator stops
+        // short of a wide code's sparse ends): the whole frame, at full size.
+        add(Strategy::WholeFrame);
+    }
+    if (p.coherence >= 0.2 && blurSigma < 2.0) {
+        // Bars: ZXing's harder search scans every row, which reads soft and short codes.
+        add(Strategy::Harder);
+    }
     add(Strategy::NormaliseWide);
     add(Strategy::Zbar);
     add(Strategy::Upscale);
