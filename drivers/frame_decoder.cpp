@@ -37,6 +37,20 @@ constexpr std::array<double, kDecodeStageCount> kInitialCost{2500, 2500, 2500, 6
 constexpr std::array<double, kStrategyCount> kInitialStrategyCost{15000, 12000, 12000, 12000, 20000, 20000,
                                                                   25000, 30000, 12000, 12000, 8000, 3000};
 
+// The self-checking linear formats among `formats` (every format: empty).
+std::vector<CodeFormat> linearChecked(const std::vector<CodeFormat>& formats) {
+    std::vector<CodeFormat> linear;
+    for (const CodeFormat format : {CodeFormat::Code128, CodeFormat::Code93}) {
+        if (formats.empty() || std::find(formats.begin(), formats.end(), format) != formats.end()) {
+            linear.push_back(format);
+        }
+    }
+    if (linear.empty()) {
+        linear.push_back(CodeFormat::None); // a reader with nothing enabled
+    }
+    return linear;
+}
+
 double megapixels(const LumaView& view) { return static_cast<double>(view.width()) * view.height() / 1e6; }
 
 DecodeStage stageOf(Strategy strategy) {
@@ -95,7 +109,8 @@ const char* toString(DecodeStage stage) {
 
 FrameDecoder::FrameDecoder(DecoderOptions options)
     : m_options(std::move(options)), m_costPerMpx(kInitialCost), m_strategyCostPerMpx(kInitialStrategyCost),
-      m_zbar(std::make_unique<ZbarReader>(m_options.formats)) {}
+      m_zbar(std::make_unique<ZbarReader>(m_options.formats)),
+      m_zbarLinear(std::make_unique<ZbarReader>(linearChecked(m_options.formats))) {}
 
 FrameDecoder::~FrameDecoder() = default;
 
@@ -129,6 +144,7 @@ DecodeOutcome FrameDecoder::run(const LumaView& fullFrame, bool exhaustive) {
     harder.setTryHarder(true).setTryRotate(true).setTryDownscale(true);
 
     bool raised = exhaustive; // the full budget applies (else the idle budget)
+    m_exhaustiveRun = exhaustive;
     const auto fits = [&](double expectedUs) {
         const auto limit = raised ? m_options.budget : m_options.idleBudget;
         return static_cast<double>(elapsedUs().count()) + expectedUs <= static_cast<double>(limit.count());
@@ -203,6 +219,11 @@ DecodeOutcome FrameDecoder::run(const LumaView& fullFrame, bool exhaustive) {
             }
             if (probe.edgeWidth >= 5.1) {
                 continue; // blurred beyond a plain read (sigma >= 2): deblurring is next
+            }
+            if (located.noiseSigma >= 25.0) {
+                // Too noisy for a plain read, and ZXing's PDF417 detector can spend 20 ms on a
+                // noisy region: denoising is next.
+                continue;
             }
             // Upright bars: a linear code with wide bars shows sparse texture at its ends, and
             // the locator's region may stop short of them; a quarter more on either side.
@@ -294,19 +315,25 @@ DecodeOutcome FrameDecoder::run(const LumaView& fullFrame, bool exhaustive) {
         const Region& main = regions.front();
         LumaView target = frame.cropped(main.left, main.top, main.width, main.height);
         const RegionTraits traits{located.noiseSigma, probeRegion(target, located.noiseSigma)};
+        m_deadline = cpuStart + m_options.budget;
         if (traits.probe.coherence >= 0.2) {
             // Bars: the ends of a code are sparse texture, and a linear reader wants its quiet
             // zone; a tile more on either side.
             target = frame.cropped(main.left - 32, main.top, main.width + 64, main.height);
         }
         m_schedule.beginFrame(main, traits);
+        bool first = true;
         for (const Strategy strategy : m_schedule.pending()) {
             if (outcome.read) {
                 break;
             }
             const double mpx = megapixels(strategy == Strategy::WholeFrame ? frame : target);
             const auto index = static_cast<std::size_t>(strategy);
-            if (!fits(1.25 * m_strategyCostPerMpx[index] * mpx)) {
+            // What the region plainly needs comes first and always runs: an estimate learned
+            // on other regions must not keep it from ever running on this one.
+            const bool mandatory = first && m_schedule.requiredCount() > 0;
+            first = false;
+            if (!mandatory && !fits(1.25 * m_strategyCostPerMpx[index] * mpx)) {
                 continue; // left for the next frame of this code
             }
             const auto stageStart = cpuNow();
@@ -382,10 +409,23 @@ void FrameDecoder::runStrategy(Strategy strategy, const LumaView& target, const 
         }
     };
     const auto zbar = [&](const LumaView& view) {
-        if (outcome.read || !m_options.zbarFallback || !m_zbar->enabled() || !view.contiguous()) {
+        // On an enhanced picture, zbar looks for linear codes only: its QR finder costs up to
+        // 15 ms on a smoothed noisy region, and ZXing reads QR there anyway.
+        ZbarReader& reader = strategy == Strategy::Zbar ? *m_zbar : *m_zbarLinear;
+        if (outcome.read || !m_options.zbarFallback || !reader.enabled() || !view.contiguous()) {
             return;
         }
-        auto read = m_zbar->read(view);
+        // zbar's cost varies most with content (noise): it runs only if its learned cost fits
+        // before the frame's deadline, and its cost is learned apart from the strategy's.
+        const double mpx = megapixels(view);
+        const auto started = cpuNow();
+        if (!m_exhaustiveRun && static_cast<double>(started.count()) + 1.25 * m_zbarCostPerMpx * mpx >
+                                    static_cast<double>(m_deadline.count())) {
+            return;
+        }
+        auto read = reader.read(view);
+        const auto took = static_cast<double>((cpuNow() - started).count());
+        m_zbarCostPerMpx = 0.8 * m_zbarCostPerMpx + 0.2 * took / std::max(mpx, 0.001);
         // The same rule for zbar's reads of an enhanced picture: only self-checking formats.
         if (read && (strategy == Strategy::Zbar || read->format == CodeFormat::QRCode ||
                      read->format == CodeFormat::Code128 || read->format == CodeFormat::Code93)) {
@@ -411,12 +451,16 @@ void FrameDecoder::runStrategy(Strategy strategy, const LumaView& target, const 
         const auto kernel = gaussianKernel(1.0);
         convolveSeparable(plane, kernel, kernel, m_floatScratch);
         zxing(enhanced(plane));
-        if (linear && !outcome.read) {
-            // Bars take a wider smoothing along them than across.
+        if (!outcome.read) {
+            // Smoother still, then each neighbourhood stretched to full contrast: a dim code
+            // (exposure 0.3, so 60 grey levels or less) in sensor noise leaves too little
+            // contrast after smoothing for ZXing's binarizer (it wants 24 levels a block).
             plane = toFloat(target);
             const auto wide = gaussianKernel(1.5);
             convolveSeparable(plane, wide, wide, m_floatScratch);
-            readBoth(enhanced(plane));
+            toLuma(plane, m_scratchImage);
+            normaliseLocally(m_scratchImage.view(), 6.0, m_enhanced, m_floatScratch);
+            readBoth(m_enhanced.view());
         }
         break;
     }

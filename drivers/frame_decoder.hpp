@@ -111,7 +111,11 @@ private:
     Deblurrer m_deblurrer;
     StrategySchedule m_schedule;
     int m_sweepBand = 0; // which band of an empty-looking frame is searched at full size next
+    double m_zbarCostPerMpx = 15000.0; // zbar within an enhancement, learned
+    std::chrono::microseconds m_deadline{0}; // CPU time by which this frame's work must end
+    bool m_exhaustiveRun = false;
     std::unique_ptr<class ZbarReader> m_zbar;
+    std::unique_ptr<class ZbarReader> m_zbarLinear; // Code128/Code93 only, for enhanced pictures
 };
 
 } // namespace doorpost::drivers

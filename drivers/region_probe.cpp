@@ -17,6 +17,8 @@ RegionProbe probeRegion(const LumaView& view, double noiseSigma) {
     std::array<int, 256> steps{}; // |gradient| over one pixel, capped
     double xx = 0, yy = 0, xy = 0;    // each step by its strength
     double uxx = 0, uyy = 0, uxy = 0; // each clear step once
+    // A clear step: 8 grey levels, or 4 deviations of the noise of a difference of two pixels.
+    const double clearStep = std::max(64.0, 32.0 * noiseSigma * noiseSigma);
     int samples = 0;
     for (int y = 1; y + 1 < view.height(); y += 2) {
         for (int x = 1; x + 1 < view.width(); x += 2) {
@@ -27,7 +29,7 @@ RegionProbe probeRegion(const LumaView& view, double noiseSigma) {
             yy += gy * gy;
             xy += gx * gy;
             const double magnitude = gx * gx + gy * gy;
-            if (magnitude >= 64.0) {
+            if (magnitude >= clearStep) {
                 uxx += gx * gx / magnitude;
                 uyy += gy * gy / magnitude;
                 uxy += gx * gy / magnitude;

@@ -40,7 +40,9 @@ std::vector<Strategy> orderStrategies(const RegionTraits& traits, std::size_t* r
         }
     };
     const RegionProbe& p = traits.probe;
-    const bool noisy = traits.noiseSigma >= 12.0;
+    // Noisy for the code in view: a dim code (a third of the contrast) drowns in a third of the
+    // noise.
+    const bool noisy = traits.noiseSigma >= 12.0 || (traits.noiseSigma >= 4.0 && traits.noiseSigma >= 0.12 * p.contrast);
     // Bars that lean: a linear or stacked code (edges mostly one way) off the row direction.
     const double lean = std::abs(p.edgeAngleDeg);
     const bool leaning = p.coherence >= 0.2 && lean > 4.0 && lean < 86.0;
@@ -69,7 +71,9 @@ std::vector<Strategy> orderStrategies(const RegionTraits& traits, std::size_t* r
     }
     // Local normalisation is cheap and what glare, faded print and dark frames need; no probe
     // measures a faded code's contrast well (the card's edge is in the region too).
-    add(Strategy::Normalise);
+    // Bars (PDF417 rows, wide Code128 bars) normalise better over the wider window, matrix
+    // codes next to a glare spot over the smaller one.
+    add(p.coherence >= 0.2 ? Strategy::NormaliseWide : Strategy::Normalise);
     if (!noisy && blurSigma < 2.0) {
         // A clean, sharp region that did not read may be part of a code (the locator stops
         // short of a wide code's sparse ends): the whole frame, at full size.
@@ -80,6 +84,7 @@ std::vector<Strategy> orderStrategies(const RegionTraits& traits, std::size_t* r
         add(Strategy::Harder);
     }
     add(Strategy::NormaliseWide);
+    add(Strategy::Normalise);
     add(Strategy::Zbar);
     add(Strategy::Upscale);
     add(Strategy::Denoise);

@@ -60,6 +60,7 @@ public:
     void reset();
 
     int framesOnCode() const { return m_framesOnCode; }
+    std::size_t requiredCount() const { return m_required; }
 
 private:
     std::optional<Region> m_region;

@@ -134,6 +134,7 @@ TEST_CASE("the locator follows the frame's noise: noisy and faded codes are foun
 
 TEST_CASE("the strategy schedule orders by what a region needs and spreads the rest over frames") {
     RegionTraits leaningBars;
+    leaningBars.probe.contrast = 200;
     leaningBars.probe.coherence = 0.7;
     leaningBars.probe.edgeAngleDeg = 24;
     leaningBars.probe.edgeWidth = 2.0;
@@ -144,6 +145,7 @@ TEST_CASE("the strategy schedule orders by what a region needs and spreads the r
     CHECK(required == 1);
 
     RegionTraits blurred;
+    blurred.probe.contrast = 150;
     blurred.probe.edgeWidth = 6.4; // a sigma 2.5 blur widens a 2 px edge to ~6.4 px
     CHECK(orderStrategies(blurred).front() == Strategy::DeblurMedium);
     RegionTraits noisy;
