@@ -12,8 +12,6 @@
 
 #include <algorithm>
 #include <cstring>
-#include <cstdio>
-#include <cstdlib>
 #include <ctime>
 #include <exception>
 
@@ -169,7 +167,7 @@ DecodeOutcome FrameDecoder::run(const LumaView& fullFrame, bool exhaustive) {
         }
         ++outcome.stagesRun;
         const auto took = static_cast<double>((cpuNow() - stageStart).count());
-        m_costPerMpx[index] = 0.8 * m_costPerMpx[index] + 0.2 * (took / std::max(mpx, 0.001));
+        m_costPerMpx[index] = 0.5 * m_costPerMpx[index] + 0.5 * (took / std::max(mpx, 0.001));
     };
     auto readZxing = [&](const LumaView& view, const ZXing::DecodeHints& hints, DecodeStage stage) {
         const ZXing::Result result = ZXing::ReadBarcode(zxingView(view), hints);
@@ -344,7 +342,7 @@ DecodeOutcome FrameDecoder::run(const LumaView& fullFrame, bool exhaustive) {
             }
             ++outcome.stagesRun;
             const auto took = static_cast<double>((cpuNow() - stageStart).count());
-            m_strategyCostPerMpx[index] = 0.8 * m_strategyCostPerMpx[index] + 0.2 * (took / std::max(mpx, 0.001));
+            m_strategyCostPerMpx[index] = 0.5 * m_strategyCostPerMpx[index] + 0.5 * (took / std::max(mpx, 0.001));
             m_schedule.tried(strategy);
         }
         if (outcome.read) {

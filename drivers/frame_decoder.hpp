@@ -99,8 +99,9 @@ private:
                      const RegionTraits& traits, DecodeOutcome& outcome);
 
     DecoderOptions m_options;
-    // Measured cost of each stage in microseconds per megapixel (moving average), so a retry is
-    // only started where it can finish inside the budget.
+    // Measured cost of each stage in microseconds per megapixel (moving average, half of it the
+    // latest: the cost of reading follows what is in view, noise above all, and should follow
+    // it within a few frames), so a retry is only started where it can finish inside the budget.
     std::array<double, kDecodeStageCount> m_costPerMpx{};
     std::array<double, kStrategyCount> m_strategyCostPerMpx{};
     std::vector<std::uint8_t> m_scratch;
