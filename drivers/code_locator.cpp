@@ -6,11 +6,12 @@
 namespace doorpost::drivers {
 namespace {
 
-constexpr int kTile = 32;          // frame pixels per tile side
-constexpr int kStep = 2;           // gradients are sampled every 2nd pixel of every 2nd row
-constexpr int kStrongEdge = 24;    // a grey-level step that counts as an edge
-constexpr int kMinEdges2D = 24;    // edges per tile in the weaker direction: a 2D code (a corner has ~15)
-constexpr int kMinEdges1D = 48;    // edges per tile in one direction: bars of a linear code
+constexpr int kTile = 32;       // frame pixels per tile side
+constexpr int kStep = 2;        // gradients are sampled every 2nd pixel of every 2nd row
+constexpr int kStrongEdge = 24; // a grey-level step that counts as an edge
+constexpr int kMinEdges2D =
+    24; // edges per tile in the weaker direction: a 2D code (a corner has ~15)
+constexpr int kMinEdges1D = 48; // edges per tile in one direction: bars of a linear code
 
 } // namespace
 
@@ -89,7 +90,8 @@ std::vector<Region> locateCodes(const LumaView& frame, std::size_t maxRegions, b
             groups.push_back(g);
         }
     }
-    std::sort(groups.begin(), groups.end(), [](const Group& a, const Group& b) { return a.tiles > b.tiles; });
+    std::sort(groups.begin(), groups.end(),
+              [](const Group& a, const Group& b) { return a.tiles > b.tiles; });
     for (const auto& g : groups) {
         if (regions.size() >= maxRegions) {
             break;

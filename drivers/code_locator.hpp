@@ -4,9 +4,9 @@
 // these regions first, and runs its costlier retries on them instead of on the whole frame,
 // which is how a 1280x720 frame fits in a few milliseconds of one core.
 
-#include <vector>
-
 #include "drivers/frame.hpp"
+
+#include <vector>
 
 namespace doorpost::drivers {
 
@@ -21,6 +21,7 @@ struct Region {
 // the texture. Empty when nothing in view looks like a code, or when everything does (a frame
 // full of sensor noise; `flooded` is then set: only a whole-frame search makes sense, and the
 // frame deserves the full time budget since a code may well be hidden in it).
-std::vector<Region> locateCodes(const LumaView& frame, std::size_t maxRegions = 2, bool* flooded = nullptr);
+std::vector<Region> locateCodes(const LumaView& frame, std::size_t maxRegions = 2,
+                                bool* flooded = nullptr);
 
 } // namespace doorpost::drivers

@@ -5,7 +5,6 @@
 #include "drivers/zxing_formats.hpp"
 
 #include <ZXing/ReadBarcode.h>
-
 #include <algorithm>
 #include <cstring>
 #include <ctime>
@@ -22,15 +21,17 @@ using Clock = std::chrono::steady_clock;
 std::chrono::microseconds cpuNow() {
     timespec now{};
     clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now);
-    return std::chrono::microseconds(static_cast<std::int64_t>(now.tv_sec) * 1000000 + now.tv_nsec / 1000);
+    return std::chrono::microseconds(static_cast<std::int64_t>(now.tv_sec) * 1000000 +
+                                     now.tv_nsec / 1000);
 }
 
 // First guesses of each stage's cost (us per megapixel) until it has been measured here.
-constexpr std::array<double, kDecodeStageCount> kInitialCost{2500, 2500, 2500, 6000, 5000, 3000, 9000};
+constexpr std::array<double, kDecodeStageCount> kInitialCost{2500, 2500, 2500, 6000,
+                                                             5000, 3000, 9000};
 
 ZXing::ImageView zxingView(const LumaView& view) {
-    return {view.data(), view.width(), view.height(), ZXing::ImageFormat::Lum, view.stride(),
-            view.pixelStride()};
+    return {view.data(),   view.width(),      view.height(), ZXing::ImageFormat::Lum,
+            view.stride(), view.pixelStride()};
 }
 
 CodeRead fromZxing(const ZXing::Result& result, DecodeStage stage) {
@@ -47,13 +48,20 @@ CodeRead fromZxing(const ZXing::Result& result, DecodeStage stage) {
 
 const char* toString(DecodeStage stage) {
     switch (stage) {
-    case DecodeStage::Located: return "located";
-    case DecodeStage::Fast: return "fast";
-    case DecodeStage::Half: return "half";
-    case DecodeStage::Harder: return "harder";
-    case DecodeStage::Stretched: return "stretched";
-    case DecodeStage::Inverted: return "inverted";
-    case DecodeStage::Zbar: return "zbar";
+    case DecodeStage::Located:
+        return "located";
+    case DecodeStage::Fast:
+        return "fast";
+    case DecodeStage::Half:
+        return "half";
+    case DecodeStage::Harder:
+        return "harder";
+    case DecodeStage::Stretched:
+        return "stretched";
+    case DecodeStage::Inverted:
+        return "inverted";
+    case DecodeStage::Zbar:
+        return "zbar";
     }
     return "fast";
 }
@@ -64,8 +72,12 @@ FrameDecoder::FrameDecoder(DecoderOptions options)
 
 FrameDecoder::~FrameDecoder() = default;
 
-DecodeOutcome FrameDecoder::decode(const LumaView& frame) { return run(frame, false); }
-DecodeOutcome FrameDecoder::decodeExhaustive(const LumaView& frame) { return run(frame, true); }
+DecodeOutcome FrameDecoder::decode(const LumaView& frame) {
+    return run(frame, false);
+}
+DecodeOutcome FrameDecoder::decodeExhaustive(const LumaView& frame) {
+    return run(frame, true);
+}
 
 DecodeOutcome FrameDecoder::run(const LumaView& fullFrame, bool exhaustive) {
     DecodeOutcome outcome;
@@ -108,7 +120,8 @@ DecodeOutcome FrameDecoder::run(const LumaView& fullFrame, bool exhaustive) {
             const auto limit = raised ? m_options.budget : m_options.idleBudget;
             // A quarter more than the average: a stage's cost varies with the content.
             const double expected = 1.25 * m_costPerMpx[index] * mpx;
-            if (static_cast<double>(elapsedUs().count()) + expected > static_cast<double>(limit.count())) {
+            if (static_cast<double>(elapsedUs().count()) + expected >
+                static_cast<double>(limit.count())) {
                 return;
             }
         }
@@ -153,7 +166,8 @@ DecodeOutcome FrameDecoder::run(const LumaView& fullFrame, bool exhaustive) {
     //    never the only way to a read).
     //    A noisy frame gets ZXing's own downscaling too: averaging is what reads through noise.
     attempt(DecodeStage::Fast, megapixels(frame), regions.empty(), [&] {
-        readZxing(frame, ZXing::DecodeHints(fast).setTryDownscale(exhaustive || flooded), DecodeStage::Fast);
+        readZxing(frame, ZXing::DecodeHints(fast).setTryDownscale(exhaustive || flooded),
+                  DecodeStage::Fast);
     });
 
     // 3. Retries, on the located code if there is one, else on the whole frame.
@@ -170,14 +184,16 @@ DecodeOutcome FrameDecoder::run(const LumaView& fullFrame, bool exhaustive) {
                 for (int x = 0; x < w; ++x) {
                     const int sum = frame.at(2 * x, 2 * y) + frame.at(2 * x + 1, 2 * y) +
                                     frame.at(2 * x, 2 * y + 1) + frame.at(2 * x + 1, 2 * y + 1);
-                    m_half[static_cast<std::size_t>(y) * w + x] = static_cast<std::uint8_t>((sum + 2) / 4);
+                    m_half[static_cast<std::size_t>(y) * w + x] =
+                        static_cast<std::uint8_t>((sum + 2) / 4);
                 }
             }
             readZxing(LumaView(m_half.data(), w, h, w), fast, DecodeStage::Half);
         });
     }
     if (m_options.harderRetry) {
-        attempt(DecodeStage::Harder, targetMpx, false, [&] { readZxing(target, harder, DecodeStage::Harder); });
+        attempt(DecodeStage::Harder, targetMpx, false,
+                [&] { readZxing(target, harder, DecodeStage::Harder); });
     }
 
     // The retries below work on a contiguous copy in m_scratch.
@@ -199,7 +215,8 @@ DecodeOutcome FrameDecoder::run(const LumaView& fullFrame, bool exhaustive) {
         attempt(DecodeStage::Stretched, targetMpx, false, [&] {
             // Faded print, a dark room, a screen under glare: stretch each neighbourhood's own
             // range of grey to full contrast, so the binarizer sees enough of a step.
-            readZxing(stretchLocally(target), ZXing::DecodeHints(base).setTryHarder(true).setTryRotate(false),
+            readZxing(stretchLocally(target),
+                      ZXing::DecodeHints(base).setTryHarder(true).setTryRotate(false),
                       DecodeStage::Stretched);
         });
     }
@@ -249,7 +266,8 @@ LumaView FrameDecoder::stretchLocally(const LumaView& view) {
             std::uint8_t mn = 255, mx = 0;
             for (int dj = -1; dj <= 1; ++dj) {
                 for (int di = -1; di <= 1; ++di) {
-                    const int ni = std::clamp(i + di, 0, tx - 1), nj = std::clamp(j + dj, 0, ty - 1);
+                    const int ni = std::clamp(i + di, 0, tx - 1),
+                              nj = std::clamp(j + dj, 0, ty - 1);
                     mn = std::min(mn, lo[static_cast<std::size_t>(nj) * tx + ni]);
                     mx = std::max(mx, hi[static_cast<std::size_t>(nj) * tx + ni]);
                 }
@@ -265,7 +283,8 @@ LumaView FrameDecoder::stretchLocally(const LumaView& view) {
             const auto t = static_cast<std::size_t>(y / kTile) * tx + x / kTile;
             const int mn = lo3[t];
             const int range = std::max(20, hi3[t] - mn);
-            out[x] = static_cast<std::uint8_t>(std::clamp((view.at(x, y) - mn) * 255 / range, 0, 255));
+            out[x] =
+                static_cast<std::uint8_t>(std::clamp((view.at(x, y) - mn) * 255 / range, 0, 255));
         }
     }
     return {m_scratch.data(), w, h, w};

@@ -4,6 +4,9 @@
 // allows. This runs inside the isolated worker (isolated_decoder.hpp) at the door; calling it
 // directly is only for code that can afford a crash (benchmarks, tests).
 
+#include "drivers/code_format.hpp"
+#include "drivers/frame.hpp"
+
 #include <array>
 #include <chrono>
 #include <cstdint>
@@ -11,9 +14,6 @@
 #include <optional>
 #include <string>
 #include <vector>
-
-#include "drivers/code_format.hpp"
-#include "drivers/frame.hpp"
 
 namespace doorpost::drivers {
 
@@ -59,8 +59,8 @@ struct CodeRead {
 struct DecodeOutcome {
     std::optional<CodeRead> read;
     int stagesRun = 0;
-    int libraryErrors = 0;    // exceptions caught from a decoding library
-    bool sawCandidate = false; // code-like texture was located (the full budget applied)
+    int libraryErrors = 0;                // exceptions caught from a decoding library
+    bool sawCandidate = false;            // code-like texture was located (the full budget applied)
     std::chrono::microseconds elapsed{0}; // wall time in the pipeline
     std::chrono::microseconds cpu{0};     // CPU time of the decoding thread
 };
