@@ -13,9 +13,9 @@ std::optional<CodeRead> decodeBaseline(const LumaView& frame) {
     try {
         // ReadBarcode (one symbol), not ReadBarcodes: the latter's default symbol limit aborts
         // Debian's 1.4.0 on some images, which would end the benchmark, not measure it.
-        const ZXing::Result result = ZXing::ReadBarcode(
-            {frame.data(), frame.width(), frame.height(), ZXing::ImageFormat::Lum, frame.stride(),
-             frame.pixelStride()});
+        const ZXing::Result result =
+            ZXing::ReadBarcode({frame.data(), frame.width(), frame.height(),
+                                ZXing::ImageFormat::Lum, frame.stride(), frame.pixelStride()});
         if (!result.isValid()) {
             return std::nullopt;
         }

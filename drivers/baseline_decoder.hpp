@@ -3,9 +3,9 @@
 // the baseline every decode benchmark compares Doorpost's pipeline against in the same run.
 // In-process and unprotected, like an application that just calls the library.
 
-#include <optional>
-
 #include "drivers/frame_decoder.hpp"
+
+#include <optional>
 
 namespace doorpost::drivers {
 

@@ -9,9 +9,9 @@
 namespace doorpost::drivers {
 namespace {
 
-constexpr int kTile = 32;          // frame pixels per tile side
-constexpr int kStep = 2;           // at full resolution, every 2nd pixel of every 2nd row
-constexpr int kMinStep = 8;        // the smallest grey step that counts, however clean the frame
+constexpr int kTile = 32;           // frame pixels per tile side
+constexpr int kStep = 2;            // at full resolution, every 2nd pixel of every 2nd row
+constexpr int kMinStep = 8;         // the smallest grey step that counts, however clean the frame
 constexpr double kNoiseSteps = 3.0; // a step must stand this many noise deviations out
 // Fractions of a tile's samples: edges in the weaker direction for a 2D code (a corner of a
 // door or a rectangle has about 7%), edges in one direction for the bars of a linear code.
@@ -47,7 +47,8 @@ Grid gridOf(const LumaView& frame, int block) {
                 }
                 sum = (sum + block * block / 2) / (block * block);
             }
-            grid.cells[static_cast<std::size_t>(gy) * grid.width + gx] = static_cast<std::uint8_t>(sum);
+            grid.cells[static_cast<std::size_t>(gy) * grid.width + gx] =
+                static_cast<std::uint8_t>(sum);
         }
     }
     return grid;
@@ -192,15 +193,16 @@ LocatorResult locateCodeRegions(const LumaView& frame, std::size_t maxRegions) {
                 Group& a = groups[i];
                 const Group& b = groups[j];
                 if (a.x0 <= b.x1 + 2 && b.x0 <= a.x1 + 2 && a.y0 <= b.y1 + 2 && b.y0 <= a.y1 + 2) {
-                    a = {std::min(a.x0, b.x0), std::min(a.y0, b.y0), std::max(a.x1, b.x1), std::max(a.y1, b.y1),
-                         a.tiles + b.tiles};
+                    a = {std::min(a.x0, b.x0), std::min(a.y0, b.y0), std::max(a.x1, b.x1),
+                         std::max(a.y1, b.y1), a.tiles + b.tiles};
                     groups.erase(groups.begin() + static_cast<std::ptrdiff_t>(j));
                     merged = true;
                 }
             }
         }
     }
-    std::sort(groups.begin(), groups.end(), [](const Group& a, const Group& b) { return a.tiles > b.tiles; });
+    std::sort(groups.begin(), groups.end(),
+              [](const Group& a, const Group& b) { return a.tiles > b.tiles; });
     for (const auto& g : groups) {
         if (result.regions.size() >= maxRegions) {
             break;

@@ -9,9 +9,9 @@
 // hall is searched on 2x2 or 4x4 block averages, where the noise has averaged out but a code's
 // modules have not.
 
-#include <vector>
-
 #include "drivers/frame.hpp"
+
+#include <vector>
 
 namespace doorpost::drivers {
 
@@ -38,6 +38,7 @@ double estimateNoise(const LumaView& frame);
 LocatorResult locateCodeRegions(const LumaView& frame, std::size_t maxRegions);
 
 // Up to `maxRegions` candidate regions (see LocatorResult); `flooded` as above.
-std::vector<Region> locateCodes(const LumaView& frame, std::size_t maxRegions = 2, bool* flooded = nullptr);
+std::vector<Region> locateCodes(const LumaView& frame, std::size_t maxRegions = 2,
+                                bool* flooded = nullptr);
 
 } // namespace doorpost::drivers

@@ -12,7 +12,8 @@ std::vector<float> wienerKernel(double sigma, double lambda) {
     std::vector<double> response(kPeriod / 2 + 1);
     for (int f = 0; f <= kPeriod / 2; ++f) {
         const double freq = static_cast<double>(f) / kPeriod;
-        const double h = std::exp(-2.0 * std::numbers::pi * std::numbers::pi * sigma * sigma * freq * freq);
+        const double h =
+            std::exp(-2.0 * std::numbers::pi * std::numbers::pi * sigma * sigma * freq * freq);
         response[static_cast<std::size_t>(f)] = h / (h * h + lambda);
     }
     std::vector<float> kernel(static_cast<std::size_t>(2 * radius + 1));
@@ -21,7 +22,8 @@ std::vector<float> wienerKernel(double sigma, double lambda) {
         // The response is real and even: the inverse transform is a cosine sum.
         double value = response[0];
         for (int f = 1; f < kPeriod / 2; ++f) {
-            value += 2.0 * response[static_cast<std::size_t>(f)] * std::cos(2.0 * std::numbers::pi * f * t / kPeriod);
+            value += 2.0 * response[static_cast<std::size_t>(f)] *
+                     std::cos(2.0 * std::numbers::pi * f * t / kPeriod);
         }
         value += response[kPeriod / 2] * std::cos(std::numbers::pi * t);
         kernel[static_cast<std::size_t>(t + radius)] = static_cast<float>(value / kPeriod);

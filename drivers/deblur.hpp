@@ -6,16 +6,16 @@
 // separable and so is this inverse: two 1-D passes of a few dozen taps over a few hundred pixels
 // square, a fraction of a millisecond.
 
-#include <vector>
-
 #include "drivers/float_plane.hpp"
+
+#include <vector>
 
 namespace doorpost::drivers {
 
 struct DeblurSpec {
-    double sigma = 2.5;       // of the blur to undo, in pixels
-    double lambda = 1e-3;     // regularisation: larger is safer with noise, smaller sharper
-    bool vertical = true;     // false: rows only (bars of a linear or stacked code stand upright)
+    double sigma = 2.5;   // of the blur to undo, in pixels
+    double lambda = 1e-3; // regularisation: larger is safer with noise, smaller sharper
+    bool vertical = true; // false: rows only (bars of a linear or stacked code stand upright)
 };
 
 // The 1-D Wiener inverse of a Gaussian of `sigma`: frequency response H / (H^2 + lambda),

@@ -7,13 +7,13 @@
 namespace doorpost::drivers {
 namespace {
 
-constexpr double kSmoothing = 0.1;     // about the last 10 frames
-constexpr double kTooDark = 45.0;      // mean luma
-constexpr double kTooBright = 215.0;   // mean luma
-constexpr double kGlare = 0.15;        // clipped fraction
-constexpr double kBlurry = 30.0;       // Laplacian variance (4x4 blocks) with structure in view
-constexpr double kStructure = 0.3;     // mean absolute gradient (4x4 blocks): something in view
-constexpr std::uint64_t kSettle = 15;  // frames before the picture hints speak
+constexpr double kSmoothing = 0.1;    // about the last 10 frames
+constexpr double kTooDark = 45.0;     // mean luma
+constexpr double kTooBright = 215.0;  // mean luma
+constexpr double kGlare = 0.15;       // clipped fraction
+constexpr double kBlurry = 30.0;      // Laplacian variance (4x4 blocks) with structure in view
+constexpr double kStructure = 0.3;    // mean absolute gradient (4x4 blocks): something in view
+constexpr std::uint64_t kSettle = 15; // frames before the picture hints speak
 
 } // namespace
 
@@ -40,11 +40,14 @@ PictureStats measurePicture(const LumaView& frame) {
                     clipped += v >= 250 ? 1 : 0;
                 }
             }
-            small[static_cast<std::size_t>(by) * w + bx] = static_cast<float>(block) / (kBlock * kBlock);
+            small[static_cast<std::size_t>(by) * w + bx] =
+                static_cast<float>(block) / (kBlock * kBlock);
             sum += block;
         }
     }
-    auto at = [&](int x, int y) { return static_cast<double>(small[static_cast<std::size_t>(y) * w + x]); };
+    auto at = [&](int x, int y) {
+        return static_cast<double>(small[static_cast<std::size_t>(y) * w + x]);
+    };
     double sumLap = 0, sumLap2 = 0, sumGrad = 0;
     std::uint64_t count = 0;
     for (int y = 1; y < h - 1; ++y) {

@@ -7,19 +7,19 @@
 // Threads: owned by the capture thread; others read a Snapshot copied out under the owner's
 // lock (the snapshot is a plain value).
 
+#include "drivers/frame.hpp"
+
 #include <cstdint>
 #include <string>
 #include <vector>
 
-#include "drivers/frame.hpp"
-
 namespace doorpost::drivers {
 
 struct PictureStats {
-    double sharpness = 0.0; // variance of the Laplacian (grey levels squared)
+    double sharpness = 0.0;  // variance of the Laplacian (grey levels squared)
     double edgeEnergy = 0.0; // mean absolute gradient: is there any structure in view at all?
     double meanLuma = 0.0;
-    double clipped = 0.0;   // fraction of pixels at >= 250
+    double clipped = 0.0; // fraction of pixels at >= 250
 };
 
 // Measures a frame on a sparse grid (about 1/16 of the pixels): cheap enough for every frame.

@@ -1,14 +1,16 @@
 #include "drivers/door_crowd.hpp"
 
+#include "drivers/splitmix.hpp"
+
 #include <algorithm>
 #include <cmath>
 
-#include "drivers/splitmix.hpp"
-
 namespace doorpost::drivers {
 
-PersonScript scriptPerson(int index, const CodePayload& code, std::uint64_t seed, const CrowdOptions& options) {
-    SplitMix rng(seed * 0x9E3779B97F4A7C15ull + static_cast<std::uint64_t>(index) * 0xD1B54A32D192ED03ull + 1);
+PersonScript scriptPerson(int index, const CodePayload& code, std::uint64_t seed,
+                          const CrowdOptions& options) {
+    SplitMix rng(seed * 0x9E3779B97F4A7C15ull +
+                 static_cast<std::uint64_t>(index) * 0xD1B54A32D192ED03ull + 1);
     // Who this is: how they hold their code, and where.
     const int enter = 5 + static_cast<int>(rng.next() % 6); // frames until the hand stops
     const double finalX = rng.uniform(0.32, 0.68), finalY = rng.uniform(0.36, 0.64);
@@ -39,7 +41,8 @@ PersonScript scriptPerson(int index, const CodePayload& code, std::uint64_t seed
         spec.width = options.width;
         spec.height = options.height;
         spec.code = code;
-        spec.seed = seed * 1000003ull + static_cast<std::uint64_t>(index) * 101ull + static_cast<std::uint64_t>(t);
+        spec.seed = seed * 1000003ull + static_cast<std::uint64_t>(index) * 101ull +
+                    static_cast<std::uint64_t>(t);
         const double progress = std::min(1.0, static_cast<double>(t) / enter);
         const double ease = 1.0 - (1.0 - progress) * (1.0 - progress);
         // Hand tremor once held: a few pixels.
@@ -48,7 +51,8 @@ PersonScript scriptPerson(int index, const CodePayload& code, std::uint64_t seed
         spec.centerX = startX + (finalX - startX) * ease + tremorX;
         spec.centerY = startY + (finalY - startY) * ease + tremorY;
         // Motion blur from the speed (pixels per frame), then settling once the hand stops.
-        const double speed = std::hypot((spec.centerX - lastX) * options.width, (spec.centerY - lastY) * options.height);
+        const double speed = std::hypot((spec.centerX - lastX) * options.width,
+                                        (spec.centerY - lastY) * options.height);
         lastX = spec.centerX;
         lastY = spec.centerY;
         const double settle = t >= enter ? 1.5 * std::exp(-(t - enter) / 2.0) : 0.0;

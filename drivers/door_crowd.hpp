@@ -5,10 +5,10 @@
 // exposure adapts over a few frames; some people tilt or turn their code, some stand in a dim
 // spot, some show a phone turned down or under a lamp's glare. Deterministic from the seed.
 
+#include "drivers/synthetic_scene.hpp"
+
 #include <cstdint>
 #include <vector>
-
-#include "drivers/synthetic_scene.hpp"
 
 namespace doorpost::drivers {
 
@@ -24,6 +24,7 @@ struct CrowdOptions {
 };
 
 // The frames of person `index` showing `code`.
-PersonScript scriptPerson(int index, const CodePayload& code, std::uint64_t seed, const CrowdOptions& options = {});
+PersonScript scriptPerson(int index, const CodePayload& code, std::uint64_t seed,
+                          const CrowdOptions& options = {});
 
 } // namespace doorpost::drivers

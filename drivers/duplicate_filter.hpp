@@ -4,14 +4,14 @@
 // Frames in which the decoder missed a code that is still in view do not split the read, as
 // long as the gap is shorter than `goneAfter`.
 
+#include "drivers/code_format.hpp"
+#include "drivers/frame.hpp"
+
 #include <chrono>
 #include <cstdint>
 #include <map>
 #include <string>
 #include <vector>
-
-#include "drivers/code_format.hpp"
-#include "drivers/frame.hpp"
 
 namespace doorpost::drivers {
 
@@ -22,7 +22,8 @@ public:
 
     // Called for every read, in time order. True: report it; false: the same code is still in
     // view (or came back too soon).
-    bool accept(CodeFormat format, const std::vector<std::uint8_t>& bytes, FrameClock::time_point seen);
+    bool accept(CodeFormat format, const std::vector<std::uint8_t>& bytes,
+                FrameClock::time_point seen);
 
     // Forgets everything (after the source was restarted).
     void reset() { m_lastSeen.clear(); }

@@ -3,10 +3,10 @@
 // sharpen or normalise need values outside 0..255 between steps, and rounding once at the end.
 // Only ever a located region (a few hundred pixels square), never a whole camera frame.
 
+#include "drivers/frame.hpp"
+
 #include <cstdint>
 #include <vector>
-
-#include "drivers/frame.hpp"
 
 namespace doorpost::drivers {
 

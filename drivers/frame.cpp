@@ -1,10 +1,10 @@
 #include "drivers/frame.hpp"
 
-#include <algorithm>
-#include <cstring>
-
 #include "drivers/driver_error.hpp"
 #include "drivers/frame_source.hpp"
+
+#include <algorithm>
+#include <cstring>
 
 namespace doorpost::drivers {
 
@@ -24,7 +24,8 @@ LumaView LumaView::cropped(int left, int top, int width, int height) const {
 }
 
 LumaImage::LumaImage(int width, int height, std::uint8_t fill)
-    : m_pixels(static_cast<std::size_t>(std::max(width, 0)) * static_cast<std::size_t>(std::max(height, 0)),
+    : m_pixels(static_cast<std::size_t>(std::max(width, 0)) *
+                   static_cast<std::size_t>(std::max(height, 0)),
                fill),
       m_width(std::max(width, 0)), m_height(std::max(height, 0)) {}
 
@@ -53,24 +54,36 @@ void copyLuma(const LumaView& view, std::uint8_t* out) {
 
 const char* toString(DriverErrorKind kind) {
     switch (kind) {
-    case DriverErrorKind::BadInput: return "bad-input";
-    case DriverErrorKind::NotFound: return "not-found";
-    case DriverErrorKind::Unsupported: return "unsupported";
-    case DriverErrorKind::Unplugged: return "unplugged";
-    case DriverErrorKind::Timeout: return "timeout";
-    case DriverErrorKind::Device: return "device";
-    case DriverErrorKind::Crashed: return "crashed";
+    case DriverErrorKind::BadInput:
+        return "bad-input";
+    case DriverErrorKind::NotFound:
+        return "not-found";
+    case DriverErrorKind::Unsupported:
+        return "unsupported";
+    case DriverErrorKind::Unplugged:
+        return "unplugged";
+    case DriverErrorKind::Timeout:
+        return "timeout";
+    case DriverErrorKind::Device:
+        return "device";
+    case DriverErrorKind::Crashed:
+        return "crashed";
     }
     return "device";
 }
 
 const char* toString(SourceState state) {
     switch (state) {
-    case SourceState::Closed: return "closed";
-    case SourceState::Streaming: return "streaming";
-    case SourceState::Unplugged: return "unplugged";
-    case SourceState::Ended: return "ended";
-    case SourceState::Failed: return "failed";
+    case SourceState::Closed:
+        return "closed";
+    case SourceState::Streaming:
+        return "streaming";
+    case SourceState::Unplugged:
+        return "unplugged";
+    case SourceState::Ended:
+        return "ended";
+    case SourceState::Failed:
+        return "failed";
     }
     return "failed";
 }

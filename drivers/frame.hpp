@@ -28,9 +28,13 @@ public:
 
     bool empty() const { return m_data == nullptr; }
     const std::uint8_t* data() const { return m_data; }
-    const std::uint8_t* row(int y) const { return m_data + static_cast<std::ptrdiff_t>(y) * m_stride; }
+    const std::uint8_t* row(int y) const {
+        return m_data + static_cast<std::ptrdiff_t>(y) * m_stride;
+    }
     // Pixel x of a row is row(y)[x * pixelStride()].
-    std::uint8_t at(int x, int y) const { return row(y)[static_cast<std::ptrdiff_t>(x) * m_pixelStride]; }
+    std::uint8_t at(int x, int y) const {
+        return row(y)[static_cast<std::ptrdiff_t>(x) * m_pixelStride];
+    }
     int width() const { return m_width; }
     int height() const { return m_height; }
     int stride() const { return m_stride; }

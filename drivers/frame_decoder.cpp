@@ -9,7 +9,6 @@
 #include "drivers/zxing_formats.hpp"
 
 #include <ZXing/ReadBarcode.h>
-
 #include <algorithm>
 #include <cstring>
 #include <ctime>
@@ -26,14 +25,15 @@ using Clock = std::chrono::steady_clock;
 std::chrono::microseconds cpuNow() {
     timespec now{};
     clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now);
-    return std::chrono::microseconds(static_cast<std::int64_t>(now.tv_sec) * 1000000 + now.tv_nsec / 1000);
+    return std::chrono::microseconds(static_cast<std::int64_t>(now.tv_sec) * 1000000 +
+                                     now.tv_nsec / 1000);
 }
 
 // First guesses of each stage's cost (us per megapixel) until it has been measured here.
-constexpr std::array<double, kDecodeStageCount> kInitialCost{2500, 2500, 2500, 6000, 5000, 3000, 9000,
-                                                             10000, 10000, 10000, 20000, 20000, 2500};
-constexpr std::array<double, kStrategyCount> kInitialStrategyCost{15000, 12000, 12000, 12000, 20000, 20000,
-                                                                  25000, 30000, 12000, 12000, 8000, 3000};
+constexpr std::array<double, kDecodeStageCount> kInitialCost{
+    2500, 2500, 2500, 6000, 5000, 3000, 9000, 10000, 10000, 10000, 20000, 20000, 2500};
+constexpr std::array<double, kStrategyCount> kInitialStrategyCost{
+    15000, 12000, 12000, 12000, 20000, 20000, 25000, 30000, 12000, 12000, 8000, 3000};
 
 // The self-checking linear formats among `formats` (every format: empty).
 std::vector<CodeFormat> linearChecked(const std::vector<CodeFormat>& formats) {
@@ -49,29 +49,40 @@ std::vector<CodeFormat> linearChecked(const std::vector<CodeFormat>& formats) {
     return linear;
 }
 
-double megapixels(const LumaView& view) { return static_cast<double>(view.width()) * view.height() / 1e6; }
+double megapixels(const LumaView& view) {
+    return static_cast<double>(view.width()) * view.height() / 1e6;
+}
 
 DecodeStage stageOf(Strategy strategy) {
     switch (strategy) {
-    case Strategy::Denoise: return DecodeStage::Denoised;
-    case Strategy::Rotate: return DecodeStage::Rotated;
+    case Strategy::Denoise:
+        return DecodeStage::Denoised;
+    case Strategy::Rotate:
+        return DecodeStage::Rotated;
     case Strategy::Normalise:
-    case Strategy::NormaliseWide: return DecodeStage::Normalised;
+    case Strategy::NormaliseWide:
+        return DecodeStage::Normalised;
     case Strategy::DeblurLight:
     case Strategy::DeblurMedium:
-    case Strategy::DeblurHeavy: return DecodeStage::Deblurred;
-    case Strategy::Upscale: return DecodeStage::Upscaled;
-    case Strategy::Zbar: return DecodeStage::Zbar;
-    case Strategy::Harder: return DecodeStage::Harder;
-    case Strategy::Inverted: return DecodeStage::Inverted;
-    case Strategy::WholeFrame: return DecodeStage::Fast;
+    case Strategy::DeblurHeavy:
+        return DecodeStage::Deblurred;
+    case Strategy::Upscale:
+        return DecodeStage::Upscaled;
+    case Strategy::Zbar:
+        return DecodeStage::Zbar;
+    case Strategy::Harder:
+        return DecodeStage::Harder;
+    case Strategy::Inverted:
+        return DecodeStage::Inverted;
+    case Strategy::WholeFrame:
+        return DecodeStage::Fast;
     }
     return DecodeStage::Fast;
 }
 
 ZXing::ImageView zxingView(const LumaView& view) {
-    return {view.data(), view.width(), view.height(), ZXing::ImageFormat::Lum, view.stride(),
-            view.pixelStride()};
+    return {view.data(),   view.width(),      view.height(), ZXing::ImageFormat::Lum,
+            view.stride(), view.pixelStride()};
 }
 
 CodeRead fromZxing(const ZXing::Result& result, DecodeStage stage) {
@@ -88,32 +99,50 @@ CodeRead fromZxing(const ZXing::Result& result, DecodeStage stage) {
 
 const char* toString(DecodeStage stage) {
     switch (stage) {
-    case DecodeStage::Located: return "located";
-    case DecodeStage::Fast: return "fast";
-    case DecodeStage::Half: return "half";
-    case DecodeStage::Harder: return "harder";
-    case DecodeStage::Stretched: return "stretched";
-    case DecodeStage::Inverted: return "inverted";
-    case DecodeStage::Zbar: return "zbar";
-    case DecodeStage::Denoised: return "denoised";
-    case DecodeStage::Rotated: return "rotated";
-    case DecodeStage::Normalised: return "normalised";
-    case DecodeStage::Deblurred: return "deblurred";
-    case DecodeStage::Upscaled: return "upscaled";
-    case DecodeStage::Swept: return "swept";
+    case DecodeStage::Located:
+        return "located";
+    case DecodeStage::Fast:
+        return "fast";
+    case DecodeStage::Half:
+        return "half";
+    case DecodeStage::Harder:
+        return "harder";
+    case DecodeStage::Stretched:
+        return "stretched";
+    case DecodeStage::Inverted:
+        return "inverted";
+    case DecodeStage::Zbar:
+        return "zbar";
+    case DecodeStage::Denoised:
+        return "denoised";
+    case DecodeStage::Rotated:
+        return "rotated";
+    case DecodeStage::Normalised:
+        return "normalised";
+    case DecodeStage::Deblurred:
+        return "deblurred";
+    case DecodeStage::Upscaled:
+        return "upscaled";
+    case DecodeStage::Swept:
+        return "swept";
     }
     return "fast";
 }
 
 FrameDecoder::FrameDecoder(DecoderOptions options)
-    : m_options(std::move(options)), m_costPerMpx(kInitialCost), m_strategyCostPerMpx(kInitialStrategyCost),
+    : m_options(std::move(options)), m_costPerMpx(kInitialCost),
+      m_strategyCostPerMpx(kInitialStrategyCost),
       m_zbar(std::make_unique<ZbarReader>(m_options.formats)),
       m_zbarLinear(std::make_unique<ZbarReader>(linearChecked(m_options.formats))) {}
 
 FrameDecoder::~FrameDecoder() = default;
 
-DecodeOutcome FrameDecoder::decode(const LumaView& frame) { return run(frame, false); }
-DecodeOutcome FrameDecoder::decodeExhaustive(const LumaView& frame) { return run(frame, true); }
+DecodeOutcome FrameDecoder::decode(const LumaView& frame) {
+    return run(frame, false);
+}
+DecodeOutcome FrameDecoder::decodeExhaustive(const LumaView& frame) {
+    return run(frame, true);
+}
 
 DecodeOutcome FrameDecoder::run(const LumaView& fullFrame, bool exhaustive) {
     DecodeOutcome outcome;
@@ -145,7 +174,8 @@ DecodeOutcome FrameDecoder::run(const LumaView& fullFrame, bool exhaustive) {
     m_exhaustiveRun = exhaustive;
     const auto fits = [&](double expectedUs) {
         const auto limit = raised ? m_options.budget : m_options.idleBudget;
-        return static_cast<double>(elapsedUs().count()) + expectedUs <= static_cast<double>(limit.count());
+        return static_cast<double>(elapsedUs().count()) + expectedUs <=
+               static_cast<double>(limit.count());
     };
     // Runs one stage on `mpx` megapixels if it fits in the time left (always when mandatory or
     // exhaustive), and learns its cost.
@@ -183,10 +213,12 @@ DecodeOutcome FrameDecoder::run(const LumaView& fullFrame, bool exhaustive) {
         if (wanted.empty()) {
             wanted = ZXing::BarcodeFormat::Any;
         }
-        const ZXing::BarcodeFormats bars = ZXing::BarcodeFormat::LinearCodes | ZXing::BarcodeFormat::PDF417;
-        const ZXing::BarcodeFormats matrix = ZXing::BarcodeFormat::Aztec | ZXing::BarcodeFormat::DataMatrix |
-                                             ZXing::BarcodeFormat::MaxiCode | ZXing::BarcodeFormat::QRCode |
-                                             ZXing::BarcodeFormat::MicroQRCode;
+        const ZXing::BarcodeFormats bars =
+            ZXing::BarcodeFormat::LinearCodes | ZXing::BarcodeFormat::PDF417;
+        const ZXing::BarcodeFormats matrix =
+            ZXing::BarcodeFormat::Aztec | ZXing::BarcodeFormat::DataMatrix |
+            ZXing::BarcodeFormat::MaxiCode | ZXing::BarcodeFormat::QRCode |
+            ZXing::BarcodeFormat::MicroQRCode;
         if (probe.coherence >= 0.45 && !(wanted & bars).empty()) {
             return wanted & bars;
         }
@@ -209,7 +241,8 @@ DecodeOutcome FrameDecoder::run(const LumaView& fullFrame, bool exhaustive) {
         // budget. An empty doorway stops at the idle budget.
         raised = outcome.sawCandidate;
         for (const auto& region : regions) {
-            const LumaView crop = frame.cropped(region.left, region.top, region.width, region.height);
+            const LumaView crop =
+                frame.cropped(region.left, region.top, region.width, region.height);
             const RegionProbe probe = probeRegion(crop, located.noiseSigma);
             const double lean = std::abs(probe.edgeAngleDeg);
             if (probe.coherence >= 0.35 && lean > 8.0 && lean < 82.0) {
@@ -227,45 +260,53 @@ DecodeOutcome FrameDecoder::run(const LumaView& fullFrame, bool exhaustive) {
             // the locator's region may stop short of them; a quarter more on either side.
             const int widen = std::max(64, region.width / 4);
             const LumaView read = probe.coherence >= 0.2 && located.noiseSigma < 12.0
-                                      ? frame.cropped(region.left - widen, region.top, region.width + 2 * widen,
-                                                      region.height)
+                                      ? frame.cropped(region.left - widen, region.top,
+                                                      region.width + 2 * widen, region.height)
                                       : crop;
             attempt(DecodeStage::Located, megapixels(read), true, [&] {
-                readZxing(read, ZXing::DecodeHints(fast).setTryDownscale(true).setFormats(formatsFor(probe)),
-                          DecodeStage::Located);
+                readZxing(
+                    read,
+                    ZXing::DecodeHints(fast).setTryDownscale(true).setFormats(formatsFor(probe)),
+                    DecodeStage::Located);
             });
         }
     }
 
     if (exhaustive) {
         // Still images: the whole picture through every stage, then the enhancements.
-        attempt(DecodeStage::Fast, megapixels(frame), true, [&] { readZxing(frame, fast, DecodeStage::Fast); });
+        attempt(DecodeStage::Fast, megapixels(frame), true,
+                [&] { readZxing(frame, fast, DecodeStage::Fast); });
         if (m_options.harderRetry) {
-            attempt(DecodeStage::Harder, megapixels(frame), false, [&] { readZxing(frame, harder, DecodeStage::Harder); });
+            attempt(DecodeStage::Harder, megapixels(frame), false,
+                    [&] { readZxing(frame, harder, DecodeStage::Harder); });
         }
         if (m_options.stretchRetry) {
             attempt(DecodeStage::Stretched, megapixels(frame), false, [&] {
-                readZxing(stretchLocally(frame), ZXing::DecodeHints(base).setTryHarder(true).setTryRotate(false),
+                readZxing(stretchLocally(frame),
+                          ZXing::DecodeHints(base).setTryHarder(true).setTryRotate(false),
                           DecodeStage::Stretched);
             });
         }
         if (m_options.invertedRetry) {
-            attempt(DecodeStage::Inverted, megapixels(frame), false, [&] {
-                runStrategy(Strategy::Inverted, frame, frame, {}, outcome);
-            });
+            attempt(DecodeStage::Inverted, megapixels(frame), false,
+                    [&] { runStrategy(Strategy::Inverted, frame, frame, {}, outcome); });
         }
         if (m_options.zbarFallback && m_zbar->enabled()) {
-            attempt(DecodeStage::Zbar, megapixels(frame), false, [&] { runStrategy(Strategy::Zbar, frame, frame, {}, outcome); });
+            attempt(DecodeStage::Zbar, megapixels(frame), false,
+                    [&] { runStrategy(Strategy::Zbar, frame, frame, {}, outcome); });
         }
         if (m_options.enhance) {
             for (const auto& region : regions) {
-                const LumaView crop = frame.cropped(region.left, region.top, region.width, region.height);
-                const RegionTraits traits{located.noiseSigma, probeRegion(crop, located.noiseSigma)};
+                const LumaView crop =
+                    frame.cropped(region.left, region.top, region.width, region.height);
+                const RegionTraits traits{located.noiseSigma,
+                                          probeRegion(crop, located.noiseSigma)};
                 for (const Strategy strategy : orderStrategies(traits)) {
                     if (outcome.read) {
                         break;
                     }
-                    if (strategy == Strategy::WholeFrame || strategy == Strategy::Zbar || strategy == Strategy::Inverted) {
+                    if (strategy == Strategy::WholeFrame || strategy == Strategy::Zbar ||
+                        strategy == Strategy::Inverted) {
                         continue; // done above
                     }
                     attempt(stageOf(strategy), megapixels(crop), true,
@@ -287,7 +328,8 @@ DecodeOutcome FrameDecoder::run(const LumaView& fullFrame, bool exhaustive) {
                 std::uint8_t* out = m_half.data() + static_cast<std::size_t>(y) * w;
                 for (int x = 0; x < w; ++x) {
                     const std::size_t a = 2 * static_cast<std::size_t>(x) * step;
-                    out[x] = static_cast<std::uint8_t>((r0[a] + r0[a + step] + r1[a] + r1[a + step] + 2) / 4);
+                    out[x] = static_cast<std::uint8_t>(
+                        (r0[a] + r0[a + step] + r1[a] + r1[a + step] + 2) / 4);
                 }
             }
             readZxing(LumaView(m_half.data(), w, h, w), fast, DecodeStage::Half);
@@ -342,7 +384,8 @@ DecodeOutcome FrameDecoder::run(const LumaView& fullFrame, bool exhaustive) {
             }
             ++outcome.stagesRun;
             const auto took = static_cast<double>((cpuNow() - stageStart).count());
-            m_strategyCostPerMpx[index] = 0.5 * m_strategyCostPerMpx[index] + 0.5 * (took / std::max(mpx, 0.001));
+            m_strategyCostPerMpx[index] =
+                0.5 * m_strategyCostPerMpx[index] + 0.5 * (took / std::max(mpx, 0.001));
             m_schedule.tried(strategy);
         }
         if (outcome.read) {
@@ -376,25 +419,30 @@ void FrameDecoder::runStrategy(Strategy strategy, const LumaView& target, const 
     // Code128's and Code93's check characters): sharpening and normalising turn texture into
     // bar-like patterns, and a format without a check (ITF, Codabar, Code39) or with one check
     // digit (EAN/UPC) read "9961" from part of a normalised Code128 in testing.
-    const ZXing::BarcodeFormats checked = ZXing::BarcodeFormat::QRCode | ZXing::BarcodeFormat::MicroQRCode |
-                                          ZXing::BarcodeFormat::PDF417 | ZXing::BarcodeFormat::DataMatrix |
-                                          ZXing::BarcodeFormat::Aztec | ZXing::BarcodeFormat::MaxiCode |
-                                          ZXing::BarcodeFormat::Code128 | ZXing::BarcodeFormat::Code93;
-    if (strategy != Strategy::WholeFrame && strategy != Strategy::Harder && strategy != Strategy::Inverted &&
-        strategy != Strategy::Zbar) {
+    const ZXing::BarcodeFormats checked =
+        ZXing::BarcodeFormat::QRCode | ZXing::BarcodeFormat::MicroQRCode |
+        ZXing::BarcodeFormat::PDF417 | ZXing::BarcodeFormat::DataMatrix |
+        ZXing::BarcodeFormat::Aztec | ZXing::BarcodeFormat::MaxiCode |
+        ZXing::BarcodeFormat::Code128 | ZXing::BarcodeFormat::Code93;
+    if (strategy != Strategy::WholeFrame && strategy != Strategy::Harder &&
+        strategy != Strategy::Inverted && strategy != Strategy::Zbar) {
         wanted &= checked;
         if (wanted.empty()) {
             return;
         }
     }
     hints.setFormats(wanted);
-    const ZXing::BarcodeFormats bars = ZXing::BarcodeFormat::LinearCodes | ZXing::BarcodeFormat::PDF417;
-    const ZXing::BarcodeFormats matrix = ZXing::BarcodeFormat::Aztec | ZXing::BarcodeFormat::DataMatrix |
-                                         ZXing::BarcodeFormat::MaxiCode | ZXing::BarcodeFormat::QRCode |
-                                         ZXing::BarcodeFormat::MicroQRCode;
-    if (strategy != Strategy::WholeFrame && traits.probe.coherence >= 0.45 && !(wanted & bars).empty()) {
+    const ZXing::BarcodeFormats bars =
+        ZXing::BarcodeFormat::LinearCodes | ZXing::BarcodeFormat::PDF417;
+    const ZXing::BarcodeFormats matrix =
+        ZXing::BarcodeFormat::Aztec | ZXing::BarcodeFormat::DataMatrix |
+        ZXing::BarcodeFormat::MaxiCode | ZXing::BarcodeFormat::QRCode |
+        ZXing::BarcodeFormat::MicroQRCode;
+    if (strategy != Strategy::WholeFrame && traits.probe.coherence >= 0.45 &&
+        !(wanted & bars).empty()) {
         hints.setFormats(wanted & bars);
-    } else if (strategy != Strategy::WholeFrame && traits.probe.coherence < 0.15 && !(wanted & matrix).empty()) {
+    } else if (strategy != Strategy::WholeFrame && traits.probe.coherence < 0.15 &&
+               !(wanted & matrix).empty()) {
         hints.setFormats(wanted & matrix);
     }
     const auto zxing = [&](const LumaView& view) {
@@ -417,8 +465,9 @@ void FrameDecoder::runStrategy(Strategy strategy, const LumaView& target, const 
         // before the frame's deadline, and its cost is learned apart from the strategy's.
         const double mpx = megapixels(view);
         const auto started = cpuNow();
-        if (!m_exhaustiveRun && static_cast<double>(started.count()) + 1.25 * m_zbarCostPerMpx * mpx >
-                                    static_cast<double>(m_deadline.count())) {
+        if (!m_exhaustiveRun &&
+            static_cast<double>(started.count()) + 1.25 * m_zbarCostPerMpx * mpx >
+                static_cast<double>(m_deadline.count())) {
             return;
         }
         auto read = reader.read(view);
@@ -463,19 +512,23 @@ void FrameDecoder::runStrategy(Strategy strategy, const LumaView& target, const 
         break;
     }
     case Strategy::Rotate: {
-        const LumaView upright = uprightBars(target, traits.probe.edgeAngleDeg, m_enhanced, m_scratchImage);
+        const LumaView upright =
+            uprightBars(target, traits.probe.edgeAngleDeg, m_enhanced, m_scratchImage);
         readBoth(upright);
         break;
     }
     case Strategy::Normalise:
     case Strategy::NormaliseWide:
-        normaliseLocally(target, strategy == Strategy::Normalise ? 4.0 : 8.0, m_enhanced, m_floatScratch);
+        normaliseLocally(target, strategy == Strategy::Normalise ? 4.0 : 8.0, m_enhanced,
+                         m_floatScratch);
         readBoth(m_enhanced.view());
         break;
     case Strategy::DeblurLight:
     case Strategy::DeblurMedium:
     case Strategy::DeblurHeavy: {
-        const double sigma = strategy == Strategy::DeblurLight ? 1.5 : (strategy == Strategy::DeblurMedium ? 2.5 : 3.5);
+        const double sigma = strategy == Strategy::DeblurLight
+                                 ? 1.5
+                                 : (strategy == Strategy::DeblurMedium ? 2.5 : 3.5);
         DeblurSpec spec;
         spec.sigma = sigma;
         if (linear) {
@@ -484,7 +537,9 @@ void FrameDecoder::runStrategy(Strategy strategy, const LumaView& target, const 
             spec.vertical = false;
             spec.lambda = strategy == Strategy::DeblurLight ? 1e-2 : 1e-4;
         } else {
-            spec.lambda = strategy == Strategy::DeblurLight ? 1e-2 : (strategy == Strategy::DeblurMedium ? 3e-3 : 1e-3);
+            spec.lambda = strategy == Strategy::DeblurLight
+                              ? 1e-2
+                              : (strategy == Strategy::DeblurMedium ? 3e-3 : 1e-3);
         }
         FloatPlane plane = toFloat(target);
         m_deblurrer.apply(plane, spec);
@@ -553,7 +608,8 @@ LumaView FrameDecoder::stretchLocally(const LumaView& view) {
             std::uint8_t mn = 255, mx = 0;
             for (int dj = -1; dj <= 1; ++dj) {
                 for (int di = -1; di <= 1; ++di) {
-                    const int ni = std::clamp(i + di, 0, tx - 1), nj = std::clamp(j + dj, 0, ty - 1);
+                    const int ni = std::clamp(i + di, 0, tx - 1),
+                              nj = std::clamp(j + dj, 0, ty - 1);
                     mn = std::min(mn, lo[static_cast<std::size_t>(nj) * tx + ni]);
                     mx = std::max(mx, hi[static_cast<std::size_t>(nj) * tx + ni]);
                 }
@@ -569,7 +625,8 @@ LumaView FrameDecoder::stretchLocally(const LumaView& view) {
             const auto t = static_cast<std::size_t>(y / kTile) * tx + x / kTile;
             const int mn = lo3[t];
             const int range = std::max(20, hi3[t] - mn);
-            out[x] = static_cast<std::uint8_t>(std::clamp((view.at(x, y) - mn) * 255 / range, 0, 255));
+            out[x] =
+                static_cast<std::uint8_t>(std::clamp((view.at(x, y) - mn) * 255 / range, 0, 255));
         }
     }
     return {m_scratch.data(), w, h, w};

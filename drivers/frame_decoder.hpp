@@ -6,6 +6,11 @@
 // (isolated_decoder.hpp) at the door; calling it directly is only for code that can afford a
 // crash (benchmarks, tests).
 
+#include "drivers/code_format.hpp"
+#include "drivers/deblur.hpp"
+#include "drivers/frame.hpp"
+#include "drivers/strategy_schedule.hpp"
+
 #include <array>
 #include <chrono>
 #include <cstdint>
@@ -13,11 +18,6 @@
 #include <optional>
 #include <string>
 #include <vector>
-
-#include "drivers/code_format.hpp"
-#include "drivers/deblur.hpp"
-#include "drivers/frame.hpp"
-#include "drivers/strategy_schedule.hpp"
 
 namespace doorpost::drivers {
 
@@ -51,8 +51,19 @@ struct DecoderOptions {
 // frame at half size; Swept: a band of an empty-looking frame at full size; then the retries
 // and enhancements of a located region.
 enum class DecodeStage : std::uint8_t {
-    Located, Fast, Half, Harder, Stretched, Inverted, Zbar,
-    Denoised, Rotated, Normalised, Deblurred, Upscaled, Swept
+    Located,
+    Fast,
+    Half,
+    Harder,
+    Stretched,
+    Inverted,
+    Zbar,
+    Denoised,
+    Rotated,
+    Normalised,
+    Deblurred,
+    Upscaled,
+    Swept
 };
 constexpr int kDecodeStageCount = 13;
 const char* toString(DecodeStage stage);
@@ -68,8 +79,8 @@ struct CodeRead {
 struct DecodeOutcome {
     std::optional<CodeRead> read;
     int stagesRun = 0;
-    int libraryErrors = 0;    // exceptions caught from a decoding library
-    bool sawCandidate = false; // code-like texture was located (the full budget applied)
+    int libraryErrors = 0;                // exceptions caught from a decoding library
+    bool sawCandidate = false;            // code-like texture was located (the full budget applied)
     std::chrono::microseconds elapsed{0}; // wall time in the pipeline
     std::chrono::microseconds cpu{0};     // CPU time of the decoding thread
 };
@@ -112,7 +123,7 @@ private:
     Deblurrer m_deblurrer;
     StrategySchedule m_schedule;
     int m_sweepBand = 0; // which band of an empty-looking frame is searched at full size next
-    double m_zbarCostPerMpx = 15000.0; // zbar within an enhancement, learned
+    double m_zbarCostPerMpx = 15000.0;       // zbar within an enhancement, learned
     std::chrono::microseconds m_deadline{0}; // CPU time by which this frame's work must end
     bool m_exhaustiveRun = false;
     std::unique_ptr<class ZbarReader> m_zbar;

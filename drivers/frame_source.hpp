@@ -6,11 +6,11 @@
 // Threads: a source is used by one thread at a time (the capture thread). It does no locking of
 // its own; whoever hands frames to other threads copies them (copyOf) or decodes them first.
 
-#include <chrono>
-#include <string>
-
 #include "drivers/driver_error.hpp"
 #include "drivers/frame.hpp"
+
+#include <chrono>
+#include <string>
 
 namespace doorpost::drivers {
 

@@ -1,8 +1,7 @@
 #include "drivers/hid_pos.hpp"
 
-#include <libusb.h>
-
 #include <algorithm>
+#include <libusb.h>
 
 namespace doorpost::drivers {
 namespace {
@@ -11,8 +10,12 @@ constexpr std::size_t kMaxRead = 16 * 1024;
 constexpr std::size_t kDataOffset = 5;
 constexpr std::size_t kDataMax = 56;
 
-libusb_context* ctx(void* context) { return static_cast<libusb_context*>(context); }
-libusb_device_handle* dev(void* handle) { return static_cast<libusb_device_handle*>(handle); }
+libusb_context* ctx(void* context) {
+    return static_cast<libusb_context*>(context);
+}
+libusb_device_handle* dev(void* handle) {
+    return static_cast<libusb_device_handle*>(handle);
+}
 
 } // namespace
 
@@ -21,17 +24,28 @@ CodeFormat formatFromAim(std::string_view aim) {
         return CodeFormat::None;
     }
     switch (aim[1]) {
-    case 'Q': return CodeFormat::QRCode;
-    case 'L': return CodeFormat::PDF417;
-    case 'C': return CodeFormat::Code128;
-    case 'd': return CodeFormat::DataMatrix;
-    case 'z': return CodeFormat::Aztec;
-    case 'A': return CodeFormat::Code39;
-    case 'G': return CodeFormat::Code93;
-    case 'I': return CodeFormat::ITF;
-    case 'F': return CodeFormat::Codabar;
-    case 'E': return aim.size() >= 3 && aim[2] == '4' ? CodeFormat::EAN8 : CodeFormat::EAN13;
-    default: return CodeFormat::None;
+    case 'Q':
+        return CodeFormat::QRCode;
+    case 'L':
+        return CodeFormat::PDF417;
+    case 'C':
+        return CodeFormat::Code128;
+    case 'd':
+        return CodeFormat::DataMatrix;
+    case 'z':
+        return CodeFormat::Aztec;
+    case 'A':
+        return CodeFormat::Code39;
+    case 'G':
+        return CodeFormat::Code93;
+    case 'I':
+        return CodeFormat::ITF;
+    case 'F':
+        return CodeFormat::Codabar;
+    case 'E':
+        return aim.size() >= 3 && aim[2] == '4' ? CodeFormat::EAN8 : CodeFormat::EAN13;
+    default:
+        return CodeFormat::None;
     }
 }
 
@@ -83,7 +97,8 @@ DriverResult<std::unique_ptr<HidPosScanner>> HidPosScanner::open(std::uint16_t v
     scanner->m_context = context;
     libusb_device_handle* handle = libusb_open_device_with_vid_pid(context, vendorId, productId);
     if (handle == nullptr) {
-        return DriverError{DriverErrorKind::NotFound, "no HID POS scanner with that vendor/product id"};
+        return DriverError{DriverErrorKind::NotFound,
+                           "no HID POS scanner with that vendor/product id"};
     }
     scanner->m_handle = handle;
     libusb_config_descriptor* config = nullptr;
@@ -134,15 +149,17 @@ ScannerEvent HidPosScanner::next(std::chrono::milliseconds timeout) {
     ScannerEvent event;
     const auto deadline = std::chrono::steady_clock::now() + timeout;
     for (;;) {
-        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+            deadline - std::chrono::steady_clock::now());
         if (left.count() <= 0) {
             event.status = ScannerStatus::Timeout;
             return event;
         }
         unsigned char report[kHidPosReportSize] = {};
         int got = 0;
-        const int result = libusb_interrupt_transfer(dev(m_handle), m_endpoint, report, sizeof report, &got,
-                                                     static_cast<unsigned>(left.count()));
+        const int result =
+            libusb_interrupt_transfer(dev(m_handle), m_endpoint, report, sizeof report, &got,
+                                      static_cast<unsigned>(left.count()));
         if (result == LIBUSB_ERROR_TIMEOUT) {
             event.status = ScannerStatus::Timeout;
             return event;
@@ -157,7 +174,8 @@ ScannerEvent HidPosScanner::next(std::chrono::milliseconds timeout) {
             event.message = libusb_error_name(result);
             return event;
         }
-        if (auto read = m_parser.feed(std::span<const std::uint8_t>(report, static_cast<std::size_t>(got)))) {
+        if (auto read = m_parser.feed(
+                std::span<const std::uint8_t>(report, static_cast<std::size_t>(got)))) {
             event.status = ScannerStatus::Read;
             event.read = std::move(*read);
             return event;

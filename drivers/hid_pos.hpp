@@ -6,6 +6,9 @@
 // Long codes are split over several reports, all but the last with the "more" bit set.
 // The parser assembles them; HidPosScanner reads them with libusb interrupt transfers.
 
+#include "drivers/code_format.hpp"
+#include "drivers/driver_error.hpp"
+
 #include <chrono>
 #include <cstdint>
 #include <memory>
@@ -14,16 +17,13 @@
 #include <string>
 #include <vector>
 
-#include "drivers/code_format.hpp"
-#include "drivers/driver_error.hpp"
-
 namespace doorpost::drivers {
 
 constexpr std::uint16_t kHidPosUsagePage = 0x8C;
 constexpr std::size_t kHidPosReportSize = 64;
 
 struct HidPosRead {
-    std::string aim;                 // "]Q0"
+    std::string aim; // "]Q0"
     CodeFormat format = CodeFormat::None;
     std::vector<std::uint8_t> bytes; // the code's content
 };
@@ -64,7 +64,8 @@ public:
     HidPosScanner(const HidPosScanner&) = delete;
     HidPosScanner& operator=(const HidPosScanner&) = delete;
 
-    static DriverResult<std::unique_ptr<HidPosScanner>> open(std::uint16_t vendorId, std::uint16_t productId);
+    static DriverResult<std::unique_ptr<HidPosScanner>> open(std::uint16_t vendorId,
+                                                             std::uint16_t productId);
     // Waits up to `timeout` for the next complete read.
     ScannerEvent next(std::chrono::milliseconds timeout);
 

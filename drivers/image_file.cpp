@@ -1,13 +1,12 @@
 #include "drivers/image_file.hpp"
 
-#include <png.h>
-#include <turbojpeg.h>
-
 #include <algorithm>
 #include <cctype>
 #include <fstream>
 #include <iterator>
 #include <memory>
+#include <png.h>
+#include <turbojpeg.h>
 #include <vector>
 
 namespace doorpost::drivers {
@@ -31,7 +30,8 @@ DriverResult<LumaImage> loadPng(const std::string& path) {
     png_image image{};
     image.version = PNG_IMAGE_VERSION;
     if (png_image_begin_read_from_file(&image, path.c_str()) == 0) {
-        return DriverError{DriverErrorKind::BadInput, path + ": not a readable PNG: " + image.message};
+        return DriverError{DriverErrorKind::BadInput,
+                           path + ": not a readable PNG: " + image.message};
     }
     if (image.width == 0 || image.height == 0 || image.width > 16384 || image.height > 16384) {
         png_image_free(&image);
@@ -81,8 +81,8 @@ DriverStatus decodeJpeg(std::span<const std::uint8_t> jpeg, LumaImage& out, bool
         return Done{};
     }
     std::vector<std::uint8_t> rgb(static_cast<std::size_t>(width) * height * 3);
-    if (tjDecompress2(handle.get(), jpeg.data(), static_cast<unsigned long>(jpeg.size()), rgb.data(),
-                      width, width * 3, height, TJPF_RGB, 0) != 0) {
+    if (tjDecompress2(handle.get(), jpeg.data(), static_cast<unsigned long>(jpeg.size()),
+                      rgb.data(), width, width * 3, height, TJPF_RGB, 0) != 0) {
         return DriverError{DriverErrorKind::BadInput,
                            std::string("corrupt JPEG: ") + tjGetErrorStr2(handle.get())};
     }
@@ -102,7 +102,8 @@ DriverStatus saveLumaPng(const LumaView& view, const std::string& path) {
     image.width = static_cast<png_uint_32>(view.width());
     image.height = static_cast<png_uint_32>(view.height());
     image.format = PNG_FORMAT_GRAY;
-    if (png_image_write_to_file(&image, path.c_str(), 0, contiguous.pixels().data(), 0, nullptr) == 0) {
+    if (png_image_write_to_file(&image, path.c_str(), 0, contiguous.pixels().data(), 0, nullptr) ==
+        0) {
         return DriverError{DriverErrorKind::Device, path + ": cannot write PNG: " + image.message};
     }
     return Done{};

@@ -3,12 +3,12 @@
 // Colour is turned into luma with the same integer weights ZXing-C++ uses (0.299 R + 0.587 G +
 // 0.114 B), so a file decodes here exactly as it would in ZXing's own sample runner.
 
+#include "drivers/driver_error.hpp"
+#include "drivers/frame.hpp"
+
 #include <cstdint>
 #include <span>
 #include <string>
-
-#include "drivers/driver_error.hpp"
-#include "drivers/frame.hpp"
 
 namespace doorpost::drivers {
 

@@ -1,16 +1,15 @@
 #include "drivers/isolated_decoder.hpp"
 
+#include <algorithm>
+#include <cerrno>
+#include <csignal>
+#include <cstring>
 #include <poll.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
-
-#include <algorithm>
-#include <cerrno>
-#include <csignal>
-#include <cstring>
 #include <vector>
 
 namespace doorpost::drivers {
@@ -55,9 +54,10 @@ std::vector<std::uint8_t> encodeAnswer(const DecodeOutcome& outcome) {
         header.stage = static_cast<std::uint32_t>(outcome.read->stage);
         header.binary = outcome.read->binary ? 1 : 0;
         text = outcome.read->text.substr(0, kMaxAnswer / 4);
-        bytes.assign(outcome.read->bytes.begin(),
-                     outcome.read->bytes.begin() +
-                         static_cast<std::ptrdiff_t>(std::min(outcome.read->bytes.size(), kMaxAnswer / 4)));
+        bytes.assign(
+            outcome.read->bytes.begin(),
+            outcome.read->bytes.begin() +
+                static_cast<std::ptrdiff_t>(std::min(outcome.read->bytes.size(), kMaxAnswer / 4)));
         header.textLength = static_cast<std::uint32_t>(text.size());
         header.bytesLength = static_cast<std::uint32_t>(bytes.size());
     }
@@ -106,17 +106,22 @@ IsolatedDecoder::IsolatedDecoder(DecoderOptions options, IsolationOptions isolat
     (void)startWorker(kMinCapacity);
 }
 
-IsolatedDecoder::~IsolatedDecoder() { stopWorker(); }
+IsolatedDecoder::~IsolatedDecoder() {
+    stopWorker();
+}
 
 DriverStatus IsolatedDecoder::startWorker(std::size_t capacity) {
-    void* shared = mmap(nullptr, capacity, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    void* shared =
+        mmap(nullptr, capacity, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
     if (shared == MAP_FAILED) {
-        return DriverError{DriverErrorKind::Device, std::string("decoder memory: ") + std::strerror(errno)};
+        return DriverError{DriverErrorKind::Device,
+                           std::string("decoder memory: ") + std::strerror(errno)};
     }
     int sockets[2];
     if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sockets) != 0) {
         munmap(shared, capacity);
-        return DriverError{DriverErrorKind::Device, std::string("decoder socket: ") + std::strerror(errno)};
+        return DriverError{DriverErrorKind::Device,
+                           std::string("decoder socket: ") + std::strerror(errno)};
     }
     const pid_t parent = getpid();
     // fork() in a threaded process: the child only runs the decode loop below and leaves by
@@ -126,7 +131,8 @@ DriverStatus IsolatedDecoder::startWorker(std::size_t capacity) {
         close(sockets[0]);
         close(sockets[1]);
         munmap(shared, capacity);
-        return DriverError{DriverErrorKind::Device, std::string("decoder fork: ") + std::strerror(errno)};
+        return DriverError{DriverErrorKind::Device,
+                           std::string("decoder fork: ") + std::strerror(errno)};
     }
     if (pid == 0) {
         close(sockets[0]);
@@ -180,7 +186,8 @@ void IsolatedDecoder::workerLoop() {
             if (m_isolation.workerHook) {
                 return m_isolation.workerHook(decoder, frame);
             }
-            return request.exhaustive != 0 ? decoder.decodeExhaustive(frame) : decoder.decode(frame);
+            return request.exhaustive != 0 ? decoder.decodeExhaustive(frame)
+                                           : decoder.decode(frame);
         };
         const DecodeOutcome outcome = decodeOne();
         const auto answer = encodeAnswer(outcome);
@@ -223,12 +230,14 @@ DriverResult<DecodeOutcome> IsolatedDecoder::decode(const LumaView& frame) {
     }
     // The one copy on the way: the worker cannot see the camera's buffers.
     copyLuma(frame, m_shared);
-    Request request{frame.width(), frame.height(), m_isolation.exhaustive ? 1u : 0u, m_newStream ? 1u : 0u};
+    Request request{frame.width(), frame.height(), m_isolation.exhaustive ? 1u : 0u,
+                    m_newStream ? 1u : 0u};
     m_newStream = false;
     std::vector<std::uint8_t> answer(kMaxAnswer);
     ssize_t got = -1;
     std::string why = "decoder worker died";
-    if (send(m_socket, &request, sizeof request, MSG_NOSIGNAL) == static_cast<ssize_t>(sizeof request)) {
+    if (send(m_socket, &request, sizeof request, MSG_NOSIGNAL) ==
+        static_cast<ssize_t>(sizeof request)) {
         pollfd pfd{m_socket, POLLIN, 0};
         int ready = 0;
         do {

@@ -10,13 +10,13 @@
 // shared memory is written by the parent only while the worker waits for a request, and read by
 // the worker only until it answers (strict request/answer turns, no overlap).
 
+#include "drivers/driver_error.hpp"
+#include "drivers/frame_decoder.hpp"
+
 #include <chrono>
 #include <cstddef>
 #include <functional>
 #include <sys/types.h>
-
-#include "drivers/driver_error.hpp"
-#include "drivers/frame_decoder.hpp"
 
 namespace doorpost::drivers {
 

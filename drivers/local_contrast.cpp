@@ -1,14 +1,15 @@
 #include "drivers/local_contrast.hpp"
 
+#include "drivers/float_plane.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
 
-#include "drivers/float_plane.hpp"
-
 namespace doorpost::drivers {
 
-void normaliseLocally(const LumaView& view, double sigma, LumaImage& out, std::vector<float>& scratch) {
+void normaliseLocally(const LumaView& view, double sigma, LumaImage& out,
+                      std::vector<float>& scratch) {
     if (view.empty()) {
         out = LumaImage();
         return;

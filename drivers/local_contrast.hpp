@@ -7,14 +7,15 @@
 // spot, so the modules next to them come out at full contrast too. (Box windows were measured
 // too: cheaper, but PDF417 at 6% contrast read 0 of 4 against 4 of 4 with Gaussian weights.)
 
-#include <vector>
-
 #include "drivers/frame.hpp"
+
+#include <vector>
 
 namespace doorpost::drivers {
 
 // out = 128 + 60 * (v - mean) / sqrt(variance + 4), mean and variance Gaussian-weighted with
 // `sigma` (pixels). `out` is resized as needed; `scratch` is reused between calls.
-void normaliseLocally(const LumaView& view, double sigma, LumaImage& out, std::vector<float>& scratch);
+void normaliseLocally(const LumaView& view, double sigma, LumaImage& out,
+                      std::vector<float>& scratch);
 
 } // namespace doorpost::drivers

@@ -14,7 +14,7 @@ RegionProbe probeRegion(const LumaView& view, double noiseSigma) {
         return probe;
     }
     std::array<int, 256> greys{};
-    std::array<int, 256> steps{}; // |gradient| over one pixel, capped
+    std::array<int, 256> steps{};     // |gradient| over one pixel, capped
     double xx = 0, yy = 0, xy = 0;    // each step by its strength
     double uxx = 0, uyy = 0, uxy = 0; // each clear step once
     // A clear step: 8 grey levels, or 4 deviations of the noise of a difference of two pixels.
@@ -34,7 +34,8 @@ RegionProbe probeRegion(const LumaView& view, double noiseSigma) {
                 uyy += gy * gy / magnitude;
                 uxy += gx * gy / magnitude;
             }
-            ++steps[static_cast<std::size_t>(std::min(255, std::max(std::abs(gx), std::abs(gy)) / 2))];
+            ++steps[static_cast<std::size_t>(
+                std::min(255, std::max(std::abs(gx), std::abs(gy)) / 2))];
             ++samples;
         }
     }

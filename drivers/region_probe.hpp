@@ -11,7 +11,7 @@ struct RegionProbe {
     double contrast = 0.0;     // grey levels between the 2nd and 98th percentile
     double edgeAngleDeg = 0.0; // direction of the dominant gradient, -90..90 (0: bars upright)
     double coherence = 0.0;    // 0: edges every way (a 2D code), 1: all one way (bars)
-    double edgeWidth = 0.0;    // contrast / steepest step, in pixels: ~1-2 sharp, ~2.5 sigma blurred
+    double edgeWidth = 0.0; // contrast / steepest step, in pixels: ~1-2 sharp, ~2.5 sigma blurred
 };
 
 // `noiseSigma`: the frame's sensor noise (LocatorResult). In a clean frame every clear step

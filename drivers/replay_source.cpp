@@ -1,17 +1,19 @@
 #include "drivers/replay_source.hpp"
 
+#include "drivers/image_file.hpp"
+
 #include <algorithm>
 #include <filesystem>
 #include <sstream>
 #include <thread>
 
-#include "drivers/image_file.hpp"
-
 namespace doorpost::drivers {
 
 ReplaySource::ReplaySource(ReplayConfig config) : m_config(std::move(config)) {}
 
-std::size_t ReplaySource::frameCount() const { return m_images.size(); }
+std::size_t ReplaySource::frameCount() const {
+    return m_images.size();
+}
 
 DriverStatus ReplaySource::open() {
     namespace fs = std::filesystem;
@@ -25,7 +27,8 @@ DriverStatus ReplaySource::open() {
     if (fs::is_directory(m_config.path, error)) {
         for (const auto& entry : fs::directory_iterator(m_config.path, error)) {
             auto ext = entry.path().extension().string();
-            std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return std::tolower(c); });
+            std::transform(ext.begin(), ext.end(), ext.begin(),
+                           [](unsigned char c) { return std::tolower(c); });
             if (entry.is_regular_file() && (ext == ".png" || ext == ".jpg" || ext == ".jpeg")) {
                 m_images.push_back(entry.path().string());
             }
@@ -33,7 +36,8 @@ DriverStatus ReplaySource::open() {
         std::sort(m_images.begin(), m_images.end());
         if (m_images.empty()) {
             m_state = SourceState::Failed;
-            return DriverError{DriverErrorKind::BadInput, m_config.path + ": no PNG or JPEG images"};
+            return DriverError{DriverErrorKind::BadInput,
+                               m_config.path + ": no PNG or JPEG images"};
         }
         m_rate = 10.0;
     } else if (fs::is_regular_file(m_config.path, error)) {
@@ -76,14 +80,16 @@ DriverStatus ReplaySource::openY4m() {
         } else if (tag == 'F') {
             const auto colon = value.find(':');
             const double num = std::atof(value.substr(0, colon).c_str());
-            const double den = colon == std::string::npos ? 1.0 : std::atof(value.substr(colon + 1).c_str());
+            const double den =
+                colon == std::string::npos ? 1.0 : std::atof(value.substr(colon + 1).c_str());
             if (num > 0 && den > 0) {
                 m_rate = num / den;
             }
         }
     }
     if (m_width <= 0 || m_height <= 0 || m_width > 8192 || m_height > 8192) {
-        return DriverError{DriverErrorKind::BadInput, m_config.path + ": Y4M size missing or out of range"};
+        return DriverError{DriverErrorKind::BadInput,
+                           m_config.path + ": Y4M size missing or out of range"};
     }
     const auto w = static_cast<std::size_t>(m_width);
     const auto h = static_cast<std::size_t>(m_height);
@@ -96,7 +102,8 @@ DriverStatus ReplaySource::openY4m() {
     } else if (colour.rfind("444", 0) == 0 && colour.find("alpha") == std::string::npos) {
         m_chromaBytes = 2 * w * h;
     } else {
-        return DriverError{DriverErrorKind::Unsupported, m_config.path + ": Y4M colour space C" + colour};
+        return DriverError{DriverErrorKind::Unsupported,
+                           m_config.path + ": Y4M colour space C" + colour};
     }
     m_firstFrame = m_video.tellg();
     m_frame = LumaImage(m_width, m_height);
@@ -168,7 +175,8 @@ NextFrame ReplaySource::next(std::chrono::milliseconds timeout) {
         // A paced source's frame is "taken" on its schedule, not when the consumer got round
         // to asking: timestamps stay evenly spaced even when the consumer falls behind.
         scheduled = m_nextDue;
-        m_nextDue += std::chrono::duration_cast<FrameClock::duration>(std::chrono::duration<double>(1.0 / m_rate));
+        m_nextDue += std::chrono::duration_cast<FrameClock::duration>(
+            std::chrono::duration<double>(1.0 / m_rate));
     }
     out = m_images.empty() ? nextY4m() : nextImage();
     if (out.status == NextStatus::Frame) {

@@ -3,11 +3,11 @@
 // name) or a Y4M video, looped, at a given frame rate. Used for the demo, for field recordings
 // of a door that misread, and for tests.
 
+#include "drivers/frame_source.hpp"
+
 #include <fstream>
 #include <string>
 #include <vector>
-
-#include "drivers/frame_source.hpp"
 
 namespace doorpost::drivers {
 

@@ -9,12 +9,14 @@
 
 namespace doorpost::drivers {
 
-std::pair<int, int> warpedSize(const LumaView& view, double angleDeg, double scaleX, double scaleY) {
+std::pair<int, int> warpedSize(const LumaView& view, double angleDeg, double scaleX,
+                               double scaleY) {
     const double a = angleDeg * std::numbers::pi / 180.0;
     const double c = std::cos(a), s = std::sin(a);
     const double w = view.width(), h = view.height();
-    return {std::max(1, static_cast<int>(std::lround((std::abs(w * c) + std::abs(h * s)) * scaleX))),
-            std::max(1, static_cast<int>(std::lround((std::abs(w * s) + std::abs(h * c)) * scaleY)))};
+    return {
+        std::max(1, static_cast<int>(std::lround((std::abs(w * c) + std::abs(h * s)) * scaleX))),
+        std::max(1, static_cast<int>(std::lround((std::abs(w * s) + std::abs(h * c)) * scaleY)))};
 }
 
 void warpRegion(const LumaView& view, double angleDeg, double scaleX, double scaleY, LumaImage& out,
@@ -58,7 +60,8 @@ void warpRegion(const LumaView& view, double angleDeg, double scaleX, double sca
     }
 }
 
-void warpRegion(const LumaView& view, double angleDeg, double scaleX, double scaleY, LumaImage& out) {
+void warpRegion(const LumaView& view, double angleDeg, double scaleX, double scaleY,
+                LumaImage& out) {
     const auto [outW, outH] = warpedSize(view, angleDeg, scaleX, scaleY);
     warpRegion(view, angleDeg, scaleX, scaleY, out, 0, 0, outW, outH);
 }
@@ -72,7 +75,8 @@ LumaView uprightBars(const LumaView& view, double angleDeg, LumaImage& out, Luma
     }
     // The coarse window in full-size pixels, a coarse pixel of slack on each side.
     const auto offset = coarse.data() - scratch.view().data();
-    const int left = static_cast<int>(offset % scratch.width()), top = static_cast<int>(offset / scratch.width());
+    const int left = static_cast<int>(offset % scratch.width()),
+              top = static_cast<int>(offset / scratch.width());
     const auto [fullW, fullH] = warpedSize(view, angleDeg, 1.0, 1.0);
     const int x0 = std::max(0, static_cast<int>((left - 1) / kCoarse));
     const int y0 = std::max(0, static_cast<int>((top - 1) / kCoarse));

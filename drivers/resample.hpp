@@ -3,9 +3,9 @@
 // reads linear and stacked codes (Code128, PDF417) along rows and fails once the bars lean by
 // more than a few degrees; and its binarizer needs a module to span about two pixels.
 
-#include <utility>
-
 #include "drivers/frame.hpp"
+
+#include <utility>
 
 namespace doorpost::drivers {
 
@@ -13,7 +13,8 @@ namespace doorpost::drivers {
 // y axis, y down: RegionProbe::edgeAngleDeg) becomes the x axis, then scales it by
 // `scaleX`/`scaleY`, bilinear, into `out` (sized to hold all of it; corners outside the source
 // are mid-grey).
-void warpRegion(const LumaView& view, double angleDeg, double scaleX, double scaleY, LumaImage& out);
+void warpRegion(const LumaView& view, double angleDeg, double scaleX, double scaleY,
+                LumaImage& out);
 // The same, but only the part of that output inside `window` (left, top, width, height in the
 // full output's pixels) is computed, into `out`.
 void warpRegion(const LumaView& view, double angleDeg, double scaleX, double scaleY, LumaImage& out,

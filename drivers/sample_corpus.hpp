@@ -3,18 +3,18 @@
 // text, or `<stem>.bin` raw bytes), as in zxing-cpp's test/samples. Used by the sample tests and
 // `doorpost bench decode --dir`.
 
+#include "drivers/frame_decoder.hpp"
+
 #include <cstdint>
 #include <string>
 #include <vector>
-
-#include "drivers/frame_decoder.hpp"
 
 namespace doorpost::drivers {
 
 struct Sample {
     std::string imagePath;
-    bool hasExpectation = false;      // false: the image must yield no read at all
-    bool binary = false;              // expected content came from a .bin file
+    bool hasExpectation = false; // false: the image must yield no read at all
+    bool binary = false;         // expected content came from a .bin file
     std::vector<std::uint8_t> expected;
 };
 

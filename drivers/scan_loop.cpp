@@ -2,11 +2,14 @@
 
 namespace doorpost::drivers {
 
-ScanLoop::ScanLoop(std::unique_ptr<FrameSource> source, ScanLoopOptions options, ScanCallbacks callbacks)
+ScanLoop::ScanLoop(std::unique_ptr<FrameSource> source, ScanLoopOptions options,
+                   ScanCallbacks callbacks)
     : m_source(std::move(source)), m_options(std::move(options)), m_callbacks(std::move(callbacks)),
       m_duplicates(m_options.goneAfter) {}
 
-ScanLoop::~ScanLoop() { stop(); }
+ScanLoop::~ScanLoop() {
+    stop();
+}
 
 DriverStatus ScanLoop::start() {
     if (m_running) {
@@ -52,7 +55,8 @@ void ScanLoop::run() {
                 m_callbacks.onState(last, next.message);
             }
         }
-        if (next.status == NextStatus::Ended || (next.status == NextStatus::Error && last == SourceState::Failed)) {
+        if (next.status == NextStatus::Ended ||
+            (next.status == NextStatus::Error && last == SourceState::Failed)) {
             break;
         }
         if (next.status != NextStatus::Frame) {
@@ -65,7 +69,8 @@ void ScanLoop::run() {
             std::lock_guard lock(m_mutex);
             m_diagnostics.addFrame(picture, read, !outcome);
         }
-        if (read && m_duplicates.accept(outcome->read->format, outcome->read->bytes, next.frame.captured) &&
+        if (read &&
+            m_duplicates.accept(outcome->read->format, outcome->read->bytes, next.frame.captured) &&
             m_callbacks.onRead) {
             m_callbacks.onRead({*outcome->read, next.frame.captured, next.frame.sequence});
         }

@@ -6,6 +6,12 @@
 // called on that thread and must only post to the kiosk's queue. diagnostics() may be called
 // from any thread; it copies a snapshot under a mutex.
 
+#include "drivers/diagnostics.hpp"
+#include "drivers/duplicate_filter.hpp"
+#include "drivers/frame_decoder.hpp"
+#include "drivers/frame_source.hpp"
+#include "drivers/isolated_decoder.hpp"
+
 #include <atomic>
 #include <chrono>
 #include <functional>
@@ -13,12 +19,6 @@
 #include <mutex>
 #include <string>
 #include <thread>
-
-#include "drivers/diagnostics.hpp"
-#include "drivers/duplicate_filter.hpp"
-#include "drivers/frame_decoder.hpp"
-#include "drivers/frame_source.hpp"
-#include "drivers/isolated_decoder.hpp"
 
 namespace doorpost::drivers {
 

@@ -16,18 +16,30 @@ constexpr int kFramesToForget = 3;
 
 const char* toString(Strategy strategy) {
     switch (strategy) {
-    case Strategy::Denoise: return "denoise";
-    case Strategy::Rotate: return "rotate";
-    case Strategy::Normalise: return "normalise";
-    case Strategy::NormaliseWide: return "normalise_wide";
-    case Strategy::DeblurLight: return "deblur_1.5";
-    case Strategy::DeblurMedium: return "deblur_2.5";
-    case Strategy::DeblurHeavy: return "deblur_3.5";
-    case Strategy::Upscale: return "upscale";
-    case Strategy::Zbar: return "zbar";
-    case Strategy::Harder: return "harder";
-    case Strategy::Inverted: return "inverted";
-    case Strategy::WholeFrame: return "whole_frame";
+    case Strategy::Denoise:
+        return "denoise";
+    case Strategy::Rotate:
+        return "rotate";
+    case Strategy::Normalise:
+        return "normalise";
+    case Strategy::NormaliseWide:
+        return "normalise_wide";
+    case Strategy::DeblurLight:
+        return "deblur_1.5";
+    case Strategy::DeblurMedium:
+        return "deblur_2.5";
+    case Strategy::DeblurHeavy:
+        return "deblur_3.5";
+    case Strategy::Upscale:
+        return "upscale";
+    case Strategy::Zbar:
+        return "zbar";
+    case Strategy::Harder:
+        return "harder";
+    case Strategy::Inverted:
+        return "inverted";
+    case Strategy::WholeFrame:
+        return "whole_frame";
     }
     return "?";
 }
@@ -42,7 +54,8 @@ std::vector<Strategy> orderStrategies(const RegionTraits& traits, std::size_t* r
     const RegionProbe& p = traits.probe;
     // Noisy for the code in view: a dim code (a third of the contrast) drowns in a third of the
     // noise.
-    const bool noisy = traits.noiseSigma >= 12.0 || (traits.noiseSigma >= 4.0 && traits.noiseSigma >= 0.12 * p.contrast);
+    const bool noisy = traits.noiseSigma >= 12.0 ||
+                       (traits.noiseSigma >= 4.0 && traits.noiseSigma >= 0.12 * p.contrast);
     // Bars that lean: a linear or stacked code (edges mostly one way) off the row direction.
     const double lean = std::abs(p.edgeAngleDeg);
     const bool leaning = p.coherence >= 0.2 && lean > 4.0 && lean < 86.0;
@@ -58,7 +71,8 @@ std::vector<Strategy> orderStrategies(const RegionTraits& traits, std::size_t* r
         *required = order.size();
     }
     if (!noisy && blurSigma >= 1.2) {
-        const std::array<Strategy, 3> deblur{Strategy::DeblurLight, Strategy::DeblurMedium, Strategy::DeblurHeavy};
+        const std::array<Strategy, 3> deblur{Strategy::DeblurLight, Strategy::DeblurMedium,
+                                             Strategy::DeblurHeavy};
         const std::array<double, 3> sigmas{1.5, 2.5, 3.5};
         std::array<int, 3> byDistance{0, 1, 2};
         std::sort(byDistance.begin(), byDistance.end(), [&](int a, int b) {
@@ -106,7 +120,8 @@ double overlap(const Region& a, const Region& b) {
         return 0.0;
     }
     const double inter = static_cast<double>(x1 - x0) * (y1 - y0);
-    const double uni = static_cast<double>(a.width) * a.height + static_cast<double>(b.width) * b.height - inter;
+    const double uni =
+        static_cast<double>(a.width) * a.height + static_cast<double>(b.width) * b.height - inter;
     return inter / uni;
 }
 
@@ -134,7 +149,8 @@ void StrategySchedule::beginFrame(const std::optional<Region>& region, const Reg
 }
 
 std::vector<Strategy> StrategySchedule::pending() const {
-    std::vector<Strategy> left(m_order.begin(), m_order.begin() + static_cast<std::ptrdiff_t>(m_required));
+    std::vector<Strategy> left(m_order.begin(),
+                               m_order.begin() + static_cast<std::ptrdiff_t>(m_required));
     for (std::size_t i = m_required; i < m_order.size(); ++i) {
         if (!m_tried[static_cast<std::size_t>(m_order[i])]) {
             left.push_back(m_order[i]);
@@ -143,9 +159,13 @@ std::vector<Strategy> StrategySchedule::pending() const {
     return left;
 }
 
-void StrategySchedule::tried(Strategy strategy) { m_tried[static_cast<std::size_t>(strategy)] = true; }
+void StrategySchedule::tried(Strategy strategy) {
+    m_tried[static_cast<std::size_t>(strategy)] = true;
+}
 
-void StrategySchedule::readDone() { m_tried.fill(false); }
+void StrategySchedule::readDone() {
+    m_tried.fill(false);
+}
 
 void StrategySchedule::reset() {
     m_region.reset();

@@ -7,29 +7,29 @@
 // carries on where it stopped instead of starting over. A read, or the code leaving view,
 // starts the next code from the top.
 
+#include "drivers/code_locator.hpp"
+#include "drivers/region_probe.hpp"
+
 #include <array>
 #include <cstdint>
 #include <optional>
 #include <vector>
 
-#include "drivers/code_locator.hpp"
-#include "drivers/region_probe.hpp"
-
 namespace doorpost::drivers {
 
 enum class Strategy : std::uint8_t {
-    Denoise,     // Gaussian smoothing (sensor noise of a dim hall)
-    Rotate,      // turn leaning bars upright (ZXing 1.4 reads linear and PDF417 codes along rows)
-    Normalise,   // local contrast normalisation, small window (glare, faded print)
+    Denoise,       // Gaussian smoothing (sensor noise of a dim hall)
+    Rotate,        // turn leaning bars upright (ZXing 1.4 reads linear and PDF417 codes along rows)
+    Normalise,     // local contrast normalisation, small window (glare, faded print)
     NormaliseWide, // the same, larger window (very low contrast)
-    DeblurLight, // Wiener deconvolution for a blur of sigma 1.5 px
-    DeblurMedium, // ... 2.5 px
-    DeblurHeavy, // ... 3.5 px
-    Upscale,     // 2x (modules under ~2 px: far away, or a card turned away)
-    Zbar,        // libzbar on the region as it is
-    Harder,      // ZXing tryHarder + tryRotate
-    Inverted,    // light-on-dark (phone dark mode)
-    WholeFrame,  // the whole frame at full resolution (the locator may have found the wrong thing)
+    DeblurLight,   // Wiener deconvolution for a blur of sigma 1.5 px
+    DeblurMedium,  // ... 2.5 px
+    DeblurHeavy,   // ... 3.5 px
+    Upscale,       // 2x (modules under ~2 px: far away, or a card turned away)
+    Zbar,          // libzbar on the region as it is
+    Harder,        // ZXing tryHarder + tryRotate
+    Inverted,      // light-on-dark (phone dark mode)
+    WholeFrame, // the whole frame at full resolution (the locator may have found the wrong thing)
 };
 constexpr int kStrategyCount = 12;
 const char* toString(Strategy strategy);

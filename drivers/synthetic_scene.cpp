@@ -5,7 +5,6 @@
 
 #include <ZXing/BitMatrix.h>
 #include <ZXing/MultiFormatWriter.h>
-
 #include <algorithm>
 #include <array>
 #include <cmath>
@@ -28,11 +27,13 @@ struct ModuleGrid {
 DriverResult<ModuleGrid> encode(const CodePayload& payload) {
     ZXing::BitMatrix matrix;
     try {
-        matrix = ZXing::MultiFormatWriter(toZxing(payload.format)).setMargin(0).encode(payload.text, 0, 0);
+        matrix = ZXing::MultiFormatWriter(toZxing(payload.format))
+                     .setMargin(0)
+                     .encode(payload.text, 0, 0);
     } catch (const std::exception& error) {
-        return DriverError{DriverErrorKind::BadInput,
-                           std::string("cannot encode payload as ") + toString(payload.format) +
-                               ": " + error.what()};
+        return DriverError{DriverErrorKind::BadInput, std::string("cannot encode payload as ") +
+                                                          toString(payload.format) + ": " +
+                                                          error.what()};
     }
     const bool linear = matrix.height() == 1;
     const int quiet = linear ? 10 : (payload.format == CodeFormat::QRCode ? 4 : 2);
@@ -60,8 +61,18 @@ Mat3 homography(const std::array<double, 8>& src, const std::array<double, 8>& d
         const double x = src[2 * i], y = src[2 * i + 1], u = dst[2 * i], v = dst[2 * i + 1];
         double* r1 = a[2 * i];
         double* r2 = a[2 * i + 1];
-        r1[0] = x; r1[1] = y; r1[2] = 1; r1[6] = -u * x; r1[7] = -u * y; r1[8] = u;
-        r2[3] = x; r2[4] = y; r2[5] = 1; r2[6] = -v * x; r2[7] = -v * y; r2[8] = v;
+        r1[0] = x;
+        r1[1] = y;
+        r1[2] = 1;
+        r1[6] = -u * x;
+        r1[7] = -u * y;
+        r1[8] = u;
+        r2[3] = x;
+        r2[4] = y;
+        r2[5] = 1;
+        r2[6] = -v * x;
+        r2[7] = -v * y;
+        r2[8] = v;
     }
     for (int c = 0; c < 8; ++c) {
         int pivot = c;
@@ -111,7 +122,8 @@ void gaussianBlur(std::vector<float>& img, int w, int h, double sigma) {
         for (int x = 0; x < w; ++x) {
             float sum = 0;
             for (int i = -radius; i <= radius; ++i) {
-                sum += kernel[static_cast<std::size_t>(i + radius)] * in[std::clamp(x + i, 0, w - 1)];
+                sum +=
+                    kernel[static_cast<std::size_t>(i + radius)] * in[std::clamp(x + i, 0, w - 1)];
             }
             out[x] = sum;
         }
@@ -123,7 +135,8 @@ void gaussianBlur(std::vector<float>& img, int w, int h, double sigma) {
         }
         for (int i = -radius; i <= radius; ++i) {
             const float k = kernel[static_cast<std::size_t>(i + radius)];
-            const float* in = tmp.data() + static_cast<std::size_t>(std::clamp(y + i, 0, h - 1)) * w;
+            const float* in =
+                tmp.data() + static_cast<std::size_t>(std::clamp(y + i, 0, h - 1)) * w;
             for (int x = 0; x < w; ++x) {
                 out[x] += k * in[x];
             }
@@ -143,9 +156,14 @@ std::array<double, 8> cardCorners(const ModuleGrid& g, const SceneSpec& spec) {
     const double tilt = d.tiltDeg * std::numbers::pi / 180.0;
     const double rot = d.rotationDeg * std::numbers::pi / 180.0;
     const double focal = 1.2 * spec.width;
-    const std::array<double, 8> src{0, 0, static_cast<double>(g.width), 0,
-                                    static_cast<double>(g.width), static_cast<double>(g.height),
-                                    0, static_cast<double>(g.height)};
+    const std::array<double, 8> src{0,
+                                    0,
+                                    static_cast<double>(g.width),
+                                    0,
+                                    static_cast<double>(g.width),
+                                    static_cast<double>(g.height),
+                                    0,
+                                    static_cast<double>(g.height)};
     std::array<double, 8> dst{};
     for (int i = 0; i < 4; ++i) {
         const double px = src[2 * i] * s - halfW;
@@ -226,9 +244,14 @@ DriverResult<LumaImage> renderScene(const SceneSpec& spec) {
         const double halfH = g.height * d.moduleSize / 2.0;
         const double cx = spec.centerX * w;
         const double cy = spec.centerY * h;
-        const std::array<double, 8> src{0, 0, static_cast<double>(g.width), 0,
-                                        static_cast<double>(g.width), static_cast<double>(g.height),
-                                        0, static_cast<double>(g.height)};
+        const std::array<double, 8> src{0,
+                                        0,
+                                        static_cast<double>(g.width),
+                                        0,
+                                        static_cast<double>(g.width),
+                                        static_cast<double>(g.height),
+                                        0,
+                                        static_cast<double>(g.height)};
         const std::array<double, 8> dst = cardCorners(g, spec);
         const Mat3 back = homography(dst, src); // image -> module grid
         double minX = w, minY = h, maxX = 0, maxY = 0;

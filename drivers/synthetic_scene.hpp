@@ -4,13 +4,13 @@
 // sensor noise, bad exposure, glare). Fully deterministic from the seed, so the tests, the demo
 // and the benchmarks see the same pixels on every machine.
 
-#include <cstdint>
-#include <optional>
-#include <string>
-
 #include "drivers/code_format.hpp"
 #include "drivers/driver_error.hpp"
 #include "drivers/frame.hpp"
+
+#include <cstdint>
+#include <optional>
+#include <string>
 
 namespace doorpost::drivers {
 
@@ -20,14 +20,14 @@ struct CodePayload {
 };
 
 struct Degradation {
-    double moduleSize = 4.0;   // pixels per module on the image (distance to the camera)
-    double rotationDeg = 0.0;  // in-plane rotation of the card
-    double tiltDeg = 0.0;      // perspective: card turned about its vertical axis
-    double blurSigma = 0.0;    // Gaussian blur (focus, motion), pixels
-    double noiseSigma = 0.0;   // Gaussian sensor noise, grey levels
-    double contrast = 1.0;     // 1: black ink on white paper; lower: faded print, screen glare
-    double exposure = 1.0;     // multiplies every pixel: < 1 too dark, > 1 overexposed
-    double glare = 0.0;        // peak of a bright reflection over the code, 0..1
+    double moduleSize = 4.0;  // pixels per module on the image (distance to the camera)
+    double rotationDeg = 0.0; // in-plane rotation of the card
+    double tiltDeg = 0.0;     // perspective: card turned about its vertical axis
+    double blurSigma = 0.0;   // Gaussian blur (focus, motion), pixels
+    double noiseSigma = 0.0;  // Gaussian sensor noise, grey levels
+    double contrast = 1.0;    // 1: black ink on white paper; lower: faded print, screen glare
+    double exposure = 1.0;    // multiplies every pixel: < 1 too dark, > 1 overexposed
+    double glare = 0.0;       // peak of a bright reflection over the code, 0..1
 };
 
 struct SceneSpec {

@@ -2,11 +2,11 @@
 // A FrameSource that renders scenes (synthetic_scene.hpp): people holding up codes in turn, with
 // empty frames between them. Drives the demo, the tests and the benchmarks without a camera.
 
-#include <cstdint>
-#include <vector>
-
 #include "drivers/frame_source.hpp"
 #include "drivers/synthetic_scene.hpp"
+
+#include <cstdint>
+#include <vector>
 
 namespace doorpost::drivers {
 
@@ -16,8 +16,8 @@ struct SyntheticConfig {
     double fps = 0.0; // 0: as fast as asked; otherwise frames are paced at this rate
     std::vector<CodePayload> payloads; // shown in turn; none: only empty frames
     Degradation degradation;
-    int framesWithCode = 8;  // each payload is in view this many frames...
-    int framesWithout = 4;   // ...then the view is empty this many frames
+    int framesWithCode = 8; // each payload is in view this many frames...
+    int framesWithout = 4;  // ...then the view is empty this many frames
     std::uint64_t seed = 1;
     std::uint64_t frameLimit = 0; // 0: endless; otherwise Ended after this many frames
 };

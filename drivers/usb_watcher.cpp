@@ -5,9 +5,12 @@
 namespace doorpost::drivers {
 namespace {
 
-libusb_context* ctx(void* context) { return static_cast<libusb_context*>(context); }
+libusb_context* ctx(void* context) {
+    return static_cast<libusb_context*>(context);
+}
 
-int LIBUSB_CALL trampoline(libusb_context*, libusb_device* device, libusb_hotplug_event event, void* self) {
+int LIBUSB_CALL trampoline(libusb_context*, libusb_device* device, libusb_hotplug_event event,
+                           void* self) {
     static_cast<UsbWatcher*>(self)->handle(device, event == LIBUSB_HOTPLUG_EVENT_DEVICE_ARRIVED);
     return 0; // stay registered
 }
@@ -16,15 +19,20 @@ int LIBUSB_CALL trampoline(libusb_context*, libusb_device* device, libusb_hotplu
 
 const char* toString(UsbDeviceKind kind) {
     switch (kind) {
-    case UsbDeviceKind::Camera: return "camera";
-    case UsbDeviceKind::HidPosScanner: return "hid-pos-scanner";
-    case UsbDeviceKind::KeyboardWedge: return "keyboard-wedge";
-    case UsbDeviceKind::Other: return "other";
+    case UsbDeviceKind::Camera:
+        return "camera";
+    case UsbDeviceKind::HidPosScanner:
+        return "hid-pos-scanner";
+    case UsbDeviceKind::KeyboardWedge:
+        return "keyboard-wedge";
+    case UsbDeviceKind::Other:
+        return "other";
     }
     return "other";
 }
 
-UsbDeviceKind classifyUsbDevice(std::uint8_t deviceClass, const std::vector<UsbInterfaceInfo>& interfaces) {
+UsbDeviceKind classifyUsbDevice(std::uint8_t deviceClass,
+                                const std::vector<UsbInterfaceInfo>& interfaces) {
     if (deviceClass == LIBUSB_CLASS_VIDEO) {
         return UsbDeviceKind::Camera;
     }
@@ -49,7 +57,9 @@ UsbDeviceKind classifyUsbDevice(std::uint8_t deviceClass, const std::vector<UsbI
     return keyboard ? UsbDeviceKind::KeyboardWedge : UsbDeviceKind::Other;
 }
 
-UsbWatcher::~UsbWatcher() { stop(); }
+UsbWatcher::~UsbWatcher() {
+    stop();
+}
 
 DriverStatus UsbWatcher::start(std::function<void(const UsbEvent&)> onEvent) {
     if (m_running) {
@@ -69,13 +79,15 @@ DriverStatus UsbWatcher::start(std::function<void(const UsbEvent&)> onEvent) {
     // ENUMERATE reports what is already plugged in, from this (the caller's) thread.
     const int result = libusb_hotplug_register_callback(
         context,
-        static_cast<libusb_hotplug_event>(LIBUSB_HOTPLUG_EVENT_DEVICE_ARRIVED | LIBUSB_HOTPLUG_EVENT_DEVICE_LEFT),
-        LIBUSB_HOTPLUG_ENUMERATE, LIBUSB_HOTPLUG_MATCH_ANY, LIBUSB_HOTPLUG_MATCH_ANY, LIBUSB_HOTPLUG_MATCH_ANY,
-        trampoline, this, &m_callback);
+        static_cast<libusb_hotplug_event>(LIBUSB_HOTPLUG_EVENT_DEVICE_ARRIVED |
+                                          LIBUSB_HOTPLUG_EVENT_DEVICE_LEFT),
+        LIBUSB_HOTPLUG_ENUMERATE, LIBUSB_HOTPLUG_MATCH_ANY, LIBUSB_HOTPLUG_MATCH_ANY,
+        LIBUSB_HOTPLUG_MATCH_ANY, trampoline, this, &m_callback);
     if (result != LIBUSB_SUCCESS) {
         libusb_exit(context);
         m_context = nullptr;
-        return DriverError{DriverErrorKind::Device, std::string("hot-plug registration: ") + libusb_error_name(result)};
+        return DriverError{DriverErrorKind::Device,
+                           std::string("hot-plug registration: ") + libusb_error_name(result)};
     }
     m_running = true;
     m_thread = std::thread([this] {
@@ -125,7 +137,8 @@ void UsbWatcher::handle(void* devicePtr, bool attached) {
         for (int i = 0; i < config->bNumInterfaces; ++i) {
             for (int a = 0; a < config->interface[i].num_altsetting; ++a) {
                 const auto& alt = config->interface[i].altsetting[a];
-                interfaces.push_back({alt.bInterfaceClass, alt.bInterfaceSubClass, alt.bInterfaceProtocol});
+                interfaces.push_back(
+                    {alt.bInterfaceClass, alt.bInterfaceSubClass, alt.bInterfaceProtocol});
             }
         }
         libusb_free_config_descriptor(config);

@@ -6,6 +6,8 @@
 // Threads: the watcher runs libusb's event loop on its own thread and calls `onEvent` there.
 // The callback must only post the event to the kiosk's queue (never touch UI or sources).
 
+#include "drivers/driver_error.hpp"
+
 #include <atomic>
 #include <cstdint>
 #include <functional>
@@ -14,8 +16,6 @@
 #include <string>
 #include <thread>
 #include <vector>
-
-#include "drivers/driver_error.hpp"
 
 namespace doorpost::drivers {
 
@@ -31,7 +31,8 @@ struct UsbInterfaceInfo {
 // Cameras are USB video class (0x0E); a HID keyboard interface (boot protocol 1) is a wedge
 // scanner or a keyboard; other HID interfaces are taken as HID POS scanners (their report
 // descriptor, read when opened, tells for sure).
-UsbDeviceKind classifyUsbDevice(std::uint8_t deviceClass, const std::vector<UsbInterfaceInfo>& interfaces);
+UsbDeviceKind classifyUsbDevice(std::uint8_t deviceClass,
+                                const std::vector<UsbInterfaceInfo>& interfaces);
 
 struct UsbEvent {
     bool attached = true;

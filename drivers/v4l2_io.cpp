@@ -1,11 +1,10 @@
 #include "drivers/v4l2_io.hpp"
 
+#include <cerrno>
 #include <fcntl.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <unistd.h>
-
-#include <cerrno>
 
 namespace doorpost::drivers {
 namespace {
@@ -25,11 +24,15 @@ public:
         return ::mmap(nullptr, length, prot, flags, fd, offset);
     }
     int munmap(void* address, std::size_t length) override { return ::munmap(address, length); }
-    int poll(pollfd* fds, nfds_t count, int timeoutMs) override { return ::poll(fds, count, timeoutMs); }
+    int poll(pollfd* fds, nfds_t count, int timeoutMs) override {
+        return ::poll(fds, count, timeoutMs);
+    }
 };
 
 } // namespace
 
-std::unique_ptr<V4l2Io> makeSystemV4l2Io() { return std::make_unique<SystemV4l2Io>(); }
+std::unique_ptr<V4l2Io> makeSystemV4l2Io() {
+    return std::make_unique<SystemV4l2Io>();
+}
 
 } // namespace doorpost::drivers

@@ -4,11 +4,10 @@
 // negotiation, the buffer cycle, unplug and reconnect) without a camera. Methods behave like the
 // system calls they stand for: -1 (or MAP_FAILED) and errno on failure.
 
-#include <poll.h>
-#include <sys/types.h>
-
 #include <cstddef>
 #include <memory>
+#include <poll.h>
+#include <sys/types.h>
 
 namespace doorpost::drivers {
 

@@ -1,40 +1,49 @@
 #include "drivers/v4l2_source.hpp"
 
-#include <fcntl.h>
-#include <linux/videodev2.h>
-#include <sys/mman.h>
+#include "drivers/image_file.hpp"
 
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <fcntl.h>
+#include <linux/videodev2.h>
 #include <span>
+#include <sys/mman.h>
 #include <thread>
-
-#include "drivers/image_file.hpp"
 
 namespace doorpost::drivers {
 namespace {
 
 std::uint32_t fourcc(PixelFormat format) {
     switch (format) {
-    case PixelFormat::Grey: return V4L2_PIX_FMT_GREY;
-    case PixelFormat::Yuyv: return V4L2_PIX_FMT_YUYV;
-    case PixelFormat::Mjpeg: return V4L2_PIX_FMT_MJPEG;
+    case PixelFormat::Grey:
+        return V4L2_PIX_FMT_GREY;
+    case PixelFormat::Yuyv:
+        return V4L2_PIX_FMT_YUYV;
+    case PixelFormat::Mjpeg:
+        return V4L2_PIX_FMT_MJPEG;
     }
     return 0;
 }
 
-bool isGone(int error) { return error == ENODEV || error == ENXIO || error == EIO; }
+bool isGone(int error) {
+    return error == ENODEV || error == ENXIO || error == EIO;
+}
 
-std::string errnoText(const char* what) { return std::string(what) + ": " + std::strerror(errno); }
+std::string errnoText(const char* what) {
+    return std::string(what) + ": " + std::strerror(errno);
+}
 
 } // namespace
 
 const char* toString(PixelFormat format) {
     switch (format) {
-    case PixelFormat::Grey: return "GREY";
-    case PixelFormat::Yuyv: return "YUYV";
-    case PixelFormat::Mjpeg: return "MJPG";
+    case PixelFormat::Grey:
+        return "GREY";
+    case PixelFormat::Yuyv:
+        return "YUYV";
+    case PixelFormat::Mjpeg:
+        return "MJPG";
     }
     return "?";
 }
@@ -42,7 +51,9 @@ const char* toString(PixelFormat format) {
 V4l2Source::V4l2Source(V4l2Config config, std::unique_ptr<V4l2Io> io)
     : m_config(std::move(config)), m_io(std::move(io)) {}
 
-V4l2Source::~V4l2Source() { close(); }
+V4l2Source::~V4l2Source() {
+    close();
+}
 
 DriverStatus V4l2Source::open() {
     if (m_state == SourceState::Streaming) {
@@ -74,11 +85,12 @@ DriverStatus V4l2Source::start() {
     }
     v4l2_capability caps{};
     if (m_io->ioctl(m_fd, VIDIOC_QUERYCAP, &caps) < 0) {
-        return DriverError{isGone(errno) ? DriverErrorKind::Unplugged : DriverErrorKind::Unsupported,
+        return DriverError{isGone(errno) ? DriverErrorKind::Unplugged
+                                         : DriverErrorKind::Unsupported,
                            m_config.devicePath + ": not a V4L2 device"};
     }
-    const std::uint32_t deviceCaps = (caps.capabilities & V4L2_CAP_DEVICE_CAPS) != 0 ? caps.device_caps
-                                                                                      : caps.capabilities;
+    const std::uint32_t deviceCaps =
+        (caps.capabilities & V4L2_CAP_DEVICE_CAPS) != 0 ? caps.device_caps : caps.capabilities;
     if ((deviceCaps & V4L2_CAP_VIDEO_CAPTURE) == 0 || (deviceCaps & V4L2_CAP_STREAMING) == 0) {
         return DriverError{DriverErrorKind::Unsupported,
                            m_config.devicePath + ": no streaming video capture"};
@@ -95,9 +107,10 @@ DriverStatus V4l2Source::start() {
         }
         offered.push_back(desc.pixelformat);
     }
-    const auto chosen = std::find_if(m_config.preference.begin(), m_config.preference.end(), [&](PixelFormat f) {
-        return std::find(offered.begin(), offered.end(), fourcc(f)) != offered.end();
-    });
+    const auto chosen =
+        std::find_if(m_config.preference.begin(), m_config.preference.end(), [&](PixelFormat f) {
+            return std::find(offered.begin(), offered.end(), fourcc(f)) != offered.end();
+        });
     if (chosen == m_config.preference.end()) {
         return DriverError{DriverErrorKind::Unsupported,
                            m_config.devicePath + ": offers none of GREY, YUYV, MJPEG"};
@@ -109,7 +122,8 @@ DriverStatus V4l2Source::start() {
     format.fmt.pix.pixelformat = fourcc(*chosen);
     format.fmt.pix.field = V4L2_FIELD_NONE;
     if (m_io->ioctl(m_fd, VIDIOC_S_FMT, &format) < 0) {
-        return DriverError{isGone(errno) ? DriverErrorKind::Unplugged : DriverErrorKind::Unsupported,
+        return DriverError{isGone(errno) ? DriverErrorKind::Unplugged
+                                         : DriverErrorKind::Unsupported,
                            errnoText("VIDIOC_S_FMT")};
     }
     // The driver may adjust size and format; what it answers is what we get.
@@ -127,7 +141,8 @@ DriverStatus V4l2Source::start() {
     v4l2_streamparm parm{};
     parm.type = V4L2_BUF_TYPE_VIDEO_CAPTURE;
     parm.parm.capture.timeperframe.numerator = 1;
-    parm.parm.capture.timeperframe.denominator = static_cast<std::uint32_t>(std::max(1, m_config.fps));
+    parm.parm.capture.timeperframe.denominator =
+        static_cast<std::uint32_t>(std::max(1, m_config.fps));
     (void)m_io->ioctl(m_fd, VIDIOC_S_PARM, &parm);
 
     v4l2_requestbuffers request{};
@@ -135,7 +150,8 @@ DriverStatus V4l2Source::start() {
     request.type = V4L2_BUF_TYPE_VIDEO_CAPTURE;
     request.memory = V4L2_MEMORY_MMAP;
     if (m_io->ioctl(m_fd, VIDIOC_REQBUFS, &request) < 0 || request.count < 2) {
-        return DriverError{DriverErrorKind::Device, m_config.devicePath + ": cannot get capture buffers"};
+        return DriverError{DriverErrorKind::Device,
+                           m_config.devicePath + ": cannot get capture buffers"};
     }
     for (std::uint32_t index = 0; index < request.count; ++index) {
         v4l2_buffer buffer{};
@@ -260,7 +276,8 @@ NextFrame V4l2Source::next(std::chrono::milliseconds timeout) {
         ready = m_io->poll(&pfd, 1, static_cast<int>(timeout.count()));
     } while (ready < 0 && errno == EINTR);
     if (ready < 0) {
-        return isGone(errno) ? unplugged(errnoText("poll")) : NextFrame{NextStatus::Error, {}, errnoText("poll")};
+        return isGone(errno) ? unplugged(errnoText("poll"))
+                             : NextFrame{NextStatus::Error, {}, errnoText("poll")};
     }
     if (ready == 0) {
         out.status = NextStatus::Timeout;
@@ -302,8 +319,9 @@ NextFrame V4l2Source::next(std::chrono::milliseconds timeout) {
     case PixelFormat::Grey:
     case PixelFormat::Yuyv: {
         const int pixelStride = m_format == PixelFormat::Yuyv ? 2 : 1;
-        if (used < static_cast<std::size_t>(m_bytesPerLine) * static_cast<std::size_t>(m_height - 1) +
-                       static_cast<std::size_t>(m_width * pixelStride)) {
+        if (used <
+            static_cast<std::size_t>(m_bytesPerLine) * static_cast<std::size_t>(m_height - 1) +
+                static_cast<std::size_t>(m_width * pixelStride)) {
             out.status = NextStatus::Timeout;
             out.message = "short frame skipped";
             return out;

@@ -4,13 +4,13 @@
 // driver's buffer; MJPEG is decoded to grey by libjpeg-turbo). When the camera is unplugged
 // (ENODEV, POLLERR) the source says so and reopens the device when it comes back.
 
+#include "drivers/frame_source.hpp"
+#include "drivers/v4l2_io.hpp"
+
 #include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
-
-#include "drivers/frame_source.hpp"
-#include "drivers/v4l2_io.hpp"
 
 namespace doorpost::drivers {
 

@@ -21,7 +21,7 @@ struct KeyEvent {
 
 struct WedgeConfig {
     std::chrono::milliseconds maxGap{35}; // longest pause between two keys of one scan
-    std::size_t minLength = 4;             // shorter bursts are keyboard noise
+    std::size_t minLength = 4;            // shorter bursts are keyboard noise
     std::size_t maxLength = 4096;
 };
 

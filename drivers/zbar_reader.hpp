@@ -3,12 +3,12 @@
 // codes and QR codes ZXing-C++ 1.4 misses. Kept in its own file: zbar's C++ headers do not
 // compile beside ZXing's.
 
-#include <optional>
-#include <vector>
-
 #include "drivers/code_format.hpp"
 #include "drivers/frame.hpp"
 #include "drivers/frame_decoder.hpp"
+
+#include <optional>
+#include <vector>
 
 namespace doorpost::drivers {
 

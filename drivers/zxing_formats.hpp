@@ -3,11 +3,10 @@
 // drivers/ include this, so ZXing stays out of the folder's public headers.
 
 #define ZX_USE_UTF8 1
-#include <ZXing/BarcodeFormat.h>
-
-#include <vector>
-
 #include "drivers/code_format.hpp"
+
+#include <ZXing/BarcodeFormat.h>
+#include <vector>
 
 namespace doorpost::drivers {
 

@@ -1,10 +1,10 @@
 // doorpost: the kiosk and its command line. This is the composition root: the only place that
 // names concrete implementations; everything below receives what it needs.
 
-#include <CLI/CLI.hpp>
-
 #include "kiosk/cli/command_registry.hpp"
 #include "kiosk/cli/exit_code.hpp"
+
+#include <CLI/CLI.hpp>
 
 int main(int argc, char** argv) {
     using namespace doorpost::kiosk;

@@ -1,8 +1,8 @@
 #include "storage/audit_device_key.hpp"
 
-#include <sodium.h>
-
 #include "storage/event.hpp"
+
+#include <sodium.h>
 
 namespace doorpost::storage {
 
@@ -117,7 +117,8 @@ bool verifyDetached(std::string_view publicKeyHex, std::string_view message,
     }
     std::uint8_t publicKey[crypto_sign_PUBLICKEYBYTES];
     std::uint8_t signature[crypto_sign_BYTES];
-    if (publicKeyHex.size() != 2 * sizeof publicKey || signatureHex.size() != 2 * sizeof signature ||
+    if (publicKeyHex.size() != 2 * sizeof publicKey ||
+        signatureHex.size() != 2 * sizeof signature ||
         !fromHex(publicKeyHex, publicKey, sizeof publicKey) ||
         !fromHex(signatureHex, signature, sizeof signature)) {
         return false;

@@ -14,14 +14,14 @@
 // BEGIN IMMEDIATE transaction that re-reads before inserting, so two connections asking at the
 // same time end up with the same key.
 
-#include <array>
-#include <optional>
-#include <cstdint>
-#include <string>
-#include <string_view>
-
 #include "storage/database.hpp"
 #include "storage/result.hpp"
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
 
 namespace doorpost::storage {
 

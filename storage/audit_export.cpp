@@ -1,29 +1,28 @@
 #include "storage/audit_export.hpp"
 
-#include <fcntl.h>
-#include <stdlib.h>
-#include <unistd.h>
-
-#include <atomic>
-#include <cerrno>
-#include <chrono>
-#include <cstdio>
-#include <cstring>
-#include <condition_variable>
-#include <ctime>
-#include <deque>
-#include <filesystem>
-#include <memory>
-#include <mutex>
-#include <thread>
-#include <vector>
-#include <optional>
-
 #include "storage/audit_device_key.hpp"
 #include "storage/audit_format.hpp"
 #include "storage/audit_manifest.hpp"
 #include "storage/database.hpp"
 #include "storage/event_log.hpp"
+
+#include <atomic>
+#include <cerrno>
+#include <chrono>
+#include <condition_variable>
+#include <cstdio>
+#include <cstring>
+#include <ctime>
+#include <deque>
+#include <fcntl.h>
+#include <filesystem>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <stdlib.h>
+#include <thread>
+#include <unistd.h>
+#include <vector>
 
 namespace doorpost::storage {
 
@@ -40,7 +39,8 @@ Error writeFault(const std::string& path, int error) {
 class OutFile {
 public:
     // `shown` is the name errors give: the file as it will be in --out, not the partial folder.
-    OutFile(std::string path, std::string shown) : m_path(std::move(path)), m_shown(std::move(shown)) {
+    OutFile(std::string path, std::string shown)
+        : m_path(std::move(path)), m_shown(std::move(shown)) {
         m_file = std::fopen(m_path.c_str(), "wbx");
         if (m_file == nullptr) {
             m_error = errno;
@@ -276,7 +276,9 @@ private:
 // SQLite reads the pages where they lie. The cost: an I/O error on a mapped page is a SIGBUS,
 // not an error code, so only these short-lived read connections map, never the gate's.
 // SQLite caps the size at SQLITE_MAX_MMAP_SIZE (2 GB by default); beyond it reads fall back.
-Result<void> mapForReading(Database& db) { return db.exec("PRAGMA mmap_size = 2147418112"); }
+Result<void> mapForReading(Database& db) {
+    return db.exec("PRAGMA mmap_size = 2147418112");
+}
 
 // Thread CPU seconds (for the integrity check's own cost in the summary).
 double threadCpuSeconds() {
@@ -340,7 +342,8 @@ Result<ExportSummary> writeAuditExport(const ExportRequest& request) {
         } else {
             integrity = checkDb.error();
         }
-        integrityS = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+        integrityS =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
         integrityCpuS = threadCpuSeconds() - cpuStarted;
     });
     const auto joinIntegrity = [&integrityWorker]() {
@@ -458,7 +461,8 @@ Result<ExportSummary> writeAuditExport(const ExportRequest& request) {
     manifest.signature = signDetached(*key, manifestSignedBytes(manifest));
     summary.createdAt = manifest.createdAt;
     {
-        OutFile manifestFile(partial.path() + "/" + std::string(kManifestFile), shown(kManifestFile));
+        OutFile manifestFile(partial.path() + "/" + std::string(kManifestFile),
+                             shown(kManifestFile));
         manifestFile.write(manifestToText(manifest));
         if (auto done = manifestFile.finish(); !done) {
             return done.error();

@@ -12,10 +12,10 @@
 // and the folder is renamed to --out only when complete. On any failure the partial folder is
 // removed; --out is never half-written.
 
+#include "storage/result.hpp"
+
 #include <cstdint>
 #include <string>
-
-#include "storage/result.hpp"
 
 namespace doorpost::storage {
 
@@ -37,17 +37,17 @@ struct ExportSummary {
     std::string hashBeforeFirst;
     std::string lastHash;
     std::string createdAt;
-    std::string integrity;            // PRAGMA integrity_check's answer ("ok")
-    double integrityS = 0;            // its wall and CPU seconds (it runs beside the read)
+    std::string integrity; // PRAGMA integrity_check's answer ("ok")
+    double integrityS = 0; // its wall and CPU seconds (it runs beside the read)
     double integrityCpuS = 0;
-    std::int64_t idLikeInDetail = 0;  // events whose detail holds an unmasked-looking ID number
-    std::int64_t firstBrokenSeq = 0;  // 0, or the first seq whose link or seq is broken in the db
+    std::int64_t idLikeInDetail = 0; // events whose detail holds an unmasked-looking ID number
+    std::int64_t firstBrokenSeq = 0; // 0, or the first seq whose link or seq is broken in the db
 };
 
 // Negative: integrity_check fails, or no event in the period. A broken chain is exported as it
-// is (verify-export names its first bad record) and flagged in firstBrokenSeq. BadInput: --out exists and is not empty, or an
-// empty period. Environment: the database cannot be read, --out cannot be written (disk full,
-// read-only, missing parent).
+// is (verify-export names its first bad record) and flagged in firstBrokenSeq. BadInput: --out
+// exists and is not empty, or an empty period. Environment: the database cannot be read, --out
+// cannot be written (disk full, read-only, missing parent).
 Result<ExportSummary> writeAuditExport(const ExportRequest& request);
 
 } // namespace doorpost::storage

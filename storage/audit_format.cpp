@@ -1,11 +1,9 @@
 #include "storage/audit_format.hpp"
 
-#include <openssl/evp.h>
-
 #include <charconv>
 #include <cstdio>
 #include <ctime>
-
+#include <openssl/evp.h>
 
 namespace doorpost::storage {
 
@@ -15,11 +13,13 @@ namespace {
 // from detail (names typed at registration) gets a leading apostrophe, which Excel and WPS
 // show as text.
 bool looksLikeFormula(std::string_view text) {
-    return !text.empty() && (text[0] == '=' || text[0] == '+' || text[0] == '-' ||
-                             text[0] == '@' || text[0] == '\t' || text[0] == '\r');
+    return !text.empty() && (text[0] == '=' || text[0] == '+' || text[0] == '-' || text[0] == '@' ||
+                             text[0] == '\t' || text[0] == '\r');
 }
 
-bool isDigit(char c) { return c >= '0' && c <= '9'; }
+bool isDigit(char c) {
+    return c >= '0' && c <= '9';
+}
 bool isAlnum(char c) {
     return isDigit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
 }
@@ -31,7 +31,8 @@ bool isResidentIdAt(std::string_view text, std::size_t pos) {
     if (pos + 18 > text.size()) {
         return false;
     }
-    if ((pos > 0 && isAlnum(text[pos - 1])) || (pos + 18 < text.size() && isAlnum(text[pos + 18]))) {
+    if ((pos > 0 && isAlnum(text[pos - 1])) ||
+        (pos + 18 < text.size() && isAlnum(text[pos + 18]))) {
         return false;
     }
     int sum = 0;

@@ -7,13 +7,13 @@
 //                 fixed set of columns derived from the event alone (so it can be rebuilt);
 //   manifest.json what the export claims, signed with the device key.
 
+#include "storage/event.hpp"
+#include "storage/result.hpp"
+
 #include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
-
-#include "storage/event.hpp"
-#include "storage/result.hpp"
 
 namespace doorpost::storage {
 

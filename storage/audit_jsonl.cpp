@@ -3,11 +3,11 @@
 // reader is strict JSON for exactly this shape: an object whose 17 fields are strings,
 // integers and one array of strings; anything else is refused as "not in the export format".
 
+#include "storage/audit_format.hpp"
+
 #include <cctype>
 #include <charconv>
 #include <cstring>
-
-#include "storage/audit_format.hpp"
 
 namespace doorpost::storage {
 
@@ -110,7 +110,8 @@ void appendCodePoint(std::string& out, std::uint32_t code) {
 
 class LineReader {
 public:
-    explicit LineReader(std::string_view text) : m_p(text.data()), m_end(text.data() + text.size()) {}
+    explicit LineReader(std::string_view text)
+        : m_p(text.data()), m_end(text.data() + text.size()) {}
 
     void skipSpace() {
         while (m_p < m_end && (*m_p == ' ' || *m_p == '\t' || *m_p == '\r')) {
@@ -178,14 +179,30 @@ public:
             }
             const char escape = *m_p++;
             switch (escape) {
-            case '"': out.push_back('"'); break;
-            case '\\': out.push_back('\\'); break;
-            case '/': out.push_back('/'); break;
-            case 'b': out.push_back('\b'); break;
-            case 'f': out.push_back('\f'); break;
-            case 'n': out.push_back('\n'); break;
-            case 'r': out.push_back('\r'); break;
-            case 't': out.push_back('\t'); break;
+            case '"':
+                out.push_back('"');
+                break;
+            case '\\':
+                out.push_back('\\');
+                break;
+            case '/':
+                out.push_back('/');
+                break;
+            case 'b':
+                out.push_back('\b');
+                break;
+            case 'f':
+                out.push_back('\f');
+                break;
+            case 'n':
+                out.push_back('\n');
+                break;
+            case 'r':
+                out.push_back('\r');
+                break;
+            case 't':
+                out.push_back('\t');
+                break;
             case 'u': {
                 std::uint32_t code = 0;
                 if (!readHex4(code)) {
@@ -207,7 +224,8 @@ public:
                 appendCodePoint(out, code);
                 break;
             }
-            default: return false;
+            default:
+                return false;
             }
         }
     }
@@ -219,8 +237,8 @@ public:
             negative = true;
             ++m_p;
         }
-        if (m_p == m_end || *m_p < '0' || *m_p > '9' || (*m_p == '0' && m_end - m_p > 1 &&
-                                                         m_p[1] >= '0' && m_p[1] <= '9')) {
+        if (m_p == m_end || *m_p < '0' || *m_p > '9' ||
+            (*m_p == '0' && m_end - m_p > 1 && m_p[1] >= '0' && m_p[1] <= '9')) {
             return false;
         }
         std::uint64_t value = 0;
@@ -292,14 +310,30 @@ private:
 };
 
 enum Field {
-    kSeq, kEventId, kEpoch, kDeviceId, kWallTime, kMonotonic, kBootId, kKind, kCredentialType,
-    kSubjectKey, kMaskedId, kVerdict, kReasons, kOperator, kDetail, kPrevHash, kHash, kFieldCount
+    kSeq,
+    kEventId,
+    kEpoch,
+    kDeviceId,
+    kWallTime,
+    kMonotonic,
+    kBootId,
+    kKind,
+    kCredentialType,
+    kSubjectKey,
+    kMaskedId,
+    kVerdict,
+    kReasons,
+    kOperator,
+    kDetail,
+    kPrevHash,
+    kHash,
+    kFieldCount
 };
 
 constexpr const char* kFieldNames[kFieldCount] = {
-    "seq", "event_id", "epoch", "device_id", "wall_time_ms", "monotonic_ms", "boot_id", "kind",
-    "credential_type", "subject_key", "masked_id", "verdict", "reasons", "operator", "detail",
-    "prev_hash", "hash"};
+    "seq",     "event_id", "epoch",           "device_id",   "wall_time_ms", "monotonic_ms",
+    "boot_id", "kind",     "credential_type", "subject_key", "masked_id",    "verdict",
+    "reasons", "operator", "detail",          "prev_hash",   "hash"};
 
 } // namespace
 
@@ -427,7 +461,8 @@ Result<void> eventFromJsonLine(std::string_view text, Event& event) {
             }
         }
         if (field < 0 || seen[field]) {
-            return badInput("field " + key.substr(0, 40) + (field < 0 ? " is unknown" : " appears twice"));
+            return badInput("field " + key.substr(0, 40) +
+                            (field < 0 ? " is unknown" : " appears twice"));
         }
         seen[field] = true;
         const std::string_view name = kFieldNames[field];
@@ -438,7 +473,9 @@ Result<void> eventFromJsonLine(std::string_view text, Event& event) {
             if (!reader.readInteger(number)) {
                 return badInput("field " + std::string(name) + " is not an integer");
             }
-            (field == kSeq ? event.seq : field == kWallTime ? event.wallTimeMs : event.monotonicMs) = number;
+            (field == kSeq        ? event.seq
+             : field == kWallTime ? event.wallTimeMs
+                                  : event.monotonicMs) = number;
             break;
         case kReasons:
             if (!reader.consume('[')) {
@@ -480,9 +517,12 @@ Result<void> eventFromJsonLine(std::string_view text, Event& event) {
         }
         default: {
             std::string* const targets[kFieldCount] = {
-                nullptr, &event.eventId, &event.epoch, &event.deviceId, nullptr, nullptr,
-                &event.bootId, nullptr, &event.credentialType, &event.subjectKey, &event.maskedId,
-                nullptr, nullptr, &event.operatorId, &event.detail, &event.prevHash, &event.hash};
+                nullptr,           &event.eventId,    &event.epoch,
+                &event.deviceId,   nullptr,           nullptr,
+                &event.bootId,     nullptr,           &event.credentialType,
+                &event.subjectKey, &event.maskedId,   nullptr,
+                nullptr,           &event.operatorId, &event.detail,
+                &event.prevHash,   &event.hash};
             if (!reader.readString(*targets[field])) {
                 return badInput("field " + std::string(name) + " is not a string");
             }

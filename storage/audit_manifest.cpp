@@ -1,8 +1,8 @@
 #include "storage/audit_manifest.hpp"
 
-#include <nlohmann/json.hpp>
-
 #include "storage/audit_format.hpp"
+
+#include <nlohmann/json.hpp>
 
 namespace doorpost::storage {
 
@@ -10,7 +10,9 @@ namespace {
 
 using Json = nlohmann::json; // std::map: keys sorted, as the signed form requires
 
-Json fileJson(const ExportedFile& file) { return {{"sha256", file.sha256}, {"bytes", file.bytes}}; }
+Json fileJson(const ExportedFile& file) {
+    return {{"sha256", file.sha256}, {"bytes", file.bytes}};
+}
 
 Json unsignedJson(const Manifest& m) {
     return {
@@ -25,7 +27,8 @@ Json unsignedJson(const Manifest& m) {
         {"count", m.count},
         {"hash_before_first", m.hashBeforeFirst},
         {"last_hash", m.lastHash},
-        {"files", {{std::string(kCsvFile), fileJson(m.csv)}, {std::string(kJsonlFile), fileJson(m.jsonl)}}},
+        {"files",
+         {{std::string(kCsvFile), fileJson(m.csv)}, {std::string(kJsonlFile), fileJson(m.jsonl)}}},
         {"created_at", m.createdAt},
     };
 }
@@ -82,8 +85,8 @@ Result<Manifest> manifestFromText(const std::string& text) {
         return badInput("manifest.json: not a JSON object");
     }
     static const char* const kKnown[] = {
-        "format", "device", "device_public_key", "epoch", "from", "to", "first_seq", "last_seq",
-        "count", "hash_before_first", "last_hash", "files", "created_at", "signature"};
+        "format",   "device", "device_public_key", "epoch",     "from",  "to",         "first_seq",
+        "last_seq", "count",  "hash_before_first", "last_hash", "files", "created_at", "signature"};
     for (const auto& item : json.items()) {
         bool known = false;
         for (const char* key : kKnown) {
@@ -99,12 +102,12 @@ Result<Manifest> manifestFromText(const std::string& text) {
         const char* key;
         std::string* target;
     };
-    for (const Text& field : {Text{"format", &m.format}, Text{"device", &m.device},
-                             Text{"device_public_key", &m.devicePublicKey}, Text{"epoch", &m.epoch},
-                             Text{"from", &m.from}, Text{"to", &m.to},
-                             Text{"hash_before_first", &m.hashBeforeFirst},
-                             Text{"last_hash", &m.lastHash}, Text{"created_at", &m.createdAt},
-                             Text{"signature", &m.signature}}) {
+    for (const Text& field :
+         {Text{"format", &m.format}, Text{"device", &m.device},
+          Text{"device_public_key", &m.devicePublicKey}, Text{"epoch", &m.epoch},
+          Text{"from", &m.from}, Text{"to", &m.to}, Text{"hash_before_first", &m.hashBeforeFirst},
+          Text{"last_hash", &m.lastHash}, Text{"created_at", &m.createdAt},
+          Text{"signature", &m.signature}}) {
         if (auto read = readString(json, field.key, *field.target); !read) {
             return read.error();
         }

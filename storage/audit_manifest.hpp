@@ -7,10 +7,10 @@
 // so the verifier rebuilds the signed bytes from the parsed fields; unknown fields are refused
 // (they would not be covered).
 
+#include "storage/result.hpp"
+
 #include <cstdint>
 #include <string>
-
-#include "storage/result.hpp"
 
 namespace doorpost::storage {
 

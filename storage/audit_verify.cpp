@@ -1,5 +1,10 @@
 #include "storage/audit_verify.hpp"
 
+#include "storage/audit_device_key.hpp"
+#include "storage/audit_format.hpp"
+#include "storage/audit_manifest.hpp"
+#include "storage/event.hpp"
+
 #include <algorithm>
 #include <cctype>
 #include <cerrno>
@@ -10,11 +15,6 @@
 #include <future>
 #include <span>
 #include <sstream>
-
-#include "storage/audit_device_key.hpp"
-#include "storage/audit_format.hpp"
-#include "storage/audit_manifest.hpp"
-#include "storage/event.hpp"
 
 namespace doorpost::storage {
 
@@ -125,7 +125,9 @@ private:
     std::int64_t m_bytes = 0;
 };
 
-std::string shortHash(const std::string& hash) { return hash.substr(0, 16) + "..."; }
+std::string shortHash(const std::string& hash) {
+    return hash.substr(0, 16) + "...";
+}
 
 // Records per batch handed to the hashing thread.
 constexpr std::size_t kBatch = 4096;
@@ -147,7 +149,8 @@ Result<std::string> readPublicKeyFile(const std::string& path) {
     file >> key;
     std::uint8_t bytes[32];
     if (key.size() != 64 || !fromHex(key, bytes, sizeof bytes)) {
-        return badInput("--device-key: " + path + " does not hold a 64-hex-char Ed25519 public key");
+        return badInput("--device-key: " + path +
+                        " does not hold a 64-hex-char Ed25519 public key");
     }
     for (auto& c : key) {
         c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -311,8 +314,9 @@ Result<VerifyExportReport> verifyAuditExport(const VerifyExportOptions& options)
                 if (csvInStep && !csv.expect(row)) {
                     csvFound.push_back({"events.csv row " + std::to_string(batch[i].line + 1) +
                                             " (seq " + std::to_string(event.seq) + ")",
-                                        event.seq, "differs from record seq " +
-                                                       std::to_string(event.seq) + " of events.jsonl"});
+                                        event.seq,
+                                        "differs from record seq " + std::to_string(event.seq) +
+                                            " of events.jsonl"});
                     csvInStep = false;
                 }
                 expectedPrev = event.hash;
@@ -335,7 +339,8 @@ Result<VerifyExportReport> verifyAuditExport(const VerifyExportOptions& options)
             }
         }
         if (jsonl.error() != 0) {
-            return environmentFault("cannot read events.jsonl: " + std::string(std::strerror(jsonl.error())));
+            return environmentFault("cannot read events.jsonl: " +
+                                    std::string(std::strerror(jsonl.error())));
         }
         if (recordsOk && manifest) {
             if (report.records != manifest->count) {

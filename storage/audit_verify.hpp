@@ -13,12 +13,12 @@
 // The first problem found, in that order, is the one reported; records are named by line and
 // seq, CSV rows by row number and seq.
 
+#include "storage/result.hpp"
+
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include "storage/result.hpp"
 
 namespace doorpost::storage {
 
@@ -29,21 +29,21 @@ struct VerifyExportOptions {
 
 struct VerifyExportReport {
     bool ok = false;
-    std::string where;   // first problem: "manifest.json", "events.jsonl line 7", "events.csv row 3"
-    std::int64_t seq = 0; // the record the first problem is about, 0 when none
-    std::string problem; // one line, the first problem
+    std::string where; // first problem: "manifest.json", "events.jsonl line 7", "events.csv row 3"
+    std::int64_t seq = 0;              // the record the first problem is about, 0 when none
+    std::string problem;               // one line, the first problem
     std::vector<std::string> problems; // every problem found, first first (at most a few per file)
 
     std::string device;
     std::string epoch;
     std::int64_t firstSeq = 0;
     std::int64_t lastSeq = 0;
-    std::int64_t count = 0;    // from the manifest
-    std::int64_t records = 0;  // records read from events.jsonl
+    std::int64_t count = 0;   // from the manifest
+    std::int64_t records = 0; // records read from events.jsonl
     std::string lastHash;
     std::string createdAt;
-    std::string trustedKey;    // the public key the signature was checked against
-    std::string keySource;     // "device-key-file" or "manifest"
+    std::string trustedKey; // the public key the signature was checked against
+    std::string keySource;  // "device-key-file" or "manifest"
 };
 
 // BadInput when the folder does not exist or the trusted key is malformed; an unreadable file

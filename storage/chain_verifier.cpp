@@ -1,12 +1,12 @@
 // EventLog's chain verification: recomputes each event's hash and link (docs/event-log.md) and
 // names the first seq that does not fit.
 
+#include "storage/event_log.hpp"
+
 #include <algorithm>
 #include <charconv>
 #include <optional>
 #include <string>
-
-#include "storage/event_log.hpp"
 
 namespace doorpost::storage {
 
@@ -175,7 +175,8 @@ Result<ChainReport> EventLog::verifyNewEvents() {
         if (seq->has_value() && hash->has_value()) {
             const std::string& text = **seq;
             const auto parsed = std::from_chars(text.data(), text.data() + text.size(), checkpoint);
-            if (parsed.ec != std::errc() || parsed.ptr != text.data() + text.size() || checkpoint < 0) {
+            if (parsed.ec != std::errc() || parsed.ptr != text.data() + text.size() ||
+                checkpoint < 0) {
                 // A damaged checkpoint only costs time: verify everything from the start.
                 checkpoint = 0;
             } else {

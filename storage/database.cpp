@@ -1,15 +1,14 @@
 #include "storage/database.hpp"
 
-#include <fcntl.h>
-#include <unistd.h>
+#include "storage/migrations.hpp"
 
 #include <cerrno>
 #include <cstring>
 #include <ctime>
+#include <fcntl.h>
 #include <filesystem>
+#include <unistd.h>
 #include <utility>
-
-#include "storage/migrations.hpp"
 
 namespace doorpost::storage {
 
@@ -52,8 +51,8 @@ Result<std::string> firstRow(sqlite3* db, std::string_view sql) {
 
 Attempt tryOpen(const std::string& path, const OpenOptions& options) {
     sqlite3* db = nullptr;
-    int rc = sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
-                             options.vfs);
+    int rc =
+        sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, options.vfs);
     if (rc != SQLITE_OK) {
         return failed(db, rc, "open " + path);
     }
@@ -138,8 +137,8 @@ Result<std::string> moveAside(const std::string& path) {
             continue;
         }
         if (::rename(from.c_str(), (target + suffix).c_str()) != 0) {
-            return environmentFault("storage fault: cannot move corrupt " + from + " aside: " +
-                                    std::strerror(errno));
+            return environmentFault("storage fault: cannot move corrupt " + from +
+                                    " aside: " + std::strerror(errno));
         }
     }
     syncDirectoryOf(path);
@@ -249,7 +248,9 @@ Result<int> Database::schemaVersion() {
     return std::stoi(*version);
 }
 
-Result<std::string> Database::integrityCheck() { return firstRow(m_db, "PRAGMA integrity_check(1)"); }
+Result<std::string> Database::integrityCheck() {
+    return firstRow(m_db, "PRAGMA integrity_check(1)");
+}
 
 Result<std::optional<std::string>> Database::meta(std::string_view key) {
     Result<Statement> stmt = prepare("SELECT value FROM meta WHERE key = ?");
@@ -268,9 +269,8 @@ Result<std::optional<std::string>> Database::meta(std::string_view key) {
 }
 
 Result<void> Database::setMeta(std::string_view key, std::string_view value) {
-    Result<Statement> stmt =
-        prepare("INSERT INTO meta(key, value) VALUES (?, ?)"
-                " ON CONFLICT(key) DO UPDATE SET value = excluded.value");
+    Result<Statement> stmt = prepare("INSERT INTO meta(key, value) VALUES (?, ?)"
+                                     " ON CONFLICT(key) DO UPDATE SET value = excluded.value");
     if (!stmt) {
         return stmt.error();
     }
@@ -286,7 +286,9 @@ Result<Transaction> Transaction::begin(Database& db) {
 
 Transaction::Transaction(Transaction&& other) noexcept : m_db(std::exchange(other.m_db, nullptr)) {}
 
-Transaction::~Transaction() { rollbackIfOpen(); }
+Transaction::~Transaction() {
+    rollbackIfOpen();
+}
 
 // After a failed COMMIT SQLite may already have rolled back; only roll back what is open.
 void Transaction::rollbackIfOpen() {

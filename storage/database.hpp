@@ -13,14 +13,13 @@
 // working, with a new epoch), and the move is reported twice: in movedAside() for the caller to
 // show now, and in the new database's meta table (key "moved_aside") so `status` keeps showing it.
 
-#include <sqlite3.h>
-
-#include <optional>
-#include <string>
-#include <string_view>
-
 #include "storage/result.hpp"
 #include "storage/statement.hpp"
+
+#include <optional>
+#include <sqlite3.h>
+#include <string>
+#include <string_view>
 
 namespace doorpost::storage {
 

@@ -1,9 +1,9 @@
 #include "storage/event.hpp"
 
+#include "storage/json_syntax.hpp"
+
 #include <openssl/evp.h>
 #include <sodium.h>
-
-#include "storage/json_syntax.hpp"
 
 namespace doorpost::storage {
 
@@ -28,8 +28,8 @@ bool isReasonCode(std::string_view code) {
         return false;
     }
     for (const char c : code) {
-        const bool ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' ||
-                        c == '.' || c == '-';
+        const bool ok =
+            (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '.' || c == '-';
         if (!ok) {
             return false;
         }
@@ -69,27 +69,35 @@ const EVP_MD* sha256() {
 
 std::string_view toString(EventKind kind) {
     switch (kind) {
-    case EventKind::Scan: return "scan";
-    case EventKind::Manual: return "manual";
-    case EventKind::Operator: return "operator";
-    case EventKind::System: return "system";
+    case EventKind::Scan:
+        return "scan";
+    case EventKind::Manual:
+        return "manual";
+    case EventKind::Operator:
+        return "operator";
+    case EventKind::System:
+        return "system";
     }
     return "system";
 }
 
 std::string_view toString(Verdict verdict) {
     switch (verdict) {
-    case Verdict::None: return "";
-    case Verdict::Admit: return "admit";
-    case Verdict::Deny: return "deny";
-    case Verdict::Refer: return "refer";
+    case Verdict::None:
+        return "";
+    case Verdict::Admit:
+        return "admit";
+    case Verdict::Deny:
+        return "deny";
+    case Verdict::Refer:
+        return "refer";
     }
     return "";
 }
 
 std::optional<EventKind> parseEventKind(std::string_view text) {
-    for (const auto kind : {EventKind::Scan, EventKind::Manual, EventKind::Operator,
-                            EventKind::System}) {
+    for (const auto kind :
+         {EventKind::Scan, EventKind::Manual, EventKind::Operator, EventKind::System}) {
         if (toString(kind) == text) {
             return kind;
         }
@@ -150,7 +158,8 @@ std::string eventHash(const Event& event) {
     const EVP_MD* md = sha256();
     Hash digest{};
     unsigned int size = 0;
-    if (md == nullptr || EVP_Digest(input.data(), input.size(), digest.data(), &size, md, nullptr) != 1 ||
+    if (md == nullptr ||
+        EVP_Digest(input.data(), input.size(), digest.data(), &size, md, nullptr) != 1 ||
         size != digest.size()) {
         return {};
     }
@@ -196,8 +205,10 @@ bool fromHex(std::string_view hex, std::uint8_t* out, std::size_t size) {
         return false;
     }
     auto nibble = [](char c) -> int {
-        if (c >= '0' && c <= '9') return c - '0';
-        if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+        if (c >= '0' && c <= '9')
+            return c - '0';
+        if (c >= 'a' && c <= 'f')
+            return c - 'a' + 10;
         return -1;
     };
     for (std::size_t i = 0; i < size; ++i) {

@@ -6,6 +6,8 @@
 // canonical() and eventHash() are specified byte for byte in docs/event-log.md, because the
 // export verifier and the central service recompute them.
 
+#include "storage/result.hpp"
+
 #include <array>
 #include <cstdint>
 #include <optional>
@@ -13,15 +15,13 @@
 #include <string_view>
 #include <vector>
 
-#include "storage/result.hpp"
-
 namespace doorpost::storage {
 
 enum class EventKind { Scan, Manual, Operator, System };
 enum class Verdict { None, Admit, Deny, Refer }; // None: events that decide nothing (system)
 
-std::string_view toString(EventKind kind);   // "scan", "manual", "operator", "system"
-std::string_view toString(Verdict verdict);  // "", "admit", "deny", "refer"
+std::string_view toString(EventKind kind);  // "scan", "manual", "operator", "system"
+std::string_view toString(Verdict verdict); // "", "admit", "deny", "refer"
 std::optional<EventKind> parseEventKind(std::string_view text);
 std::optional<Verdict> parseVerdict(std::string_view text);
 
@@ -47,9 +47,9 @@ using Hash = std::array<std::uint8_t, 32>;
 // A stored event. Hashes and ids are lowercase hex.
 struct Event {
     std::int64_t seq = 0;
-    std::string eventId;  // 32 hex chars, random
-    std::string epoch;    // 32 hex chars, the database's epoch
-    std::string deviceId; // "dev-xxxxxxxx" until enrolment sets it
+    std::string eventId;          // 32 hex chars, random
+    std::string epoch;            // 32 hex chars, the database's epoch
+    std::string deviceId;         // "dev-xxxxxxxx" until enrolment sets it
     std::int64_t wallTimeMs = 0;  // device wall clock, ms since 1970-01-01 UTC
     std::int64_t monotonicMs = 0; // CLOCK_MONOTONIC, ms since boot (ordering within a boot)
     std::string bootId;           // /proc/sys/kernel/random/boot_id
@@ -76,8 +76,8 @@ Result<void> validateDraft(const EventDraft& draft);
 std::string canonical(const Event& event);
 
 // SHA-256("doorpost-log-v1" || lp(device_id) || lp(epoch) || be64(seq) || canonical(event)
-//         || prev_hash (32 raw bytes)), as lowercase hex. Empty when prevHash is not valid hex (or OpenSSL
-//         has no SHA-256, which no build here lacks).
+//         || prev_hash (32 raw bytes)), as lowercase hex. Empty when prevHash is not valid hex (or
+//         OpenSSL has no SHA-256, which no build here lacks).
 std::string eventHash(const Event& event);
 
 // Reason codes are stored joined by ',' (codes cannot contain it).

@@ -1,11 +1,10 @@
 #include "storage/event_log.hpp"
 
-#include <sodium.h>
+#include "storage/event_row.hpp"
 
 #include <ctime>
 #include <fstream>
-
-#include "storage/event_row.hpp"
+#include <sodium.h>
 
 namespace doorpost::storage {
 
@@ -62,10 +61,11 @@ Result<EventLog> EventLog::open(Database& db) {
     const std::string recentAdmission =
         std::string("SELECT ") + kEventColumns +
         " FROM events WHERE seq = (SELECT max(seq) FROM recent_admissions WHERE subject_key = ?1)";
-    const std::string filedAdmission = std::string("SELECT ") + kEventColumns +
-                                       " FROM admissions_by_subject f JOIN events ON seq = f.event_seq"
-                                       " WHERE f.subject_prefix = substr(?1, 1, 16) AND subject_key = ?1"
-                                       " ORDER BY f.event_seq DESC LIMIT 1";
+    const std::string filedAdmission =
+        std::string("SELECT ") + kEventColumns +
+        " FROM admissions_by_subject f JOIN events ON seq = f.event_seq"
+        " WHERE f.subject_prefix = substr(?1, 1, 16) AND subject_key = ?1"
+        " ORDER BY f.event_seq DESC LIMIT 1";
     const Prepared prepared[] = {
         // count, last_seq, head hash, device id. sqlite_sequence is AUTOINCREMENT's counters
         // row; the head hash is NULL when the event at last_seq is gone (a tampered tail).

@@ -10,6 +10,11 @@
 // (the gate's). Other threads (sync, export, status) open their own Database and EventLog on the
 // same file; WAL readers see committed events only.
 
+#include "storage/database.hpp"
+#include "storage/event.hpp"
+#include "storage/result.hpp"
+#include "storage/statement.hpp"
+
 #include <array>
 #include <cstdint>
 #include <functional>
@@ -17,11 +22,6 @@
 #include <string>
 #include <utility>
 #include <vector>
-
-#include "storage/database.hpp"
-#include "storage/event.hpp"
-#include "storage/result.hpp"
-#include "storage/statement.hpp"
 
 namespace doorpost::storage {
 
@@ -37,9 +37,9 @@ struct LogStatus {
 
 struct ChainReport {
     bool ok = true;
-    std::int64_t checked = 0;     // events whose hash was recomputed
-    std::int64_t firstBadSeq = 0; // 0 when ok; otherwise the first seq that does not fit
-    std::string problem;          // why it does not fit (empty when ok)
+    std::int64_t checked = 0;      // events whose hash was recomputed
+    std::int64_t firstBadSeq = 0;  // 0 when ok; otherwise the first seq that does not fit
+    std::string problem;           // why it does not fit (empty when ok)
     std::int64_t verifiedFrom = 1; // first seq recomputed (incremental checks start later)
 };
 
@@ -90,7 +90,8 @@ public:
     Result<LogStatus> status();
 
     // Recomputes every hash and link from `from` to `to` (to < 0: the head) and, when the
-    // range reaches the head, checks that no event lies beyond the recorded head. Names the first bad seq.
+    // range reaches the head, checks that no event lies beyond the recorded head. Names the first
+    // bad seq.
     Result<ChainReport> verifyChain(std::int64_t from = 1, std::int64_t to = -1);
     // Verifies only the events appended since the last successful verification (a checkpoint
     // seq and hash kept in meta), after checking that the checkpoint row still carries the
@@ -122,8 +123,8 @@ private:
     // 16 random bytes as hex, from a block fetched from the OS once per 256 events.
     std::string randomEventId();
     // Seq ranges that may hold events with fromMs <= wall_time_ms < toMs, ascending.
-    Result<std::vector<std::pair<std::int64_t, std::int64_t>>> wallTimeCandidates(
-        std::int64_t fromMs, std::int64_t toMs);
+    Result<std::vector<std::pair<std::int64_t, std::int64_t>>>
+    wallTimeCandidates(std::int64_t fromMs, std::int64_t toMs);
     // Inside the append's transaction: when `seq` completes a block, writes its wall-time
     // summary and files its admissions.
     Result<void> closeBlockIfComplete(std::int64_t seq);

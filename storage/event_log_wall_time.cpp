@@ -5,11 +5,11 @@
 // tail still filling, or one lost to a damaged file), and nothing else. That keeps an append to
 // the pages it must write, and a read of one day of a million events to that day's blocks.
 
-#include <algorithm>
-#include <limits>
-
 #include "storage/event_log.hpp"
 #include "storage/event_row.hpp"
+
+#include <algorithm>
+#include <limits>
 
 namespace doorpost::storage {
 
@@ -132,10 +132,12 @@ Result<std::optional<EventLog::SeqSpan>> EventLog::seqSpanInWallTimeRange(std::i
         }
         return *row ? stmt->columnInt(0) : 0;
     };
-    constexpr const char* kFirst = "SELECT seq FROM events WHERE seq BETWEEN ? AND ?"
-                                   " AND wall_time_ms >= ? AND wall_time_ms < ? ORDER BY seq LIMIT 1";
-    constexpr const char* kLast = "SELECT seq FROM events WHERE seq BETWEEN ? AND ?"
-                                  " AND wall_time_ms >= ? AND wall_time_ms < ? ORDER BY seq DESC LIMIT 1";
+    constexpr const char* kFirst =
+        "SELECT seq FROM events WHERE seq BETWEEN ? AND ?"
+        " AND wall_time_ms >= ? AND wall_time_ms < ? ORDER BY seq LIMIT 1";
+    constexpr const char* kLast =
+        "SELECT seq FROM events WHERE seq BETWEEN ? AND ?"
+        " AND wall_time_ms >= ? AND wall_time_ms < ? ORDER BY seq DESC LIMIT 1";
     SeqSpan span;
     for (auto it = ranges->begin(); it != ranges->end() && span.first == 0; ++it) {
         auto found = findIn(kFirst, *it);

@@ -7,10 +7,12 @@ namespace doorpost::storage {
 namespace {
 
 bool number(std::string_view text, std::size_t pos, std::size_t count, int& out) {
-    if (pos + count > text.size()) return false;
+    if (pos + count > text.size())
+        return false;
     out = 0;
     for (std::size_t i = pos; i < pos + count; ++i) {
-        if (!std::isdigit(static_cast<unsigned char>(text[i]))) return false;
+        if (!std::isdigit(static_cast<unsigned char>(text[i])))
+            return false;
         out = out * 10 + (text[i] - '0');
     }
     return true;
@@ -35,8 +37,10 @@ Result<std::int64_t> parseIsoTime(std::string_view text) {
     if (pos < text.size() && text[pos] == '.') {
         ++pos;
         const std::size_t start = pos;
-        while (pos < text.size() && std::isdigit(static_cast<unsigned char>(text[pos]))) ++pos;
-        if (pos == start) return bad();
+        while (pos < text.size() && std::isdigit(static_cast<unsigned char>(text[pos])))
+            ++pos;
+        if (pos == start)
+            return bad();
     }
     int offset = 0;
     if (pos < text.size()) {
@@ -45,10 +49,13 @@ Result<std::int64_t> parseIsoTime(std::string_view text) {
             pos = text.size();
         } else if (sign == '+' || sign == '-') {
             int hours, minutes;
-            if (!number(text, pos + 1, 2, hours)) return bad();
+            if (!number(text, pos + 1, 2, hours))
+                return bad();
             std::size_t mpos = pos + 3;
-            if (mpos < text.size() && text[mpos] == ':') ++mpos;
-            if (!number(text, mpos, 2, minutes) || mpos + 2 != text.size()) return bad();
+            if (mpos < text.size() && text[mpos] == ':')
+                ++mpos;
+            if (!number(text, mpos, 2, minutes) || mpos + 2 != text.size())
+                return bad();
             offset = (hours * 60 + minutes) * 60 * (sign == '-' ? -1 : 1);
             pos = text.size();
         } else {

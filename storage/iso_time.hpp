@@ -3,11 +3,11 @@
 // valid-until write them (shared by kiosk and sync, so it lives here): YYYY-MM-DDTHH:MM:SS with
 // optional fraction (any digits, truncated) and zone (Z, +HH:MM, +HHMM; none means UTC).
 
+#include "storage/result.hpp"
+
 #include <cstdint>
 #include <string>
 #include <string_view>
-
-#include "storage/result.hpp"
 
 namespace doorpost::storage {
 

@@ -59,7 +59,14 @@ bool scanEscape(Cursor& c) {
         return false;
     }
     switch (*c.p++) {
-    case '"': case '\\': case '/': case 'b': case 'f': case 'n': case 'r': case 't':
+    case '"':
+    case '\\':
+    case '/':
+    case 'b':
+    case 'f':
+    case 'n':
+    case 'r':
+    case 't':
         return true;
     case 'u':
         break;
@@ -163,8 +170,8 @@ bool scanDigits(Cursor& c) {
 // below 10^magnitude, where magnitude = integer digits - leading zeros + exponent, so only a
 // magnitude above 308 (DBL_MAX is 1.8e308) needs the exact answer from from_chars, which rounds
 // as strtod does. Underflow to zero is finite and accepted, as nlohmann does.
-bool isFiniteNumber(const Byte* start, const Byte* end, const Byte* intBegin,
-                    const Byte* intEnd, const Byte* fracEnd, std::int64_t exponent) {
+bool isFiniteNumber(const Byte* start, const Byte* end, const Byte* intBegin, const Byte* intEnd,
+                    const Byte* fracEnd, std::int64_t exponent) {
     const auto intDigits = static_cast<std::int64_t>(intEnd - intBegin);
     if (intDigits + exponent <= 308) {
         return true; // the common case: no digit is looked at twice
@@ -311,8 +318,17 @@ bool isJsonObjectText(std::string_view text) {
                 return false;
             }
             break;
-        case '-': case '0': case '1': case '2': case '3': case '4':
-        case '5': case '6': case '7': case '8': case '9':
+        case '-':
+        case '0':
+        case '1':
+        case '2':
+        case '3':
+        case '4':
+        case '5':
+        case '6':
+        case '7':
+        case '8':
+        case '9':
             --c.p;
             if (!scanNumber(c)) {
                 return false;

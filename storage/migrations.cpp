@@ -1,8 +1,8 @@
 #include "storage/migrations.hpp"
 
-#include <string>
-
 #include "storage/statement.hpp"
+
+#include <string>
 
 namespace doorpost::storage {
 
@@ -297,7 +297,9 @@ Result<void> checkAppliedNames(sqlite3* db, std::span<const Migration> list, int
 
 } // namespace
 
-std::span<const Migration> migrations() { return kMigrations; }
+std::span<const Migration> migrations() {
+    return kMigrations;
+}
 
 Result<void> applyMigrations(sqlite3* db, std::span<const Migration> list, int target) {
     const int wanted = target < 0 ? static_cast<int>(list.size()) : target;
@@ -324,15 +326,16 @@ Result<void> applyMigrations(sqlite3* db, std::span<const Migration> list, int t
     }
     for (int version = *current + 1; version <= wanted; ++version) {
         const Migration& migration = list[version - 1];
-        const std::string what = "migration " + std::to_string(version) + " (" + migration.name + ")";
+        const std::string what =
+            "migration " + std::to_string(version) + " (" + migration.name + ")";
         if (auto begun = execAll(db, "BEGIN IMMEDIATE", what); !begun) {
             return begun;
         }
         Result<void> step = execAll(db, migration.sql, what);
         if (step) {
-            Result<Statement> record = Statement::prepare(
-                db, "INSERT INTO schema_migrations(version, name, applied_at)"
-                    " VALUES (?, ?, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))");
+            Result<Statement> record =
+                Statement::prepare(db, "INSERT INTO schema_migrations(version, name, applied_at)"
+                                       " VALUES (?, ?, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))");
             step = record ? record->bind(1, version).bind(2, migration.name).run()
                           : Result<void>(record.error());
         }

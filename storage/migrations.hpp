@@ -7,11 +7,10 @@
 // To add tables for your module (trust data, roster, sync state, export): append ONE entry at the
 // end of kMigrations in storage/migrations.cpp. Never edit or reorder an entry that has shipped.
 
-#include <sqlite3.h>
+#include "storage/result.hpp"
 
 #include <span>
-
-#include "storage/result.hpp"
+#include <sqlite3.h>
 
 namespace doorpost::storage {
 

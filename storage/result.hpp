@@ -25,7 +25,9 @@ struct Error {
     std::string message; // one line, names what was wrong
 };
 
-inline Error badInput(std::string message) { return {ErrorKind::BadInput, std::move(message)}; }
+inline Error badInput(std::string message) {
+    return {ErrorKind::BadInput, std::move(message)};
+}
 inline Error environmentFault(std::string message) {
     return {ErrorKind::Environment, std::move(message)};
 }

@@ -6,14 +6,14 @@
 //
 // Threads: borrows one Database (one connection), used by the thread that owns it.
 
+#include "storage/database.hpp"
+#include "storage/result.hpp"
+
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include "storage/database.hpp"
-#include "storage/result.hpp"
 
 namespace doorpost::storage {
 

@@ -7,8 +7,8 @@ namespace doorpost::storage {
 
 Error sqliteError(sqlite3* db, int rc, std::string_view what) {
     std::string detail = db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
-    std::string message = std::string(what) + ": " + detail + " (sqlite " +
-                          std::to_string(rc) + ")";
+    std::string message =
+        std::string(what) + ": " + detail + " (sqlite " + std::to_string(rc) + ")";
     if ((rc & 0xff) == SQLITE_CONSTRAINT) {
         return {ErrorKind::Conflict, "storage conflict: " + message};
     }
@@ -36,7 +36,9 @@ Statement& Statement::operator=(Statement&& other) noexcept {
     return *this;
 }
 
-Statement::~Statement() { sqlite3_finalize(m_stmt); }
+Statement::~Statement() {
+    sqlite3_finalize(m_stmt);
+}
 
 Statement& Statement::bind(int index, std::int64_t value) {
     [[maybe_unused]] const int rc = sqlite3_bind_int64(m_stmt, index, value);
@@ -46,15 +48,15 @@ Statement& Statement::bind(int index, std::int64_t value) {
 
 Statement& Statement::bind(int index, std::string_view text) {
     // SQLITE_TRANSIENT: SQLite copies the text, so callers may pass temporaries.
-    [[maybe_unused]] const int rc = sqlite3_bind_text64(m_stmt, index, text.data(), text.size(),
-                                                        SQLITE_TRANSIENT, SQLITE_UTF8);
+    [[maybe_unused]] const int rc =
+        sqlite3_bind_text64(m_stmt, index, text.data(), text.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
     assert(rc == SQLITE_OK);
     return *this;
 }
 
 Statement& Statement::bindInPlace(int index, std::string_view text) {
-    [[maybe_unused]] const int rc = sqlite3_bind_text64(m_stmt, index, text.data(), text.size(),
-                                                        SQLITE_STATIC, SQLITE_UTF8);
+    [[maybe_unused]] const int rc =
+        sqlite3_bind_text64(m_stmt, index, text.data(), text.size(), SQLITE_STATIC, SQLITE_UTF8);
     assert(rc == SQLITE_OK);
     return *this;
 }

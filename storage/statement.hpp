@@ -3,13 +3,12 @@
 // sync state, export) can add their queries in their own files without repeating the C API's
 // error handling. One Statement belongs to one connection and is used by one thread at a time.
 
-#include <sqlite3.h>
+#include "storage/result.hpp"
 
 #include <cstdint>
+#include <sqlite3.h>
 #include <string>
 #include <string_view>
-
-#include "storage/result.hpp"
 
 namespace doorpost::storage {
 

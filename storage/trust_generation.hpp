@@ -4,11 +4,11 @@
 // sync worker applying a pulled set, staff running `doorpost trust` or `roster import`), and a
 // running gate reads it once per decision and reloads when it moved (kiosk/gate/gate.cpp).
 
-#include <functional>
-#include <string_view>
-
 #include "storage/database.hpp"
 #include "storage/result.hpp"
+
+#include <functional>
+#include <string_view>
 
 namespace doorpost::storage {
 

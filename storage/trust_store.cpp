@@ -17,9 +17,12 @@ std::string_view toString(TrustKind kind) {
 }
 
 std::optional<TrustKind> parseTrustKind(std::string_view text) {
-    if (text == "dsc") return TrustKind::Dsc;
-    if (text == "pass_key") return TrustKind::PassKey;
-    if (text == "seal_key") return TrustKind::SealKey;
+    if (text == "dsc")
+        return TrustKind::Dsc;
+    if (text == "pass_key")
+        return TrustKind::PassKey;
+    if (text == "seal_key")
+        return TrustKind::SealKey;
     return std::nullopt;
 }
 
@@ -30,7 +33,8 @@ Result<void> TrustStore::add(const TrustEntry& entry) {
         "ON CONFLICT(kind, material) DO UPDATE SET key_id = excluded.key_id, "
         "label = excluded.label, source = excluded.source, fetched_at = excluded.fetched_at, "
         "valid_until = excluded.valid_until");
-    if (!statement) return statement.error();
+    if (!statement)
+        return statement.error();
     statement->bind(1, toString(entry.kind))
         .bind(2, entry.keyId)
         .bind(3, entry.material)
@@ -42,18 +46,22 @@ Result<void> TrustStore::add(const TrustEntry& entry) {
 }
 
 Result<std::vector<TrustEntry>> TrustStore::entries() {
-    auto statement = m_db->prepare(
-        "SELECT kind, key_id, material, label, source, fetched_at, valid_until "
-        "FROM trust_entries ORDER BY kind, fetched_at, key_id");
-    if (!statement) return statement.error();
+    auto statement =
+        m_db->prepare("SELECT kind, key_id, material, label, source, fetched_at, valid_until "
+                      "FROM trust_entries ORDER BY kind, fetched_at, key_id");
+    if (!statement)
+        return statement.error();
     std::vector<TrustEntry> out;
     while (true) {
         auto row = statement->step();
-        if (!row) return row.error();
-        if (!*row) break;
+        if (!row)
+            return row.error();
+        if (!*row)
+            break;
         TrustEntry entry;
         const auto kind = parseTrustKind(statement->columnText(0));
-        if (!kind) continue; // a kind a newer version wrote; this one cannot use it
+        if (!kind)
+            continue; // a kind a newer version wrote; this one cannot use it
         entry.kind = *kind;
         entry.keyId = statement->columnText(1);
         entry.material = statement->columnText(2);
@@ -71,22 +79,29 @@ Result<void> TrustStore::deny(const DeniedPass& pass) {
         "INSERT INTO deny_list(pass_id, source, fetched_at, valid_until) VALUES (?1, ?2, ?3, ?4) "
         "ON CONFLICT(pass_id) DO UPDATE SET source = excluded.source, "
         "fetched_at = excluded.fetched_at, valid_until = excluded.valid_until");
-    if (!statement) return statement.error();
-    statement->bind(1, pass.passId).bind(2, pass.source).bind(3, pass.fetchedAt).bind(4, pass.validUntil);
+    if (!statement)
+        return statement.error();
+    statement->bind(1, pass.passId)
+        .bind(2, pass.source)
+        .bind(3, pass.fetchedAt)
+        .bind(4, pass.validUntil);
     return changeTrustData(*m_db, [&statement] { return statement->run(); });
 }
 
 Result<std::vector<DeniedPass>> TrustStore::denied() {
     auto statement = m_db->prepare(
         "SELECT pass_id, source, fetched_at, valid_until FROM deny_list ORDER BY pass_id");
-    if (!statement) return statement.error();
+    if (!statement)
+        return statement.error();
     std::vector<DeniedPass> out;
     while (true) {
         auto row = statement->step();
-        if (!row) return row.error();
-        if (!*row) break;
-        out.push_back({statement->columnText(0), statement->columnText(1),
-                       statement->columnInt(2), statement->columnInt(3)});
+        if (!row)
+            return row.error();
+        if (!*row)
+            break;
+        out.push_back({statement->columnText(0), statement->columnText(1), statement->columnInt(2),
+                       statement->columnInt(3)});
     }
     return out;
 }

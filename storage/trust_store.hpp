@@ -8,14 +8,14 @@
 // Threads: like every storage module, a TrustStore borrows one Database (one connection) and
 // is used by the thread that owns that connection.
 
+#include "storage/database.hpp"
+#include "storage/result.hpp"
+
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include "storage/database.hpp"
-#include "storage/result.hpp"
 
 namespace doorpost::storage {
 
@@ -25,10 +25,10 @@ std::optional<TrustKind> parseTrustKind(std::string_view text);
 
 struct TrustEntry {
     TrustKind kind = TrustKind::Dsc;
-    std::string keyId;    // hex (8 bytes for DSCs and issuer keys)
-    std::string material; // hex: the DSC's DER, or the raw public key
-    std::string label;    // DSC subject, key name
-    std::string source;   // file or sync set it came from
+    std::string keyId;           // hex (8 bytes for DSCs and issuer keys)
+    std::string material;        // hex: the DSC's DER, or the raw public key
+    std::string label;           // DSC subject, key name
+    std::string source;          // file or sync set it came from
     std::int64_t fetchedAt = 0;  // seconds since the epoch
     std::int64_t validUntil = 0; // seconds since the epoch
 };

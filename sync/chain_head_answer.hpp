@@ -4,13 +4,12 @@
 // network, so every field is checked for its type and size before use, and anything else is a
 // one-line error naming the field, never an exception.
 
+#include "storage/result.hpp"
+
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
-
-#include "storage/result.hpp"
 
 namespace doorpost::sync {
 
@@ -31,7 +30,7 @@ struct ChainHeadAnswer {
     std::string headHash;
     std::string hash; // what the central holds at seq ("" for null)
     bool witnessed = false;
-    std::string deviceKey;                    // the latest ("" when the device never sent one)
+    std::string deviceKey;                       // the latest ("" when the device never sent one)
     std::vector<RegisteredDeviceKey> deviceKeys; // every one, oldest first
 };
 

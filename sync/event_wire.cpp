@@ -28,14 +28,18 @@ bool validUtf8(std::string_view text) {
         } else {
             return false;
         }
-        if (i + length > text.size()) return false;
+        if (i + length > text.size())
+            return false;
         for (std::size_t k = 1; k < length; ++k) {
             const auto next = static_cast<unsigned char>(text[i + k]);
-            if ((next & 0xC0u) != 0x80u) return false;
+            if ((next & 0xC0u) != 0x80u)
+                return false;
             code = (code << 6) | (next & 0x3Fu);
         }
-        if (length == 3 && (code < 0x800 || (code >= 0xD800 && code <= 0xDFFF))) return false;
-        if (length == 4 && (code < 0x10000 || code > 0x10FFFF)) return false;
+        if (length == 3 && (code < 0x800 || (code >= 0xD800 && code <= 0xDFFF)))
+            return false;
+        if (length == 4 && (code < 0x10000 || code > 0x10FFFF))
+            return false;
         i += length;
     }
     return true;
@@ -48,13 +52,27 @@ void appendString(std::string& out, std::string_view text) {
     out += '"';
     for (const char c : text) {
         switch (c) {
-        case '"': out += "\\\""; break;
-        case '\\': out += "\\\\"; break;
-        case '\b': out += "\\b"; break;
-        case '\f': out += "\\f"; break;
-        case '\n': out += "\\n"; break;
-        case '\r': out += "\\r"; break;
-        case '\t': out += "\\t"; break;
+        case '"':
+            out += "\\\"";
+            break;
+        case '\\':
+            out += "\\\\";
+            break;
+        case '\b':
+            out += "\\b";
+            break;
+        case '\f':
+            out += "\\f";
+            break;
+        case '\n':
+            out += "\\n";
+            break;
+        case '\r':
+            out += "\\r";
+            break;
+        case '\t':
+            out += "\\t";
+            break;
         default:
             if (static_cast<unsigned char>(c) < 0x20) {
                 out += "\\u00";
@@ -87,7 +105,8 @@ void appendField(std::string& out, const char* name, std::int64_t value) {
 bool appendWireJson(std::string& out, const storage::Event& event, const std::string& quarantined) {
     // Keys in the order nlohmann's objects (std::map) write them: sorted.
     if (!quarantined.empty()) {
-        if (!validUtf8(quarantined)) return false;
+        if (!validUtf8(quarantined))
+            return false;
         out += '{';
         appendField(out, "hash", event.hash);
         out += ',';
@@ -99,13 +118,14 @@ bool appendWireJson(std::string& out, const storage::Event& event, const std::st
         out += '}';
         return true;
     }
-    for (const std::string* text : {&event.bootId, &event.credentialType, &event.detail,
-                                    &event.deviceId, &event.eventId, &event.maskedId,
-                                    &event.operatorId, &event.subjectKey, &event.hash,
-                                    &event.prevHash})
-        if (!validUtf8(*text)) return false;
+    for (const std::string* text :
+         {&event.bootId, &event.credentialType, &event.detail, &event.deviceId, &event.eventId,
+          &event.maskedId, &event.operatorId, &event.subjectKey, &event.hash, &event.prevHash})
+        if (!validUtf8(*text))
+            return false;
     for (const auto& reason : event.reasons)
-        if (!validUtf8(reason)) return false;
+        if (!validUtf8(reason))
+            return false;
     out += "{\"event\":{";
     appendField(out, "boot_id", event.bootId);
     out += ',';
@@ -126,7 +146,8 @@ bool appendWireJson(std::string& out, const storage::Event& event, const std::st
     appendField(out, "operator", event.operatorId);
     out += ",\"reasons\":[";
     for (std::size_t i = 0; i < event.reasons.size(); ++i) {
-        if (i > 0) out += ',';
+        if (i > 0)
+            out += ',';
         appendString(out, event.reasons[i]);
     }
     out += "],";
@@ -170,13 +191,15 @@ Result<storage::Event> fromWire(const WireEvent& wire, const std::string& epoch)
     const auto& body = wire.event;
     auto text = [&](const char* field, std::string& out) -> bool {
         const auto it = body.find(field);
-        if (it == body.end() || !it->is_string()) return false;
+        if (it == body.end() || !it->is_string())
+            return false;
         out = it->get<std::string>();
         return true;
     };
     auto integer = [&](const char* field, std::int64_t& out) -> bool {
         const auto it = body.find(field);
-        if (it == body.end() || !it->is_number_integer()) return false;
+        if (it == body.end() || !it->is_number_integer())
+            return false;
         out = it->get<std::int64_t>();
         return true;
     };
@@ -187,29 +210,44 @@ Result<storage::Event> fromWire(const WireEvent& wire, const std::string& epoch)
     event.prevHash = wire.prevHash;
     std::string kind;
     std::string verdict;
-    if (!text("event_id", event.eventId)) return badInput("field event.event_id is missing");
-    if (!text("device_id", event.deviceId)) return badInput("field event.device_id is missing");
-    if (!integer("wall_time_ms", event.wallTimeMs)) return badInput("field event.wall_time_ms is missing");
-    if (!integer("monotonic_ms", event.monotonicMs)) return badInput("field event.monotonic_ms is missing");
-    if (!text("boot_id", event.bootId)) return badInput("field event.boot_id is missing");
-    if (!text("kind", kind)) return badInput("field event.kind is missing");
+    if (!text("event_id", event.eventId))
+        return badInput("field event.event_id is missing");
+    if (!text("device_id", event.deviceId))
+        return badInput("field event.device_id is missing");
+    if (!integer("wall_time_ms", event.wallTimeMs))
+        return badInput("field event.wall_time_ms is missing");
+    if (!integer("monotonic_ms", event.monotonicMs))
+        return badInput("field event.monotonic_ms is missing");
+    if (!text("boot_id", event.bootId))
+        return badInput("field event.boot_id is missing");
+    if (!text("kind", kind))
+        return badInput("field event.kind is missing");
     if (!text("credential_type", event.credentialType))
         return badInput("field event.credential_type is missing");
-    if (!text("subject_key", event.subjectKey)) return badInput("field event.subject_key is missing");
-    if (!text("masked_id", event.maskedId)) return badInput("field event.masked_id is missing");
-    if (!text("verdict", verdict)) return badInput("field event.verdict is missing");
-    if (!text("operator", event.operatorId)) return badInput("field event.operator is missing");
-    if (!text("detail", event.detail)) return badInput("field event.detail is missing");
+    if (!text("subject_key", event.subjectKey))
+        return badInput("field event.subject_key is missing");
+    if (!text("masked_id", event.maskedId))
+        return badInput("field event.masked_id is missing");
+    if (!text("verdict", verdict))
+        return badInput("field event.verdict is missing");
+    if (!text("operator", event.operatorId))
+        return badInput("field event.operator is missing");
+    if (!text("detail", event.detail))
+        return badInput("field event.detail is missing");
     const auto parsedKind = storage::parseEventKind(kind);
-    if (!parsedKind) return badInput("field event.kind is not a known kind");
+    if (!parsedKind)
+        return badInput("field event.kind is not a known kind");
     event.kind = *parsedKind;
     const auto parsedVerdict = storage::parseVerdict(verdict);
-    if (!parsedVerdict) return badInput("field event.verdict is not a known verdict");
+    if (!parsedVerdict)
+        return badInput("field event.verdict is not a known verdict");
     event.verdict = *parsedVerdict;
     const auto reasons = body.find("reasons");
-    if (reasons == body.end() || !reasons->is_array()) return badInput("field event.reasons is missing");
+    if (reasons == body.end() || !reasons->is_array())
+        return badInput("field event.reasons is missing");
     for (const auto& reason : *reasons) {
-        if (!reason.is_string()) return badInput("field event.reasons holds a non-string");
+        if (!reason.is_string())
+            return badInput("field event.reasons holds a non-string");
         event.reasons.push_back(reason.get<std::string>());
     }
     return event;

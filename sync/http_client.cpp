@@ -1,9 +1,8 @@
 #include "sync/http_client.hpp"
 
-#include <curl/curl.h>
-
 #include <cctype>
 #include <ctime>
+#include <curl/curl.h>
 #include <mutex>
 
 namespace doorpost::sync {
@@ -38,15 +37,18 @@ std::size_t appendHeader(char* data, std::size_t size, std::size_t count, void* 
     }
     auto& headers = sink.answer->headers;
     const std::string line(data, size * count);
-    if (line.rfind("HTTP/", 0) == 0) headers.clear(); // a new response (after a redirect or 100)
+    if (line.rfind("HTTP/", 0) == 0)
+        headers.clear(); // a new response (after a redirect or 100)
     const auto colon = line.find(':');
     if (colon != std::string::npos) {
         std::string name = line.substr(0, colon);
-        for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        for (char& c : name)
+            c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
         std::string value = line.substr(colon + 1);
         while (!value.empty() && std::isspace(static_cast<unsigned char>(value.front())))
             value.erase(value.begin());
-        while (!value.empty() && std::isspace(static_cast<unsigned char>(value.back()))) value.pop_back();
+        while (!value.empty() && std::isspace(static_cast<unsigned char>(value.back())))
+            value.pop_back();
         headers[name] = value;
     }
     return size * count;
@@ -65,7 +67,9 @@ HttpClient::HttpClient(HttpClientOptions options) : m_options(std::move(options)
     m_curl = curl_easy_init();
 }
 
-HttpClient::~HttpClient() { curl_easy_cleanup(static_cast<CURL*>(m_curl)); }
+HttpClient::~HttpClient() {
+    curl_easy_cleanup(static_cast<CURL*>(m_curl));
+}
 
 HttpOutcome HttpClient::get(const std::string& path, const std::string& ifNoneMatch) {
     return perform(path, nullptr, ifNoneMatch);
@@ -90,7 +94,8 @@ HttpOutcome HttpClient::perform(const std::string& path, const std::string* body
     headers = curl_slist_append(headers, auth.c_str());
     headers = curl_slist_append(headers, "Accept: application/json");
     headers = curl_slist_append(headers, "Expect:"); // no 100-continue round trip
-    if (body) headers = curl_slist_append(headers, "Content-Type: application/json");
+    if (body)
+        headers = curl_slist_append(headers, "Content-Type: application/json");
     std::string etag;
     if (!ifNoneMatch.empty()) {
         etag = "If-None-Match: " + ifNoneMatch;
@@ -107,7 +112,8 @@ HttpOutcome HttpClient::perform(const std::string& path, const std::string* body
     curl_easy_setopt(curl, CURLOPT_WRITEDATA, &sink);
     curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, appendHeader);
     curl_easy_setopt(curl, CURLOPT_HEADERDATA, &sink);
-    if (!m_options.caFile.empty()) curl_easy_setopt(curl, CURLOPT_CAINFO, m_options.caFile.c_str());
+    if (!m_options.caFile.empty())
+        curl_easy_setopt(curl, CURLOPT_CAINFO, m_options.caFile.c_str());
     if (body) {
         curl_easy_setopt(curl, CURLOPT_POST, 1L);
         curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body->data());
@@ -119,11 +125,11 @@ HttpOutcome HttpClient::perform(const std::string& path, const std::string* body
         // Reset, refused, timed out, or an answer cut short: nothing reliable was answered.
         outcome.answered = false;
         outcome.transportError =
-            sink.tooLarge ? "the central's answer is larger than " +
-                                std::to_string(m_options.maxAnswerBytes >> 10) + " KiB of body or " +
-                                std::to_string(m_options.maxHeaderBytes >> 10) +
-                                " KiB of headers; cut off"
-                          : curl_easy_strerror(code);
+            sink.tooLarge
+                ? "the central's answer is larger than " +
+                      std::to_string(m_options.maxAnswerBytes >> 10) + " KiB of body or " +
+                      std::to_string(m_options.maxHeaderBytes >> 10) + " KiB of headers; cut off"
+                : curl_easy_strerror(code);
         outcome.answer = {};
         return outcome;
     }
@@ -133,18 +139,23 @@ HttpOutcome HttpClient::perform(const std::string& path, const std::string* body
 }
 
 long retryAfterSeconds(const std::string& value) {
-    if (value.empty()) return -1;
+    if (value.empty())
+        return -1;
     bool digits = true;
-    for (const char c : value) digits = digits && std::isdigit(static_cast<unsigned char>(c));
-    if (digits) return value.size() > 9 ? -1 : std::stol(value);
+    for (const char c : value)
+        digits = digits && std::isdigit(static_cast<unsigned char>(c));
+    if (digits)
+        return value.size() > 9 ? -1 : std::stol(value);
     const long long at = httpDateMs(value);
-    if (at < 0) return -1;
+    if (at < 0)
+        return -1;
     const long long delta = at / 1000 - static_cast<long long>(std::time(nullptr));
     return delta > 0 ? static_cast<long>(delta) : 0;
 }
 
 long long httpDateMs(const std::string& value) {
-    if (value.empty()) return -1;
+    if (value.empty())
+        return -1;
     const time_t seconds = curl_getdate(value.c_str(), nullptr);
     return seconds < 0 ? -1 : static_cast<long long>(seconds) * 1000;
 }

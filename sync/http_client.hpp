@@ -24,7 +24,7 @@ struct HttpAnswer {
 };
 
 struct HttpOutcome {
-    bool answered = false;     // false: unreachable (see transportError)
+    bool answered = false;      // false: unreachable (see transportError)
     std::string transportError; // curl's explanation when not answered
     HttpAnswer answer;
 };

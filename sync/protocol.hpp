@@ -3,13 +3,13 @@
 // and doorpost-central, with their JSON forms. Parsing never throws: malformed input is a
 // BadInput error naming the field, which the central turns into a 400.
 
+#include "storage/result.hpp"
+
 #include <cstdint>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include "storage/result.hpp"
 
 namespace doorpost::sync {
 

@@ -18,12 +18,12 @@
 // in memory (kiosk/gate/trust_loader.hpp); every change here bumps the trust generation
 // (storage/trust_generation.hpp) in the same transaction, and the gate reloads when it moves.
 
-#include <cstdint>
-#include <string_view>
-
 #include "storage/database.hpp"
 #include "storage/result.hpp"
 #include "sync/protocol.hpp"
+
+#include <cstdint>
+#include <string_view>
 
 namespace doorpost::sync {
 
@@ -32,6 +32,5 @@ inline constexpr std::int64_t kDefaultSetValiditySeconds = 30 * 24 * 3600;
 
 // Must run inside the caller's write transaction, after the page's items are in sync_set_items.
 Result<void> applyToReferenceData(storage::Database& db, const SetPage& page, std::int64_t nowMs);
-
 
 } // namespace doorpost::sync

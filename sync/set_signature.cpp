@@ -6,7 +6,8 @@ namespace doorpost::sync {
 
 std::string signedBytes(const SetPage& page) {
     nlohmann::json upserts = nlohmann::json::array();
-    for (const auto& item : page.upserts) upserts.push_back({item.key, item.value});
+    for (const auto& item : page.upserts)
+        upserts.push_back({item.key, item.value});
     std::string bytes = "doorpost-set-v1\n";
     bytes += page.set + '\n';
     bytes += std::to_string(page.cursor) + '\n';
@@ -33,11 +34,15 @@ std::string toHex(const unsigned char* data, std::size_t size) {
 }
 
 Result<std::string> fromHex(std::string_view hex) {
-    if (hex.size() % 2 != 0) return badInput("hex text has an odd length");
+    if (hex.size() % 2 != 0)
+        return badInput("hex text has an odd length");
     auto nibble = [](char c) -> int {
-        if (c >= '0' && c <= '9') return c - '0';
-        if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-        if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+        if (c >= '0' && c <= '9')
+            return c - '0';
+        if (c >= 'a' && c <= 'f')
+            return c - 'a' + 10;
+        if (c >= 'A' && c <= 'F')
+            return c - 'A' + 10;
         return -1;
     };
     std::string out;
@@ -45,7 +50,8 @@ Result<std::string> fromHex(std::string_view hex) {
     for (std::size_t i = 0; i < hex.size(); i += 2) {
         const int high = nibble(hex[i]);
         const int low = nibble(hex[i + 1]);
-        if (high < 0 || low < 0) return badInput("hex text holds a non-hex character");
+        if (high < 0 || low < 0)
+            return badInput("hex text holds a non-hex character");
         out.push_back(static_cast<char>(high * 16 + low));
     }
     return out;

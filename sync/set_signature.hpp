@@ -3,10 +3,10 @@
 // published, whoever relayed it. The signed bytes are a fixed, versioned serialisation of every
 // field the kiosk acts on.
 
-#include <string>
-
 #include "storage/result.hpp"
 #include "sync/protocol.hpp"
+
+#include <string>
 
 namespace doorpost::sync {
 

@@ -14,14 +14,16 @@ std::string answerMessage(const HttpAnswer& answer) {
     auto json = parseJson(answer.body);
     if (json) {
         auto body = errorBodyFromJson(*json);
-        if (body) return body->error;
+        if (body)
+            return body->error;
     }
     return "HTTP " + std::to_string(answer.status);
 }
 
 std::int64_t answerSeq(const HttpAnswer& answer) {
     auto json = parseJson(answer.body);
-    if (!json) return 0;
+    if (!json)
+        return 0;
     auto body = errorBodyFromJson(*json);
     return body ? body->seq : 0;
 }
@@ -36,20 +38,28 @@ std::int64_t wallNowMs() {
 
 std::string_view toString(RoundEnd end) {
     switch (end) {
-    case RoundEnd::Done: return "done";
-    case RoundEnd::Unreachable: return "unreachable";
-    case RoundEnd::ServerError: return "server_error";
-    case RoundEnd::Refused: return "refused";
-    case RoundEnd::LocalFault: return "local_fault";
+    case RoundEnd::Done:
+        return "done";
+    case RoundEnd::Unreachable:
+        return "unreachable";
+    case RoundEnd::ServerError:
+        return "server_error";
+    case RoundEnd::Refused:
+        return "refused";
+    case RoundEnd::LocalFault:
+        return "local_fault";
     }
     return "local_fault";
 }
 
 Result<std::unique_ptr<SyncSession>> SyncSession::open(storage::Database& db, SyncConfig config) {
-    if (config.centralUrl.empty()) return badInput("--central is required");
-    if (config.token.empty()) return badInput("--token is required");
+    if (config.centralUrl.empty())
+        return badInput("--central is required");
+    if (config.token.empty())
+        return badInput("--token is required");
     auto log = storage::EventLog::open(db);
-    if (!log) return log.error();
+    if (!log)
+        return log.error();
     return std::unique_ptr<SyncSession>(new SyncSession(db, std::move(*log), std::move(config)));
 }
 
@@ -58,7 +68,8 @@ SyncSession::SyncSession(storage::Database& db, storage::EventLog log, SyncConfi
       m_http(HttpClientOptions{m_config.centralUrl, m_config.token, m_config.caFile,
                                m_config.connectTimeout, m_config.requestTimeout}),
       m_batchLimit(std::min(m_config.maxBatchEvents, kMaxEventsPerPush)) {
-    if (m_batchLimit == 0) m_batchLimit = 1;
+    if (m_batchLimit == 0)
+        m_batchLimit = 1;
 }
 
 bool SyncSession::failed(const HttpOutcome& outcome, RoundReport& report, const std::string& what) {
@@ -72,27 +83,32 @@ bool SyncSession::failed(const HttpOutcome& outcome, RoundReport& report, const 
                    answerMessage(outcome.answer);
     if (status >= 500 || status == 429) {
         report.end = RoundEnd::ServerError;
-        report.retryAfterS =
-            std::min(retryAfterSeconds(outcome.answer.header("retry-after")), m_config.maxRetryAfterS);
+        report.retryAfterS = std::min(retryAfterSeconds(outcome.answer.header("retry-after")),
+                                      m_config.maxRetryAfterS);
     } else {
         report.end = RoundEnd::Refused;
     }
     return false;
 }
 
-void SyncSession::noteClock(const HttpAnswer& answer, std::int64_t sentMs, std::int64_t receivedMs) {
+void SyncSession::noteClock(const HttpAnswer& answer, std::int64_t sentMs,
+                            std::int64_t receivedMs) {
     const long long serverMs = httpDateMs(answer.header("date"));
-    if (serverMs < 0) return;
+    if (serverMs < 0)
+        return;
     // The Date header has one-second resolution: compare with the middle of the exchange.
     m_clockOffsetMs = serverMs + 500 - (sentMs + receivedMs) / 2;
 }
 
 RoundReport SyncSession::runRound() {
     RoundReport report;
-    if (m_deviceId.empty() && !enrol(report)) return report;
-    if (!pushAll(report)) return report;
+    if (m_deviceId.empty() && !enrol(report))
+        return report;
+    if (!pushAll(report))
+        return report;
     for (const auto& set : m_config.sets) {
-        if (!pullSet(set, report) && report.end != RoundEnd::Done) return report;
+        if (!pullSet(set, report) && report.end != RoundEnd::Done)
+            return report;
     }
     return report;
 }
@@ -109,7 +125,8 @@ bool SyncSession::enrol(RoundReport& report) {
     const std::int64_t sent = wallNowMs();
     auto outcome =
         m_http.post("/v1/enrol", dumpJson(toJson(EnrolRequest{*deviceKey, m_log.epoch()})));
-    if (!outcome.answered || outcome.answer.status != 200) return failed(outcome, report, "enrol");
+    if (!outcome.answered || outcome.answer.status != 200)
+        return failed(outcome, report, "enrol");
     noteClock(outcome.answer, sent, wallNowMs());
     auto json = parseJson(outcome.answer.body);
     auto answer = json ? enrolResponseFromJson(*json) : Result<EnrolResponse>(json.error());
@@ -126,8 +143,8 @@ bool SyncSession::enrol(RoundReport& report) {
     }
     // The set key is pinned: by configuration, else by the first enrolment (trust on first use).
     const std::string expected = !m_config.pinnedSetKey.empty() ? m_config.pinnedSetKey
-                                 : stored->has_value()           ? **stored
-                                                                 : answer->setKey;
+                                 : stored->has_value()          ? **stored
+                                                                : answer->setKey;
     if (expected != answer->setKey) {
         report.end = RoundEnd::Refused;
         report.error = "enrol: the central's set key differs from the pinned key";
@@ -167,28 +184,35 @@ bool SyncSession::pushAll(RoundReport& report) {
         return false;
     };
     auto position = m_state.position(epoch);
-    if (!position) return localFault(position.error());
+    if (!position)
+        return localFault(position.error());
     report.ackedThrough = position->ackedThrough;
     report.clockOffsetMs = position->clockOffsetMs;
     const std::int64_t startAcked = position->ackedThrough;
     for (;;) {
         auto status = m_log.status();
-        if (!status) return localFault(status.error());
+        if (!status)
+            return localFault(status.error());
         report.lastSeq = status->lastSeq;
         auto quarantinedCount = m_state.quarantineCount(epoch);
-        if (!quarantinedCount) return localFault(quarantinedCount.error());
+        if (!quarantinedCount)
+            return localFault(quarantinedCount.error());
         report.quarantined = *quarantinedCount;
-        if (report.ackedThrough >= status->lastSeq) break;
+        if (report.ackedThrough >= status->lastSeq)
+            break;
 
         const std::int64_t from = report.ackedThrough + 1;
-        const std::int64_t to =
-            std::min<std::int64_t>(status->lastSeq, from + static_cast<std::int64_t>(m_batchLimit) - 1);
+        const std::int64_t to = std::min<std::int64_t>(
+            status->lastSeq, from + static_cast<std::int64_t>(m_batchLimit) - 1);
         auto events = m_log.readSeqRange(from, to);
-        if (!events) return localFault(events.error());
-        if (events->empty()) return localFault(environmentFault("event log has a gap at seq " +
-                                                                std::to_string(from)));
+        if (!events)
+            return localFault(events.error());
+        if (events->empty())
+            return localFault(
+                environmentFault("event log has a gap at seq " + std::to_string(from)));
         auto quarantined = m_state.quarantined(epoch, from, to);
-        if (!quarantined) return localFault(quarantined.error());
+        if (!quarantined)
+            return localFault(quarantined.error());
 
         // The batch: as many records as fit under the byte limit (at least one).
         std::string body = R"({"epoch":)" + dumpJson(epoch) + R"(,"events":[)";
@@ -205,8 +229,10 @@ bool SyncSession::pushAll(RoundReport& report) {
                 wire.quarantined = reason;
                 text = dumpJson(toJson(wire));
             }
-            if (count > 0 && body.size() + text.size() + kEnvelopeBytes > kMaxPushBytes) break;
-            if (count > 0) body += ',';
+            if (count > 0 && body.size() + text.size() + kEnvelopeBytes > kMaxPushBytes)
+                break;
+            if (count > 0)
+                body += ',';
             body += text;
             head = event.hash;
             ++count;
@@ -249,12 +275,14 @@ bool SyncSession::pushAll(RoundReport& report) {
         if (httpStatus == 400 || httpStatus == 413 || httpStatus == 409) {
             // The central refused a record: find which, quarantine it and move on.
             std::int64_t seq = answerSeq(outcome.answer);
-            if (seq < from || seq > last) seq = 0;
+            if (seq < from || seq > last)
+                seq = 0;
             if (seq == 0 && count > 1) { // which record is unknown: narrow the batch
                 m_batchLimit = std::max<std::size_t>(1, count / 2);
                 continue;
             }
-            if (seq == 0) seq = from;
+            if (seq == 0)
+                seq = from;
             const std::string reason = answerMessage(outcome.answer);
             if (auto saved = m_state.quarantine(epoch, seq, httpStatus, reason, received); !saved)
                 return localFault(saved.error());
@@ -270,7 +298,8 @@ bool SyncSession::pushAll(RoundReport& report) {
     }
     report.pushed = report.ackedThrough - startAcked;
     auto findings = m_state.findingCount();
-    if (!findings) return localFault(findings.error());
+    if (!findings)
+        return localFault(findings.error());
     report.findings = *findings;
     return true;
 }
@@ -291,9 +320,11 @@ bool SyncSession::pullSet(const std::string& set, RoundReport& report) {
             path += "&after=" + std::to_string(after) + "&base=" + std::to_string(base);
         const std::string etag = "\"" + set + ":" + std::to_string(position) + "\"";
         auto outcome = m_http.get(path, position > 0 ? etag : "");
-        if (outcome.answered && outcome.answer.status == 304) break;
+        if (outcome.answered && outcome.answer.status == 304)
+            break;
         if (outcome.answered && outcome.answer.status == 410) {
-            if (position == 0 && after == 0) return failed(outcome, report, "pull " + set);
+            if (position == 0 && after == 0)
+                return failed(outcome, report, "pull " + set);
             position = after = base = 0; // too old: take a full snapshot
             continue;
         }
@@ -328,10 +359,12 @@ bool SyncSession::pullSet(const std::string& set, RoundReport& report) {
             position = parsed->nextCursor;
             after = base = 0;
         }
-        if (!parsed->more) break;
+        if (!parsed->more)
+            break;
     }
     auto applied = m_state.setCursor(set);
-    if (applied) report.sets[set] = *applied;
+    if (applied)
+        report.sets[set] = *applied;
     return true;
 }
 

@@ -4,17 +4,17 @@
 // log from the acknowledged prefix until caught up, then pull every set with its cursor.
 // A round never throws and never blocks the gate: it uses its own database connection.
 
+#include "storage/database.hpp"
+#include "storage/event_log.hpp"
+#include "sync/http_client.hpp"
+#include "sync/sync_state.hpp"
+
 #include <chrono>
 #include <cstdint>
 #include <map>
 #include <memory>
 #include <string>
 #include <vector>
-
-#include "storage/database.hpp"
-#include "storage/event_log.hpp"
-#include "sync/http_client.hpp"
-#include "sync/sync_state.hpp"
 
 namespace doorpost::sync {
 
@@ -47,8 +47,8 @@ std::string_view toString(RoundEnd end);
 
 struct RoundReport {
     RoundEnd end = RoundEnd::Done;
-    std::string error;     // one line when end != Done (or a set was refused)
-    long retryAfterS = -1; // from the server, when it sent one
+    std::string error;             // one line when end != Done (or a set was refused)
+    long retryAfterS = -1;         // from the server, when it sent one
     std::int64_t pushed = 0;       // records acknowledged during this round
     std::int64_t ackedThrough = 0; // the central's acknowledged prefix
     std::int64_t lastSeq = 0;      // the log's last seq

@@ -8,14 +8,14 @@
 // Threads: a SyncState borrows one storage::Database and is used by the thread owning it (the
 // sync worker). The gate and the UI read these tables through their own connections.
 
+#include "storage/database.hpp"
+#include "storage/result.hpp"
+#include "sync/protocol.hpp"
+
 #include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
-
-#include "storage/database.hpp"
-#include "storage/result.hpp"
-#include "sync/protocol.hpp"
 
 namespace doorpost::sync {
 

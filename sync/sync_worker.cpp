@@ -7,11 +7,14 @@ namespace doorpost::sync {
 SyncWorker::SyncWorker(std::string dbPath, SyncConfig config)
     : m_dbPath(std::move(dbPath)), m_config(std::move(config)) {}
 
-SyncWorker::~SyncWorker() { stop(); }
+SyncWorker::~SyncWorker() {
+    stop();
+}
 
 void SyncWorker::start() {
     std::lock_guard lock(m_mutex);
-    if (m_thread.joinable()) return;
+    if (m_thread.joinable())
+        return;
     m_stopping = false;
     m_thread = std::thread([this] { run(); });
 }
@@ -22,7 +25,8 @@ void SyncWorker::stop() {
         m_stopping = true;
     }
     m_wake.notify_all();
-    if (m_thread.joinable() && m_thread.get_id() != std::this_thread::get_id()) m_thread.join();
+    if (m_thread.joinable() && m_thread.get_id() != std::this_thread::get_id())
+        m_thread.join();
 }
 
 void SyncWorker::nudge() {
@@ -58,7 +62,8 @@ void SyncWorker::run() {
                 report = {RoundEnd::LocalFault, opened.error().message};
             }
         }
-        if (session) report = session->runRound();
+        if (session)
+            report = session->runRound();
 
         std::chrono::milliseconds wait = m_config.interval;
         if (report.end == RoundEnd::Done && report.refusedSets.empty()) {
@@ -86,7 +91,8 @@ void SyncWorker::run() {
                 m_status.failuresInARow += 1;
             }
             m_wake.wait_for(lock, wait, [this] { return m_stopping || m_nudged; });
-            if (m_stopping) return;
+            if (m_stopping)
+                return;
             m_nudged = false;
         }
     }

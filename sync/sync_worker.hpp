@@ -4,22 +4,22 @@
 // on it: the worker reads the event log through its own database connection, and the UI reads
 // its state through status(), a copy taken under a lock.
 
+#include "sync/backoff.hpp"
+#include "sync/sync_session.hpp"
+
 #include <condition_variable>
 #include <cstdint>
 #include <mutex>
 #include <string>
 #include <thread>
 
-#include "sync/backoff.hpp"
-#include "sync/sync_session.hpp"
-
 namespace doorpost::sync {
 
 // What the UI shows: online/offline, how many events wait, when the last sync was.
 struct SyncStatus {
-    bool online = false;          // the last round reached the central and it answered
+    bool online = false; // the last round reached the central and it answered
     std::int64_t eventsWaiting = 0;
-    std::int64_t lastSyncMs = 0;  // wall time of the last round that ended Done (0: never)
+    std::int64_t lastSyncMs = 0;    // wall time of the last round that ended Done (0: never)
     std::int64_t clockOffsetMs = 0; // central clock minus kiosk clock
     std::int64_t quarantined = 0;
     std::int64_t findings = 0;

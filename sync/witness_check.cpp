@@ -1,10 +1,9 @@
 #include "sync/witness_check.hpp"
 
-#include <algorithm>
-
-#include <nlohmann/json.hpp>
-
 #include "storage/iso_time.hpp"
+
+#include <algorithm>
+#include <nlohmann/json.hpp>
 
 namespace doorpost::sync {
 
@@ -27,8 +26,8 @@ bool isUrlSafe(const std::string& text) {
         return false;
     }
     for (const char c : text) {
-        const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                        c == '-' || c == '_' || c == '.';
+        const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                        (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.';
         if (!ok) {
             return false;
         }
@@ -51,9 +50,12 @@ std::string keyNote(const WitnessReport& report) {
 
 std::string_view toString(WitnessOutcome outcome) {
     switch (outcome) {
-    case WitnessOutcome::Witnessed: return "witnessed";
-    case WitnessOutcome::Mismatch: return "mismatch";
-    case WitnessOutcome::NotWitnessed: return "not_witnessed";
+    case WitnessOutcome::Witnessed:
+        return "witnessed";
+    case WitnessOutcome::Mismatch:
+        return "mismatch";
+    case WitnessOutcome::NotWitnessed:
+        return "not_witnessed";
     }
     return "not_witnessed";
 }
@@ -92,10 +94,9 @@ Result<WitnessReport> checkWitnessed(const HttpClientOptions& central, const Wit
             return badInput("--central: " + central.baseUrl +
                             " has no chain-head endpoint (is it a doorpost-central?)");
         }
-        report.message = field == "device"
-                             ? "the central knows no device " + query.device
-                             : "the central holds no events of device " + query.device +
-                                   " epoch " + query.epoch;
+        report.message = field == "device" ? "the central knows no device " + query.device
+                                           : "the central holds no events of device " +
+                                                 query.device + " epoch " + query.epoch;
         return report;
     }
     const auto body = nlohmann::json::parse(answer.body, nullptr, false);
@@ -128,8 +129,8 @@ Result<WitnessReport> checkWitnessed(const HttpClientOptions& central, const Wit
         report.message = "the central never registered device key " +
                          shortHash(query.devicePublicKey) + " (the manifest's) for " +
                          query.device + ": key mismatch (it holds " +
-                         std::to_string(report.centralDeviceKeys.size()) +
-                         " key(s), the latest " + shortHash(report.centralDeviceKey) + ")";
+                         std::to_string(report.centralDeviceKeys.size()) + " key(s), the latest " +
+                         shortHash(report.centralDeviceKey) + ")";
     } else if (!report.centralHash.empty() && report.centralHash != query.lastHash) {
         report.outcome = WitnessOutcome::Mismatch;
         report.message = "the central holds hash " + shortHash(report.centralHash) + " at " + seq +
@@ -137,10 +138,13 @@ Result<WitnessReport> checkWitnessed(const HttpClientOptions& central, const Wit
                          shortHash(query.lastHash) + " (history differs from what was synced)";
     } else if (report.centralHash.empty()) {
         report.message = "the central has not received " + seq + " (it acknowledged through seq " +
-                         std::to_string(report.ackedThrough) + "): sync the kiosk, then verify again";
+                         std::to_string(report.ackedThrough) +
+                         "): sync the kiosk, then verify again";
     } else if (!witnessed) {
-        report.message = "the central holds " + seq + " but has not linked it into its chain yet "
-                         "(acknowledged through seq " + std::to_string(report.ackedThrough) + ")";
+        report.message = "the central holds " + seq +
+                         " but has not linked it into its chain yet "
+                         "(acknowledged through seq " +
+                         std::to_string(report.ackedThrough) + ")";
     } else {
         report.outcome = WitnessOutcome::Witnessed;
         report.message = "the central witnessed " + seq + " with this hash (its head: seq " +

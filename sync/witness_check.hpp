@@ -8,14 +8,14 @@
 // acked_through, its witnessed head's chain includes the export's last record, and, since
 // each hash covers the one before, the whole chain the export verified locally up to it.
 
+#include "storage/result.hpp"
+#include "sync/chain_head_answer.hpp"
+#include "sync/http_client.hpp"
+
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include "storage/result.hpp"
-#include "sync/chain_head_answer.hpp"
-#include "sync/http_client.hpp"
 
 namespace doorpost::sync {
 
@@ -40,8 +40,8 @@ struct WitnessReport {
     std::string message;           // one line, names the mismatch
     std::int64_t ackedThrough = 0; // the central's head for that epoch (0: none)
     std::string headHash;
-    std::string centralHash;       // what it holds at last_seq ("" when nothing)
-    std::string centralDeviceKey;  // the latest key, "" when the device never sent one
+    std::string centralHash;      // what it holds at last_seq ("" when nothing)
+    std::string centralDeviceKey; // the latest key, "" when the device never sent one
     std::vector<RegisteredDeviceKey> centralDeviceKeys; // every key it registered, oldest first
     // Which of them is the manifest's key (an index into centralDeviceKeys); nothing when it
     // is none of them, or when there was nothing to compare (no key on either side).

@@ -2,14 +2,14 @@
 // Shared by the storage benchmarks (`bench write`, `bench storage`): synthetic scan events
 // shaped like the gate's, and percentiles.
 
+#include "storage/event.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <random>
 #include <string>
 #include <vector>
-
-#include "storage/event.hpp"
 
 namespace doorpost::kiosk::bench {
 
@@ -49,7 +49,8 @@ inline double percentile(std::vector<double>& values, double p) {
         return 0;
     }
     std::sort(values.begin(), values.end());
-    const auto rank = static_cast<std::size_t>(std::ceil(p / 100.0 * static_cast<double>(values.size())));
+    const auto rank =
+        static_cast<std::size_t>(std::ceil(p / 100.0 * static_cast<double>(values.size())));
     return values[std::clamp<std::size_t>(rank, 1, values.size()) - 1];
 }
 

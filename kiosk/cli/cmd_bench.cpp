@@ -7,7 +7,8 @@
 namespace doorpost::kiosk {
 
 CLI::App& benchCommand(CLI::App& app) {
-    auto existing = app.get_subcommands([](const CLI::App* sub) { return sub->get_name() == "bench"; });
+    auto existing =
+        app.get_subcommands([](const CLI::App* sub) { return sub->get_name() == "bench"; });
     if (!existing.empty()) {
         return *existing.front();
     }

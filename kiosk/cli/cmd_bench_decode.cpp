@@ -5,20 +5,6 @@
 //   --frames         1280x720 frame timing on one core, with and without a code in view
 //   --people N       N simulated people raising a code at a door: fraction read, time to read
 
-#include <sched.h>
-
-#include <algorithm>
-#include <ctime>
-#include <chrono>
-#include <cstdio>
-#include <filesystem>
-#include <functional>
-#include <iostream>
-#include <memory>
-#include <sstream>
-#include <string>
-#include <vector>
-
 #include "drivers/baseline_decoder.hpp"
 #include "drivers/door_crowd.hpp"
 #include "drivers/image_file.hpp"
@@ -27,6 +13,19 @@
 #include "drivers/synthetic_scene.hpp"
 #include "kiosk/cli/command_registry.hpp"
 #include "kiosk/cli/output.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <ctime>
+#include <filesystem>
+#include <functional>
+#include <iostream>
+#include <memory>
+#include <sched.h>
+#include <sstream>
+#include <string>
+#include <vector>
 
 namespace doorpost::kiosk {
 namespace {
@@ -84,16 +83,25 @@ struct Tally {
     void add(drivers::SampleVerdict verdict, double took) {
         ms.push_back(took);
         switch (verdict) {
-        case drivers::SampleVerdict::Correct: ++correct; break;
-        case drivers::SampleVerdict::Wrong: ++wrong; break;
-        case drivers::SampleVerdict::Missed: ++missed; break;
-        case drivers::SampleVerdict::Quiet: ++quiet; break;
+        case drivers::SampleVerdict::Correct:
+            ++correct;
+            break;
+        case drivers::SampleVerdict::Wrong:
+            ++wrong;
+            break;
+        case drivers::SampleVerdict::Missed:
+            ++missed;
+            break;
+        case drivers::SampleVerdict::Quiet:
+            ++quiet;
+            break;
         }
     }
     std::string fields(const std::string& prefix) const {
-        return prefix + "correct=" + std::to_string(correct) + " " + prefix + "wrong=" +
-               std::to_string(wrong) + " " + prefix + "missed=" + std::to_string(missed) + " " +
-               prefix + "median_ms=" + fixed(percentile(ms, 0.5)) + " " + prefix +
+        return prefix + "correct=" + std::to_string(correct) + " " + prefix +
+               "wrong=" + std::to_string(wrong) + " " + prefix +
+               "missed=" + std::to_string(missed) + " " + prefix +
+               "median_ms=" + fixed(percentile(ms, 0.5)) + " " + prefix +
                "p95_ms=" + fixed(percentile(ms, 0.95));
     }
 };
@@ -146,7 +154,9 @@ int benchDir(const BenchDecodeArgs& args) {
         }
         std::cout << "folder=" << folder.filename().string() << " images=" << ours.ms.size() << " "
                   << ours.fields("") << " " << baseline.fields("baseline_") << " ratio="
-                  << fixed(baseline.correct > 0 ? static_cast<double>(ours.correct) / baseline.correct : 0.0)
+                  << fixed(baseline.correct > 0
+                               ? static_cast<double>(ours.correct) / baseline.correct
+                               : 0.0)
                   << '\n';
     }
     std::cout << "folder=all images=" << total.ms.size() << " " << total.fields("") << " "
@@ -168,16 +178,23 @@ void registerBenchDecodeCommand(CLI::App& app, CommandContext& context) {
     auto args = std::make_shared<BenchDecodeArgs>();
     CLI::App* cmd = benchCommand(app).add_subcommand(
         "decode", "Decode read rate and time: Doorpost's pipeline against plain ZXing-C++");
-    cmd->add_option("--dir", args->dir, "Folder of sample folders (images with .txt/.bin beside them)");
-    cmd->add_flag("--synthetic", args->synthetic, "Read rate per degradation on rendered 1280x720 frames");
-    cmd->add_flag("--frames", args->frames, "1280x720 frame timing on one core, with and without a code");
-    cmd->add_option("--samples", args->samplesPerRow, "Frames per row of --synthetic")->capture_default_str();
-    cmd->add_option("--count", args->frameCount, "Frames per kind for --frames")->capture_default_str();
-    cmd->add_option("--people", args->people, "Simulated people raising a code at the door (30 fps)");
+    cmd->add_option("--dir", args->dir,
+                    "Folder of sample folders (images with .txt/.bin beside them)");
+    cmd->add_flag("--synthetic", args->synthetic,
+                  "Read rate per degradation on rendered 1280x720 frames");
+    cmd->add_flag("--frames", args->frames,
+                  "1280x720 frame timing on one core, with and without a code");
+    cmd->add_option("--samples", args->samplesPerRow, "Frames per row of --synthetic")
+        ->capture_default_str();
+    cmd->add_option("--count", args->frameCount, "Frames per kind for --frames")
+        ->capture_default_str();
+    cmd->add_option("--people", args->people,
+                    "Simulated people raising a code at the door (30 fps)");
     cmd->add_option("--seed", args->seed, "Seed of the simulated people")->capture_default_str();
     cmd->callback([args, &context] {
         if (args->dir.empty() && !args->synthetic && !args->frames && args->people == 0) {
-            context.exitCode = fail(badInput("bench decode: give --dir DIR, --synthetic, --frames or --people N"));
+            context.exitCode =
+                fail(badInput("bench decode: give --dir DIR, --synthetic, --frames or --people N"));
             return;
         }
         if (args->samplesPerRow <= 0 || args->samplesPerRow > 1000) {
@@ -212,17 +229,21 @@ void registerBenchDecodeCommand(CLI::App& app, CommandContext& context) {
 namespace {
 
 // The site profile of an exam door: what the synthetic benches render and Doorpost looks for.
-const std::vector<drivers::CodeFormat> kDoorFormats{drivers::CodeFormat::QRCode, drivers::CodeFormat::PDF417,
-                                                    drivers::CodeFormat::Code128};
+const std::vector<drivers::CodeFormat> kDoorFormats{
+    drivers::CodeFormat::QRCode, drivers::CodeFormat::PDF417, drivers::CodeFormat::Code128};
 
 drivers::CodePayload payloadFor(int index) {
     // Realistic sizes: a Base45 health pass in QR, an admission ticket in PDF417, a candidate
     // number in Code128.
     const std::string number = std::to_string(202600000 + index * 7919);
     switch (index % 3) {
-    case 0: return {"DP1:6BFOXN*TS0BI$ZD.P9UOL97O4-2HH77HRM3DSPTV5*" + number, drivers::CodeFormat::QRCode};
-    case 1: return {"EXAM2026|" + number + "|ROOM 12|SEAT 07|SESSION AM", drivers::CodeFormat::PDF417};
-    default: return {"C" + number, drivers::CodeFormat::Code128};
+    case 0:
+        return {"DP1:6BFOXN*TS0BI$ZD.P9UOL97O4-2HH77HRM3DSPTV5*" + number,
+                drivers::CodeFormat::QRCode};
+    case 1:
+        return {"EXAM2026|" + number + "|ROOM 12|SEAT 07|SESSION AM", drivers::CodeFormat::PDF417};
+    default:
+        return {"C" + number, drivers::CodeFormat::Code128};
     }
 }
 
@@ -329,13 +350,15 @@ int benchSynthetic(const BenchDecodeArgs& args) {
         rowsWorse += ours < base ? 1 : 0;
         const double n = args.samplesPerRow;
         std::cout << "degradation=" << row.degradation << " level=" << row.level
-                  << " doorpost_read_rate=" << fixed(ours / n) << " baseline_read_rate=" << fixed(base / n)
+                  << " doorpost_read_rate=" << fixed(ours / n)
+                  << " baseline_read_rate=" << fixed(base / n)
                   << " doorpost_cpu_p95_ms=" << fixed(percentile(oursCpu, 0.95))
                   << " doorpost_wall_p95_ms=" << fixed(percentile(oursMs, 0.95)) << '\n';
     }
-    std::cout << "synthetic_doorpost_reads=" << oursTotal << " synthetic_baseline_reads=" << baseTotal
-              << " rows_better=" << rowsBetter << " rows_worse=" << rowsWorse << " wrong=" << wrong
-              << " ratio=" << fixed(baseTotal > 0 ? static_cast<double>(oursTotal) / baseTotal : 0.0) << '\n';
+    std::cout << "synthetic_doorpost_reads=" << oursTotal
+              << " synthetic_baseline_reads=" << baseTotal << " rows_better=" << rowsBetter
+              << " rows_worse=" << rowsWorse << " wrong=" << wrong << " ratio="
+              << fixed(baseTotal > 0 ? static_cast<double>(oursTotal) / baseTotal : 0.0) << '\n';
     return wrong == 0 ? kExitOk : kExitNegative;
 }
 
@@ -395,21 +418,26 @@ int benchFrames(const BenchDecodeArgs& args) {
     const double emptyP95 = percentile(emptyCpu, 0.95);
     const double codeP95 = percentile(codeCpu, 0.95);
     std::cout << "frame=1280x720 cores=1 frames=" << args.frameCount << '\n'
-              << "nocode_cpu_median_ms=" << fixed(percentile(emptyCpu, 0.5)) << " nocode_cpu_p95_ms=" << fixed(emptyP95)
+              << "nocode_cpu_median_ms=" << fixed(percentile(emptyCpu, 0.5))
+              << " nocode_cpu_p95_ms=" << fixed(emptyP95)
               << " nocode_wall_median_ms=" << fixed(percentile(emptyMs, 0.5))
               << " nocode_wall_p95_ms=" << fixed(percentile(emptyMs, 0.95))
               << " baseline_nocode_median_ms=" << fixed(percentile(baseEmptyMs, 0.5))
               << " baseline_nocode_p95_ms=" << fixed(percentile(baseEmptyMs, 0.95)) << '\n'
-              << "code_cpu_median_ms=" << fixed(percentile(codeCpu, 0.5)) << " code_cpu_p95_ms=" << fixed(codeP95)
+              << "code_cpu_median_ms=" << fixed(percentile(codeCpu, 0.5))
+              << " code_cpu_p95_ms=" << fixed(codeP95)
               << " code_wall_median_ms=" << fixed(percentile(codeMs, 0.5))
               << " code_wall_p95_ms=" << fixed(percentile(codeMs, 0.95))
               << " baseline_code_median_ms=" << fixed(percentile(baseCodeMs, 0.5))
               << " baseline_code_p95_ms=" << fixed(percentile(baseCodeMs, 0.95)) << '\n'
-              << "code_read_rate=" << fixed(reads / n) << " baseline_code_read_rate=" << fixed(baseReads / n)
+              << "code_read_rate=" << fixed(reads / n)
+              << " baseline_code_read_rate=" << fixed(baseReads / n)
               << " false_reads=" << falseReads << '\n'
               << "nocode_budget_ms=5 code_budget_ms=10 within_budget="
               << (emptyP95 <= 5.0 && codeP95 <= 10.0 ? "true" : "false") << " ratio="
-              << fixed(percentile(baseCodeMs, 0.95) > 0 ? codeP95 / percentile(baseCodeMs, 0.95) : 0.0) << '\n';
+              << fixed(percentile(baseCodeMs, 0.95) > 0 ? codeP95 / percentile(baseCodeMs, 0.95)
+                                                        : 0.0)
+              << '\n';
     return falseReads == 0 ? kExitOk : kExitNegative;
 }
 
@@ -446,7 +474,8 @@ int benchPeople(const BenchDecodeArgs& args) {
                 cpu.push_back(threadCpuMs() - cpuStart +
                               (outcome ? static_cast<double>(outcome->cpu.count()) / 1e3 : 0.0));
                 ++frames;
-                const drivers::CodeRead* read = outcome && outcome->read ? &*outcome->read : nullptr;
+                const drivers::CodeRead* read =
+                    outcome && outcome->read ? &*outcome->read : nullptr;
                 if (read != nullptr && !matches(read, code)) {
                     ++wrong;
                 } else if (read != nullptr) {
@@ -473,14 +502,16 @@ int benchPeople(const BenchDecodeArgs& args) {
               << "doorpost_read=" << fixed(static_cast<double>(oursTimes.size()) / n, 3)
               << " doorpost_time_to_read_p50_ms=" << fixed(percentile(oursTimes, 0.5), 0)
               << " doorpost_time_to_read_p95_ms=" << fixed(percentile(oursTimes, 0.95), 0)
-              << " doorpost_cpu_p95_ms=" << fixed(percentile(cpu, 0.95)) << " doorpost_frames=" << frames
-              << " wrong=" << wrong << '\n'
+              << " doorpost_cpu_p95_ms=" << fixed(percentile(cpu, 0.95))
+              << " doorpost_frames=" << frames << " wrong=" << wrong << '\n'
               << "baseline_read=" << fixed(static_cast<double>(baseTimes.size()) / n, 3)
               << " baseline_time_to_read_p50_ms=" << fixed(percentile(baseTimes, 0.5), 0)
               << " baseline_time_to_read_p95_ms=" << fixed(percentile(baseTimes, 0.95), 0) << '\n'
               << "target_read=0.99 target_p95_ms=300 within_target="
-              << (static_cast<double>(oursTimes.size()) / n >= 0.99 && percentile(oursTimes, 0.95) <= 300.0 ? "true"
-                                                                                                             : "false")
+              << (static_cast<double>(oursTimes.size()) / n >= 0.99 &&
+                          percentile(oursTimes, 0.95) <= 300.0
+                      ? "true"
+                      : "false")
               << '\n';
     return wrong == 0 ? kExitOk : kExitNegative;
 }

@@ -4,18 +4,6 @@
 // (`sqlite3 -csv DB "SELECT * FROM events"`), which does no hashing, signing or fsync.
 // Prints name=value lines; ratio= is export_s / baseline_s.
 
-#include <sys/resource.h>
-#include <unistd.h>
-
-#include <chrono>
-#include <cstdio>
-#include <cstdlib>
-#include <filesystem>
-#include <memory>
-#include <vector>
-
-#include <nlohmann/json.hpp>
-
 #include "kiosk/cli/command_registry.hpp"
 #include "kiosk/cli/output.hpp"
 #include "storage/audit_export.hpp"
@@ -23,6 +11,16 @@
 #include "storage/database.hpp"
 #include "storage/event.hpp"
 #include "storage/event_log.hpp"
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <sys/resource.h>
+#include <unistd.h>
+#include <vector>
 
 namespace doorpost::kiosk {
 
@@ -64,8 +62,8 @@ std::string fixed(double value, int digits) {
 // appendMany commits a batch in one transaction: append()'s one-fsync-per-event commit would
 // take most of an hour for a million events, and is not what is being measured.
 Result<void> fillDatabase(storage::Database& db, std::int64_t count) {
-    static const char* const kNames[] = {"张伟", "王芳", "李娜, Jr.", "刘洋 \"小刘\"", "陈静",
-                                         "O'Brien, Anne", "杨磊", "赵敏"};
+    static const char* const kNames[] = {"张伟", "王芳",          "李娜, Jr.", "刘洋 \"小刘\"",
+                                         "陈静", "O'Brien, Anne", "杨磊",      "赵敏"};
     static const storage::Verdict kVerdicts[] = {storage::Verdict::Admit, storage::Verdict::Admit,
                                                  storage::Verdict::Admit, storage::Verdict::Deny,
                                                  storage::Verdict::Refer};
@@ -74,7 +72,7 @@ Result<void> fillDatabase(storage::Database& db, std::int64_t count) {
         return log.error();
     }
     const std::string sealed = storage::randomHex(48); // 96 chars, like a sealed box in base64
-    const std::int64_t start = 1795000000000; // 2026-11-17
+    const std::int64_t start = 1795000000000;          // 2026-11-17
     constexpr std::int64_t kBatch = 20000;
     std::vector<storage::EventDraft> drafts;
     for (std::int64_t seq = 1; seq <= count;) {
@@ -147,8 +145,8 @@ int runBenchExport(const BenchExportOptions& options) {
 
     // Baseline: the sqlite3 shell writing the same rows as CSV.
     const std::string baselineCsv = (work / "baseline.csv").string();
-    const std::string command = "sqlite3 -csv '" + dbPath + "' 'SELECT * FROM events ORDER BY seq' > '" +
-                                baselineCsv + "'";
+    const std::string command =
+        "sqlite3 -csv '" + dbPath + "' 'SELECT * FROM events ORDER BY seq' > '" + baselineCsv + "'";
     auto baselineStart = Clock::now();
     const int baselineStatus = std::system(command.c_str());
     const double baselineS = secondsSince(baselineStart);
@@ -158,8 +156,8 @@ int runBenchExport(const BenchExportOptions& options) {
 
     const double exportCpuStart = cpuSeconds();
     auto exportStart = Clock::now();
-    auto summary = storage::writeAuditExport(
-        {dbPath, (work / "export").string(), 0, std::int64_t{1} << 50});
+    auto summary =
+        storage::writeAuditExport({dbPath, (work / "export").string(), 0, std::int64_t{1} << 50});
     const double exportS = secondsSince(exportStart);
     const double exportCpuS = cpuSeconds() - exportCpuStart;
     if (!summary) {
@@ -168,7 +166,8 @@ int runBenchExport(const BenchExportOptions& options) {
 
     const double verifyCpuStart = cpuSeconds();
     auto verifyStart = Clock::now();
-    auto report = storage::verifyAuditExport({(work / "export").string(), summary->devicePublicKey});
+    auto report =
+        storage::verifyAuditExport({(work / "export").string(), summary->devicePublicKey});
     const double verifyS = secondsSince(verifyStart);
     const double verifyCpuS = cpuSeconds() - verifyCpuStart;
     if (!report) {

@@ -4,14 +4,14 @@
 // (the baseline, same run, same file) and the time `status` takes (open, counters, the
 // incremental chain check), as name=value lines.
 
-#include <chrono>
-#include <cstdio>
-
 #include "kiosk/cli/bench_support.hpp"
 #include "kiosk/cli/command_registry.hpp"
 #include "kiosk/cli/output.hpp"
 #include "storage/database.hpp"
 #include "storage/event_log.hpp"
+
+#include <chrono>
+#include <cstdio>
 
 namespace doorpost::kiosk {
 
@@ -76,7 +76,8 @@ Result<double> timeStatus(const std::string& path) {
         return chain.error();
     }
     if (!chain->ok) {
-        return Error{ErrorKind::Negative, "chain: first bad seq " + std::to_string(chain->firstBadSeq)};
+        return Error{ErrorKind::Negative,
+                     "chain: first bad seq " + std::to_string(chain->firstBadSeq)};
     }
     return msSince(start);
 }
@@ -103,7 +104,8 @@ int runBenchStorage(const GlobalOptions& global, const BenchStorageOptions& opti
         return fail(chain.error());
     }
     if (!chain->ok) {
-        return fail(Error{ErrorKind::Negative, "chain: first bad seq " + std::to_string(chain->firstBadSeq)});
+        return fail(Error{ErrorKind::Negative,
+                          "chain: first bad seq " + std::to_string(chain->firstBadSeq)});
     }
     const double verifyMs = msSince(verifyStart);
 
@@ -117,7 +119,8 @@ int runBenchStorage(const GlobalOptions& global, const BenchStorageOptions& opti
         return fail(pk.error());
     }
     for (int i = 0; i < options.lookups; ++i) {
-        const std::string key = bench::subjectKey(i % 10 == 0 ? kSubjects + random() : random() % kSubjects);
+        const std::string key =
+            bench::subjectKey(i % 10 == 0 ? kSubjects + random() : random() % kSubjects);
         auto start = Clock::now();
         auto last = log->lastAdmission(key);
         lookupMs.push_back(msSince(start));
@@ -126,7 +129,8 @@ int runBenchStorage(const GlobalOptions& global, const BenchStorageOptions& opti
         }
         found += last->has_value() ? 1 : 0;
 
-        const auto seq = static_cast<std::int64_t>(random() % static_cast<std::uint64_t>(*filled)) + 1;
+        const auto seq =
+            static_cast<std::int64_t>(random() % static_cast<std::uint64_t>(*filled)) + 1;
         start = Clock::now();
         pk->bind(1, seq);
         auto row = pk->step();
@@ -185,7 +189,8 @@ void registerBenchStorageCommand(CLI::App& app, CommandContext& context) {
     cmd->add_option("--status-runs", options->statusRuns, "Times to open the file and run status")
         ->capture_default_str()
         ->check(CLI::PositiveNumber);
-    cmd->callback([&context, options] { context.exitCode = runBenchStorage(context.global, *options); });
+    cmd->callback(
+        [&context, options] { context.exitCode = runBenchStorage(context.global, *options); });
 }
 
 } // namespace doorpost::kiosk

@@ -3,15 +3,6 @@
 // names a server), and measures in the same run a plain bulk load of the same rows (PostgreSQL
 // COPY, else one SQLite INSERT transaction) as the baseline for ratio=.
 
-#include <time.h>
-#include <unistd.h>
-
-#include <chrono>
-#include <cstdlib>
-#include <filesystem>
-#include <thread>
-#include <vector>
-
 #include "kiosk/cli/command_registry.hpp"
 #include "kiosk/cli/output.hpp"
 #include "storage/event_log.hpp"
@@ -19,6 +10,14 @@
 #include "sync/central/copy_baseline.hpp"
 #include "sync/event_wire.hpp"
 #include "sync/sync_session.hpp"
+
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <thread>
+#include <time.h>
+#include <unistd.h>
+#include <vector>
 
 namespace doorpost::kiosk {
 namespace {
@@ -50,14 +49,18 @@ struct DrainTime {
 
 // One drain: a fresh central over `location`, the kiosk's acknowledgements forgotten, then one
 // sync round timed from the first request to the last acknowledgement.
-Result<DrainTime> drain(storage::Database& db, const std::string& location, const std::string& device) {
+Result<DrainTime> drain(storage::Database& db, const std::string& location,
+                        const std::string& device) {
     auto store = sync::central::CentralStore::open(location);
-    if (!store) return store.error();
+    if (!store)
+        return store.error();
     auto token = (*store)->enrollDevice(device, true);
-    if (!token) return token.error();
+    if (!token)
+        return token.error();
     sync::central::CentralServer server(**store, {});
     auto port = server.bind();
-    if (!port) return port.error();
+    if (!port)
+        return port.error();
     std::thread serving([&server] { server.run(); });
     // Each store is a different central: forget the previous one's acknowledgements and key.
     auto cleared = db.exec("DELETE FROM sync_push; DELETE FROM meta WHERE key = 'sync_set_key'");
@@ -77,8 +80,9 @@ Result<DrainTime> drain(storage::Database& db, const std::string& location, cons
         if (report.end == sync::RoundEnd::Done && report.waiting() == 0)
             seconds = DrainTime{secondsSince(start), processCpuSeconds() - cpuStart};
         else
-            seconds = environmentFault("sync round ended " + std::string(sync::toString(report.end)) +
-                                       ": " + report.error);
+            seconds =
+                environmentFault("sync round ended " + std::string(sync::toString(report.end)) +
+                                 ": " + report.error);
     }
     server.stop();
     serving.join();
@@ -86,9 +90,12 @@ Result<DrainTime> drain(storage::Database& db, const std::string& location, cons
 }
 
 int run(const BenchSyncOptions& options) {
-    if (options.events < 1) return fail(badInput("--events must be positive"));
-    std::string pattern = (std::filesystem::temp_directory_path() / "doorpost-bench-XXXXXX").string();
-    if (!::mkdtemp(pattern.data())) return fail(environmentFault("cannot create a temporary folder"));
+    if (options.events < 1)
+        return fail(badInput("--events must be positive"));
+    std::string pattern =
+        (std::filesystem::temp_directory_path() / "doorpost-bench-XXXXXX").string();
+    if (!::mkdtemp(pattern.data()))
+        return fail(environmentFault("cannot create a temporary folder"));
     const std::filesystem::path dir = pattern;
     struct Cleanup {
         std::filesystem::path dir;
@@ -102,9 +109,11 @@ int run(const BenchSyncOptions& options) {
     storage::OpenOptions fast;
     fast.synchronous = storage::Synchronous::Normal;
     auto db = storage::Database::open((dir / "kiosk.db").string(), fast);
-    if (!db) return fail(db.error());
+    if (!db)
+        return fail(db.error());
     auto log = storage::EventLog::open(*db);
-    if (!log) return fail(log.error());
+    if (!log)
+        return fail(log.error());
     const auto fillStart = Clock::now();
     std::vector<storage::EventDraft> drafts;
     for (int i = 0; i < options.events; ++i) {
@@ -116,57 +125,70 @@ int run(const BenchSyncOptions& options) {
         draft.reasons = {"ok"};
         draft.detail = R"({"pass_id":"pass-)" + std::to_string(i) + R"(","room":"A-101"})";
         if (drafts.size() == 1000 || i + 1 == options.events) {
-            if (auto seq = log->appendMany(drafts); !seq) return fail(seq.error());
+            if (auto seq = log->appendMany(drafts); !seq)
+                return fail(seq.error());
             drafts.clear();
         }
     }
-    std::cout << "events=" << options.events << "\nfill_seconds=" << secondsSince(fillStart) << '\n';
+    std::cout << "events=" << options.events << "\nfill_seconds=" << secondsSince(fillStart)
+              << '\n';
     auto events = log->readSeqRange(1, options.events);
-    if (!events) return fail(events.error());
+    if (!events)
+        return fail(events.error());
     std::vector<sync::WireEvent> wire;
     wire.reserve(events->size());
-    for (const auto& event : *events) wire.push_back(sync::toWire(event));
+    for (const auto& event : *events)
+        wire.push_back(sync::toWire(event));
     const std::string epoch = log->epoch();
     // The drain runs with the kiosk's real durability (synchronous=FULL) on its own connection.
     auto syncDb = storage::Database::open((dir / "kiosk.db").string());
-    if (!syncDb) return fail(syncDb.error());
+    if (!syncDb)
+        return fail(syncDb.error());
 
     auto sqlite = drain(*syncDb, (dir / "central.db").string(), "bench-sqlite");
-    if (!sqlite) return fail(sqlite.error());
+    if (!sqlite)
+        return fail(sqlite.error());
     const double sqliteRate = options.events / sqlite->wall;
     std::cout << "sqlite_seconds=" << sqlite->wall
               << "\nsqlite_events_per_s=" << static_cast<long>(sqliteRate)
               << "\nsqlite_cpu_seconds=" << sqlite->cpu
-              << "\nsqlite_events_per_cpu_s=" << static_cast<long>(options.events / sqlite->cpu) << '\n';
+              << "\nsqlite_events_per_cpu_s=" << static_cast<long>(options.events / sqlite->cpu)
+              << '\n';
 
     std::string server = options.postgres;
     if (server.empty())
-        if (const char* env = std::getenv("DOORPOST_PG_URL")) server = env;
+        if (const char* env = std::getenv("DOORPOST_PG_URL"))
+            server = env;
     double best = sqliteRate;
     double baseline = 0;
     if (!server.empty()) {
         const std::string name = "doorpost_bench_" + std::to_string(::getpid());
         auto url = sync::central::createScratchDatabase(server, name);
-        if (!url) return fail(url.error());
+        if (!url)
+            return fail(url.error());
         auto postgres = drain(*syncDb, *url, "bench-postgres");
         auto copy = postgres ? sync::central::postgresCopySeconds(*url, epoch, wire)
                              : Result<double>(postgres.error());
         sync::central::dropScratchDatabase(server, name);
-        if (!postgres) return fail(postgres.error());
-        if (!copy) return fail(copy.error());
+        if (!postgres)
+            return fail(postgres.error());
+        if (!copy)
+            return fail(copy.error());
         const double postgresRate = options.events / postgres->wall;
         baseline = options.events / *copy;
         std::cout << "postgres_seconds=" << postgres->wall
                   << "\npostgres_events_per_s=" << static_cast<long>(postgresRate)
-                  << "\npostgres_cpu_seconds=" << postgres->cpu
-                  << "\npostgres_events_per_cpu_s=" << static_cast<long>(options.events / postgres->cpu)
+                  << "\npostgres_cpu_seconds=" << postgres->cpu << "\npostgres_events_per_cpu_s="
+                  << static_cast<long>(options.events / postgres->cpu)
                   << "\nbaseline=postgres_copy\nbaseline_rows_per_s=" << static_cast<long>(baseline)
                   << "\nsqlite_ratio=" << sqliteRate / baseline << '\n';
         std::cout << "ratio=" << postgresRate / baseline << '\n';
         best = std::min(sqliteRate, postgresRate);
     } else {
-        auto insert = sync::central::sqliteInsertSeconds((dir / "baseline.db").string(), epoch, wire);
-        if (!insert) return fail(insert.error());
+        auto insert =
+            sync::central::sqliteInsertSeconds((dir / "baseline.db").string(), epoch, wire);
+        if (!insert)
+            return fail(insert.error());
         baseline = options.events / *insert;
         std::cout << "baseline=sqlite_insert\nbaseline_rows_per_s=" << static_cast<long>(baseline)
                   << "\nratio=" << sqliteRate / baseline << '\n';
@@ -180,10 +202,12 @@ int run(const BenchSyncOptions& options) {
 void registerBenchSyncCommand(CLI::App& app, CommandContext& context) {
     auto options = std::make_shared<BenchSyncOptions>();
     CLI::App* command = benchCommand(app).add_subcommand(
-        "sync", "Drain an event backlog to a loopback central per store, beside a bulk-load baseline");
+        "sync",
+        "Drain an event backlog to a loopback central per store, beside a bulk-load baseline");
     command->add_option("--events", options->events, "Backlog size")->capture_default_str();
-    command->add_option("--postgres", options->postgres,
-                        "PostgreSQL server URL (default $DOORPOST_PG_URL); a scratch database is made");
+    command->add_option(
+        "--postgres", options->postgres,
+        "PostgreSQL server URL (default $DOORPOST_PG_URL); a scratch database is made");
     command->callback([&context, options] { context.exitCode = run(*options); });
 }
 

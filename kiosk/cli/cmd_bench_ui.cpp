@@ -1,11 +1,11 @@
 // doorpost bench ui: frame time percentiles at 1280x800 (software renderer, off-screen) under
 // load, the CPU an idle kiosk uses, and a bare clear-and-present frame as the baseline.
 
-#include <cstdio>
-
 #include "kiosk/cli/command_registry.hpp"
 #include "kiosk/cli/output.hpp"
 #include "kiosk/ui/bench_ui.hpp"
+
+#include <cstdio>
 
 namespace doorpost::kiosk {
 namespace {
@@ -21,13 +21,16 @@ struct BenchUiOptions {
 void registerBenchUiCommand(CLI::App& app, CommandContext& context) {
     auto options = std::make_shared<BenchUiOptions>();
     CLI::App* ui = benchCommand(app).add_subcommand("ui", "UI frame times and idle CPU");
-    ui->add_option("--frames", options->frames, "Frames drawn under load")->check(CLI::Range(10, 100000));
-    ui->add_option("--idle-ms", options->idleMs, "How long to measure idle")->check(CLI::Range(200, 600000));
+    ui->add_option("--frames", options->frames, "Frames drawn under load")
+        ->check(CLI::Range(10, 100000));
+    ui->add_option("--idle-ms", options->idleMs, "How long to measure idle")
+        ->check(CLI::Range(200, 600000));
     ui->add_option("--size", options->size, "WIDTHxHEIGHT")->capture_default_str();
     ui->callback([options, &context] {
         int width = 0;
         int height = 0;
-        if (std::sscanf(options->size.c_str(), "%dx%d", &width, &height) != 2 || width < 640 || height < 400) {
+        if (std::sscanf(options->size.c_str(), "%dx%d", &width, &height) != 2 || width < 640 ||
+            height < 400) {
             context.exitCode = fail(badInput("--size: expected WIDTHxHEIGHT, at least 640x400"));
             return;
         }
@@ -37,11 +40,13 @@ void registerBenchUiCommand(CLI::App& app, CommandContext& context) {
             return;
         }
         const ui::UiBenchResult& r = result.value();
-        std::printf("size=%dx%d\nrenderer=software_offscreen\nframes=%d\n", r.width, r.height, r.frames);
+        std::printf("size=%dx%d\nrenderer=software_offscreen\nframes=%d\n", r.width, r.height,
+                    r.frames);
         // Frame times are the UI thread's CPU time per frame: what a frame costs one core,
         // independent of how busy the machine is. Wall times under the current load follow.
         std::printf("frame_p50_ms=%.2f\nframe_p99_ms=%.2f\n", r.frameCpuP50Ms, r.frameCpuP99Ms);
-        std::printf("frame_wall_p50_ms=%.2f\nframe_wall_p95_ms=%.2f\nframe_wall_p99_ms=%.2f\nframe_wall_max_ms=%.2f\n",
+        std::printf("frame_wall_p50_ms=%.2f\nframe_wall_p95_ms=%.2f\nframe_wall_p99_ms=%.2f\nframe_"
+                    "wall_max_ms=%.2f\n",
                     r.frameP50Ms, r.frameP95Ms, r.frameP99Ms, r.frameMaxMs);
         double load = 0;
         if (std::FILE* f = std::fopen("/proc/loadavg", "r")) {
@@ -53,9 +58,10 @@ void registerBenchUiCommand(CLI::App& app, CommandContext& context) {
         std::printf("load_average_1m=%.2f\n", load);
         std::printf("baseline_frame_p99_ms=%.2f\nratio=%.2f\n", r.baselineP99Ms,
                     r.baselineP99Ms > 0 ? r.frameCpuP99Ms / r.baselineP99Ms : 0.0);
-        std::printf("frame_budget_ms=16\nframe_p99_within_budget=%s\n", r.frameCpuP99Ms <= 16.0 ? "true" : "false");
-        std::printf("idle_ms=%d\nidle_frames_drawn=%d\nidle_cpu_pct=%.2f\n", r.idleMs, r.idleFramesDrawn,
-                    r.idleCpuPercent);
+        std::printf("frame_budget_ms=16\nframe_p99_within_budget=%s\n",
+                    r.frameCpuP99Ms <= 16.0 ? "true" : "false");
+        std::printf("idle_ms=%d\nidle_frames_drawn=%d\nidle_cpu_pct=%.2f\n", r.idleMs,
+                    r.idleFramesDrawn, r.idleCpuPercent);
         std::fflush(stdout);
         context.exitCode = kExitOk;
     });

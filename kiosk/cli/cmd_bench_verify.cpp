@@ -9,26 +9,25 @@
 //                     as a decoder delivers them; limit 20 ms at p99.
 //                     baseline: a bare event-log append (the fsync'd commit alone)
 
-#include <sodium.h>
-#include <unistd.h>
+#include "kiosk/cli/gate_session.hpp"
+#include "kiosk/cli/output.hpp"
+#include "kiosk/credentials/dp1_verifier.hpp"
+#include "kiosk/credentials/hc1_verifier.hpp"
+#include "kiosk/credentials/signature_check.hpp"
+#include "kiosk/gate/gate_worker.hpp"
+#include "storage/iso_time.hpp"
+#include "storage/trust_store.hpp"
+#include "sync/pass/envelope.hpp"
+#include "sync/pass/subject_key.hpp"
 
 #include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <sodium.h>
 #include <thread>
-
-#include "kiosk/cli/gate_session.hpp"
-#include "kiosk/cli/output.hpp"
-#include "kiosk/credentials/dp1_verifier.hpp"
-#include "kiosk/credentials/hc1_verifier.hpp"
-#include "storage/iso_time.hpp"
-#include "kiosk/credentials/signature_check.hpp"
-#include "kiosk/gate/gate_worker.hpp"
-#include "storage/trust_store.hpp"
-#include "sync/pass/envelope.hpp"
-#include "sync/pass/subject_key.hpp"
+#include <unistd.h>
 
 namespace doorpost::kiosk {
 namespace {
@@ -43,7 +42,8 @@ struct BenchArgs {
 
 template <typename F> double perSecond(int count, F&& body) {
     const auto start = Clock::now();
-    for (int i = 0; i < count; ++i) body();
+    for (int i = 0; i < count; ++i)
+        body();
     const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
     return count / seconds;
 }
@@ -68,27 +68,34 @@ struct CorpusPass {
 Result<CorpusPass> corpusPass(const std::string& corpus, const std::string& name) {
     const auto path = std::filesystem::path(corpus) / "common/2DCode/raw" / (name + ".json");
     std::ifstream in(path);
-    if (!in) return environmentFault("--corpus: cannot read " + path.string());
+    if (!in)
+        return environmentFault("--corpus: cannot read " + path.string());
     const auto json = nlohmann::json::parse(in, nullptr, false);
-    if (!json.is_object()) return environmentFault("--corpus: " + path.string() + " is not JSON");
+    if (!json.is_object())
+        return environmentFault("--corpus: " + path.string() + " is not JSON");
     CorpusPass pass;
     pass.text = json.value("PREFIX", "");
     const auto& context = json["TESTCTX"];
     const std::string certificate = context.value("CERTIFICATE", "");
-    auto dsc = parseDsc(std::span(reinterpret_cast<const std::uint8_t*>(certificate.data()),
-                                  certificate.size()));
-    if (!dsc) return environmentFault("--corpus: " + dsc.error().message);
+    auto dsc = parseDsc(
+        std::span(reinterpret_cast<const std::uint8_t*>(certificate.data()), certificate.size()));
+    if (!dsc)
+        return environmentFault("--corpus: " + dsc.error().message);
     pass.trust.dscs.push_back(std::move(*dsc));
     auto clock = storage::parseIsoTime(context.value("VALIDATIONCLOCK", ""));
-    if (!clock) return environmentFault("--corpus: " + clock.error().message);
+    if (!clock)
+        return environmentFault("--corpus: " + clock.error().message);
     pass.clock = *clock;
     return pass;
 }
 
 int runBench(const BenchArgs& args) {
-    if (args.count < 10 || args.count > 1'000'000) return fail(badInput("--count: 10..1000000"));
-    if (args.reads < 20 || args.reads > 5000) return fail(badInput("--reads: 20..5000"));
-    if (sodium_init() < 0) return fail(environmentFault("libsodium failed to initialise"));
+    if (args.count < 10 || args.count > 1'000'000)
+        return fail(badInput("--count: 10..1000000"));
+    if (args.reads < 20 || args.reads > 5000)
+        return fail(badInput("--reads: 20..5000"));
+    if (sodium_init() < 0)
+        return fail(environmentFault("libsodium failed to initialise"));
 
     // DP1 against the bare Ed25519 verify.
     std::array<std::uint8_t, crypto_sign_PUBLICKEYBYTES> pk{};
@@ -110,9 +117,8 @@ int runBench(const BenchArgs& args) {
     };
     const std::string dp1Text = sync::pass::issueDp1(claimsFor(0), sk);
     bool allValid = true;
-    const double dp1Rate = perSecond(args.count, [&] {
-        allValid = verifyDp1(dp1Text, dp1Trust, now).valid() && allValid;
-    });
+    const double dp1Rate = perSecond(
+        args.count, [&] { allValid = verifyDp1(dp1Text, dp1Trust, now).valid() && allValid; });
     const auto envelope = sync::pass::openEnvelope(dp1Text, "DP1:");
     const auto toSign =
         sync::pass::coseSigStructure(envelope.sign1.protectedBytes, envelope.sign1.payload);
@@ -126,15 +132,17 @@ int runBench(const BenchArgs& args) {
     // HC1 (DCC corpus passes, at their validation clock) against the bare ES256 verify.
     auto es256 = corpusPass(args.corpus, "CO3");
     auto ps256 = corpusPass(args.corpus, "CO1");
-    if (!es256) return fail(es256.error());
-    if (!ps256) return fail(ps256.error());
+    if (!es256)
+        return fail(es256.error());
+    if (!ps256)
+        return fail(ps256.error());
     const double es256Rate = perSecond(args.count, [&] {
-        allValid = verifyHc1(es256->text, es256->trust, es256->clock).checks.signature == true &&
-                   allValid;
+        allValid =
+            verifyHc1(es256->text, es256->trust, es256->clock).checks.signature == true && allValid;
     });
     const double ps256Rate = perSecond(args.count / 4, [&] {
-        allValid = verifyHc1(ps256->text, ps256->trust, ps256->clock).checks.signature == true &&
-                   allValid;
+        allValid =
+            verifyHc1(ps256->text, ps256->trust, ps256->clock).checks.signature == true && allValid;
     });
     const auto hc1Envelope = sync::pass::openEnvelope(es256->text, kHc1Prefix);
     const auto hc1ToSign =
@@ -148,7 +156,8 @@ int runBench(const BenchArgs& args) {
     print("hc1_ps256_verify_per_s", ps256Rate);
     print("hc1_baseline_es256_per_s", rawEs256Rate);
     print("hc1_ratio", es256Rate / rawEs256Rate);
-    if (!allValid) return fail(environmentFault("bench: a verification failed"));
+    if (!allValid)
+        return fail(environmentFault("bench: a verification failed"));
 
     // The door: reads replayed every 10 ms through the gate thread, each waited for until
     // its event is committed.
@@ -158,7 +167,8 @@ int runBench(const BenchArgs& args) {
     const std::string dbPath = (dir / "bench.db").string();
     {
         auto db = storage::Database::open(dbPath);
-        if (!db) return fail(db.error());
+        if (!db)
+            return fail(db.error());
         storage::TrustStore store(*db);
         const auto kid = sync::pass::ed25519KeyId(pk);
         if (auto added = store.add({storage::TrustKind::PassKey, sync::pass::toHex(kid),
@@ -167,7 +177,8 @@ int runBench(const BenchArgs& args) {
             return fail(added.error());
     }
     std::vector<std::string> reads;
-    for (int i = 0; i < args.reads; ++i) reads.push_back(sync::pass::issueDp1(claimsFor(i), sk));
+    for (int i = 0; i < args.reads; ++i)
+        reads.push_back(sync::pass::issueDp1(claimsFor(i), sk));
     std::vector<double> gateMs;
     {
         GateConfig config;
@@ -185,22 +196,26 @@ int runBench(const BenchArgs& args) {
                                                         : environmentFault("bench: gate timeout"));
             if (response->result->verdict != Verdict::Admit)
                 return fail(environmentFault("bench: a replayed pass was not admitted"));
-            gateMs.push_back(std::chrono::duration<double, std::milli>(Clock::now() - start).count());
+            gateMs.push_back(
+                std::chrono::duration<double, std::milli>(Clock::now() - start).count());
         }
     }
     std::vector<double> appendMs;
     {
         auto db = storage::Database::open(dbPath);
-        if (!db) return fail(db.error());
+        if (!db)
+            return fail(db.error());
         auto log = storage::EventLog::open(*db);
-        if (!log) return fail(log.error());
+        if (!log)
+            return fail(log.error());
         for (int i = 0; i < args.reads; ++i) {
             storage::EventDraft draft;
             draft.credentialType = "dp1";
             draft.verdict = storage::Verdict::Admit;
             draft.reasons = {"credential_valid"};
             const auto start = Clock::now();
-            if (auto appended = log->append(draft); !appended) return fail(appended.error());
+            if (auto appended = log->append(draft); !appended)
+                return fail(appended.error());
             appendMs.push_back(
                 std::chrono::duration<double, std::milli>(Clock::now() - start).count());
         }
@@ -228,7 +243,8 @@ void registerBenchVerifyCommand(CLI::App& app, CommandContext& context) {
     cmd->add_option("--corpus", args->corpus, "The DCC test corpus (dgc-testdata)")
         ->capture_default_str();
     cmd->add_option("--count", args->count, "Verifications per measurement")->capture_default_str();
-    cmd->add_option("--reads", args->reads, "Reads replayed through the gate")->capture_default_str();
+    cmd->add_option("--reads", args->reads, "Reads replayed through the gate")
+        ->capture_default_str();
     cmd->callback([args, &context] { context.exitCode = runBench(*args); });
 }
 

@@ -6,19 +6,18 @@
 // Both rates are calls over the summed time of the calls themselves (append, or the baseline's
 // BEGIN/INSERT/COMMIT), each timed the same way, so printing "committed" counts for neither.
 
-#include <sqlite3.h>
-#include <sys/resource.h>
-
-#include <chrono>
-#include <cstdio>
-#include <filesystem>
-#include <iostream>
-
 #include "kiosk/cli/bench_support.hpp"
 #include "kiosk/cli/command_registry.hpp"
 #include "kiosk/cli/output.hpp"
 #include "storage/database.hpp"
 #include "storage/event_log.hpp"
+
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+#include <sqlite3.h>
+#include <sys/resource.h>
 
 namespace doorpost::kiosk {
 
@@ -72,7 +71,8 @@ public:
         if (!db) {
             return db.error();
         }
-        if (auto made = db->exec("CREATE TABLE rows(id INTEGER PRIMARY KEY, payload TEXT NOT NULL)");
+        if (auto made =
+                db->exec("CREATE TABLE rows(id INTEGER PRIMARY KEY, payload TEXT NOT NULL)");
             !made) {
             return made.error();
         }
@@ -217,7 +217,8 @@ void registerBenchWriteCommand(CLI::App& app, CommandContext& context) {
                     "Events per block; event and baseline blocks alternate")
         ->capture_default_str()
         ->check(CLI::PositiveNumber);
-    cmd->callback([&context, options] { context.exitCode = runBenchWrite(context.global, *options); });
+    cmd->callback(
+        [&context, options] { context.exitCode = runBenchWrite(context.global, *options); });
 }
 
 } // namespace doorpost::kiosk

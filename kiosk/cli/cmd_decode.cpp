@@ -2,18 +2,18 @@
 // through the same isolated pipeline the door uses. Exit 0 when every image gave a read, 1 when
 // some gave none, 2 for bad input (an unreadable file, an unknown format).
 
+#include "drivers/code_format.hpp"
+#include "drivers/image_file.hpp"
+#include "drivers/isolated_decoder.hpp"
+#include "kiosk/cli/command_registry.hpp"
+#include "kiosk/cli/output.hpp"
+
 #include <chrono>
 #include <cstdio>
 #include <iostream>
 #include <memory>
 #include <string>
 #include <vector>
-
-#include "drivers/code_format.hpp"
-#include "drivers/image_file.hpp"
-#include "drivers/isolated_decoder.hpp"
-#include "kiosk/cli/command_registry.hpp"
-#include "kiosk/cli/output.hpp"
 
 namespace doorpost::kiosk {
 namespace {
@@ -71,7 +71,8 @@ int runDecode(const DecodeArgs& args) {
         const auto start = std::chrono::steady_clock::now();
         const auto outcome = decoder.decode(images[i].view());
         const double ms =
-            std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+            std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
+                .count();
         nlohmann::json line{{"file", args.images[i]}, {"read", false}};
         if (outcome && outcome->read) {
             const auto& read = *outcome->read;
@@ -99,7 +100,8 @@ int runDecode(const DecodeArgs& args) {
                       << '\n';
         } else {
             std::cout << args.images[i] << ": no code"
-                      << (line.contains("error") ? " (" + line["error"].get<std::string>() + ")" : "")
+                      << (line.contains("error") ? " (" + line["error"].get<std::string>() + ")"
+                                                 : "")
                       << '\n';
         }
     }

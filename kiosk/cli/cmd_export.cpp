@@ -2,12 +2,12 @@
 // recorded in [from, to) (docs/audit.md). The work is storage::writeAuditExport; this file only
 // parses the period and prints the summary.
 
-#include <memory>
-
 #include "kiosk/cli/command_registry.hpp"
 #include "kiosk/cli/output.hpp"
-#include "storage/iso_time.hpp"
 #include "storage/audit_export.hpp"
+#include "storage/iso_time.hpp"
+
+#include <memory>
 
 namespace doorpost::kiosk {
 
@@ -25,7 +25,8 @@ Result<std::int64_t> parsePeriodEnd(const std::string& text, const char* field) 
     const std::string full = text.size() == 10 ? text + "T00:00:00Z" : text;
     auto seconds = storage::parseIsoTime(full);
     if (!seconds) {
-        return badInput(std::string(field) + ": expected YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS[Z|+HH:MM], got '" +
+        return badInput(std::string(field) +
+                        ": expected YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS[Z|+HH:MM], got '" +
                         text.substr(0, 40) + "'");
     }
     return *seconds * 1000;
@@ -70,7 +71,8 @@ int runExport(const GlobalOptions& global, const ExportOptions& options) {
                   << "device " << summary->device << ", key " << summary->devicePublicKey << '\n'
                   << "last hash " << summary->lastHash << '\n';
         if (summary->firstBrokenSeq > 0) {
-            std::cout << "warning: the database's chain is broken at seq " << summary->firstBrokenSeq
+            std::cout << "warning: the database's chain is broken at seq "
+                      << summary->firstBrokenSeq
                       << "; exported as it is, verify-export will name it\n";
         }
         if (summary->idLikeInDetail > 0) {
@@ -89,7 +91,8 @@ void registerExportCommand(CLI::App& app, CommandContext& context) {
     CLI::App* cmd = app.add_subcommand(
         "export", "Audit export of the events of a period: events.csv, events.jsonl and a signed "
                   "manifest.json in a new folder");
-    cmd->add_option("--from", options->from, "Start of the period (ISO 8601, inclusive; UTC unless a zone is given)")
+    cmd->add_option("--from", options->from,
+                    "Start of the period (ISO 8601, inclusive; UTC unless a zone is given)")
         ->required();
     cmd->add_option("--to", options->to, "End of the period (ISO 8601, exclusive)")->required();
     cmd->add_option("--out", options->out, "Folder to create (must not exist, or be empty)")

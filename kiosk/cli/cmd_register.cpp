@@ -4,10 +4,10 @@
 // naming the problem, and records nothing. The full ID is sealed to the central's key; without
 // that key the event keeps the masked ID only (reason id_not_sealed, see docs/credentials.md).
 
-#include <iostream>
-
 #include "kiosk/cli/gate_session.hpp"
 #include "kiosk/cli/output.hpp"
+
+#include <iostream>
 
 namespace doorpost::kiosk {
 namespace {
@@ -24,20 +24,27 @@ struct RegisterArgs {
 
 int runRegister(const CommandContext& context, const RegisterArgs& args) {
     auto type = parseIdType(args.idType);
-    if (!type) return fail(type.error());
+    if (!type)
+        return fail(type.error());
     // Checked before the database is touched: a bad number records nothing.
-    if (auto checked = checkIdNumber(*type, args.id); !checked) return fail(checked.error());
+    if (auto checked = checkIdNumber(*type, args.id); !checked)
+        return fail(checked.error());
     auto at = parseClockOption("--at", args.at);
-    if (!at) return fail(at.error());
+    if (!at)
+        return fail(at.error());
     auto config = loadGateConfig(context.global);
-    if (!config) return fail(config.error());
+    if (!config)
+        return fail(config.error());
     auto db = openKioskDatabase(context.global);
-    if (!db) return fail(db.error());
+    if (!db)
+        return fail(db.error());
     auto gate = Gate::open(*db, *config);
-    if (!gate) return fail(gate.error());
+    if (!gate)
+        return fail(gate.error());
     ManualInput input{*type, args.id, args.name, args.reason, args.operatorId, *at};
     auto result = gate->registerManual(input);
-    if (!result) return fail(result.error());
+    if (!result)
+        return fail(result.error());
     auto line = verdictJson(*result);
     line["credential"] = idTypeName(*type);
     if (args.json)
@@ -55,7 +62,9 @@ void registerRegisterCommand(CLI::App& app, CommandContext& context) {
     CLI::App* cmd = app.add_subcommand("register", "Register a person manually by ID document");
     cmd->add_option("--id-type", args->idType, "resident, passport, permit or other")->required();
     cmd->add_option("--id", args->id, "The document number")->required();
-    cmd->add_option("--name", args->name, "The person's name (sealed with the ID; dropped if the kiosk has no sealing key)");
+    cmd->add_option(
+        "--name", args->name,
+        "The person's name (sealed with the ID; dropped if the kiosk has no sealing key)");
     cmd->add_option("--reason", args->reason, "Why manual (see the site profile)")->required();
     cmd->add_option("--operator", args->operatorId, "Staff member registering")->required();
     cmd->add_option("--at", args->at, "Decision clock, ISO 8601 (default: now)");

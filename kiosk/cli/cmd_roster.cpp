@@ -2,15 +2,15 @@
 // UTF-8 CSV: candidate number, name, ID number, session, room, seat (BOM and header optional).
 // A bad row is named with its line and nothing is imported.
 
-#include <fstream>
-#include <iostream>
-#include <sstream>
-
 #include "kiosk/cli/gate_session.hpp"
 #include "kiosk/cli/output.hpp"
 #include "kiosk/gate/roster_csv.hpp"
 #include "kiosk/gate/trust_loader.hpp"
 #include "storage/roster_store.hpp"
+
+#include <fstream>
+#include <iostream>
+#include <sstream>
 
 namespace doorpost::kiosk {
 namespace {
@@ -23,24 +23,30 @@ struct RosterArgs {
 
 int importRoster(const CommandContext& context, const RosterArgs& args) {
     std::ifstream in(args.file, std::ios::binary);
-    if (!in) return fail(badInput("FILE: cannot read " + args.file));
+    if (!in)
+        return fail(badInput("FILE: cannot read " + args.file));
     std::stringstream text;
     text << in.rdbuf();
     const std::int64_t now = wallClockSeconds();
     auto until = parseClockOption("--valid-until", args.validUntil);
-    if (!until) return fail(until.error());
+    if (!until)
+        return fail(until.error());
     auto db = openKioskDatabase(context.global);
-    if (!db) return fail(db.error());
+    if (!db)
+        return fail(db.error());
     auto trust = loadTrust(*db); // for the subject salt
-    if (!trust) return fail(trust.error());
+    if (!trust)
+        return fail(trust.error());
     auto entries = parseRosterCsv(text.str(), trust->subjectSalt);
-    if (!entries) return fail(entries.error());
+    if (!entries)
+        return fail(entries.error());
     storage::RosterInfo info{static_cast<std::int64_t>(entries->size()), args.file, now,
                              until->value_or(now + 7 * 24 * 3600)};
     if (auto stored = storage::RosterStore(*db).replace(*entries, info); !stored)
         return fail(stored.error());
     if (args.json)
-        printJsonLine({{"imported", entries->size()}, {"source", args.file},
+        printJsonLine({{"imported", entries->size()},
+                       {"source", args.file},
                        {"valid_until", info.validUntil}});
     else
         std::cout << "imported " << entries->size() << " candidates\n";
@@ -58,7 +64,8 @@ void registerRosterCommand(CLI::App& app, CommandContext& context) {
         ->required();
     import->add_option("--valid-until", args->validUntil, "ISO 8601; default 7 days");
     import->add_flag("--json", args->json, "Print {imported, source, valid_until}");
-    import->callback([args, &context] { context.exitCode = importRoster(context, *args); });
-}
+    import->callback([args, &context] { context.exitCode = importRoster(context, *args);
+});
+} // namespace doorpost::kiosk
 
 } // namespace doorpost::kiosk

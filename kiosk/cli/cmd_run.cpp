@@ -1,10 +1,6 @@
 // doorpost run: the kiosk UI. With a display it is the full-screen touch station; --headless
 // draws off-screen (SDL offscreen driver, software renderer) for screenshots, scripts and CI.
 
-#include <fstream>
-#include <iostream>
-#include <sstream>
-
 #include "drivers/frame_source.hpp"
 #include "kiosk/cli/command_registry.hpp"
 #include "kiosk/cli/gate_session.hpp"
@@ -17,6 +13,10 @@
 #include "kiosk/ui/log_query.hpp"
 #include "kiosk/ui/staff_auth.hpp"
 #include "sync/sync_worker.hpp"
+
+#include <fstream>
+#include <iostream>
+#include <sstream>
 
 namespace doorpost::kiosk {
 namespace {
@@ -105,7 +105,8 @@ int runKiosk(const RunOptions& options, const GlobalOptions& global) {
     std::unique_ptr<drivers::FrameSource> camera;
     if (options.synthetic || !options.replayDir.empty()) {
         ui::CameraChoice choice;
-        choice.kind = options.synthetic ? ui::CameraChoice::Kind::Synthetic : ui::CameraChoice::Kind::Replay;
+        choice.kind =
+            options.synthetic ? ui::CameraChoice::Kind::Synthetic : ui::CameraChoice::Kind::Replay;
         choice.replayPath = options.replayDir;
         auto source = ui::makeFrameSource(choice);
         if (!source.ok()) {
@@ -135,7 +136,8 @@ int runKiosk(const RunOptions& options, const GlobalOptions& global) {
         return fail(gateConfig.error());
     }
     if (global.configPath.empty()) {
-        gateConfig.value().profile = options.profile == "transit" ? transitProfile() : examProfile();
+        gateConfig.value().profile =
+            options.profile == "transit" ? transitProfile() : examProfile();
     }
     config.examSite = gateConfig.value().profile.rosterRequired; // the gate's profile is the UI's
     config.trustWarnSeconds = gateConfig.value().profile.trustWarnSeconds;
@@ -195,8 +197,10 @@ void registerRunCommand(CLI::App& app, CommandContext& context) {
     run->add_flag("--headless", options->headless, "Draw off-screen (no display needed)");
     run->add_flag("--windowed", options->windowed, "A window instead of full screen");
     run->add_flag("--synthetic", options->synthetic, "Synthetic camera (rendered codes)");
-    run->add_option("--replay", options->replayDir, "Replay camera: a folder of images or a Y4M file");
-    run->add_option("--frames", options->frames, "Headless: frames to draw")->check(CLI::Range(1, 100000));
+    run->add_option("--replay", options->replayDir,
+                    "Replay camera: a folder of images or a Y4M file");
+    run->add_option("--frames", options->frames, "Headless: frames to draw")
+        ->check(CLI::Range(1, 100000));
     run->add_option("--screenshot", options->screenshot, "Write the last frame as PNG");
     run->add_option("--script", options->scriptPath, "UI script: taps, waits, screenshots, checks");
     run->add_option("--lang", options->lang, "zh or en")->check(CLI::IsMember({"zh", "en"}));
@@ -219,7 +223,8 @@ void registerRunCommand(CLI::App& app, CommandContext& context) {
                     "Central URL: sync runs in the kiosk and feeds the central chip");
     run->add_option("--token", options->sync.token, "Device bearer token (with --central)")
         ->envname("DOORPOST_SYNC_TOKEN");
-    run->add_option("--ca", options->sync.caFile, "PEM bundle that signs the central's certificate");
+    run->add_option("--ca", options->sync.caFile,
+                    "PEM bundle that signs the central's certificate");
     run->add_flag("--json", options->json, "Print the final UI state as one JSON line");
     run->callback([options, &context] { context.exitCode = runKiosk(*options, context.global); });
 }

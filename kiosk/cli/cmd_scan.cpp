@@ -4,12 +4,12 @@
 // decoder (drivers/); an image with no readable code prints picture_decode false and records
 // nothing. Exit 0 when every input was answered, 2 bad input, 3 storage fault.
 
-#include <iostream>
-
 #include "drivers/image_file.hpp"
 #include "drivers/isolated_decoder.hpp"
 #include "kiosk/cli/gate_session.hpp"
 #include "kiosk/cli/output.hpp"
+
+#include <iostream>
 
 namespace doorpost::kiosk {
 namespace {
@@ -26,17 +26,21 @@ struct Input {
     std::string value;
 };
 
-int runScan(const CommandContext& context, const ScanArgs& args,
-            const std::vector<Input>& inputs) {
+int runScan(const CommandContext& context, const ScanArgs& args, const std::vector<Input>& inputs) {
     auto at = parseClockOption("--at", args.at);
-    if (!at) return fail(at.error());
-    if (inputs.empty()) return fail(badInput("IMAGE or --text: nothing to scan"));
+    if (!at)
+        return fail(at.error());
+    if (inputs.empty())
+        return fail(badInput("IMAGE or --text: nothing to scan"));
     auto config = loadGateConfig(context.global);
-    if (!config) return fail(config.error());
+    if (!config)
+        return fail(config.error());
     auto db = openKioskDatabase(context.global);
-    if (!db) return fail(db.error());
+    if (!db)
+        return fail(db.error());
     auto gate = Gate::open(*db, *config);
-    if (!gate) return fail(gate.error());
+    if (!gate)
+        return fail(gate.error());
 
     std::unique_ptr<drivers::IsolatedDecoder> decoder; // started on the first image only
     for (const Input& input : inputs) {
@@ -44,10 +48,12 @@ int runScan(const CommandContext& context, const ScanArgs& args,
         scan.at = *at;
         nlohmann::json line;
         line[input.image ? "image" : "text_input"] = input.image ? input.value : "";
-        if (!input.image) line.erase("text_input");
+        if (!input.image)
+            line.erase("text_input");
         if (input.image) {
             auto image = drivers::loadLumaImage(input.value);
-            if (!image) return fail(badInput("IMAGE: " + image.error().message));
+            if (!image)
+                return fail(badInput("IMAGE: " + image.error().message));
             if (!decoder) {
                 drivers::IsolationOptions isolation;
                 isolation.exhaustive = true; // a still image: every stage may run
@@ -59,8 +65,11 @@ int runScan(const CommandContext& context, const ScanArgs& args,
             if (!outcome || !outcome->read || outcome->read->binary) {
                 Checks checks;
                 checks.pictureDecode = false;
-                line.update({{"read", nullptr}, {"credential", nullptr}, {"verdict", nullptr},
-                             {"reasons", nlohmann::json::array()}, {"seq", nullptr},
+                line.update({{"read", nullptr},
+                             {"credential", nullptr},
+                             {"verdict", nullptr},
+                             {"reasons", nlohmann::json::array()},
+                             {"seq", nullptr},
                              {"checks", checksToJson(checks)}});
                 printJsonLine(line);
                 continue;
@@ -71,7 +80,8 @@ int runScan(const CommandContext& context, const ScanArgs& args,
             scan.text = input.value;
         }
         auto result = gate->scan(scan);
-        if (!result) return fail(result.error());
+        if (!result)
+            return fail(result.error());
         line["read"] = scan.text;
         line.update(verdictJson(*result));
         if (args.json) {
@@ -106,8 +116,10 @@ void registerScanCommand(CLI::App& app, CommandContext& context) {
             else if (option == texts && nextText < args->texts.size())
                 inputs.push_back({false, args->texts[nextText++]});
         }
-        while (nextImage < args->images.size()) inputs.push_back({true, args->images[nextImage++]});
-        while (nextText < args->texts.size()) inputs.push_back({false, args->texts[nextText++]});
+        while (nextImage < args->images.size())
+            inputs.push_back({true, args->images[nextImage++]});
+        while (nextText < args->texts.size())
+            inputs.push_back({false, args->texts[nextText++]});
         context.exitCode = runScan(context, *args, inputs);
     });
 }

@@ -3,13 +3,13 @@
 // verified from the last verified checkpoint on (`--full` recomputes it all and runs
 // PRAGMA integrity_check).
 
-#include <filesystem>
-#include <iostream>
-
 #include "kiosk/cli/command_registry.hpp"
 #include "kiosk/cli/output.hpp"
 #include "storage/database.hpp"
 #include "storage/event_log.hpp"
+
+#include <filesystem>
+#include <iostream>
 
 namespace doorpost::kiosk {
 
@@ -52,14 +52,10 @@ int runStatus(const GlobalOptions& global, const StatusOptions& options) {
     }
 
     nlohmann::json out = {
-        {"events", status->events},
-        {"last_seq", status->lastSeq},
-        {"epoch", status->epoch},
-        {"device_id", status->deviceId},
-        {"head_hash", status->headHash},
-        {"chain_ok", chain->ok},
-        {"chain_checked", chain->checked},
-        {"chain_verified_from", chain->verifiedFrom},
+        {"events", status->events},        {"last_seq", status->lastSeq},
+        {"epoch", status->epoch},          {"device_id", status->deviceId},
+        {"head_hash", status->headHash},   {"chain_ok", chain->ok},
+        {"chain_checked", chain->checked}, {"chain_verified_from", chain->verifiedFrom},
         {"schema_version", *version},
     };
     if (!chain->ok) {
@@ -74,8 +70,8 @@ int runStatus(const GlobalOptions& global, const StatusOptions& options) {
         out["integrity"] = *integrity;
     }
     if (db->movedAside()) {
-        std::cerr << "doorpost: corrupt database moved aside to " << db->movedAside()->path
-                  << " (" << db->movedAside()->reason << ")\n";
+        std::cerr << "doorpost: corrupt database moved aside to " << db->movedAside()->path << " ("
+                  << db->movedAside()->reason << ")\n";
     }
     if (movedAside->has_value()) {
         out["moved_aside"] = **movedAside;

@@ -2,13 +2,13 @@
 // the central service. --once runs one round (push everything, pull every set) and exits;
 // otherwise the sync worker runs until SIGINT/SIGTERM, printing its status as it changes.
 
-#include <csignal>
-#include <thread>
-
 #include "kiosk/cli/command_registry.hpp"
 #include "kiosk/cli/output.hpp"
 #include "sync/sync_session.hpp"
 #include "sync/sync_worker.hpp"
+
+#include <csignal>
+#include <thread>
 
 namespace doorpost::kiosk {
 namespace {
@@ -23,9 +23,11 @@ struct SyncOptions {
 nlohmann::json reportJson(const sync::RoundReport& report) {
     nlohmann::json sets = nlohmann::json::object();
     for (const auto& [name, cursor] : report.sets)
-        sets[name] = {{"cursor", cursor.cursor}, {"items", cursor.items}, {"valid_until", cursor.validUntil}};
+        sets[name] = {
+            {"cursor", cursor.cursor}, {"items", cursor.items}, {"valid_until", cursor.validUntil}};
     return {{"end", std::string(sync::toString(report.end))},
-            {"online", report.end != sync::RoundEnd::Unreachable && report.end != sync::RoundEnd::LocalFault},
+            {"online",
+             report.end != sync::RoundEnd::Unreachable && report.end != sync::RoundEnd::LocalFault},
             {"pushed", report.pushed},
             {"acked_through", report.ackedThrough},
             {"last_seq", report.lastSeq},
@@ -40,33 +42,40 @@ nlohmann::json reportJson(const sync::RoundReport& report) {
 
 int exitCodeFor(const sync::RoundReport& report) {
     switch (report.end) {
-    case sync::RoundEnd::Done: return report.refusedSets.empty() ? kExitOk : kExitNegative;
-    case sync::RoundEnd::Refused: return kExitBadInput;
+    case sync::RoundEnd::Done:
+        return report.refusedSets.empty() ? kExitOk : kExitNegative;
+    case sync::RoundEnd::Refused:
+        return kExitBadInput;
     case sync::RoundEnd::Unreachable:
     case sync::RoundEnd::ServerError:
-    case sync::RoundEnd::LocalFault: return kExitEnvironment;
+    case sync::RoundEnd::LocalFault:
+        return kExitEnvironment;
     }
     return kExitEnvironment;
 }
 
 int runOnce(const std::string& dbPath, const SyncOptions& options) {
     auto db = storage::Database::open(dbPath);
-    if (!db) return fail(db.error());
+    if (!db)
+        return fail(db.error());
     auto session = sync::SyncSession::open(*db, options.config);
-    if (!session) return fail(session.error());
+    if (!session)
+        return fail(session.error());
     const sync::RoundReport report = (*session)->runRound();
     if (options.json) {
         printJsonLine(reportJson(report));
     } else {
         std::cout << "end=" << sync::toString(report.end) << "\npushed=" << report.pushed
                   << "\nacked_through=" << report.ackedThrough
-                  << "\nevents_waiting=" << report.waiting() << "\nquarantined=" << report.quarantined
-                  << "\nfindings=" << report.findings << "\nclock_offset_ms=" << report.clockOffsetMs
-                  << '\n';
+                  << "\nevents_waiting=" << report.waiting()
+                  << "\nquarantined=" << report.quarantined << "\nfindings=" << report.findings
+                  << "\nclock_offset_ms=" << report.clockOffsetMs << '\n';
         for (const auto& [name, cursor] : report.sets)
-            std::cout << "set=" << name << " cursor=" << cursor.cursor << " items=" << cursor.items << '\n';
+            std::cout << "set=" << name << " cursor=" << cursor.cursor << " items=" << cursor.items
+                      << '\n';
     }
-    if (!report.error.empty()) std::cerr << "doorpost: " << report.error << '\n';
+    if (!report.error.empty())
+        std::cerr << "doorpost: " << report.error << '\n';
     return exitCodeFor(report);
 }
 
@@ -82,18 +91,25 @@ int runWorker(const std::string& dbPath, SyncOptions options) {
     std::int64_t printedRounds = 0;
     for (;;) {
         timespec poll{0, 200 * 1000 * 1000};
-        if (sigtimedwait(&signals, nullptr, &poll) > 0) break;
+        if (sigtimedwait(&signals, nullptr, &poll) > 0)
+            break;
         const sync::SyncStatus status = worker.status();
-        if (status.rounds == printedRounds) continue;
+        if (status.rounds == printedRounds)
+            continue;
         printedRounds = status.rounds;
-        const nlohmann::json line{{"online", status.online},       {"events_waiting", status.eventsWaiting},
-                                  {"last_sync_ms", status.lastSyncMs}, {"clock_offset_ms", status.clockOffsetMs},
-                                  {"quarantined", status.quarantined}, {"findings", status.findings},
-                                  {"end", status.lastEnd},           {"error", status.lastError}};
+        const nlohmann::json line{{"online", status.online},
+                                  {"events_waiting", status.eventsWaiting},
+                                  {"last_sync_ms", status.lastSyncMs},
+                                  {"clock_offset_ms", status.clockOffsetMs},
+                                  {"quarantined", status.quarantined},
+                                  {"findings", status.findings},
+                                  {"end", status.lastEnd},
+                                  {"error", status.lastError}};
         if (options.json)
             printJsonLine(line);
         else
-            std::cout << (status.online ? "online" : "offline") << " events_waiting=" << status.eventsWaiting
+            std::cout << (status.online ? "online" : "offline")
+                      << " events_waiting=" << status.eventsWaiting
                       << (status.lastError.empty() ? "" : " error=" + status.lastError) << '\n'
                       << std::flush;
     }
@@ -106,12 +122,17 @@ int runWorker(const std::string& dbPath, SyncOptions options) {
 void registerSyncCommand(CLI::App& app, CommandContext& context) {
     auto options = std::make_shared<SyncOptions>();
     auto* command = app.add_subcommand("sync", "Reconcile with the central service");
-    command->add_option("--central", options->config.centralUrl, "Central URL, e.g. https://central:8443")
+    command
+        ->add_option("--central", options->config.centralUrl,
+                     "Central URL, e.g. https://central:8443")
         ->required();
-    command->add_option("--token", options->config.token, "Device bearer token from `doorpost-central enroll`")
+    command
+        ->add_option("--token", options->config.token,
+                     "Device bearer token from `doorpost-central enroll`")
         ->required()
         ->envname("DOORPOST_SYNC_TOKEN");
-    command->add_option("--ca", options->config.caFile, "PEM bundle that signs the central's certificate");
+    command->add_option("--ca", options->config.caFile,
+                        "PEM bundle that signs the central's certificate");
     command->add_option("--set-key", options->config.pinnedSetKey,
                         "Pin the central's set-signing public key (hex)");
     command->add_option("--interval-ms", options->intervalMs, "Pause between rounds when caught up")

@@ -5,18 +5,17 @@
 //           single {"public_key": hex} issuer key
 //  deny     put a pass id on the deny list
 
-#include <sodium.h>
-
-#include <fstream>
-#include <iostream>
-#include <sstream>
-
 #include "kiosk/cli/gate_session.hpp"
 #include "kiosk/cli/output.hpp"
 #include "kiosk/credentials/trust_set.hpp"
 #include "storage/roster_store.hpp"
 #include "storage/trust_store.hpp"
 #include "sync/pass/subject_key.hpp"
+
+#include <fstream>
+#include <iostream>
+#include <sodium.h>
+#include <sstream>
 
 namespace doorpost::kiosk {
 namespace {
@@ -33,7 +32,8 @@ struct TrustArgs {
 
 Result<std::string> readFile(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
-    if (!in) return badInput("FILE: cannot read " + path);
+    if (!in)
+        return badInput("FILE: cannot read " + path);
     std::stringstream buffer;
     buffer << in.rdbuf();
     return buffer.str();
@@ -41,26 +41,39 @@ Result<std::string> readFile(const std::string& path) {
 
 Result<std::int64_t> validUntil(const TrustArgs& args, std::int64_t fallback) {
     auto parsed = parseClockOption("--valid-until", args.validUntil);
-    if (!parsed) return parsed.error();
+    if (!parsed)
+        return parsed.error();
     return parsed->value_or(fallback);
 }
 
 int addDsc(const CommandContext& context, const TrustArgs& args) {
     auto bytes = readFile(args.file);
-    if (!bytes) return fail(bytes.error());
-    auto dsc = parseDsc(std::span(reinterpret_cast<const std::uint8_t*>(bytes->data()), bytes->size()));
-    if (!dsc) return fail(badInput("FILE: " + dsc.error().message));
+    if (!bytes)
+        return fail(bytes.error());
+    auto dsc =
+        parseDsc(std::span(reinterpret_cast<const std::uint8_t*>(bytes->data()), bytes->size()));
+    if (!dsc)
+        return fail(badInput("FILE: " + dsc.error().message));
     const std::int64_t now = wallClockSeconds();
     auto until = validUntil(args, now + kDefaultValiditySeconds);
-    if (!until) return fail(until.error());
+    if (!until)
+        return fail(until.error());
     auto db = openKioskDatabase(context.global);
-    if (!db) return fail(db.error());
-    storage::TrustEntry entry{storage::TrustKind::Dsc, sync::pass::toHex(dsc->kid),
-                              sync::pass::toHex(dsc->der), dsc->subject,
-                              args.source.empty() ? args.file : args.source, now, *until};
-    if (auto added = storage::TrustStore(*db).add(entry); !added) return fail(added.error());
+    if (!db)
+        return fail(db.error());
+    storage::TrustEntry entry{storage::TrustKind::Dsc,
+                              sync::pass::toHex(dsc->kid),
+                              sync::pass::toHex(dsc->der),
+                              dsc->subject,
+                              args.source.empty() ? args.file : args.source,
+                              now,
+                              *until};
+    if (auto added = storage::TrustStore(*db).add(entry); !added)
+        return fail(added.error());
     if (args.json)
-        printJsonLine({{"kind", "dsc"}, {"key_id", entry.keyId}, {"label", entry.label},
+        printJsonLine({{"kind", "dsc"},
+                       {"key_id", entry.keyId},
+                       {"label", entry.label},
                        {"valid_until", entry.validUntil}});
     else
         std::cout << "trusted DSC " << entry.keyId << " " << entry.label << '\n';
@@ -81,46 +94,58 @@ Result<std::vector<std::uint8_t>> hexField(const nlohmann::json& object, const c
 
 int addKey(const CommandContext& context, const TrustArgs& args) {
     auto text = readFile(args.file);
-    if (!text) return fail(text.error());
+    if (!text)
+        return fail(text.error());
     const auto json = nlohmann::json::parse(*text, nullptr, false);
-    if (!json.is_object()) return fail(badInput("FILE: not a JSON object"));
+    if (!json.is_object())
+        return fail(badInput("FILE: not a JSON object"));
     const std::int64_t now = wallClockSeconds();
     auto until = validUntil(args, json.value("valid_until", now + kDefaultValiditySeconds));
-    if (!until) return fail(until.error());
+    if (!until)
+        return fail(until.error());
     const std::string source = args.source.empty() ? args.file : args.source;
 
     // Everything is checked before anything is stored.
     std::vector<storage::TrustEntry> entries;
     const nlohmann::json keys =
         json.contains("issuer_keys") ? json["issuer_keys"] : nlohmann::json::array({json});
-    if (!keys.is_array() || keys.empty()) return fail(badInput("FILE: issuer_keys is empty"));
+    if (!keys.is_array() || keys.empty())
+        return fail(badInput("FILE: issuer_keys is empty"));
     for (const auto& key : keys) {
         auto publicKey = hexField(key, "public_key", 32);
-        if (!publicKey) return fail(publicKey.error());
+        if (!publicKey)
+            return fail(publicKey.error());
         const auto kid = sync::pass::ed25519KeyId(*publicKey);
         entries.push_back({storage::TrustKind::PassKey, sync::pass::toHex(kid),
                            sync::pass::toHex(*publicKey), "dp1 issuer", source, now, *until});
     }
     if (json.contains("seal_public_key")) {
         auto seal = hexField(json, "seal_public_key", 32);
-        if (!seal) return fail(seal.error());
+        if (!seal)
+            return fail(seal.error());
         entries.push_back({storage::TrustKind::SealKey, "", sync::pass::toHex(*seal),
                            "central seal", source, now, *until});
     }
     const std::string salt = json.value("subject_salt", "");
     auto db = openKioskDatabase(context.global);
-    if (!db) return fail(db.error());
+    if (!db)
+        return fail(db.error());
     auto transaction = storage::Transaction::begin(*db);
-    if (!transaction) return fail(transaction.error());
+    if (!transaction)
+        return fail(transaction.error());
     storage::TrustStore store(*db);
     for (const auto& entry : entries)
-        if (auto added = store.add(entry); !added) return fail(added.error());
+        if (auto added = store.add(entry); !added)
+            return fail(added.error());
     if (!salt.empty())
-        if (auto set = db->setMeta("subject_salt", salt); !set) return fail(set.error());
-    if (auto committed = transaction->commit(); !committed) return fail(committed.error());
+        if (auto set = db->setMeta("subject_salt", salt); !set)
+            return fail(set.error());
+    if (auto committed = transaction->commit(); !committed)
+        return fail(committed.error());
     for (const auto& entry : entries) {
         if (args.json)
-            printJsonLine({{"kind", storage::toString(entry.kind)}, {"key_id", entry.keyId},
+            printJsonLine({{"kind", storage::toString(entry.kind)},
+                           {"key_id", entry.keyId},
                            {"valid_until", entry.validUntil}});
         else
             std::cout << "trusted " << storage::toString(entry.kind) << " " << entry.keyId << '\n';
@@ -133,39 +158,56 @@ int deny(const CommandContext& context, const TrustArgs& args) {
         return fail(badInput("PASS_ID: 1-128 characters"));
     const std::int64_t now = wallClockSeconds();
     auto until = validUntil(args, now + kDefaultValiditySeconds);
-    if (!until) return fail(until.error());
+    if (!until)
+        return fail(until.error());
     auto db = openKioskDatabase(context.global);
-    if (!db) return fail(db.error());
+    if (!db)
+        return fail(db.error());
     storage::DeniedPass pass{args.passId, args.source.empty() ? "operator" : args.source, now,
                              *until};
-    if (auto added = storage::TrustStore(*db).deny(pass); !added) return fail(added.error());
-    if (args.json) printJsonLine({{"denied", args.passId}, {"valid_until", *until}});
+    if (auto added = storage::TrustStore(*db).deny(pass); !added)
+        return fail(added.error());
+    if (args.json)
+        printJsonLine({{"denied", args.passId}, {"valid_until", *until}});
     return kExitOk;
 }
 
 int list(const CommandContext& context, const TrustArgs& args) {
     auto db = openKioskDatabase(context.global);
-    if (!db) return fail(db.error());
+    if (!db)
+        return fail(db.error());
     storage::TrustStore store(*db);
     auto entries = store.entries();
-    if (!entries) return fail(entries.error());
+    if (!entries)
+        return fail(entries.error());
     auto denied = store.denied();
-    if (!denied) return fail(denied.error());
+    if (!denied)
+        return fail(denied.error());
     auto roster = storage::RosterStore(*db).info();
-    if (!roster) return fail(roster.error());
+    if (!roster)
+        return fail(roster.error());
     auto salt = db->meta("subject_salt");
-    if (!salt) return fail(salt.error());
+    if (!salt)
+        return fail(salt.error());
     std::vector<nlohmann::json> lines;
     for (const auto& e : *entries)
-        lines.push_back({{"kind", storage::toString(e.kind)}, {"key_id", e.keyId},
-                         {"label", e.label}, {"source", e.source}, {"fetched_at", e.fetchedAt},
+        lines.push_back({{"kind", storage::toString(e.kind)},
+                         {"key_id", e.keyId},
+                         {"label", e.label},
+                         {"source", e.source},
+                         {"fetched_at", e.fetchedAt},
                          {"valid_until", e.validUntil}});
     for (const auto& d : *denied)
-        lines.push_back({{"kind", "deny"}, {"pass_id", d.passId}, {"source", d.source},
-                         {"fetched_at", d.fetchedAt}, {"valid_until", d.validUntil}});
+        lines.push_back({{"kind", "deny"},
+                         {"pass_id", d.passId},
+                         {"source", d.source},
+                         {"fetched_at", d.fetchedAt},
+                         {"valid_until", d.validUntil}});
     if (*roster)
-        lines.push_back({{"kind", "roster"}, {"count", (*roster)->count},
-                         {"source", (*roster)->source}, {"fetched_at", (*roster)->fetchedAt},
+        lines.push_back({{"kind", "roster"},
+                         {"count", (*roster)->count},
+                         {"source", (*roster)->source},
+                         {"fetched_at", (*roster)->fetchedAt},
                          {"valid_until", (*roster)->validUntil}});
     lines.push_back({{"kind", "subject_salt"},
                      {"source", *salt ? "imported" : "demo default (import public-keys.json)"}});

@@ -6,13 +6,13 @@
 // one the device enrolled with (any of its key history, naming which): exit 1 naming the
 // mismatch (or that the central does not hold it yet), exit 3 when the central cannot be reached.
 
-#include <memory>
-#include <optional>
-
 #include "kiosk/cli/command_registry.hpp"
 #include "kiosk/cli/output.hpp"
 #include "storage/audit_verify.hpp"
 #include "sync/witness_check.hpp"
+
+#include <memory>
+#include <optional>
 
 namespace doorpost::kiosk {
 
@@ -62,9 +62,8 @@ int runVerifyExport(const VerifyExportOptions& options) {
         sync::HttpClientOptions central;
         central.baseUrl = options.central;
         central.token = options.token;
-        auto asked = sync::checkWitnessed(
-            central, {report->device, report->epoch, report->lastSeq, report->lastHash,
-                      report->trustedKey});
+        auto asked = sync::checkWitnessed(central, {report->device, report->epoch, report->lastSeq,
+                                                    report->lastHash, report->trustedKey});
         if (!asked) {
             return fail(asked.error());
         }
@@ -117,8 +116,8 @@ int runVerifyExport(const VerifyExportOptions& options) {
         printJsonLine(out);
     } else if (report->ok) {
         std::cout << "intact: " << report->count << " events, seq " << report->firstSeq << ".."
-                  << report->lastSeq << ", device " << report->device << ", epoch "
-                  << report->epoch << '\n'
+                  << report->lastSeq << ", device " << report->device << ", epoch " << report->epoch
+                  << '\n'
                   << "last hash " << report->lastHash << '\n'
                   << trustNote(*report) << '\n';
         if (witness) {

@@ -10,7 +10,8 @@ Result<storage::Database> openKioskDatabase(const GlobalOptions& global) {
 
 Result<GateConfig> loadGateConfig(const GlobalOptions& global) {
     auto profile = loadSiteProfile(global.configPath);
-    if (!profile) return badInput("--config: " + profile.error().message);
+    if (!profile)
+        return badInput("--config: " + profile.error().message);
     GateConfig config;
     config.profile = std::move(*profile);
     return config;
@@ -20,10 +21,14 @@ nlohmann::json checksToJson(const Checks& c) {
     const auto value = [](const std::optional<bool>& v) -> nlohmann::json {
         return v ? nlohmann::json(*v) : nlohmann::json(nullptr);
     };
-    return {{"picture_decode", value(c.pictureDecode)}, {"unprefix", value(c.unprefix)},
-            {"base45", value(c.base45)},                {"compression", value(c.compression)},
-            {"cose", value(c.cose)},                    {"cbor", value(c.cbor)},
-            {"signature", value(c.signature)},          {"expiry", value(c.expiry)},
+    return {{"picture_decode", value(c.pictureDecode)},
+            {"unprefix", value(c.unprefix)},
+            {"base45", value(c.base45)},
+            {"compression", value(c.compression)},
+            {"cose", value(c.cose)},
+            {"cbor", value(c.cbor)},
+            {"signature", value(c.signature)},
+            {"expiry", value(c.expiry)},
             {"key_usage", value(c.keyUsage)}};
 }
 
@@ -43,17 +48,22 @@ nlohmann::json verdictJson(const GateResult& result) {
                           {"reason_text", {{"zh", zh}, {"en", en}}},
                           {"seq", result.seq},
                           {"checks", checksToJson(result.credential.checks)}};
-    if (!result.credential.maskedId.empty()) out["masked_id"] = result.credential.maskedId;
-    if (!result.credential.passId.empty()) out["pass_id"] = result.credential.passId;
-    if (!result.detail.empty()) out["detail"] = result.detail;
+    if (!result.credential.maskedId.empty())
+        out["masked_id"] = result.credential.maskedId;
+    if (!result.credential.passId.empty())
+        out["pass_id"] = result.credential.passId;
+    if (!result.detail.empty())
+        out["detail"] = result.detail;
     return out;
 }
 
 Result<std::optional<std::int64_t>> parseClockOption(const std::string& option,
                                                      const std::string& value) {
-    if (value.empty()) return std::optional<std::int64_t>{};
+    if (value.empty())
+        return std::optional<std::int64_t>{};
     auto parsed = storage::parseIsoTime(value);
-    if (!parsed) return badInput(option + ": " + parsed.error().message);
+    if (!parsed)
+        return badInput(option + ": " + parsed.error().message);
     return std::optional<std::int64_t>{*parsed};
 }
 

@@ -2,13 +2,13 @@
 // What the credential commands (scan, register, trust, roster, bench verify) share: opening
 // the kiosk database and the site profile the config selects, and the JSON shape of a verdict.
 
-#include <nlohmann/json.hpp>
-#include <optional>
-#include <string>
-
 #include "kiosk/cli/command_registry.hpp"
 #include "kiosk/gate/gate.hpp"
 #include "storage/database.hpp"
+
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
 
 namespace doorpost::kiosk {
 

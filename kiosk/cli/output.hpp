@@ -2,12 +2,12 @@
 // How subcommands speak: machine-readable output is one JSON object per line on stdout;
 // errors are one line on stderr naming what was wrong.
 
+#include "kiosk/cli/exit_code.hpp"
+
 #include <cstdio>
 #include <iostream>
 #include <nlohmann/json.hpp>
 #include <string_view>
-
-#include "kiosk/cli/exit_code.hpp"
 
 namespace doorpost::kiosk {
 

@@ -3,14 +3,14 @@
 // its pipeline got (reported as `checks` by `doorpost scan`), and the problems that make it
 // not valid. Deciding what to do about it is policy's job (kiosk/policy/), not this one's.
 
+#include "kiosk/policy/reason.hpp"
+#include "sync/pass/dp1.hpp"
+
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include "kiosk/policy/reason.hpp"
-#include "sync/pass/dp1.hpp"
 
 namespace doorpost::kiosk {
 
@@ -38,17 +38,18 @@ struct CredentialResult {
     std::string message;          // the first problem in words, for logs and --json
     // What the credential says, as far as it was read:
     std::string issuer;
-    std::string passId;          // DP1 sub / DCC certificate identifier
-    std::string subjectKey;      // hex; DP1 id hash, or the salted hash of an ID number
+    std::string passId;     // DP1 sub / DCC certificate identifier
+    std::string subjectKey; // hex; DP1 id hash, or the salted hash of an ID number
     std::string maskedId;
-    std::string candidateNumber; // tickets
+    std::string candidateNumber;                  // tickets
     std::optional<sync::pass::PassStatus> status; // DP1 only
     std::optional<std::int64_t> expiresAt;
     std::string content; // the raw text, kept for unrecognised codes (bounded)
 
     bool valid() const { return problems.empty(); }
     void fail(Reason reason, std::string why) {
-        if (message.empty()) message = std::move(why);
+        if (message.empty())
+            message = std::move(why);
         problems.push_back(reason);
     }
 };

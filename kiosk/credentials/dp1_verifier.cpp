@@ -1,10 +1,10 @@
 #include "kiosk/credentials/dp1_verifier.hpp"
 
-#include <algorithm>
-
 #include "kiosk/credentials/signature_check.hpp"
 #include "sync/pass/envelope.hpp"
 #include "sync/pass/subject_key.hpp"
+
+#include <algorithm>
 
 namespace doorpost::kiosk {
 
@@ -45,7 +45,8 @@ CredentialResult verifyDp1(std::string_view text, const TrustSet& trust, std::in
         bool verified = false;
         if (sign1.kid.size() == sync::pass::kKeyIdSize) {
             for (const TrustedPassKey& key : trust.passKeys) {
-                if (!std::equal(key.kid.begin(), key.kid.end(), sign1.kid.begin())) continue;
+                if (!std::equal(key.kid.begin(), key.kid.end(), sign1.kid.begin()))
+                    continue;
                 kidKnown = true;
                 if (verifyEd25519(key.publicKey, toBeSigned, sign1.signature)) {
                     verified = true;

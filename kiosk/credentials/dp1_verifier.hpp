@@ -2,11 +2,11 @@
 // Doorpost pass ("DP1:") verification: envelope steps, DP1 claims, EdDSA only, the signature
 // against every trusted issuer key with the kid, the validity window and the deny list.
 
-#include <cstdint>
-#include <string_view>
-
 #include "kiosk/credentials/credential.hpp"
 #include "kiosk/credentials/trust_set.hpp"
+
+#include <cstdint>
+#include <string_view>
 
 namespace doorpost::kiosk {
 

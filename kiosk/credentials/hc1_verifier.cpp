@@ -1,11 +1,11 @@
 #include "kiosk/credentials/hc1_verifier.hpp"
 
-#include <algorithm>
-
 #include "kiosk/credentials/signature_check.hpp"
 #include "sync/pass/cwt.hpp"
 #include "sync/pass/envelope.hpp"
 #include "sync/pass/subject_key.hpp"
+
+#include <algorithm>
 
 namespace doorpost::kiosk {
 namespace {
@@ -25,7 +25,8 @@ void copySteps(const sync::pass::EnvelopeSteps& steps, Checks& checks) {
 // The certificate types present in the DGC: "v", "t", "r" with a non-empty array each.
 std::vector<std::string_view> certificateTypes(const CborValue* dgc) {
     std::vector<std::string_view> types;
-    if (!dgc) return types;
+    if (!dgc)
+        return types;
     for (std::string_view key : {"v", "t", "r"}) {
         const CborValue* entries = dgc->find(key);
         if (entries && entries->type == CborValue::Type::Array && !entries->items.empty())
@@ -44,26 +45,29 @@ bool keyUsageAllows(const TrustedDsc& dsc, const std::vector<std::string_view>& 
         const std::string_view alias = type == "t"   ? kOidDccTestAlias
                                        : type == "v" ? kOidDccVaccinationAlias
                                                      : kOidDccRecoveryAlias;
-        return std::any_of(dsc.extendedKeyUsages.begin(), dsc.extendedKeyUsages.end(),
-                           [&](const std::string& usage) { return usage == oid || usage == alias; });
+        return std::any_of(
+            dsc.extendedKeyUsages.begin(), dsc.extendedKeyUsages.end(),
+            [&](const std::string& usage) { return usage == oid || usage == alias; });
     };
-    if (!has("t") && !has("v") && !has("r")) return true;
+    if (!has("t") && !has("v") && !has("r"))
+        return true;
     return std::all_of(types.begin(), types.end(), has);
 }
 
 void readHolder(const CborValue* dgc, CredentialResult& result) {
-    if (!dgc) return;
+    if (!dgc)
+        return;
     for (std::string_view type : {"v", "t", "r"}) {
         const CborValue* entries = dgc->find(type);
         if (!entries || entries->type != CborValue::Type::Array || entries->items.empty())
             continue;
         const CborValue* ci = entries->items[0].find("ci");
-        if (ci && ci->type == CborValue::Type::Text) result.passId = ci->text.substr(0, 128);
+        if (ci && ci->type == CborValue::Type::Text)
+            result.passId = ci->text.substr(0, 128);
     }
     const CborValue* name = dgc->find("nam");
     const CborValue* standardised = name ? name->find("fnt") : nullptr;
-    if (standardised && standardised->type == CborValue::Type::Text &&
-        !standardised->text.empty())
+    if (standardised && standardised->type == CborValue::Type::Text && !standardised->text.empty())
         result.maskedId = standardised->text.substr(0, 1) + "***";
 }
 
@@ -79,7 +83,8 @@ CredentialResult verifyHc1(std::string_view text, const TrustSet& trust, std::in
     const CborValue* dgc = hcert ? hcert->find(1) : nullptr;
     if (envelope.ok() && (!cwt || !dgc || dgc->type != CborValue::Type::Map)) {
         envelope.steps.cbor = false;
-        envelope.error = cwt ? "claims: no hcert (-260) holding a DGC map (1)" : cwt.error().message;
+        envelope.error =
+            cwt ? "claims: no hcert (-260) holding a DGC map (1)" : cwt.error().message;
     }
     copySteps(envelope.steps, result.checks);
     if (!envelope.ok()) {
@@ -87,7 +92,8 @@ CredentialResult verifyHc1(std::string_view text, const TrustSet& trust, std::in
         return result;
     }
     const auto& sign1 = envelope.sign1;
-    if (cwt->issuer) result.issuer = cwt->issuer->substr(0, 16);
+    if (cwt->issuer)
+        result.issuer = cwt->issuer->substr(0, 16);
     result.expiresAt = cwt->expiresAt;
     readHolder(dgc, result);
     if (!result.passId.empty())
@@ -104,7 +110,8 @@ CredentialResult verifyHc1(std::string_view text, const TrustSet& trust, std::in
                                                 *sign1.alg == sync::pass::kCoseAlgPs256);
     if (algorithmAllowed && sign1.kid.size() == sync::pass::kKeyIdSize) {
         for (const TrustedDsc& dsc : trust.dscs) {
-            if (!std::equal(dsc.kid.begin(), dsc.kid.end(), sign1.kid.begin())) continue;
+            if (!std::equal(dsc.kid.begin(), dsc.kid.end(), sign1.kid.begin()))
+                continue;
             kidKnown = true;
             const auto outcome =
                 verifyCoseSignature(*sign1.alg, dsc.publicKey.get(), toBeSigned, sign1.signature);
@@ -112,7 +119,8 @@ CredentialResult verifyHc1(std::string_view text, const TrustSet& trust, std::in
                 signer = &dsc;
                 break;
             }
-            if (outcome == SignatureOutcome::KeyTypeMismatch) algorithmMismatch = true;
+            if (outcome == SignatureOutcome::KeyTypeMismatch)
+                algorithmMismatch = true;
         }
     }
     result.checks.signature = signer != nullptr;
@@ -146,7 +154,8 @@ CredentialResult verifyHc1(std::string_view text, const TrustSet& trust, std::in
     result.checks.expiry = timely;
 
     // Key usage needs the signer: without a verified DSC there is nothing to check against.
-    if (!signer) return result;
+    if (!signer)
+        return result;
     const auto types = certificateTypes(dgc);
     if (types.empty()) {
         result.fail(Reason::ClaimsInvalid, "claims: the DGC holds no v, t or r entry");

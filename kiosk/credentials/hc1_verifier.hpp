@@ -4,11 +4,11 @@
 // published several DSCs with one kid), the DSC's own validity, the CWT times and the DSC's
 // extended key usage against the certificate type (vaccination, test, recovery).
 
-#include <cstdint>
-#include <string_view>
-
 #include "kiosk/credentials/credential.hpp"
 #include "kiosk/credentials/trust_set.hpp"
+
+#include <cstdint>
+#include <string_view>
 
 namespace doorpost::kiosk {
 

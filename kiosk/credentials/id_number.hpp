@@ -8,12 +8,12 @@
 namespace doorpost::kiosk {
 
 using sync::pass::CheckedId;
-using sync::pass::IdType;
 using sync::pass::checkIdNumber;
 using sync::pass::checkPassport;
 using sync::pass::checkPermit;
 using sync::pass::checkResidentId;
 using sync::pass::checkRosterIdNumber;
+using sync::pass::IdType;
 using sync::pass::idTypeName;
 using sync::pass::maskIdNumber;
 using sync::pass::parseIdType;

@@ -1,28 +1,29 @@
 #include "kiosk/credentials/trust_set.hpp"
 
+#include <algorithm>
+#include <cctype>
+#include <ctime>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 #include <openssl/sha.h>
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 
-#include <algorithm>
-#include <cctype>
-#include <ctime>
-
 namespace doorpost::kiosk {
 namespace {
 
 std::int64_t toEpoch(const ASN1_TIME* time) {
     std::tm tm{};
-    if (ASN1_TIME_to_tm(time, &tm) != 1) return 0;
+    if (ASN1_TIME_to_tm(time, &tm) != 1)
+        return 0;
     return static_cast<std::int64_t>(timegm(&tm));
 }
 
 std::vector<std::uint8_t> base64Decode(std::span<const std::uint8_t> text) {
     std::string clean;
     for (std::uint8_t c : text)
-        if (!std::isspace(c)) clean += static_cast<char>(c);
+        if (!std::isspace(c))
+            clean += static_cast<char>(c);
     std::vector<std::uint8_t> out(clean.size() / 4 * 3 + 3);
     EVP_ENCODE_CTX* ctx = EVP_ENCODE_CTX_new();
     EVP_DecodeInit(ctx);
@@ -35,7 +36,8 @@ std::vector<std::uint8_t> base64Decode(std::span<const std::uint8_t> text) {
     ok = ok && EVP_DecodeFinal(ctx, out.data() + total, &len) == 1;
     total += len;
     EVP_ENCODE_CTX_free(ctx);
-    if (!ok) return {};
+    if (!ok)
+        return {};
     out.resize(static_cast<std::size_t>(total));
     return out;
 }
@@ -59,9 +61,11 @@ Result<TrustedDsc> parseDsc(std::span<const std::uint8_t> bytes) {
         const unsigned char* p = der.data();
         cert = d2i_X509(nullptr, &p, static_cast<long>(der.size()));
         // The kid is a hash of the DER exactly as issued: keep those bytes, not a re-encoding.
-        if (cert) der.resize(static_cast<std::size_t>(p - der.data()));
+        if (cert)
+            der.resize(static_cast<std::size_t>(p - der.data()));
     }
-    if (!cert) return badInput("certificate: not a DER, PEM or base64 X.509 certificate");
+    if (!cert)
+        return badInput("certificate: not a DER, PEM or base64 X.509 certificate");
     std::unique_ptr<X509, decltype(&X509_free)> owner(cert, X509_free);
 
     TrustedDsc dsc;
@@ -70,7 +74,8 @@ Result<TrustedDsc> parseDsc(std::span<const std::uint8_t> bytes) {
     } else {
         unsigned char* out = nullptr;
         const int length = i2d_X509(cert, &out);
-        if (length <= 0) return badInput("certificate: cannot re-encode");
+        if (length <= 0)
+            return badInput("certificate: cannot re-encode");
         dsc.der.assign(out, out + length);
         OPENSSL_free(out);
     }
@@ -93,13 +98,15 @@ Result<TrustedDsc> parseDsc(std::span<const std::uint8_t> bytes) {
         EXTENDED_KEY_USAGE_free(usages);
     }
     EVP_PKEY* key = X509_get_pubkey(cert);
-    if (!key) return badInput("certificate: no usable public key");
+    if (!key)
+        return badInput("certificate: no usable public key");
     dsc.publicKey.reset(key, EVP_PKEY_free);
     return dsc;
 }
 
 Result<TrustedPassKey> makePassKey(std::span<const std::uint8_t> publicKey, std::string label) {
-    if (publicKey.size() != 32) return badInput("key: an Ed25519 public key has 32 bytes");
+    if (publicKey.size() != 32)
+        return badInput("key: an Ed25519 public key has 32 bytes");
     TrustedPassKey key;
     std::copy(publicKey.begin(), publicKey.end(), key.publicKey.begin());
     key.kid = sync::pass::ed25519KeyId(publicKey);

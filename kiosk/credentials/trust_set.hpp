@@ -4,6 +4,9 @@
 // Loaded from storage (storage/trust_store) or built by tests; replaced whole after a sync,
 // never edited in place, so a verification always sees one consistent set.
 
+#include "storage/result.hpp"
+#include "sync/pass/dp1.hpp"
+
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -11,9 +14,6 @@
 #include <span>
 #include <string>
 #include <vector>
-
-#include "storage/result.hpp"
-#include "sync/pass/dp1.hpp"
 
 struct evp_pkey_st; // OpenSSL's EVP_PKEY, kept out of this header
 

@@ -1,19 +1,20 @@
 #include "kiosk/credentials/verify_code.hpp"
 
-#include <algorithm>
-#include <cctype>
-
 #include "kiosk/credentials/dp1_verifier.hpp"
 #include "kiosk/credentials/hc1_verifier.hpp"
 #include "kiosk/credentials/id_number.hpp"
 #include "kiosk/credentials/ticket.hpp"
 #include "sync/pass/subject_key.hpp"
 
+#include <algorithm>
+#include <cctype>
+
 namespace doorpost::kiosk {
 namespace {
 
 bool looksLikeResidentId(std::string_view text) {
-    if (text.size() != 18) return false;
+    if (text.size() != 18)
+        return false;
     return std::all_of(text.begin(), text.end() - 1,
                        [](char c) { return std::isdigit(static_cast<unsigned char>(c)); }) &&
            (std::isdigit(static_cast<unsigned char>(text[17])) || text[17] == 'X' ||
@@ -23,8 +24,10 @@ bool looksLikeResidentId(std::string_view text) {
 } // namespace
 
 CredentialResult verifyCode(std::string_view text, const VerifyContext& context) {
-    if (text.substr(0, 4) == "DP1:") return verifyDp1(text, context.trust, context.now);
-    if (text.substr(0, 4) == kHc1Prefix) return verifyHc1(text, context.trust, context.now);
+    if (text.substr(0, 4) == "DP1:")
+        return verifyDp1(text, context.trust, context.now);
+    if (text.substr(0, 4) == kHc1Prefix)
+        return verifyHc1(text, context.trust, context.now);
 
     CredentialResult result;
     if (auto number = parseTicket(text)) {

@@ -4,18 +4,18 @@
 //   18 characters shaped like a resident ID (17 digits + digit/X) a resident ID number,
 //   anything else unrecognised (kept, bounded, for the log).
 
-#include <cstdint>
-#include <string_view>
-
 #include "kiosk/credentials/credential.hpp"
 #include "kiosk/credentials/trust_set.hpp"
+
+#include <cstdint>
+#include <string_view>
 
 namespace doorpost::kiosk {
 
 struct VerifyContext {
     const TrustSet& trust;
-    std::int64_t now = 0;            // decision clock, seconds since the epoch
-    std::string_view subjectSalt;    // deployment salt for subject keys (subject_key.hpp)
+    std::int64_t now = 0;         // decision clock, seconds since the epoch
+    std::string_view subjectSalt; // deployment salt for subject keys (subject_key.hpp)
 };
 
 inline constexpr std::size_t kMaxStoredContent = 512;

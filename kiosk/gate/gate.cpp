@@ -1,13 +1,13 @@
 #include "kiosk/gate/gate.hpp"
 
-#include <chrono>
-#include <nlohmann/json.hpp>
-
-#include "storage/iso_time.hpp"
 #include "kiosk/credentials/verify_code.hpp"
 #include "kiosk/gate/sealed_id.hpp"
-#include "sync/pass/subject_key.hpp"
+#include "storage/iso_time.hpp"
 #include "storage/trust_generation.hpp"
+#include "sync/pass/subject_key.hpp"
+
+#include <chrono>
+#include <nlohmann/json.hpp>
 
 namespace doorpost::kiosk {
 namespace {
@@ -16,10 +16,14 @@ nlohmann::json checksJson(const Checks& c) {
     const auto value = [](const std::optional<bool>& v) -> nlohmann::json {
         return v ? nlohmann::json(*v) : nlohmann::json(nullptr);
     };
-    return {{"picture_decode", value(c.pictureDecode)}, {"unprefix", value(c.unprefix)},
-            {"base45", value(c.base45)},                {"compression", value(c.compression)},
-            {"cose", value(c.cose)},                    {"cbor", value(c.cbor)},
-            {"signature", value(c.signature)},          {"expiry", value(c.expiry)},
+    return {{"picture_decode", value(c.pictureDecode)},
+            {"unprefix", value(c.unprefix)},
+            {"base45", value(c.base45)},
+            {"compression", value(c.compression)},
+            {"cose", value(c.cose)},
+            {"cbor", value(c.cbor)},
+            {"signature", value(c.signature)},
+            {"expiry", value(c.expiry)},
             {"key_usage", value(c.keyUsage)}};
 }
 
@@ -45,18 +49,22 @@ std::int64_t wallClockSeconds() {
 
 Result<Gate> Gate::open(storage::Database& db, GateConfig config) {
     auto log = storage::EventLog::open(db);
-    if (!log) return log.error();
+    if (!log)
+        return log.error();
     Gate gate(db, std::move(*log), std::move(config));
-    if (auto loaded = gate.reloadTrust(); !loaded) return loaded.error();
+    if (auto loaded = gate.reloadTrust(); !loaded)
+        return loaded.error();
     return gate;
 }
 
 Result<void> Gate::reloadTrust() {
     // The generation is read first: a sync committing in between makes the next call reload.
     auto generation = m_db->meta(storage::kTrustGenerationKey);
-    if (!generation) return generation.error();
+    if (!generation)
+        return generation.error();
     auto snapshot = loadTrust(*m_db);
-    if (!snapshot) return snapshot.error();
+    if (!snapshot)
+        return snapshot.error();
     m_trust = std::move(*snapshot);
     m_trustGeneration = std::move(*generation);
     return {};
@@ -67,13 +75,16 @@ Result<void> Gate::followTrust() {
     // read per decision is how the gate thread learns of it. Each page is one commit, so what
     // the gate loads is a whole page's result (reloadTrust reads the generation first).
     auto generation = m_db->meta(storage::kTrustGenerationKey);
-    if (!generation) return generation.error();
-    if (*generation == m_trustGeneration) return {};
+    if (!generation)
+        return generation.error();
+    if (*generation == m_trustGeneration)
+        return {};
     return reloadTrust();
 }
 
 Result<GateResult> Gate::scan(const ScanInput& input) {
-    if (auto followed = followTrust(); !followed) return followed.error();
+    if (auto followed = followTrust(); !followed)
+        return followed.error();
     const std::int64_t now = input.at.value_or(wallClockSeconds());
     const VerifyContext context{m_trust.set, now, m_trust.subjectSalt};
     CredentialResult credential = verifyCode(input.text, context);
@@ -82,9 +93,11 @@ Result<GateResult> Gate::scan(const ScanInput& input) {
 }
 
 Result<GateResult> Gate::registerManual(const ManualInput& input) {
-    if (auto followed = followTrust(); !followed) return followed.error();
+    if (auto followed = followTrust(); !followed)
+        return followed.error();
     auto checked = checkIdNumber(input.idType, input.id);
-    if (!checked) return checked.error();
+    if (!checked)
+        return checked.error();
     if (m_config.profile.manualReasons.count(input.reason) == 0) {
         std::string allowed;
         for (const auto& reason : m_config.profile.manualReasons)
@@ -92,8 +105,10 @@ Result<GateResult> Gate::registerManual(const ManualInput& input) {
         return badInput("reason: '" + input.reason + "' is not allowed at a " +
                         m_config.profile.name + " site (allowed: " + allowed + ")");
     }
-    if (input.operatorId.empty()) return badInput("operator: who registers must be named");
-    if (input.name.size() > 128) return badInput("name: at most 128 bytes");
+    if (input.operatorId.empty())
+        return badInput("operator: who registers must be named");
+    if (input.name.size() > 128)
+        return badInput("name: at most 128 bytes");
     // Without the central's sealing key (not enrolled yet, keys never imported) the door still
     // registers people: decideAndRecord keeps only what is safe at rest (masked ID, subject key)
     // and marks the event id_not_sealed. The full ID and the name are dropped, never stored.
@@ -113,7 +128,8 @@ Result<GateResult> Gate::decideAndRecord(CredentialResult credential, std::int64
     // Roster: a ticket is looked up by candidate number, everything else by subject key; a
     // roster hit also names the person's subject for the re-entry rule.
     auto rosterInfo = m_roster.info();
-    if (!rosterInfo) return rosterInfo.error();
+    if (!rosterInfo)
+        return rosterInfo.error();
     std::optional<storage::RosterEntry> rosterEntry;
     if (*rosterInfo) {
         auto found = credential.kind == CredentialKind::Ticket
@@ -121,7 +137,8 @@ Result<GateResult> Gate::decideAndRecord(CredentialResult credential, std::int64
                          : (credential.subjectKey.empty()
                                 ? Result<std::optional<storage::RosterEntry>>(std::nullopt)
                                 : m_roster.bySubject(credential.subjectKey));
-        if (!found) return found.error();
+        if (!found)
+            return found.error();
         rosterEntry = std::move(*found);
     }
     if (rosterEntry && credential.kind == CredentialKind::Ticket) {
@@ -132,11 +149,13 @@ Result<GateResult> Gate::decideAndRecord(CredentialResult credential, std::int64
     std::optional<PriorAdmission> prior;
     if (!credential.subjectKey.empty() && credential.valid()) {
         auto last = m_log.lastAdmission(credential.subjectKey);
-        if (!last) return last.error();
+        if (!last)
+            return last.error();
         if (*last) {
             nlohmann::json detail = nlohmann::json::parse((*last)->detail, nullptr, false);
             std::string door = detail.is_object() ? detail.value("door", "") : "";
-            if (door.empty()) door = (*last)->deviceId;
+            if (door.empty())
+                door = (*last)->deviceId;
             prior = PriorAdmission{(*last)->wallTimeMs / 1000, door};
         }
     }
@@ -156,19 +175,23 @@ Result<GateResult> Gate::decideAndRecord(CredentialResult credential, std::int64
     Decision decision = decide(input);
     // The verdict is decide()'s; the extra code only says why the full ID is missing.
     const bool unsealed = manual != nullptr && !m_trust.sealPublicKey;
-    if (unsealed) decision.reasons.push_back(Reason::IdNotSealed);
+    if (unsealed)
+        decision.reasons.push_back(Reason::IdNotSealed);
 
     storage::EventDraft draft;
     draft.kind = manual ? storage::EventKind::Manual : storage::EventKind::Scan;
-    draft.credentialType =
-        manual ? std::string(idTypeName(manual->idType)) : std::string(credentialKindName(credential.kind));
+    draft.credentialType = manual ? std::string(idTypeName(manual->idType))
+                                  : std::string(credentialKindName(credential.kind));
     draft.subjectKey = credential.subjectKey;
     draft.maskedId = credential.maskedId;
     draft.verdict = toStorage(decision.verdict);
-    for (Reason reason : decision.reasons) draft.reasons.emplace_back(reasonText(reason).code);
+    for (Reason reason : decision.reasons)
+        draft.reasons.emplace_back(reasonText(reason).code);
     nlohmann::json detail = {{"door", m_config.door}, {"profile", m_config.profile.name}};
-    if (explicitClock) detail["decided_at"] = storage::formatIsoTime(now);
-    if (!decision.detail.empty()) detail["message"] = decision.detail;
+    if (explicitClock)
+        detail["decided_at"] = storage::formatIsoTime(now);
+    if (!decision.detail.empty())
+        detail["message"] = decision.detail;
     if (manual) {
         draft.operatorId = manual->operatorId;
         detail["id_type"] = idTypeName(manual->idType);
@@ -182,11 +205,16 @@ Result<GateResult> Gate::decideAndRecord(CredentialResult credential, std::int64
         }
     } else {
         detail["checks"] = checksJson(credential.checks);
-        if (!credential.passId.empty()) detail["pass_id"] = credential.passId;
-        if (!credential.issuer.empty()) detail["issuer"] = credential.issuer;
-        if (!credential.candidateNumber.empty()) detail["candidate"] = credential.candidateNumber;
-        if (credential.status) detail["status"] = sync::pass::passStatusName(*credential.status);
-        if (credential.kind == CredentialKind::Unrecognised) detail["content"] = credential.content;
+        if (!credential.passId.empty())
+            detail["pass_id"] = credential.passId;
+        if (!credential.issuer.empty())
+            detail["issuer"] = credential.issuer;
+        if (!credential.candidateNumber.empty())
+            detail["candidate"] = credential.candidateNumber;
+        if (credential.status)
+            detail["status"] = sync::pass::passStatusName(*credential.status);
+        if (credential.kind == CredentialKind::Unrecognised)
+            detail["content"] = credential.content;
     }
     if (rosterEntry) {
         detail["room"] = rosterEntry->room;
@@ -197,7 +225,8 @@ Result<GateResult> Gate::decideAndRecord(CredentialResult credential, std::int64
 
     // Only a committed event makes a verdict: append() returns after COMMIT (synchronous=FULL).
     auto seq = m_log.append(draft);
-    if (!seq) return seq.error();
+    if (!seq)
+        return seq.error();
     GateResult result;
     result.verdict = decision.verdict;
     result.reasons = decision.reasons;

@@ -10,11 +10,6 @@
 // thread at a time. The kiosk runs it on the gate thread through GateWorker (gate_worker.hpp);
 // the CLI calls it directly.
 
-#include <cstdint>
-#include <optional>
-#include <string>
-#include <vector>
-
 #include "kiosk/credentials/credential.hpp"
 #include "kiosk/credentials/id_number.hpp"
 #include "kiosk/gate/trust_loader.hpp"
@@ -24,6 +19,11 @@
 #include "storage/event_log.hpp"
 #include "storage/roster_store.hpp"
 
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
 namespace doorpost::kiosk {
 
 struct GateConfig {
@@ -32,9 +32,9 @@ struct GateConfig {
 };
 
 struct ScanInput {
-    std::string text;                   // the code's content as read
-    std::optional<bool> pictureDecode;  // set when the read came from an image
-    std::optional<std::int64_t> at;     // decision clock override (seconds); else now
+    std::string text;                  // the code's content as read
+    std::optional<bool> pictureDecode; // set when the read came from an image
+    std::optional<std::int64_t> at;    // decision clock override (seconds); else now
 };
 
 struct ManualInput {

@@ -44,7 +44,8 @@ std::optional<GateResponse> GateWorker::waitFor(std::uint64_t ticket,
     m_responseReady.wait_for(lock, timeout, [&] {
         const auto it = std::find_if(m_responses.begin(), m_responses.end(),
                                      [&](const GateResponse& r) { return r.ticket == ticket; });
-        if (it == m_responses.end()) return false;
+        if (it == m_responses.end())
+            return false;
         found = std::move(*it);
         m_responses.erase(it);
         return true;
@@ -62,7 +63,8 @@ void GateWorker::run(const std::string& dbPath, const GateConfig& config) {
         {
             std::unique_lock lock(m_mutex);
             m_requestReady.wait(lock, [&] { return m_stopping || !m_requests.empty(); });
-            if (m_requests.empty()) return; // stopping, and everything submitted is answered
+            if (m_requests.empty())
+                return; // stopping, and everything submitted is answered
             next = std::move(m_requests.front());
             m_requests.pop_front();
         }

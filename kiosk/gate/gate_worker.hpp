@@ -12,17 +12,17 @@
 //    waiting), or waitFor() where blocking is fine (CLI, benchmarks, tests).
 // The destructor stops the gate thread after the requests already submitted are answered.
 
+#include "kiosk/gate/gate.hpp"
+
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
-#include <string>
 #include <mutex>
 #include <optional>
+#include <string>
 #include <thread>
 #include <variant>
 #include <vector>
-
-#include "kiosk/gate/gate.hpp"
 
 namespace doorpost::kiosk {
 

@@ -1,10 +1,10 @@
 #include "kiosk/gate/roster_csv.hpp"
 
-#include <set>
-
 #include "kiosk/credentials/id_number.hpp"
 #include "kiosk/credentials/ticket.hpp"
 #include "sync/pass/subject_key.hpp"
+
+#include <set>
 
 namespace doorpost::kiosk {
 namespace {
@@ -28,7 +28,8 @@ Result<std::vector<std::string>> readRecord(std::string_view text, std::size_t& 
                     quoted = false;
                 }
             } else {
-                if (c == '\n') ++line;
+                if (c == '\n')
+                    ++line;
                 fields.back() += c;
             }
         } else if (c == '"' && fields.back().empty()) {
@@ -46,14 +47,16 @@ Result<std::vector<std::string>> readRecord(std::string_view text, std::size_t& 
         if (fields.back().size() > kMaxField)
             return badInput("roster: line " + std::to_string(startLine) + ": field too long");
     }
-    if (quoted) return badInput("roster: line " + std::to_string(startLine) + ": unclosed quote");
+    if (quoted)
+        return badInput("roster: line " + std::to_string(startLine) + ": unclosed quote");
     ++line;
     return fields;
 }
 
 std::string trim(std::string s) {
     const auto first = s.find_first_not_of(" \t");
-    if (first == std::string::npos) return "";
+    if (first == std::string::npos)
+        return "";
     return s.substr(first, s.find_last_not_of(" \t") - first + 1);
 }
 
@@ -67,7 +70,8 @@ bool isHeader(const std::vector<std::string>& fields) {
 
 Result<std::vector<storage::RosterEntry>> parseRosterCsv(std::string_view text,
                                                          std::string_view subjectSalt) {
-    if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
+    if (text.substr(0, 3) == "\xEF\xBB\xBF")
+        text.remove_prefix(3);
     std::vector<storage::RosterEntry> entries;
     std::set<std::string> seen;
     std::size_t pos = 0;
@@ -76,8 +80,10 @@ Result<std::vector<storage::RosterEntry>> parseRosterCsv(std::string_view text,
     while (pos < text.size()) {
         const int recordLine = line;
         auto fields = readRecord(text, pos, line);
-        if (!fields) return fields.error();
-        if (fields->size() == 1 && trim((*fields)[0]).empty()) continue; // blank line
+        if (!fields)
+            return fields.error();
+        if (fields->size() == 1 && trim((*fields)[0]).empty())
+            continue; // blank line
         if (first && isHeader(*fields)) {
             first = false;
             continue;
@@ -85,31 +91,36 @@ Result<std::vector<storage::RosterEntry>> parseRosterCsv(std::string_view text,
         first = false;
         const std::string where = "roster: line " + std::to_string(recordLine) + ": ";
         if (fields->size() != 6)
-            return badInput(where + "expected 6 fields (candidate number, name, ID number, "
-                                    "session, room, seat), got " +
+            return badInput(where +
+                            "expected 6 fields (candidate number, name, ID number, "
+                            "session, room, seat), got " +
                             std::to_string(fields->size()));
-        for (auto& field : *fields) field = trim(field);
+        for (auto& field : *fields)
+            field = trim(field);
         const auto& f = *fields;
         if (!validCandidateNumber(f[0]))
             return badInput(where + "candidate number must be 4-32 of 0-9 A-Z -");
         if (!seen.insert(f[0]).second)
             return badInput(where + "candidate number " + f[0] + " appears twice");
-        if (f[1].empty()) return badInput(where + "name is empty");
+        if (f[1].empty())
+            return badInput(where + "name is empty");
         auto id = checkRosterIdNumber(f[2]);
-        if (!id) return badInput(where + id.error().message);
-        if (f[3].empty()) return badInput(where + "session is empty");
+        if (!id)
+            return badInput(where + id.error().message);
+        if (f[3].empty())
+            return badInput(where + "session is empty");
         storage::RosterEntry entry;
         entry.candidateNumber = f[0];
         entry.name = f[1];
-        entry.subjectKey =
-            sync::pass::toHex(sync::pass::subjectKey(id->normalised, subjectSalt));
+        entry.subjectKey = sync::pass::toHex(sync::pass::subjectKey(id->normalised, subjectSalt));
         entry.maskedId = id->masked;
         entry.session = f[3];
         entry.room = f[4];
         entry.seat = f[5];
         entries.push_back(std::move(entry));
     }
-    if (entries.empty()) return badInput("roster: no rows");
+    if (entries.empty())
+        return badInput("roster: no rows");
     return entries;
 }
 

@@ -4,12 +4,12 @@
 // Quoted fields with "" escapes are accepted (Excel/WPS write them). Every row is checked
 // before anything is stored; the first bad row is named with its line number.
 
+#include "storage/result.hpp"
+#include "storage/roster_store.hpp"
+
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include "storage/result.hpp"
-#include "storage/roster_store.hpp"
 
 namespace doorpost::kiosk {
 

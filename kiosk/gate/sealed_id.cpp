@@ -1,8 +1,7 @@
 #include "kiosk/gate/sealed_id.hpp"
 
-#include <sodium.h>
-
 #include <nlohmann/json.hpp>
+#include <sodium.h>
 #include <vector>
 
 namespace doorpost::kiosk {

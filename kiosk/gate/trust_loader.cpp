@@ -1,11 +1,10 @@
 #include "kiosk/gate/trust_loader.hpp"
 
-#include <sodium.h>
+#include "storage/trust_store.hpp"
 
 #include <algorithm>
+#include <sodium.h>
 #include <vector>
-
-#include "storage/trust_store.hpp"
 
 namespace doorpost::kiosk {
 namespace {
@@ -13,8 +12,8 @@ namespace {
 std::vector<std::uint8_t> fromHex(const std::string& hex) {
     std::vector<std::uint8_t> out(hex.size() / 2);
     std::size_t length = 0;
-    if (sodium_hex2bin(out.data(), out.size(), hex.data(), hex.size(), nullptr, &length,
-                       nullptr) != 0)
+    if (sodium_hex2bin(out.data(), out.size(), hex.data(), hex.size(), nullptr, &length, nullptr) !=
+        0)
         return {};
     out.resize(length);
     return out;
@@ -25,8 +24,10 @@ void later(std::optional<std::int64_t>& slot, std::int64_t value) {
 }
 
 std::optional<std::int64_t> earliest(std::optional<std::int64_t> a, std::optional<std::int64_t> b) {
-    if (!a) return b;
-    if (!b) return a;
+    if (!a)
+        return b;
+    if (!b)
+        return a;
     return std::min(*a, *b);
 }
 
@@ -47,20 +48,23 @@ Result<TrustSnapshot> loadTrust(storage::Database& db) {
     TrustSnapshot snapshot;
     storage::TrustStore store(db);
     auto entries = store.entries();
-    if (!entries) return entries.error();
+    if (!entries)
+        return entries.error();
     for (const auto& entry : *entries) {
         const auto material = fromHex(entry.material);
         switch (entry.kind) {
         case storage::TrustKind::Dsc: {
             auto dsc = parseDsc(material);
-            if (!dsc) continue; // stored by an older parser; it cannot verify anything now
+            if (!dsc)
+                continue; // stored by an older parser; it cannot verify anything now
             snapshot.set.dscs.push_back(std::move(*dsc));
             later(snapshot.dscValidUntil, entry.validUntil);
             break;
         }
         case storage::TrustKind::PassKey: {
             auto key = makePassKey(material, entry.label);
-            if (!key) continue;
+            if (!key)
+                continue;
             snapshot.set.passKeys.push_back(std::move(*key));
             later(snapshot.passKeysValidUntil, entry.validUntil);
             break;
@@ -75,17 +79,19 @@ Result<TrustSnapshot> loadTrust(storage::Database& db) {
         }
     }
     auto denied = store.denied();
-    if (!denied) return denied.error();
+    if (!denied)
+        return denied.error();
     for (const auto& pass : *denied) {
         snapshot.set.deniedPassIds.insert(pass.passId);
         later(snapshot.denyListValidUntil, pass.validUntil);
     }
     auto salt = db.meta("subject_salt");
-    if (!salt) return salt.error();
-    if (*salt && !(*salt)->empty()) snapshot.subjectSalt = **salt;
-    snapshot.set.validUntil =
-        earliest(earliest(snapshot.dscValidUntil, snapshot.passKeysValidUntil),
-                 snapshot.denyListValidUntil);
+    if (!salt)
+        return salt.error();
+    if (*salt && !(*salt)->empty())
+        snapshot.subjectSalt = **salt;
+    snapshot.set.validUntil = earliest(
+        earliest(snapshot.dscValidUntil, snapshot.passKeysValidUntil), snapshot.denyListValidUntil);
     return snapshot;
 }
 

@@ -3,15 +3,15 @@
 // DSCs and issuer keys parsed once, the deny list as a set, the central's sealing key, the
 // subject salt, and how long each list may be relied on.
 
-#include <array>
-#include <cstdint>
-#include <optional>
-#include <string>
-
 #include "kiosk/credentials/credential.hpp"
 #include "kiosk/credentials/trust_set.hpp"
 #include "storage/database.hpp"
 #include "storage/result.hpp"
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string>
 
 namespace doorpost::kiosk {
 

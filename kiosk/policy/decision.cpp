@@ -28,18 +28,20 @@ Decision decide(const DecisionInput& input) {
     const auto verdict = [&out](Verdict v, Reason r, std::string detail = {}) {
         out.verdict = v;
         out.reasons.insert(out.reasons.begin(), r);
-        if (out.detail.empty()) out.detail = std::move(detail);
+        if (out.detail.empty())
+            out.detail = std::move(detail);
         return out;
     };
 
     if (!input.manual && profile.accepted.count(credential.kind) == 0) {
         // Staff look: the person may hold a credential this door counts.
-        if (credential.kind == CredentialKind::Unrecognised) out.reasons.push_back(Reason::Unrecognised);
+        if (credential.kind == CredentialKind::Unrecognised)
+            out.reasons.push_back(Reason::Unrecognised);
         return verdict(Verdict::Refer, Reason::CredentialNotAccepted);
     }
     if (!credential.valid()) {
-        out.verdict = credential.kind == CredentialKind::Unrecognised ? Verdict::Refer
-                                                                      : Verdict::Deny;
+        out.verdict =
+            credential.kind == CredentialKind::Unrecognised ? Verdict::Refer : Verdict::Deny;
         out.reasons = credential.problems;
         out.detail = credential.message;
         return out;
@@ -59,7 +61,8 @@ Decision decide(const DecisionInput& input) {
         return verdict(Verdict::Deny, Reason::StatusRed);
 
     if (profile.rosterRequired) {
-        if (!input.rosterLoaded) return verdict(Verdict::Refer, Reason::RosterUnavailable);
+        if (!input.rosterLoaded)
+            return verdict(Verdict::Refer, Reason::RosterUnavailable);
         if (!input.onRoster)
             return verdict(credential.kind == CredentialKind::Ticket ? Verdict::Deny
                                                                      : Verdict::Refer,
@@ -76,9 +79,9 @@ Decision decide(const DecisionInput& input) {
     if (credential.status == sync::pass::PassStatus::Yellow)
         return verdict(Verdict::Refer, Reason::StatusYellow);
 
-    const Reason ok = input.manual                                 ? Reason::ManualRegistration
+    const Reason ok = input.manual                                ? Reason::ManualRegistration
                       : credential.kind == CredentialKind::Ticket ? Reason::TicketValid
-                                                                   : Reason::CredentialValid;
+                                                                  : Reason::CredentialValid;
     return verdict(Verdict::Admit, ok);
 }
 

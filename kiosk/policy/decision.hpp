@@ -4,14 +4,14 @@
 // freshness, the clock) is handed in, so it decides the same way every time and the gate,
 // the CLI and tests share it.
 
+#include "kiosk/credentials/credential.hpp"
+#include "kiosk/policy/reason.hpp"
+#include "kiosk/policy/site_profile.hpp"
+
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include "kiosk/credentials/credential.hpp"
-#include "kiosk/policy/reason.hpp"
-#include "kiosk/policy/site_profile.hpp"
 
 namespace doorpost::kiosk {
 
@@ -26,9 +26,9 @@ struct DecisionInput {
     std::int64_t now = 0;
     std::optional<std::int64_t> trustValidUntil; // earliest valid-until of trust + roster
     bool rosterLoaded = false;
-    bool onRoster = false;                        // by candidate number or subject key
-    std::optional<PriorAdmission> lastAdmission;  // of this subject key
-    bool manual = false;                          // a manual registration, not a code read
+    bool onRoster = false;                       // by candidate number or subject key
+    std::optional<PriorAdmission> lastAdmission; // of this subject key
+    bool manual = false;                         // a manual registration, not a code read
 };
 
 struct Decision {

@@ -20,7 +20,8 @@ constexpr std::array<ReasonText, 25> kTexts = {{
     {"status_yellow", "黄码：请人工核验", "Yellow status: staff must check"},
     {"status_red", "红码：不得进入", "Red status: entry refused"},
     {"trust_data_stale", "信任数据已过期，请尽快同步", "Trust data is out of date; sync soon"},
-    {"trust_data_expired", "信任数据过期过久，暂停自动放行", "Trust data too old; automatic admission stopped"},
+    {"trust_data_expired", "信任数据过期过久，暂停自动放行",
+     "Trust data too old; automatic admission stopped"},
     {"not_on_roster", "不在本考点名单中", "Not on this site's roster"},
     {"roster_unavailable", "未加载考生名单", "No roster loaded"},
     {"already_admitted", "已入场，不可重复进入", "Already admitted"},
@@ -35,7 +36,9 @@ constexpr std::array<ReasonText, 25> kTexts = {{
 
 } // namespace
 
-ReasonText reasonText(Reason reason) { return kTexts[static_cast<std::size_t>(reason)]; }
+ReasonText reasonText(Reason reason) {
+    return kTexts[static_cast<std::size_t>(reason)];
+}
 
 bool parseReasonCode(std::string_view code, Reason& out) {
     for (std::size_t i = 0; i < kTexts.size(); ++i) {

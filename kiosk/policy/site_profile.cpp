@@ -27,8 +27,8 @@ SiteProfile transitProfile() {
     p.reentryWindowSeconds = 5 * 60; // anti-passback: one pass, one person through the gate
     p.trustWarnSeconds = 72 * 3600;
     p.afterWarning = StaleMode::KeepWarning; // a station must keep moving
-    p.manualReasons = {"no_phone", "code_unreadable", "pass_unavailable", "service_outage",
-                       "elderly", "child"};
+    p.manualReasons = {"no_phone",       "code_unreadable", "pass_unavailable",
+                       "service_outage", "elderly",         "child"};
     return p;
 }
 
@@ -37,19 +37,21 @@ namespace {
 Result<void> apply(const toml::table& table, SiteProfile& profile, const std::string& where) {
     if (auto* list = table.get("credentials")) {
         const auto* array = list->as_array();
-        if (!array) return badInput(where + ".credentials: expected a list");
+        if (!array)
+            return badInput(where + ".credentials: expected a list");
         profile.accepted.clear();
         for (const auto& item : *array) {
             CredentialKind kind;
             const auto name = item.value<std::string>();
             if (!name || !parseCredentialKind(*name, kind))
-                return badInput(where + ".credentials: unknown credential '" +
-                                name.value_or("?") + "'");
+                return badInput(where + ".credentials: unknown credential '" + name.value_or("?") +
+                                "'");
             profile.accepted.insert(kind);
         }
     }
     if (auto* value = table.get("roster_required")) {
-        if (!value->is_boolean()) return badInput(where + ".roster_required: expected true/false");
+        if (!value->is_boolean())
+            return badInput(where + ".roster_required: expected true/false");
         profile.rosterRequired = value->as_boolean()->get();
     }
     if (auto* value = table.get("reentry_window_minutes")) {
@@ -75,7 +77,8 @@ Result<void> apply(const toml::table& table, SiteProfile& profile, const std::st
     }
     if (auto* list = table.get("manual_reasons")) {
         const auto* array = list->as_array();
-        if (!array) return badInput(where + ".manual_reasons: expected a list");
+        if (!array)
+            return badInput(where + ".manual_reasons: expected a list");
         profile.manualReasons.clear();
         for (const auto& item : *array) {
             const auto reason = item.value<std::string>();
@@ -88,8 +91,10 @@ Result<void> apply(const toml::table& table, SiteProfile& profile, const std::st
 }
 
 Result<SiteProfile> builtIn(std::string_view name) {
-    if (name == "exam") return examProfile();
-    if (name == "transit") return transitProfile();
+    if (name == "exam")
+        return examProfile();
+    if (name == "transit")
+        return transitProfile();
     return badInput("profile: unknown profile '" + std::string(name) + "'");
 }
 
@@ -105,14 +110,17 @@ Result<SiteProfile> parseSiteProfile(std::string_view tomlText, std::string_view
         return badInput(where.str());
     }
     std::string name = std::string(overrideName);
-    if (name.empty()) name = root["profile"].value_or(std::string("exam"));
+    if (name.empty())
+        name = root["profile"].value_or(std::string("exam"));
     const toml::table* custom = root["profiles"][name].as_table();
-    if (!custom) return builtIn(name);
+    if (!custom)
+        return builtIn(name);
     const std::string base = (*custom)["base"].value_or(std::string(""));
     SiteProfile profile;
     if (!base.empty()) {
         auto start = builtIn(base);
-        if (!start) return badInput("profiles." + name + ".base: " + start.error().message);
+        if (!start)
+            return badInput("profiles." + name + ".base: " + start.error().message);
         profile = std::move(*start);
     }
     profile.name = name;
@@ -122,9 +130,11 @@ Result<SiteProfile> parseSiteProfile(std::string_view tomlText, std::string_view
 }
 
 Result<SiteProfile> loadSiteProfile(const std::string& configPath, std::string_view overrideName) {
-    if (configPath.empty()) return parseSiteProfile("", overrideName);
+    if (configPath.empty())
+        return parseSiteProfile("", overrideName);
     std::ifstream in(configPath);
-    if (!in) return badInput("config: cannot read " + configPath);
+    if (!in)
+        return badInput("config: cannot read " + configPath);
     std::stringstream text;
     text << in.rdbuf();
     return parseSiteProfile(text.str(), overrideName);

@@ -13,13 +13,13 @@
 //   trust_after_warning = "fail_closed"  # ...then stop admitting ("keep_warning": never stop)
 //   manual_reasons = ["no_phone", "code_unreadable"]
 
+#include "kiosk/credentials/credential.hpp"
+#include "storage/result.hpp"
+
 #include <cstdint>
 #include <set>
 #include <string>
 #include <string_view>
-
-#include "kiosk/credentials/credential.hpp"
-#include "storage/result.hpp"
 
 namespace doorpost::kiosk {
 

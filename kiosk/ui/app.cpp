@@ -1,17 +1,5 @@
 #include "kiosk/ui/app.hpp"
 
-#include <SDL.h>
-#include <imgui_impl_sdl.h>
-#include <imgui_impl_sdlrenderer.h>
-
-#include <algorithm>
-#include <array>
-#include <chrono>
-#include <cstdio>
-#include <ctime>
-#include <iostream>
-#include <thread>
-
 #include "kiosk/ui/door_screen.hpp"
 #include "kiosk/ui/draw_sdl.hpp"
 #include "kiosk/ui/manual_screen.hpp"
@@ -25,6 +13,17 @@
 #include "kiosk/ui/tones.hpp"
 #include "kiosk/ui/wedge_input.hpp"
 
+#include <SDL.h>
+#include <algorithm>
+#include <array>
+#include <chrono>
+#include <cstdio>
+#include <ctime>
+#include <imgui_impl_sdl.h>
+#include <imgui_impl_sdlrenderer.h>
+#include <iostream>
+#include <thread>
+
 namespace doorpost::kiosk::ui {
 namespace {
 
@@ -35,24 +34,33 @@ const char* verdictName(const std::optional<ShownVerdict>& verdict) {
         return "none";
     }
     switch (verdict->view.kind) {
-    case VerdictKind::Admit: return "admit";
-    case VerdictKind::Deny: return "deny";
-    case VerdictKind::Refer: return "refer";
+    case VerdictKind::Admit:
+        return "admit";
+    case VerdictKind::Deny:
+        return "deny";
+    case VerdictKind::Refer:
+        return "refer";
     }
     return "none";
 }
 
 const char* trustName(TrustState state) {
     switch (state) {
-    case TrustState::Unknown: return "unknown";
-    case TrustState::Fresh: return "fresh";
-    case TrustState::Stale: return "stale";
-    case TrustState::Expired: return "expired";
+    case TrustState::Unknown:
+        return "unknown";
+    case TrustState::Fresh:
+        return "fresh";
+    case TrustState::Stale:
+        return "stale";
+    case TrustState::Expired:
+        return "expired";
     }
     return "unknown";
 }
 
-std::int64_t wallNow() { return static_cast<std::int64_t>(std::time(nullptr)); }
+std::int64_t wallNow() {
+    return static_cast<std::int64_t>(std::time(nullptr));
+}
 
 double threadCpuMs() {
     timespec ts{};
@@ -100,7 +108,7 @@ struct App::Impl final : ScriptHost {
     std::optional<ScriptRunner> script;
     PointerInjection pointer;
     std::string failure;
-    int dirtyFrames = 3;       // frames still to draw because something changed
+    int dirtyFrames = 3; // frames still to draw because something changed
     std::optional<ScreenId> lastScreen;
     bool countersInFlight = false;
     bool statusInFlight = false;
@@ -111,7 +119,8 @@ struct App::Impl final : ScriptHost {
     int lastVertices = 0;
 
     Impl(AppConfig c, UiPorts p, CameraControl* cam)
-        : config(std::move(c)), ports(p), camera(cam), auth(config.staffPinHash, config.auditorPinHash) {
+        : config(std::move(c)), ports(p), camera(cam),
+          auth(config.staffPinHash, config.auditorPinHash) {
         model.lang = config.lang;
         model.examSite = config.examSite;
         model.trustWarnSeconds = config.trustWarnSeconds;
@@ -149,12 +158,18 @@ struct App::Impl final : ScriptHost {
 
     Screen& screen(ScreenId id) {
         switch (id) {
-        case ScreenId::Door: return door;
-        case ScreenId::Manual: return manual;
-        case ScreenId::Pin: return pin;
-        case ScreenId::Staff: return staff;
-        case ScreenId::Roster: return roster;
-        case ScreenId::Stats: return stats;
+        case ScreenId::Door:
+            return door;
+        case ScreenId::Manual:
+            return manual;
+        case ScreenId::Pin:
+            return pin;
+        case ScreenId::Staff:
+            return staff;
+        case ScreenId::Roster:
+            return roster;
+        case ScreenId::Stats:
+            return stats;
         }
         return door;
     }
@@ -255,7 +270,8 @@ struct App::Impl final : ScriptHost {
         if (rect) {
             // A widget laid out beyond the screen cannot be touched: a script must not either.
             const ImVec2 c = rect->centre();
-            rect->enabled = rect->enabled && c.x >= 0 && c.y >= 0 && c.x < static_cast<float>(config.width) &&
+            rect->enabled = rect->enabled && c.x >= 0 && c.y >= 0 &&
+                            c.x < static_cast<float>(config.width) &&
                             c.y < static_cast<float>(config.height);
         }
         return rect;
@@ -267,16 +283,21 @@ struct App::Impl final : ScriptHost {
         s["lang"] = model.lang == Lang::Zh ? "zh" : "en";
         s["camera"] = deviceStateName(model.camera.state);
         s["scanner"] = deviceStateName(model.scanner.state);
-        s["central"] = !model.central.known ? "unknown" : model.central.online ? "online" : "offline";
+        s["central"] = !model.central.known   ? "unknown"
+                       : model.central.online ? "online"
+                                              : "offline";
         s["trust"] = trustName(model.trust.state);
         s["events_waiting"] = model.central.eventsWaiting;
-        s["roster"] = !model.rosterChip.known ? "unknown" : !model.rosterChip.loaded ? "none"
-                      : model.rosterChip.expired ? "expired" : "ok";
+        s["roster"] = !model.rosterChip.known    ? "unknown"
+                      : !model.rosterChip.loaded ? "none"
+                      : model.rosterChip.expired ? "expired"
+                                                 : "ok";
         s["roster_count"] = model.rosterChip.count;
         s["seal_key"] = !model.sealKeyKnown ? "unknown" : model.sealKey ? "yes" : "no";
         s["verdict"] = verdictName(model.verdict);
         s["verdict_seq"] = model.verdict ? model.verdict->view.seq : 0;
-        s["verdict_reasons"] = model.verdict ? model.verdict->view.reasonCodes : std::vector<std::string>{};
+        s["verdict_reasons"] =
+            model.verdict ? model.verdict->view.reasonCodes : std::vector<std::string>{};
         s["gate_busy"] = model.gateBusy;
         s["gate_error"] = model.gateError;
         s["read_fault"] = faultName(model.readFault);
@@ -289,8 +310,10 @@ struct App::Impl final : ScriptHost {
         s["manual"] = model.today.manual;
         s["staff_unlocked"] = model.staffUnlocked;
         s["staff_role"] = !model.staffUnlocked ? "none" : model.auditorOnly ? "auditor" : "staff";
-        s["staff_result"] = model.staffBusy ? "busy" : !model.staffNotice ? "none"
-                            : model.staffNotice->failed ? "error" : "ok";
+        s["staff_result"] = model.staffBusy             ? "busy"
+                            : !model.staffNotice        ? "none"
+                            : model.staffNotice->failed ? "error"
+                                                        : "ok";
         s["staff_toast"] = staffToastText(model);
         s["preview_frames"] = model.preview ? model.preview->generation : 0;
         s["min_touch_px"] = static_cast<int>(widgets.smallestTouchTarget());
@@ -300,7 +323,9 @@ struct App::Impl final : ScriptHost {
         return s;
     }
 
-    Result<void> screenshot(const std::string& path) override { return captureScreenshot(renderer, path); }
+    Result<void> screenshot(const std::string& path) override {
+        return captureScreenshot(renderer, path);
+    }
 
     void setLang(Lang lang) override {
         model.lang = lang;
@@ -343,7 +368,8 @@ struct App::Impl final : ScriptHost {
         if (ImGui::GetIO().WantTextInput) {
             return; // a field has focus: the keys are typing into it
         }
-        auto text = wedgeKeys.key(key.keysym.scancode, key.type == SDL_KEYDOWN, key.repeat != 0, key.timestamp);
+        auto text = wedgeKeys.key(key.keysym.scancode, key.type == SDL_KEYDOWN, key.repeat != 0,
+                                  key.timestamp);
         if (!text) {
             return;
         }
@@ -354,10 +380,13 @@ struct App::Impl final : ScriptHost {
         }
     }
 
-    void typeText(const std::string& text) override { ImGui::GetIO().AddInputCharactersUTF8(text.c_str()); }
+    void typeText(const std::string& text) override {
+        ImGui::GetIO().AddInputCharactersUTF8(text.c_str());
+    }
     void countTap() override { ++model.taps; }
     void print(const nlohmann::json& line) override {
-        std::cout << line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << '\n' << std::flush;
+        std::cout << line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << '\n'
+                  << std::flush;
     }
 
     // ---- the loop ----
@@ -386,7 +415,8 @@ struct App::Impl final : ScriptHost {
             ageChips(model, wallNow());
             dirtyFrames = std::max(dirtyFrames, 1);
         }
-        if ((now >= nextStatus || model.countersStale) && !statusInFlight && ports.query != nullptr) {
+        if ((now >= nextStatus || model.countersStale) && !statusInFlight &&
+            ports.query != nullptr) {
             nextStatus = now + std::chrono::milliseconds(config.statusEveryMs);
             statusInFlight = true;
             bool* inFlight = &statusInFlight;
@@ -431,16 +461,19 @@ struct App::Impl final : ScriptHost {
 
     void uploadPreview() {
         const auto& frame = model.preview;
-        if (!frame || frame->generation == previewGeneration || frame->width <= 0 || frame->height <= 0) {
+        if (!frame || frame->generation == previewGeneration || frame->width <= 0 ||
+            frame->height <= 0) {
             return;
         }
         previewGeneration = frame->generation;
-        if (previewTexture == nullptr || previewWidth != frame->width || previewHeight != frame->height) {
+        if (previewTexture == nullptr || previewWidth != frame->width ||
+            previewHeight != frame->height) {
             if (previewTexture != nullptr) {
                 SDL_DestroyTexture(previewTexture);
             }
-            previewTexture = SDL_CreateTexture(renderer, SDL_PIXELFORMAT_ARGB8888,
-                                               SDL_TEXTUREACCESS_STREAMING, frame->width, frame->height);
+            previewTexture =
+                SDL_CreateTexture(renderer, SDL_PIXELFORMAT_ARGB8888, SDL_TEXTUREACCESS_STREAMING,
+                                  frame->width, frame->height);
             previewWidth = frame->width;
             previewHeight = frame->height;
         }
@@ -455,7 +488,9 @@ struct App::Impl final : ScriptHost {
         for (int y = 0; y < frame->height; ++y) {
             auto* row = reinterpret_cast<std::uint32_t*>(static_cast<std::uint8_t*>(pixels) +
                                                          static_cast<std::ptrdiff_t>(y) * pitch);
-            const std::uint8_t* src = frame->luma.data() + static_cast<std::size_t>(y) * static_cast<std::size_t>(frame->width);
+            const std::uint8_t* src =
+                frame->luma.data() +
+                static_cast<std::size_t>(y) * static_cast<std::size_t>(frame->width);
             for (int x = 0; x < frame->width; ++x) {
                 const std::uint32_t v = src[x];
                 row[x] = 0xFF000000u | (v << 16) | (v << 8) | v;
@@ -473,14 +508,17 @@ struct App::Impl final : ScriptHost {
         ImGuiIO& io = ImGui::GetIO();
         if (pointer.active) {
             // A scripted finger replaces whatever the backend read from SDL this frame.
-            io.MousePos = pointer.x < -1e8f ? ImVec2(-FLT_MAX, -FLT_MAX) : ImVec2(pointer.x, pointer.y);
+            io.MousePos =
+                pointer.x < -1e8f ? ImVec2(-FLT_MAX, -FLT_MAX) : ImVec2(pointer.x, pointer.y);
             io.MouseDown[0] = pointer.down;
         }
         ImGui::NewFrame();
         widgets.beginFrame();
         const ScreenId current = model.screen;
-        UiContext ctx{model, queue, sharedQueue, ports, fonts, widgets, auth, now, wallNow(),
-                      reinterpret_cast<ImTextureID>(previewTexture), scale()};
+        UiContext ctx{
+            model,   queue, sharedQueue, ports,     fonts,
+            widgets, auth,  now,         wallNow(), reinterpret_cast<ImTextureID>(previewTexture),
+            scale()};
         if (lastScreen != current) {
             if (lastScreen == ScreenId::Staff && current != ScreenId::Staff) {
                 model.staffUnlocked = false; // leaving staff settings locks them again
@@ -497,7 +535,8 @@ struct App::Impl final : ScriptHost {
         SDL_RenderClear(renderer);
         renderDrawData(renderer, ImGui::GetDrawData());
         if (recording != nullptr) {
-            recording->frameMs.push_back(std::chrono::duration<double, std::milli>(Clock::now() - started).count());
+            recording->frameMs.push_back(
+                std::chrono::duration<double, std::milli>(Clock::now() - started).count());
             recording->frameCpuMs.push_back(threadCpuMs() - startedCpu);
             ++recording->framesDrawn;
         }
@@ -536,7 +575,9 @@ struct App::Impl final : ScriptHost {
         if (ports.query != nullptr && !statusInFlight) {
             // The chips' next read (sync progress, trust and roster changes from a sync).
             ms = std::min<long long>(
-                ms, std::max<long long>(0, std::chrono::duration_cast<std::chrono::milliseconds>(nextStatus - now).count()));
+                ms, std::max<long long>(
+                        0, std::chrono::duration_cast<std::chrono::milliseconds>(nextStatus - now)
+                               .count()));
         }
         return static_cast<int>(std::clamp<long long>(ms, 0, waitCapMs));
     }
@@ -545,7 +586,8 @@ struct App::Impl final : ScriptHost {
     bool handle(const SDL_Event& event) {
         ImGui_ImplSDL2_ProcessEvent(&event);
         switch (event.type) {
-        case SDL_QUIT: return false;
+        case SDL_QUIT:
+            return false;
         case SDL_MOUSEBUTTONDOWN:
             ++model.taps;
             dirtyFrames = std::max(dirtyFrames, 3);
@@ -652,14 +694,30 @@ App::App(AppConfig config, UiPorts ports, CameraControl* camera)
 
 App::~App() = default;
 
-Result<void> App::start() { return m_impl->start(); }
-void App::setCameraControl(CameraControl* camera) { m_impl->camera = camera; }
-UiQueue& App::queue() { return m_impl->queue; }
-std::shared_ptr<UiQueue> App::sharedQueue() { return m_impl->sharedQueue; }
-Result<int> App::run() { return m_impl->run(); }
-const std::string& App::failure() const { return m_impl->failure; }
-nlohmann::json App::state() { return m_impl->state(); }
-std::string App::fontWarning() const { return m_impl->fonts.warning(); }
+Result<void> App::start() {
+    return m_impl->start();
+}
+void App::setCameraControl(CameraControl* camera) {
+    m_impl->camera = camera;
+}
+UiQueue& App::queue() {
+    return m_impl->queue;
+}
+std::shared_ptr<UiQueue> App::sharedQueue() {
+    return m_impl->sharedQueue;
+}
+Result<int> App::run() {
+    return m_impl->run();
+}
+const std::string& App::failure() const {
+    return m_impl->failure;
+}
+nlohmann::json App::state() {
+    return m_impl->state();
+}
+std::string App::fontWarning() const {
+    return m_impl->fonts.warning();
+}
 std::string App::videoDriver() const {
     const char* driver = SDL_GetCurrentVideoDriver();
     return driver != nullptr ? driver : "";

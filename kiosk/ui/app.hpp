@@ -3,35 +3,34 @@
 // ImGui context and the UI thread's model; everything else reaches it through the ports (which
 // it calls) and the UiQueue (which other threads post to). No SDL type appears in this header.
 
-#include <memory>
-#include <string>
-#include <vector>
-
-#include <nlohmann/json.hpp>
-
 #include "kiosk/ui/ports.hpp"
 #include "kiosk/ui/strings.hpp"
 #include "kiosk/ui/ui_context.hpp"
 #include "storage/result.hpp"
 
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
 namespace doorpost::kiosk::ui {
 
 struct AppConfig {
-    bool headless = false;       // SDL offscreen driver + software renderer, nothing on screen
+    bool headless = false; // SDL offscreen driver + software renderer, nothing on screen
     int width = 1280;
     int height = 800;
-    bool fullscreen = true;      // with a display: borderless full screen
-    int frames = 0;              // headless without a script: frames to draw (0: 3)
-    std::string screenshotPath;  // written from the last frame drawn
-    std::string scriptText;      // a UI script (see script.hpp); empty: none
-    bool waitForEvents = true;   // idle between changes (off: draw every frame, for benchmarks)
+    bool fullscreen = true;     // with a display: borderless full screen
+    int frames = 0;             // headless without a script: frames to draw (0: 3)
+    std::string screenshotPath; // written from the last frame drawn
+    std::string scriptText;     // a UI script (see script.hpp); empty: none
+    bool waitForEvents = true;  // idle between changes (off: draw every frame, for benchmarks)
     Lang lang = Lang::Zh;
     bool examSite = true;
     std::int64_t trustWarnSeconds = 24 * 3600; // the site profile's: amber, then red, trust chip
-    int statusEveryMs = 10'000;                 // how often the chips' data is read again
-    std::vector<std::string> manualReasons;     // the profile's reason codes; empty: all buttons
-    std::string staffPinHash;    // argon2id (crypto_pwhash_str); empty: staff screen stays shut
-    std::string auditorPinHash;  // argon2id; opens the staff screen for Export only; empty: none
+    int statusEveryMs = 10'000;                // how often the chips' data is read again
+    std::vector<std::string> manualReasons;    // the profile's reason codes; empty: all buttons
+    std::string staffPinHash;   // argon2id (crypto_pwhash_str); empty: staff screen stays shut
+    std::string auditorPinHash; // argon2id; opens the staff screen for Export only; empty: none
     std::string operatorName = "door";
     std::vector<std::string> cameraChoices;
     std::string cameraChoice;

@@ -1,27 +1,28 @@
 #include "kiosk/ui/audit_export_child.hpp"
 
+#include "kiosk/ui/local_time.hpp"
+#include "storage/iso_time.hpp"
+
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <ctime>
 #include <fcntl.h>
 #include <filesystem>
+#include <nlohmann/json.hpp>
 #include <spawn.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
-
-#include <nlohmann/json.hpp>
-
-#include "kiosk/ui/local_time.hpp"
-#include "storage/iso_time.hpp"
 
 extern char** environ;
 
 namespace doorpost::kiosk::ui {
 namespace fs = std::filesystem;
 
-ExportPeriod todaySoFar(std::int64_t nowUnix) { return {startOfLocalDay(nowUnix), nowUnix + 1}; }
+ExportPeriod todaySoFar(std::int64_t nowUnix) {
+    return {startOfLocalDay(nowUnix), nowUnix + 1};
+}
 
 namespace {
 
@@ -52,8 +53,8 @@ std::vector<fs::path> sortedChildren(const fs::path& dir) {
 std::string safeName(const std::string& text) {
     std::string out;
     for (char c : text) {
-        const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                        c == '-' || c == '_';
+        const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                        (c >= '0' && c <= '9') || c == '-' || c == '_';
         out += ok ? c : '_';
     }
     return out.empty() ? "device" : out.substr(0, 64);
@@ -96,7 +97,8 @@ Result<std::string> findExportDestination(const std::string& configured,
             }
         }
     }
-    return environmentFault("no removable media found (insert a USB stick, or run with --export-dir)");
+    return environmentFault(
+        "no removable media found (insert a USB stick, or run with --export-dir)");
 }
 
 Result<std::string> createExportFolder(const std::string& parent, const std::string& device,
@@ -136,8 +138,8 @@ Result<ChildExport> runExportChild(const std::string& exe, const std::string& db
     posix_spawn_file_actions_adddup2(&actions, out[1], 2);
     const std::string from = storage::formatIsoTime(period.fromUnix);
     const std::string to = storage::formatIsoTime(period.toUnix);
-    std::vector<std::string> args = {exe,  "--db", dbPath, "export", "--from", from,
-                                     "--to", to,   "--out", outDir, "--json"};
+    std::vector<std::string> args = {exe,    "--db", dbPath,  "export", "--from", from,
+                                     "--to", to,     "--out", outDir,   "--json"};
     std::vector<char*> argv;
     for (std::string& arg : args) {
         argv.push_back(arg.data());
@@ -175,8 +177,9 @@ Result<ChildExport> runExportChild(const std::string& exe, const std::string& db
         childPid->store(0);
     }
     if (WIFSIGNALED(status)) {
-        return environmentFault("export: stopped by signal " + std::to_string(WTERMSIG(status)) +
-                                (WTERMSIG(status) == SIGBUS ? " (disk error reading the database)" : ""));
+        return environmentFault(
+            "export: stopped by signal " + std::to_string(WTERMSIG(status)) +
+            (WTERMSIG(status) == SIGBUS ? " (disk error reading the database)" : ""));
     }
     const std::string line = lastLine(text);
     if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
@@ -189,7 +192,8 @@ Result<ChildExport> runExportChild(const std::string& exe, const std::string& db
     }
     const auto summary = nlohmann::json::parse(line, nullptr, false);
     if (summary.is_discarded() || !summary.is_object()) {
-        return environmentFault("export: unreadable answer from the export: " + line.substr(0, 120));
+        return environmentFault("export: unreadable answer from the export: " +
+                                line.substr(0, 120));
     }
     ChildExport result;
     result.outDir = summary.value("out", outDir);

@@ -5,12 +5,12 @@
 // operator-given folder, else the first writable removable-media mount) and the period.
 // Everything here blocks (filesystem, waiting for the child): call it from a worker thread only.
 
+#include "storage/result.hpp"
+
 #include <atomic>
 #include <cstdint>
 #include <string>
 #include <vector>
-
-#include "storage/result.hpp"
 
 namespace doorpost::kiosk::ui {
 
@@ -26,8 +26,8 @@ ExportPeriod todaySoFar(std::int64_t nowUnix);
 // the first writable mount point under /media/*/* or /run/media/*/* (removable media as desktop
 // automounters place it), in name order. `mediaRoots` is for tests.
 Result<std::string> findExportDestination(const std::string& configured,
-                                          const std::vector<std::string>& mediaRoots = {"/media",
-                                                                                        "/run/media"});
+                                          const std::vector<std::string>& mediaRoots = {
+                                              "/media", "/run/media"});
 
 // Creates a new, empty folder "doorpost-audit-<device>-<YYYYMMDDTHHMMSSZ>" (or with "-2", "-3"
 // ... when that exists) under `parent`. mkdir fails on an existing name, so nothing is ever

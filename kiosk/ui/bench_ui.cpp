@@ -1,16 +1,15 @@
 #include "kiosk/ui/bench_ui.hpp"
 
-#include <SDL.h>
-#include <sys/resource.h>
-#include <time.h>
+#include "kiosk/ui/app.hpp"
 
+#include <SDL.h>
 #include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <memory>
+#include <sys/resource.h>
+#include <time.h>
 #include <vector>
-
-#include "kiosk/ui/app.hpp"
 
 namespace doorpost::kiosk::ui {
 namespace {
@@ -25,7 +24,8 @@ double percentile(std::vector<double> values, double p) {
         return 0;
     }
     std::sort(values.begin(), values.end());
-    const auto index = static_cast<std::size_t>(std::ceil(p * static_cast<double>(values.size())) - 1);
+    const auto index =
+        static_cast<std::size_t>(std::ceil(p * static_cast<double>(values.size())) - 1);
     return values[std::min(index, values.size() - 1)];
 }
 
@@ -62,7 +62,8 @@ double threadCpuMs() {
 // The same software renderer and frame surface as the headless kiosk, drawing nothing but a
 // clear and one full-screen rectangle: the floor a frame cannot go below.
 Result<double> baselineP99(int width, int height, int frames) {
-    SDL_Surface* surface = SDL_CreateRGBSurfaceWithFormat(0, width, height, 32, SDL_PIXELFORMAT_ARGB8888);
+    SDL_Surface* surface =
+        SDL_CreateRGBSurfaceWithFormat(0, width, height, 32, SDL_PIXELFORMAT_ARGB8888);
     if (surface == nullptr) {
         return environmentFault(std::string("bench ui: ") + SDL_GetError());
     }
@@ -120,7 +121,8 @@ Result<UiBenchResult> benchUi(int frames, int idleMs, int width, int height) {
             view.room = "第12考场";
             view.seat = "07";
             view.seq = i;
-            queue.post([view](UiModel& m) { applyVerdict(m, view, std::chrono::steady_clock::now()); });
+            queue.post(
+                [view](UiModel& m) { applyVerdict(m, view, std::chrono::steady_clock::now()); });
         }
         const FrameStats stats = app.drawFrames(1);
         frameMs.insert(frameMs.end(), stats.frameMs.begin(), stats.frameMs.end());

@@ -17,7 +17,7 @@ struct UiBenchResult {
     double frameMaxMs = 0;
     double frameCpuP50Ms = 0; // the UI thread's CPU time per frame: what the frame costs a core
     double frameCpuP99Ms = 0;
-    double baselineP99Ms = 0; // clear + present only
+    double baselineP99Ms = 0;  // clear + present only
     double idleCpuPercent = 0; // of one core, over idleMs
     int idleMs = 0;
     int idleFramesDrawn = 0;

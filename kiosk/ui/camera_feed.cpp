@@ -1,11 +1,11 @@
 #include "kiosk/ui/camera_feed.hpp"
 
-#include <algorithm>
-#include <utility>
-
 #include "drivers/frame_source.hpp"
 #include "drivers/isolated_decoder.hpp"
 #include "kiosk/ui/ui_model.hpp"
+
+#include <algorithm>
+#include <utility>
 
 namespace doorpost::kiosk::ui {
 namespace {
@@ -19,10 +19,12 @@ std::shared_ptr<PreviewFrame> scaledPreview(const drivers::LumaView& luma, int m
     preview->width = luma.width() / step;
     preview->height = luma.height() / step;
     preview->generation = generation;
-    preview->luma.resize(static_cast<std::size_t>(preview->width) * static_cast<std::size_t>(preview->height));
+    preview->luma.resize(static_cast<std::size_t>(preview->width) *
+                         static_cast<std::size_t>(preview->height));
     for (int y = 0; y < preview->height; ++y) {
         const std::uint8_t* row = luma.row(y * step);
-        std::uint8_t* out = preview->luma.data() + static_cast<std::size_t>(y) * static_cast<std::size_t>(preview->width);
+        std::uint8_t* out = preview->luma.data() +
+                            static_cast<std::size_t>(y) * static_cast<std::size_t>(preview->width);
         for (int x = 0; x < preview->width; ++x) {
             out[x] = row[x * step];
         }
@@ -44,10 +46,10 @@ ReadSink gateReadSink(GatePort& gate, std::shared_ptr<UiQueue> queue) {
 }
 
 CameraFeed::CameraFeed(std::unique_ptr<drivers::FrameSource> source,
-                       std::unique_ptr<drivers::IsolatedDecoder> decoder, UiQueue& queue, ReadSink sink,
-                       CameraFeedConfig config)
-    : m_source(std::move(source)), m_decoder(std::move(decoder)), m_queue(queue), m_sink(std::move(sink)),
-      m_config(config) {}
+                       std::unique_ptr<drivers::IsolatedDecoder> decoder, UiQueue& queue,
+                       ReadSink sink, CameraFeedConfig config)
+    : m_source(std::move(source)), m_decoder(std::move(decoder)), m_queue(queue),
+      m_sink(std::move(sink)), m_config(config) {}
 
 CameraFeed::~CameraFeed() {
     m_stop = true;
@@ -59,7 +61,9 @@ CameraFeed::~CameraFeed() {
     }
 }
 
-void CameraFeed::start() { m_thread = std::thread([this] { loop(); }); }
+void CameraFeed::start() {
+    m_thread = std::thread([this] { loop(); });
+}
 
 Result<void> CameraFeed::setPlugged(bool plugged) {
     m_plugged = plugged;
@@ -98,7 +102,8 @@ void CameraFeed::loop() {
         }
         if (!open) {
             if (!m_source->open().ok()) {
-                postState(static_cast<int>(DeviceState::Offline), "cannot open " + m_source->describe());
+                postState(static_cast<int>(DeviceState::Offline),
+                          "cannot open " + m_source->describe());
                 std::this_thread::sleep_for(m_config.retryInterval);
                 continue;
             }

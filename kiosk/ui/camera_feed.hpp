@@ -5,15 +5,15 @@
 // Unplugging (real, or pulled from a script through CameraControl) turns the chip red; the
 // thread keeps trying and reading resumes when the camera is back.
 
+#include "kiosk/ui/ports.hpp"
+#include "kiosk/ui/ui_queue.hpp"
+
 #include <atomic>
 #include <chrono>
 #include <functional>
 #include <memory>
 #include <string>
 #include <thread>
-
-#include "kiosk/ui/ports.hpp"
-#include "kiosk/ui/ui_queue.hpp"
 
 namespace doorpost::drivers {
 class FrameSource;
@@ -24,9 +24,9 @@ namespace doorpost::kiosk::ui {
 
 struct CameraFeedConfig {
     int previewMaxWidth = 640;
-    std::chrono::milliseconds previewInterval{66};  // ~15 previews a second at most
-    std::chrono::milliseconds repeatWindow{3000};   // the same code again within this is one read
-    std::chrono::milliseconds retryInterval{500};   // reopen attempts while the camera is away
+    std::chrono::milliseconds previewInterval{66}; // ~15 previews a second at most
+    std::chrono::milliseconds repeatWindow{3000};  // the same code again within this is one read
+    std::chrono::milliseconds retryInterval{500};  // reopen attempts while the camera is away
 };
 
 // Called on the capture thread with each new read.
@@ -56,7 +56,7 @@ private:
     void loop();
     void postState(int state, const std::string& detail);
 
-    std::unique_ptr<drivers::FrameSource> m_source;    // capture thread only
+    std::unique_ptr<drivers::FrameSource> m_source;      // capture thread only
     std::unique_ptr<drivers::IsolatedDecoder> m_decoder; // capture thread only
     UiQueue& m_queue;
     ReadSink m_sink;

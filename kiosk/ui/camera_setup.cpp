@@ -1,10 +1,10 @@
 #include "kiosk/ui/camera_setup.hpp"
 
-#include <filesystem>
-
 #include "drivers/isolated_decoder.hpp"
 #include "drivers/replay_source.hpp"
 #include "kiosk/ui/app.hpp"
+
+#include <filesystem>
 
 namespace doorpost::kiosk::ui {
 
@@ -26,7 +26,8 @@ drivers::SyntheticConfig doorSyntheticConfig() {
 
 Result<std::unique_ptr<drivers::FrameSource>> makeFrameSource(const CameraChoice& choice) {
     if (choice.kind == CameraChoice::Kind::Synthetic) {
-        return std::unique_ptr<drivers::FrameSource>(std::make_unique<drivers::SyntheticSource>(choice.synthetic));
+        return std::unique_ptr<drivers::FrameSource>(
+            std::make_unique<drivers::SyntheticSource>(choice.synthetic));
     }
     std::error_code error;
     if (!std::filesystem::exists(choice.replayPath, error)) {
@@ -37,9 +38,12 @@ Result<std::unique_ptr<drivers::FrameSource>> makeFrameSource(const CameraChoice
     return std::unique_ptr<drivers::FrameSource>(std::make_unique<drivers::ReplaySource>(config));
 }
 
-std::unique_ptr<CameraFeed> makeCameraFeed(App& app, GatePort* gate, std::unique_ptr<drivers::FrameSource> source) {
-    ReadSink sink = gate != nullptr ? gateReadSink(*gate, app.sharedQueue()) : ReadSink([](CodeRead) {});
-    auto feed = std::make_unique<CameraFeed>(std::move(source), std::make_unique<drivers::IsolatedDecoder>(),
+std::unique_ptr<CameraFeed> makeCameraFeed(App& app, GatePort* gate,
+                                           std::unique_ptr<drivers::FrameSource> source) {
+    ReadSink sink =
+        gate != nullptr ? gateReadSink(*gate, app.sharedQueue()) : ReadSink([](CodeRead) {});
+    auto feed = std::make_unique<CameraFeed>(std::move(source),
+                                             std::make_unique<drivers::IsolatedDecoder>(),
                                              app.queue(), std::move(sink));
     app.setCameraControl(feed.get());
     return feed;

@@ -3,12 +3,12 @@
 // frame source a run names (synthetic or replay), the isolated decoder, and the capture thread
 // wired to the gate and to the app's queue.
 
-#include <memory>
-#include <string>
-
 #include "drivers/synthetic_source.hpp"
 #include "kiosk/ui/camera_feed.hpp"
 #include "storage/result.hpp"
+
+#include <memory>
+#include <string>
 
 namespace doorpost::drivers {
 class FrameSource;

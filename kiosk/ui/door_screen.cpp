@@ -1,29 +1,35 @@
 #include "kiosk/ui/door_screen.hpp"
 
+#include "kiosk/ui/local_time.hpp"
+
 #include <algorithm>
 #include <cstdio>
 #include <ctime>
 #include <string>
-
-#include "kiosk/ui/local_time.hpp"
 
 namespace doorpost::kiosk::ui {
 namespace {
 
 ImU32 verdictColour(VerdictKind kind) {
     switch (kind) {
-    case VerdictKind::Admit: return colours::kAdmit;
-    case VerdictKind::Deny: return colours::kDeny;
-    case VerdictKind::Refer: return colours::kRefer;
+    case VerdictKind::Admit:
+        return colours::kAdmit;
+    case VerdictKind::Deny:
+        return colours::kDeny;
+    case VerdictKind::Refer:
+        return colours::kRefer;
     }
     return colours::kNeutral;
 }
 
 Str verdictWord(VerdictKind kind) {
     switch (kind) {
-    case VerdictKind::Admit: return Str::Admit;
-    case VerdictKind::Deny: return Str::Deny;
-    case VerdictKind::Refer: return Str::Refer;
+    case VerdictKind::Admit:
+        return Str::Admit;
+    case VerdictKind::Deny:
+        return Str::Deny;
+    case VerdictKind::Refer:
+        return Str::Refer;
     }
     return Str::Refer;
 }
@@ -51,12 +57,16 @@ void drawVerdictIcon(ImDrawList* draw, ImVec2 c, float r, VerdictKind kind, ImU3
     draw->AddCircle(c, r, ink, 48, w);
     switch (kind) {
     case VerdictKind::Admit:
-        draw->AddLine(ImVec2(c.x - r * 0.45f, c.y + r * 0.02f), ImVec2(c.x - r * 0.12f, c.y + r * 0.35f), ink, w);
-        draw->AddLine(ImVec2(c.x - r * 0.12f, c.y + r * 0.35f), ImVec2(c.x + r * 0.5f, c.y - r * 0.35f), ink, w);
+        draw->AddLine(ImVec2(c.x - r * 0.45f, c.y + r * 0.02f),
+                      ImVec2(c.x - r * 0.12f, c.y + r * 0.35f), ink, w);
+        draw->AddLine(ImVec2(c.x - r * 0.12f, c.y + r * 0.35f),
+                      ImVec2(c.x + r * 0.5f, c.y - r * 0.35f), ink, w);
         break;
     case VerdictKind::Deny:
-        draw->AddLine(ImVec2(c.x - r * 0.4f, c.y - r * 0.4f), ImVec2(c.x + r * 0.4f, c.y + r * 0.4f), ink, w);
-        draw->AddLine(ImVec2(c.x + r * 0.4f, c.y - r * 0.4f), ImVec2(c.x - r * 0.4f, c.y + r * 0.4f), ink, w);
+        draw->AddLine(ImVec2(c.x - r * 0.4f, c.y - r * 0.4f),
+                      ImVec2(c.x + r * 0.4f, c.y + r * 0.4f), ink, w);
+        draw->AddLine(ImVec2(c.x + r * 0.4f, c.y - r * 0.4f),
+                      ImVec2(c.x - r * 0.4f, c.y + r * 0.4f), ink, w);
         break;
     case VerdictKind::Refer:
         draw->AddLine(ImVec2(c.x, c.y - r * 0.5f), ImVec2(c.x, c.y + r * 0.15f), ink, w);
@@ -92,7 +102,8 @@ void drawFaultPanel(UiContext& ctx, ImVec2 size, const GateFault& fault) {
         }
         draw->AddText(ctx.fonts.body, ctx.fonts.body->FontSize, ImVec2(x, y),
                       text == hint ? colours::kText : colours::kMuted, text, nullptr, wrap);
-        y += ctx.fonts.body->CalcTextSizeA(ctx.fonts.body->FontSize, 10000.0f, wrap, text).y + 6.0f * s;
+        y += ctx.fonts.body->CalcTextSizeA(ctx.fonts.body->FontSize, 10000.0f, wrap, text).y +
+             6.0f * s;
     }
     ImGui::Dummy(size);
 }
@@ -141,7 +152,8 @@ void DoorScreen::drawChips(UiContext& ctx) {
     deviceChip("scanner", Str::Scanner, m.scanner);
 
     if (!m.central.known) {
-        statusChip(ctx, "central", ctx.t(Str::Central), ctx.t(Str::ChipUnknown), colours::kNeutral, "○");
+        statusChip(ctx, "central", ctx.t(Str::Central), ctx.t(Str::ChipUnknown), colours::kNeutral,
+                   "○");
     } else {
         std::string value = ctx.t(m.central.online ? Str::ChipOnline : Str::ChipOffline);
         value += " · " + std::to_string(m.central.eventsWaiting) + " " + ctx.t(Str::ChipWaiting);
@@ -149,15 +161,18 @@ void DoorScreen::drawChips(UiContext& ctx) {
             value += " · " + localClock(m.central.lastSyncUnix);
         }
         statusChip(ctx, "central", ctx.t(Str::Central), value,
-                   m.central.online ? colours::kAdmit : colours::kRefer, m.central.online ? "●" : "▲");
+                   m.central.online ? colours::kAdmit : colours::kRefer,
+                   m.central.online ? "●" : "▲");
     }
     ImGui::SameLine();
     switch (m.trust.state) {
     case TrustState::Unknown:
-        statusChip(ctx, "trust", ctx.t(Str::TrustData), ctx.t(Str::ChipUnknown), colours::kNeutral, "○");
+        statusChip(ctx, "trust", ctx.t(Str::TrustData), ctx.t(Str::ChipUnknown), colours::kNeutral,
+                   "○");
         break;
     case TrustState::Fresh:
-        statusChip(ctx, "trust", ctx.t(Str::TrustData), formatAge(m.trust.ageSeconds), colours::kAdmit, "●");
+        statusChip(ctx, "trust", ctx.t(Str::TrustData), formatAge(m.trust.ageSeconds),
+                   colours::kAdmit, "●");
         break;
     case TrustState::Stale:
         statusChip(ctx, "trust", ctx.t(Str::TrustData),
@@ -171,7 +186,8 @@ void DoorScreen::drawChips(UiContext& ctx) {
         break;
     }
     ImGui::SameLine();
-    ImGui::SetCursorPosX(std::max(ImGui::GetCursorPosX(), ImGui::GetWindowWidth() - 330.0f * ctx.scale));
+    ImGui::SetCursorPosX(
+        std::max(ImGui::GetCursorPosX(), ImGui::GetWindowWidth() - 330.0f * ctx.scale));
     ImGui::PushFont(ctx.fonts.large);
     ImGui::TextUnformatted(localClock(ctx.wallNowUnix).c_str());
     ImGui::PopFont();
@@ -189,24 +205,29 @@ void DoorScreen::drawPreview(UiContext& ctx, ImVec2 size) {
         const float k = std::min(size.x / static_cast<float>(frame->width),
                                  size.y / static_cast<float>(frame->height));
         const ImVec2 drawSize(frame->width * k, frame->height * k);
-        const ImVec2 origin(min.x + (size.x - drawSize.x) * 0.5f, min.y + (size.y - drawSize.y) * 0.5f);
+        const ImVec2 origin(min.x + (size.x - drawSize.x) * 0.5f,
+                            min.y + (size.y - drawSize.y) * 0.5f);
         ImDrawList* draw = ImGui::GetWindowDrawList();
-        draw->AddImage(ctx.previewTexture, origin, ImVec2(origin.x + drawSize.x, origin.y + drawSize.y));
+        draw->AddImage(ctx.previewTexture, origin,
+                       ImVec2(origin.x + drawSize.x, origin.y + drawSize.y));
         if (frame->outline.size() == 8) {
             ImVec2 points[4];
             for (int i = 0; i < 4; ++i) {
-                points[i] = ImVec2(origin.x + frame->outline[static_cast<std::size_t>(2 * i)] * k,
-                                   origin.y + frame->outline[static_cast<std::size_t>(2 * i + 1)] * k);
+                points[i] =
+                    ImVec2(origin.x + frame->outline[static_cast<std::size_t>(2 * i)] * k,
+                           origin.y + frame->outline[static_cast<std::size_t>(2 * i + 1)] * k);
             }
-            draw->AddPolyline(points, 4, IM_COL32(0x3C, 0xE0, 0x6C, 0xFF), ImDrawFlags_Closed, 5.0f * ctx.scale);
+            draw->AddPolyline(points, 4, IM_COL32(0x3C, 0xE0, 0x6C, 0xFF), ImDrawFlags_Closed,
+                              5.0f * ctx.scale);
         }
     } else {
         const char* text = ctx.model.camera.state == DeviceState::Offline ? ctx.t(Str::ChipOffline)
                                                                           : ctx.t(Str::ChipMissing);
         const std::string line = std::string(ctx.t(Str::Camera)) + ": " + text;
-        ImGui::GetWindowDrawList()->AddText(ctx.fonts.large, ctx.fonts.large->FontSize,
-                                            ImVec2(min.x + 24.0f * ctx.scale, min.y + size.y * 0.45f),
-                                            colours::kMuted, line.c_str());
+        ImGui::GetWindowDrawList()->AddText(
+            ctx.fonts.large, ctx.fonts.large->FontSize,
+            ImVec2(min.x + 24.0f * ctx.scale, min.y + size.y * 0.45f), colours::kMuted,
+            line.c_str());
     }
     ImGui::Dummy(size);
 }
@@ -222,7 +243,8 @@ void DoorScreen::drawVerdict(UiContext& ctx, ImVec2 size) {
     panel(min, max, fill, 16.0f * s);
     ImDrawList* draw = ImGui::GetWindowDrawList();
     const float radius = 64.0f * s;
-    drawVerdictIcon(draw, ImVec2(min.x + 40.0f * s + radius, min.y + 40.0f * s + radius), radius, v.kind, ink);
+    drawVerdictIcon(draw, ImVec2(min.x + 40.0f * s + radius, min.y + 40.0f * s + radius), radius,
+                    v.kind, ink);
     const char* word = ctx.t(verdictWord(v.kind));
     ImFont* wordFont = ctx.fonts.huge;
     float wordSize = wordFont->FontSize;
@@ -231,8 +253,10 @@ void DoorScreen::drawVerdict(UiContext& ctx, ImVec2 size) {
     if (wordWidth > wordRoom) {
         wordSize *= wordRoom / wordWidth;
     }
-    draw->AddText(wordFont, wordSize, ImVec2(min.x + radius * 2 + 70.0f * s, min.y + 40.0f * s + radius - wordSize * 0.5f),
-                  ink, word);
+    draw->AddText(
+        wordFont, wordSize,
+        ImVec2(min.x + radius * 2 + 70.0f * s, min.y + 40.0f * s + radius - wordSize * 0.5f), ink,
+        word);
 
     // Reason and, at an exam site, who this is: masked ID, name, room and seat.
     float y = min.y + 40.0f * s + radius * 2 + 30.0f * s;
@@ -253,7 +277,8 @@ void DoorScreen::drawVerdict(UiContext& ctx, ImVec2 size) {
         std::string idLine = std::string(ctx.t(Str::MaskedId)) + "  " + v.maskedId;
         // A registration without the central's sealing key: said on the ID line itself (a line
         // of its own would push room and seat off an exam site's panel).
-        if (std::find(v.reasonCodes.begin(), v.reasonCodes.end(), "id_not_sealed") != v.reasonCodes.end()) {
+        if (std::find(v.reasonCodes.begin(), v.reasonCodes.end(), "id_not_sealed") !=
+            v.reasonCodes.end()) {
             idLine += std::string("  · ") + ctx.t(Str::MaskedOnlyRecord);
         }
         line(ctx.fonts.body, idLine);
@@ -267,8 +292,10 @@ void DoorScreen::drawVerdict(UiContext& ctx, ImVec2 size) {
     }
     // Time left before the door is ready again, as a shrinking bar.
     const float elapsed = std::chrono::duration<float>(ctx.now - shown.shownAt).count();
-    const float left = std::clamp(1.0f - elapsed / std::chrono::duration<float>(kVerdictShowTime).count(), 0.0f, 1.0f);
-    draw->AddRectFilled(ImVec2(min.x, max.y - 10.0f * s), ImVec2(min.x + size.x * left, max.y), ink, 4.0f * s);
+    const float left = std::clamp(
+        1.0f - elapsed / std::chrono::duration<float>(kVerdictShowTime).count(), 0.0f, 1.0f);
+    draw->AddRectFilled(ImVec2(min.x, max.y - 10.0f * s), ImVec2(min.x + size.x * left, max.y), ink,
+                        4.0f * s);
     ImGui::Dummy(size);
 }
 
@@ -279,7 +306,8 @@ void DoorScreen::drawReady(UiContext& ctx, ImVec2 size) {
     ImDrawList* draw = ImGui::GetWindowDrawList();
     auto centred = [&](ImFont* font, const char* text, float y, ImU32 colour) {
         const float width = font->CalcTextSizeA(font->FontSize, 10000.0f, 0.0f, text).x;
-        draw->AddText(font, font->FontSize, ImVec2(min.x + (size.x - width) * 0.5f, min.y + y), colour, text);
+        draw->AddText(font, font->FontSize, ImVec2(min.x + (size.x - width) * 0.5f, min.y + y),
+                      colour, text);
     };
     centred(ctx.fonts.large, ctx.t(Str::Ready), size.y * 0.30f, colours::kText);
     centred(ctx.fonts.body, ctx.t(Str::ReadyHint), size.y * 0.30f + 70.0f * s, colours::kMuted);
@@ -296,9 +324,10 @@ void DoorScreen::drawCountersAndActions(UiContext& ctx) {
     const TodayCounters& c = ctx.model.today;
     ImGui::PushFont(ctx.fonts.body);
     char counters[256];
-    std::snprintf(counters, sizeof counters, "%s   %s %d   %s %d   %s %d   %s %d", ctx.t(Str::Today),
-                  ctx.t(Str::CountAdmitted), c.admitted, ctx.t(Str::CountDenied), c.denied,
-                  ctx.t(Str::CountReferred), c.referred, ctx.t(Str::CountManual), c.manual);
+    std::snprintf(counters, sizeof counters, "%s   %s %d   %s %d   %s %d   %s %d",
+                  ctx.t(Str::Today), ctx.t(Str::CountAdmitted), c.admitted, ctx.t(Str::CountDenied),
+                  c.denied, ctx.t(Str::CountReferred), c.referred, ctx.t(Str::CountManual),
+                  c.manual);
     ImGui::TextUnformatted(counters);
     const RosterChip& roster = ctx.model.rosterChip;
     if (ctx.model.examSite && roster.known) {

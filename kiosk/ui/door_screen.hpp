@@ -2,9 +2,9 @@
 // The door: camera preview with the read outlined, the verdict panel (colour field, icon and
 // words, never colour alone), status chips and today's counters, and one tap to everything else.
 
-#include <chrono>
-
 #include "kiosk/ui/screen.hpp"
+
+#include <chrono>
 
 namespace doorpost::kiosk::ui {
 

@@ -1,18 +1,21 @@
 #include "kiosk/ui/draw_sdl.hpp"
 
 #include <SDL.h>
-#include <imgui.h>
-
 #include <cmath>
 #include <cstddef>
+#include <imgui.h>
 #include <vector>
 
 namespace doorpost::kiosk::ui {
 namespace {
 
-bool isWhiteTexel(const ImDrawVert& v, ImVec2 white) { return v.uv.x == white.x && v.uv.y == white.y; }
+bool isWhiteTexel(const ImDrawVert& v, ImVec2 white) {
+    return v.uv.x == white.x && v.uv.y == white.y;
+}
 
-bool isOpaque(const ImDrawVert& v) { return (v.col & IM_COL32_A_MASK) == IM_COL32_A_MASK; }
+bool isOpaque(const ImDrawVert& v) {
+    return (v.col & IM_COL32_A_MASK) == IM_COL32_A_MASK;
+}
 
 // How a run of triangles is drawn: textured, solid and opaque (a plain fill, the cheapest),
 // or solid and translucent (blended).
@@ -21,13 +24,13 @@ enum class RunKind { Textured, Opaque, Blended };
 // ImU32 colours from IM_COL32 are R,G,B,A in memory on little-endian machines, as SDL_Color is.
 static_assert(sizeof(ImU32) == sizeof(SDL_Color));
 
-void submit(SDL_Renderer* renderer, SDL_Texture* texture, const ImDrawVert* vertices, int vertexCount,
-            const ImDrawIdx* indices, int indexCount) {
+void submit(SDL_Renderer* renderer, SDL_Texture* texture, const ImDrawVert* vertices,
+            int vertexCount, const ImDrawIdx* indices, int indexCount) {
     constexpr int kStride = static_cast<int>(sizeof(ImDrawVert));
     SDL_RenderGeometryRaw(renderer, texture, &vertices->pos.x, kStride,
                           reinterpret_cast<const SDL_Color*>(&vertices->col), kStride,
-                          texture != nullptr ? &vertices->uv.x : nullptr, kStride, vertexCount, indices,
-                          indexCount, sizeof(ImDrawIdx));
+                          texture != nullptr ? &vertices->uv.x : nullptr, kStride, vertexCount,
+                          indices, indexCount, sizeof(ImDrawIdx));
 }
 
 } // namespace
@@ -40,11 +43,13 @@ void renderDrawData(SDL_Renderer* renderer, const ImDrawData* drawData) {
     const ImTextureID fontTexture = ImGui::GetIO().Fonts->TexID;
     const ImVec2 origin = drawData->DisplayPos;
     std::vector<ImDrawIdx> run;
-    auto flush = [&](RunKind kind, SDL_Texture* texture, const ImDrawVert* vertices, int vertexCount) {
+    auto flush = [&](RunKind kind, SDL_Texture* texture, const ImDrawVert* vertices,
+                     int vertexCount) {
         // Untextured geometry uses the renderer's blend mode; opaque fills need no blending.
-        SDL_SetRenderDrawBlendMode(renderer, kind == RunKind::Opaque ? SDL_BLENDMODE_NONE : SDL_BLENDMODE_BLEND);
-        submit(renderer, kind == RunKind::Textured ? texture : nullptr, vertices, vertexCount, run.data(),
-               static_cast<int>(run.size()));
+        SDL_SetRenderDrawBlendMode(renderer, kind == RunKind::Opaque ? SDL_BLENDMODE_NONE
+                                                                     : SDL_BLENDMODE_BLEND);
+        submit(renderer, kind == RunKind::Textured ? texture : nullptr, vertices, vertexCount,
+               run.data(), static_cast<int>(run.size()));
         run.clear();
     };
     for (int n = 0; n < drawData->CmdListsCount; ++n) {
@@ -70,7 +75,8 @@ void renderDrawData(SDL_Renderer* renderer, const ImDrawData* drawData) {
             auto* texture = static_cast<SDL_Texture*>(cmd.TextureId);
             if (cmd.TextureId != fontTexture) {
                 SDL_SetRenderDrawBlendMode(renderer, SDL_BLENDMODE_BLEND);
-                submit(renderer, texture, vertices, vertexCount, indices, static_cast<int>(cmd.ElemCount));
+                submit(renderer, texture, vertices, vertexCount, indices,
+                       static_cast<int>(cmd.ElemCount));
                 continue;
             }
             // Split the command into runs of solid and textured triangles, keeping their order
@@ -83,7 +89,8 @@ void renderDrawData(SDL_Renderer* renderer, const ImDrawData* drawData) {
                 const ImDrawVert& c = vertices[indices[i + 2]];
                 RunKind kind = RunKind::Textured;
                 if (isWhiteTexel(a, white) && isWhiteTexel(b, white) && isWhiteTexel(c, white)) {
-                    kind = isOpaque(a) && isOpaque(b) && isOpaque(c) ? RunKind::Opaque : RunKind::Blended;
+                    kind = isOpaque(a) && isOpaque(b) && isOpaque(c) ? RunKind::Opaque
+                                                                     : RunKind::Blended;
                 }
                 if (!run.empty() && kind != runKind) {
                     flush(runKind, texture, vertices, vertexCount);

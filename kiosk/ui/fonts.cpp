@@ -1,9 +1,9 @@
 #include "kiosk/ui/fonts.hpp"
 
+#include "kiosk/ui/strings.hpp"
+
 #include <cstdlib>
 #include <filesystem>
-
-#include "kiosk/ui/strings.hpp"
 
 namespace doorpost::kiosk::ui {
 namespace {

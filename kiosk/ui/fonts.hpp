@@ -4,11 +4,10 @@
 // and dynamic texts (names, the gate's reasons) added as they arrive, which trigger a rebuild
 // between frames.
 
+#include <imgui.h>
 #include <set>
 #include <string>
 #include <string_view>
-
-#include <imgui.h>
 
 namespace doorpost::kiosk::ui {
 

@@ -7,9 +7,12 @@ namespace {
 
 VerdictKind toView(Verdict verdict) {
     switch (verdict) {
-    case Verdict::Admit: return VerdictKind::Admit;
-    case Verdict::Deny: return VerdictKind::Deny;
-    case Verdict::Refer: return VerdictKind::Refer;
+    case Verdict::Admit:
+        return VerdictKind::Admit;
+    case Verdict::Deny:
+        return VerdictKind::Deny;
+    case Verdict::Refer:
+        return VerdictKind::Refer;
     }
     return VerdictKind::Refer;
 }
@@ -45,10 +48,14 @@ VerdictView viewOf(const GateResult& result) {
 
 kiosk::IdType toGate(ui::IdType type) {
     switch (type) {
-    case ui::IdType::Resident: return kiosk::IdType::Resident;
-    case ui::IdType::Passport: return kiosk::IdType::Passport;
-    case ui::IdType::Permit: return kiosk::IdType::Permit;
-    case ui::IdType::Other: return kiosk::IdType::Other;
+    case ui::IdType::Resident:
+        return kiosk::IdType::Resident;
+    case ui::IdType::Passport:
+        return kiosk::IdType::Passport;
+    case ui::IdType::Permit:
+        return kiosk::IdType::Permit;
+    case ui::IdType::Other:
+        return kiosk::IdType::Other;
     }
     return kiosk::IdType::Other;
 }
@@ -57,12 +64,16 @@ kiosk::IdType toGate(ui::IdType type) {
 
 const char* gateReasonCode(ManualReason reason) {
     switch (reason) {
-    case ManualReason::NoPhone: return "no_phone";
-    case ManualReason::WillNotScan: return "code_unreadable";
+    case ManualReason::NoPhone:
+        return "no_phone";
+    case ManualReason::WillNotScan:
+        return "code_unreadable";
     // Both built-in profiles accept these four; "other" is in neither, so the Other button says
     // "the person has no usable pass" rather than being a button that is always refused.
-    case ManualReason::AppDown: return "service_outage";
-    case ManualReason::Other: return "pass_unavailable";
+    case ManualReason::AppDown:
+        return "service_outage";
+    case ManualReason::Other:
+        return "pass_unavailable";
     }
     return "other";
 }
@@ -115,7 +126,8 @@ VerdictView describe(const GateResult& result) {
         view.room = result.rosterEntry->room;
         view.seat = result.rosterEntry->seat;
         view.name = result.rosterEntry->name;
-        if (view.candidateNumber.empty()) view.candidateNumber = result.rosterEntry->candidateNumber;
+        if (view.candidateNumber.empty())
+            view.candidateNumber = result.rosterEntry->candidateNumber;
     }
     return view;
 }

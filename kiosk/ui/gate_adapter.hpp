@@ -12,6 +12,8 @@
 // Errors (a storage fault, a reason the profile refuses) go to the same
 // callback as values: the UI shows them as a "not recorded" fault, never silently.
 
+#include "kiosk/ui/ports.hpp"
+
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
@@ -19,8 +21,6 @@
 #include <mutex>
 #include <string>
 #include <thread>
-
-#include "kiosk/ui/ports.hpp"
 
 namespace doorpost::storage {
 class Database;
@@ -52,7 +52,7 @@ private:
     std::mutex m_mutex;
     std::condition_variable m_pending;
     std::deque<std::pair<std::uint64_t, VerdictCallback>> m_waiting; // guarded by m_mutex
-    bool m_stopping = false;                                          // guarded by m_mutex
+    bool m_stopping = false;                                         // guarded by m_mutex
     std::thread m_answers; // last: started once everything above exists
 };
 

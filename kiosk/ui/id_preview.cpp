@@ -84,9 +84,8 @@ IdPreview previewResident(std::string_view id, int todayYmd) {
 }
 
 bool alnumUpper(std::string_view text) {
-    return std::all_of(text.begin(), text.end(), [](char c) {
-        return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z');
-    });
+    return std::all_of(text.begin(), text.end(),
+                       [](char c) { return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z'); });
 }
 
 IdPreview previewFormat(IdType type, std::string_view id) {
@@ -126,15 +125,24 @@ IdPreview previewFormat(IdType type, std::string_view id) {
 
 const char* idStatusName(IdStatus status) {
     switch (status) {
-    case IdStatus::Empty: return "empty";
-    case IdStatus::Incomplete: return "incomplete";
-    case IdStatus::CheckOk: return "check_ok";
-    case IdStatus::CheckWrong: return "check_wrong";
-    case IdStatus::BadDate: return "bad_date";
-    case IdStatus::BadArea: return "bad_area";
-    case IdStatus::TooLong: return "too_long";
-    case IdStatus::BadFormat: return "bad_format";
-    case IdStatus::FormatOk: return "format_ok";
+    case IdStatus::Empty:
+        return "empty";
+    case IdStatus::Incomplete:
+        return "incomplete";
+    case IdStatus::CheckOk:
+        return "check_ok";
+    case IdStatus::CheckWrong:
+        return "check_wrong";
+    case IdStatus::BadDate:
+        return "bad_date";
+    case IdStatus::BadArea:
+        return "bad_area";
+    case IdStatus::TooLong:
+        return "too_long";
+    case IdStatus::BadFormat:
+        return "bad_format";
+    case IdStatus::FormatOk:
+        return "format_ok";
     }
     return "unknown";
 }
@@ -148,7 +156,8 @@ char residentCheckChar(std::string_view first17) {
 }
 
 IdPreview previewId(IdType type, std::string_view number, int todayYmd) {
-    return type == IdType::Resident ? previewResident(number, todayYmd) : previewFormat(type, number);
+    return type == IdType::Resident ? previewResident(number, todayYmd)
+                                    : previewFormat(type, number);
 }
 
 } // namespace doorpost::kiosk::ui

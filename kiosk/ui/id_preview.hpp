@@ -4,15 +4,23 @@
 // date and sex it encodes, and format checks for passports and permits. Display only: the gate
 // checks again before anything is recorded.
 
+#include "kiosk/ui/ports.hpp"
+
 #include <string>
 #include <string_view>
-
-#include "kiosk/ui/ports.hpp"
 
 namespace doorpost::kiosk::ui {
 
 enum class IdStatus {
-    Empty, Incomplete, CheckOk, CheckWrong, BadDate, BadArea, TooLong, BadFormat, FormatOk
+    Empty,
+    Incomplete,
+    CheckOk,
+    CheckWrong,
+    BadDate,
+    BadArea,
+    TooLong,
+    BadFormat,
+    FormatOk
 };
 const char* idStatusName(IdStatus status); // "check_ok", ... for scripts
 

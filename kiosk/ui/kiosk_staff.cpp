@@ -1,14 +1,14 @@
 #include "kiosk/ui/kiosk_staff.hpp"
 
-#include <chrono>
-#include <csignal>
-#include <thread>
-#include <utility>
-
 #include "kiosk/gate/gate.hpp"
 #include "kiosk/ui/audit_export_child.hpp"
 #include "storage/database.hpp"
 #include "sync/sync_worker.hpp"
+
+#include <chrono>
+#include <csignal>
+#include <thread>
+#include <utility>
 
 namespace doorpost::kiosk::ui {
 
@@ -54,7 +54,8 @@ StaffNotice KioskStaff::doSync() {
     m_sync->nudge();
     // The round runs on the sync worker's thread; wait here (not on the UI thread) for it to end
     // so the toast can say how it went.
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(m_config.syncWaitMs);
+    const auto deadline =
+        std::chrono::steady_clock::now() + std::chrono::milliseconds(m_config.syncWaitMs);
     while (!m_stopping && std::chrono::steady_clock::now() < deadline) {
         const sync::SyncStatus status = m_sync->status();
         if (status.rounds > before) {
@@ -79,8 +80,9 @@ StaffNotice KioskStaff::doExport() {
     if (!parent.ok()) {
         // findExportDestination fails in two ways only: the operator's folder is not writable,
         // or (none given) no writable removable media is mounted.
-        return m_config.exportDir.empty() ? staffFailed(Str::StaffExportNoMedia)
-                                          : staffFailed(Str::StaffExportDirNotWritable, {m_config.exportDir});
+        return m_config.exportDir.empty()
+                   ? staffFailed(Str::StaffExportNoMedia)
+                   : staffFailed(Str::StaffExportDirNotWritable, {m_config.exportDir});
     }
     // The device id for the folder name, read on this thread through its own connection (the
     // same reading LogQuery does); the export itself maps the file only in the child.
@@ -103,8 +105,8 @@ StaffNotice KioskStaff::doExport() {
     if (!folder.ok()) {
         return staffFailed(Str::StaffExportFolderFailed, {detail(folder.error().message)});
     }
-    auto exported = runExportChild(m_config.exePath, m_config.dbPath, todaySoFar(now), folder.value(),
-                                   &m_childPid);
+    auto exported = runExportChild(m_config.exePath, m_config.dbPath, todaySoFar(now),
+                                   folder.value(), &m_childPid);
     if (!exported.ok()) {
         std::error_code ec;
         std::filesystem::remove_all(folder.value(), ec); // nothing half-written stays on the stick
@@ -112,8 +114,9 @@ StaffNotice KioskStaff::doExport() {
     }
     const std::string count = std::to_string(exported.value().count);
     if (exported.value().firstBrokenSeq > 0) {
-        return staffOk(Str::StaffExportDoneBroken, {count, exported.value().outDir,
-                                                    std::to_string(exported.value().firstBrokenSeq)});
+        return staffOk(
+            Str::StaffExportDoneBroken,
+            {count, exported.value().outDir, std::to_string(exported.value().firstBrokenSeq)});
     }
     return staffOk(Str::StaffExportDone, {count, exported.value().outDir});
 }

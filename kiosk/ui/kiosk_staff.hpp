@@ -5,12 +5,12 @@
 // run --export-dir). Each has its own worker thread, so a long export never delays a sync and
 // neither ever runs on the UI thread.
 
+#include "kiosk/ui/ports.hpp"
+#include "kiosk/ui/task_runner.hpp"
+
 #include <atomic>
 #include <string>
 #include <vector>
-
-#include "kiosk/ui/ports.hpp"
-#include "kiosk/ui/task_runner.hpp"
 
 namespace doorpost::sync {
 class SyncWorker;
@@ -49,7 +49,7 @@ private:
     // and cleared by the export worker) so neither worker keeps the kiosk from shutting down.
     std::atomic<bool> m_stopping{false};
     std::atomic<int> m_childPid{0};
-    TaskRunner m_syncWorker{2};   // last members: their threads stop before the rest goes
+    TaskRunner m_syncWorker{2}; // last members: their threads stop before the rest goes
     TaskRunner m_exportWorker{2};
 };
 

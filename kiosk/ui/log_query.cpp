@@ -1,13 +1,13 @@
 #include "kiosk/ui/log_query.hpp"
 
-#include <ctime>
-#include <map>
-
 #include "kiosk/ui/local_time.hpp"
-#include "storage/database.hpp"
 #include "kiosk/ui/status_reader.hpp"
+#include "storage/database.hpp"
 #include "storage/event_log.hpp"
 #include "sync/sync_worker.hpp"
+
+#include <ctime>
+#include <map>
 
 namespace doorpost::kiosk::ui {
 namespace {
@@ -25,8 +25,7 @@ Result<void> forEachByTime(storage::EventLog& log, std::int64_t fromMs, std::int
 
 // Adds one event to counters by verdict and kind: today's tally (TodayCounters) and a chart
 // bucket (StatsBucket) count the same way.
-template <typename Counters>
-void countEvent(Counters& c, const storage::Event& e) {
+template <typename Counters> void countEvent(Counters& c, const storage::Event& e) {
     c.admitted += e.verdict == storage::Verdict::Admit ? 1 : 0;
     c.denied += e.verdict == storage::Verdict::Deny ? 1 : 0;
     c.referred += e.verdict == storage::Verdict::Refer ? 1 : 0;
@@ -35,7 +34,8 @@ void countEvent(Counters& c, const storage::Event& e) {
 
 } // namespace
 
-LogQuery::LogQuery(std::string dbPath, const sync::SyncWorker* sync) : m_path(std::move(dbPath)), m_sync(sync) {}
+LogQuery::LogQuery(std::string dbPath, const sync::SyncWorker* sync)
+    : m_path(std::move(dbPath)), m_sync(sync) {}
 
 LogQuery::~LogQuery() = default;
 
@@ -113,12 +113,13 @@ void LogQuery::statsPer10Min(std::int64_t fromUnix, std::int64_t toUnix,
             return;
         }
         std::map<std::int64_t, StatsBucket> buckets;
-        auto walked = forEachByTime(*events.value(), fromUnix * 1000, toUnix * 1000, [&](const storage::Event& e) {
-            const std::int64_t start = (e.wallTimeMs / 1000) / kBucketSeconds * kBucketSeconds;
-            StatsBucket& b = buckets[start];
-            b.startUnix = start;
-            countEvent(b, e);
-        });
+        auto walked = forEachByTime(
+            *events.value(), fromUnix * 1000, toUnix * 1000, [&](const storage::Event& e) {
+                const std::int64_t start = (e.wallTimeMs / 1000) / kBucketSeconds * kBucketSeconds;
+                StatsBucket& b = buckets[start];
+                b.startUnix = start;
+                countEvent(b, e);
+            });
         if (!walked.ok()) {
             done(walked.error());
             return;
@@ -137,7 +138,8 @@ void LogQuery::statsPer10Min(std::int64_t fromUnix, std::int64_t toUnix,
     });
 }
 
-void LogQuery::roster(std::string search, std::function<void(Result<std::vector<RosterEntry>>)> done) {
+void LogQuery::roster(std::string search,
+                      std::function<void(Result<std::vector<RosterEntry>>)> done) {
     m_worker.submit([this, search = std::move(search), done = std::move(done)] {
         auto events = log();
         if (!events.ok()) {
@@ -161,8 +163,10 @@ void LogQuery::kioskStatus(std::function<void(Result<KioskStatus>)> done) {
             const sync::SyncStatus live = m_sync->status();
             status.value().syncRunning = true;
             status.value().online = live.online;
-            status.value().eventsWaiting = live.rounds > 0 ? live.eventsWaiting : status.value().eventsWaiting;
-            status.value().lastSyncUnix = std::max(status.value().lastSyncUnix, live.lastSyncMs / 1000);
+            status.value().eventsWaiting =
+                live.rounds > 0 ? live.eventsWaiting : status.value().eventsWaiting;
+            status.value().lastSyncUnix =
+                std::max(status.value().lastSyncUnix, live.lastSyncMs / 1000);
             status.value().syncError = live.lastError;
         }
         done(std::move(status));

@@ -3,11 +3,11 @@
 // database (storage: one connection per thread) and answers on its own worker thread, so the
 // UI never waits on SQLite.
 
-#include <memory>
-#include <string>
-
 #include "kiosk/ui/ports.hpp"
 #include "kiosk/ui/task_runner.hpp"
+
+#include <memory>
+#include <string>
 
 namespace doorpost::storage {
 class Database;
@@ -43,15 +43,15 @@ private:
 
     // Today's counters as of seq countedThrough (worker thread only).
     struct DayTally {
-        std::int64_t fromMs = 0;        // local midnight
-        std::int64_t toMs = 0;          // the next local midnight
+        std::int64_t fromMs = 0; // local midnight
+        std::int64_t toMs = 0;   // the next local midnight
         std::int64_t countedThrough = 0;
         TodayCounters counters;
     };
 
     std::string m_path;
     const sync::SyncWorker* m_sync;
-    std::unique_ptr<storage::Database> m_db; // worker thread only
+    std::unique_ptr<storage::Database> m_db;  // worker thread only
     std::unique_ptr<storage::EventLog> m_log; // worker thread only
     DayTally m_today;                         // worker thread only
     TaskRunner m_worker; // last: its thread stops before the members it uses go

@@ -55,7 +55,8 @@ void ManualScreen::drawBody(UiContext& ctx) {
         // NOT RECORDED takes the place of name and reasons; the number, the reason chosen and
         // Confirm stay, so a retry after the fix is one tap. Any key dismisses it to edit.
         const float room = ImGui::GetWindowHeight() - ImGui::GetCursorPosY() - 16.0f * ctx.scale;
-        drawFaultPanel(ctx, ImVec2(left, std::max(120.0f * ctx.scale, room)), *ctx.model.manualFault);
+        drawFaultPanel(ctx, ImVec2(left, std::max(120.0f * ctx.scale, room)),
+                       *ctx.model.manualFault);
     } else {
         drawName(ctx, left);
         drawReasons(ctx, left);
@@ -122,8 +123,8 @@ void ManualScreen::drawEntry(UiContext& ctx, float width) {
         ImGui::Dummy(box);
         ImGui::SameLine();
         ImGui::PushFont(ctx.fonts.large);
-        if (touchButton(ctx, "key_clear", ctx.t(Str::Clear), ImVec2(clearWidth, box.y), colours::kPanel,
-                        !ctx.model.gateBusy)) {
+        if (touchButton(ctx, "key_clear", ctx.t(Str::Clear), ImVec2(clearWidth, box.y),
+                        colours::kPanel, !ctx.model.gateBusy)) {
             press('C');
             ctx.model.manualFault.reset();
         }
@@ -135,7 +136,8 @@ void ManualScreen::drawEntry(UiContext& ctx, float width) {
         ImGui::SetNextItemWidth(box.x - 24 * s);
         ImGui::PushStyleColor(ImGuiCol_FrameBg, colours::kPanel);
         if (ImGui::InputText("##number", m_numberText, sizeof m_numberText,
-                             ImGuiInputTextFlags_CharsUppercase | ImGuiInputTextFlags_CharsNoBlank)) {
+                             ImGuiInputTextFlags_CharsUppercase |
+                                 ImGuiInputTextFlags_CharsNoBlank)) {
             m_number = m_numberText;
         }
         ctx.widgets.note("number_field", ImGui::GetItemRectMin(), ImGui::GetItemRectMax(), true);
@@ -150,14 +152,43 @@ void ManualScreen::drawEntry(UiContext& ctx, float width) {
     const char* symbol = "…";
     switch (m_preview.status) {
     case IdStatus::Empty:
-    case IdStatus::Incomplete: break;
-    case IdStatus::CheckOk: status = Str::IdCheckOk; colour = colours::kAdmit; symbol = "●"; break;
-    case IdStatus::FormatOk: status = Str::IdFormatOk; colour = colours::kAdmit; symbol = "●"; break;
-    case IdStatus::CheckWrong: status = Str::IdCheckWrong; colour = colours::kDeny; symbol = "×"; break;
-    case IdStatus::BadDate: status = Str::IdBadDate; colour = colours::kDeny; symbol = "×"; break;
-    case IdStatus::BadArea: status = Str::IdBadArea; colour = colours::kDeny; symbol = "×"; break;
-    case IdStatus::TooLong: status = Str::IdTooLong; colour = colours::kDeny; symbol = "×"; break;
-    case IdStatus::BadFormat: status = Str::IdBadFormat; colour = colours::kDeny; symbol = "×"; break;
+    case IdStatus::Incomplete:
+        break;
+    case IdStatus::CheckOk:
+        status = Str::IdCheckOk;
+        colour = colours::kAdmit;
+        symbol = "●";
+        break;
+    case IdStatus::FormatOk:
+        status = Str::IdFormatOk;
+        colour = colours::kAdmit;
+        symbol = "●";
+        break;
+    case IdStatus::CheckWrong:
+        status = Str::IdCheckWrong;
+        colour = colours::kDeny;
+        symbol = "×";
+        break;
+    case IdStatus::BadDate:
+        status = Str::IdBadDate;
+        colour = colours::kDeny;
+        symbol = "×";
+        break;
+    case IdStatus::BadArea:
+        status = Str::IdBadArea;
+        colour = colours::kDeny;
+        symbol = "×";
+        break;
+    case IdStatus::TooLong:
+        status = Str::IdTooLong;
+        colour = colours::kDeny;
+        symbol = "×";
+        break;
+    case IdStatus::BadFormat:
+        status = Str::IdBadFormat;
+        colour = colours::kDeny;
+        symbol = "×";
+        break;
     }
     char line[160];
     if (m_type == IdType::Resident) {
@@ -169,9 +200,12 @@ void ManualScreen::drawEntry(UiContext& ctx, float width) {
     ImGui::TextColored(ImColor(colour), "%s", line);
     ImGui::PopFont();
     if (m_type == IdType::Resident) {
-        const char* sex = m_preview.sex == 'M' ? ctx.t(Str::Male) : m_preview.sex == 'F' ? ctx.t(Str::Female) : "—";
+        const char* sex = m_preview.sex == 'M'   ? ctx.t(Str::Male)
+                          : m_preview.sex == 'F' ? ctx.t(Str::Female)
+                                                 : "—";
         ImGui::Text("%s  %s      %s  %s", ctx.t(Str::Born),
-                    m_preview.birthDate.empty() ? "—" : m_preview.birthDate.c_str(), ctx.t(Str::Sex), sex);
+                    m_preview.birthDate.empty() ? "—" : m_preview.birthDate.c_str(),
+                    ctx.t(Str::Sex), sex);
     } else {
         ImGui::NewLine();
     }
@@ -199,17 +233,19 @@ void ManualScreen::drawReasons(UiContext& ctx, float width) {
         const char* name;
         Str label;
     };
-    const Choice choices[] = {{ManualReason::NoPhone, "reason_no_phone", Str::ReasonNoPhone},
-                              {ManualReason::WillNotScan, "reason_will_not_scan", Str::ReasonWillNotScan},
-                              {ManualReason::AppDown, "reason_app_down", Str::ReasonAppDown},
-                              {ManualReason::Other, "reason_other", Str::ReasonOther}};
+    const Choice choices[] = {
+        {ManualReason::NoPhone, "reason_no_phone", Str::ReasonNoPhone},
+        {ManualReason::WillNotScan, "reason_will_not_scan", Str::ReasonWillNotScan},
+        {ManualReason::AppDown, "reason_app_down", Str::ReasonAppDown},
+        {ManualReason::Other, "reason_other", Str::ReasonOther}};
     const float w = (width - ImGui::GetStyle().ItemSpacing.x) * 0.5f;
     int i = 0;
     for (const Choice& choice : choices) {
         // A reason the site's profile does not accept is shown but cannot be chosen.
         const auto& allowed = ctx.model.manualReasons;
-        const bool accepted = allowed.empty() || std::find(allowed.begin(), allowed.end(),
-                                                           gateReasonCode(choice.reason)) != allowed.end();
+        const bool accepted =
+            allowed.empty() || std::find(allowed.begin(), allowed.end(),
+                                         gateReasonCode(choice.reason)) != allowed.end();
         if (touchButton(ctx, choice.name, ctx.t(choice.label), ImVec2(w, 68 * s), colours::kPanel,
                         !ctx.model.gateBusy && accepted, m_reason == choice.reason)) {
             m_reason = choice.reason;
@@ -246,7 +282,8 @@ void ManualScreen::drawKeypad(UiContext& ctx) {
             const char* k = row[c];
             const bool del = k[0] == '<';
             const std::string name = del ? std::string("key_del") : std::string("key_") + k;
-            if (touchButton(ctx, name.c_str(), del ? ctx.t(Str::Delete) : k, key, colours::kNeutral, enabled)) {
+            if (touchButton(ctx, name.c_str(), del ? ctx.t(Str::Delete) : k, key, colours::kNeutral,
+                            enabled)) {
                 press(k[0]);
                 ctx.model.manualFault.reset(); // editing again: the fault has been seen
             }
@@ -256,10 +293,11 @@ void ManualScreen::drawKeypad(UiContext& ctx) {
         }
     }
     // Confirm sits under the keypad, where the hand already is after the last digit.
-    const bool ready = m_preview.valid && m_reason.has_value() && ctx.ports.gate != nullptr &&
-                       !ctx.model.gateBusy;
+    const bool ready =
+        m_preview.valid && m_reason.has_value() && ctx.ports.gate != nullptr && !ctx.model.gateBusy;
     const char* label = ctx.model.gateBusy ? ctx.t(Str::Recording) : ctx.t(Str::Confirm);
-    if (touchButton(ctx, "confirm", label, ImVec2(key.x * 3 + ImGui::GetStyle().ItemSpacing.x * 2, 100 * s),
+    if (touchButton(ctx, "confirm", label,
+                    ImVec2(key.x * 3 + ImGui::GetStyle().ItemSpacing.x * 2, 100 * s),
                     colours::kAdmit, ready)) {
         confirm(ctx);
     }
@@ -275,7 +313,8 @@ void ManualScreen::confirm(UiContext& ctx) {
     registration.operatorName = ctx.model.operatorName;
     beginGateRequest(ctx.model, GateRequest::Manual);
     ctx.ports.gate->submitRegistration(
-        std::move(registration), ctx.onUi<Result<VerdictView>>([](UiModel& m, Result<VerdictView> r) {
+        std::move(registration),
+        ctx.onUi<Result<VerdictView>>([](UiModel& m, Result<VerdictView> r) {
             applyVerdict(m, std::move(r), std::chrono::steady_clock::now(), GateRequest::Manual);
         }));
 }

@@ -3,11 +3,11 @@
 // typed, an optional name through the system input method, a reason, confirm -> verdict.
 // A resident ID takes 21 taps from the door: 1 + 18 digits + reason + confirm.
 
-#include <optional>
-#include <string>
-
 #include "kiosk/ui/id_preview.hpp"
 #include "kiosk/ui/screen.hpp"
+
+#include <optional>
+#include <string>
 
 namespace doorpost::kiosk::ui {
 

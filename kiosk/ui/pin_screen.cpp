@@ -1,9 +1,9 @@
 #include "kiosk/ui/pin_screen.hpp"
 
+#include "kiosk/ui/staff_auth.hpp"
+
 #include <chrono>
 #include <cstdio>
-
-#include "kiosk/ui/staff_auth.hpp"
 
 namespace doorpost::kiosk::ui {
 
@@ -38,7 +38,8 @@ void PinScreen::drawBody(UiContext& ctx) {
     if (!auth.hasPin()) {
         ImGui::TextColored(ImColor(colours::kRefer), "%s", ctx.t(Str::PinNotSet));
     } else if (m_locked) {
-        const auto left = std::chrono::ceil<std::chrono::seconds>(auth.lockout().lockedUntil() - ctx.now);
+        const auto left =
+            std::chrono::ceil<std::chrono::seconds>(auth.lockout().lockedUntil() - ctx.now);
         ImGui::TextColored(ImColor(colours::kDeny), "× %s (%lld %s)", ctx.t(Str::PinLocked),
                            static_cast<long long>(left.count()), ctx.t(Str::Seconds));
     } else if (m_checking) {
@@ -57,10 +58,13 @@ void PinScreen::drawBody(UiContext& ctx) {
         for (int c = 0; c < 3; ++c) {
             const std::string key = row[c];
             const std::string name = key == "<" ? "pin_del" : key == "OK" ? "pin_ok" : "pin_" + key;
-            const char* label = key == "<" ? ctx.t(Str::Delete) : key == "OK" ? ctx.t(Str::Ok) : key.c_str();
+            const char* label = key == "<"    ? ctx.t(Str::Delete)
+                                : key == "OK" ? ctx.t(Str::Ok)
+                                              : key.c_str();
             const ImU32 colour = key == "OK" ? colours::kAccent : colours::kNeutral;
             const bool keyEnabled = enabled && (key != "OK" || m_pin.size() >= 4);
-            if (touchButton(ctx, name.c_str(), label, ImVec2(150 * s, 96 * s), colour, keyEnabled)) {
+            if (touchButton(ctx, name.c_str(), label, ImVec2(150 * s, 96 * s), colour,
+                            keyEnabled)) {
                 m_wrong = false;
                 if (key == "<") {
                     if (!m_pin.empty()) {
@@ -102,7 +106,10 @@ void PinScreen::submit(UiContext& ctx) {
 
 void PinScreen::describe(nlohmann::json& state) const {
     state["pin_length"] = m_pin.size();
-    state["pin_state"] = m_locked ? "locked" : m_checking ? "checking" : m_wrong ? "wrong" : "entry";
+    state["pin_state"] = m_locked     ? "locked"
+                         : m_checking ? "checking"
+                         : m_wrong    ? "wrong"
+                                      : "entry";
 }
 
 } // namespace doorpost::kiosk::ui

@@ -2,9 +2,9 @@
 // The PIN pad in front of the staff screen. The check runs off the UI thread (argon2id); the pad
 // is disabled while it runs and while locked out.
 
-#include <string>
-
 #include "kiosk/ui/screen.hpp"
+
+#include <string>
 
 namespace doorpost::kiosk::ui {
 

@@ -5,13 +5,13 @@
 // runs on the implementation's own thread. The UI wraps every callback so that its body runs on
 // the UI thread (UiQueue), never on the caller's.
 
+#include "kiosk/ui/staff_notice.hpp"
+#include "storage/result.hpp"
+
 #include <cstdint>
 #include <functional>
 #include <string>
 #include <vector>
-
-#include "kiosk/ui/staff_notice.hpp"
-#include "storage/result.hpp"
 
 namespace doorpost::kiosk::ui {
 
@@ -35,8 +35,8 @@ struct VerdictView {
 enum class IdType { Resident, Passport, Permit, Other };
 enum class ManualReason { NoPhone, WillNotScan, AppDown, Other };
 
-const char* idTypeCode(IdType type);           // "resident", "passport", "permit", "other"
-const char* manualReasonCode(ManualReason r);  // "no_phone", "will_not_scan", "app_down", "other"
+const char* idTypeCode(IdType type);          // "resident", "passport", "permit", "other"
+const char* manualReasonCode(ManualReason r); // "no_phone", "will_not_scan", "app_down", "other"
 
 struct ManualRegistration {
     IdType idType = IdType::Resident;
@@ -90,7 +90,7 @@ struct RosterEntry {
 struct KioskStatus {
     std::int64_t trustFetchedUnix = 0;    // newest fetch of trusted keys or the deny list
     std::int64_t trustValidUntilUnix = 0; // earliest valid-until across those lists
-    bool sealKey = false;                 // the central's sealing key: manual entries are sealed (else masked only)
+    bool sealKey = false; // the central's sealing key: manual entries are sealed (else masked only)
     bool rosterLoaded = false;
     std::int64_t rosterCount = 0;
     std::int64_t rosterValidUntilUnix = 0;

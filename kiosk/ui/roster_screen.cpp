@@ -12,19 +12,19 @@ void RosterScreen::load(UiContext& ctx) {
         return;
     }
     ctx.model.rosterLoading = true;
-    ctx.ports.query->roster(
-        m_search, ctx.onUi<Result<std::vector<RosterEntry>>>([](UiModel& m, Result<std::vector<RosterEntry>> r) {
-            m.rosterLoading = false;
-            if (!r.ok()) {
-                m.rosterError = r.error().message;
-                return;
-            }
-            m.rosterError.clear();
-            m.roster = std::move(r.value());
-            for (const RosterEntry& entry : m.roster) {
-                m.noteText(entry.name);
-            }
-        }));
+    ctx.ports.query->roster(m_search, ctx.onUi<Result<std::vector<RosterEntry>>>(
+                                          [](UiModel& m, Result<std::vector<RosterEntry>> r) {
+                                              m.rosterLoading = false;
+                                              if (!r.ok()) {
+                                                  m.rosterError = r.error().message;
+                                                  return;
+                                              }
+                                              m.rosterError.clear();
+                                              m.roster = std::move(r.value());
+                                              for (const RosterEntry& entry : m.roster) {
+                                                  m.noteText(entry.name);
+                                              }
+                                          }));
 }
 
 void RosterScreen::drawBody(UiContext& ctx) {
@@ -37,21 +37,23 @@ void RosterScreen::drawBody(UiContext& ctx) {
         (entry.arrived ? m_arrived : m_notArrived)++;
     }
     ImGui::PushFont(ctx.fonts.large);
-    const std::string notArrived = std::string(ctx.t(Str::NotArrived)) + " " + std::to_string(m_notArrived);
+    const std::string notArrived =
+        std::string(ctx.t(Str::NotArrived)) + " " + std::to_string(m_notArrived);
     const std::string arrived = std::string(ctx.t(Str::Arrived)) + " " + std::to_string(m_arrived);
-    if (touchButton(ctx, "show_not_arrived", notArrived.c_str(), ImVec2(260 * s, 72 * s), colours::kPanel,
-                    true, !m_showArrived)) {
+    if (touchButton(ctx, "show_not_arrived", notArrived.c_str(), ImVec2(260 * s, 72 * s),
+                    colours::kPanel, true, !m_showArrived)) {
         m_showArrived = false;
     }
     ImGui::SameLine();
-    if (touchButton(ctx, "show_arrived", arrived.c_str(), ImVec2(260 * s, 72 * s), colours::kPanel, true,
-                    m_showArrived)) {
+    if (touchButton(ctx, "show_arrived", arrived.c_str(), ImVec2(260 * s, 72 * s), colours::kPanel,
+                    true, m_showArrived)) {
         m_showArrived = true;
     }
     ImGui::SameLine();
     ImGui::SetNextItemWidth(360 * s);
     ImGui::PushStyleVar(ImGuiStyleVar_FramePadding, ImVec2(16 * s, 14 * s));
-    const bool edited = ImGui::InputTextWithHint("##search", ctx.t(Str::Search), m_search, sizeof m_search);
+    const bool edited =
+        ImGui::InputTextWithHint("##search", ctx.t(Str::Search), m_search, sizeof m_search);
     ctx.widgets.note("search_field", ImGui::GetItemRectMin(), ImGui::GetItemRectMax(), true);
     ImGui::PopStyleVar();
     ImGui::PopFont();
@@ -59,15 +61,16 @@ void RosterScreen::drawBody(UiContext& ctx) {
         load(ctx); // one query per edit; the port serves them in order off the UI thread
     }
 
-    if (ctx.ports.query == nullptr || (!m.rosterLoading && m.roster.empty() && m.rosterError.empty())) {
+    if (ctx.ports.query == nullptr ||
+        (!m.rosterLoading && m.roster.empty() && m.rosterError.empty())) {
         ImGui::TextColored(ImColor(colours::kMuted), "%s", ctx.t(Str::NoData));
         return;
     }
     if (!m.rosterError.empty()) {
         ImGui::TextColored(ImColor(colours::kDeny), "%s", m.rosterError.c_str());
     }
-    constexpr ImGuiTableFlags kFlags = ImGuiTableFlags_RowBg | ImGuiTableFlags_ScrollY |
-                                       ImGuiTableFlags_BordersInnerH;
+    constexpr ImGuiTableFlags kFlags =
+        ImGuiTableFlags_RowBg | ImGuiTableFlags_ScrollY | ImGuiTableFlags_BordersInnerH;
     ImGui::PushStyleVar(ImGuiStyleVar_CellPadding, ImVec2(12 * s, 14 * s));
     if (ImGui::BeginTable("roster", 5, kFlags, ImGui::GetContentRegionAvail())) {
         ImGui::TableSetupScrollFreeze(0, 1);

@@ -11,11 +11,10 @@ void Screen::draw(UiContext& ctx) {
     ImGui::PushStyleVar(ImGuiStyleVar_FramePadding, ImVec2(16.0f * ctx.scale, 12.0f * ctx.scale));
     ImGui::PushStyleVar(ImGuiStyleVar_FrameRounding, 10.0f * ctx.scale);
     ImGui::PushStyleVar(ImGuiStyleVar_WindowRounding, 0.0f);
-    constexpr ImGuiWindowFlags kFlags = ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove |
-                                        ImGuiWindowFlags_NoSavedSettings |
-                                        ImGuiWindowFlags_NoBringToFrontOnFocus |
-                                        ImGuiWindowFlags_NoScrollWithMouse |
-                                        ImGuiWindowFlags_NoBackground; // cleared by SDL: cheaper
+    constexpr ImGuiWindowFlags kFlags =
+        ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings |
+        ImGuiWindowFlags_NoBringToFrontOnFocus | ImGuiWindowFlags_NoScrollWithMouse |
+        ImGuiWindowFlags_NoBackground; // cleared by SDL: cheaper
     ImGui::PushStyleColor(ImGuiCol_WindowBg, colours::kBackground);
     if (ImGui::Begin("##screen", nullptr, kFlags)) {
         ImGui::PushFont(ctx.fonts.body);

@@ -2,9 +2,9 @@
 // Screen: one per file. The base owns the full-screen window and the touch padding; a screen
 // draws its content from the model and submits commands, nothing more.
 
-#include <nlohmann/json.hpp>
-
 #include "kiosk/ui/ui_context.hpp"
+
+#include <nlohmann/json.hpp>
 
 namespace doorpost::kiosk::ui {
 

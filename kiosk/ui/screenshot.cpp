@@ -1,11 +1,10 @@
 #include "kiosk/ui/screenshot.hpp"
 
 #include <SDL.h>
-#include <png.h>
-
 #include <cstdio>
 #include <filesystem>
 #include <memory>
+#include <png.h>
 
 namespace doorpost::kiosk::ui {
 namespace {
@@ -33,7 +32,8 @@ bool encode(std::FILE* file, int width, int height, const std::uint8_t* rgba) {
     png_set_compression_level(png, 3); // screenshots are written often in tests; speed wins
     png_write_info(png, info);
     for (int y = 0; y < height; ++y) {
-        png_write_row(png, rgba + static_cast<std::size_t>(y) * static_cast<std::size_t>(width) * 4);
+        png_write_row(png,
+                      rgba + static_cast<std::size_t>(y) * static_cast<std::size_t>(width) * 4);
     }
     png_write_end(png, nullptr);
     png_destroy_write_struct(&png, &info);
@@ -80,9 +80,11 @@ Result<void> captureScreenshot(SDL_Renderer* renderer, const std::string& path) 
     if (SDL_GetRendererOutputSize(renderer, &width, &height) != 0) {
         return environmentFault(std::string("screenshot: ") + SDL_GetError());
     }
-    std::vector<std::uint8_t> rgba(static_cast<std::size_t>(width) * static_cast<std::size_t>(height) * 4);
+    std::vector<std::uint8_t> rgba(static_cast<std::size_t>(width) *
+                                   static_cast<std::size_t>(height) * 4);
     // ABGR8888 is R,G,B,A in memory order on little-endian machines; RGBA32 names that portably.
-    if (SDL_RenderReadPixels(renderer, nullptr, SDL_PIXELFORMAT_RGBA32, rgba.data(), width * 4) != 0) {
+    if (SDL_RenderReadPixels(renderer, nullptr, SDL_PIXELFORMAT_RGBA32, rgba.data(), width * 4) !=
+        0) {
         return environmentFault(std::string("screenshot: ") + SDL_GetError());
     }
     return writePng(path, width, height, rgba);

@@ -1,11 +1,11 @@
 #pragma once
 // PNG screenshots of what the renderer drew (libpng). Used by --screenshot, scripts and tests.
 
+#include "storage/result.hpp"
+
 #include <cstdint>
 #include <string>
 #include <vector>
-
-#include "storage/result.hpp"
 
 struct SDL_Renderer;
 

@@ -49,7 +49,8 @@ Result<std::vector<ScriptStep>> parseScript(std::string_view text) {
         if (command == "tap" && args.size() == 1) {
             step.kind = ScriptStep::Kind::Tap;
             step.arg = args[0];
-        } else if (command == "tap" && args.size() == 2 && parseNumber(args[0], a) && parseNumber(args[1], b)) {
+        } else if (command == "tap" && args.size() == 2 && parseNumber(args[0], a) &&
+                   parseNumber(args[1], b)) {
             step.kind = ScriptStep::Kind::TapAt;
             step.x = static_cast<float>(a);
             step.y = static_cast<float>(b);
@@ -62,7 +63,8 @@ Result<std::vector<ScriptStep>> parseScript(std::string_view text) {
             step.number = a;
         } else if ((command == "wait-for" || command == "wait-for-min") &&
                    (args.size() == 2 || args.size() == 3)) {
-            step.kind = command == "wait-for" ? ScriptStep::Kind::WaitFor : ScriptStep::Kind::WaitForMin;
+            step.kind =
+                command == "wait-for" ? ScriptStep::Kind::WaitFor : ScriptStep::Kind::WaitForMin;
             step.arg = args[0];
             step.value = args[1];
             step.number = 5000;
@@ -75,12 +77,14 @@ Result<std::vector<ScriptStep>> parseScript(std::string_view text) {
             step.value = args[1];
         } else if ((command == "expect-max" || command == "expect-min") && args.size() == 2 &&
                    parseNumber(args[1], step.number)) {
-            step.kind = command == "expect-max" ? ScriptStep::Kind::ExpectMax : ScriptStep::Kind::ExpectMin;
+            step.kind =
+                command == "expect-max" ? ScriptStep::Kind::ExpectMax : ScriptStep::Kind::ExpectMin;
             step.arg = args[0];
         } else if (command == "lang" && args.size() == 1 && (args[0] == "zh" || args[0] == "en")) {
             step.kind = ScriptStep::Kind::Lang;
             step.arg = args[0];
-        } else if (command == "camera" && args.size() == 1 && (args[0] == "plug" || args[0] == "unplug")) {
+        } else if (command == "camera" && args.size() == 1 &&
+                   (args[0] == "plug" || args[0] == "unplug")) {
             step.kind = ScriptStep::Kind::Camera;
             step.arg = args[0];
         } else if (command == "scan" && !rest.empty()) {
@@ -122,8 +126,7 @@ bool ScriptRunner::waiting() const {
     }
     const auto kind = m_steps[m_next].kind;
     return kind == ScriptStep::Kind::Wait || kind == ScriptStep::Kind::WaitFor ||
-           kind == ScriptStep::Kind::WaitForMin ||
-           (kind == ScriptStep::Kind::Tap && m_phase == 0);
+           kind == ScriptStep::Kind::WaitForMin || (kind == ScriptStep::Kind::Tap && m_phase == 0);
 }
 
 PointerInjection ScriptRunner::afterFrame(ScriptHost& host, SteadyTime now) {
@@ -193,7 +196,8 @@ PointerInjection ScriptRunner::afterFrame(ScriptHost& host, SteadyTime now) {
             long long bound = 0;
             done = step.kind == ScriptStep::Kind::WaitFor
                        ? value == step.value
-                       : parseNumber(value, number) && parseNumber(step.value, bound) && number >= bound;
+                       : parseNumber(value, number) && parseNumber(step.value, bound) &&
+                             number >= bound;
             if (!done && now - m_stepStarted > std::chrono::milliseconds(step.number)) {
                 fail(step, "wait-for " + step.arg + "=" + step.value + ": still " + value);
                 return {};
@@ -240,7 +244,8 @@ PointerInjection ScriptRunner::afterFrame(ScriptHost& host, SteadyTime now) {
         case ScriptStep::Kind::Scan:
         case ScriptStep::Kind::Wedge:
             if (m_phase == 0) {
-                auto r = step.kind == ScriptStep::Kind::Scan ? host.scan(step.arg) : host.wedge(step.arg);
+                auto r = step.kind == ScriptStep::Kind::Scan ? host.scan(step.arg)
+                                                             : host.wedge(step.arg);
                 if (!r.ok()) {
                     fail(step, r.error().message);
                     return {};

@@ -17,23 +17,38 @@
 //   screenshot FILE.png       the frame as drawn
 //   state                     print the state as one JSON line
 
-#include <optional>
-#include <string>
-#include <string_view>
-#include <vector>
-
-#include <nlohmann/json.hpp>
-
 #include "kiosk/ui/strings.hpp"
 #include "kiosk/ui/ui_model.hpp"
 #include "kiosk/ui/widgets.hpp"
 #include "storage/result.hpp"
 
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
 namespace doorpost::kiosk::ui {
 
 struct ScriptStep {
-    enum class Kind { Tap, TapAt, Type, Wait, Frames, WaitFor, WaitForMin, Expect, ExpectMax, ExpectMin, Lang,
-                      Camera, Scan, Wedge, Screenshot, State };
+    enum class Kind {
+        Tap,
+        TapAt,
+        Type,
+        Wait,
+        Frames,
+        WaitFor,
+        WaitForMin,
+        Expect,
+        ExpectMax,
+        ExpectMin,
+        Lang,
+        Camera,
+        Scan,
+        Wedge,
+        Screenshot,
+        State
+    };
     Kind kind = Kind::State;
     std::string arg;   // widget name, text, file, key, language, camera action
     std::string value; // expected value

@@ -9,8 +9,8 @@ namespace doorpost::kiosk::ui {
 void PinLockout::recordFailure(Clock::time_point now) {
     ++m_failures;
     if (m_failures >= kFailuresBeforeLock) {
-        const auto length = std::min<std::chrono::seconds>(kFirstLock * (1 << std::min(m_locks, 10)),
-                                                           kLongestLock);
+        const auto length =
+            std::min<std::chrono::seconds>(kFirstLock * (1 << std::min(m_locks, 10)), kLongestLock);
         m_lockedUntil = now + length;
         ++m_locks;
         m_failures = 0;
@@ -42,9 +42,8 @@ Result<std::string> StaffAuth::hashPin(std::string_view pin) {
 }
 
 bool StaffAuth::startCheck(std::string pin, std::function<void(bool)> done) {
-    return startRoleCheck(std::move(pin), [done = std::move(done)](PinRole role) {
-        done(role != PinRole::None);
-    });
+    return startRoleCheck(std::move(pin),
+                          [done = std::move(done)](PinRole role) { done(role != PinRole::None); });
 }
 
 bool StaffAuth::startRoleCheck(std::string pin, std::function<void(PinRole)> done) {
@@ -54,11 +53,14 @@ bool StaffAuth::startRoleCheck(std::string pin, std::function<void(PinRole)> don
     // The worker reads the hashes, which never change after construction.
     const bool queued = m_worker.submit([this, pin = std::move(pin), done = std::move(done)] {
         auto matches = [&pin](const std::string& hash) {
-            return !hash.empty() && crypto_pwhash_str_verify(hash.c_str(), pin.data(), pin.size()) == 0;
+            return !hash.empty() &&
+                   crypto_pwhash_str_verify(hash.c_str(), pin.data(), pin.size()) == 0;
         };
         PinRole role = PinRole::None;
         if (sodium_init() >= 0) {
-            role = matches(m_hash) ? PinRole::Staff : matches(m_auditorHash) ? PinRole::Auditor : PinRole::None;
+            role = matches(m_hash)          ? PinRole::Staff
+                   : matches(m_auditorHash) ? PinRole::Auditor
+                                            : PinRole::None;
         }
         done(role);
     });

@@ -5,13 +5,13 @@
 // auditor's: it opens the staff screen with Export for auditors only (issue 7). Both share one
 // lockout: a wrong PIN is wrong for both.
 
+#include "kiosk/ui/task_runner.hpp"
+#include "storage/result.hpp"
+
 #include <chrono>
 #include <functional>
 #include <string>
 #include <string_view>
-
-#include "kiosk/ui/task_runner.hpp"
-#include "storage/result.hpp"
 
 namespace doorpost::kiosk::ui {
 

@@ -5,13 +5,13 @@
 // while the toast is up re-words it). Values that come from lower layers (a path, a count, an OS
 // error, the export child's one-line error) stay as they are inside the translated sentence.
 
+#include "kiosk/ui/strings.hpp"
+
 #include <functional>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
-
-#include "kiosk/ui/strings.hpp"
 
 namespace doorpost::kiosk::ui {
 

@@ -52,8 +52,8 @@ void StaffScreen::drawBody(UiContext& ctx) {
             const std::string name = std::string(prefix) + std::to_string(i++);
             // As wide as its label ("synthetic", "replay:DIR", "/dev/video0"), never below 160 px.
             const float width = std::max(160 * s, ImGui::CalcTextSize(option.c_str()).x + 48 * s);
-            if (touchButton(ctx, name.c_str(), option.c_str(), ImVec2(width, 64 * s), colours::kPanel,
-                            settings, option == current)) {
+            if (touchButton(ctx, name.c_str(), option.c_str(), ImVec2(width, 64 * s),
+                            colours::kPanel, settings, option == current)) {
                 onPick(option);
             }
             ImGui::SameLine();
@@ -73,15 +73,15 @@ void StaffScreen::drawBody(UiContext& ctx) {
         }
     });
     row(Str::ScannerSource);
-    choices("scanner_", m.scannerChoices, m.scannerChoice, [&](const std::string& option) {
-        m.scannerChoice = option;
-    });
+    choices("scanner_", m.scannerChoices, m.scannerChoice,
+            [&](const std::string& option) { m.scannerChoice = option; });
 
     row(Str::SiteProfile);
     for (const bool exam : {true, false}) {
         if (touchButton(ctx, exam ? "profile_exam" : "profile_transit",
-                        ctx.t(exam ? Str::ProfileExam : Str::ProfileTransit), ImVec2(220 * s, 64 * s),
-                        colours::kPanel, settings && ctx.ports.staff != nullptr, m.examSite == exam)) {
+                        ctx.t(exam ? Str::ProfileExam : Str::ProfileTransit),
+                        ImVec2(220 * s, 64 * s), colours::kPanel,
+                        settings && ctx.ports.staff != nullptr, m.examSite == exam)) {
             // The profile changes on screen only once the kiosk has taken it.
             auto shown = toast(ctx);
             auto apply = ctx.onUi<StaffNotice>([exam](UiModel& model, StaffNotice notice) {
@@ -131,12 +131,15 @@ void StaffScreen::drawBody(UiContext& ctx) {
     } else if (m.staffNotice) {
         // Worded here, each frame, in the language on screen now.
         const std::string text = staffToastText(m);
-        ImGui::PushStyleColor(ImGuiCol_Text, m.staffNotice->failed ? colours::kDeny : colours::kText);
+        ImGui::PushStyleColor(ImGuiCol_Text,
+                              m.staffNotice->failed ? colours::kDeny : colours::kText);
         ImGui::TextWrapped("%s", text.c_str());
         ImGui::PopStyleColor();
     }
 }
 
-void StaffScreen::describe(nlohmann::json& state) const { state["central_address"] = m_address; }
+void StaffScreen::describe(nlohmann::json& state) const {
+    state["central_address"] = m_address;
+}
 
 } // namespace doorpost::kiosk::ui

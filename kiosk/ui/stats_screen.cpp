@@ -1,9 +1,9 @@
 #include "kiosk/ui/stats_screen.hpp"
 
+#include "kiosk/ui/local_time.hpp"
+
 #include <algorithm>
 #include <ctime>
-
-#include "kiosk/ui/local_time.hpp"
 
 namespace doorpost::kiosk::ui {
 namespace {
@@ -40,17 +40,17 @@ void StatsScreen::onEnter(UiContext& ctx) {
         return;
     }
     ctx.model.statsLoading = true;
-    ctx.ports.query->statsPer10Min(
-        startOfLocalDay(ctx.wallNowUnix), ctx.wallNowUnix + 1,
-        ctx.onUi<Result<std::vector<StatsBucket>>>([](UiModel& m, Result<std::vector<StatsBucket>> r) {
-            m.statsLoading = false;
-            if (r.ok()) {
-                m.stats = std::move(r.value());
-                m.statsError.clear();
-            } else {
-                m.statsError = r.error().message;
-            }
-        }));
+    ctx.ports.query->statsPer10Min(startOfLocalDay(ctx.wallNowUnix), ctx.wallNowUnix + 1,
+                                   ctx.onUi<Result<std::vector<StatsBucket>>>(
+                                       [](UiModel& m, Result<std::vector<StatsBucket>> r) {
+                                           m.statsLoading = false;
+                                           if (r.ok()) {
+                                               m.stats = std::move(r.value());
+                                               m.statsError.clear();
+                                           } else {
+                                               m.statsError = r.error().message;
+                                           }
+                                       }));
 }
 
 void StatsScreen::drawBody(UiContext& ctx) {
@@ -70,7 +70,8 @@ void StatsScreen::drawBody(UiContext& ctx) {
             total += bucket.*line.field;
         }
         const ImVec2 p = ImGui::GetCursorScreenPos();
-        hatchedBar(draw, ImVec2(p.x, p.y + 4 * s), ImVec2(p.x + 40 * s, p.y + 30 * s), line.colour, line.hatch);
+        hatchedBar(draw, ImVec2(p.x, p.y + 4 * s), ImVec2(p.x + 40 * s, p.y + 30 * s), line.colour,
+                   line.hatch);
         ImGui::Dummy(ImVec2(48 * s, 30 * s));
         ImGui::SameLine();
         ImGui::Text("%s %d", ctx.t(line.label), total);
@@ -106,10 +107,12 @@ void StatsScreen::drawBody(UiContext& ctx) {
     const float bottom = origin.y + size.y - 44 * s;
     const float top = origin.y + 10 * s;
     const float plotWidth = size.x - axis;
-    draw->AddRectFilled(origin, ImVec2(origin.x + size.x, origin.y + size.y), colours::kPanel, 8 * s);
+    draw->AddRectFilled(origin, ImVec2(origin.x + size.x, origin.y + size.y), colours::kPanel,
+                        8 * s);
     for (int tick = 0; tick <= 4; ++tick) {
         const float y = bottom - (bottom - top) * static_cast<float>(tick) / 4.0f;
-        draw->AddLine(ImVec2(origin.x + axis, y), ImVec2(origin.x + size.x, y), IM_COL32(255, 255, 255, 40));
+        draw->AddLine(ImVec2(origin.x + axis, y), ImVec2(origin.x + size.x, y),
+                      IM_COL32(255, 255, 255, 40));
         const std::string label = std::to_string(peak * tick / 4);
         draw->AddText(ImVec2(origin.x + 10 * s, y - 14 * s), colours::kMuted, label.c_str());
     }
@@ -120,20 +123,24 @@ void StatsScreen::drawBody(UiContext& ctx) {
         const StatsBucket& bucket = m.stats[i];
         const float x0 = origin.x + axis + slot * static_cast<float>(i) + slot * 0.1f;
         for (std::size_t k = 0; k < std::size(series); ++k) {
-            const float h = (bottom - top) * static_cast<float>(bucket.*series[k].field) / static_cast<float>(peak);
+            const float h = (bottom - top) * static_cast<float>(bucket.*series[k].field) /
+                            static_cast<float>(peak);
             const float x = x0 + barWidth * static_cast<float>(k);
             if (h > 0) {
-                hatchedBar(draw, ImVec2(x, bottom - h), ImVec2(x + barWidth - 1, bottom), series[k].colour,
-                           series[k].hatch);
+                hatchedBar(draw, ImVec2(x, bottom - h), ImVec2(x + barWidth - 1, bottom),
+                           series[k].colour, series[k].hatch);
             }
         }
         if (static_cast<int>(i) % labelEvery == 0) {
-            draw->AddText(ImVec2(x0, bottom + 8 * s), colours::kMuted, localClock(bucket.startUnix).c_str());
+            draw->AddText(ImVec2(x0, bottom + 8 * s), colours::kMuted,
+                          localClock(bucket.startUnix).c_str());
         }
     }
     ImGui::Dummy(size);
 }
 
-void StatsScreen::describe(nlohmann::json& state) const { state["stats_total"] = m_total; }
+void StatsScreen::describe(nlohmann::json& state) const {
+    state["stats_total"] = m_total;
+}
 
 } // namespace doorpost::kiosk::ui

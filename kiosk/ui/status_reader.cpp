@@ -1,11 +1,11 @@
 #include "kiosk/ui/status_reader.hpp"
 
-#include <algorithm>
-#include <map>
-
 #include "storage/roster_store.hpp"
 #include "storage/trust_store.hpp"
 #include "sync/sync_state.hpp"
+
+#include <algorithm>
+#include <map>
 
 namespace doorpost::kiosk::ui {
 
@@ -68,7 +68,8 @@ Result<KioskStatus> readKioskStatus(storage::Database& db, storage::EventLog& lo
     if (!position.ok()) {
         return position.error();
     }
-    status.eventsWaiting = std::max<std::int64_t>(0, head.value().lastSeq - position.value().ackedThrough);
+    status.eventsWaiting =
+        std::max<std::int64_t>(0, head.value().lastSeq - position.value().ackedThrough);
     status.lastSyncUnix = position.value().lastSyncMs / 1000;
     return status;
 }
@@ -98,8 +99,8 @@ Result<std::vector<RosterEntry>> readRoster(storage::Database& db, const std::st
             return out;
         }
         const auto& s = select.value();
-        out.push_back({s.columnText(0), s.columnText(1), s.columnText(2), s.columnText(3), s.columnText(4),
-                       s.columnInt(5) != 0});
+        out.push_back({s.columnText(0), s.columnText(1), s.columnText(2), s.columnText(3),
+                       s.columnText(4), s.columnInt(5) != 0});
     }
 }
 

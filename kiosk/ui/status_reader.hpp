@@ -4,13 +4,13 @@
 // tables and the event log's admissions), and what the central has acknowledged (sync_state).
 // Called on LogQuery's worker thread with that thread's connection, never on the UI thread.
 
-#include <cstdint>
-#include <string>
-#include <vector>
-
 #include "kiosk/ui/ports.hpp"
 #include "storage/database.hpp"
 #include "storage/event_log.hpp"
+
+#include <cstdint>
+#include <string>
+#include <vector>
 
 namespace doorpost::kiosk::ui {
 

@@ -1,7 +1,6 @@
 #include "kiosk/ui/tones.hpp"
 
 #include <SDL.h>
-
 #include <cmath>
 #include <vector>
 
@@ -16,9 +15,12 @@ struct Note {
 // Admit rises, deny is three low pulses, refer is two level mid tones: told apart by ear alone.
 std::vector<Note> melody(VerdictKind kind) {
     switch (kind) {
-    case VerdictKind::Admit: return {{880, 110}, {1320, 170}};
-    case VerdictKind::Deny: return {{280, 160}, {0, 70}, {280, 160}, {0, 70}, {280, 160}};
-    case VerdictKind::Refer: return {{620, 220}, {0, 110}, {620, 220}};
+    case VerdictKind::Admit:
+        return {{880, 110}, {1320, 170}};
+    case VerdictKind::Deny:
+        return {{280, 160}, {0, 70}, {280, 160}, {0, 70}, {280, 160}};
+    case VerdictKind::Refer:
+        return {{620, 220}, {0, 110}, {620, 220}};
     }
     return {};
 }

@@ -2,10 +2,10 @@
 // Distinct tones for admit, deny and refer through SDL audio, so a verdict is heard as well as
 // seen. Without an audio device the kiosk carries on silently and says so once.
 
+#include "kiosk/ui/ports.hpp"
+
 #include <cstdint>
 #include <string>
-
-#include "kiosk/ui/ports.hpp"
 
 namespace doorpost::kiosk::ui {
 

@@ -2,19 +2,18 @@
 // UiContext: what a screen receives each frame. Screens draw from the model and submit commands
 // to the ports; they never do the work themselves (no SQLite, no network, no decoding here).
 
-#include <chrono>
-#include <cstdint>
-#include <functional>
-#include <memory>
-#include <utility>
-
-#include <imgui.h>
-
 #include "kiosk/ui/fonts.hpp"
 #include "kiosk/ui/ports.hpp"
 #include "kiosk/ui/ui_model.hpp"
 #include "kiosk/ui/ui_queue.hpp"
 #include "kiosk/ui/widgets.hpp"
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <imgui.h>
+#include <memory>
+#include <utility>
 
 namespace doorpost::kiosk::ui {
 
@@ -44,8 +43,7 @@ struct UiContext {
 
     // Wraps a port callback: the port calls it on its own thread; the body runs later on the UI
     // thread, inside UiQueue::drain, where touching the model is allowed.
-    template <typename T>
-    std::function<void(T)> onUi(std::function<void(UiModel&, T)> body) const {
+    template <typename T> std::function<void(T)> onUi(std::function<void(UiModel&, T)> body) const {
         return [target = sharedQueue, body = std::move(body)](T value) {
             target->post([body, value = std::move(value)](UiModel& m) mutable {
                 body(m, std::move(value));

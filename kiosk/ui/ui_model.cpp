@@ -6,22 +6,32 @@ namespace doorpost::kiosk::ui {
 
 const char* screenName(ScreenId id) {
     switch (id) {
-    case ScreenId::Door: return "door";
-    case ScreenId::Manual: return "manual";
-    case ScreenId::Pin: return "pin";
-    case ScreenId::Staff: return "staff";
-    case ScreenId::Roster: return "roster";
-    case ScreenId::Stats: return "stats";
+    case ScreenId::Door:
+        return "door";
+    case ScreenId::Manual:
+        return "manual";
+    case ScreenId::Pin:
+        return "pin";
+    case ScreenId::Staff:
+        return "staff";
+    case ScreenId::Roster:
+        return "roster";
+    case ScreenId::Stats:
+        return "stats";
     }
     return "unknown";
 }
 
 const char* deviceStateName(DeviceState state) {
     switch (state) {
-    case DeviceState::Missing: return "missing";
-    case DeviceState::Starting: return "starting";
-    case DeviceState::Ok: return "ok";
-    case DeviceState::Offline: return "offline";
+    case DeviceState::Missing:
+        return "missing";
+    case DeviceState::Starting:
+        return "starting";
+    case DeviceState::Ok:
+        return "ok";
+    case DeviceState::Offline:
+        return "offline";
     }
     return "unknown";
 }
@@ -31,30 +41,42 @@ const char* faultName(const std::optional<GateFault>& fault) {
         return "none";
     }
     switch (fault->kind) {
-    case ErrorKind::BadInput: return "bad_input";
-    case ErrorKind::Environment: return "environment";
-    case ErrorKind::Negative: return "negative";
-    case ErrorKind::Conflict: return "conflict";
+    case ErrorKind::BadInput:
+        return "bad_input";
+    case ErrorKind::Environment:
+        return "environment";
+    case ErrorKind::Negative:
+        return "negative";
+    case ErrorKind::Conflict:
+        return "conflict";
     }
     return "environment";
 }
 
 const char* idTypeCode(IdType type) {
     switch (type) {
-    case IdType::Resident: return "resident";
-    case IdType::Passport: return "passport";
-    case IdType::Permit: return "permit";
-    case IdType::Other: return "other";
+    case IdType::Resident:
+        return "resident";
+    case IdType::Passport:
+        return "passport";
+    case IdType::Permit:
+        return "permit";
+    case IdType::Other:
+        return "other";
     }
     return "other";
 }
 
 const char* manualReasonCode(ManualReason reason) {
     switch (reason) {
-    case ManualReason::NoPhone: return "no_phone";
-    case ManualReason::WillNotScan: return "will_not_scan";
-    case ManualReason::AppDown: return "app_down";
-    case ManualReason::Other: return "other";
+    case ManualReason::NoPhone:
+        return "no_phone";
+    case ManualReason::WillNotScan:
+        return "will_not_scan";
+    case ManualReason::AppDown:
+        return "app_down";
+    case ManualReason::Other:
+        return "other";
     }
     return "other";
 }
@@ -63,9 +85,10 @@ void ageChips(UiModel& model, std::int64_t nowUnix) {
     TrustChip& trust = model.trust;
     if (trust.validUntilUnix > 0) {
         trust.ageSeconds = std::max<std::int64_t>(0, nowUnix - trust.fetchedUnix);
-        trust.state = nowUnix <= trust.validUntilUnix                            ? TrustState::Fresh
-                      : nowUnix <= trust.validUntilUnix + model.trustWarnSeconds ? TrustState::Stale
-                                                                                 : TrustState::Expired;
+        trust.state = nowUnix <= trust.validUntilUnix ? TrustState::Fresh
+                      : nowUnix <= trust.validUntilUnix + model.trustWarnSeconds
+                          ? TrustState::Stale
+                          : TrustState::Expired;
     } else {
         trust.state = TrustState::Unknown; // nothing to verify signed passes with
     }
@@ -76,7 +99,8 @@ void ageChips(UiModel& model, std::int64_t nowUnix) {
 void applyStatus(UiModel& model, const KioskStatus& status, std::int64_t nowUnix) {
     model.central.known = true;
     model.central.online = status.syncRunning && status.online;
-    model.central.eventsWaiting = static_cast<int>(std::min<std::int64_t>(status.eventsWaiting, 1'000'000'000));
+    model.central.eventsWaiting =
+        static_cast<int>(std::min<std::int64_t>(status.eventsWaiting, 1'000'000'000));
     model.central.lastSyncUnix = status.lastSyncUnix;
     model.trust.fetchedUnix = status.trustFetchedUnix;
     model.trust.validUntilUnix = status.trustValidUntilUnix;

@@ -2,15 +2,15 @@
 // UiModel: everything the screens show, owned by the UI thread. Other threads never touch it;
 // they post closures to UiQueue, which the UI thread runs on this model once per frame.
 
+#include "kiosk/ui/ports.hpp"
+#include "kiosk/ui/strings.hpp"
+
 #include <chrono>
 #include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include "kiosk/ui/ports.hpp"
-#include "kiosk/ui/strings.hpp"
 
 namespace doorpost::kiosk::ui {
 
@@ -82,7 +82,7 @@ struct ShownVerdict {
 struct UiModel {
     Lang lang = Lang::Zh;
     ScreenId screen = ScreenId::Door;
-    bool examSite = true; // site profile: exam sites show roster fields
+    bool examSite = true;                   // site profile: exam sites show roster fields
     std::vector<std::string> manualReasons; // reason codes the site accepts; empty: all
     bool quitRequested = false;
 
@@ -93,13 +93,14 @@ struct UiModel {
     RosterChip rosterChip;
     std::int64_t trustWarnSeconds = 24 * 3600; // the site profile's warning period
     bool sealKeyKnown = false;
-    bool sealKey = false; // the central's sealing key is stored: manual entries keep the full ID (sealed)
+    bool sealKey =
+        false; // the central's sealing key is stored: manual entries keep the full ID (sealed)
     TodayCounters today;
     bool todayKnown = false;
 
-    std::optional<ShownVerdict> verdict; // on the door screen until it times out
-    bool gateBusy = false;               // a request is with the gate; its buttons are disabled
-    std::string gateError;               // one line, shown until the next request
+    std::optional<ShownVerdict> verdict;  // on the door screen until it times out
+    bool gateBusy = false;                // a request is with the gate; its buttons are disabled
+    std::string gateError;                // one line, shown until the next request
     std::optional<GateFault> readFault;   // door screen
     std::optional<GateFault> manualFault; // manual screen
     bool gateAvailable = false;
@@ -120,13 +121,13 @@ struct UiModel {
     // The last staff action's answer, worded in `lang` each time it is drawn (staffToastText).
     std::optional<StaffNotice> staffNotice;
     bool staffBusy = false;
-    std::string centralAddress; // run --central; empty: this kiosk does not sync
+    std::string centralAddress;             // run --central; empty: this kiosk does not sync
     std::vector<std::string> cameraChoices; // e.g. "synthetic", "replay:DIR", "/dev/video0"
     std::string cameraChoice;
     std::vector<std::string> scannerChoices;
     std::string scannerChoice;
 
-    std::vector<std::string> newTexts; // dynamic texts whose glyphs the font atlas may lack
+    std::vector<std::string> newTexts;      // dynamic texts whose glyphs the font atlas may lack
     std::optional<VerdictKind> pendingTone; // played by the app after the drain
     bool countersStale = true;              // ask the query port for today's counters
     int tonesPlayed = 0;
@@ -149,11 +150,12 @@ void ageChips(UiModel& model, std::int64_t nowUnix);
 void beginGateRequest(UiModel& model, GateRequest origin);
 
 // A gate answer arriving on the UI thread: a verdict goes to the door screen (a read's verdict
-// leaves staff on the manual, PIN or staff screen they are working on); an error becomes the fault of the
-// screen the request came from.
+// leaves staff on the manual, PIN or staff screen they are working on); an error becomes the fault
+// of the screen the request came from.
 void applyVerdict(UiModel& model, Result<VerdictView> result, SteadyTime now,
                   GateRequest origin = GateRequest::Read);
 
-const char* faultName(const std::optional<GateFault>& fault); // "none", "bad_input", "environment", ...
+const char*
+faultName(const std::optional<GateFault>& fault); // "none", "bad_input", "environment", ...
 
 } // namespace doorpost::kiosk::ui

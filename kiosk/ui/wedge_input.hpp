@@ -4,11 +4,11 @@
 // text field has focus; drivers::WedgeParser keeps only scanner-fast bursts ending in Enter/Tab,
 // so staff typing on a keyboard never make a "scan". With a field focused, keys go to the field.
 
+#include "drivers/wedge_parser.hpp"
+
 #include <cstdint>
 #include <optional>
 #include <string>
-
-#include "drivers/wedge_parser.hpp"
 
 namespace doorpost::kiosk::ui {
 
@@ -16,7 +16,8 @@ class WedgeInput {
 public:
     // One SDL key event (SDL_Scancode, pressed or released, SDL's millisecond timestamp).
     // Returns the code's text when a scanner burst ends.
-    std::optional<std::string> key(int sdlScancode, bool pressed, bool repeat, std::uint32_t timestampMs);
+    std::optional<std::string> key(int sdlScancode, bool pressed, bool repeat,
+                                   std::uint32_t timestampMs);
 
 private:
     drivers::WedgeParser m_parser;

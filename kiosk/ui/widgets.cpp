@@ -1,16 +1,20 @@
 #include "kiosk/ui/widgets.hpp"
 
+#include "kiosk/ui/ui_context.hpp"
+
 #include <algorithm>
 #include <limits>
 #include <string>
 
-#include "kiosk/ui/ui_context.hpp"
-
 namespace doorpost::kiosk::ui {
 
-void WidgetRegistry::beginFrame() { m_building.clear(); }
+void WidgetRegistry::beginFrame() {
+    m_building.clear();
+}
 
-void WidgetRegistry::endFrame() { m_shown.swap(m_building); }
+void WidgetRegistry::endFrame() {
+    m_shown.swap(m_building);
+}
 
 void WidgetRegistry::note(std::string_view name, ImVec2 min, ImVec2 max, bool enabled) {
     m_building[std::string(name)] = WidgetRect{min, max, enabled};
@@ -85,15 +89,16 @@ void statusChip(UiContext& ctx, const char* name, const char* label, const std::
     ImFont* font = ctx.fonts.body;
     const ImVec2 textSize = font->CalcTextSizeA(font->FontSize, 10000.0f, 0.0f, text.c_str());
     const float padX = 16.0f * ctx.scale;
-    const ImVec2 size(textSize.x + 2 * padX, std::max(textSize.y + 16.0f * ctx.scale, 48.0f * ctx.scale));
+    const ImVec2 size(textSize.x + 2 * padX,
+                      std::max(textSize.y + 16.0f * ctx.scale, 48.0f * ctx.scale));
     const ImVec2 pos = ImGui::GetCursorScreenPos();
     ImDrawList* draw = ImGui::GetWindowDrawList();
     draw->AddRectFilled(pos, ImVec2(pos.x + size.x, pos.y + size.y), colour, size.y * 0.5f);
-    draw->AddText(font, font->FontSize,
-                  ImVec2(pos.x + padX, pos.y + (size.y - textSize.y) * 0.5f), textColourOn(colour),
-                  text.c_str());
+    draw->AddText(font, font->FontSize, ImVec2(pos.x + padX, pos.y + (size.y - textSize.y) * 0.5f),
+                  textColourOn(colour), text.c_str());
     ImGui::Dummy(size);
-    ctx.widgets.note(std::string("chip_") + name, pos, ImVec2(pos.x + size.x, pos.y + size.y), true);
+    ctx.widgets.note(std::string("chip_") + name, pos, ImVec2(pos.x + size.x, pos.y + size.y),
+                     true);
 }
 
 void languageButton(UiContext& ctx, ImVec2 size) {
@@ -105,7 +110,8 @@ void languageButton(UiContext& ctx, ImVec2 size) {
 void topBar(UiContext& ctx, const char* title) {
     const float h = 72.0f * ctx.scale;
     ImGui::PushFont(ctx.fonts.large);
-    if (touchButton(ctx, "back", ctx.t(Str::Back), ImVec2(180.0f * ctx.scale, h), colours::kPanel)) {
+    if (touchButton(ctx, "back", ctx.t(Str::Back), ImVec2(180.0f * ctx.scale, h),
+                    colours::kPanel)) {
         ctx.model.screen = ScreenId::Door;
     }
     ImGui::SameLine();

@@ -3,7 +3,6 @@
 // widget by name the way a person finds it by sight.
 
 #include <imgui.h>
-
 #include <optional>
 #include <string>
 #include <string_view>

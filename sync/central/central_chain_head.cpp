@@ -14,12 +14,11 @@
 // starts with "auditor-" (`doorpost-central enroll auditor-jane`): hashes reveal no content, but
 // which devices exist and how busy they are is still the operator's to share.
 
+#include "sync/central/central_store.hpp"
 #include "sync/central/chain_head_route.hpp"
+#include "sync/central/query_param.hpp"
 
 #include <httplib.h>
-
-#include "sync/central/central_store.hpp"
-#include "sync/central/query_param.hpp"
 
 namespace doorpost::sync::central {
 namespace {
@@ -37,9 +36,11 @@ void replyError(httplib::Response& res, int status, const std::string& message,
 }
 
 bool isLowerHex(const std::string& text, std::size_t size) {
-    if (text.size() != size) return false;
+    if (text.size() != size)
+        return false;
     for (const char c : text)
-        if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
+        if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f')))
+            return false;
     return true;
 }
 
@@ -50,25 +51,31 @@ Result<ChainHeads> CentralStore::chainHeads(const std::string& device, const std
     std::lock_guard lock(m_mutex);
     ChainHeads heads;
     auto known = m_session->run("SELECT device_key FROM devices WHERE name = $1", {device});
-    if (!known) return known.error();
-    if (known->empty()) return heads;
+    if (!known)
+        return known.error();
+    if (known->empty())
+        return heads;
     heads.deviceKnown = true;
     heads.deviceKey = known->text(0, 0);
     auto keys = deviceKeysLocked(device);
-    if (!keys) return keys.error();
+    if (!keys)
+        return keys.error();
     heads.deviceKeys = std::move(*keys);
     auto chains = m_session->run(
         "SELECT epoch, acked_through, head_hash FROM chains WHERE device = $1 ORDER BY epoch",
         {device});
-    if (!chains) return chains.error();
+    if (!chains)
+        return chains.error();
     for (std::size_t r = 0; r < chains->size(); ++r)
-        heads.chains.push_back({device, chains->text(r, 0), 0, 0, chains->integer(r, 1),
-                                chains->text(r, 2)});
-    if (epoch.empty() || seq <= 0) return heads;
+        heads.chains.push_back(
+            {device, chains->text(r, 0), 0, 0, chains->integer(r, 1), chains->text(r, 2)});
+    if (epoch.empty() || seq <= 0)
+        return heads;
     auto held = m_session->run("SELECT hash, quarantined FROM events"
                                " WHERE device = $1 AND epoch = $2 AND seq = $3",
                                {device, epoch, seq});
-    if (!held) return held.error();
+    if (!held)
+        return held.error();
     if (!held->empty()) {
         heads.hash = held->text(0, 0);
         heads.quarantined = held->rows[0][1].has_value();
@@ -86,11 +93,12 @@ void serveChainHead(CentralStore& store, const httplib::Request& req, httplib::R
         res.set_header("Retry-After", "1");
         return replyError(res, 503, "store unavailable: " + caller.error().message);
     }
-    if (!caller->has_value()) return replyError(res, 401, "unknown token", "Authorization");
+    if (!caller->has_value())
+        return replyError(res, 401, "unknown token", "Authorization");
     const std::string device = req.matches[1].str();
     if (**caller != device && (*caller)->rfind(kAuditorPrefix, 0) != 0)
-        return replyError(res, 403, "token belongs to " + **caller +
-                                        ", neither this device nor an auditor",
+        return replyError(res, 403,
+                          "token belongs to " + **caller + ", neither this device nor an auditor",
                           "Authorization");
 
     const std::string epoch = req.has_param("epoch") ? req.get_param_value("epoch") : "";
@@ -106,17 +114,20 @@ void serveChainHead(CentralStore& store, const httplib::Request& req, httplib::R
         res.set_header("Retry-After", "1");
         return replyError(res, 503, "store unavailable: " + heads.error().message);
     }
-    if (!heads->deviceKnown) return replyError(res, 404, "no device " + device, "device");
+    if (!heads->deviceKnown)
+        return replyError(res, 404, "no device " + device, "device");
     nlohmann::json chains = nlohmann::json::array();
     const ChainStats* chain = nullptr;
     for (const auto& item : heads->chains) {
         chains.push_back({{"epoch", item.epoch},
                           {"acked_through", item.ackedThrough},
                           {"head_hash", item.headHash}});
-        if (item.epoch == epoch) chain = &item;
+        if (item.epoch == epoch)
+            chain = &item;
     }
     nlohmann::json keys = nlohmann::json::array();
-    for (const auto& key : heads->deviceKeys) keys.push_back(toJson(key));
+    for (const auto& key : heads->deviceKeys)
+        keys.push_back(toJson(key));
     nlohmann::json body = {{"device", device},
                            {"device_key", heads->deviceKey},
                            {"device_keys", keys},

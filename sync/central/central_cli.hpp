@@ -3,13 +3,13 @@
 // one-line JSON output and one-line errors with the exit codes of the command-line contract
 // (0 ok, 1 negative, 2 bad input, 3 environment fault).
 
-#include <iostream>
-#include <memory>
-#include <nlohmann/json.hpp>
-
 #include "storage/result.hpp"
 #include "sync/central/central_store.hpp"
 #include "sync/central/command_registry.hpp"
+
+#include <iostream>
+#include <memory>
+#include <nlohmann/json.hpp>
 
 namespace doorpost::sync::central {
 
@@ -24,9 +24,12 @@ inline void printJsonLine(const nlohmann::json& object) {
 inline int exitCodeFor(const Error& error) {
     switch (error.kind) {
     case ErrorKind::BadInput:
-    case ErrorKind::Conflict: return 2;
-    case ErrorKind::Negative: return 1;
-    case ErrorKind::Environment: return 3;
+    case ErrorKind::Conflict:
+        return 2;
+    case ErrorKind::Negative:
+        return 1;
+    case ErrorKind::Environment:
+        return 3;
     }
     return 3;
 }

@@ -5,9 +5,9 @@
 // devices.device_key keeps the latest key, for centrals and clients that know only that field.
 // The table and the upgrade of an older database are in central_store.cpp's schema.
 
-#include <chrono>
-
 #include "sync/central/central_store.hpp"
+
+#include <chrono>
 
 namespace doorpost::sync::central {
 namespace {
@@ -21,34 +21,40 @@ std::int64_t nowMs() {
 } // namespace
 
 Result<void> CentralStore::setDeviceKey(const std::string& device, const std::string& deviceKey) {
-    if (deviceKey.empty()) return {};
+    if (deviceKey.empty())
+        return {};
     std::lock_guard lock(m_mutex);
-    if (auto begun = m_session->beginWrite(); !begun) return begun.error();
+    if (auto begun = m_session->beginWrite(); !begun)
+        return begun.error();
     auto body = [&]() -> Result<void> {
         // Locks the device row (PostgreSQL), so two centrals registering keys for one device
         // count its history one after the other.
-        auto known = m_session->run("SELECT name FROM devices WHERE name = $1" + forUpdate(),
-                                    {device});
-        if (!known) return known.error();
-        if (known->empty()) return badInput("no device " + device);
+        auto known =
+            m_session->run("SELECT name FROM devices WHERE name = $1" + forUpdate(), {device});
+        if (!known)
+            return known.error();
+        if (known->empty())
+            return badInput("no device " + device);
         auto held = m_session->run(
             "SELECT COUNT(*), COALESCE(SUM(CASE WHEN device_key = $2 THEN 1 ELSE 0 END), 0)"
             " FROM device_keys WHERE device = $1",
             {device, deviceKey});
-        if (!held) return held.error();
+        if (!held)
+            return held.error();
         if (held->integer(0, 1) == 0 && held->integer(0, 0) >= kMaxDeviceKeys)
-            return Error{ErrorKind::Conflict,
-                         "device " + device + " has registered " +
-                             std::to_string(kMaxDeviceKeys) + " keys already"};
+            return Error{ErrorKind::Conflict, "device " + device + " has registered " +
+                                                  std::to_string(kMaxDeviceKeys) + " keys already"};
         auto latest = m_session->run("UPDATE devices SET device_key = $1 WHERE name = $2",
                                      {deviceKey, device});
-        if (!latest) return latest.error();
+        if (!latest)
+            return latest.error();
         // Registered once: enrolling again with a key already held keeps its first time.
         auto added = m_session->run(
             "INSERT INTO device_keys (device, device_key, registered_ms) VALUES ($1, $2, $3)"
             " ON CONFLICT (device, device_key) DO NOTHING",
             {device, deviceKey, nowMs()});
-        if (!added) return added.error();
+        if (!added)
+            return added.error();
         return {};
     }();
     if (!body) {
@@ -72,7 +78,8 @@ Result<std::vector<RegisteredDeviceKey>> CentralStore::deviceKeysLocked(const st
     auto rows = m_session->run("SELECT device_key, registered_ms FROM device_keys"
                                " WHERE device = $1 ORDER BY registered_ms, device_key",
                                {device});
-    if (!rows) return rows.error();
+    if (!rows)
+        return rows.error();
     std::vector<RegisteredDeviceKey> keys;
     keys.reserve(rows->size());
     for (std::size_t r = 0; r < rows->size(); ++r)

@@ -2,13 +2,13 @@
 // (device, epoch, seq); a known key with another hash is a 409 and an alert; the acked prefix
 // only grows over records whose prev_hash links to the record before.
 
-#include <algorithm>
-#include <map>
-#include <set>
-
 #include "storage/event.hpp"
 #include "sync/central/central_store.hpp"
 #include "sync/event_wire.hpp"
+
+#include <algorithm>
+#include <map>
+#include <set>
 
 namespace doorpost::sync::central {
 namespace {
@@ -46,9 +46,11 @@ std::optional<PushOutcome> checkBatchShape(const PushRequest& request) {
     // The hash is recomputed from the content (docs/event-log.md), so a record altered on the
     // way or on the device is refused by name. Quarantine stubs carry no content to check.
     for (const auto& wire : request.events) {
-        if (!wire.quarantined.empty()) continue;
+        if (!wire.quarantined.empty())
+            continue;
         auto event = fromWire(wire, request.epoch);
-        if (!event) return refused(400, event.error().message, "event", wire.seq);
+        if (!event)
+            return refused(400, event.error().message, "event", wire.seq);
         if (storage::eventHash(*event) != wire.hash)
             return refused(400, "hash does not match the record's content", "hash", wire.seq);
     }
@@ -59,18 +61,19 @@ std::optional<PushOutcome> checkBatchShape(const PushRequest& request) {
 
 Result<PushOutcome> CentralStore::push(const std::string& device, const PushRequest& request) {
     if (!request.events.empty())
-        if (auto bad = checkBatchShape(request)) return *bad;
+        if (auto bad = checkBatchShape(request))
+            return *bad;
     std::lock_guard lock(m_mutex);
-    if (auto begun = m_session->beginWrite(); !begun) return begun.error();
+    if (auto begun = m_session->beginWrite(); !begun)
+        return begun.error();
     auto outcome = pushLocked(device, request);
     if (!outcome || outcome->status != 200) {
         (void)m_session->rollback();
         if (outcome && outcome->status == 409) {
             // The alert is kept even though the batch is refused.
-            const auto& event = *std::find_if(request.events.begin(), request.events.end(),
-                                              [&](const WireEvent& e) {
-                                                  return e.seq == outcome->error.seq;
-                                              });
+            const auto& event =
+                *std::find_if(request.events.begin(), request.events.end(),
+                              [&](const WireEvent& e) { return e.seq == outcome->error.seq; });
             if (auto begun = m_session->beginWrite(); begun) {
                 auto known = m_session->run(
                     "SELECT hash FROM events WHERE device = $1 AND epoch = $2 AND seq = $3",
@@ -91,19 +94,22 @@ Result<PushOutcome> CentralStore::push(const std::string& device, const PushRequ
     return outcome;
 }
 
-Result<PushOutcome> CentralStore::pushLocked(const std::string& device, const PushRequest& request) {
+Result<PushOutcome> CentralStore::pushLocked(const std::string& device,
+                                             const PushRequest& request) {
     const std::string& epoch = request.epoch;
     auto ensured = m_session->run(
         "INSERT INTO chains (device, epoch, acked_through, head_hash) VALUES ($1, $2, 0, '')"
         " ON CONFLICT (device, epoch) DO NOTHING",
         {device, epoch});
-    if (!ensured) return ensured.error();
+    if (!ensured)
+        return ensured.error();
     // The chain row lock orders two centrals pushing for the same device over PostgreSQL.
     auto chain = m_session->run("SELECT acked_through, head_hash FROM chains"
                                 " WHERE device = $1 AND epoch = $2" +
                                     forUpdate(),
                                 {device, epoch});
-    if (!chain) return chain.error();
+    if (!chain)
+        return chain.error();
     std::int64_t acked = chain->integer(0, 0);
     std::string head = chain->text(0, 1);
 
@@ -118,7 +124,8 @@ Result<PushOutcome> CentralStore::pushLocked(const std::string& device, const Pu
     auto existing = m_session->run("SELECT seq, hash FROM events WHERE device = $1 AND epoch = $2"
                                    " AND seq BETWEEN $3 AND $4",
                                    {device, epoch, first, last});
-    if (!existing) return existing.error();
+    if (!existing)
+        return existing.error();
     std::map<std::int64_t, std::string> known;
     for (std::size_t r = 0; r < existing->size(); ++r)
         known.emplace(existing->integer(r, 0), existing->text(r, 1));
@@ -129,9 +136,9 @@ Result<PushOutcome> CentralStore::pushLocked(const std::string& device, const Pu
         if (it == known.end()) {
             fresh.push_back(&event);
         } else if (it->second != event.hash) {
-            return refused(409, "record " + std::to_string(event.seq) +
-                                    " is already held with another hash",
-                           "hash", event.seq);
+            return refused(
+                409, "record " + std::to_string(event.seq) + " is already held with another hash",
+                "hash", event.seq);
         }
     }
     // A batch continuing the acked prefix must link to the head the central holds.
@@ -146,8 +153,9 @@ Result<PushOutcome> CentralStore::pushLocked(const std::string& device, const Pu
 
     for (std::size_t start = 0; start < fresh.size(); start += kInsertChunk) {
         const std::size_t end = std::min(fresh.size(), start + kInsertChunk);
-        std::string sql = "INSERT INTO events (device, epoch, seq, hash, prev_hash, body,"
-                          " quarantined, subject_key, verdict, credential_id, wall_time_ms) VALUES ";
+        std::string sql =
+            "INSERT INTO events (device, epoch, seq, hash, prev_hash, body,"
+            " quarantined, subject_key, verdict, credential_id, wall_time_ms) VALUES ";
         std::vector<SqlValue> params;
         params.reserve((end - start) * 11);
         for (std::size_t i = start; i < end; ++i) {
@@ -174,14 +182,17 @@ Result<PushOutcome> CentralStore::pushLocked(const std::string& device, const Pu
             params.emplace_back(fact.wallTimeMs);
         }
         sql += " ON CONFLICT (device, epoch, seq) DO NOTHING";
-        if (auto inserted = m_session->run(sql, params); !inserted) return inserted.error();
+        if (auto inserted = m_session->run(sql, params); !inserted)
+            return inserted.error();
     }
 
     // Grow the contiguous, linked prefix: first over this batch, then over records an earlier
     // out-of-order batch left beyond it.
     for (const auto& event : request.events) {
-        if (event.seq != acked + 1) continue;
-        if (acked > 0 && event.prevHash != head) break;
+        if (event.seq != acked + 1)
+            continue;
+        if (acked > 0 && event.prevHash != head)
+            break;
         acked = event.seq;
         head = event.hash;
     }
@@ -189,7 +200,8 @@ Result<PushOutcome> CentralStore::pushLocked(const std::string& device, const Pu
         auto beyond = m_session->run("SELECT seq, hash, prev_hash FROM events WHERE device = $1"
                                      " AND epoch = $2 AND seq > $3 ORDER BY seq LIMIT 500",
                                      {device, epoch, acked});
-        if (!beyond) return beyond.error();
+        if (!beyond)
+            return beyond.error();
         more = beyond->size() == 500;
         for (std::size_t r = 0; r < beyond->size(); ++r) {
             if (beyond->integer(r, 0) != acked + 1 || (acked > 0 && beyond->text(r, 2) != head)) {
@@ -203,14 +215,17 @@ Result<PushOutcome> CentralStore::pushLocked(const std::string& device, const Pu
     auto updated = m_session->run("UPDATE chains SET acked_through = $1, head_hash = $2"
                                   " WHERE device = $3 AND epoch = $4",
                                   {acked, head, device, epoch});
-    if (!updated) return updated.error();
+    if (!updated)
+        return updated.error();
 
-    if (auto reconciled = reconcile(device, epoch, fresh, facts); !reconciled) return reconciled.error();
+    if (auto reconciled = reconcile(device, epoch, fresh, facts); !reconciled)
+        return reconciled.error();
     auto findings = m_session->run(
         "SELECT seq, kind, subject_key, other_device, other_seq, detail FROM findings"
         " WHERE device = $1 AND epoch = $2 AND seq BETWEEN $3 AND $4 ORDER BY seq, kind",
         {device, epoch, first, last});
-    if (!findings) return findings.error();
+    if (!findings)
+        return findings.error();
     outcome.response.ackedThrough = acked;
     outcome.response.headHash = head;
     for (std::size_t r = 0; r < findings->size(); ++r)
@@ -226,7 +241,8 @@ Result<void> CentralStore::recordAlert(const std::string& device, const std::str
     auto done = m_session->run("INSERT INTO alerts (device, epoch, seq, their_hash, our_hash)"
                                " VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING",
                                {device, epoch, seq, theirs, ours});
-    if (!done) return done.error();
+    if (!done)
+        return done.error();
     return {};
 }
 

@@ -3,11 +3,11 @@
 // deny list revoked it. Findings are stored once (keyed on the event and kind) and returned with
 // every push answer that covers the event, so a resend still delivers them.
 
+#include "sync/central/central_store.hpp"
+
 #include <cstdlib>
 #include <map>
 #include <set>
-
-#include "sync/central/central_store.hpp"
 
 namespace doorpost::sync::central {
 namespace {
@@ -21,10 +21,12 @@ std::string inList(SqlDialect dialect, const char* column, const std::set<std::s
     if (dialect == SqlDialect::Postgres) {
         std::string array = "{";
         for (const auto& item : items) {
-            if (array.size() > 1) array += ',';
+            if (array.size() > 1)
+                array += ',';
             array += '"';
             for (const char c : item) {
-                if (c == '"' || c == '\\') array += '\\';
+                if (c == '"' || c == '\\')
+                    array += '\\';
                 array += c;
             }
             array += '"';
@@ -54,17 +56,21 @@ Result<void> CentralStore::reconcile(const std::string& device, const std::strin
     std::set<std::string> denyKeys;
     for (std::size_t i = 0; i < inserted.size(); ++i) {
         const WireEvent* event = inserted[i];
-        if (!event->quarantined.empty()) continue;
+        if (!event->quarantined.empty())
+            continue;
         const EventFacts& facts = insertedFacts[i];
-        if (facts.verdict != "admit") continue;
+        if (facts.verdict != "admit")
+            continue;
         if (!facts.subjectKey.empty()) {
             subjects.insert(facts.subjectKey);
             denyKeys.insert(facts.subjectKey);
         }
-        if (!facts.credentialId.empty()) denyKeys.insert(facts.credentialId);
+        if (!facts.credentialId.empty())
+            denyKeys.insert(facts.credentialId);
         admitted.push_back({event->seq, facts});
     }
-    if (admitted.empty()) return {};
+    if (admitted.empty())
+        return {};
 
     std::vector<Finding> findings;
     if (!subjects.empty()) {
@@ -72,21 +78,25 @@ Result<void> CentralStore::reconcile(const std::string& device, const std::strin
         const std::string where = inList(m_session->dialect(), "subject_key", subjects, params);
         auto others = m_session->run(
             "SELECT subject_key, device, seq, wall_time_ms FROM events WHERE device <> $1"
-            " AND verdict = 'admit' AND " + where,
+            " AND verdict = 'admit' AND " +
+                where,
             params);
-        if (!others) return others.error();
+        if (!others)
+            return others.error();
         std::multimap<std::string, std::size_t> bySubject;
-        for (std::size_t r = 0; r < others->size(); ++r) bySubject.emplace(others->text(r, 0), r);
+        for (std::size_t r = 0; r < others->size(); ++r)
+            bySubject.emplace(others->text(r, 0), r);
         for (const auto& event : admitted) {
             const auto [begin, end] = bySubject.equal_range(event.facts.subjectKey);
             for (auto it = begin; it != end; ++it) {
                 const std::int64_t apart =
                     std::llabs(others->integer(it->second, 3) - event.facts.wallTimeMs);
-                if (apart > m_options.reentryWindowMs) continue;
-                findings.push_back({event.seq, "double_admission", event.facts.subjectKey,
-                                    others->text(it->second, 1), others->integer(it->second, 2),
-                                    "admitted at two doors " + std::to_string(apart / 1000) +
-                                        " s apart"});
+                if (apart > m_options.reentryWindowMs)
+                    continue;
+                findings.push_back(
+                    {event.seq, "double_admission", event.facts.subjectKey,
+                     others->text(it->second, 1), others->integer(it->second, 2),
+                     "admitted at two doors " + std::to_string(apart / 1000) + " s apart"});
                 break;
             }
         }
@@ -96,15 +106,18 @@ Result<void> CentralStore::reconcile(const std::string& device, const std::strin
         const std::string where = inList(m_session->dialect(), "item_key", denyKeys, params);
         auto denied = m_session->run(
             "SELECT item_key, value FROM set_items WHERE set_name = 'denylist' AND deleted = 0"
-            " AND " + where,
+            " AND " +
+                where,
             params);
-        if (!denied) return denied.error();
+        if (!denied)
+            return denied.error();
         std::map<std::string, std::int64_t> revokedAt;
         for (std::size_t r = 0; r < denied->size(); ++r) {
             std::int64_t at = 0;
             if (auto value = parseJson(denied->text(r, 1)); value && value->is_object()) {
                 const auto it = value->find("revoked_at_ms");
-                if (it != value->end() && it->is_number_integer()) at = it->get<std::int64_t>();
+                if (it != value->end() && it->is_number_integer())
+                    at = it->get<std::int64_t>();
             }
             revokedAt[denied->text(r, 0)] = at;
         }
@@ -125,7 +138,8 @@ Result<void> CentralStore::reconcile(const std::string& device, const std::strin
             " detail) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING",
             {device, epoch, finding.seq, finding.kind, finding.subjectKey, finding.otherDevice,
              finding.otherSeq, finding.detail});
-        if (!stored) return stored.error();
+        if (!stored)
+            return stored.error();
     }
     return {};
 }

@@ -1,13 +1,12 @@
 #include "sync/central/central_server.hpp"
 
-#include <httplib.h>
-
-#include <ctime>
-
 #include "sync/central/chain_head_route.hpp"
 #include "sync/central/query_param.hpp"
 #include "sync/central/set_signing_key.hpp"
 #include "sync/set_signature.hpp"
+
+#include <ctime>
+#include <httplib.h>
 
 namespace doorpost::sync::central {
 namespace {
@@ -91,17 +90,28 @@ struct CentralServer::Impl {
         server->Post("/v1/enrol", [this](const httplib::Request& req, httplib::Response& res) {
             enrol(req, res);
         });
-        server->Post(R"(/v1/devices/([^/]+)/events)",
-                     [this](const httplib::Request& req, httplib::Response& res) { push(req, res); });
-        server->Get(R"(/v1/devices/([^/]+)/chain-head)", [this](const httplib::Request& req, httplib::Response& res) { serveChainHead(store, req, res); });
-        server->Get(R"(/v1/sets/([^/]+))",
-                    [this](const httplib::Request& req, httplib::Response& res) { pull(req, res); });
+        server->Post(
+            R"(/v1/devices/([^/]+)/events)",
+            [this](const httplib::Request& req, httplib::Response& res) { push(req, res); });
+        server->Get(R"(/v1/devices/([^/]+)/chain-head)",
+                    [this](const httplib::Request& req, httplib::Response& res) {
+                        serveChainHead(store, req, res);
+                    });
+        server->Get(R"(/v1/sets/([^/]+))", [this](const httplib::Request& req,
+                                                  httplib::Response& res) { pull(req, res); });
         server->set_error_handler([](const httplib::Request&, httplib::Response& res) {
-            if (!res.body.empty()) return;
+            if (!res.body.empty())
+                return;
             switch (res.status) {
-            case 404: replyError(res, 404, "no such endpoint"); break;
-            case 413: replyError(res, 413, "request body too large", "body"); break;
-            default: replyError(res, res.status, "request refused"); break;
+            case 404:
+                replyError(res, 404, "no such endpoint");
+                break;
+            case 413:
+                replyError(res, 413, "request body too large", "body");
+                break;
+            default:
+                replyError(res, res.status, "request refused");
+                break;
             }
         });
         server->set_exception_handler(
@@ -110,16 +120,19 @@ struct CentralServer::Impl {
             });
         // The Date header lets each kiosk measure its clock offset (DESIGN.md, "Retry").
         server->set_post_routing_handler([](const httplib::Request&, httplib::Response& res) {
-            if (!res.has_header("Date")) res.set_header("Date", httpDate());
+            if (!res.has_header("Date"))
+                res.set_header("Date", httpDate());
         });
     }
 
     void enrol(const httplib::Request& req, httplib::Response& res) {
         const auto device = authenticate(req, res);
-        if (!device) return;
+        if (!device)
+            return;
         auto json = parseJson(req.body);
         auto request = json ? enrolRequestFromJson(*json) : Result<EnrolRequest>(json.error());
-        if (!request) return replyError(res, 400, request.error().message);
+        if (!request)
+            return replyError(res, 400, request.error().message);
         if (!request->deviceKey.empty())
             if (auto saved = store.setDeviceKey(*device, request->deviceKey); !saved) {
                 // A full key history is the device's doing, not the store's: no retry helps.
@@ -128,22 +141,27 @@ struct CentralServer::Impl {
                 return replyStoreFault(res, saved.error());
             }
         auto secret = store.setSigningSecretKey();
-        if (!secret) return replyStoreFault(res, secret.error());
+        if (!secret)
+            return replyStoreFault(res, secret.error());
         replyJson(res, 200, toJson(EnrolResponse{*device, setSigningPublicKeyHex(*secret)}));
     }
 
     void push(const httplib::Request& req, httplib::Response& res) {
         const auto device = authenticate(req, res);
-        if (!device) return;
+        if (!device)
+            return;
         if (req.matches[1].str() != *device)
             return replyError(res, 403, "token belongs to device " + *device, "device");
-        if (req.body.size() > kMaxRequestBytes) return replyError(res, 413, "request body too large");
+        if (req.body.size() > kMaxRequestBytes)
+            return replyError(res, 413, "request body too large");
         auto json = parseJson(req.body);
         auto request =
             json ? pushRequestFromJson(std::move(*json)) : Result<PushRequest>(json.error());
-        if (!request) return replyError(res, 400, request.error().message);
+        if (!request)
+            return replyError(res, 400, request.error().message);
         auto outcome = store.push(*device, *request);
-        if (!outcome) return replyStoreFault(res, outcome.error());
+        if (!outcome)
+            return replyStoreFault(res, outcome.error());
         if (outcome->status != 200)
             return replyJson(res, outcome->status, toJson(outcome->error));
         replyJson(res, 200, toJson(outcome->response));
@@ -151,9 +169,11 @@ struct CentralServer::Impl {
 
     void pull(const httplib::Request& req, httplib::Response& res) {
         const auto device = authenticate(req, res);
-        if (!device) return;
+        if (!device)
+            return;
         const std::string set = req.matches[1].str();
-        if (!CentralStore::isKnownSet(set)) return replyError(res, 404, "unknown set " + set, "set");
+        if (!CentralStore::isKnownSet(set))
+            return replyError(res, 404, "unknown set " + set, "set");
         std::int64_t cursor = 0;
         if (req.has_param("cursor") && !parseDecimalParam(req.get_param_value("cursor"), cursor))
             return replyError(res, 400, "cursor must be a non-negative integer", "cursor");
@@ -167,9 +187,11 @@ struct CentralServer::Impl {
             (req.has_param("base") && !parseDecimalParam(req.get_param_value("base"), base)))
             return replyError(res, 400, "after and base must be non-negative integers", "after");
         auto read = store.readSet(set, cursor, static_cast<std::size_t>(limit), after, base);
-        if (!read) return replyStoreFault(res, read.error());
+        if (!read)
+            return replyStoreFault(res, read.error());
         if (read->gone)
-            return replyError(res, 410, "cursor too old: take a full snapshot from cursor 0", "cursor");
+            return replyError(res, 410, "cursor too old: take a full snapshot from cursor 0",
+                              "cursor");
         const std::string etag = "\"" + set + ":" + std::to_string(cursor) + "\"";
         if (read->notModified) {
             res.status = 304;
@@ -177,7 +199,8 @@ struct CentralServer::Impl {
             return;
         }
         auto secret = store.setSigningSecretKey();
-        if (!secret) return replyStoreFault(res, secret.error());
+        if (!secret)
+            return replyStoreFault(res, secret.error());
         signSetPage(read->page, *secret);
         res.set_header("ETag", "\"" + set + ":" + std::to_string(read->page.nextCursor) + "\"");
         replyJson(res, 200, toJson(read->page));
@@ -187,7 +210,9 @@ struct CentralServer::Impl {
 CentralServer::CentralServer(CentralStore& store, ServerOptions options)
     : m_impl(std::make_unique<Impl>(store, std::move(options))) {}
 
-CentralServer::~CentralServer() { stop(); }
+CentralServer::~CentralServer() {
+    stop();
+}
 
 Result<int> CentralServer::bind() {
     if (!m_impl->server->is_valid())
@@ -195,17 +220,22 @@ Result<int> CentralServer::bind() {
     int port = m_impl->options.port;
     if (port == 0) {
         port = m_impl->server->bind_to_any_port(m_impl->options.host);
-        if (port < 0) return environmentFault("cannot bind to " + m_impl->options.host);
+        if (port < 0)
+            return environmentFault("cannot bind to " + m_impl->options.host);
     } else if (!m_impl->server->bind_to_port(m_impl->options.host, port)) {
-        return environmentFault("cannot bind to " + m_impl->options.host + ":" + std::to_string(port));
+        return environmentFault("cannot bind to " + m_impl->options.host + ":" +
+                                std::to_string(port));
     }
     return port;
 }
 
-void CentralServer::run() { m_impl->server->listen_after_bind(); }
+void CentralServer::run() {
+    m_impl->server->listen_after_bind();
+}
 
 void CentralServer::stop() {
-    if (m_impl && m_impl->server) m_impl->server->stop();
+    if (m_impl && m_impl->server)
+        m_impl->server->stop();
 }
 
 } // namespace doorpost::sync::central

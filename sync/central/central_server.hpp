@@ -3,17 +3,17 @@
 // TLS when given a certificate, plain HTTP otherwise (loopback tests). Every answer other than
 // 2xx/304 carries a JSON error body; malformed input never takes the server down.
 
-#include <memory>
-#include <string>
-
 #include "storage/result.hpp"
 #include "sync/central/central_store.hpp"
+
+#include <memory>
+#include <string>
 
 namespace doorpost::sync::central {
 
 struct ServerOptions {
     std::string host = "127.0.0.1";
-    int port = 0; // 0: any free port (bind() reports it)
+    int port = 0;         // 0: any free port (bind() reports it)
     std::string certFile; // both set: HTTPS
     std::string keyFile;
     int threads = 8;

@@ -1,11 +1,10 @@
 #include "sync/central/central_store.hpp"
 
-#include <sodium.h>
+#include "sync/set_signature.hpp"
 
 #include <cctype>
 #include <ctime>
-
-#include "sync/set_signature.hpp"
+#include <sodium.h>
 
 namespace doorpost::sync::central {
 namespace {
@@ -108,11 +107,14 @@ CentralStore::CentralStore(std::unique_ptr<SqlSession> session, StoreOptions opt
 
 Result<std::unique_ptr<CentralStore>> CentralStore::open(const std::string& location,
                                                          StoreOptions options) {
-    if (sodium_init() < 0) return environmentFault("libsodium failed to initialise");
+    if (sodium_init() < 0)
+        return environmentFault("libsodium failed to initialise");
     auto session = openSqlSession(location);
-    if (!session) return session.error();
+    if (!session)
+        return session.error();
     std::unique_ptr<CentralStore> store(new CentralStore(std::move(*session), options));
-    if (auto created = store->createSchema(); !created) return created.error();
+    if (auto created = store->createSchema(); !created)
+        return created.error();
     return store;
 }
 
@@ -120,7 +122,8 @@ Result<void> CentralStore::createSchema() {
     // Two centrals starting together over one PostgreSQL would race on CREATE TABLE IF NOT
     // EXISTS (it is not atomic there); a transaction-scoped advisory lock orders them.
     if (m_session->dialect() == SqlDialect::Postgres) {
-        if (auto begun = m_session->beginWrite(); !begun) return begun.error();
+        if (auto begun = m_session->beginWrite(); !begun)
+            return begun.error();
         if (auto locked = m_session->run("SELECT pg_advisory_xact_lock(7357001)"); !locked) {
             (void)m_session->rollback();
             return locked.error();
@@ -143,7 +146,8 @@ bool CentralStore::isKnownSet(const std::string& set) {
 }
 
 Result<std::string> CentralStore::enrollDevice(const std::string& name, bool replace) {
-    if (name.empty() || name.size() > 64) return badInput("device name must be 1-64 characters");
+    if (name.empty() || name.size() > 64)
+        return badInput("device name must be 1-64 characters");
     for (const char c : name)
         if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.'))
             return badInput("device name may hold only letters, digits, '-', '_' and '.'");
@@ -152,23 +156,27 @@ Result<std::string> CentralStore::enrollDevice(const std::string& name, bool rep
     const std::string token = "dpt_" + toHex(secret, sizeof secret);
     std::lock_guard lock(m_mutex);
     auto existing = m_session->run("SELECT name FROM devices WHERE name = $1", {name});
-    if (!existing) return existing.error();
+    if (!existing)
+        return existing.error();
     if (!existing->empty() && !replace)
         return badInput("device " + name + " is already enrolled (use --replace for a new token)");
     auto stored = m_session->run(
         "INSERT INTO devices (name, token_hash, created_at) VALUES ($1, $2, $3)"
         " ON CONFLICT (name) DO UPDATE SET token_hash = excluded.token_hash",
-        {name, sha256Hex(token),
-         std::int64_t{static_cast<std::int64_t>(std::time(nullptr))}});
-    if (!stored) return stored.error();
+        {name, sha256Hex(token), std::int64_t{static_cast<std::int64_t>(std::time(nullptr))}});
+    if (!stored)
+        return stored.error();
     return token;
 }
 
 Result<std::optional<std::string>> CentralStore::deviceForToken(const std::string& token) {
     std::lock_guard lock(m_mutex);
-    auto rows = m_session->run("SELECT name FROM devices WHERE token_hash = $1", {sha256Hex(token)});
-    if (!rows) return rows.error();
-    if (rows->empty()) return std::optional<std::string>();
+    auto rows =
+        m_session->run("SELECT name FROM devices WHERE token_hash = $1", {sha256Hex(token)});
+    if (!rows)
+        return rows.error();
+    if (rows->empty())
+        return std::optional<std::string>();
     return std::optional<std::string>(rows->text(0, 0));
 }
 
@@ -176,7 +184,8 @@ Result<CentralStats> CentralStore::stats() {
     std::lock_guard lock(m_mutex);
     CentralStats stats;
     auto devices = m_session->run("SELECT COUNT(*) FROM devices");
-    if (!devices) return devices.error();
+    if (!devices)
+        return devices.error();
     stats.devices = devices->integer(0, 0);
     auto chains = m_session->run(
         "SELECT c.device, c.epoch, c.acked_through, c.head_hash,"
@@ -184,9 +193,10 @@ Result<CentralStats> CentralStore::stats() {
         " (SELECT COUNT(*) FROM events e WHERE e.device = c.device AND e.epoch = c.epoch"
         "   AND e.quarantined IS NOT NULL)"
         " FROM chains c ORDER BY c.device, c.epoch");
-    if (!chains) return chains.error();
+    if (!chains)
+        return chains.error();
     for (std::size_t r = 0; r < chains->size(); ++r) {
-        ChainStats chain{chains->text(r, 0), chains->text(r, 1), chains->integer(r, 4),
+        ChainStats chain{chains->text(r, 0),    chains->text(r, 1),    chains->integer(r, 4),
                          chains->integer(r, 5), chains->integer(r, 2), chains->text(r, 3)};
         stats.events += chain.events;
         stats.chains.push_back(std::move(chain));
@@ -194,14 +204,16 @@ Result<CentralStats> CentralStore::stats() {
     auto findings = m_session->run(
         "SELECT device, epoch, seq, kind, subject_key, other_device, other_seq, detail"
         " FROM findings ORDER BY device, epoch, seq, kind");
-    if (!findings) return findings.error();
+    if (!findings)
+        return findings.error();
     for (std::size_t r = 0; r < findings->size(); ++r)
-        stats.findings.push_back({findings->text(r, 0), findings->text(r, 1),
-                                  Finding{findings->integer(r, 2), findings->text(r, 3),
-                                          findings->text(r, 4), findings->text(r, 5),
-                                          findings->integer(r, 6), findings->text(r, 7)}});
+        stats.findings.push_back(
+            {findings->text(r, 0), findings->text(r, 1),
+             Finding{findings->integer(r, 2), findings->text(r, 3), findings->text(r, 4),
+                     findings->text(r, 5), findings->integer(r, 6), findings->text(r, 7)}});
     auto alerts = m_session->run("SELECT COUNT(*) FROM alerts");
-    if (!alerts) return alerts.error();
+    if (!alerts)
+        return alerts.error();
     stats.alerts = alerts->integer(0, 0);
     return stats;
 }
@@ -228,7 +240,8 @@ EventFacts eventFacts(const nlohmann::json& event) {
         }
     }
     const auto wall = event.find("wall_time_ms");
-    if (wall != event.end() && wall->is_number_integer()) facts.wallTimeMs = wall->get<std::int64_t>();
+    if (wall != event.end() && wall->is_number_integer())
+        facts.wallTimeMs = wall->get<std::int64_t>();
     return facts;
 }
 

@@ -8,17 +8,17 @@
 // use of the one connection; between central processes sharing PostgreSQL, row locks and
 // idempotent inserts keep the data exactly-once.
 
+#include "storage/result.hpp"
+#include "sync/central/sql_session.hpp"
+#include "sync/chain_head_answer.hpp" // RegisteredDeviceKey: the key history as both ends hold it
+#include "sync/protocol.hpp"
+
 #include <cstdint>
 #include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include "storage/result.hpp"
-#include "sync/central/sql_session.hpp"
-#include "sync/chain_head_answer.hpp" // RegisteredDeviceKey: the key history as both ends hold it
-#include "sync/protocol.hpp"
 
 namespace doorpost::sync::central {
 
@@ -62,9 +62,9 @@ struct CentralStats {
 // head and, when asked for (epoch, seq), the hash it holds there.
 struct ChainHeads {
     bool deviceKnown = false;
-    std::string deviceKey;                 // the latest key
+    std::string deviceKey;                       // the latest key
     std::vector<RegisteredDeviceKey> deviceKeys; // every key, oldest first
-    std::vector<ChainStats> chains; // device, epoch, ackedThrough, headHash
+    std::vector<ChainStats> chains;              // device, epoch, ackedThrough, headHash
     std::optional<std::string> hash;
     bool quarantined = false;
 };
@@ -110,7 +110,8 @@ public:
     // Publishes items; with `replace`, every key not in `items` becomes a tombstone.
     Result<std::int64_t> upsertSet(const std::string& set, const std::vector<SetItem>& items,
                                    const std::string& validUntil, bool replace);
-    Result<std::int64_t> removeFromSet(const std::string& set, const std::vector<std::string>& keys);
+    Result<std::int64_t> removeFromSet(const std::string& set,
+                                       const std::vector<std::string>& keys);
     // Forgets tombstones: cursors older than now get 410 and take a full snapshot.
     Result<void> compactSet(const std::string& set);
 

@@ -1,9 +1,9 @@
 // `doorpost-central deny add KEY` / `deny remove KEY`: the deny list (the "denylist" set). KEY is
 // a pass id or a subject key; --revoked-at-ms dates the revocation so uses before it are fine.
 
-#include <chrono>
-
 #include "sync/central/central_cli.hpp"
+
+#include <chrono>
 
 namespace doorpost::sync::central {
 
@@ -20,8 +20,10 @@ void registerDenyCommand(CLI::App& app, CentralContext& context) {
     auto* add = deny->add_subcommand("add", "Deny a pass id or subject key");
     add->add_option("KEY", options->key, "Pass id or subject key")->required();
     add->add_option("--reason", options->reason, "Why (shown to staff)");
-    add->add_option("--revoked-at-ms", options->revokedAtMs, "Revocation time, ms since 1970 (default now)");
-    add->add_option("--valid-until", options->validUntil, "ISO 8601 UTC end of the list's validity");
+    add->add_option("--revoked-at-ms", options->revokedAtMs,
+                    "Revocation time, ms since 1970 (default now)");
+    add->add_option("--valid-until", options->validUntil,
+                    "ISO 8601 UTC end of the list's validity");
     add->callback([&context, options] {
         auto store = openStore(context);
         if (!store) {
@@ -34,8 +36,10 @@ void registerDenyCommand(CLI::App& app, CentralContext& context) {
                      std::chrono::system_clock::now().time_since_epoch())
                      .count();
         const nlohmann::json value{{"reason", options->reason}, {"revoked_at_ms", at}};
-        auto version = (*store)->upsertSet("denylist", {{options->key, value}}, options->validUntil, false);
-        if (!version) context.exitCode = fail(version.error());
+        auto version =
+            (*store)->upsertSet("denylist", {{options->key, value}}, options->validUntil, false);
+        if (!version)
+            context.exitCode = fail(version.error());
     });
     auto* remove = deny->add_subcommand("remove", "Lift a denial");
     remove->add_option("KEY", options->key, "Pass id or subject key")->required();
@@ -46,7 +50,8 @@ void registerDenyCommand(CLI::App& app, CentralContext& context) {
             return;
         }
         auto version = (*store)->removeFromSet("denylist", {options->key});
-        if (!version) context.exitCode = fail(version.error());
+        if (!version)
+            context.exitCode = fail(version.error());
     });
 }
 

@@ -3,17 +3,16 @@
 // Issues a real DP1 pass signed with the active issuer key: the holder's ID number becomes
 // the salted subject key and a masked ID; the full number is not in the pass.
 
-#include <sodium.h>
-
-#include <chrono>
-#include <iostream>
-#include <nlohmann/json.hpp>
-
 #include "sync/central/command_registry.hpp"
 #include "sync/central/issuer_keys.hpp"
 #include "sync/central/qr_png.hpp"
 #include "sync/pass/dp1.hpp"
 #include "sync/pass/subject_key.hpp"
+
+#include <chrono>
+#include <iostream>
+#include <nlohmann/json.hpp>
+#include <sodium.h>
 
 namespace doorpost::sync::central {
 namespace {
@@ -24,9 +23,11 @@ int report(const Error& error) {
 }
 
 bool plausibleIdNumber(const std::string& id) {
-    if (id.size() < 4 || id.size() > 32) return false;
+    if (id.size() < 4 || id.size() > 32)
+        return false;
     for (char c : id)
-        if (!((c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z'))) return false;
+        if (!((c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z')))
+            return false;
     return true;
 }
 
@@ -61,8 +62,7 @@ void registerIssuePassCommand(CLI::App& app, CentralContext& context) {
         }
         const std::string id = pass::normaliseIdNumber(options->subjectId);
         if (!plausibleIdNumber(id)) {
-            context.exitCode =
-                report(badInput("subject-id: expected 4-32 letters and digits"));
+            context.exitCode = report(badInput("subject-id: expected 4-32 letters and digits"));
             return;
         }
         if (!(options->validHours > 0 && options->validHours <= 24 * 366)) {
@@ -110,8 +110,10 @@ void registerIssuePassCommand(CLI::App& app, CentralContext& context) {
                                    {"status", pass::passStatusName(claims.status)},
                                    {"masked_id", claims.maskedId},
                                    {"expires_at", claims.expiresAt}};
-            if (options->text) line["text"] = passText;
-            if (!options->out.empty()) line["out"] = options->out;
+            if (options->text)
+                line["text"] = passText;
+            if (!options->out.empty())
+                line["out"] = options->out;
             std::cout << line.dump() << '\n';
         } else if (options->text) {
             std::cout << passText << '\n';

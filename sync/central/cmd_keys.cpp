@@ -2,11 +2,11 @@
 // new active one) in the data dir and publishes the public keys for kiosks. Layout:
 // issuer_keys.hpp.
 
-#include <iostream>
-#include <nlohmann/json.hpp>
-
 #include "sync/central/command_registry.hpp"
 #include "sync/central/issuer_keys.hpp"
+
+#include <iostream>
+#include <nlohmann/json.hpp>
 
 namespace doorpost::sync::central {
 
@@ -48,7 +48,8 @@ void registerKeysCommand(CLI::App& app, CentralContext& context) {
                 std::cout << key.kid << (key.active ? "  active" : "  retired") << '\n';
             }
         }
-        if (!options->json) std::cout << "published: " << store->publicKeysPath() << '\n';
+        if (!options->json)
+            std::cout << "published: " << store->publicKeysPath() << '\n';
         context.exitCode = 0;
     });
 }

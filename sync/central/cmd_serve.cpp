@@ -1,11 +1,11 @@
 // `doorpost-central serve`: runs the HTTP service until SIGTERM or SIGINT.
 
+#include "sync/central/central_cli.hpp"
+#include "sync/central/central_server.hpp"
+
 #include <csignal>
 #include <fstream>
 #include <thread>
-
-#include "sync/central/central_cli.hpp"
-#include "sync/central/central_server.hpp"
 
 namespace doorpost::sync::central {
 namespace {
@@ -25,11 +25,14 @@ int serve(const CentralContext& context, const ServeOptions& options) {
     pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
     auto store = openStore(context);
-    if (!store) return fail(store.error());
-    if (auto key = (*store)->setSigningSecretKey(); !key) return fail(key.error());
+    if (!store)
+        return fail(store.error());
+    if (auto key = (*store)->setSigningSecretKey(); !key)
+        return fail(key.error());
     CentralServer server(**store, options.server);
     auto port = server.bind();
-    if (!port) return fail(port.error());
+    if (!port)
+        return fail(port.error());
     if (!options.portFile.empty()) {
         // Written to a temporary name and renamed, so a reader never sees half a number.
         const std::string temporary = options.portFile + ".tmp";
@@ -62,13 +65,16 @@ int serve(const CentralContext& context, const ServeOptions& options) {
 void registerServeCommand(CLI::App& app, CentralContext& context) {
     auto options = std::make_shared<ServeOptions>();
     auto* command = app.add_subcommand("serve", "Serve devices: enrolment, push and pull");
-    command->add_option("--host", options->server.host, "Address to listen on")->capture_default_str();
-    command->add_option("--port", options->server.port, "Port (0: any free port)")->capture_default_str();
+    command->add_option("--host", options->server.host, "Address to listen on")
+        ->capture_default_str();
+    command->add_option("--port", options->server.port, "Port (0: any free port)")
+        ->capture_default_str();
     command->add_option("--tls-cert", options->server.certFile, "PEM certificate: serve HTTPS")
         ->check(CLI::ExistingFile);
     command->add_option("--tls-key", options->server.keyFile, "PEM private key of --tls-cert")
         ->check(CLI::ExistingFile);
-    command->add_option("--threads", options->server.threads, "Worker threads")->capture_default_str();
+    command->add_option("--threads", options->server.threads, "Worker threads")
+        ->capture_default_str();
     command->add_option("--port-file", options->portFile, "Write the bound port to this file");
     command->add_flag("--json", options->json, "One JSON object per line");
     command->callback([&context, options] {

@@ -20,8 +20,9 @@ nlohmann::json statsJson(const CentralStats& stats) {
         finding["epoch"] = item.epoch;
         findings.push_back(std::move(finding));
     }
-    return {{"devices", stats.devices}, {"events", stats.events},  {"alerts", stats.alerts},
-            {"conflicts", stats.findings.size()}, {"chains", chains}, {"findings", findings}};
+    return {{"devices", stats.devices}, {"events", stats.events},
+            {"alerts", stats.alerts},   {"conflicts", stats.findings.size()},
+            {"chains", chains},         {"findings", findings}};
 }
 
 void registerStatsCommand(CLI::App& app, CentralContext& context) {
@@ -44,7 +45,8 @@ void registerStatsCommand(CLI::App& app, CentralContext& context) {
             return;
         }
         std::cout << "devices=" << stats->devices << "\nevents=" << stats->events
-                  << "\nconflicts=" << stats->findings.size() << "\nalerts=" << stats->alerts << '\n';
+                  << "\nconflicts=" << stats->findings.size() << "\nalerts=" << stats->alerts
+                  << '\n';
         for (const auto& chain : stats->chains)
             std::cout << "device=" << chain.device << " epoch=" << chain.epoch
                       << " events=" << chain.events << " acked_through=" << chain.ackedThrough

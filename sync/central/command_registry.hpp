@@ -11,8 +11,8 @@ namespace doorpost::sync::central {
 
 struct CentralOptions {
     std::string dataDir = "central-data"; // keys, SQLite store, issued tokens
-    std::string store;                      // empty: <dataDir>/central.db; or postgresql://...
-    std::int64_t reentryWindowS = 600;      // "same subject at two doors" window for findings
+    std::string store;                    // empty: <dataDir>/central.db; or postgresql://...
+    std::int64_t reentryWindowS = 600;    // "same subject at two doors" window for findings
 };
 
 struct CentralContext {

@@ -1,10 +1,9 @@
 #include "sync/central/copy_baseline.hpp"
 
-#include <libpq-fe.h>
+#include "sync/central/sql_session.hpp"
 
 #include <chrono>
-
-#include "sync/central/sql_session.hpp"
+#include <libpq-fe.h>
 
 namespace doorpost::sync::central {
 namespace {
@@ -13,11 +12,20 @@ namespace {
 void appendCopyField(std::string& out, const std::string& value) {
     for (const char c : value) {
         switch (c) {
-        case '\\': out += "\\\\"; break;
-        case '\t': out += "\\t"; break;
-        case '\n': out += "\\n"; break;
-        case '\r': out += "\\r"; break;
-        default: out += c;
+        case '\\':
+            out += "\\\\";
+            break;
+        case '\t':
+            out += "\\t";
+            break;
+        case '\n':
+            out += "\\n";
+            break;
+        case '\r':
+            out += "\\r";
+            break;
+        default:
+            out += c;
         }
     }
 }
@@ -63,42 +71,53 @@ Result<double> postgresCopySeconds(const std::string& url, const std::string& ep
     ok = ok && PQresultStatus(result) == PGRES_COMMAND_OK;
     std::string message = PQresultErrorMessage(result);
     PQclear(result);
-    while ((result = PQgetResult(connection)) != nullptr) PQclear(result);
+    while ((result = PQgetResult(connection)) != nullptr)
+        PQclear(result);
     const double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     exec("DROP TABLE IF EXISTS baseline_events");
     PQfinish(connection);
-    if (!ok) return environmentFault("postgresql COPY failed: " + message);
+    if (!ok)
+        return environmentFault("postgresql COPY failed: " + message);
     return seconds;
 }
 
 Result<double> sqliteInsertSeconds(const std::string& path, const std::string& epoch,
                                    const std::vector<WireEvent>& events) {
     auto session = openSqliteSession(path);
-    if (!session) return session.error();
-    if (auto made = (*session)->script(kTable); !made) return made.error();
+    if (!session)
+        return session.error();
+    if (auto made = (*session)->script(kTable); !made)
+        return made.error();
     const auto start = std::chrono::steady_clock::now();
-    if (auto begun = (*session)->beginWrite(); !begun) return begun.error();
+    if (auto begun = (*session)->beginWrite(); !begun)
+        return begun.error();
     for (const auto& event : events) {
-        auto done = (*session)->run("INSERT INTO baseline_events VALUES ('bench', $1, $2, $3, $4, $5)",
-                                    {epoch, event.seq, event.hash, event.prevHash, dumpJson(event.event)});
-        if (!done) return done.error();
+        auto done =
+            (*session)->run("INSERT INTO baseline_events VALUES ('bench', $1, $2, $3, $4, $5)",
+                            {epoch, event.seq, event.hash, event.prevHash, dumpJson(event.event)});
+        if (!done)
+            return done.error();
     }
-    if (auto committed = (*session)->commit(); !committed) return committed.error();
+    if (auto committed = (*session)->commit(); !committed)
+        return committed.error();
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
 Result<std::string> createScratchDatabase(const std::string& serverUrl, const std::string& name) {
     auto session = openPostgresSession(serverUrl);
-    if (!session) return session.error();
+    if (!session)
+        return session.error();
     (void)(*session)->run("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
-    if (auto made = (*session)->run("CREATE DATABASE " + name); !made) return made.error();
+    if (auto made = (*session)->run("CREATE DATABASE " + name); !made)
+        return made.error();
     return serverUrl.substr(0, serverUrl.rfind('/') + 1) + name;
 }
 
 void dropScratchDatabase(const std::string& serverUrl, const std::string& name) {
     auto session = openPostgresSession(serverUrl);
-    if (session) (void)(*session)->run("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
+    if (session)
+        (void)(*session)->run("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
 }
 
 } // namespace doorpost::sync::central

@@ -3,12 +3,12 @@
 // PostgreSQL with a plain COPY (no HTTP, no JSON, no checks), or into SQLite with a plain
 // multi-row INSERT when no PostgreSQL is given. Rows are the central's event columns.
 
+#include "storage/result.hpp"
+#include "sync/protocol.hpp"
+
 #include <cstdint>
 #include <string>
 #include <vector>
-
-#include "storage/result.hpp"
-#include "sync/protocol.hpp"
 
 namespace doorpost::sync::central {
 

@@ -1,17 +1,16 @@
 #include "sync/central/issuer_keys.hpp"
 
-#include <sodium.h>
-#include <sys/stat.h>
+#include "sync/pass/dp1.hpp"
+#include "sync/pass/subject_key.hpp"
 
 #include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <sodium.h>
 #include <sstream>
-
-#include "sync/pass/dp1.hpp"
-#include "sync/pass/subject_key.hpp"
+#include <sys/stat.h>
 
 namespace doorpost::sync::central {
 namespace fs = std::filesystem;
@@ -36,21 +35,26 @@ Result<void> writeFile(const fs::path& path, const std::string& content, bool se
     const fs::path temporary = path.string() + ".tmp";
     {
         std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
-        if (!out) return environmentFault("keys: cannot write " + temporary.string());
+        if (!out)
+            return environmentFault("keys: cannot write " + temporary.string());
         out << content;
         out.flush();
-        if (!out) return environmentFault("keys: cannot write " + temporary.string());
+        if (!out)
+            return environmentFault("keys: cannot write " + temporary.string());
     }
-    if (secret) ::chmod(temporary.c_str(), 0600);
+    if (secret)
+        ::chmod(temporary.c_str(), 0600);
     std::error_code error;
     fs::rename(temporary, path, error);
-    if (error) return environmentFault("keys: cannot rename to " + path.string());
+    if (error)
+        return environmentFault("keys: cannot rename to " + path.string());
     return {};
 }
 
 Result<std::string> readFile(const fs::path& path) {
     std::ifstream in(path, std::ios::binary);
-    if (!in) return environmentFault("keys: cannot read " + path.string());
+    if (!in)
+        return environmentFault("keys: cannot read " + path.string());
     std::stringstream buffer;
     buffer << in.rdbuf();
     return buffer.str();
@@ -59,13 +63,15 @@ Result<std::string> readFile(const fs::path& path) {
 } // namespace
 
 Result<IssuerKeyStore> IssuerKeyStore::open(const std::string& dataDir) {
-    if (sodium_init() < 0) return environmentFault("keys: libsodium failed to initialise");
+    if (sodium_init() < 0)
+        return environmentFault("keys: libsodium failed to initialise");
     IssuerKeyStore store;
     store.m_dir = (fs::path(dataDir) / "keys").string();
     store.m_publicKeysPath = (fs::path(store.m_dir) / "public-keys.json").string();
     std::error_code error;
     fs::create_directories(store.m_dir, error);
-    if (error) return environmentFault("keys: cannot create " + store.m_dir);
+    if (error)
+        return environmentFault("keys: cannot create " + store.m_dir);
 
     const fs::path sealPath = fs::path(store.m_dir) / "seal.json";
     if (!fs::exists(sealPath)) {
@@ -73,10 +79,12 @@ Result<IssuerKeyStore> IssuerKeyStore::open(const std::string& dataDir) {
         crypto_box_keypair(store.m_sealPublic.data(), secret.data());
         nlohmann::json seal = {{"public_key", pass::toHex(store.m_sealPublic)},
                                {"secret_key", pass::toHex(secret)}};
-        if (auto written = writeFile(sealPath, seal.dump(), true); !written) return written.error();
+        if (auto written = writeFile(sealPath, seal.dump(), true); !written)
+            return written.error();
     }
     auto sealText = readFile(sealPath);
-    if (!sealText) return sealText.error();
+    if (!sealText)
+        return sealText.error();
     const auto seal = nlohmann::json::parse(*sealText, nullptr, false);
     if (!seal.is_object() || !fromHex(seal.value("public_key", ""), store.m_sealPublic))
         return badInput("keys: " + sealPath.string() + " is damaged");
@@ -89,16 +97,20 @@ Result<IssuerKeyStore> IssuerKeyStore::open(const std::string& dataDir) {
             return written.error();
     }
     auto salt = readFile(saltPath);
-    if (!salt) return salt.error();
+    if (!salt)
+        return salt.error();
     store.m_salt = *salt;
 
     std::string activeKid;
-    if (auto active = readFile(fs::path(store.m_dir) / "active")) activeKid = *active;
+    if (auto active = readFile(fs::path(store.m_dir) / "active"))
+        activeKid = *active;
     for (const auto& entry : fs::directory_iterator(store.m_dir)) {
         const std::string name = entry.path().filename().string();
-        if (name.rfind("issuer-", 0) != 0 || entry.path().extension() != ".json") continue;
+        if (name.rfind("issuer-", 0) != 0 || entry.path().extension() != ".json")
+            continue;
         auto text = readFile(entry.path());
-        if (!text) return text.error();
+        if (!text)
+            return text.error();
         const auto json = nlohmann::json::parse(*text, nullptr, false);
         IssuerKey key;
         if (!json.is_object() || !fromHex(json.value("public_key", ""), key.publicKey) ||
@@ -125,20 +137,24 @@ Result<IssuerKey> IssuerKeyStore::rotate() {
                                  {"secret_key", pass::toHex(key.secretKey)},
                                  {"created_at", key.createdAt}};
     const fs::path path = fs::path(m_dir) / ("issuer-" + key.kid + ".json");
-    if (auto written = writeFile(path, json.dump(), true); !written) return written.error();
+    if (auto written = writeFile(path, json.dump(), true); !written)
+        return written.error();
     // The key file exists before `active` names it: a crash in between leaves the old key
     // active and the new one merely published.
     if (auto written = writeFile(fs::path(m_dir) / "active", key.kid, false); !written)
         return written.error();
-    for (auto& existing : m_keys) existing.active = false;
+    for (auto& existing : m_keys)
+        existing.active = false;
     m_keys.push_back(key);
-    if (auto published = writePublicKeys(); !published) return published.error();
+    if (auto published = writePublicKeys(); !published)
+        return published.error();
     return key;
 }
 
 Result<IssuerKey> IssuerKeyStore::active() const {
     for (const auto& key : m_keys)
-        if (key.active) return key;
+        if (key.active)
+            return key;
     return badInput("keys: no active issuer key; run `doorpost-central keys` first");
 }
 

@@ -14,12 +14,12 @@
 // the rotation verify until they expire. Files are written to a temporary name and renamed,
 // so a crash never leaves half a key.
 
+#include "storage/result.hpp"
+
 #include <array>
 #include <cstdint>
 #include <string>
 #include <vector>
-
-#include "storage/result.hpp"
 
 namespace doorpost::sync::central {
 

@@ -1,8 +1,8 @@
 // doorpost-central: the central service and its operator commands. Composition root.
 
-#include <CLI/CLI.hpp>
-
 #include "sync/central/command_registry.hpp"
+
+#include <CLI/CLI.hpp>
 
 int main(int argc, char** argv) {
     using namespace doorpost::sync::central;
@@ -14,8 +14,9 @@ int main(int argc, char** argv) {
     app.add_option("--data-dir", context.global.dataDir,
                    "Folder holding the central's keys and SQLite store")
         ->capture_default_str();
-    app.add_option("--store", context.global.store,
-                   "Central store: a SQLite file or a postgresql:// URL (default: DATA_DIR/central.db)")
+    app.add_option(
+           "--store", context.global.store,
+           "Central store: a SQLite file or a postgresql:// URL (default: DATA_DIR/central.db)")
         ->envname("DOORPOST_CENTRAL_STORE");
     app.add_option("--reentry-window", context.global.reentryWindowS,
                    "Seconds within which one subject admitted at two doors is a finding")

@@ -2,11 +2,10 @@
 // processes share one database; correctness between them comes from transactions and row locks
 // in central_store.cpp, not from anything held in a process.
 
-#include <libpq-fe.h>
-
-#include <map>
-
 #include "sync/central/sql_session.hpp"
+
+#include <libpq-fe.h>
+#include <map>
 
 namespace doorpost::sync::central {
 namespace {
@@ -38,15 +37,17 @@ public:
             }
         }
         auto name = prepared(sql, static_cast<int>(params.size()));
-        if (!name) return name.error();
-        PGresult* result =
-            name->empty()
-                ? PQexecParams(m_connection, std::string(sql).c_str(), static_cast<int>(params.size()),
-                               nullptr, values.data(), nullptr, nullptr, 0)
-                : PQexecPrepared(m_connection, name->c_str(), static_cast<int>(params.size()),
-                                 values.data(), nullptr, nullptr, 0);
+        if (!name)
+            return name.error();
+        PGresult* result = name->empty() ? PQexecParams(m_connection, std::string(sql).c_str(),
+                                                        static_cast<int>(params.size()), nullptr,
+                                                        values.data(), nullptr, nullptr, 0)
+                                         : PQexecPrepared(m_connection, name->c_str(),
+                                                          static_cast<int>(params.size()),
+                                                          values.data(), nullptr, nullptr, 0);
         const auto status = PQresultStatus(result);
-        if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) return failed(result);
+        if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK)
+            return failed(result);
         SqlRows rows;
         const int count = PQntuples(result);
         const int columns = PQnfields(result);
@@ -58,8 +59,9 @@ public:
                 if (PQgetisnull(result, r, c))
                     row.emplace_back(std::nullopt);
                 else
-                    row.emplace_back(std::string(PQgetvalue(result, r, c),
-                                                 static_cast<std::size_t>(PQgetlength(result, r, c))));
+                    row.emplace_back(
+                        std::string(PQgetvalue(result, r, c),
+                                    static_cast<std::size_t>(PQgetlength(result, r, c))));
             }
         }
         PQclear(result);
@@ -68,7 +70,8 @@ public:
 
     Result<void> beginWrite() override {
         auto done = run("BEGIN", {});
-        if (!done) return done.error();
+        if (!done)
+            return done.error();
         return {};
     }
 
@@ -97,12 +100,15 @@ private:
     // and planning that each time cost the server more than inserting the rows. Empty: the
     // cache is full, run it unprepared (a store sending ever-new SQL must not grow it forever).
     Result<std::string> prepared(std::string_view sql, int parameters) {
-        if (const auto it = m_prepared.find(sql); it != m_prepared.end()) return it->second;
-        if (m_prepared.size() >= kMaxPrepared) return std::string();
+        if (const auto it = m_prepared.find(sql); it != m_prepared.end())
+            return it->second;
+        if (m_prepared.size() >= kMaxPrepared)
+            return std::string();
         std::string name = "dp" + std::to_string(m_nextName++);
         PGresult* result =
             PQprepare(m_connection, name.c_str(), std::string(sql).c_str(), parameters, nullptr);
-        if (PQresultStatus(result) != PGRES_COMMAND_OK) return failed(result);
+        if (PQresultStatus(result) != PGRES_COMMAND_OK)
+            return failed(result);
         PQclear(result);
         m_prepared.emplace(std::string(sql), name);
         return name;
@@ -123,7 +129,8 @@ Result<std::unique_ptr<SqlSession>> openPostgresSession(const std::string& url) 
     if (PQstatus(connection) != CONNECTION_OK) {
         std::string message = PQerrorMessage(connection);
         PQfinish(connection);
-        while (!message.empty() && message.back() == '\n') message.pop_back();
+        while (!message.empty() && message.back() == '\n')
+            message.pop_back();
         return environmentFault("cannot connect to postgresql: " + message);
     }
     // "relation already exists, skipping" notices would otherwise go to stderr.

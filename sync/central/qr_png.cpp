@@ -2,10 +2,9 @@
 
 #include <ZXing/BitMatrix.h>
 #include <ZXing/MultiFormatWriter.h>
-#include <png.h>
-
 #include <cstdio>
 #include <memory>
+#include <png.h>
 #include <vector>
 
 namespace doorpost::sync::central {
@@ -24,7 +23,8 @@ Result<void> writeQrPng(std::string_view text, const std::string& path, int modu
     constexpr int kQuiet = 4;
     const int modules = matrix.width();
     const int size = (modules + 2 * kQuiet) * moduleSize;
-    std::vector<png_byte> image(static_cast<std::size_t>(size) * static_cast<std::size_t>(size), 255);
+    std::vector<png_byte> image(static_cast<std::size_t>(size) * static_cast<std::size_t>(size),
+                                255);
     for (int y = 0; y < modules; ++y)
         for (int x = 0; x < modules; ++x)
             if (matrix.get(x, y))
@@ -35,7 +35,8 @@ Result<void> writeQrPng(std::string_view text, const std::string& path, int modu
 
     const std::string temporary = path + ".tmp";
     std::unique_ptr<FILE, int (*)(FILE*)> file(std::fopen(temporary.c_str(), "wb"), std::fclose);
-    if (!file) return environmentFault("out: cannot write " + path);
+    if (!file)
+        return environmentFault("out: cannot write " + path);
     png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, nullptr, nullptr, nullptr);
     png_infop info = png ? png_create_info_struct(png) : nullptr;
     if (!png || !info) {
@@ -53,10 +54,12 @@ Result<void> writeQrPng(std::string_view text, const std::string& path, int modu
                  PNG_FILTER_TYPE_DEFAULT);
     png_write_info(png, info);
     for (int y = 0; y < size; ++y)
-        png_write_row(png, image.data() + static_cast<std::size_t>(y) * static_cast<std::size_t>(size));
+        png_write_row(png,
+                      image.data() + static_cast<std::size_t>(y) * static_cast<std::size_t>(size));
     png_write_end(png, nullptr);
     png_destroy_write_struct(&png, &info);
-    if (std::fflush(file.get()) != 0) return environmentFault("out: cannot write " + path);
+    if (std::fflush(file.get()) != 0)
+        return environmentFault("out: cannot write " + path);
     file.reset();
     if (std::rename(temporary.c_str(), path.c_str()) != 0)
         return environmentFault("out: cannot rename to " + path);

@@ -2,10 +2,10 @@
 // Renders text as a QR code PNG (ZXing's writer for the symbol, libpng for the file), for
 // passes the central issues and for tests and demos that need real images.
 
+#include "storage/result.hpp"
+
 #include <string>
 #include <string_view>
-
-#include "storage/result.hpp"
 
 namespace doorpost::sync::central {
 

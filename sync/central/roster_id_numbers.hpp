@@ -5,11 +5,11 @@
 // deployment's salt) and the masked ID, and drops it: the full number is never stored at the
 // central nor sent to a kiosk.
 
-#include <string_view>
-#include <vector>
-
 #include "storage/result.hpp"
 #include "sync/protocol.hpp"
+
+#include <string_view>
+#include <vector>
 
 namespace doorpost::sync::central {
 

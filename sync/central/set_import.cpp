@@ -28,19 +28,22 @@ Result<std::vector<std::string>> splitCsv(const std::string& line, std::size_t l
             fields.back() += c;
         }
     }
-    if (quoted) return badInput("line " + std::to_string(lineNumber) + ": unterminated quote");
+    if (quoted)
+        return badInput("line " + std::to_string(lineNumber) + ": unterminated quote");
     return fields;
 }
 
 bool endsWith(const std::string& text, const std::string& suffix) {
-    return text.size() >= suffix.size() && text.compare(text.size() - suffix.size(), suffix.size(), suffix) == 0;
+    return text.size() >= suffix.size() &&
+           text.compare(text.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
 } // namespace
 
 Result<std::vector<SetItem>> readSetItems(const std::string& path, const std::string& keyField) {
     std::ifstream in(path, std::ios::binary);
-    if (!in) return badInput("cannot read file " + path);
+    if (!in)
+        return badInput("cannot read file " + path);
     std::vector<SetItem> items;
     std::string line;
     std::size_t lineNumber = 0;
@@ -48,8 +51,10 @@ Result<std::vector<SetItem>> readSetItems(const std::string& path, const std::st
     std::vector<std::string> header;
     while (std::getline(in, line)) {
         ++lineNumber;
-        if (lineNumber == 1 && line.rfind("\xEF\xBB\xBF", 0) == 0) line.erase(0, 3);
-        if (line.empty() || line == "\r") continue;
+        if (lineNumber == 1 && line.rfind("\xEF\xBB\xBF", 0) == 0)
+            line.erase(0, 3);
+        if (line.empty() || line == "\r")
+            continue;
         if (jsonLines) {
             auto object = parseJson(line);
             if (!object || !object->is_object())
@@ -62,7 +67,8 @@ Result<std::vector<SetItem>> readSetItems(const std::string& path, const std::st
             continue;
         }
         auto fields = splitCsv(line, lineNumber);
-        if (!fields) return fields.error();
+        if (!fields)
+            return fields.error();
         if (header.empty()) {
             header = *fields;
             continue;
@@ -74,12 +80,15 @@ Result<std::vector<SetItem>> readSetItems(const std::string& path, const std::st
         std::string key;
         for (std::size_t i = 0; i < header.size(); ++i) {
             value[header[i]] = (*fields)[i];
-            if ((keyField.empty() && i == 0) || header[i] == keyField) key = (*fields)[i];
+            if ((keyField.empty() && i == 0) || header[i] == keyField)
+                key = (*fields)[i];
         }
-        if (key.empty()) return badInput("line " + std::to_string(lineNumber) + ": empty key");
+        if (key.empty())
+            return badInput("line " + std::to_string(lineNumber) + ": empty key");
         items.push_back({std::move(key), std::move(value)});
     }
-    if (!jsonLines && header.empty()) return badInput("file " + path + " has no header row");
+    if (!jsonLines && header.empty())
+        return badInput("file " + path + " has no header row");
     return items;
 }
 

@@ -3,11 +3,11 @@
 // object per line) or CSV with a header row (UTF-8, an Excel BOM tolerated). The key is the
 // named field, or the first column.
 
-#include <string>
-#include <vector>
-
 #include "storage/result.hpp"
 #include "sync/protocol.hpp"
+
+#include <string>
+#include <vector>
 
 namespace doorpost::sync::central {
 

@@ -16,13 +16,15 @@ std::int64_t SqlRows::integer(std::size_t row, std::size_t column) const {
 
 Result<void> SqlSession::commit() {
     auto done = run("COMMIT");
-    if (!done) return done.error();
+    if (!done)
+        return done.error();
     return {};
 }
 
 Result<void> SqlSession::rollback() {
     auto done = run("ROLLBACK");
-    if (!done) return done.error();
+    if (!done)
+        return done.error();
     return {};
 }
 

@@ -4,6 +4,8 @@
 // SQL is written once with PostgreSQL's $1..$N placeholders; the SQLite session rewrites them.
 // A session is one connection and is not thread-safe: the store serialises access to it.
 
+#include "storage/result.hpp"
+
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -11,8 +13,6 @@
 #include <string_view>
 #include <variant>
 #include <vector>
-
-#include "storage/result.hpp"
 
 namespace doorpost::sync::central {
 

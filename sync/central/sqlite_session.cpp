@@ -1,11 +1,10 @@
 // The SQLite session: the central's embedded default store. WAL with synchronous=FULL, because
 // an acknowledgement sent to a kiosk promises the events survive a power cut here.
 
-#include <sqlite3.h>
+#include "sync/central/sql_session.hpp"
 
 #include <map>
-
-#include "sync/central/sql_session.hpp"
+#include <sqlite3.h>
 
 namespace doorpost::sync::central {
 namespace {
@@ -25,7 +24,8 @@ std::string toSqlitePlaceholders(std::string_view sql) {
             continue;
         }
         std::size_t end = i + 1;
-        while (end < sql.size() && sql[end] >= '0' && sql[end] <= '9') ++end;
+        while (end < sql.size() && sql[end] >= '0' && sql[end] <= '9')
+            ++end;
         const std::string digits(sql.substr(i + 1, end - i - 1));
         inOrder = inOrder && !digits.empty() && std::stol(digits) == expected++;
         numbered += "?" + digits;
@@ -54,7 +54,8 @@ class SqliteSession final : public SqlSession {
 public:
     explicit SqliteSession(sqlite3* db) : m_db(db) {}
     ~SqliteSession() override {
-        for (auto& [sql, statement] : m_cache) sqlite3_finalize(statement);
+        for (auto& [sql, statement] : m_cache)
+            sqlite3_finalize(statement);
         sqlite3_finalize(m_uncached);
         sqlite3_close_v2(m_db);
     }
@@ -65,7 +66,8 @@ public:
 
     Result<SqlRows> run(std::string_view sql, const std::vector<SqlValue>& params) override {
         sqlite3_stmt* statement = cached(sql);
-        if (!statement) return fault("prepare");
+        if (!statement)
+            return fault("prepare");
         const ResetOnExit resetOnExit{statement};
         for (std::size_t i = 0; i < params.size(); ++i) {
             const int index = static_cast<int>(i + 1);
@@ -79,13 +81,16 @@ public:
                                        SQLITE_TRANSIENT);
             } else
                 rc = sqlite3_bind_null(statement, index);
-            if (rc != SQLITE_OK) return fault("bind");
+            if (rc != SQLITE_OK)
+                return fault("bind");
         }
         SqlRows rows;
         for (;;) {
             const int rc = sqlite3_step(statement);
-            if (rc == SQLITE_DONE) break;
-            if (rc != SQLITE_ROW) return fault("step");
+            if (rc == SQLITE_DONE)
+                break;
+            if (rc != SQLITE_ROW)
+                return fault("step");
             const int columns = sqlite3_column_count(statement);
             auto& row = rows.rows.emplace_back();
             row.reserve(static_cast<std::size_t>(columns));
@@ -105,7 +110,8 @@ public:
 
     Result<void> beginWrite() override {
         auto done = run("BEGIN IMMEDIATE", {});
-        if (!done) return done.error();
+        if (!done)
+            return done.error();
         return {};
     }
 
@@ -124,7 +130,8 @@ private:
     sqlite3_stmt* cached(std::string_view sql) {
         sqlite3_finalize(m_uncached); // a no-op on nullptr
         m_uncached = nullptr;
-        if (const auto it = m_cache.find(sql); it != m_cache.end()) return it->second;
+        if (const auto it = m_cache.find(sql); it != m_cache.end())
+            return it->second;
         const std::string text = toSqlitePlaceholders(sql);
         sqlite3_stmt* statement = nullptr;
         if (sqlite3_prepare_v3(m_db, text.c_str(), static_cast<int>(text.size()),
@@ -147,10 +154,9 @@ private:
 
 Result<std::unique_ptr<SqlSession>> openSqliteSession(const std::string& path) {
     sqlite3* db = nullptr;
-    const int rc = sqlite3_open_v2(path.c_str(), &db,
-                                   SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
-                                       SQLITE_OPEN_NOMUTEX,
-                                   nullptr);
+    const int rc =
+        sqlite3_open_v2(path.c_str(), &db,
+                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
     if (rc != SQLITE_OK) {
         std::string message = db ? sqlite3_errmsg(db) : "out of memory";
         sqlite3_close_v2(db);
@@ -160,7 +166,8 @@ Result<std::unique_ptr<SqlSession>> openSqliteSession(const std::string& path) {
     auto session = std::make_unique<SqliteSession>(db);
     auto pragmas = session->script("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
                                    " PRAGMA foreign_keys=ON;");
-    if (!pragmas) return pragmas.error();
+    if (!pragmas)
+        return pragmas.error();
     return std::unique_ptr<SqlSession>(std::move(session));
 }
 

@@ -10,7 +10,8 @@ constexpr std::string_view kAlphabet = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*
 // Reverse table built once at compile time; -1 marks characters outside the alphabet.
 constexpr std::array<int, 256> makeReverse() {
     std::array<int, 256> table{};
-    for (int& entry : table) entry = -1;
+    for (int& entry : table)
+        entry = -1;
     for (std::size_t i = 0; i < kAlphabet.size(); ++i)
         table[static_cast<unsigned char>(kAlphabet[i])] = static_cast<int>(i);
     return table;

@@ -1,13 +1,13 @@
 #pragma once
 // Base45 (RFC 9285): the QR alphanumeric-mode friendly text encoding used by HC1 and DP1.
 
+#include "storage/result.hpp"
+
 #include <cstdint>
 #include <span>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include "storage/result.hpp"
 
 namespace doorpost::sync::pass {
 

@@ -28,10 +28,12 @@ bool validUtf8(std::string_view s) {
         } else {
             return false;
         }
-        if (i + static_cast<std::size_t>(extra) >= s.size()) return false;
+        if (i + static_cast<std::size_t>(extra) >= s.size())
+            return false;
         for (int k = 1; k <= extra; ++k) {
             const auto cc = static_cast<unsigned char>(s[i + static_cast<std::size_t>(k)]);
-            if ((cc & 0xC0) != 0x80) return false;
+            if ((cc & 0xC0) != 0x80)
+                return false;
             cp = (cp << 6) | (cc & 0x3F);
         }
         // Overlong forms, surrogates and values past U+10FFFF are not UTF-8.
@@ -58,7 +60,8 @@ double halfToDouble(std::uint16_t half) {
 }
 
 bool sameKey(const CborValue& a, const CborValue& b) {
-    if (a.type != b.type) return false;
+    if (a.type != b.type)
+        return false;
     switch (a.type) {
     case CborValue::Type::Unsigned:
     case CborValue::Type::Negative:
@@ -79,7 +82,8 @@ public:
 
     Result<CborValue> readTop() {
         auto item = read(0);
-        if (!item) return item;
+        if (!item)
+            return item;
         if (m_pos != m_in.size())
             return fail("cbor: " + std::to_string(m_in.size() - m_pos) +
                         " trailing bytes after the item");
@@ -90,12 +94,16 @@ private:
     static Error fail(std::string message) { return badInput(std::move(message)); }
 
     Result<std::uint64_t> argument(int info) {
-        if (info < 24) return static_cast<std::uint64_t>(info);
-        if (info > 27) return fail("cbor: reserved additional information at " + where());
+        if (info < 24)
+            return static_cast<std::uint64_t>(info);
+        if (info > 27)
+            return fail("cbor: reserved additional information at " + where());
         const std::size_t size = std::size_t{1} << (info - 24);
-        if (m_in.size() - m_pos < size) return fail("cbor: truncated head at " + where());
+        if (m_in.size() - m_pos < size)
+            return fail("cbor: truncated head at " + where());
         std::uint64_t value = 0;
-        for (std::size_t k = 0; k < size; ++k) value = (value << 8) | m_in[m_pos++];
+        for (std::size_t k = 0; k < size; ++k)
+            value = (value << 8) | m_in[m_pos++];
         return value;
     }
 
@@ -105,18 +113,22 @@ private:
         std::vector<std::uint8_t> out;
         if (info == 31) { // indefinite: definite chunks of the same major type until a break
             while (true) {
-                if (m_pos >= m_in.size()) return fail("cbor: unterminated string at " + where());
+                if (m_pos >= m_in.size())
+                    return fail("cbor: unterminated string at " + where());
                 const std::uint8_t initial = m_in[m_pos++];
-                if (initial == 0xFF) return out;
+                if (initial == 0xFF)
+                    return out;
                 if ((initial >> 5) != major || (initial & 0x1F) == 31)
                     return fail("cbor: bad chunk in indefinite string at " + where());
                 auto chunk = readChunks(major, initial & 0x1F);
-                if (!chunk) return chunk.error();
+                if (!chunk)
+                    return chunk.error();
                 out.insert(out.end(), chunk->begin(), chunk->end());
             }
         }
         auto length = argument(info);
-        if (!length) return length.error();
+        if (!length)
+            return length.error();
         if (*length > m_in.size() - m_pos)
             return fail("cbor: string length " + std::to_string(*length) +
                         " runs past the end at " + where());
@@ -127,9 +139,12 @@ private:
     }
 
     Result<CborValue> read(int depth) {
-        if (depth > m_limits.maxDepth) return fail("cbor: nesting deeper than allowed");
-        if (++m_items > m_limits.maxItems) return fail("cbor: too many items");
-        if (m_pos >= m_in.size()) return fail("cbor: truncated at " + where());
+        if (depth > m_limits.maxDepth)
+            return fail("cbor: nesting deeper than allowed");
+        if (++m_items > m_limits.maxItems)
+            return fail("cbor: too many items");
+        if (m_pos >= m_in.size())
+            return fail("cbor: truncated at " + where());
         const std::uint8_t initial = m_in[m_pos++];
         const int major = initial >> 5;
         const int info = initial & 0x1F;
@@ -137,9 +152,11 @@ private:
         switch (major) {
         case 0:
         case 1: {
-            if (info == 31) return fail("cbor: indefinite integer at " + where());
+            if (info == 31)
+                return fail("cbor: indefinite integer at " + where());
             auto arg = argument(info);
-            if (!arg) return arg.error();
+            if (!arg)
+                return arg.error();
             value.type = major == 0 ? CborValue::Type::Unsigned : CborValue::Type::Negative;
             value.number = *arg;
             return value;
@@ -147,14 +164,16 @@ private:
         case 2:
         case 3: {
             auto content = readChunks(major, info);
-            if (!content) return content.error();
+            if (!content)
+                return content.error();
             if (major == 2) {
                 value.type = CborValue::Type::Bytes;
                 value.bytes = std::move(*content);
             } else {
                 value.type = CborValue::Type::Text;
                 value.text.assign(content->begin(), content->end());
-                if (!validUtf8(value.text)) return fail("cbor: text string is not UTF-8");
+                if (!validUtf8(value.text))
+                    return fail("cbor: text string is not UTF-8");
             }
             return value;
         }
@@ -164,20 +183,23 @@ private:
             const int perEntry = major == 4 ? 1 : 2;
             if (info == 31) {
                 while (true) {
-                    if (m_pos >= m_in.size()) return fail("cbor: unterminated container");
+                    if (m_pos >= m_in.size())
+                        return fail("cbor: unterminated container");
                     if (m_in[m_pos] == 0xFF) {
                         ++m_pos;
                         break;
                     }
                     for (int k = 0; k < perEntry; ++k) {
                         auto item = read(depth + 1);
-                        if (!item) return item;
+                        if (!item)
+                            return item;
                         value.items.push_back(std::move(*item));
                     }
                 }
             } else {
                 auto count = argument(info);
-                if (!count) return count.error();
+                if (!count)
+                    return count.error();
                 // Every item takes at least one byte: a count beyond the remaining input is a
                 // lie, refused before anything is reserved.
                 if (*count > (m_in.size() - m_pos))
@@ -185,7 +207,8 @@ private:
                 for (std::uint64_t n = 0; n < *count; ++n) {
                     for (int k = 0; k < perEntry; ++k) {
                         auto item = read(depth + 1);
-                        if (!item) return item;
+                        if (!item)
+                            return item;
                         value.items.push_back(std::move(*item));
                     }
                 }
@@ -199,13 +222,16 @@ private:
             return value;
         }
         case 6: {
-            if (info == 31) return fail("cbor: indefinite tag at " + where());
+            if (info == 31)
+                return fail("cbor: indefinite tag at " + where());
             auto arg = argument(info);
-            if (!arg) return arg.error();
+            if (!arg)
+                return arg.error();
             value.type = CborValue::Type::Tag;
             value.number = *arg;
             auto inner = read(depth + 1);
-            if (!inner) return inner;
+            if (!inner)
+                return inner;
             value.items.push_back(std::move(*inner));
             return value;
         }
@@ -216,16 +242,20 @@ private:
                 return value;
             }
             if (info == 24) {
-                if (m_pos >= m_in.size()) return fail("cbor: truncated simple value");
+                if (m_pos >= m_in.size())
+                    return fail("cbor: truncated simple value");
                 const std::uint8_t simple = m_in[m_pos++];
-                if (simple < 32) return fail("cbor: non-canonical simple value");
+                if (simple < 32)
+                    return fail("cbor: non-canonical simple value");
                 value.type = CborValue::Type::Simple;
                 value.number = simple;
                 return value;
             }
-            if (info == 31) return fail("cbor: unexpected break at " + where());
+            if (info == 31)
+                return fail("cbor: unexpected break at " + where());
             auto arg = argument(info);
-            if (!arg) return arg.error();
+            if (!arg)
+                return arg.error();
             value.type = CborValue::Type::Float;
             if (info == 25) {
                 value.floating = halfToDouble(static_cast<std::uint16_t>(*arg));
@@ -253,22 +283,28 @@ private:
 
 std::optional<std::int64_t> CborValue::asInt() const {
     constexpr auto kMax = static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max());
-    if (type == Type::Unsigned && number <= kMax) return static_cast<std::int64_t>(number);
-    if (type == Type::Negative && number <= kMax) return -1 - static_cast<std::int64_t>(number);
+    if (type == Type::Unsigned && number <= kMax)
+        return static_cast<std::int64_t>(number);
+    if (type == Type::Negative && number <= kMax)
+        return -1 - static_cast<std::int64_t>(number);
     return std::nullopt;
 }
 
 const CborValue* CborValue::find(std::int64_t key) const {
-    if (type != Type::Map) return nullptr;
+    if (type != Type::Map)
+        return nullptr;
     for (std::size_t i = 0; i + 1 < items.size(); i += 2)
-        if (items[i].isInteger() && items[i].asInt() == key) return &items[i + 1];
+        if (items[i].isInteger() && items[i].asInt() == key)
+            return &items[i + 1];
     return nullptr;
 }
 
 const CborValue* CborValue::find(std::string_view key) const {
-    if (type != Type::Map) return nullptr;
+    if (type != Type::Map)
+        return nullptr;
     for (std::size_t i = 0; i + 1 < items.size(); i += 2)
-        if (items[i].type == Type::Text && items[i].text == key) return &items[i + 1];
+        if (items[i].type == Type::Text && items[i].text == key)
+            return &items[i + 1];
     return nullptr;
 }
 

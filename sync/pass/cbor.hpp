@@ -4,14 +4,14 @@
 // malformed: truncation, reserved additional-info values, trailing bytes, duplicate map keys,
 // invalid UTF-8 in text strings. It never trusts a length it has not seen the bytes for.
 
+#include "storage/result.hpp"
+
 #include <cstdint>
 #include <optional>
 #include <span>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include "storage/result.hpp"
 
 namespace doorpost::sync::pass {
 

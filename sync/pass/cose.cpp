@@ -4,9 +4,11 @@ namespace doorpost::sync::pass {
 
 Result<CoseSign1> parseCoseSign1(std::span<const std::uint8_t> bytes) {
     auto decoded = cborDecode(bytes);
-    if (!decoded) return decoded.error();
+    if (!decoded)
+        return decoded.error();
     const CborValue* node = &*decoded;
-    if (node->type == CborValue::Type::Tag && node->number == 61) node = &node->items[0];
+    if (node->type == CborValue::Type::Tag && node->number == 61)
+        node = &node->items[0];
     if (node->type == CborValue::Type::Tag) {
         if (node->number != 18)
             return badInput("cose: unexpected tag " + std::to_string(node->number));
@@ -15,10 +17,14 @@ Result<CoseSign1> parseCoseSign1(std::span<const std::uint8_t> bytes) {
     if (node->type != CborValue::Type::Array || node->items.size() != 4)
         return badInput("cose: COSE_Sign1 is not an array of four items");
     const auto& items = node->items;
-    if (items[0].type != CborValue::Type::Bytes) return badInput("cose: protected header not bstr");
-    if (items[1].type != CborValue::Type::Map) return badInput("cose: unprotected header not map");
-    if (items[2].type != CborValue::Type::Bytes) return badInput("cose: payload not bstr");
-    if (items[3].type != CborValue::Type::Bytes) return badInput("cose: signature not bstr");
+    if (items[0].type != CborValue::Type::Bytes)
+        return badInput("cose: protected header not bstr");
+    if (items[1].type != CborValue::Type::Map)
+        return badInput("cose: unprotected header not map");
+    if (items[2].type != CborValue::Type::Bytes)
+        return badInput("cose: payload not bstr");
+    if (items[3].type != CborValue::Type::Bytes)
+        return badInput("cose: signature not bstr");
 
     CoseSign1 out;
     out.protectedBytes = items[0].bytes;
@@ -26,7 +32,8 @@ Result<CoseSign1> parseCoseSign1(std::span<const std::uint8_t> bytes) {
         out.protectedHeader.type = CborValue::Type::Map;
     } else {
         auto header = cborDecode(out.protectedBytes);
-        if (!header) return badInput("cose: protected header: " + header.error().message);
+        if (!header)
+            return badInput("cose: protected header: " + header.error().message);
         if (header->type != CborValue::Type::Map)
             return badInput("cose: protected header is not a map");
         out.protectedHeader = std::move(*header);
@@ -40,16 +47,20 @@ Result<CoseSign1> parseCoseSign1(std::span<const std::uint8_t> bytes) {
     // the header, decides which algorithms a key may be used with.
     const CborValue* alg = out.protectedHeader.find(kCoseHeaderAlg);
     out.algProtected = alg != nullptr;
-    if (!alg) alg = out.unprotectedHeader.find(kCoseHeaderAlg);
+    if (!alg)
+        alg = out.unprotectedHeader.find(kCoseHeaderAlg);
     if (alg) {
-        if (!alg->asInt()) return badInput("cose: alg is not an integer");
+        if (!alg->asInt())
+            return badInput("cose: alg is not an integer");
         out.alg = alg->asInt();
     }
     const CborValue* kid = out.protectedHeader.find(kCoseHeaderKid);
     out.kidProtected = kid != nullptr;
-    if (!kid) kid = out.unprotectedHeader.find(kCoseHeaderKid);
+    if (!kid)
+        kid = out.unprotectedHeader.find(kCoseHeaderKid);
     if (kid) {
-        if (kid->type != CborValue::Type::Bytes) return badInput("cose: kid is not a bstr");
+        if (kid->type != CborValue::Type::Bytes)
+            return badInput("cose: kid is not a bstr");
         out.kid = kid->bytes;
     }
     return out;
@@ -62,8 +73,7 @@ std::vector<std::uint8_t> coseSigStructure(std::span<const std::uint8_t> protect
     return writer.take();
 }
 
-std::vector<std::uint8_t> coseProtectedHeader(std::int64_t alg,
-                                              std::span<const std::uint8_t> kid) {
+std::vector<std::uint8_t> coseProtectedHeader(std::int64_t alg, std::span<const std::uint8_t> kid) {
     CborWriter writer;
     writer.mapHeader(2).integer(kCoseHeaderAlg).integer(alg).integer(kCoseHeaderKid).bytes(kid);
     return writer.take();
@@ -73,8 +83,12 @@ std::vector<std::uint8_t> buildCoseSign1(std::span<const std::uint8_t> protected
                                          std::span<const std::uint8_t> payload,
                                          std::span<const std::uint8_t> signature) {
     CborWriter writer;
-    writer.tag(18).arrayHeader(4).bytes(protectedBytes).mapHeader(0).bytes(payload).bytes(
-        signature);
+    writer.tag(18)
+        .arrayHeader(4)
+        .bytes(protectedBytes)
+        .mapHeader(0)
+        .bytes(payload)
+        .bytes(signature);
     return writer.take();
 }
 

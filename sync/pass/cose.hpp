@@ -2,13 +2,13 @@
 // COSE_Sign1 (RFC 9052 §4.2): parse and build the single-signer structure HC1 and DP1 use.
 // Accepted wrappings: untagged, tag 18, or CWT tag 61 around tag 18 (both seen in the field).
 
+#include "storage/result.hpp"
+#include "sync/pass/cbor.hpp"
+
 #include <cstdint>
 #include <optional>
 #include <span>
 #include <vector>
-
-#include "storage/result.hpp"
-#include "sync/pass/cbor.hpp"
 
 namespace doorpost::sync::pass {
 
@@ -24,9 +24,9 @@ struct CoseSign1 {
     CborValue unprotectedHeader;              // map
     std::vector<std::uint8_t> payload;
     std::vector<std::uint8_t> signature;
-    std::optional<std::int64_t> alg;  // protected first, else unprotected (see cose.cpp)
+    std::optional<std::int64_t> alg; // protected first, else unprotected (see cose.cpp)
     bool algProtected = false;
-    std::vector<std::uint8_t> kid;    // protected first, else unprotected; empty when absent
+    std::vector<std::uint8_t> kid; // protected first, else unprotected; empty when absent
     bool kidProtected = false;
 };
 

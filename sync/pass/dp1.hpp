@@ -8,15 +8,15 @@
 //   -65538 holder id hash (bstr, 32 bytes: the subject key, see subject_key.hpp)
 //   -65539 masked holder id (text, e.g. "1101**********002X")
 
+#include "storage/result.hpp"
+#include "sync/pass/cbor.hpp"
+
 #include <array>
 #include <cstdint>
 #include <span>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include "storage/result.hpp"
-#include "sync/pass/cbor.hpp"
 
 namespace doorpost::sync::pass {
 

@@ -3,12 +3,12 @@
 // Opening an envelope records how far it got, step by step, because the kiosk reports each
 // step (`checks` in `doorpost scan --json`) and the DCC test corpus states each step's outcome.
 
+#include "sync/pass/cbor.hpp"
+#include "sync/pass/cose.hpp"
+
 #include <optional>
 #include <string>
 #include <string_view>
-
-#include "sync/pass/cbor.hpp"
-#include "sync/pass/cose.hpp"
 
 namespace doorpost::sync::pass {
 
@@ -25,7 +25,7 @@ struct Envelope {
     EnvelopeSteps steps;
     std::string error; // the first failure, one line; empty when every step passed
     CoseSign1 sign1;
-    CborValue claims;  // the CWT claims map
+    CborValue claims; // the CWT claims map
     bool ok() const { return steps.cbor.value_or(false); }
 };
 

@@ -13,16 +13,18 @@ constexpr std::size_t kMaxIdLength = 40;
 bool isProvince(int code) {
     // GB/T 2260 province-level codes, plus the codes residence permits and cards use for
     // Taiwan (71, 83), Hong Kong (81) and Macau (82).
-    static constexpr std::array<int, 35> kCodes = {
-        11, 12, 13, 14, 15, 21, 22, 23, 31, 32, 33, 34, 35, 36, 37, 41, 42, 43,
-        44, 45, 46, 50, 51, 52, 53, 54, 61, 62, 63, 64, 65, 71, 81, 82, 83};
+    static constexpr std::array<int, 35> kCodes = {11, 12, 13, 14, 15, 21, 22, 23, 31, 32, 33, 34,
+                                                   35, 36, 37, 41, 42, 43, 44, 45, 46, 50, 51, 52,
+                                                   53, 54, 61, 62, 63, 64, 65, 71, 81, 82, 83};
     for (int c : kCodes)
-        if (c == code) return true;
+        if (c == code)
+            return true;
     return false;
 }
 
 bool validDate(int year, int month, int day) {
-    if (year < 1800 || year > 2099 || month < 1 || month > 12 || day < 1) return false;
+    if (year < 1800 || year > 2099 || month < 1 || month > 12 || day < 1)
+        return false;
     static constexpr std::array<int, 12> kDays = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
     const bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
     const int max = month == 2 && leap ? 29 : kDays[static_cast<std::size_t>(month - 1)];
@@ -31,7 +33,8 @@ bool validDate(int year, int month, int day) {
 
 int digits(std::string_view s) {
     int value = 0;
-    for (char c : s) value = value * 10 + (c - '0');
+    for (char c : s)
+        value = value * 10 + (c - '0');
     return value;
 }
 
@@ -52,19 +55,24 @@ std::string_view idTypeName(IdType type) {
 }
 
 Result<IdType> parseIdType(std::string_view name) {
-    if (name == "resident") return IdType::Resident;
-    if (name == "passport") return IdType::Passport;
-    if (name == "permit") return IdType::Permit;
-    if (name == "other") return IdType::Other;
+    if (name == "resident")
+        return IdType::Resident;
+    if (name == "passport")
+        return IdType::Passport;
+    if (name == "permit")
+        return IdType::Permit;
+    if (name == "other")
+        return IdType::Other;
     return badInput("id-type: expected resident, passport, permit or other");
 }
 
 char residentIdCheckCharacter(std::string_view first17) {
-    static constexpr std::array<int, 17> kWeights = {7, 9, 10, 5, 8, 4, 2, 1, 6,
-                                                     3, 7, 9, 10, 5, 8, 4, 2};
+    static constexpr std::array<int, 17> kWeights = {7, 9, 10, 5,  8, 4, 2, 1, 6,
+                                                     3, 7, 9,  10, 5, 8, 4, 2};
     static constexpr std::string_view kCheck = "10X98765432";
     int sum = 0;
-    for (std::size_t i = 0; i < 17; ++i) sum += (first17[i] - '0') * kWeights[i];
+    for (std::size_t i = 0; i < 17; ++i)
+        sum += (first17[i] - '0') * kWeights[i];
     return kCheck[static_cast<std::size_t>(sum % 11)];
 }
 
@@ -96,7 +104,8 @@ Result<CheckedId> checkResidentId(std::string_view text) {
 
 Result<CheckedId> checkPassport(std::string_view text) {
     const std::string id = normaliseIdNumber(text);
-    if (id.size() > kMaxIdLength) return badInput("id: a passport number is at most 9 characters");
+    if (id.size() > kMaxIdLength)
+        return badInput("id: a passport number is at most 9 characters");
     // Chinese ordinary passports (E + 8 digits, E + letter + 7 digits, older G/D/S/P + 8
     // digits) or any ICAO 9303 document number: 6-9 letters and digits with a digit in it.
     static const std::regex kChinese("^(E[0-9]{8}|E[A-HJ-NP-Z][0-9]{7}|[GDSP][0-9]{8})$");
@@ -108,12 +117,14 @@ Result<CheckedId> checkPassport(std::string_view text) {
 
 Result<CheckedId> checkPermit(std::string_view text) {
     const std::string id = normaliseIdNumber(text);
-    if (id.size() > kMaxIdLength) return badInput("id: a permit number is at most 10 characters");
+    if (id.size() > kMaxIdLength)
+        return badInput("id: a permit number is at most 10 characters");
     // Home-return permits H/M + 8 (or older 10) digits; Taiwan compatriot permits 8 or 10
     // digits; exit-entry permits to HK/Macau C + 8 characters; to Taiwan L + 8 digits.
     static const std::regex kPermit(
         "^([HM][0-9]{8}([0-9]{2})?|[0-9]{8}|[0-9]{10}|C[0-9A-Z][0-9]{7}|L[0-9]{8})$");
-    if (std::regex_match(id, kPermit)) return CheckedId{IdType::Permit, id, maskIdNumber(id)};
+    if (std::regex_match(id, kPermit))
+        return CheckedId{IdType::Permit, id, maskIdNumber(id)};
     return badInput("id: not an HK/Macau/Taiwan permit number (e.g. H12345678, C12345678, "
                     "12345678)");
 }
@@ -142,8 +153,10 @@ Result<CheckedId> checkIdNumber(IdType type, std::string_view text) {
 Result<CheckedId> checkRosterIdNumber(std::string_view text) {
     auto id = checkResidentId(text);
     if (!id && normaliseIdNumber(text).size() != 18) {
-        if (auto passport = checkPassport(text)) return passport;
-        if (auto permit = checkPermit(text)) return permit;
+        if (auto passport = checkPassport(text))
+            return passport;
+        if (auto permit = checkPermit(text))
+            return permit;
     }
     return id;
 }

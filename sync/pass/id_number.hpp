@@ -8,12 +8,12 @@
 //    the check character.
 //  - Passports and HK/Macau/Taiwan permits: format only (they carry no check digit).
 
+#include "storage/result.hpp"
+#include "sync/pass/subject_key.hpp"
+
 #include <optional>
 #include <string>
 #include <string_view>
-
-#include "storage/result.hpp"
-#include "sync/pass/subject_key.hpp"
 
 namespace doorpost::sync::pass {
 

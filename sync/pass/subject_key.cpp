@@ -26,14 +26,16 @@ SubjectKey subjectKey(std::string_view normalisedId, std::string_view salt) {
 std::string normaliseIdNumber(std::string_view text) {
     std::string out;
     for (char c : text) {
-        if (c == ' ' || c == '-' || c == '\t') continue;
+        if (c == ' ' || c == '-' || c == '\t')
+            continue;
         out += (c >= 'a' && c <= 'z') ? static_cast<char>(c - 'a' + 'A') : c;
     }
     return out;
 }
 
 std::string maskIdNumber(std::string_view normalised) {
-    if (normalised.size() <= 4) return std::string(normalised.size(), '*');
+    if (normalised.size() <= 4)
+        return std::string(normalised.size(), '*');
     if (normalised.size() >= 12)
         return std::string(normalised.substr(0, 4)) + std::string(normalised.size() - 8, '*') +
                std::string(normalised.substr(normalised.size() - 4));

@@ -1,9 +1,8 @@
 #include "sync/pass/zlib_codec.hpp"
 
-#include <zlib.h>
-
 #include <cassert>
 #include <string>
+#include <zlib.h>
 
 namespace doorpost::sync::pass {
 
@@ -20,9 +19,11 @@ std::vector<std::uint8_t> deflateZlib(std::span<const std::uint8_t> bytes) {
 
 Result<std::vector<std::uint8_t>> inflateZlib(std::span<const std::uint8_t> bytes,
                                               std::size_t maxOutput) {
-    if (bytes.empty()) return badInput("zlib: empty input");
+    if (bytes.empty())
+        return badInput("zlib: empty input");
     z_stream stream{};
-    if (inflateInit(&stream) != Z_OK) return environmentFault("zlib: inflateInit failed");
+    if (inflateInit(&stream) != Z_OK)
+        return environmentFault("zlib: inflateInit failed");
     std::vector<std::uint8_t> out;
     std::uint8_t chunk[4096];
     stream.next_in = const_cast<Bytef*>(bytes.data()); // zlib's API is not const-correct
@@ -38,14 +39,16 @@ Result<std::vector<std::uint8_t>> inflateZlib(std::span<const std::uint8_t> byte
             return badInput("zlib: inflated size exceeds " + std::to_string(maxOutput) + " bytes");
         }
         out.insert(out.end(), chunk, chunk + produced);
-        if (rc == Z_BUF_ERROR && stream.avail_in == 0) break; // truncated input
+        if (rc == Z_BUF_ERROR && stream.avail_in == 0)
+            break; // truncated input
     }
     const bool trailing = stream.avail_in != 0;
     const std::string zmsg = stream.msg ? stream.msg : "";
     inflateEnd(&stream);
     if (rc != Z_STREAM_END)
         return badInput("zlib: " + (zmsg.empty() ? std::string("stream incomplete") : zmsg));
-    if (trailing) return badInput("zlib: data after the end of the stream");
+    if (trailing)
+        return badInput("zlib: data after the end of the stream");
     return out;
 }
 

@@ -2,12 +2,12 @@
 // zlib (RFC 1950) for pass payloads. Inflate has a hard output limit: a QR code holds at most
 // ~3 KB, so a payload that inflates past the limit is a decompression bomb, not a pass.
 
+#include "storage/result.hpp"
+
 #include <cstddef>
 #include <cstdint>
 #include <span>
 #include <vector>
-
-#include "storage/result.hpp"
 
 namespace doorpost::sync::pass {
 

@@ -3,11 +3,6 @@
 // spreads enhancements over the frames of one code. Budgets are generous throughout: these
 // tests are about what is read, not how fast (bench decode measures speed).
 
-#include <catch2/catch.hpp>
-
-#include <chrono>
-#include <string>
-
 #include "drivers/baseline_decoder.hpp"
 #include "drivers/code_locator.hpp"
 #include "drivers/deblur.hpp"
@@ -15,6 +10,10 @@
 #include "drivers/frame_decoder.hpp"
 #include "drivers/strategy_schedule.hpp"
 #include "drivers/synthetic_scene.hpp"
+
+#include <catch2/catch.hpp>
+#include <chrono>
+#include <string>
 
 using namespace doorpost::drivers;
 
@@ -31,9 +30,12 @@ DecoderOptions doorOptions() {
 CodePayload payload(CodeFormat format, int i) {
     const std::string number = std::to_string(202600000 + i * 7919);
     switch (format) {
-    case CodeFormat::QRCode: return {"DP1:6BFOXN*TS0BI$ZD.P9UOL97O4-2HH77HRM3DSPTV5*" + number, format};
-    case CodeFormat::PDF417: return {"EXAM2026|" + number + "|ROOM 12|SEAT 07|SESSION AM", format};
-    default: return {"C" + number, CodeFormat::Code128};
+    case CodeFormat::QRCode:
+        return {"DP1:6BFOXN*TS0BI$ZD.P9UOL97O4-2HH77HRM3DSPTV5*" + number, format};
+    case CodeFormat::PDF417:
+        return {"EXAM2026|" + number + "|ROOM 12|SEAT 07|SESSION AM", format};
+    default:
+        return {"C" + number, CodeFormat::Code128};
     }
 }
 
@@ -57,12 +59,23 @@ TEST_CASE("degraded codes that plain ZXing misses read, with the right text") {
         {"blur 2.5 PDF417", CodeFormat::PDF417, with([](Degradation& d) { d.blurSigma = 2.5; })},
         {"noise 50 QR", CodeFormat::QRCode, with([](Degradation& d) { d.noiseSigma = 50; })},
         {"noise 50 PDF417", CodeFormat::PDF417, with([](Degradation& d) { d.noiseSigma = 50; })},
-        {"noise 50 Code128", CodeFormat::Code128, with([](Degradation& d) { d.noiseSigma = 50; d.moduleSize = 3; })},
-        {"rotation 20 PDF417", CodeFormat::PDF417, with([](Degradation& d) { d.rotationDeg = 20; })},
-        {"rotation 45 Code128", CodeFormat::Code128, with([](Degradation& d) { d.rotationDeg = 45; d.moduleSize = 3; })},
+        {"noise 50 Code128", CodeFormat::Code128, with([](Degradation& d) {
+             d.noiseSigma = 50;
+             d.moduleSize = 3;
+         })},
+        {"rotation 20 PDF417", CodeFormat::PDF417,
+         with([](Degradation& d) { d.rotationDeg = 20; })},
+        {"rotation 45 Code128", CodeFormat::Code128, with([](Degradation& d) {
+             d.rotationDeg = 45;
+             d.moduleSize = 3;
+         })},
         {"contrast 0.06 QR", CodeFormat::QRCode, with([](Degradation& d) { d.contrast = 0.06; })},
-        {"contrast 0.06 PDF417", CodeFormat::PDF417, with([](Degradation& d) { d.contrast = 0.06; })},
-        {"contrast 0.06 Code128", CodeFormat::Code128, with([](Degradation& d) { d.contrast = 0.06; d.moduleSize = 3; })},
+        {"contrast 0.06 PDF417", CodeFormat::PDF417,
+         with([](Degradation& d) { d.contrast = 0.06; })},
+        {"contrast 0.06 Code128", CodeFormat::Code128, with([](Degradation& d) {
+             d.contrast = 0.06;
+             d.moduleSize = 3;
+         })},
         {"glare 1.0 QR", CodeFormat::QRCode, with([](Degradation& d) { d.glare = 1.0; })},
     };
     FrameDecoder decoder(doorOptions());
@@ -99,7 +112,8 @@ TEST_CASE("door mode reads nothing from empty frames, clean, noisy or dim") {
     CHECK(reads == 0);
 }
 
-TEST_CASE("the locator follows the frame's noise: noisy and faded codes are found, empty frames not") {
+TEST_CASE(
+    "the locator follows the frame's noise: noisy and faded codes are found, empty frames not") {
     SceneSpec spec;
     spec.code = payload(CodeFormat::QRCode, 1);
     spec.centerX = 0.3;

@@ -3,16 +3,15 @@
 // its buffers in memory, produces frames on demand, and can be unplugged and plugged back.
 // The test keeps a pointer to the device state; the source owns the Io object.
 
-#include <linux/videodev2.h>
-#include <sys/mman.h>
+#include "drivers/v4l2_io.hpp"
 
 #include <cerrno>
 #include <cstring>
 #include <deque>
+#include <linux/videodev2.h>
 #include <memory>
+#include <sys/mman.h>
 #include <vector>
-
-#include "drivers/v4l2_io.hpp"
 
 namespace doorpost::drivers::testing {
 
@@ -128,22 +127,28 @@ public:
         case VIDIOC_S_FMT: {
             auto* format = static_cast<v4l2_format*>(arg);
             auto& pix = format->fmt.pix;
-            if (std::find(cam.formats.begin(), cam.formats.end(), pix.pixelformat) == cam.formats.end()) {
+            if (std::find(cam.formats.begin(), cam.formats.end(), pix.pixelformat) ==
+                cam.formats.end()) {
                 pix.pixelformat = cam.formats.front(); // drivers substitute, they do not fail
             }
-            pix.width = std::min<std::uint32_t>(pix.width, static_cast<std::uint32_t>(cam.maxWidth));
-            pix.height = std::min<std::uint32_t>(pix.height, static_cast<std::uint32_t>(cam.maxHeight));
+            pix.width =
+                std::min<std::uint32_t>(pix.width, static_cast<std::uint32_t>(cam.maxWidth));
+            pix.height =
+                std::min<std::uint32_t>(pix.height, static_cast<std::uint32_t>(cam.maxHeight));
             // Rows padded to 64 bytes, as many drivers do.
             const std::uint32_t bytes = pix.pixelformat == V4L2_PIX_FMT_YUYV ? 2 : 1;
-            pix.bytesperline = pix.pixelformat == V4L2_PIX_FMT_MJPEG ? 0 : (pix.width * bytes + 63) / 64 * 64;
+            pix.bytesperline =
+                pix.pixelformat == V4L2_PIX_FMT_MJPEG ? 0 : (pix.width * bytes + 63) / 64 * 64;
             cam.format = pix.pixelformat;
             cam.width = static_cast<int>(pix.width);
             cam.height = static_cast<int>(pix.height);
-            cam.bytesPerLine = pix.pixelformat == V4L2_PIX_FMT_MJPEG ? static_cast<int>(pix.width)
-                                                                     : static_cast<int>(pix.bytesperline);
+            cam.bytesPerLine = pix.pixelformat == V4L2_PIX_FMT_MJPEG
+                                   ? static_cast<int>(pix.width)
+                                   : static_cast<int>(pix.bytesperline);
             return 0;
         }
-        case VIDIOC_S_PARM: return 0;
+        case VIDIOC_S_PARM:
+            return 0;
         case VIDIOC_REQBUFS: {
             auto* req = static_cast<v4l2_requestbuffers*>(arg);
             cam.buffers.assign(req->count, std::vector<std::uint8_t>(cam.frameSize() * 2));
@@ -162,7 +167,8 @@ public:
         case VIDIOC_QBUF: {
             auto* buffer = static_cast<v4l2_buffer*>(arg);
             if (buffer->index >= cam.buffers.size() ||
-                std::find(cam.queued.begin(), cam.queued.end(), buffer->index) != cam.queued.end()) {
+                std::find(cam.queued.begin(), cam.queued.end(), buffer->index) !=
+                    cam.queued.end()) {
                 errno = EINVAL; // queued twice: a bug in the client
                 return -1;
             }
@@ -183,9 +189,15 @@ public:
             cam.dequeueOrder.push_back(buffer->index);
             return 0;
         }
-        case VIDIOC_STREAMON: cam.streaming = true; return 0;
-        case VIDIOC_STREAMOFF: cam.streaming = false; return 0;
-        default: errno = ENOTTY; return -1;
+        case VIDIOC_STREAMON:
+            cam.streaming = true;
+            return 0;
+        case VIDIOC_STREAMOFF:
+            cam.streaming = false;
+            return 0;
+        default:
+            errno = ENOTTY;
+            return -1;
         }
     }
 

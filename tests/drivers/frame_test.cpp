@@ -1,10 +1,9 @@
-#include <catch2/catch.hpp>
-
-#include <array>
-#include <cstdint>
-
 #include "drivers/code_format.hpp"
 #include "drivers/frame.hpp"
+
+#include <array>
+#include <catch2/catch.hpp>
+#include <cstdint>
 
 using namespace doorpost::drivers;
 
@@ -48,7 +47,8 @@ TEST_CASE("format lists parse and name the bad entry") {
     std::string bad;
     const auto formats = parseCodeFormats("qr,pdf417,,code128", &bad);
     REQUIRE(formats);
-    CHECK(*formats == std::vector<CodeFormat>{CodeFormat::QRCode, CodeFormat::PDF417, CodeFormat::Code128});
+    CHECK(*formats ==
+          std::vector<CodeFormat>{CodeFormat::QRCode, CodeFormat::PDF417, CodeFormat::Code128});
     CHECK_FALSE(parseCodeFormats("qr,barcode9", &bad));
     CHECK(bad == "barcode9");
     CHECK(parseCodeFormats("")->empty());

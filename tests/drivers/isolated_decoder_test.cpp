@@ -1,15 +1,14 @@
 // The decoder runs in a supervised worker process: an abort inside the decoding library (as
 // Debian's libzxing 1.4.0 does on some images) costs one frame, never the kiosk.
 
-#include <catch2/catch.hpp>
+#include "drivers/isolated_decoder.hpp"
+#include "drivers/synthetic_scene.hpp"
 
+#include <catch2/catch.hpp>
 #include <csignal>
 #include <cstdlib>
 #include <stdexcept>
 #include <thread>
-
-#include "drivers/isolated_decoder.hpp"
-#include "drivers/synthetic_scene.hpp"
 
 using namespace doorpost::drivers;
 using namespace std::chrono_literals;
@@ -42,11 +41,18 @@ constexpr std::uint8_t kSegv = 4;
 DecodeOutcome hook(FrameDecoder& decoder, const LumaView& frame) {
     if (frame.at(0, 0) == 0x5A) {
         switch (frame.at(1, 0)) {
-        case kAbort: std::abort();
-        case kThrow: throw std::out_of_range("vector::_M_range_check"); // uncaught in the worker
-        case kHang: std::this_thread::sleep_for(10s); break;
-        case kSegv: std::raise(SIGSEGV); break;
-        default: break;
+        case kAbort:
+            std::abort();
+        case kThrow:
+            throw std::out_of_range("vector::_M_range_check"); // uncaught in the worker
+        case kHang:
+            std::this_thread::sleep_for(10s);
+            break;
+        case kSegv:
+            std::raise(SIGSEGV);
+            break;
+        default:
+            break;
         }
     }
     return decoder.decode(frame);

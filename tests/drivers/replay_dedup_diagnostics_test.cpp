@@ -1,21 +1,19 @@
 // Replay of image folders and Y4M video, duplicate suppression, and picture diagnostics.
 
-#include <catch2/catch.hpp>
-
-#include <filesystem>
-#include <fstream>
-#include <unistd.h>
-
 #include "drivers/diagnostics.hpp"
 #include "drivers/duplicate_filter.hpp"
 #include "drivers/image_file.hpp"
 #include "drivers/replay_source.hpp"
 #include "drivers/scan_loop.hpp"
+#include "drivers/synthetic_scene.hpp"
 #include "drivers/synthetic_source.hpp"
 
+#include <catch2/catch.hpp>
+#include <filesystem>
+#include <fstream>
 #include <mutex>
 #include <thread>
-#include "drivers/synthetic_scene.hpp"
+#include <unistd.h>
 
 using namespace doorpost::drivers;
 using namespace std::chrono_literals;
@@ -33,7 +31,9 @@ struct TempDir {
     ~TempDir() { fs::remove_all(path); }
 };
 
-LumaImage flat(int w, int h, std::uint8_t level) { return LumaImage(w, h, level); }
+LumaImage flat(int w, int h, std::uint8_t level) {
+    return LumaImage(w, h, level);
+}
 
 } // namespace
 
@@ -131,7 +131,8 @@ TEST_CASE("duplicates: a code in view is one read until it has been gone for the
 TEST_CASE("diagnostics: counts, and hints for dark, glaring and blurred pictures") {
     auto run = [](const Degradation& degradation, bool withCode) {
         SourceDiagnostics diagnostics;
-        // Four rendered frames, each seen four times (rendering 1280x720 costs more than measuring).
+        // Four rendered frames, each seen four times (rendering 1280x720 costs more than
+        // measuring).
         std::vector<LumaImage> frames;
         for (int i = 0; i < 4; ++i) {
             SceneSpec spec;
@@ -146,7 +147,8 @@ TEST_CASE("diagnostics: counts, and hints for dark, glaring and blurred pictures
             frames.push_back(std::move(image).value());
         }
         for (int i = 0; i < 20; ++i) {
-            const PictureStats picture = measurePicture(frames[static_cast<std::size_t>(i % 4)].view());
+            const PictureStats picture =
+                measurePicture(frames[static_cast<std::size_t>(i % 4)].view());
             UNSCOPED_INFO("sharpness " << picture.sharpness << " edges " << picture.edgeEnergy);
             diagnostics.addFrame(picture, i % 4 == 0, i == 7);
         }
@@ -177,7 +179,8 @@ TEST_CASE("scan loop: each code held up is reported once, in order, with diagnos
     config.width = 640;
     config.height = 360;
     config.fps = 50;
-    config.payloads = {{"DP1:FIRST", CodeFormat::QRCode}, {"C202600042", CodeFormat::Code128},
+    config.payloads = {{"DP1:FIRST", CodeFormat::QRCode},
+                       {"C202600042", CodeFormat::Code128},
                        {"DP1:FIRST", CodeFormat::QRCode}};
     config.framesWithCode = 4;
     config.framesWithout = 4; // 80 ms out of view between people

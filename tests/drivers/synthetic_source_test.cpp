@@ -1,12 +1,12 @@
 #include <catch2/catch.hpp>
 
 #define ZX_USE_UTF8 1
-#include <ZXing/ReadBarcode.h>
-
 #include "drivers/code_locator.hpp"
 #include "drivers/frame_decoder.hpp"
 #include "drivers/synthetic_scene.hpp"
 #include "drivers/synthetic_source.hpp"
+
+#include <ZXing/ReadBarcode.h>
 
 using namespace doorpost::drivers;
 using namespace std::chrono_literals;
@@ -16,17 +16,18 @@ namespace {
 std::string zxingRead(const LumaView& view) {
     ZXing::DecodeHints hints;
     hints.setMaxNumberOfSymbols(1);
-    const auto result = ZXing::ReadBarcode(
-        ZXing::ImageView(view.data(), view.width(), view.height(), ZXing::ImageFormat::Lum, view.stride()),
-        hints);
+    const auto result =
+        ZXing::ReadBarcode(ZXing::ImageView(view.data(), view.width(), view.height(),
+                                            ZXing::ImageFormat::Lum, view.stride()),
+                           hints);
     return result.isValid() ? result.text() : std::string();
 }
 
 } // namespace
 
 TEST_CASE("synthetic scenes render readable codes in every format") {
-    for (const auto format : {CodeFormat::QRCode, CodeFormat::PDF417, CodeFormat::Code128,
-                              CodeFormat::DataMatrix}) {
+    for (const auto format :
+         {CodeFormat::QRCode, CodeFormat::PDF417, CodeFormat::Code128, CodeFormat::DataMatrix}) {
         SceneSpec spec;
         spec.width = 640;
         spec.height = 480;

@@ -1,15 +1,14 @@
 // Scanner input parsed from recorded inputs: keyboard-wedge key events (evtest format) and HID
 // POS reports; and the USB device classification the hot-plug watcher uses.
 
-#include <catch2/catch.hpp>
-
-#include <fstream>
-#include <regex>
-#include <sstream>
-
 #include "drivers/hid_pos.hpp"
 #include "drivers/usb_watcher.hpp"
 #include "drivers/wedge_parser.hpp"
+
+#include <catch2/catch.hpp>
+#include <fstream>
+#include <regex>
+#include <sstream>
 
 using namespace doorpost::drivers;
 
@@ -21,15 +20,16 @@ const std::string kData = std::string(DOORPOST_SOURCE_DIR) + "/tests/drivers/dat
 std::vector<KeyEvent> loadRecording(const std::string& name) {
     std::ifstream file(kData + name);
     REQUIRE(file);
-    const std::regex line(R"(Event: time (\d+)\.(\d{6}), type 1 \(EV_KEY\), code (\d+) \(\w+\), value (\d+))");
+    const std::regex line(
+        R"(Event: time (\d+)\.(\d{6}), type 1 \(EV_KEY\), code (\d+) \(\w+\), value (\d+))");
     std::vector<KeyEvent> events;
     std::string text;
     while (std::getline(file, text)) {
         std::smatch m;
         if (std::regex_match(text, m, line)) {
             const auto us = std::stoll(m[1]) * 1000000 + std::stoll(m[2]);
-            events.push_back({std::chrono::microseconds(us), static_cast<std::uint16_t>(std::stoi(m[3])),
-                              std::stoi(m[4])});
+            events.push_back({std::chrono::microseconds(us),
+                              static_cast<std::uint16_t>(std::stoi(m[3])), std::stoi(m[4])});
         }
     }
     REQUIRE_FALSE(events.empty());
@@ -65,7 +65,9 @@ std::vector<std::vector<std::uint8_t>> loadReports(const std::string& name) {
     return reports;
 }
 
-std::string str(const std::vector<std::uint8_t>& bytes) { return {bytes.begin(), bytes.end()}; }
+std::string str(const std::vector<std::uint8_t>& bytes) {
+    return {bytes.begin(), bytes.end()};
+}
 
 } // namespace
 
@@ -140,7 +142,8 @@ TEST_CASE("hid pos: malformed reports are dropped, never read past") {
 
 TEST_CASE("usb: cameras and scanners are told apart by their descriptors") {
     // A webcam: composite device (class 0xEF) with video control/streaming and audio.
-    CHECK(classifyUsbDevice(0xEF, {{0x0E, 1, 0}, {0x0E, 2, 0}, {0x01, 1, 0}}) == UsbDeviceKind::Camera);
+    CHECK(classifyUsbDevice(0xEF, {{0x0E, 1, 0}, {0x0E, 2, 0}, {0x01, 1, 0}}) ==
+          UsbDeviceKind::Camera);
     // A HID POS scanner: a non-boot HID interface.
     CHECK(classifyUsbDevice(0x00, {{0x03, 0, 0}}) == UsbDeviceKind::HidPosScanner);
     // A wedge scanner (or keyboard): a boot keyboard.
@@ -170,5 +173,6 @@ TEST_CASE("usb: the hot-plug watcher starts and stops cleanly, or says why it ca
 TEST_CASE("hid pos: opening a scanner that is not there is NotFound or a libusb fault") {
     const auto scanner = HidPosScanner::open(0xFFFF, 0xFFFE);
     REQUIRE_FALSE(scanner);
-    CHECK((scanner.error().kind == DriverErrorKind::NotFound || scanner.error().kind == DriverErrorKind::Device));
+    CHECK((scanner.error().kind == DriverErrorKind::NotFound ||
+           scanner.error().kind == DriverErrorKind::Device));
 }

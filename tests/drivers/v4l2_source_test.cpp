@@ -2,12 +2,11 @@
 // buffer cycle (each buffer back to the driver once its frame is done), timeouts, unplug and
 // reconnect.
 
-#include <catch2/catch.hpp>
-
-#include <turbojpeg.h>
-
 #include "drivers/v4l2_source.hpp"
 #include "fake_v4l2.hpp"
+
+#include <catch2/catch.hpp>
+#include <turbojpeg.h>
 
 using namespace doorpost::drivers;
 using doorpost::drivers::testing::FakeCamera;
@@ -31,7 +30,8 @@ std::vector<std::uint8_t> yuyvFrame(int width, int height, int bytesPerLine) {
     std::vector<std::uint8_t> frame(static_cast<std::size_t>(bytesPerLine) * height, 0x80);
     for (int y = 0; y < height; ++y) {
         for (int x = 0; x < width; ++x) {
-            frame[static_cast<std::size_t>(y) * bytesPerLine + 2 * x] = static_cast<std::uint8_t>((x + y) & 0xFF);
+            frame[static_cast<std::size_t>(y) * bytesPerLine + 2 * x] =
+                static_cast<std::uint8_t>((x + y) & 0xFF);
         }
     }
     return frame;
@@ -117,7 +117,8 @@ TEST_CASE("v4l2: MJPEG frames are decoded to grey") {
     tjhandle compressor = tjInitCompress();
     unsigned char* jpeg = nullptr;
     unsigned long size = 0;
-    REQUIRE(tjCompress2(compressor, grey.data(), 64, 64, 32, TJPF_GRAY, &jpeg, &size, TJSAMP_GRAY, 90, 0) == 0);
+    REQUIRE(tjCompress2(compressor, grey.data(), 64, 64, 32, TJPF_GRAY, &jpeg, &size, TJSAMP_GRAY,
+                        90, 0) == 0);
     rig.camera->nextFrame.assign(jpeg, jpeg + size);
     tjFree(jpeg);
     tjDestroy(compressor);
@@ -165,7 +166,8 @@ TEST_CASE("v4l2: no frame within the timeout is a timeout, not an error") {
     CHECK(rig.source->next(10ms).status == NextStatus::Frame);
 }
 
-TEST_CASE("v4l2: unplug is reported, resources are released, and the camera is reopened on return") {
+TEST_CASE(
+    "v4l2: unplug is reported, resources are released, and the camera is reopened on return") {
     Rig rig;
     rig.camera->maxWidth = 32;
     rig.camera->maxHeight = 8;

@@ -2,15 +2,14 @@
 // at least as many correct reads per folder as zxing-cpp 1.4.0 itself requires, no wrong text
 // anywhere, and nothing read from the folder of images without a code.
 
-#include <catch2/catch.hpp>
-
-#include <filesystem>
-#include <map>
-#include <string>
-
 #include "drivers/image_file.hpp"
 #include "drivers/isolated_decoder.hpp"
 #include "drivers/sample_corpus.hpp"
+
+#include <catch2/catch.hpp>
+#include <filesystem>
+#include <map>
+#include <string>
 
 using namespace doorpost::drivers;
 
@@ -52,8 +51,8 @@ TEST_CASE("zxing-samples: at least zxing-cpp 1.4.0's counts per folder, never a 
     }
     // zxing-cpp v1.4.0's minimum pass counts for these folders (data README).
     const std::map<std::string, int> minimum{
-        {"qrcode-1", 16},     {"qrcode-2", 44},  {"qrcode-3", 25}, {"pdf417-1", 16},
-        {"pdf417-2", 25},     {"pdf417-3", 16},  {"datamatrix-1", 26}, {"datamatrix-2", 13},
+        {"qrcode-1", 16}, {"qrcode-2", 44}, {"qrcode-3", 25},     {"pdf417-1", 16},
+        {"pdf417-2", 25}, {"pdf417-3", 16}, {"datamatrix-1", 26}, {"datamatrix-2", 13},
     };
     IsolationOptions isolation;
     isolation.exhaustive = true;

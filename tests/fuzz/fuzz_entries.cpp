@@ -1,13 +1,5 @@
 #include "tests/fuzz/fuzz_entries.hpp"
 
-#include <sodium.h>
-
-#include <array>
-#include <cstdlib>
-#include <fstream>
-#include <nlohmann/json.hpp>
-#include <string_view>
-
 #include "kiosk/credentials/dp1_verifier.hpp"
 #include "kiosk/credentials/hc1_verifier.hpp"
 #include "kiosk/credentials/id_number.hpp"
@@ -18,6 +10,13 @@
 #include "sync/pass/envelope.hpp"
 #include "sync/pass/zlib_codec.hpp"
 
+#include <array>
+#include <cstdlib>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sodium.h>
+#include <string_view>
+
 namespace doorpost::fuzz {
 namespace {
 
@@ -27,7 +26,8 @@ std::string_view asText(Bytes data) {
 
 // Invariants a fuzzer can check: a violated one aborts, which libFuzzer reports as a crash.
 void require(bool condition) {
-    if (!condition) std::abort();
+    if (!condition)
+        std::abort();
 }
 
 // A fixed issuer key (seeded, so every run and the replay test agree) trusted for DP1.
@@ -57,12 +57,14 @@ const kiosk::TrustSet& hc1Trust() {
         std::ifstream in(std::string(DOORPOST_SHARED_DATA) +
                          "/dgc-testdata/common/2DCode/raw/CO3.json");
         const auto json = nlohmann::json::parse(in, nullptr, false);
-        if (!json.is_object()) return set;
+        if (!json.is_object())
+            return set;
         const std::string certificate =
             json.value("TESTCTX", nlohmann::json::object()).value("CERTIFICATE", "");
         auto dsc = kiosk::parseDsc(std::span(
             reinterpret_cast<const std::uint8_t*>(certificate.data()), certificate.size()));
-        if (dsc) set.dscs.push_back(std::move(*dsc));
+        if (dsc)
+            set.dscs.push_back(std::move(*dsc));
         return set;
     }();
     return trust;
@@ -74,19 +76,22 @@ constexpr std::int64_t kClock = 1'620'064'800; // 2021-05-03T18:00Z, CO3's valid
 
 void fuzzBase45(Bytes data) {
     auto decoded = sync::pass::base45Decode(asText(data));
-    if (!decoded) return;
+    if (!decoded)
+        return;
     // Round trip: what decodes re-encodes to the same text.
     require(sync::pass::base45Encode(*decoded) == asText(data));
 }
 
 void fuzzInflate(Bytes data) {
     auto inflated = sync::pass::inflateZlib(data, 4096);
-    if (inflated) require(inflated->size() <= 4096);
+    if (inflated)
+        require(inflated->size() <= 4096);
 }
 
 void fuzzCbor(Bytes data) {
     auto value = sync::pass::cborDecode(data);
-    if (!value) return;
+    if (!value)
+        return;
     (void)value->asInt();
     (void)value->find(1);
     (void)value->find("v");
@@ -94,7 +99,8 @@ void fuzzCbor(Bytes data) {
 
 void fuzzCose(Bytes data) {
     auto sign1 = sync::pass::parseCoseSign1(data);
-    if (!sign1) return;
+    if (!sign1)
+        return;
     const auto toBeSigned = sync::pass::coseSigStructure(sign1->protectedBytes, sign1->payload);
     require(toBeSigned.size() > sign1->payload.size());
 }
@@ -107,7 +113,8 @@ void fuzzDp1(Bytes data) {
                                  : sync::pass::sealEnvelope("DP1:", data);
     const auto result = kiosk::verifyDp1(text, issuer().trust, kClock);
     // Nothing unsigned may come out valid.
-    if (result.valid()) require(result.checks.signature == true);
+    if (result.valid())
+        require(result.checks.signature == true);
 }
 
 void fuzzHc1(Bytes data) {
@@ -115,13 +122,14 @@ void fuzzHc1(Bytes data) {
                                  ? std::string(asText(data))
                                  : sync::pass::sealEnvelope("HC1:", data);
     const auto result = kiosk::verifyHc1(text, hc1Trust(), kClock);
-    if (result.valid()) require(result.checks.signature == true);
+    if (result.valid())
+        require(result.checks.signature == true);
 }
 
 void fuzzTicket(Bytes data) {
     const std::string_view text = asText(data);
-    if (auto number = kiosk::parseTicket(text)) require(kiosk::validCandidateNumber(*number) ||
-                                                        number->size() <= 16);
+    if (auto number = kiosk::parseTicket(text))
+        require(kiosk::validCandidateNumber(*number) || number->size() <= 16);
     const kiosk::VerifyContext context{hc1Trust(), kClock, "salt"};
     (void)kiosk::verifyCode(text, context);
 }
@@ -131,7 +139,8 @@ void fuzzIdNumber(Bytes data) {
     for (auto type : {kiosk::IdType::Resident, kiosk::IdType::Passport, kiosk::IdType::Permit,
                       kiosk::IdType::Other}) {
         auto checked = kiosk::checkIdNumber(type, text);
-        if (checked) require(kiosk::maskIdNumber(checked->normalised) == checked->masked);
+        if (checked)
+            require(kiosk::maskIdNumber(checked->normalised) == checked->masked);
     }
     auto resident = kiosk::checkResidentId(text);
     if (resident)
@@ -141,8 +150,8 @@ void fuzzIdNumber(Bytes data) {
 
 const std::map<std::string, Entry>& fuzzEntries() {
     static const std::map<std::string, Entry> entries = {
-        {"base45", fuzzBase45}, {"inflate", fuzzInflate}, {"cbor", fuzzCbor},
-        {"cose", fuzzCose},     {"dp1", fuzzDp1},         {"hc1", fuzzHc1},
+        {"base45", fuzzBase45}, {"inflate", fuzzInflate},   {"cbor", fuzzCbor},
+        {"cose", fuzzCose},     {"dp1", fuzzDp1},           {"hc1", fuzzHc1},
         {"ticket", fuzzTicket}, {"id_number", fuzzIdNumber}};
     return entries;
 }

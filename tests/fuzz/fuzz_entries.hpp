@@ -29,7 +29,7 @@ const std::map<std::string, Entry>& fuzzEntries(); // name -> entry, e.g. "base4
 
 // Seed inputs for each target, taken from the shared data (the DCC corpus's texts, Base45,
 // zlib, COSE and CBOR stages) and from passes issued here.
-std::map<std::string, std::vector<std::vector<std::uint8_t>>> fuzzSeeds(
-    const std::filesystem::path& sharedData);
+std::map<std::string, std::vector<std::vector<std::uint8_t>>>
+fuzzSeeds(const std::filesystem::path& sharedData);
 
 } // namespace doorpost::fuzz

@@ -2,11 +2,10 @@
 // deterministic mutations of it (bit flips, truncations, insertions, splices), through the
 // same entry functions libFuzzer drives. A crash or a broken invariant aborts the test.
 
-#include <catch2/catch.hpp>
-
-#include <random>
-
 #include "tests/fuzz/fuzz_entries.hpp"
+
+#include <catch2/catch.hpp>
+#include <random>
 
 using namespace doorpost::fuzz;
 
@@ -31,7 +30,8 @@ std::vector<std::uint8_t> mutate(std::vector<std::uint8_t> input, std::mt19937& 
                      static_cast<std::uint8_t>(random()));
         break;
     case 3:
-        if (!input.empty()) input[at(input.size())] = static_cast<std::uint8_t>(random());
+        if (!input.empty())
+            input[at(input.size())] = static_cast<std::uint8_t>(random());
         break;
     default: { // splice the head of this input onto the tail of another seed
         const auto& other = pool[at(pool.size())];
@@ -54,12 +54,14 @@ TEST_CASE("fuzz targets survive their seeds and 10000 mutations each", "[fuzz]")
         const auto it = seeds.find(name);
         REQUIRE(it != seeds.end());
         REQUIRE_FALSE(it->second.empty());
-        for (const auto& seed : it->second) entry(seed);
+        for (const auto& seed : it->second)
+            entry(seed);
         std::mt19937 random(0xD00F);
         for (int i = 0; i < 10000; ++i) {
             auto input = it->second[static_cast<std::size_t>(i) % it->second.size()];
             const int rounds = 1 + i % 4;
-            for (int r = 0; r < rounds; ++r) input = mutate(std::move(input), random, it->second);
+            for (int r = 0; r < rounds; ++r)
+                input = mutate(std::move(input), random, it->second);
             entry(input);
         }
     }

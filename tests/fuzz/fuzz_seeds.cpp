@@ -1,12 +1,11 @@
-#include <sodium.h>
-
-#include <fstream>
-#include <nlohmann/json.hpp>
-#include <sstream>
-
 #include "sync/pass/base45.hpp"
 #include "sync/pass/dp1.hpp"
 #include "tests/fuzz/fuzz_entries.hpp"
+
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sodium.h>
+#include <sstream>
 
 namespace doorpost::fuzz {
 namespace {
@@ -18,12 +17,14 @@ std::vector<std::uint8_t> fromHex(const std::string& hex) {
     return out;
 }
 
-std::vector<std::uint8_t> bytesOf(std::string_view text) { return {text.begin(), text.end()}; }
+std::vector<std::uint8_t> bytesOf(std::string_view text) {
+    return {text.begin(), text.end()};
+}
 
 } // namespace
 
-std::map<std::string, std::vector<std::vector<std::uint8_t>>> fuzzSeeds(
-    const std::filesystem::path& sharedData) {
+std::map<std::string, std::vector<std::vector<std::uint8_t>>>
+fuzzSeeds(const std::filesystem::path& sharedData) {
     std::map<std::string, std::vector<std::vector<std::uint8_t>>> seeds;
     const auto corpus = sharedData / "dgc-testdata";
     std::error_code error;
@@ -32,16 +33,20 @@ std::map<std::string, std::vector<std::vector<std::uint8_t>>> fuzzSeeds(
     for (auto it = std::filesystem::recursive_directory_iterator(corpus, error);
          !error && it != std::filesystem::recursive_directory_iterator(); it.increment(error)) {
         const auto& path = it->path();
-        if (path.extension() != ".json" || path.parent_path().filename() != "raw") continue;
+        if (path.extension() != ".json" || path.parent_path().filename() != "raw")
+            continue;
         const bool common = path.string().find("/common/") != std::string::npos;
-        if (!common && index++ % 7 != 0) continue;
+        if (!common && index++ % 7 != 0)
+            continue;
         std::ifstream in(path, std::ios::binary);
         std::stringstream buffer;
         buffer << in.rdbuf();
         std::string text = buffer.str();
-        if (text.rfind("\xEF\xBB\xBF", 0) == 0) text.erase(0, 3);
+        if (text.rfind("\xEF\xBB\xBF", 0) == 0)
+            text.erase(0, 3);
         const auto json = nlohmann::json::parse(text, nullptr, false);
-        if (!json.is_object()) continue;
+        if (!json.is_object())
+            continue;
         const auto field = [&json](const char* key) {
             const auto it2 = json.find(key);
             return it2 != json.end() && it2->is_string() ? it2->get<std::string>() : "";
@@ -49,14 +54,17 @@ std::map<std::string, std::vector<std::vector<std::uint8_t>>> fuzzSeeds(
         const std::string prefix = field("PREFIX");
         if (!prefix.empty()) {
             seeds["hc1"].push_back(bytesOf(prefix));
-            if (prefix.size() > 4) seeds["base45"].push_back(bytesOf(prefix.substr(4)));
+            if (prefix.size() > 4)
+                seeds["base45"].push_back(bytesOf(prefix.substr(4)));
         }
-        if (auto z = fromHex(field("COMPRESSED")); !z.empty()) seeds["inflate"].push_back(z);
+        if (auto z = fromHex(field("COMPRESSED")); !z.empty())
+            seeds["inflate"].push_back(z);
         if (auto cose = fromHex(field("COSE")); !cose.empty()) {
             seeds["cose"].push_back(cose);
             seeds["hc1"].push_back(cose);
         }
-        if (auto cbor = fromHex(field("CBOR")); !cbor.empty()) seeds["cbor"].push_back(cbor);
+        if (auto cbor = fromHex(field("CBOR")); !cbor.empty())
+            seeds["cbor"].push_back(cbor);
     }
 
     // DP1: passes issued with the fixed fuzz key (see fuzz_entries.cpp) and a stranger's.

@@ -1,9 +1,9 @@
 // doorpost_fuzz_seeds DIR: writes each target's seed corpus to DIR/<target>/ for libFuzzer.
 
+#include "tests/fuzz/fuzz_entries.hpp"
+
 #include <fstream>
 #include <iostream>
-
-#include "tests/fuzz/fuzz_entries.hpp"
 
 int main(int argc, char** argv) {
     if (argc != 2) {

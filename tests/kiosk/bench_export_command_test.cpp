@@ -2,14 +2,13 @@
 // matches the storage schema (a migration once broke it) and the output contract holds. The
 // speed is the benchmark's business, not this test's.
 
-#include <catch2/catch.hpp>
-
-#include <cstdio>
-#include <filesystem>
-#include <algorithm>
-
 #include "tests/storage/temp_dir.hpp"
 #include "tests/support/command_run.hpp"
+
+#include <algorithm>
+#include <catch2/catch.hpp>
+#include <cstdio>
+#include <filesystem>
 
 using doorpost::storage::test::TempDir;
 namespace fs = std::filesystem;

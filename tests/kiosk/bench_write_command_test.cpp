@@ -1,16 +1,15 @@
 // `doorpost bench write`, run as the real binary on a few events: the output contract (not the
 // speed, which is the benchmark's business).
 
-#include <catch2/catch.hpp>
-
-#include <filesystem>
-#include <map>
-#include <sstream>
-
 #include "storage/database.hpp"
 #include "storage/event_log.hpp"
 #include "tests/storage/temp_dir.hpp"
 #include "tests/support/command_run.hpp"
+
+#include <catch2/catch.hpp>
+#include <filesystem>
+#include <map>
+#include <sstream>
 
 using namespace doorpost::storage;
 using doorpost::storage::test::TempDir;
@@ -34,9 +33,9 @@ TEST_CASE("bench write prints each commit, then the figures, and leaves a valid 
         REQUIRE(eq != std::string::npos);
         figures[line.substr(0, eq)] = std::stod(line.substr(eq + 1));
     }
-    for (const char* name : {"events_per_s", "p50_commit_ms", "p99_commit_ms",
-                             "baseline_events_per_s", "ratio", "cpu_us_per_event",
-                             "baseline_cpu_us_per_event"}) {
+    for (const char* name :
+         {"events_per_s", "p50_commit_ms", "p99_commit_ms", "baseline_events_per_s", "ratio",
+          "cpu_us_per_event", "baseline_cpu_us_per_event"}) {
         INFO(name);
         REQUIRE(figures.count(name) == 1);
         CHECK(figures[name] > 0);
@@ -54,5 +53,6 @@ TEST_CASE("bench write prints each commit, then the figures, and leaves a valid 
 
 TEST_CASE("bench write refuses a bad event count with exit 2") {
     TempDir dir;
-    CHECK(runBinary("doorpost", "--db " + dir.file("b.db") + " bench write --events 0").exitCode == 2);
+    CHECK(runBinary("doorpost", "--db " + dir.file("b.db") + " bench write --events 0").exitCode ==
+          2);
 }

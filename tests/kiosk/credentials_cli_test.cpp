@@ -1,16 +1,15 @@
 // The credential commands as scripts use them: exit codes, one JSON object per line, and
 // "bad input records nothing".
 
-#include <catch2/catch.hpp>
+#include "tests/storage/temp_dir.hpp"
+#include "tests/support/command_run.hpp"
 
+#include <catch2/catch.hpp>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
 #include <vector>
-
-#include "tests/storage/temp_dir.hpp"
-#include "tests/support/command_run.hpp"
 
 namespace {
 
@@ -25,7 +24,8 @@ Run run(const std::string& binary, const std::string& arguments) {
     Run result;
     result.exitCode = ran.exitCode;
     std::istringstream out(ran.out);
-    for (std::string line; std::getline(out, line);) result.lines.push_back(line);
+    for (std::string line; std::getline(out, line);)
+        result.lines.push_back(line);
     std::istringstream err(ran.err);
     std::getline(err, result.err);
     return result;
@@ -38,9 +38,11 @@ TEST_CASE("scan, register, trust and roster from the command line", "[cli][crede
     const std::string central = "--data-dir " + dir.file("central") + " ";
     const std::string db = "--db " + dir.file("kiosk.db") + " ";
     REQUIRE(run("doorpost-central", central + "keys").exitCode == 0);
-    const auto issued = run("doorpost-central",
-                            central + "issue-pass --subject-id 11010519491231002X --status green "
-                                      "--valid-hours 1 --out " + dir.file("pass.png"));
+    const auto issued =
+        run("doorpost-central", central +
+                                    "issue-pass --subject-id 11010519491231002X --status green "
+                                    "--valid-hours 1 --out " +
+                                    dir.file("pass.png"));
     REQUIRE(issued.exitCode == 0);
     REQUIRE(run("doorpost", db + "trust add-key " + dir.file("central/keys/public-keys.json"))
                 .exitCode == 0);
@@ -74,8 +76,8 @@ TEST_CASE("scan, register, trust and roster from the command line", "[cli][crede
     CHECK(rosterLines == 1);
 
     // Exam site: the pass's holder is on the roster; the image is decoded at the door.
-    const auto scanned =
-        run("doorpost", db + "scan --json " + dir.file("pass.png") + " --text 100100002 --text junk");
+    const auto scanned = run("doorpost", db + "scan --json " + dir.file("pass.png") +
+                                             " --text 100100002 --text junk");
     REQUIRE(scanned.exitCode == 0);
     REQUIRE(scanned.lines.size() == 3);
     const auto first = nlohmann::json::parse(scanned.lines[0]);
@@ -101,7 +103,7 @@ TEST_CASE("scan, register, trust and roster from the command line", "[cli][crede
                                              "--reason no_phone --operator op1 --json");
     REQUIRE(manual.exitCode == 0);
     const auto registered = nlohmann::json::parse(manual.lines.at(0));
-    CHECK(registered["seq"] == 4); // the invalid one took no seq
+    CHECK(registered["seq"] == 4);           // the invalid one took no seq
     CHECK(registered["verdict"] == "REFER"); // the pass already admitted this person
     CHECK(registered["reasons"][0] == "already_admitted");
 

@@ -1,6 +1,6 @@
-#include <catch2/catch.hpp>
-
 #include "kiosk/policy/decision.hpp"
+
+#include <catch2/catch.hpp>
 
 using namespace doorpost::kiosk;
 using doorpost::sync::pass::PassStatus;

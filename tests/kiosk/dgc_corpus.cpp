@@ -3,19 +3,19 @@
 #include "drivers/image_file.hpp"
 #include "drivers/isolated_decoder.hpp"
 
-#include <sodium.h>
-
 #include <algorithm>
 #include <chrono>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <sodium.h>
 #include <sstream>
 
 namespace doorpost::kiosk::testing {
 namespace {
 
 void collectFlags(const nlohmann::json& node, std::map<std::string, bool>& out) {
-    if (!node.is_object()) return;
+    if (!node.is_object())
+        return;
     for (const auto& [key, value] : node.items()) {
         if (value.is_object()) {
             collectFlags(value, out); // a nested EXPECTEDRESULTS
@@ -35,31 +35,40 @@ void collectFlags(const nlohmann::json& node, std::map<std::string, bool>& out) 
 std::vector<CorpusCase> loadCorpus(const std::filesystem::path& root) {
     std::vector<CorpusCase> cases;
     for (const auto& entry : std::filesystem::recursive_directory_iterator(root)) {
-        if (entry.path().extension() != ".json") continue;
-        if (entry.path().parent_path().filename() != "raw") continue;
+        if (entry.path().extension() != ".json")
+            continue;
+        if (entry.path().parent_path().filename() != "raw")
+            continue;
         std::ifstream in(entry.path(), std::ios::binary);
         std::stringstream buffer;
         buffer << in.rdbuf();
         std::string text = buffer.str();
-        if (text.rfind("\xEF\xBB\xBF", 0) == 0) text.erase(0, 3);
+        if (text.rfind("\xEF\xBB\xBF", 0) == 0)
+            text.erase(0, 3);
         const auto json = nlohmann::json::parse(text, nullptr, false);
-        if (!json.is_object()) continue;
+        if (!json.is_object())
+            continue;
         CorpusCase c;
         c.path = entry.path();
         const auto relative = std::filesystem::relative(entry.path(), root);
         c.name = relative.begin()->string() + "/" + entry.path().stem().string();
-        if (relative.begin()->string() == "PL") c.name = relative.parent_path().parent_path().string() + "/" + entry.path().stem().string();
+        if (relative.begin()->string() == "PL")
+            c.name =
+                relative.parent_path().parent_path().string() + "/" + entry.path().stem().string();
         c.prefix = json.value("PREFIX", "");
         const auto& context = json.value("TESTCTX", nlohmann::json::object());
         c.certificate = context.value("CERTIFICATE", "");
         c.validationClock = context.value("VALIDATIONCLOCK", "");
-        if (c.validationClock.empty()) c.validationClock = context.value("validationClockInstant", "");
+        if (c.validationClock.empty())
+            c.validationClock = context.value("validationClockInstant", "");
         c.embeddedImage = json.contains("2DCODE") || json.contains("_2DCODE");
         for (const char* key : {"2DCODE", "_2DCODE"})
-            if (json.contains(key) && json[key].is_string()) c.embeddedPngBase64 = json[key];
+            if (json.contains(key) && json[key].is_string())
+                c.embeddedPngBase64 = json[key];
         auto png = entry.path().parent_path().parent_path().parent_path() / "png" /
                    (entry.path().stem().string() + ".png");
-        if (std::filesystem::exists(png)) c.image = png;
+        if (std::filesystem::exists(png))
+            c.image = png;
         collectFlags(json.value("EXPECTEDRESULTS", nlohmann::json::object()), c.expected);
         cases.push_back(std::move(c));
     }
@@ -69,25 +78,35 @@ std::vector<CorpusCase> loadCorpus(const std::filesystem::path& root) {
 }
 
 bool kioskHasStep(const std::string& flag) {
-    for (const char* known : {"EXPECTEDPICTUREDECODE", "EXPECTEDUNPREFIX", "EXPECTEDB45DECODE",
-                              "EXPECTEDCOMPRESSION", "EXPECTEDVERIFY", "EXPECTEDEXPIRATIONCHECK",
-                              "EXPECTEDKEYUSAGE", "EXPECTEDDECODE"})
-        if (flag == known) return true;
+    for (const char* known :
+         {"EXPECTEDPICTUREDECODE", "EXPECTEDUNPREFIX", "EXPECTEDB45DECODE", "EXPECTEDCOMPRESSION",
+          "EXPECTEDVERIFY", "EXPECTEDEXPIRATIONCHECK", "EXPECTEDKEYUSAGE", "EXPECTEDDECODE"})
+        if (flag == known)
+            return true;
     return false;
 }
 
 std::optional<bool> reportedFlag(const Checks& checks, const std::string& flag) {
-    if (flag == "EXPECTEDPICTUREDECODE") return checks.pictureDecode;
-    if (flag == "EXPECTEDUNPREFIX") return checks.unprefix;
-    if (flag == "EXPECTEDB45DECODE") return checks.base45;
-    if (flag == "EXPECTEDCOMPRESSION") return checks.compression;
-    if (flag == "EXPECTEDVERIFY") return checks.signature;
-    if (flag == "EXPECTEDEXPIRATIONCHECK") return checks.expiry;
-    if (flag == "EXPECTEDKEYUSAGE") return checks.keyUsage;
+    if (flag == "EXPECTEDPICTUREDECODE")
+        return checks.pictureDecode;
+    if (flag == "EXPECTEDUNPREFIX")
+        return checks.unprefix;
+    if (flag == "EXPECTEDB45DECODE")
+        return checks.base45;
+    if (flag == "EXPECTEDCOMPRESSION")
+        return checks.compression;
+    if (flag == "EXPECTEDVERIFY")
+        return checks.signature;
+    if (flag == "EXPECTEDEXPIRATIONCHECK")
+        return checks.expiry;
+    if (flag == "EXPECTEDKEYUSAGE")
+        return checks.keyUsage;
     if (flag == "EXPECTEDDECODE") {
         // Decoding is COSE structure plus CBOR claims.
-        if (checks.cose == false || checks.cbor == false) return false;
-        if (checks.cose && checks.cbor) return true;
+        if (checks.cose == false || checks.cbor == false)
+            return false;
+        if (checks.cose && checks.cbor)
+            return true;
     }
     return std::nullopt;
 }
@@ -107,7 +126,8 @@ PictureRead decodePicture(const CorpusCase& c, const std::filesystem::path& scra
     } else if (!c.embeddedPngBase64.empty()) {
         std::string b64 = c.embeddedPngBase64;
         const auto comma = b64.find(',');
-        if (b64.rfind("data:", 0) == 0 && comma != std::string::npos) b64.erase(0, comma + 1);
+        if (b64.rfind("data:", 0) == 0 && comma != std::string::npos)
+            b64.erase(0, comma + 1);
         std::vector<std::uint8_t> png(b64.size());
         std::size_t length = 0;
         if (sodium_base642bin(png.data(), png.size(), b64.data(), b64.size(), "\r\n ", &length,
@@ -121,9 +141,11 @@ PictureRead decodePicture(const CorpusCase& c, const std::filesystem::path& scra
     }
     out.hadImage = true;
     auto image = drivers::loadLumaImage(path.string());
-    if (!image) return out;
+    if (!image)
+        return out;
     auto outcome = decoder.decode(image->view());
-    if (outcome && outcome->read && !outcome->read->binary) out.text = outcome->read->text;
+    if (outcome && outcome->read && !outcome->read->binary)
+        out.text = outcome->read->text;
     return out;
 }
 

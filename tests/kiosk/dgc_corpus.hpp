@@ -2,26 +2,26 @@
 // Reading the EU DCC public test corpus (../shared/data/dgc-testdata) with its quirks: UTF-8
 // BOMs, misspelled or nested keys, many ISO 8601 clock spellings.
 
+#include "kiosk/credentials/credential.hpp"
+
 #include <filesystem>
 #include <map>
 #include <optional>
 #include <string>
 #include <vector>
 
-#include "kiosk/credentials/credential.hpp"
-
 namespace doorpost::kiosk::testing {
 
 struct CorpusCase {
     std::filesystem::path path;
-    std::string name; // e.g. "common/CO5" or "DE/1"
-    std::string prefix;          // the QR text
-    std::string certificate;     // base64 DER of the DSC
-    std::string validationClock; // ISO 8601
+    std::string name;                           // e.g. "common/CO5" or "DE/1"
+    std::string prefix;                         // the QR text
+    std::string certificate;                    // base64 DER of the DSC
+    std::string validationClock;                // ISO 8601
     std::optional<std::filesystem::path> image; // <CC>/png/<n>.png
     bool embeddedImage = false;                 // 2DCODE or _2DCODE present
     std::string embeddedPngBase64;
-    std::map<std::string, bool> expected;       // EXPECTED* flags, spelling fixed
+    std::map<std::string, bool> expected; // EXPECTED* flags, spelling fixed
 };
 
 std::vector<CorpusCase> loadCorpus(const std::filesystem::path& root);

@@ -1,14 +1,12 @@
-#include <catch2/catch.hpp>
-
-#include <sodium.h>
-
-#include <array>
-
 #include "kiosk/credentials/dp1_verifier.hpp"
 #include "sync/pass/base45.hpp"
 #include "sync/pass/cose.hpp"
 #include "sync/pass/envelope.hpp"
 #include "sync/pass/zlib_codec.hpp"
+
+#include <array>
+#include <catch2/catch.hpp>
+#include <sodium.h>
 
 using namespace doorpost::kiosk;
 using namespace doorpost::sync::pass;
@@ -84,8 +82,8 @@ TEST_CASE("each broken DP1 pass gets its own reason", "[dp1]") {
         REQUIRE(parsed);
         auto payload = parsed->payload;
         payload[payload.size() / 2] ^= 0x01;
-        const auto text = sealEnvelope("DP1:", buildCoseSign1(parsed->protectedBytes, payload,
-                                                              parsed->signature));
+        const auto text = sealEnvelope(
+            "DP1:", buildCoseSign1(parsed->protectedBytes, payload, parsed->signature));
         const auto result = verifyDp1(text, trust, kNow);
         // The flip may land in a claim's structure or its value; either way it must not pass
         // and a value flip must be a bad signature.
@@ -110,8 +108,7 @@ TEST_CASE("each broken DP1 pass gets its own reason", "[dp1]") {
     SECTION("expired") {
         auto c = claims();
         c.expiresAt = kNow - 1;
-        CHECK(reasonsOf(issueDp1(c, issuer.secretKey), trust) ==
-              std::vector{Reason::PassExpired});
+        CHECK(reasonsOf(issueDp1(c, issuer.secretKey), trust) == std::vector{Reason::PassExpired});
     }
     SECTION("not yet valid") {
         auto c = claims();

@@ -1,16 +1,15 @@
 // `doorpost export` and `doorpost verify-export`, run as the real binary: exit codes, one-line
 // errors, the JSON lines, which key was trusted, and a full disk leaving nothing behind.
 
-#include <catch2/catch.hpp>
-
-#include <algorithm>
-#include <filesystem>
-#include <nlohmann/json.hpp>
-
 #include "storage/audit_device_key.hpp"
 #include "tests/storage/export_fixture.hpp"
 #include "tests/storage/temp_dir.hpp"
 #include "tests/support/command_run.hpp"
+
+#include <algorithm>
+#include <catch2/catch.hpp>
+#include <filesystem>
+#include <nlohmann/json.hpp>
 
 using namespace doorpost::storage;
 using namespace doorpost::storage::test;
@@ -19,7 +18,9 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string doorpostBin() { return std::string(DOORPOST_BIN_DIR) + "/doorpost"; }
+std::string doorpostBin() {
+    return std::string(DOORPOST_BIN_DIR) + "/doorpost";
+}
 
 int lineCount(const std::string& text) {
     return static_cast<int>(std::count(text.begin(), text.end(), '\n'));
@@ -32,8 +33,9 @@ TEST_CASE("export then verify-export from the command line") {
     const auto db = dir.file("kiosk.db");
     appendTestEvents(db, 12);
     const auto out = dir.file("audit");
-    auto exported = runCommand(doorpostBin() + " --db " + db +
-                                   " export --from 2026-11-01 --to 2026-12-01 --out " + out + " --json");
+    auto exported =
+        runCommand(doorpostBin() + " --db " + db +
+                   " export --from 2026-11-01 --to 2026-12-01 --out " + out + " --json");
     INFO(exported.err);
     REQUIRE(exported.exitCode == 0);
     const auto summary = nlohmann::json::parse(exported.out);
@@ -52,7 +54,7 @@ TEST_CASE("export then verify-export from the command line") {
     SECTION("trusting the enrolled key file") {
         writeText(dir.file("device.pub"), key + "\n");
         auto verified = runCommand(doorpostBin() + " verify-export " + out + " --device-key " +
-                                       dir.file("device.pub") + " --json");
+                                   dir.file("device.pub") + " --json");
         CHECK(verified.exitCode == 0);
         const auto report = nlohmann::json::parse(verified.out);
         CHECK(report["ok"] == true);
@@ -80,7 +82,7 @@ TEST_CASE("export then verify-export from the command line") {
         REQUIRE(otherKey);
         writeText(dir.file("other.pub"), *otherKey);
         auto verified = runCommand(doorpostBin() + " verify-export " + out + " --device-key " +
-                                       dir.file("other.pub"));
+                                   dir.file("other.pub"));
         CHECK(verified.exitCode == 1);
         CHECK(verified.out.find("not the trusted device key") != std::string::npos);
     }
@@ -91,7 +93,7 @@ TEST_CASE("export and verify-export refuse bad input with exit 2 and one line") 
     const auto db = dir.file("kiosk.db");
     appendTestEvents(db, 2);
     auto badFrom = runCommand(doorpostBin() + " --db " + db +
-                                  " export --from yesterday --to 2026-11-18 --out " + dir.file("x"));
+                              " export --from yesterday --to 2026-11-18 --out " + dir.file("x"));
     CHECK(badFrom.exitCode == 2);
     CHECK(badFrom.err.find("--from") != std::string::npos);
     CHECK(lineCount(badFrom.err) == 1);
@@ -100,8 +102,8 @@ TEST_CASE("export and verify-export refuse bad input with exit 2 and one line") 
     CHECK(lineCount(missing.err) == 1);
     writeText(dir.file("bad.pub"), "not a key");
     fs::create_directory(dir.file("empty"));
-    auto badKey = runCommand(doorpostBin() + " verify-export " + dir.file("empty") + " --device-key " +
-                                 dir.file("bad.pub"));
+    auto badKey = runCommand(doorpostBin() + " verify-export " + dir.file("empty") +
+                             " --device-key " + dir.file("bad.pub"));
     CHECK(badKey.exitCode == 2);
     CHECK(badKey.err.find("--device-key") != std::string::npos);
     CHECK_FALSE(fs::exists(dir.file("x")));
@@ -111,7 +113,8 @@ TEST_CASE("an unwritable --out or a full disk is exit 3, one line, nothing left"
     TempDir dir;
     const auto db = dir.file("kiosk.db");
     appendTestEvents(db, 200);
-    const auto export_ = doorpostBin() + " --db " + db + " export --from 2026-01-01 --to 2027-01-01 --out ";
+    const auto export_ =
+        doorpostBin() + " --db " + db + " export --from 2026-01-01 --to 2027-01-01 --out ";
 
     SECTION("--out under a file") {
         writeText(dir.file("a-file"), "x");
@@ -123,7 +126,8 @@ TEST_CASE("an unwritable --out or a full disk is exit 3, one line, nothing left"
         // A file size limit stands in for a full disk: writes past it fail with EFBIG, as they
         // would with ENOSPC (SIGXFSZ ignored so the write returns the error). The database files
         // are already larger than the limit only in their unchanged parts, so opening works.
-        auto run = runCommand("sh -c 'trap \"\" XFSZ; ulimit -f 64; exec " + export_ + dir.file("out") + "'");
+        auto run = runCommand("sh -c 'trap \"\" XFSZ; ulimit -f 64; exec " + export_ +
+                              dir.file("out") + "'");
         INFO(run.err);
         CHECK(run.exitCode == 3);
         CHECK(lineCount(run.err) == 1);

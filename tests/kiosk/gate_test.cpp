@@ -1,14 +1,5 @@
 // The gate: verify, decide (roster, re-entry, trust freshness), commit, then answer.
 
-#include <catch2/catch.hpp>
-
-#include <sodium.h>
-
-#include <nlohmann/json.hpp>
-
-#include <fstream>
-#include <iterator>
-
 #include "kiosk/gate/gate.hpp"
 #include "kiosk/gate/gate_worker.hpp"
 #include "kiosk/gate/roster_csv.hpp"
@@ -17,6 +8,12 @@
 #include "sync/pass/dp1.hpp"
 #include "sync/pass/subject_key.hpp"
 #include "tests/storage/temp_dir.hpp"
+
+#include <catch2/catch.hpp>
+#include <fstream>
+#include <iterator>
+#include <nlohmann/json.hpp>
+#include <sodium.h>
 
 using namespace doorpost;
 using namespace doorpost::kiosk;
@@ -50,7 +47,8 @@ struct Site {
         REQUIRE(db->setMeta("subject_salt", "site-salt"));
     }
 
-    std::string pass(const std::string& id, sync::pass::PassStatus status = sync::pass::PassStatus::Green,
+    std::string pass(const std::string& id,
+                     sync::pass::PassStatus status = sync::pass::PassStatus::Green,
                      const std::string& passId = "P-1") const {
         sync::pass::Dp1Claims claims;
         claims.issuer = "central";
@@ -83,13 +81,15 @@ std::vector<std::string> eventColumns(storage::Database& db) {
     std::vector<std::string> names;
     auto info = db.prepare("SELECT name FROM pragma_table_info('events')");
     REQUIRE(info);
-    while (*info->step()) names.push_back(info->columnText(0));
+    while (*info->step())
+        names.push_back(info->columnText(0));
     REQUIRE(names.size() >= 10);
     std::vector<std::string> values;
     auto rows = db.prepare("SELECT * FROM events");
     REQUIRE(rows);
     while (*rows->step())
-        for (int i = 0; i < static_cast<int>(names.size()); ++i) values.push_back(rows->columnText(i));
+        for (int i = 0; i < static_cast<int>(names.size()); ++i)
+            values.push_back(rows->columnText(i));
     return values;
 }
 
@@ -124,7 +124,8 @@ TEST_CASE("a valid pass is admitted only after its event is committed", "[gate]"
     CHECK(nlohmann::json::parse(event.detail)["checks"]["signature"] == true);
 
     // Re-entry within the transit window: staff look, and the log says when and where.
-    auto again = gate->scan({site.pass("11010519491231002X", sync::pass::PassStatus::Green, "P-2")});
+    auto again =
+        gate->scan({site.pass("11010519491231002X", sync::pass::PassStatus::Green, "P-2")});
     REQUIRE(again);
     CHECK(again->verdict == Verdict::Refer);
     CHECK(again->reasons.front() == Reason::AlreadyAdmitted);
@@ -143,16 +144,18 @@ TEST_CASE("manual registration seals the full ID and bad input records nothing",
     auto db = storage::Database::open(site.dbPath);
     auto gate = Gate::open(*db, config(transitProfile()));
     REQUIRE(gate);
-    auto bad = gate->registerManual({IdType::Resident, "110105194912310021", "", "no_phone", "op7"});
+    auto bad =
+        gate->registerManual({IdType::Resident, "110105194912310021", "", "no_phone", "op7"});
     REQUIRE_FALSE(bad);
     CHECK_THAT(bad.error().message, Catch::Contains("check character"));
-    auto reason = gate->registerManual({IdType::Resident, "11010519491231002X", "", "bribe", "op7"});
+    auto reason =
+        gate->registerManual({IdType::Resident, "11010519491231002X", "", "bribe", "op7"});
     REQUIRE_FALSE(reason);
     CHECK_THAT(reason.error().message, Catch::Contains("reason"));
     CHECK(eventCount(*db) == 0);
 
-    auto ok = gate->registerManual(
-        {IdType::Resident, "11010519491231002x", "张三", "no_phone", "op7"});
+    auto ok =
+        gate->registerManual({IdType::Resident, "11010519491231002x", "张三", "no_phone", "op7"});
     REQUIRE(ok);
     CHECK(ok->verdict == Verdict::Admit);
     CHECK(ok->reasons.front() == Reason::ManualRegistration);
@@ -181,7 +184,8 @@ TEST_CASE("manual registration seals the full ID and bad input records nothing",
     CHECK(pass->reasons.front() == Reason::AlreadyAdmitted);
 }
 
-TEST_CASE("without a sealing key a manual registration is recorded with the masked ID only", "[gate]") {
+TEST_CASE("without a sealing key a manual registration is recorded with the masked ID only",
+          "[gate]") {
     // The door never waits on the network: a kiosk that has not reached its central since
     // installation still registers people, keeping only what is safe on a stolen kiosk.
     const std::string id = "11010519491231002X";
@@ -192,7 +196,8 @@ TEST_CASE("without a sealing key a manual registration is recorded with the mask
         REQUIRE(db);
         auto gate = Gate::open(*db, config(transitProfile()));
         REQUIRE(gate);
-        auto ok = gate->registerManual({IdType::Resident, "11010519491231002x", name, "no_phone", "op7"});
+        auto ok =
+            gate->registerManual({IdType::Resident, "11010519491231002x", name, "no_phone", "op7"});
         REQUIRE(ok);
         CHECK(ok->verdict == Verdict::Admit); // the verdict is decide()'s, as with a key
         CHECK(ok->reasons == std::vector<Reason>{Reason::ManualRegistration, Reason::IdNotSealed});
@@ -256,7 +261,8 @@ TEST_CASE("with a sealing key a manual registration carries no id_not_sealed mar
 TEST_CASE("exam: tickets against the roster, stale trust fails closed", "[gate]") {
     Site site(/*keysValidUntil=*/wallClockSeconds() - 48 * 3600);
     auto db = storage::Database::open(site.dbPath);
-    auto entries = parseRosterCsv("\xEF\xBB\xBF" "准考证号,姓名,身份证号,场次,考场,座位\n"
+    auto entries = parseRosterCsv("\xEF\xBB\xBF"
+                                  "准考证号,姓名,身份证号,场次,考场,座位\n"
                                   "100100001,张三,11010519491231002X,AM,101,07\n"
                                   "100100002,\"李, 四\",440524188001010014,AM,101,08\n",
                                   "site-salt");
@@ -286,10 +292,9 @@ TEST_CASE("roster CSV: a bad row is named with its line", "[gate]") {
                               "s");
     REQUIRE_FALSE(bad);
     CHECK_THAT(bad.error().message, Catch::StartsWith("roster: line 2: id: wrong check"));
-    CHECK_THAT(parseRosterCsv("1001,a,E12345678,AM,1,1\n1001,b,E12345679,AM,1,2\n", "s")
-                   .error()
-                   .message,
-               Catch::Contains("line 2") && Catch::Contains("twice"));
+    CHECK_THAT(
+        parseRosterCsv("1001,a,E12345678,AM,1,1\n1001,b,E12345679,AM,1,2\n", "s").error().message,
+        Catch::Contains("line 2") && Catch::Contains("twice"));
     CHECK_THAT(parseRosterCsv("1001,a,E12345678,AM\n", "s").error().message,
                Catch::Contains("line 1: expected 6 fields"));
     CHECK_THAT(parseRosterCsv("1001,\"a,E12345678,AM,1,1\n", "s").error().message,
@@ -303,9 +308,10 @@ TEST_CASE("the gate worker answers every request in order from its own thread", 
     {
         GateWorker worker(site.dbPath, config(transitProfile()));
         for (int i = 0; i < 5; ++i)
-            tickets.push_back(worker.submit(ScanInput{
-                site.pass("11010519491231002X", sync::pass::PassStatus::Green, "P-" + std::to_string(i))}));
-        tickets.push_back(worker.submit(ManualInput{IdType::Resident, "bad", "", "no_phone", "op"}));
+            tickets.push_back(worker.submit(ScanInput{site.pass(
+                "11010519491231002X", sync::pass::PassStatus::Green, "P-" + std::to_string(i))}));
+        tickets.push_back(
+            worker.submit(ManualInput{IdType::Resident, "bad", "", "no_phone", "op"}));
         for (auto ticket : tickets) {
             auto answer = worker.waitFor(ticket, std::chrono::seconds(10));
             REQUIRE(answer);
@@ -315,7 +321,8 @@ TEST_CASE("the gate worker answers every request in order from its own thread", 
     }
     REQUIRE(answers.size() == 6);
     CHECK(answers[0].result->verdict == Verdict::Admit);
-    for (int i = 1; i < 5; ++i) CHECK(answers[static_cast<std::size_t>(i)].result->seq == i + 1);
+    for (int i = 1; i < 5; ++i)
+        CHECK(answers[static_cast<std::size_t>(i)].result->seq == i + 1);
     CHECK(answers[5].error);
     CHECK_FALSE(answers[5].result);
 }
@@ -326,7 +333,8 @@ TEST_CASE("a running gate follows `trust deny` made on another connection", "[ga
     REQUIRE(db);
     auto gate = Gate::open(*db, config(transitProfile()));
     REQUIRE(gate);
-    auto before = gate->scan({site.pass("11010519491231002X", sync::pass::PassStatus::Green, "P-8")});
+    auto before =
+        gate->scan({site.pass("11010519491231002X", sync::pass::PassStatus::Green, "P-8")});
     REQUIRE(before);
     CHECK(before->verdict == Verdict::Admit);
 
@@ -337,7 +345,8 @@ TEST_CASE("a running gate follows `trust deny` made on another connection", "[ga
         REQUIRE(staff);
         REQUIRE(storage::TrustStore(*staff).deny({"P-9", "staff", site.now, site.now + 3600}));
     }
-    auto revoked = gate->scan({site.pass("440524188001010014", sync::pass::PassStatus::Green, "P-9")});
+    auto revoked =
+        gate->scan({site.pass("440524188001010014", sync::pass::PassStatus::Green, "P-9")});
     REQUIRE(revoked);
     CHECK(revoked->verdict == Verdict::Deny);
 }

@@ -1,14 +1,13 @@
 // `doorpost --db FILE status --json`, run as the real binary.
 
-#include <catch2/catch.hpp>
-
-#include <filesystem>
-#include <nlohmann/json.hpp>
-
 #include "storage/database.hpp"
 #include "storage/event_log.hpp"
 #include "tests/storage/temp_dir.hpp"
 #include "tests/support/command_run.hpp"
+
+#include <catch2/catch.hpp>
+#include <filesystem>
+#include <nlohmann/json.hpp>
 
 using namespace doorpost::storage;
 using doorpost::storage::test::TempDir;

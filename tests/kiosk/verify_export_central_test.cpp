@@ -4,16 +4,15 @@
 // with the same device and epoch (exit 1, mismatch), events not synced yet (exit 1), a token of
 // another device (exit 2), an auditor principal (exit 0) and an unreachable central (exit 3).
 
-#include <catch2/catch.hpp>
-
-#include <algorithm>
-#include <filesystem>
-#include <nlohmann/json.hpp>
-
 #include "tests/storage/export_fixture.hpp"
 #include "tests/storage/temp_dir.hpp"
 #include "tests/support/child_process.hpp"
 #include "tests/support/command_run.hpp"
+
+#include <algorithm>
+#include <catch2/catch.hpp>
+#include <filesystem>
+#include <nlohmann/json.hpp>
 
 using namespace doorpost::storage;
 using namespace doorpost::storage::test;
@@ -24,7 +23,9 @@ using doorpost::test::CentralProcess;
 
 namespace {
 
-std::string bin(const char* name) { return std::string(DOORPOST_BIN_DIR) + "/" + name; }
+std::string bin(const char* name) {
+    return std::string(DOORPOST_BIN_DIR) + "/" + name;
+}
 
 } // namespace
 
@@ -39,8 +40,8 @@ TEST_CASE("verify-export --central checks the export's end against the central's
     const auto db = dir.file("kiosk.db");
     appendTestEvents(db, 12);
     const auto sync = [&](const std::string& path) {
-        auto run = runCommand(bin("doorpost") + " --db " + path + " sync --central " + central.url() +
-                                  " --token " + token + " --once --json");
+        auto run = runCommand(bin("doorpost") + " --db " + path + " sync --central " +
+                              central.url() + " --token " + token + " --once --json");
         INFO(run.out << run.err);
         REQUIRE(run.exitCode == 0);
     };
@@ -54,13 +55,14 @@ TEST_CASE("verify-export --central checks the export's end against the central's
 
     const auto exportTo = [&](const std::string& path, const std::string& out) {
         auto run = runCommand(bin("doorpost") + " --db " + path +
-                                  " export --from 2026-01-01 --to 2027-01-01 --out " + out);
+                              " export --from 2026-01-01 --to 2027-01-01 --out " + out);
         INFO(run.err);
         REQUIRE(run.exitCode == 0);
     };
-    const auto verify = [&](const std::string& out, const std::string& url, const std::string& tok) {
+    const auto verify = [&](const std::string& out, const std::string& url,
+                            const std::string& tok) {
         return runCommand(bin("doorpost") + " verify-export " + out + " --central " + url +
-                              (tok.empty() ? "" : " --token " + tok) + " --json");
+                          (tok.empty() ? "" : " --token " + tok) + " --json");
     };
     exportTo(db, dir.file("synced"));
     exportTo(fork, dir.file("forked"));
@@ -82,7 +84,7 @@ TEST_CASE("verify-export --central checks the export's end against the central's
             CHECK(report["trusted_key"].get<std::string>().size() == 64);
         }
         auto text = runCommand(bin("doorpost") + " verify-export " + dir.file("synced") +
-                                   " --central " + central.url() + " --token " + token);
+                               " --central " + central.url() + " --token " + token);
         CHECK(text.exitCode == 0);
         CHECK(text.out.find("central: the central witnessed seq 15") != std::string::npos);
     }

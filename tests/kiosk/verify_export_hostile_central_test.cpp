@@ -2,15 +2,14 @@
 // with wrong types, a huge key history, an overlong key or a non-string error field. Each is a
 // one-line error and exit 2 (the kiosk reads the answer field by field), never a crash.
 
-#include <catch2/catch.hpp>
-
-#include <algorithm>
-#include <nlohmann/json.hpp>
-
 #include "tests/storage/export_fixture.hpp"
 #include "tests/storage/temp_dir.hpp"
 #include "tests/support/command_run.hpp"
 #include "tests/support/loopback_http.hpp"
+
+#include <algorithm>
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
 
 using namespace doorpost::storage::test;
 using doorpost::test::runBinary;
@@ -57,8 +56,8 @@ TEST_CASE("verify-export --central: a hostile central's answer is a one-line err
     const auto db = dir.file("kiosk.db");
     appendTestEvents(db, 3);
     const auto out = dir.file("export");
-    auto exported = runBinary("doorpost", "--db " + db +
-                               " export --from 2026-01-01 --to 2027-01-01 --out " + out);
+    auto exported = runBinary(
+        "doorpost", "--db " + db + " export --from 2026-01-01 --to 2027-01-01 --out " + out);
     REQUIRE(exported.exitCode == 0);
     HostileCentral central;
     const std::string key(64, 'a');
@@ -84,8 +83,8 @@ TEST_CASE("verify-export --central: a hostile central's answer is a one-line err
     };
     for (const auto& [status, body, named] : cases) {
         central.answer(status, body);
-        auto run = runBinary("doorpost", "verify-export " + out +
-                              " --central " + central.url() + " --token t");
+        auto run = runBinary("doorpost",
+                             "verify-export " + out + " --central " + central.url() + " --token t");
         INFO(named << ": " << run.out << run.err.substr(0, 300));
         CHECK(run.exitCode == 2);
         CHECK(std::count(run.err.begin(), run.err.end(), '\n') == 1);

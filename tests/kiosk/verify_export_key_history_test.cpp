@@ -4,17 +4,16 @@
 // also after the central restarted. An export signed with a key the central never registered
 // for that device (the same chain, re-keyed) is exit 1 naming the key mismatch.
 
-#include <catch2/catch.hpp>
-
-#include <algorithm>
-#include <filesystem>
-#include <nlohmann/json.hpp>
-
 #include "storage/database.hpp"
 #include "tests/storage/export_fixture.hpp"
 #include "tests/storage/temp_dir.hpp"
 #include "tests/support/child_process.hpp"
 #include "tests/support/command_run.hpp"
+
+#include <algorithm>
+#include <catch2/catch.hpp>
+#include <filesystem>
+#include <nlohmann/json.hpp>
 
 using namespace doorpost::storage;
 using namespace doorpost::storage::test;
@@ -23,7 +22,9 @@ using doorpost::test::runCommand;
 
 namespace {
 
-std::string bin(const char* name) { return std::string(DOORPOST_BIN_DIR) + "/" + name; }
+std::string bin(const char* name) {
+    return std::string(DOORPOST_BIN_DIR) + "/" + name;
+}
 
 void syncOnce(const std::string& db, const CentralProcess& central, const std::string& token) {
     auto run = runCommand(bin("doorpost") + " --db " + db + " sync --central " + central.url() +
@@ -118,7 +119,7 @@ TEST_CASE("verify-export --central accepts every key the device enrolled with, a
             auto db = Database::open(rekeyed);
             REQUIRE(db.ok());
             REQUIRE(db->exec("DELETE FROM meta WHERE key IN"
-                                " ('device_sign_seed', 'device_public_key')")
+                             " ('device_sign_seed', 'device_public_key')")
                         .ok());
         }
         exportTo(rekeyed, dir.file("rekeyed-export"));

@@ -2,12 +2,12 @@
 // command line, one transaction each, and prints "committed <seq>" (flushed) after each append
 // returned, until it has appended the count given (or is killed, which is the point).
 
+#include "storage/database.hpp"
+#include "storage/event_log.hpp"
+
 #include <cstdio>
 #include <cstdlib>
 #include <string>
-
-#include "storage/database.hpp"
-#include "storage/event_log.hpp"
 
 int main(int argc, char** argv) {
     using namespace doorpost::storage;

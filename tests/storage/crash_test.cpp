@@ -2,22 +2,20 @@
 // SIGKILL at random moments, 50 times; every seq it reported committed must be there afterwards,
 // the chain must verify and PRAGMA integrity_check must say ok.
 
-#include <catch2/catch.hpp>
-#include <signal.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
-#include <poll.h>
-
-#include <algorithm>
-#include <chrono>
-#include <random>
-#include <sstream>
-#include <thread>
-
 #include "storage/database.hpp"
 #include "storage/event_log.hpp"
 #include "tests/storage/temp_dir.hpp"
+
+#include <algorithm>
+#include <catch2/catch.hpp>
+#include <chrono>
+#include <poll.h>
+#include <random>
+#include <signal.h>
+#include <sstream>
+#include <sys/wait.h>
+#include <thread>
+#include <unistd.h>
 
 using namespace doorpost::storage;
 using doorpost::storage::test::TempDir;
@@ -39,7 +37,8 @@ std::int64_t runAndKill(const std::string& dbPath, std::int64_t stored, int wait
         ::dup2(fds[1], STDOUT_FILENO);
         ::close(fds[0]);
         ::close(fds[1]);
-        ::execl(child.c_str(), child.c_str(), dbPath.c_str(), "1000000", static_cast<char*>(nullptr));
+        ::execl(child.c_str(), child.c_str(), dbPath.c_str(), "1000000",
+                static_cast<char*>(nullptr));
         ::_exit(127);
     }
     ::close(fds[1]);
@@ -99,8 +98,8 @@ TEST_CASE("SIGKILL at random moments loses no reported commit and corrupts nothi
     for (int cycle = 0; cycle < 50; ++cycle) {
         // One kill in ten lands while the child opens the database; the rest among commits.
         const int waitFor = cycle % 10 == 0 ? 0 : commits(random);
-        const std::int64_t reported = runAndKill(path, lastSeqBefore, waitFor,
-                                                 std::chrono::microseconds(delayUs(random)));
+        const std::int64_t reported =
+            runAndKill(path, lastSeqBefore, waitFor, std::chrono::microseconds(delayUs(random)));
         if (reported > lastSeqBefore) {
             ++killsWithCommits;
             reportedTotal += reported - lastSeqBefore;

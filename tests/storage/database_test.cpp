@@ -1,12 +1,11 @@
-#include <catch2/catch.hpp>
-
-#include <filesystem>
-#include <fstream>
-
 #include "storage/database.hpp"
 #include "storage/event_log.hpp"
 #include "storage/migrations.hpp"
 #include "tests/storage/temp_dir.hpp"
+
+#include <catch2/catch.hpp>
+#include <filesystem>
+#include <fstream>
 
 using namespace doorpost::storage;
 using doorpost::storage::test::TempDir;

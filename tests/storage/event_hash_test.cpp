@@ -1,9 +1,9 @@
 // Pins the hash format of docs/event-log.md: the export verifier and the central service
 // recompute it, so a change here must be a deliberate, versioned one ("doorpost-log-v2").
 
-#include <catch2/catch.hpp>
-
 #include "storage/event.hpp"
+
+#include <catch2/catch.hpp>
 
 using namespace doorpost::storage;
 
@@ -42,18 +42,18 @@ TEST_CASE("canonical() is the length-prefixed encoding of docs/event-log.md") {
     e.verdict = Verdict::None;
     e.reasons = {"r"};
     e.detail = "{}";
-    const std::string expected = std::string("\0\0\0\2ab", 6) +            // event_id
-                                 std::string("\0\0\0\0\0\0\0\1", 8) +      // wall_time_ms
-                                 std::string("\0\0\0\0\0\0\0\2", 8) +      // monotonic_ms
-                                 std::string("\0\0\0\1b", 5) +             // boot_id
-                                 std::string("\0\0\0\4scan", 8) +          // kind
-                                 std::string("\0\0\0\0", 4) +              // credential_type
-                                 std::string("\0\0\0\0", 4) +              // subject_key
-                                 std::string("\0\0\0\0", 4) +              // masked_id
-                                 std::string("\0\0\0\0", 4) +              // verdict
-                                 std::string("\0\0\0\1\0\0\0\1r", 9) +     // reasons
-                                 std::string("\0\0\0\0", 4) +              // operator
-                                 std::string("\0\0\0\2{}", 6);             // detail
+    const std::string expected = std::string("\0\0\0\2ab", 6) +        // event_id
+                                 std::string("\0\0\0\0\0\0\0\1", 8) +  // wall_time_ms
+                                 std::string("\0\0\0\0\0\0\0\2", 8) +  // monotonic_ms
+                                 std::string("\0\0\0\1b", 5) +         // boot_id
+                                 std::string("\0\0\0\4scan", 8) +      // kind
+                                 std::string("\0\0\0\0", 4) +          // credential_type
+                                 std::string("\0\0\0\0", 4) +          // subject_key
+                                 std::string("\0\0\0\0", 4) +          // masked_id
+                                 std::string("\0\0\0\0", 4) +          // verdict
+                                 std::string("\0\0\0\1\0\0\0\1r", 9) + // reasons
+                                 std::string("\0\0\0\0", 4) +          // operator
+                                 std::string("\0\0\0\2{}", 6);         // detail
     CHECK(canonical(e) == expected);
 }
 

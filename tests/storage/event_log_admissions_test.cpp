@@ -2,14 +2,13 @@
 // the append that completes it, and the block still filling is read by seq. Whatever the block
 // edges, it must find exactly what a full scan finds.
 
-#include <catch2/catch.hpp>
-
-#include <random>
-
 #include "storage/database.hpp"
 #include "storage/event_log.hpp"
 #include "tests/storage/raw_events.hpp"
 #include "tests/storage/temp_dir.hpp"
+
+#include <catch2/catch.hpp>
+#include <random>
 
 using namespace doorpost::storage;
 using doorpost::storage::test::RawEvent;
@@ -132,9 +131,12 @@ TEST_CASE("The re-entry lookup finds what a full scan finds, filed or in the blo
 
 TEST_CASE("An admitting append writes no index entry; the append completing a block files it") {
     Fixture f;
-    CHECK(f.count("SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND tbl_name = 'events'") == 0);
+    CHECK(f.count(
+              "SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND tbl_name = 'events'") ==
+          0);
     for (std::int64_t seq = 1; seq < kBlock; ++seq) {
-        REQUIRE(f.log.append(scan(seq % 2 == 0 ? "even" : "odd", seq % 5 == 0 ? Verdict::Deny : Verdict::Admit)));
+        REQUIRE(f.log.append(
+            scan(seq % 2 == 0 ? "even" : "odd", seq % 5 == 0 ? Verdict::Deny : Verdict::Admit)));
     }
     CHECK(f.count("SELECT COUNT(*) FROM admissions_by_subject") == 0);
     CHECK((*f.log.lastAdmission("even"))->seq == kBlock - 2); // 1022: even, not a multiple of 5
@@ -142,7 +144,8 @@ TEST_CASE("An admitting append writes no index entry; the append completing a bl
     REQUIRE(*f.log.append(scan("last", Verdict::Admit)) == kBlock);
     CHECK(f.count("SELECT COUNT(*) FROM admissions_by_subject") ==
           f.count("SELECT COUNT(*) FROM events WHERE verdict = 'admit'"));
-    CHECK(f.count("SELECT event_seq FROM admissions_by_subject WHERE subject_prefix = 'last'") == kBlock);
+    CHECK(f.count("SELECT event_seq FROM admissions_by_subject WHERE subject_prefix = 'last'") ==
+          kBlock);
     CHECK((*f.log.lastAdmission("last"))->seq == kBlock);
     CHECK(f.count("SELECT COUNT(*) FROM recent_admissions") == 0);
 }
@@ -150,14 +153,16 @@ TEST_CASE("An admitting append writes no index entry; the append completing a bl
 TEST_CASE("Both halves of the lookup read only what they need") {
     Fixture f;
     // The block still filling: a rowid range from the block's start, not the table.
-    const auto recent = planOf(f.db, "SELECT max(seq) FROM recent_admissions WHERE subject_key = 'k'");
+    const auto recent =
+        planOf(f.db, "SELECT max(seq) FROM recent_admissions WHERE subject_key = 'k'");
     INFO(recent);
     CHECK(recent.find("SEARCH events USING INTEGER PRIMARY KEY (rowid>?)") != std::string::npos);
     CHECK(recent.find("SCAN events") == std::string::npos);
     // The filed ones: by prefix, newest first, then the event by its seq; no sort.
-    const auto filed = planOf(f.db, "SELECT seq FROM admissions_by_subject f JOIN events ON seq = f.event_seq"
-                                    " WHERE f.subject_prefix = substr('k', 1, 16) AND subject_key = 'k'"
-                                    " ORDER BY f.event_seq DESC LIMIT 1");
+    const auto filed =
+        planOf(f.db, "SELECT seq FROM admissions_by_subject f JOIN events ON seq = f.event_seq"
+                     " WHERE f.subject_prefix = substr('k', 1, 16) AND subject_key = 'k'"
+                     " ORDER BY f.event_seq DESC LIMIT 1");
     INFO(filed);
     CHECK(filed.find("SEARCH f USING PRIMARY KEY (subject_prefix=?)") != std::string::npos);
     CHECK(filed.find("SEARCH events USING INTEGER PRIMARY KEY (rowid=?)") != std::string::npos);
@@ -169,7 +174,8 @@ TEST_CASE("Migration 8 files the admits of an existing log's complete blocks") {
     const auto path = dir.file("kiosk.db");
     const auto keys = subjects();
     writeRawEvents(path, 7, 2 * kBlock + 10, [&](std::int64_t seq) {
-        return RawEvent{1, keys[static_cast<std::size_t>(seq * 7 % 40)], seq % 3 == 0 ? "deny" : "admit"};
+        return RawEvent{1, keys[static_cast<std::size_t>(seq * 7 % 40)],
+                        seq % 3 == 0 ? "deny" : "admit"};
     });
     auto db = Database::open(path);
     REQUIRE(db);

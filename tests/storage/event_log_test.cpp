@@ -1,8 +1,8 @@
-#include <catch2/catch.hpp>
-
 #include "storage/database.hpp"
 #include "storage/event_log.hpp"
 #include "tests/storage/temp_dir.hpp"
+
+#include <catch2/catch.hpp>
 
 using namespace doorpost::storage;
 using doorpost::storage::test::TempDir;
@@ -31,7 +31,9 @@ struct Fixture {
     EventLog log = std::move(EventLog::open(db).value());
 };
 
-void tamper(Database& db, const std::string& sql) { REQUIRE(db.exec(sql)); }
+void tamper(Database& db, const std::string& sql) {
+    REQUIRE(db.exec(sql));
+}
 
 } // namespace
 
@@ -172,7 +174,8 @@ TEST_CASE("The chain verifies and names the first bad seq after tampering") {
         auto e = f.log.readSeqRange(6, 6)->front();
         e.maskedId = "forged";
         const auto forged = eventHash(e);
-        tamper(f.db, "UPDATE events SET masked_id = 'forged', hash = '" + forged + "' WHERE seq = 6");
+        tamper(f.db,
+               "UPDATE events SET masked_id = 'forged', hash = '" + forged + "' WHERE seq = 6");
         auto report = f.log.verifyChain();
         CHECK(report->firstBadSeq == 7);
     }

@@ -1,15 +1,14 @@
 // Time-range reads without a wall-time index (migration 6): they must find exactly what a full
 // scan finds, whatever the clock did, with or without the per-block summaries.
 
-#include <catch2/catch.hpp>
-
-#include <algorithm>
-#include <random>
-
 #include "storage/database.hpp"
 #include "storage/event_log.hpp"
 #include "tests/storage/raw_events.hpp"
 #include "tests/storage/temp_dir.hpp"
+
+#include <algorithm>
+#include <catch2/catch.hpp>
+#include <random>
 
 using namespace doorpost::storage;
 using doorpost::storage::test::RawEvent;
@@ -42,7 +41,8 @@ std::vector<std::int64_t> clockWithJumps(int count) {
     std::mt19937_64 random(7);
     std::vector<std::int64_t> wall;
     for (int i = 1; i <= count; ++i) {
-        std::int64_t ms = kStartMs + std::int64_t{i} * 1000 + static_cast<std::int64_t>(random() % 900);
+        std::int64_t ms =
+            kStartMs + std::int64_t{i} * 1000 + static_cast<std::int64_t>(random() % 900);
         if (i > 1300 && i <= 1600) {
             ms -= 3'600'000;
         }
@@ -91,15 +91,16 @@ std::vector<std::int64_t> scanned(const std::vector<std::int64_t>& wall, std::in
 void checkAgainstScan(EventLog& log, const std::vector<std::int64_t>& wall) {
     std::mt19937_64 random(11);
     std::vector<std::pair<std::int64_t, std::int64_t>> ranges = {
-        {kStartMs - 3'600'000, kStartMs + 400'000},      // the set-back events and block 0
-        {wall[1023], wall[1023] + 1},                     // the last event of block 0 alone
-        {kStartMs + 86'400'000, kStartMs + 90'000'000},   // the day-ahead events only
-        {kStartMs + 2'900'000, kStartMs + 99'000'000},    // reaches into the tail
-        {0, kStartMs},                                    // before everything
-        {kStartMs + 5'000, kStartMs + 5'000},             // empty range
+        {kStartMs - 3'600'000, kStartMs + 400'000},     // the set-back events and block 0
+        {wall[1023], wall[1023] + 1},                   // the last event of block 0 alone
+        {kStartMs + 86'400'000, kStartMs + 90'000'000}, // the day-ahead events only
+        {kStartMs + 2'900'000, kStartMs + 99'000'000},  // reaches into the tail
+        {0, kStartMs},                                  // before everything
+        {kStartMs + 5'000, kStartMs + 5'000},           // empty range
     };
     for (int i = 0; i < 40; ++i) {
-        const std::int64_t from = kStartMs - 4'000'000 + static_cast<std::int64_t>(random() % 7'500'000);
+        const std::int64_t from =
+            kStartMs - 4'000'000 + static_cast<std::int64_t>(random() % 7'500'000);
         ranges.emplace_back(from, from + static_cast<std::int64_t>(random() % 2'000'000));
     }
     for (const auto& [from, to] : ranges) {
@@ -184,7 +185,8 @@ TEST_CASE("Migration 6 summarises the complete blocks of an existing log") {
     REQUIRE(db);
     auto log = EventLog::open(*db);
     REQUIRE(log);
-    auto rows = db->prepare("SELECT block, min_wall_ms, max_wall_ms FROM events_wall_time ORDER BY block");
+    auto rows =
+        db->prepare("SELECT block, min_wall_ms, max_wall_ms FROM events_wall_time ORDER BY block");
     REQUIRE(rows);
     for (std::int64_t block = 0; block < 2; ++block) {
         REQUIRE(*rows->step());

@@ -2,23 +2,23 @@
 // Shared by the audit export tests: a kiosk database with events like the door records, and
 // small file helpers to read, tamper with and copy export folders.
 
+#include "storage/audit_export.hpp"
+#include "storage/database.hpp"
+#include "storage/event_log.hpp"
+
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
 #include <vector>
 
-#include "storage/audit_export.hpp"
-#include "storage/database.hpp"
-#include "storage/event_log.hpp"
-
 namespace doorpost::storage::test {
 
 // Names a spreadsheet must show intact: Chinese, commas, quotes, a line break, a formula.
 inline const std::vector<std::string>& exportTestNames() {
     static const std::vector<std::string> names = {
-        "张伟", "李娜, Jr.", "刘洋 \"小刘\"", "O'Brien, \"Annie\"", "多\n行", "=SUM(A1:A9)", "陈静",
-        "王芳"};
+        "张伟",   "李娜, Jr.",   "刘洋 \"小刘\"", "O'Brien, \"Annie\"",
+        "多\n行", "=SUM(A1:A9)", "陈静",          "王芳"};
     return names;
 }
 

@@ -1,15 +1,15 @@
 // The tamper matrix of issue 7: each way of altering an export is detected and named, and the
 // untouched export verifies.
 
-#include <catch2/catch.hpp>
-#include <nlohmann/json.hpp>
-
 #include "storage/audit_device_key.hpp"
 #include "storage/audit_format.hpp"
 #include "storage/audit_manifest.hpp"
 #include "storage/audit_verify.hpp"
 #include "tests/storage/export_fixture.hpp"
 #include "tests/storage/temp_dir.hpp"
+
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
 
 using namespace doorpost::storage;
 using namespace doorpost::storage::test;
@@ -255,8 +255,8 @@ TEST_CASE("tamper: re-signed with another key") {
     auto manifest = manifestFromText(readText(dir / "manifest.json"));
     REQUIRE(manifest);
     manifest->lastHash = prev;
-    for (const auto& [name, file] : {std::pair{"events.jsonl", &manifest->jsonl},
-                                     std::pair{"events.csv", &manifest->csv}}) {
+    for (const auto& [name, file] :
+         {std::pair{"events.jsonl", &manifest->jsonl}, std::pair{"events.csv", &manifest->csv}}) {
         Sha256Stream sha;
         const auto text = readText(dir / name);
         sha.update(text);
@@ -292,25 +292,30 @@ TEST_CASE("tamper: files mixed from two exports") {
 
     SECTION("the other export's CSV") {
         const auto dir = first.copy("mixed-csv");
-        fs::copy_file(second / "events.csv", dir / "events.csv", fs::copy_options::overwrite_existing);
+        fs::copy_file(second / "events.csv", dir / "events.csv",
+                      fs::copy_options::overwrite_existing);
         // The first 10 rows are the same events; the mix shows where they stop matching.
         requireNamed(verify(dir), "events.csv row 12 (seq 11)", "differs from record seq 11");
     }
     SECTION("the other export's records and CSV under this manifest") {
         const auto dir = first.copy("mixed-data");
-        fs::copy_file(second / "events.csv", dir / "events.csv", fs::copy_options::overwrite_existing);
-        fs::copy_file(second / "events.jsonl", dir / "events.jsonl", fs::copy_options::overwrite_existing);
+        fs::copy_file(second / "events.csv", dir / "events.csv",
+                      fs::copy_options::overwrite_existing);
+        fs::copy_file(second / "events.jsonl", dir / "events.jsonl",
+                      fs::copy_options::overwrite_existing);
         requireNamed(verify(dir), "events.jsonl", "holds 10 records, the manifest says 20");
     }
     SECTION("the other export's manifest") {
         const auto dir = first.copy("mixed-manifest");
-        fs::copy_file(second / "manifest.json", dir / "manifest.json", fs::copy_options::overwrite_existing);
+        fs::copy_file(second / "manifest.json", dir / "manifest.json",
+                      fs::copy_options::overwrite_existing);
         requireNamed(verify(dir), "events.jsonl", "holds 20 records, the manifest says 10");
     }
     SECTION("from another device") {
         Exported other(20);
         const auto dir = first.copy("mixed-device");
-        fs::copy_file(other.out / "events.jsonl", dir / "events.jsonl", fs::copy_options::overwrite_existing);
+        fs::copy_file(other.out / "events.jsonl", dir / "events.jsonl",
+                      fs::copy_options::overwrite_existing);
         requireNamed(verify(dir), "events.jsonl line 1 (seq 1)", "epoch differs");
     }
 }

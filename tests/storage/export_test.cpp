@@ -1,19 +1,18 @@
 // The audit export's writer: the CSV as a real CSV reader sees it, masking, the device key,
 // all-or-nothing output, and a consistent snapshot while the gate keeps appending.
 
-#include <catch2/catch.hpp>
-#include <sys/wait.h>
-
-#include <atomic>
-#include <cstdio>
-#include <nlohmann/json.hpp>
-#include <thread>
-
 #include "storage/audit_device_key.hpp"
 #include "storage/audit_format.hpp"
 #include "storage/audit_verify.hpp"
 #include "tests/storage/export_fixture.hpp"
 #include "tests/storage/temp_dir.hpp"
+
+#include <atomic>
+#include <catch2/catch.hpp>
+#include <cstdio>
+#include <nlohmann/json.hpp>
+#include <sys/wait.h>
+#include <thread>
 
 using namespace doorpost::storage;
 using namespace doorpost::storage::test;
@@ -38,9 +37,10 @@ std::string runCapture(const std::string& command, int& exitCode) {
 // back as JSON.
 nlohmann::json readCsvWithPython(const TempDir& dir, const fs::path& csv) {
     const auto script = dir.file("read_csv.py");
-    writeText(script, "import csv, json, sys\n"
-                      "with open(sys.argv[1], encoding='utf-8-sig', newline='') as f:\n"
-                      "    print(json.dumps(list(csv.DictReader(f, strict=True)), ensure_ascii=False))\n");
+    writeText(script,
+              "import csv, json, sys\n"
+              "with open(sys.argv[1], encoding='utf-8-sig', newline='') as f:\n"
+              "    print(json.dumps(list(csv.DictReader(f, strict=True)), ensure_ascii=False))\n");
     int exitCode = -1;
     const auto out = runCapture("python3 " + script + " " + csv.string(), exitCode);
     REQUIRE(exitCode == 0);
@@ -79,7 +79,8 @@ TEST_CASE("events.csv read back by Python's csv module keeps names, commas, quot
         CHECK(row["seat"] == std::to_string(i + 1));
         CHECK(row["masked_id"] == "1101**********" + std::to_string(1000 + i));
         CHECK(row["verdict"] == (i % 5 == 4 ? "deny" : "admit"));
-        CHECK(row["reasons"] == (i % 5 == 4 ? "roster.not_listed,policy.exam" : "pass.valid,policy.exam"));
+        CHECK(row["reasons"] ==
+              (i % 5 == 4 ? "roster.not_listed,policy.exam" : "pass.valid,policy.exam"));
         CHECK(row["time_utc"] == isoUtcMs(1795000000000 + static_cast<std::int64_t>(i) * 1000));
         CHECK(row["hash"].get<std::string>().size() == 64);
     }

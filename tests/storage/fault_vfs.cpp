@@ -1,12 +1,11 @@
 #include "tests/storage/fault_vfs.hpp"
 
-#include <sqlite3.h>
-#include <unistd.h>
-
 #include <cstring>
 #include <memory>
 #include <random>
 #include <set>
+#include <sqlite3.h>
+#include <unistd.h>
 #include <variant>
 #include <vector>
 
@@ -29,12 +28,12 @@ using PendingOp = std::variant<PendingWrite, PendingTruncate>;
 struct FileState {
     std::unique_ptr<char[]> realStorage; // the unix VFS's sqlite3_file
     sqlite3_file* real = nullptr;
-    std::string path;   // empty for temp files
+    std::string path; // empty for temp files
     bool buffered = false;
     bool mainDb = false;
     bool createdHere = false;
     bool everSynced = false;
-    std::string image;  // buffered: the file as SQLite sees it
+    std::string image; // buffered: the file as SQLite sees it
     std::vector<PendingOp> pending;
 };
 
@@ -49,7 +48,9 @@ sqlite3_vfs* g_real = nullptr;
 sqlite3_vfs g_vfs;
 std::set<FileState*> g_open; // every open file, for the cut and the quota
 
-FileState& stateOf(sqlite3_file* file) { return *reinterpret_cast<FaultFile*>(file)->state; }
+FileState& stateOf(sqlite3_file* file) {
+    return *reinterpret_cast<FaultFile*>(file)->state;
+}
 
 std::int64_t realSize(FileState& s) {
     sqlite3_int64 size = 0;
@@ -152,8 +153,8 @@ int xWrite(sqlite3_file* file, const void* data, int amount, sqlite3_int64 offse
         s.image.resize(end, '\0');
     }
     std::memcpy(s.image.data() + offset, data, static_cast<std::size_t>(amount));
-    s.pending.push_back(PendingWrite{offset, std::string(static_cast<const char*>(data),
-                                                         static_cast<std::size_t>(amount))});
+    s.pending.push_back(PendingWrite{
+        offset, std::string(static_cast<const char*>(data), static_cast<std::size_t>(amount))});
     return SQLITE_OK;
 }
 
@@ -205,7 +206,9 @@ int xFileSize(sqlite3_file* file, sqlite3_int64* size) {
     return SQLITE_OK;
 }
 
-int xLock(sqlite3_file* f, int level) { return stateOf(f).real->pMethods->xLock(stateOf(f).real, level); }
+int xLock(sqlite3_file* f, int level) {
+    return stateOf(f).real->pMethods->xLock(stateOf(f).real, level);
+}
 int xUnlock(sqlite3_file* f, int level) {
     return stateOf(f).real->pMethods->xUnlock(stateOf(f).real, level);
 }
@@ -220,7 +223,9 @@ int xFileControl(sqlite3_file* f, int op, void* arg) {
     }
     return s.real->pMethods->xFileControl(s.real, op, arg);
 }
-int xSectorSize(sqlite3_file* f) { return stateOf(f).real->pMethods->xSectorSize(stateOf(f).real); }
+int xSectorSize(sqlite3_file* f) {
+    return stateOf(f).real->pMethods->xSectorSize(stateOf(f).real);
+}
 int xDeviceCharacteristics(sqlite3_file* f) {
     return stateOf(f).real->pMethods->xDeviceCharacteristics(stateOf(f).real);
 }
@@ -231,16 +236,34 @@ int xShmMap(sqlite3_file* f, int page, int size, int extend, void volatile** out
 int xShmLock(sqlite3_file* f, int offset, int n, int flags) {
     return stateOf(f).real->pMethods->xShmLock(stateOf(f).real, offset, n, flags);
 }
-void xShmBarrier(sqlite3_file* f) { stateOf(f).real->pMethods->xShmBarrier(stateOf(f).real); }
+void xShmBarrier(sqlite3_file* f) {
+    stateOf(f).real->pMethods->xShmBarrier(stateOf(f).real);
+}
 int xShmUnmap(sqlite3_file* f, int deleteFlag) {
     return stateOf(f).real->pMethods->xShmUnmap(stateOf(f).real, deleteFlag);
 }
 
 // Version 2: no xFetch/xUnfetch, so SQLite never memory-maps around the model.
 const sqlite3_io_methods kMethods = {
-    2,           xClose,      xRead,        xWrite,       xTruncate,        xSync,
-    xFileSize,   xLock,       xUnlock,      xCheckReservedLock, xFileControl, xSectorSize,
-    xDeviceCharacteristics, xShmMap, xShmLock, xShmBarrier, xShmUnmap, nullptr, nullptr,
+    2,
+    xClose,
+    xRead,
+    xWrite,
+    xTruncate,
+    xSync,
+    xFileSize,
+    xLock,
+    xUnlock,
+    xCheckReservedLock,
+    xFileControl,
+    xSectorSize,
+    xDeviceCharacteristics,
+    xShmMap,
+    xShmLock,
+    xShmBarrier,
+    xShmUnmap,
+    nullptr,
+    nullptr,
 };
 
 int xOpen(sqlite3_vfs*, sqlite3_filename name, sqlite3_file* file, int flags, int* outFlags) {
@@ -257,8 +280,8 @@ int xOpen(sqlite3_vfs*, sqlite3_filename name, sqlite3_file* file, int flags, in
         file->pMethods = nullptr;
         return rc;
     }
-    const bool persistent = (flags & (SQLITE_OPEN_MAIN_DB | SQLITE_OPEN_WAL |
-                                      SQLITE_OPEN_MAIN_JOURNAL)) != 0;
+    const bool persistent =
+        (flags & (SQLITE_OPEN_MAIN_DB | SQLITE_OPEN_WAL | SQLITE_OPEN_MAIN_JOURNAL)) != 0;
     state->buffered = g_plan.bufferUnsynced && persistent && name != nullptr;
     state->mainDb = (flags & SQLITE_OPEN_MAIN_DB) != 0;
     if (state->buffered) {
@@ -275,22 +298,36 @@ int xOpen(sqlite3_vfs*, sqlite3_filename name, sqlite3_file* file, int flags, in
     return SQLITE_OK;
 }
 
-int xDelete(sqlite3_vfs*, const char* name, int syncDir) { return g_real->xDelete(g_real, name, syncDir); }
+int xDelete(sqlite3_vfs*, const char* name, int syncDir) {
+    return g_real->xDelete(g_real, name, syncDir);
+}
 int xAccess(sqlite3_vfs*, const char* name, int flags, int* out) {
     return g_real->xAccess(g_real, name, flags, out);
 }
 int xFullPathname(sqlite3_vfs*, const char* name, int size, char* out) {
     return g_real->xFullPathname(g_real, name, size, out);
 }
-void* xDlOpen(sqlite3_vfs*, const char* name) { return g_real->xDlOpen(g_real, name); }
-void xDlError(sqlite3_vfs*, int size, char* out) { g_real->xDlError(g_real, size, out); }
+void* xDlOpen(sqlite3_vfs*, const char* name) {
+    return g_real->xDlOpen(g_real, name);
+}
+void xDlError(sqlite3_vfs*, int size, char* out) {
+    g_real->xDlError(g_real, size, out);
+}
 void (*xDlSym(sqlite3_vfs*, void* handle, const char* symbol))(void) {
     return g_real->xDlSym(g_real, handle, symbol);
 }
-void xDlClose(sqlite3_vfs*, void* handle) { g_real->xDlClose(g_real, handle); }
-int xRandomness(sqlite3_vfs*, int size, char* out) { return g_real->xRandomness(g_real, size, out); }
-int xSleep(sqlite3_vfs*, int us) { return g_real->xSleep(g_real, us); }
-int xCurrentTime(sqlite3_vfs*, double* out) { return g_real->xCurrentTime(g_real, out); }
+void xDlClose(sqlite3_vfs*, void* handle) {
+    g_real->xDlClose(g_real, handle);
+}
+int xRandomness(sqlite3_vfs*, int size, char* out) {
+    return g_real->xRandomness(g_real, size, out);
+}
+int xSleep(sqlite3_vfs*, int us) {
+    return g_real->xSleep(g_real, us);
+}
+int xCurrentTime(sqlite3_vfs*, double* out) {
+    return g_real->xCurrentTime(g_real, out);
+}
 int xGetLastError(sqlite3_vfs*, int size, char* out) {
     return g_real->xGetLastError(g_real, size, out);
 }
@@ -300,8 +337,12 @@ int xCurrentTimeInt64(sqlite3_vfs*, sqlite3_int64* out) {
 
 } // namespace
 
-FaultPlan& faultPlan() { return g_plan; }
-std::int64_t faultOpCount() { return g_ops; }
+FaultPlan& faultPlan() {
+    return g_plan;
+}
+std::int64_t faultOpCount() {
+    return g_ops;
+}
 
 const char* registerFaultVfs() {
     if (g_real == nullptr) {

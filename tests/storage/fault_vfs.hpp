@@ -28,13 +28,13 @@
 namespace doorpost::storage::test {
 
 struct FaultPlan {
-    bool bufferUnsynced = false;     // the power-loss model above
-    std::int64_t cutAtOp = -1;       // power cut before this operation (-1: never)
-    int cutExitCode = 77;            // the process's exit code at the cut
-    std::uint32_t seed = 1;          // which pending pieces survive the cut
+    bool bufferUnsynced = false;        // the power-loss model above
+    std::int64_t cutAtOp = -1;          // power cut before this operation (-1: never)
+    int cutExitCode = 77;               // the process's exit code at the cut
+    std::uint32_t seed = 1;             // which pending pieces survive the cut
     std::int64_t failWritesFromOp = -1; // writes from this operation on fail (SQLITE_IOERR_WRITE)
-    bool failSyncs = false;          // every xSync fails (SQLITE_IOERR_FSYNC)
-    std::int64_t quotaBytes = -1;    // disk full: growth beyond this many bytes in total fails
+    bool failSyncs = false;             // every xSync fails (SQLITE_IOERR_FSYNC)
+    std::int64_t quotaBytes = -1;       // disk full: growth beyond this many bytes in total fails
 };
 
 // The plan read by the VFS at each operation; tests change it between steps.

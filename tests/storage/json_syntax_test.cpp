@@ -2,13 +2,11 @@
 // that it refuses and accepts exactly what the old check did, on hand-picked cases and on
 // generated documents and their mutations.
 
-#include <catch2/catch.hpp>
-
 #include "storage/event.hpp"
 #include "storage/json_syntax.hpp"
 
+#include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
-
 #include <random>
 #include <string>
 #include <vector>
@@ -55,16 +53,18 @@ const std::vector<Case>& handPicked() {
         {R"({"s":"\" \\ \/ \b \f \n \r \t"})", true, "every short escape"},
         {R"({"s":"\u0041\u00e9\uFFFF\u0000"})", true, "\\u escapes, either case, U+0000 escaped"},
         {R"({"s":"\uD83D\uDE00"})", true, "escaped surrogate pair"},
-        {"{\"s\":\"\xC3\xA9\xE5\xBC\xA0\xF0\x9F\x98\x80\x7F\"}", true, "UTF-8 of 2, 3, 4 bytes; DEL"},
+        {"{\"s\":\"\xC3\xA9\xE5\xBC\xA0\xF0\x9F\x98\x80\x7F\"}", true,
+         "UTF-8 of 2, 3, 4 bytes; DEL"},
         {"{\"s\":\"\xEF\xBF\xBF\xF4\x8F\xBF\xBF\xED\x9F\xBF\xEE\x80\x80\"}", true,
          "UTF-8 edges: U+FFFF, U+10FFFF, U+D7FF, U+E000"},
-        {R"({"n":[0,-0,1,-1,10,0.5,-0.0,1e5,1E5,1e+5,1e-5,12.34e-56,18446744073709551616]})",
-         true, "numbers of every grammar form, one above 64-bit range"},
+        {R"({"n":[0,-0,1,-1,10,0.5,-0.0,1e5,1E5,1e+5,1e-5,12.34e-56,18446744073709551616]})", true,
+         "numbers of every grammar form, one above 64-bit range"},
         {R"({"n":[1e-400,0e99999,0.0e99999999999999999999999,-1e-99999999999999999999]})", true,
          "numbers that underflow a double (nlohmann reads them as 0)"},
-        {R"({"n":[1.7976931348623157e308,1.797693134862315807e308,17976931348623157e292]})",
-         true, "DBL_MAX and what rounds down to it"},
-        {"{\"n\":0." + std::string(400, '0') + "1e400}", true, "400 leading zeros offset the exponent"},
+        {R"({"n":[1.7976931348623157e308,1.797693134862315807e308,17976931348623157e292]})", true,
+         "DBL_MAX and what rounds down to it"},
+        {"{\"n\":0." + std::string(400, '0') + "1e400}", true,
+         "400 leading zeros offset the exponent"},
         {R"({"n":1e400})", false, "overflows a double (nlohmann refuses infinity)"},
         {R"({"n":-1e309})", false, "negative overflow"},
         {R"({"n":1.797693134862315808e308})", false, "just past DBL_MAX rounds to infinity"},
@@ -169,12 +169,24 @@ private:
         space(out);
         const int kind = depth >= 4 ? 2 + pick(4) : pick(6);
         switch (kind) {
-        case 0: object(out, depth + 1); break;
-        case 1: array(out, depth + 1); break;
-        case 2: string(out); break;
-        case 3: number(out); break;
-        case 4: out += pick(2) == 0 ? "true" : "false"; break;
-        default: out += "null"; break;
+        case 0:
+            object(out, depth + 1);
+            break;
+        case 1:
+            array(out, depth + 1);
+            break;
+        case 2:
+            string(out);
+            break;
+        case 3:
+            number(out);
+            break;
+        case 4:
+            out += pick(2) == 0 ? "true" : "false";
+            break;
+        default:
+            out += "null";
+            break;
         }
         space(out);
     }
@@ -239,11 +251,16 @@ private:
         static constexpr unsigned kEdges[] = {0x7f,   0x80,   0x7ff,   0x800,   0xd7ff,
                                               0xe000, 0xffff, 0x10000, 0x10ffff};
         switch (pick(5)) {
-        case 0: return kEdges[pick(9)];
-        case 1: return 0x80 + static_cast<unsigned>(pick(0x780));
-        case 2: return 0x800 + static_cast<unsigned>(pick(0xd000));
-        case 3: return 0xe000 + static_cast<unsigned>(pick(0x2000));
-        default: return 0x10000 + static_cast<unsigned>(pick(0x100000));
+        case 0:
+            return kEdges[pick(9)];
+        case 1:
+            return 0x80 + static_cast<unsigned>(pick(0x780));
+        case 2:
+            return 0x800 + static_cast<unsigned>(pick(0xd000));
+        case 3:
+            return 0xe000 + static_cast<unsigned>(pick(0x2000));
+        default:
+            return 0x10000 + static_cast<unsigned>(pick(0x100000));
         }
     }
 
@@ -274,7 +291,9 @@ private:
                 }
                 break;
             }
-            default: utf8(out, scalar()); break;
+            default:
+                utf8(out, scalar());
+                break;
             }
         }
         out.push_back('"');
@@ -282,10 +301,18 @@ private:
 
     void number(std::string& out) {
         // Now and then one near the limits of a double, where nlohmann refuses overflow.
-        static const std::string kEdges[] = {
-            "1e308", "1e309", "-1e400", "1e-400", "1.7976931348623157e308",
-            "1.797693134862315808e308", "0.1e310", "0e99999", "100e306", "1000e306",
-            std::string(309, '9'), "1" + std::string(308, '0')};
+        static const std::string kEdges[] = {"1e308",
+                                             "1e309",
+                                             "-1e400",
+                                             "1e-400",
+                                             "1.7976931348623157e308",
+                                             "1.797693134862315808e308",
+                                             "0.1e310",
+                                             "0e99999",
+                                             "100e306",
+                                             "1000e306",
+                                             std::string(309, '9'),
+                                             "1" + std::string(308, '0')};
         if (pick(40) == 0) {
             out += kEdges[pick(static_cast<int>(std::size(kEdges)))];
             return;
@@ -327,11 +354,43 @@ private:
 // Edits that tend to break JSON in the places a checker gets wrong: structure bytes, escapes,
 // control and NUL bytes, stray or ill-formed UTF-8, surrogates, number pieces, truncation.
 void mutate(std::string& text, DocumentGenerator& gen) {
-    static const std::string kInserts[] = {
-        "\"", "\\", ",", ":", "{", "}", "[", "]", " ", "\f", "\0"s, "\x1f", "\x7f", "\x80",
-        "\xC0", "\xC3", "\xED\xA0\x80", "\xC0\xAF", "\xE0\x80\x80", "\xF4\x90\x80\x80", "\xF0",
-        "\xEF\xBB\xBF", "\\u", "\\uD800", "\\uDC00", "\\uD83D\\uDE00", "0", "-", ".", "e", "+",
-        "true", "n", "\"\":", "{}", "[]", ",1"};
+    static const std::string kInserts[] = {"\"",
+                                           "\\",
+                                           ",",
+                                           ":",
+                                           "{",
+                                           "}",
+                                           "[",
+                                           "]",
+                                           " ",
+                                           "\f",
+                                           "\0"s,
+                                           "\x1f",
+                                           "\x7f",
+                                           "\x80",
+                                           "\xC0",
+                                           "\xC3",
+                                           "\xED\xA0\x80",
+                                           "\xC0\xAF",
+                                           "\xE0\x80\x80",
+                                           "\xF4\x90\x80\x80",
+                                           "\xF0",
+                                           "\xEF\xBB\xBF",
+                                           "\\u",
+                                           "\\uD800",
+                                           "\\uDC00",
+                                           "\\uD83D\\uDE00",
+                                           "0",
+                                           "-",
+                                           ".",
+                                           "e",
+                                           "+",
+                                           "true",
+                                           "n",
+                                           "\"\":",
+                                           "{}",
+                                           "[]",
+                                           ",1"};
     const auto at = [&](std::size_t extra) {
         return static_cast<std::size_t>(gen.pick(static_cast<int>(text.size() + extra)));
     };
@@ -347,13 +406,17 @@ void mutate(std::string& text, DocumentGenerator& gen) {
         }
         break;
     case 2:
-    case 3: text.insert(at(1), kInserts[gen.pick(static_cast<int>(std::size(kInserts)))]); break;
+    case 3:
+        text.insert(at(1), kInserts[gen.pick(static_cast<int>(std::size(kInserts)))]);
+        break;
     case 4:
         if (!text.empty()) {
             text.erase(at(0), 1 + static_cast<std::size_t>(gen.pick(3)));
         }
         break;
-    default: text.resize(at(1)); break; // truncation
+    default:
+        text.resize(at(1));
+        break; // truncation
     }
 }
 

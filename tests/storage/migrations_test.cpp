@@ -1,9 +1,9 @@
-#include <catch2/catch.hpp>
-
 #include "storage/database.hpp"
 #include "storage/event_log.hpp"
 #include "storage/migrations.hpp"
 #include "tests/storage/temp_dir.hpp"
+
+#include <catch2/catch.hpp>
 
 using namespace doorpost::storage;
 using doorpost::storage::test::TempDir;
@@ -11,7 +11,9 @@ using doorpost::storage::test::TempDir;
 namespace {
 
 struct RawDb {
-    explicit RawDb(const std::string& path) { REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK); }
+    explicit RawDb(const std::string& path) {
+        REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
+    }
     ~RawDb() { sqlite3_close(db); }
     int userVersion() const {
         sqlite3_stmt* stmt = nullptr;
@@ -92,7 +94,8 @@ TEST_CASE("A database migrated by a different list is refused") {
     TempDir dir;
     RawDb raw(dir.file("kiosk.db"));
     const Migration ours[] = {{"one", "CREATE TABLE a(x);"}, {"two", "CREATE TABLE b(x);"}};
-    const Migration theirs[] = {{"one", "CREATE TABLE a(x);"}, {"other", "CREATE TABLE c(x);"},
+    const Migration theirs[] = {{"one", "CREATE TABLE a(x);"},
+                                {"other", "CREATE TABLE c(x);"},
                                 {"three", "CREATE TABLE d(x);"}};
     REQUIRE(applyMigrations(raw.db, ours));
     CHECK_FALSE(applyMigrations(raw.db, theirs));
@@ -136,11 +139,11 @@ TEST_CASE("Migrations keep every stored event, its seq and AUTOINCREMENT's count
                 REQUIRE(applyMigrations(raw.db, migrations(), from));
                 for (int seq = 1; seq <= 5; ++seq) {
                     const std::string insert =
-                        "INSERT INTO events VALUES (" + std::to_string(seq) +
-                        ", 'id" + std::to_string(seq) + "', 'ep', 'dev', " +
-                        std::to_string(1000 + seq) + ", 7, 'boot', '" +
-                        (seq % 2 == 0 ? "manual" : "scan") + "', 'dp1', 'subj', 'mask', '" +
-                        (seq == 3 ? "" : "admit") + "', 'a,b', 'op', '{}', 'prev', 'hash')";
+                        "INSERT INTO events VALUES (" + std::to_string(seq) + ", 'id" +
+                        std::to_string(seq) + "', 'ep', 'dev', " + std::to_string(1000 + seq) +
+                        ", 7, 'boot', '" + (seq % 2 == 0 ? "manual" : "scan") +
+                        "', 'dp1', 'subj', 'mask', '" + (seq == 3 ? "" : "admit") +
+                        "', 'a,b', 'op', '{}', 'prev', 'hash')";
                     REQUIRE(sqlite3_exec(raw.db, insert.c_str(), nullptr, nullptr, nullptr) ==
                             SQLITE_OK);
                 }
@@ -157,7 +160,8 @@ TEST_CASE("Migrations keep every stored event, its seq and AUTOINCREMENT's count
             }
             RawDb raw(path);
             CHECK(firstText(raw.db, kAllRows) == rows);
-            CHECK(firstText(raw.db, "SELECT seq FROM sqlite_sequence WHERE name = 'events'") == "5");
+            CHECK(firstText(raw.db, "SELECT seq FROM sqlite_sequence WHERE name = 'events'") ==
+                  "5");
             CHECK(firstText(raw.db, "PRAGMA integrity_check") == "ok");
             // The checks still hold after the rebuild.
             sqlite3_extended_result_codes(raw.db, 1);

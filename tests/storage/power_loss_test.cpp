@@ -6,17 +6,16 @@
 // synchronous=NORMAL, where a WAL commit is not synced, must lose reported commits: the negative
 // control that shows the test can fail.
 
-#include <catch2/catch.hpp>
-#include <sys/wait.h>
-#include <unistd.h>
-
-#include <random>
-#include <string>
-
 #include "storage/database.hpp"
 #include "storage/event_log.hpp"
 #include "tests/storage/fault_vfs.hpp"
 #include "tests/storage/temp_dir.hpp"
+
+#include <catch2/catch.hpp>
+#include <random>
+#include <string>
+#include <sys/wait.h>
+#include <unistd.h>
 
 using namespace doorpost::storage;
 using namespace doorpost::storage::test;
@@ -125,7 +124,8 @@ Outcome runCycles(Synchronous sync, int cycles, std::uint32_t seed) {
     Outcome outcome;
     std::int64_t stored = 0;
     for (int i = 0; i < cycles; ++i) {
-        const Cycle cycle = cutOnce(path, sync, cutAt(random), static_cast<std::uint32_t>(random()));
+        const Cycle cycle =
+            cutOnce(path, sync, cutAt(random), static_cast<std::uint32_t>(random()));
         ++outcome.cycles;
         if (cycle.reported > stored) {
             ++outcome.cyclesWithCommits;

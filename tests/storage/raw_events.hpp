@@ -2,14 +2,13 @@
 // Events written straight into a database held at an earlier schema version, as an older build
 // would have left them (placeholder ids and hashes, no chain): the input of migration tests.
 
-#include <catch2/catch.hpp>
-#include <sqlite3.h>
+#include "storage/migrations.hpp"
 
+#include <catch2/catch.hpp>
 #include <cstdint>
 #include <functional>
+#include <sqlite3.h>
 #include <string>
-
-#include "storage/migrations.hpp"
 
 namespace doorpost::storage::test {
 
@@ -30,10 +29,10 @@ inline void writeRawEvents(const std::string& path, int version, std::int64_t co
     REQUIRE(sqlite3_exec(raw, "BEGIN", nullptr, nullptr, nullptr) == SQLITE_OK);
     for (std::int64_t seq = 1; seq <= count; ++seq) {
         const RawEvent event = eventAt(seq);
-        const std::string insert = "INSERT INTO events VALUES (" + std::to_string(seq) +
-                                   ", 'id', 'ep', 'dev', " + std::to_string(event.wallMs) +
-                                   ", 7, 'boot', 'scan', 'dp1', '" + event.subjectKey + "', 'mask', '" +
-                                   event.verdict + "', '', 'op', '{}', 'prev', 'hash')";
+        const std::string insert =
+            "INSERT INTO events VALUES (" + std::to_string(seq) + ", 'id', 'ep', 'dev', " +
+            std::to_string(event.wallMs) + ", 7, 'boot', 'scan', 'dp1', '" + event.subjectKey +
+            "', 'mask', '" + event.verdict + "', '', 'op', '{}', 'prev', 'hash')";
         REQUIRE(sqlite3_exec(raw, insert.c_str(), nullptr, nullptr, nullptr) == SQLITE_OK);
     }
     REQUIRE(sqlite3_exec(raw, "COMMIT", nullptr, nullptr, nullptr) == SQLITE_OK);

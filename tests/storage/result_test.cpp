@@ -1,6 +1,6 @@
-#include <catch2/catch.hpp>
-
 #include "storage/result.hpp"
+
+#include <catch2/catch.hpp>
 
 using doorpost::Result;
 

@@ -2,15 +2,14 @@
 // made durable fails with "storage fault: ...", nothing is reported recorded that is not, the
 // database stays intact, and appends work again on the same connection once the fault is gone.
 
-#include <catch2/catch.hpp>
-
-#include <filesystem>
-#include <vector>
-
 #include "storage/database.hpp"
 #include "storage/event_log.hpp"
 #include "tests/storage/fault_vfs.hpp"
 #include "tests/storage/temp_dir.hpp"
+
+#include <catch2/catch.hpp>
+#include <filesystem>
+#include <vector>
 
 using namespace doorpost::storage;
 using namespace doorpost::storage::test;

@@ -1,10 +1,9 @@
 #pragma once
 // A fresh directory under the system temp dir for one test, removed afterwards.
 
-#include <unistd.h>
-
 #include <filesystem>
 #include <string>
+#include <unistd.h>
 
 namespace doorpost::storage::test {
 

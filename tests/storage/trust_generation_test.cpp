@@ -1,20 +1,22 @@
 // Every change to what the gate decides with moves the trust generation, in the change's own
 // transaction: committed together, rolled back together.
 
-#include <catch2/catch.hpp>
-
 #include "storage/database.hpp"
 #include "storage/roster_store.hpp"
 #include "storage/trust_generation.hpp"
 #include "storage/trust_store.hpp"
 #include "tests/storage/temp_dir.hpp"
 
+#include <catch2/catch.hpp>
+
 using namespace doorpost::storage;
 using doorpost::storage::test::TempDir;
 
 namespace {
 
-std::string generation(Database& db) { return db.meta(kTrustGenerationKey)->value_or("none"); }
+std::string generation(Database& db) {
+    return db.meta(kTrustGenerationKey)->value_or("none");
+}
 
 } // namespace
 

@@ -1,26 +1,27 @@
 #include "tests/support/child_process.hpp"
 
-#include <fcntl.h>
-#include <signal.h>
-#include <spawn.h>
-#include <sys/wait.h>
-#include <unistd.h>
+#include "tests/support/command_run.hpp"
 
 #include <catch2/catch.hpp>
 #include <cerrno>
 #include <chrono>
+#include <fcntl.h>
 #include <filesystem>
 #include <fstream>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
 #include <thread>
-
-#include "tests/support/command_run.hpp"
+#include <unistd.h>
 
 extern char** environ;
 
 namespace doorpost::test {
 namespace {
 
-std::string centralBinary() { return std::string(DOORPOST_BIN_DIR) + "/doorpost-central"; }
+std::string centralBinary() {
+    return std::string(DOORPOST_BIN_DIR) + "/doorpost-central";
+}
 
 // The port the central wrote once it listens; 0 while the file is missing or still empty.
 int portWritten(const std::string& portFile) {
@@ -34,7 +35,8 @@ int portWritten(const std::string& portFile) {
 
 pid_t spawnProcess(const std::vector<std::string>& argv, const std::string& logFile) {
     std::vector<char*> args;
-    for (const auto& arg : argv) args.push_back(const_cast<char*>(arg.c_str()));
+    for (const auto& arg : argv)
+        args.push_back(const_cast<char*>(arg.c_str()));
     args.push_back(nullptr);
     posix_spawn_file_actions_t actions;
     posix_spawn_file_actions_init(&actions);
@@ -52,8 +54,10 @@ int waitProcess(pid_t pid) {
     int status = 0;
     while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
     }
-    if (WIFEXITED(status)) return WEXITSTATUS(status);
-    if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
+    if (WIFEXITED(status))
+        return WEXITSTATUS(status);
+    if (WIFSIGNALED(status))
+        return 128 + WTERMSIG(status);
     return -1;
 }
 
@@ -63,7 +67,8 @@ CentralProcess::CentralProcess(std::string location, int port, std::string dir)
 }
 
 CentralProcess::~CentralProcess() {
-    if (m_pid > 0) kill();
+    if (m_pid > 0)
+        kill();
 }
 
 void CentralProcess::start() {
@@ -86,7 +91,8 @@ void CentralProcess::start() {
 }
 
 void CentralProcess::kill() {
-    if (m_pid <= 0) return;
+    if (m_pid <= 0)
+        return;
     ::kill(m_pid, SIGKILL);
     waitProcess(m_pid);
     m_pid = -1;

@@ -3,9 +3,8 @@
 // `doorpost-central serve` on loopback, SIGKILLed at will and restartable over the same store.
 // Shared by the sync tests (SIGKILL scenarios) and the verify-export tests.
 
-#include <sys/types.h>
-
 #include <string>
+#include <sys/types.h>
 #include <vector>
 
 namespace doorpost::test {

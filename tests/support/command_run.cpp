@@ -1,13 +1,12 @@
 #include "tests/support/command_run.hpp"
 
 #include <catch2/catch.hpp>
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <sstream>
+#include <sys/wait.h>
+#include <unistd.h>
 
 namespace doorpost::test {
 
@@ -27,7 +26,8 @@ std::string readAll(FILE* file) {
 CommandRun runCommand(const std::string& shellCommand) {
     // A file of our own for stderr: reading two pipes would need polling, and tests running in
     // parallel (ctest -j) must not share one.
-    std::string errPath = (std::filesystem::temp_directory_path() / "doorpost-stderr-XXXXXX").string();
+    std::string errPath =
+        (std::filesystem::temp_directory_path() / "doorpost-stderr-XXXXXX").string();
     const int errFd = ::mkstemp(errPath.data());
     REQUIRE(errFd >= 0);
     ::close(errFd);

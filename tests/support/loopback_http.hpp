@@ -3,9 +3,8 @@
 // misbehaving central. Routes are added to server() before start(); the destructor stops it.
 
 #include <catch2/catch.hpp>
-#include <httplib.h>
-
 #include <chrono>
+#include <httplib.h>
 #include <string>
 #include <thread>
 

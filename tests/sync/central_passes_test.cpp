@@ -1,21 +1,19 @@
 // doorpost-central keys / issue-pass issue real passes that a kiosk trusting the published
 // public keys verifies, across a key rotation.
 
-#include <catch2/catch.hpp>
-
-#include <sodium.h>
+#include "kiosk/credentials/dp1_verifier.hpp"
+#include "tests/support/command_run.hpp"
 
 #include <array>
+#include <catch2/catch.hpp>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <sodium.h>
 #include <sstream>
 #include <unistd.h>
-
-#include "kiosk/credentials/dp1_verifier.hpp"
-#include "tests/support/command_run.hpp"
 
 namespace {
 
@@ -69,16 +67,18 @@ TEST_CASE("issued passes verify against the published keys, across a rotation", 
 
     const auto trust = trustFrom(dir / "keys" / "public-keys.json");
     CHECK(trust.passKeys.size() == 2);
-    const auto a = doorpost::kiosk::verifyDp1(firstJson.at("text").get<std::string>(), trust, now());
+    const auto a =
+        doorpost::kiosk::verifyDp1(firstJson.at("text").get<std::string>(), trust, now());
     INFO(a.message);
     CHECK(a.valid());
-    const auto b = doorpost::kiosk::verifyDp1(secondJson.at("text").get<std::string>(), trust, now());
+    const auto b =
+        doorpost::kiosk::verifyDp1(secondJson.at("text").get<std::string>(), trust, now());
     CHECK(b.valid());
     CHECK(b.status == doorpost::sync::pass::PassStatus::Yellow);
     // Two hours later the first pass has expired.
-    CHECK(doorpost::kiosk::verifyDp1(firstJson.at("text").get<std::string>(), trust,
-                                     now() + 3 * 3600)
-              .problems.front() == doorpost::kiosk::Reason::PassExpired);
+    CHECK(
+        doorpost::kiosk::verifyDp1(firstJson.at("text").get<std::string>(), trust, now() + 3 * 3600)
+            .problems.front() == doorpost::kiosk::Reason::PassExpired);
 
     const auto png = dir / "pass.png";
     CHECK(run(dataDir + "issue-pass --subject-id E12345678 --status red --out " + png.string())

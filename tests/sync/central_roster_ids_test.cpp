@@ -1,20 +1,18 @@
 // Rosters published with ID numbers: the central hashes them at import, as a kiosk would with
 // the same deployment salt, and never stores them.
 
+#include "sync/central/roster_id_numbers.hpp"
+#include "sync/pass/subject_key.hpp"
+#include "tests/support/command_run.hpp"
+
 #include <catch2/catch.hpp>
-
-#include <sqlite3.h>
-#include <unistd.h>
-
 #include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <map>
 #include <nlohmann/json.hpp>
-
-#include "sync/central/roster_id_numbers.hpp"
-#include "sync/pass/subject_key.hpp"
-#include "tests/support/command_run.hpp"
+#include <sqlite3.h>
+#include <unistd.h>
 
 using doorpost::sync::SetItem;
 using doorpost::sync::central::hashRosterIdNumbers;
@@ -47,7 +45,8 @@ std::map<std::string, std::string> readPairs(const fs::path& db, const char* sql
 std::string allBytesUnder(const fs::path& dir) {
     std::string bytes;
     for (const auto& entry : fs::recursive_directory_iterator(dir)) {
-        if (!entry.is_regular_file()) continue;
+        if (!entry.is_regular_file())
+            continue;
         std::ifstream in(entry.path(), std::ios::binary);
         bytes.append(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
     }
@@ -56,7 +55,8 @@ std::string allBytesUnder(const fs::path& dir) {
 
 } // namespace
 
-TEST_CASE("roster ID numbers become the subject key and masked ID, and are dropped", "[central][roster]") {
+TEST_CASE("roster ID numbers become the subject key and masked ID, and are dropped",
+          "[central][roster]") {
     std::vector<SetItem> items = {
         candidate("100100001", {{"id_number", "11010519491231002x"}, {"room", "101"}}),
         candidate("100100002", {{"id_number", "E12345678"}}),
@@ -87,18 +87,23 @@ TEST_CASE("roster ID numbers become the subject key and masked ID, and are dropp
         CHECK(bad[0].value == before[0].value);
     }
     SECTION("an ID number and a subject key together, or a number that is not text, are refused") {
-        std::vector<SetItem> both = {candidate("1", {{"id_number", "E12345678"}, {"subject_key", "ab"}})};
-        CHECK_THAT(hashRosterIdNumbers(both, "site-salt").error().message, Catch::Contains("not both"));
+        std::vector<SetItem> both = {
+            candidate("1", {{"id_number", "E12345678"}, {"subject_key", "ab"}})};
+        CHECK_THAT(hashRosterIdNumbers(both, "site-salt").error().message,
+                   Catch::Contains("not both"));
         std::vector<SetItem> number = {candidate("1", {{"id_number", 110105}})};
-        CHECK_THAT(hashRosterIdNumbers(number, "site-salt").error().message, Catch::Contains("must be text"));
+        CHECK_THAT(hashRosterIdNumbers(number, "site-salt").error().message,
+                   Catch::Contains("must be text"));
     }
     SECTION("without the deployment salt nothing is hashed") {
         CHECK_FALSE(hashRosterIdNumbers(items, ""));
     }
 }
 
-TEST_CASE("doorpost-central roster import hashes ID numbers exactly as the kiosk does", "[central][roster]") {
-    const auto dir = fs::temp_directory_path() / ("doorpost-roster-ids-" + std::to_string(::getpid()));
+TEST_CASE("doorpost-central roster import hashes ID numbers exactly as the kiosk does",
+          "[central][roster]") {
+    const auto dir =
+        fs::temp_directory_path() / ("doorpost-roster-ids-" + std::to_string(::getpid()));
     fs::remove_all(dir);
     fs::create_directories(dir);
     const auto central = dir / "central";
@@ -114,11 +119,13 @@ TEST_CASE("doorpost-central roster import hashes ID numbers exactly as the kiosk
     const auto bad = doorpost::test::runBinary("doorpost-central", dataDir + "roster import " +
                                                                        (dir / "bad.csv").string());
     CHECK(bad.exitCode == 2);
-    CHECK_THAT(bad.err, Catch::Contains("candidate 100100002") && Catch::Contains("check character"));
+    CHECK_THAT(bad.err,
+               Catch::Contains("candidate 100100002") && Catch::Contains("check character"));
     CHECK(bad.err.find('\n') == bad.err.size() - 1); // one line
     const char* kCentralRoster = "SELECT item_key, value FROM set_items WHERE set_name = 'roster'";
     // Nothing published: the numbers are checked before the store is even opened.
-    CHECK((!fs::exists(central / "central.db") || readPairs(central / "central.db", kCentralRoster).empty()));
+    CHECK((!fs::exists(central / "central.db") ||
+           readPairs(central / "central.db", kCentralRoster).empty()));
 
     {
         std::ofstream csv(dir / "roster.csv");
@@ -148,18 +155,21 @@ TEST_CASE("doorpost-central roster import hashes ID numbers exactly as the kiosk
     // A kiosk given the central's public keys (and so its salt) computes the same subject keys
     // from the same people's numbers.
     const std::string db = "--db " + (dir / "kiosk.db").string() + " ";
-    REQUIRE(doorpost::test::runBinary("doorpost", db + "trust add-key " +
-                                                      (central / "keys" / "public-keys.json").string())
-                .exitCode == 0);
+    REQUIRE(
+        doorpost::test::runBinary("doorpost", db + "trust add-key " +
+                                                  (central / "keys" / "public-keys.json").string())
+            .exitCode == 0);
     {
         std::ofstream csv(dir / "kiosk.csv");
         csv << "100100001,张三,11010519491231002X,AM,101,07\n"
                "100100002,李四,440524188001010014,AM,101,08\n"
                "100100003,王五,E12345678,AM,102,01\n";
     }
-    REQUIRE(doorpost::test::runBinary("doorpost", db + "roster import " + (dir / "kiosk.csv").string())
-                .exitCode == 0);
-    const auto kiosk = readPairs(dir / "kiosk.db", "SELECT candidate_number, subject_key FROM roster");
+    REQUIRE(
+        doorpost::test::runBinary("doorpost", db + "roster import " + (dir / "kiosk.csv").string())
+            .exitCode == 0);
+    const auto kiosk =
+        readPairs(dir / "kiosk.db", "SELECT candidate_number, subject_key FROM roster");
     REQUIRE(kiosk.size() == 3);
     for (const auto& [number, value] : published) {
         INFO(number);

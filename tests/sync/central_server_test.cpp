@@ -1,13 +1,13 @@
 // doorpost-central's HTTP answers: 401/403/400/409/413/404/410 with JSON bodies, and no crash on
 // garbage. Runs the server in-process on loopback with the SQLite store.
 
-#include <catch2/catch.hpp>
-#include <random>
-
 #include "sync/event_wire.hpp"
 #include "sync/http_client.hpp"
 #include "tests/sync/sync_harness.hpp"
 #include "tests/sync/sync_scenarios.hpp"
+
+#include <catch2/catch.hpp>
+#include <random>
 
 using namespace doorpost;
 using namespace doorpost::sync;
@@ -23,7 +23,8 @@ std::string pushBody(Kiosk& kiosk, std::int64_t from, std::int64_t to) {
     auto events = kiosk.log().readSeqRange(from, to);
     REQUIRE(events.ok());
     PushRequest request{kiosk.status().epoch, {}, ""};
-    for (const auto& event : *events) request.events.push_back(toWire(event));
+    for (const auto& event : *events)
+        request.events.push_back(toWire(event));
     request.headHash = request.events.back().hash;
     return dumpJson(toJson(request));
 }
@@ -38,7 +39,8 @@ std::string errorOf(const HttpOutcome& outcome) {
 
 } // namespace
 
-TEST_CASE("central answers each kind of bad request with its status and a JSON error", "[sync][central]") {
+TEST_CASE("central answers each kind of bad request with its status and a JSON error",
+          "[sync][central]") {
     TempDir dir;
     InProcessCentral central(dir.file("central.db"));
     const std::string token = central.store().enrollDevice("kiosk-a", false).value();
@@ -136,15 +138,23 @@ TEST_CASE("central survives 400 mutated and truncated bodies", "[sync][central]"
         for (int m = 0; m < mutations; ++m) {
             const std::size_t at = random() % body.size();
             switch (random() % 3) {
-            case 0: body[at] = static_cast<char>(random() % 256); break;
-            case 1: body.erase(at, 1 + random() % 40); break;
-            default: body.resize(at); break;
+            case 0:
+                body[at] = static_cast<char>(random() % 256);
+                break;
+            case 1:
+                body.erase(at, 1 + random() % 40);
+                break;
+            default:
+                body.resize(at);
+                break;
             }
-            if (body.empty()) body = "{";
+            if (body.empty())
+                body = "{";
         }
         auto outcome = http.post("/v1/devices/kiosk-a/events", body);
         REQUIRE(outcome.answered);
-        if (outcome.answer.status >= 500) ++serverErrors;
+        if (outcome.answer.status >= 500)
+            ++serverErrors;
     }
     CHECK(serverErrors == 0);
     CHECK(http.get("/v1/health").answer.status == 200);
@@ -155,6 +165,7 @@ TEST_CASE("central survives 400 mutated and truncated bodies", "[sync][central]"
     requireCentralHoldsExactly(dir.file("central.db"), "kiosk-a", kiosk);
 }
 
-TEST_CASE("reconciliation reports a subject admitted at two doors and a revoked pass", "[sync][central]") {
+TEST_CASE("reconciliation reports a subject admitted at two doors and a revoked pass",
+          "[sync][central]") {
     reconciliationFindings(Backend::Sqlite);
 }

@@ -2,11 +2,10 @@
 // answer, an older central's (no device_keys), and hostile ones (wrong types, huge arrays,
 // overlong keys, negative or fractional numbers), each a one-line BadInput naming the field.
 
-#include <catch2/catch.hpp>
-
-#include <nlohmann/json.hpp>
-
 #include "sync/chain_head_answer.hpp"
+
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
 
 using doorpost::sync::kMaxCentralDeviceKeys;
 using doorpost::sync::kMaxCentralText;
@@ -46,7 +45,8 @@ TEST_CASE("chain-head answer: the key history is read oldest first", "[sync][wit
     CHECK(answer->deviceKeys[1].registeredMs == 1764255414320);
 }
 
-TEST_CASE("chain-head answer: an older central's latest key is a one-key history", "[sync][witness]") {
+TEST_CASE("chain-head answer: an older central's latest key is a one-key history",
+          "[sync][witness]") {
     json body = goodAnswer();
     body.erase("device_keys");
     body["hash"] = nullptr;
@@ -61,7 +61,8 @@ TEST_CASE("chain-head answer: an older central's latest key is a one-key history
     CHECK(answer->deviceKeys.empty()); // the device never sent one: nothing to compare
 }
 
-TEST_CASE("chain-head answer: hostile answers are one-line errors naming the field", "[sync][witness]") {
+TEST_CASE("chain-head answer: hostile answers are one-line errors naming the field",
+          "[sync][witness]") {
     json hugeArray = json::array();
     for (std::size_t i = 0; i <= kMaxCentralDeviceKeys; ++i)
         hugeArray.push_back({{"key", "k" + std::to_string(i)}, {"registered_ms", 1}});
@@ -75,8 +76,8 @@ TEST_CASE("chain-head answer: hostile answers are one-line errors naming the fie
          json::array({{{"key", std::string(kMaxCentralText + 1, 'a')}, {"registered_ms", 1}}})},
         {"device_keys[0].key", json::array({{{"key", ""}, {"registered_ms", 1}}})},
         {"device_keys[0].key", json::array({{{"registered_ms", 1}}})},
-        {"device_keys[1].registered_ms",
-         json::array({{{"key", "a"}, {"registered_ms", 1}}, {{"key", "b"}, {"registered_ms", -1}}})},
+        {"device_keys[1].registered_ms", json::array({{{"key", "a"}, {"registered_ms", 1}},
+                                                      {{"key", "b"}, {"registered_ms", -1}}})},
         {"device_keys[0].registered_ms", json::array({{{"key", "a"}, {"registered_ms", 1.5}}})},
         {"device_keys[0].registered_ms", json::array({{{"key", "a"}, {"registered_ms", "1"}}})},
         {"device_keys[0].registered_ms",

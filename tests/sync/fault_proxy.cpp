@@ -1,16 +1,15 @@
 #include "tests/sync/fault_proxy.hpp"
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
 #include <algorithm>
+#include <arpa/inet.h>
 #include <cerrno>
 #include <chrono>
 #include <cstring>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <stdexcept>
+#include <sys/socket.h>
+#include <unistd.h>
 
 namespace doorpost::sync::test {
 namespace {
@@ -31,21 +30,25 @@ void resetClose(int fd) {
 bool sendAll(int fd, const char* data, std::size_t size) {
     while (size > 0) {
         const ssize_t n = send(fd, data, size, MSG_NOSIGNAL);
-        if (n <= 0) return false;
+        if (n <= 0)
+            return false;
         data += n;
         size -= static_cast<std::size_t>(n);
     }
     return true;
 }
 
-bool sendAll(int fd, const std::string& text) { return sendAll(fd, text.data(), text.size()); }
+bool sendAll(int fd, const std::string& text) {
+    return sendAll(fd, text.data(), text.size());
+}
 
 std::size_t contentLength(const std::string& head) {
     std::string lower = head;
     std::transform(lower.begin(), lower.end(), lower.begin(),
                    [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
     const auto at = lower.find("\r\ncontent-length:");
-    if (at == std::string::npos) return 0;
+    if (at == std::string::npos)
+        return 0;
     return std::strtoull(lower.c_str() + at + 17, nullptr, 10);
 }
 
@@ -59,7 +62,8 @@ bool readMessage(int fd, std::string& head, std::string& body, std::string& buff
             while (buffer.size() < end + 4 + length) {
                 char chunk[65536];
                 const ssize_t n = recv(fd, chunk, sizeof chunk, 0);
-                if (n <= 0) return false;
+                if (n <= 0)
+                    return false;
                 buffer.append(chunk, static_cast<std::size_t>(n));
             }
             body = buffer.substr(end + 4, length);
@@ -68,7 +72,8 @@ bool readMessage(int fd, std::string& head, std::string& body, std::string& buff
         }
         char chunk[65536];
         const ssize_t n = recv(fd, chunk, sizeof chunk, 0);
-        if (n <= 0) return false;
+        if (n <= 0)
+            return false;
         buffer.append(chunk, static_cast<std::size_t>(n));
     }
 }
@@ -81,11 +86,13 @@ std::string closingHead(const std::string& head) {
         const auto end = head.find("\r\n", start);
         const std::string line = head.substr(start, end - start);
         start = end + 2;
-        if (line.empty()) break;
+        if (line.empty())
+            break;
         std::string lower = line;
         std::transform(lower.begin(), lower.end(), lower.begin(),
                        [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-        if (lower.rfind("connection:", 0) == 0 || lower.rfind("keep-alive:", 0) == 0) continue;
+        if (lower.rfind("connection:", 0) == 0 || lower.rfind("keep-alive:", 0) == 0)
+            continue;
         out += line + "\r\n";
     }
     return out + "Connection: close\r\n\r\n";
@@ -93,7 +100,8 @@ std::string closingHead(const std::string& head) {
 
 int connectTo(int port) {
     const int fd = socket(AF_INET, SOCK_STREAM, 0);
-    if (fd < 0) return -1;
+    if (fd < 0)
+        return -1;
     sockaddr_in address{};
     address.sin_family = AF_INET;
     address.sin_port = htons(static_cast<std::uint16_t>(port));
@@ -110,13 +118,20 @@ int connectTo(int port) {
 
 const char* faultName(Fault fault) {
     switch (fault) {
-    case Fault::None: return "none";
-    case Fault::Delay: return "delay";
-    case Fault::ResetMidBody: return "reset_mid_body";
-    case Fault::TruncatedResponse: return "truncated_response";
-    case Fault::Status500: return "status_500";
-    case Fault::Status503: return "status_503";
-    case Fault::DropAfterCommit: return "drop_after_commit";
+    case Fault::None:
+        return "none";
+    case Fault::Delay:
+        return "delay";
+    case Fault::ResetMidBody:
+        return "reset_mid_body";
+    case Fault::TruncatedResponse:
+        return "truncated_response";
+    case Fault::Status500:
+        return "status_500";
+    case Fault::Status503:
+        return "status_503";
+    case Fault::DropAfterCommit:
+        return "drop_after_commit";
     }
     return "?";
 }
@@ -145,10 +160,12 @@ FaultProxy::~FaultProxy() {
     std::vector<std::thread> threads;
     {
         std::lock_guard lock(m_mutex);
-        for (const int fd : m_clients) shutdown(fd, SHUT_RDWR);
+        for (const int fd : m_clients)
+            shutdown(fd, SHUT_RDWR);
         threads.swap(m_threads);
     }
-    for (auto& thread : threads) thread.join();
+    for (auto& thread : threads)
+        thread.join();
 }
 
 void FaultProxy::schedule(const std::vector<Fault>& faults) {
@@ -173,7 +190,8 @@ void FaultProxy::setRetryAfter(const std::string& value) {
 
 Fault FaultProxy::nextFault() {
     std::lock_guard lock(m_mutex);
-    if (m_schedule.empty()) return Fault::None;
+    if (m_schedule.empty())
+        return Fault::None;
     const Fault fault = m_schedule.front();
     m_schedule.pop_front();
     m_injected[fault] += 1;
@@ -188,7 +206,8 @@ void FaultProxy::acceptLoop() {
     while (!m_stopping) {
         const int client = accept(m_listen, nullptr, nullptr);
         if (client < 0) {
-            if (m_stopping) return;
+            if (m_stopping)
+                return;
             continue;
         }
         setTimeouts(client, 20);
@@ -202,7 +221,8 @@ void FaultProxy::serve(int client) {
     auto finish = [&](bool reset) {
         {
             std::lock_guard lock(m_mutex);
-            m_clients.erase(std::remove(m_clients.begin(), m_clients.end(), client), m_clients.end());
+            m_clients.erase(std::remove(m_clients.begin(), m_clients.end(), client),
+                            m_clients.end());
         }
         if (reset)
             resetClose(client);
@@ -212,7 +232,8 @@ void FaultProxy::serve(int client) {
     std::string buffer;
     std::string head;
     std::string body;
-    if (!readMessage(client, head, body, buffer)) return finish(false);
+    if (!readMessage(client, head, body, buffer))
+        return finish(false);
     m_requests += 1;
     const Fault fault = nextFault();
     const std::string request = head + body;
@@ -226,16 +247,20 @@ void FaultProxy::serve(int client) {
         const std::string payload = R"({"error":"injected fault"})";
         std::string response = fault == Fault::Status500 ? "HTTP/1.1 500 Internal Server Error\r\n"
                                                          : "HTTP/1.1 503 Service Unavailable\r\n";
-        if (fault == Fault::Status503) response += "Retry-After: " + retryAfter + "\r\n";
-        response += "Content-Type: application/json\r\nContent-Length: " +
-                    std::to_string(payload.size()) + "\r\nConnection: close\r\n\r\n" + payload;
+        if (fault == Fault::Status503)
+            response += "Retry-After: " + retryAfter + "\r\n";
+        response +=
+            "Content-Type: application/json\r\nContent-Length: " + std::to_string(payload.size()) +
+            "\r\nConnection: close\r\n\r\n" + payload;
         sendAll(client, response);
         return finish(false);
     }
-    if (fault == Fault::Delay) std::this_thread::sleep_for(std::chrono::milliseconds(150));
+    if (fault == Fault::Delay)
+        std::this_thread::sleep_for(std::chrono::milliseconds(150));
 
     const int upstream = connectTo(nextUpstream());
-    if (upstream < 0) return finish(true); // central down: the kiosk sees a reset
+    if (upstream < 0)
+        return finish(true); // central down: the kiosk sees a reset
     if (fault == Fault::ResetMidBody) {
         // Half the request reaches the central, then both sides are reset.
         sendAll(upstream, request.data(), head.size() + body.size() / 2);
@@ -248,11 +273,14 @@ void FaultProxy::serve(int client) {
     const bool forwarded = sendAll(upstream, request) &&
                            readMessage(upstream, responseHead, responseBody, upstreamBuffer);
     close(upstream);
-    if (!forwarded) return finish(true);
-    if (fault == Fault::DropAfterCommit) return finish(true); // the central committed; no answer
+    if (!forwarded)
+        return finish(true);
+    if (fault == Fault::DropAfterCommit)
+        return finish(true); // the central committed; no answer
     const std::string response = closingHead(responseHead) + responseBody;
     if (fault == Fault::TruncatedResponse) {
-        sendAll(client, response.data(), response.size() - std::max<std::size_t>(1, responseBody.size() / 2));
+        sendAll(client, response.data(),
+                response.size() - std::max<std::size_t>(1, responseBody.size() / 2));
         return finish(false);
     }
     sendAll(client, response);

@@ -18,7 +18,15 @@
 
 namespace doorpost::sync::test {
 
-enum class Fault { None, Delay, ResetMidBody, TruncatedResponse, Status500, Status503, DropAfterCommit };
+enum class Fault {
+    None,
+    Delay,
+    ResetMidBody,
+    TruncatedResponse,
+    Status500,
+    Status503,
+    DropAfterCommit
+};
 
 const char* faultName(Fault fault);
 

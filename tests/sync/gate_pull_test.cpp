@@ -3,16 +3,15 @@
 // and admits it again when the denial is lifted (a delta with a tombstone) — each change seen
 // by the same Gate object, without a restart, as a kiosk's gate thread would.
 
-#include <sodium.h>
-
-#include <algorithm>
-#include <catch2/catch.hpp>
-
 #include "kiosk/gate/gate.hpp"
 #include "storage/trust_store.hpp"
 #include "sync/pass/dp1.hpp"
 #include "sync/pass/subject_key.hpp"
 #include "tests/sync/sync_harness.hpp"
+
+#include <algorithm>
+#include <catch2/catch.hpp>
+#include <sodium.h>
 
 using namespace doorpost;
 using namespace doorpost::sync::test;
@@ -123,7 +122,9 @@ TEST_CASE("pull: a running gate follows the synced keys and deny list", "[sync][
     CHECK(has(withdrawn->reasons, kiosk::Reason::UnknownKey));
 }
 
-TEST_CASE("pull: a registration made before the first sync is masked only, and the central takes it", "[sync][pull][gate]") {
+TEST_CASE(
+    "pull: a registration made before the first sync is masked only, and the central takes it",
+    "[sync][pull][gate]") {
     // A kiosk installed where the central cannot be reached still registers people: without
     // the sealing key the event keeps the masked ID only (sealed_id null, id_not_sealed), and
     // when the central is reached it accepts that event like any other (same hash, exactly once).
@@ -147,7 +148,8 @@ TEST_CASE("pull: a registration made before the first sync is masked only, and t
     // The central publishes its keys; the sync pushes the masked-only event and pulls the keys.
     const Issuer issuer;
     REQUIRE(central.store().upsertSet("keys", issuer.keysSet(), "", false).ok());
-    REQUIRE(syncUntilDone(kiosk.db(), testConfig(central.url(), token)).end == sync::RoundEnd::Done);
+    REQUIRE(syncUntilDone(kiosk.db(), testConfig(central.url(), token)).end ==
+            sync::RoundEnd::Done);
     requireCentralHoldsExactly(dir.file("central.db"), "kiosk-a", kiosk);
 
     // The same gate seals the next registration: the mark was about the missing key only.
@@ -160,6 +162,7 @@ TEST_CASE("pull: a registration made before the first sync is masked only, and t
     REQUIRE(events->size() == 2);
     CHECK(events->at(0).detail.find("\"sealed_id\":null") != std::string::npos);
     CHECK(events->at(1).detail.find("\"sealed_id\":\"") != std::string::npos);
-    REQUIRE(syncUntilDone(kiosk.db(), testConfig(central.url(), token)).end == sync::RoundEnd::Done);
+    REQUIRE(syncUntilDone(kiosk.db(), testConfig(central.url(), token)).end ==
+            sync::RoundEnd::Done);
     requireCentralHoldsExactly(dir.file("central.db"), "kiosk-a", kiosk);
 }

@@ -2,10 +2,10 @@
 // the client's limits cut the transfer off and count as "not answered" (the worker backs off),
 // never as an answer held whole in memory.
 
-#include <catch2/catch.hpp>
-
 #include "sync/http_client.hpp"
 #include "tests/support/loopback_http.hpp"
+
+#include <catch2/catch.hpp>
 
 using doorpost::sync::HttpClient;
 using doorpost::sync::HttpClientOptions;
@@ -16,14 +16,16 @@ namespace {
 class LoudCentral {
 public:
     LoudCentral() {
-        m_http.server().Get(R"(/body/(\d+))", [](const httplib::Request& req, httplib::Response& res) {
-            res.set_content(std::string(std::stoul(req.matches[1]), 'x'), "application/json");
-        });
-        m_http.server().Get(R"(/headers/(\d+))", [](const httplib::Request& req, httplib::Response& res) {
-            for (unsigned long i = 0; i < std::stoul(req.matches[1]); ++i)
-                res.set_header("X-Filler-" + std::to_string(i), std::string(100, 'h'));
-            res.set_content("{}", "application/json");
-        });
+        m_http.server().Get(
+            R"(/body/(\d+))", [](const httplib::Request& req, httplib::Response& res) {
+                res.set_content(std::string(std::stoul(req.matches[1]), 'x'), "application/json");
+            });
+        m_http.server().Get(
+            R"(/headers/(\d+))", [](const httplib::Request& req, httplib::Response& res) {
+                for (unsigned long i = 0; i < std::stoul(req.matches[1]); ++i)
+                    res.set_header("X-Filler-" + std::to_string(i), std::string(100, 'h'));
+                res.set_content("{}", "application/json");
+            });
         m_http.start();
     }
     std::string url() const { return m_http.url(); }
@@ -34,7 +36,8 @@ private:
 
 } // namespace
 
-TEST_CASE("An answer larger than the client's limit is cut off and not taken as answered", "[sync][http]") {
+TEST_CASE("An answer larger than the client's limit is cut off and not taken as answered",
+          "[sync][http]") {
     LoudCentral central;
     HttpClientOptions options{central.url(), "token"};
     options.maxAnswerBytes = 64 << 10;

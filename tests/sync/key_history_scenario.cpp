@@ -1,10 +1,9 @@
 #include "tests/sync/key_history_scenario.hpp"
 
-#include <catch2/catch.hpp>
-
-#include <nlohmann/json.hpp>
-
 #include "sync/http_client.hpp"
+
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
 
 namespace doorpost::sync::test {
 namespace {
@@ -29,7 +28,7 @@ std::unique_ptr<central::SqlSession> openSession(const std::string& location) {
 }
 
 std::vector<RegisteredDeviceKey> historyOf(central::CentralStore& store,
-                                              const std::string& device) {
+                                           const std::string& device) {
     auto keys = store.deviceKeys(device);
     INFO((keys ? "" : keys.error().message));
     REQUIRE(keys.ok());
@@ -47,7 +46,8 @@ std::string latestOf(central::CentralStore& store, const std::string& device) {
 
 void deviceKeyHistory(Backend backend) {
     StoreLocation where(backend);
-    if (!where.available()) return;
+    if (!where.available())
+        return;
     {
         // An existing central database: door-1 enrolled with the old key, door-2 with none.
         auto old = openSession(where.location());
@@ -124,9 +124,10 @@ void deviceKeyHistory(Backend backend) {
     auto session = openSession(where.location());
     REQUIRE(session->beginWrite().ok());
     for (std::int64_t i = 2; i < central::CentralStore::kMaxDeviceKeys; ++i)
-        REQUIRE(session->run("INSERT INTO device_keys (device, device_key, registered_ms)"
-                             " VALUES ('door-1', $1, $2)",
-                             {"k" + std::to_string(i), newRegisteredMs + i})
+        REQUIRE(session
+                    ->run("INSERT INTO device_keys (device, device_key, registered_ms)"
+                          " VALUES ('door-1', $1, $2)",
+                          {"k" + std::to_string(i), newRegisteredMs + i})
                     .ok());
     REQUIRE(session->commit().ok());
     auto refused = central.store().setDeviceKey("door-1", std::string(64, 'c'));

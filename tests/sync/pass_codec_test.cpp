@@ -1,17 +1,18 @@
-#include <catch2/catch.hpp>
-
-#include <string>
-#include <vector>
-
 #include "sync/pass/base45.hpp"
 #include "sync/pass/cbor.hpp"
 #include "sync/pass/cose.hpp"
 #include "sync/pass/zlib_codec.hpp"
 
+#include <catch2/catch.hpp>
+#include <string>
+#include <vector>
+
 using namespace doorpost::sync::pass;
 
 namespace {
-std::vector<std::uint8_t> bytesOf(std::string_view s) { return {s.begin(), s.end()}; }
+std::vector<std::uint8_t> bytesOf(std::string_view s) {
+    return {s.begin(), s.end()};
+}
 } // namespace
 
 TEST_CASE("base45 matches the RFC 9285 examples", "[pass][base45]") {
@@ -24,10 +25,10 @@ TEST_CASE("base45 matches the RFC 9285 examples", "[pass][base45]") {
 }
 
 TEST_CASE("base45 rejects bad characters, a lone tail and overflow", "[pass][base45]") {
-    CHECK_FALSE(base45Decode("GGW"));    // 65535 + 1 overflows two bytes
-    CHECK_FALSE(base45Decode("ABCD"));   // one trailing character
-    CHECK_FALSE(base45Decode("ab"));     // lower case is not in the alphabet
-    CHECK_FALSE(base45Decode(":::"));    // group overflow
+    CHECK_FALSE(base45Decode("GGW"));  // 65535 + 1 overflows two bytes
+    CHECK_FALSE(base45Decode("ABCD")); // one trailing character
+    CHECK_FALSE(base45Decode("ab"));   // lower case is not in the alphabet
+    CHECK_FALSE(base45Decode(":::"));  // group overflow
     CHECK(base45Decode("").ok());
 }
 

@@ -2,14 +2,16 @@
 // sharing one PostgreSQL. Needs the PostgreSQL the ctest fixture (scripts/with-postgres.sh)
 // starts; fails when there is none unless DOORPOST_SKIP_POSTGRES=1.
 
-#include <catch2/catch.hpp>
-
 #include "tests/sync/key_history_scenario.hpp"
 #include "tests/sync/sync_scenarios.hpp"
 
+#include <catch2/catch.hpp>
+
 using namespace doorpost::sync::test;
 
-TEST_CASE("postgres: two kiosks, one central, 10000 events each (3000 under sanitizers) arrive exactly once", "[sync][e2e][pg]") {
+TEST_CASE("postgres: two kiosks, one central, 10000 events each (3000 under sanitizers) arrive "
+          "exactly once",
+          "[sync][e2e][pg]") {
     endToEndTwoKiosks(Backend::Postgres, {});
 }
 
@@ -25,11 +27,14 @@ TEST_CASE("postgres: 50 SIGKILLs of the central", "[sync][kill][pg]") {
     killCentral(Backend::Postgres, {});
 }
 
-TEST_CASE("two centrals over one postgres: two kiosks, 10000 events each (3000 under sanitizers), exactly once", "[sync][e2e][pg]") {
+TEST_CASE("two centrals over one postgres: two kiosks, 10000 events each (3000 under sanitizers), "
+          "exactly once",
+          "[sync][e2e][pg]") {
     endToEndTwoKiosks(Backend::PostgresTwoCentrals, {});
 }
 
-TEST_CASE("two centrals over one postgres: >=100 fault episodes, requests alternating", "[sync][faults][pg]") {
+TEST_CASE("two centrals over one postgres: >=100 fault episodes, requests alternating",
+          "[sync][faults][pg]") {
     faultEpisodes(Backend::PostgresTwoCentrals, {});
 }
 
@@ -37,14 +42,18 @@ TEST_CASE("two centrals over one postgres: 50 SIGKILLs of the sync worker", "[sy
     killSyncWorker(Backend::PostgresTwoCentrals, {});
 }
 
-TEST_CASE("two centrals over one postgres: 50 SIGKILLs, alternating between the centrals", "[sync][kill][pg]") {
+TEST_CASE("two centrals over one postgres: 50 SIGKILLs, alternating between the centrals",
+          "[sync][kill][pg]") {
     killCentral(Backend::PostgresTwoCentrals, {});
 }
 
-TEST_CASE("postgres: reconciliation reports a subject admitted at two doors and a revoked pass", "[sync][central][pg]") {
+TEST_CASE("postgres: reconciliation reports a subject admitted at two doors and a revoked pass",
+          "[sync][central][pg]") {
     reconciliationFindings(Backend::Postgres);
 }
 
-TEST_CASE("postgres: the central keeps every device key, upgraded from a database holding only the latest", "[sync][central][pg]") {
+TEST_CASE("postgres: the central keeps every device key, upgraded from a database holding only the "
+          "latest",
+          "[sync][central][pg]") {
     deviceKeyHistory(Backend::Postgres);
 }

@@ -1,14 +1,13 @@
 // Protocol messages, their JSON forms, set-page signatures and the event wire form.
 
-#include <sodium.h>
-
-#include <catch2/catch.hpp>
-
 #include "storage/event.hpp"
 #include "sync/event_wire.hpp"
 #include "sync/protocol.hpp"
 #include "sync/set_signature.hpp"
 #include "tests/sync/sync_harness.hpp"
+
+#include <catch2/catch.hpp>
+#include <sodium.h>
 
 using namespace doorpost;
 using namespace doorpost::sync;
@@ -21,7 +20,9 @@ const std::string kHashB(64, 'b');
 } // namespace
 
 TEST_CASE("push request survives its JSON form", "[sync][protocol]") {
-    PushRequest request{"epoch1", {{1, kHashA, kHashB, {{"k", "v"}}, ""}, {2, kHashB, kHashA, {}, "too big"}}, kHashB};
+    PushRequest request{"epoch1",
+                        {{1, kHashA, kHashB, {{"k", "v"}}, ""}, {2, kHashB, kHashA, {}, "too big"}},
+                        kHashB};
     auto parsed = pushRequestFromJson(toJson(request));
     REQUIRE(parsed.ok());
     CHECK(parsed->epoch == "epoch1");
@@ -41,14 +42,22 @@ TEST_CASE("malformed push bodies are refused naming the field", "[sync][protocol
     CHECK(refuse(nlohmann::json::array()).find("object") != std::string::npos);
     CHECK(refuse({{"events", nlohmann::json::array()}}).find("epoch") != std::string::npos);
     CHECK(refuse({{"epoch", "e"}}).find("events") != std::string::npos);
-    CHECK(refuse({{"epoch", "e"}, {"events", {{{"seq", 1}, {"hash", "XYZ"}, {"prev_hash", kHashA}, {"event", nlohmann::json::object()}}}}})
+    CHECK(refuse({{"epoch", "e"},
+                  {"events",
+                   {{{"seq", 1},
+                     {"hash", "XYZ"},
+                     {"prev_hash", kHashA},
+                     {"event", nlohmann::json::object()}}}}})
               .find("hash") != std::string::npos);
-    CHECK(refuse({{"epoch", "e"}, {"events", {{{"seq", -4}, {"hash", kHashA}, {"prev_hash", kHashA}}}}})
+    CHECK(refuse({{"epoch", "e"},
+                  {"events", {{{"seq", -4}, {"hash", kHashA}, {"prev_hash", kHashA}}}}})
               .find("seq") != std::string::npos);
-    CHECK(refuse({{"epoch", "e"}, {"events", {{{"seq", 1}, {"hash", kHashA}, {"prev_hash", kHashA}}}}})
+    CHECK(refuse(
+              {{"epoch", "e"}, {"events", {{{"seq", 1}, {"hash", kHashA}, {"prev_hash", kHashA}}}}})
               .find("event") != std::string::npos);
     nlohmann::json many = nlohmann::json::array();
-    for (int i = 0; i < 501; ++i) many.push_back(nlohmann::json::object());
+    for (int i = 0; i < 501; ++i)
+        many.push_back(nlohmann::json::object());
     CHECK(refuse({{"epoch", "e"}, {"events", many}}).find("500") != std::string::npos);
     CHECK_FALSE(parseJson("{\"a\":").ok());
 }

@@ -2,15 +2,15 @@
 // delta with deletions; the full snapshot when the cursor is too old (410); a page with a bad
 // signature refused and the old set kept.
 
-#include <algorithm>
-#include <catch2/catch.hpp>
-
 #include "storage/roster_store.hpp"
 #include "storage/trust_store.hpp"
 #include "sync/http_client.hpp"
 #include "sync/set_signature.hpp"
 #include "sync/sync_state.hpp"
 #include "tests/sync/sync_harness.hpp"
+
+#include <algorithm>
+#include <catch2/catch.hpp>
 
 using namespace doorpost;
 using namespace doorpost::sync;
@@ -68,7 +68,8 @@ TEST_CASE("pull: 50,000 candidates, a delta with deletions, a too-old cursor, a 
     SyncState state(kiosk.db());
 
     // 1. The full roster: 50,000 candidates in signed pages, applied page by page.
-    auto version = central.store().upsertSet("roster", candidates(0, 50000), "2026-12-01T00:00:00Z", false);
+    auto version =
+        central.store().upsertSet("roster", candidates(0, 50000), "2026-12-01T00:00:00Z", false);
     REQUIRE(version.ok());
     RoundReport report = (*session)->runRound();
     INFO(report.error);
@@ -96,7 +97,8 @@ TEST_CASE("pull: 50,000 candidates, a delta with deletions, a too-old cursor, a 
 
     // 2. A delta with deletions: 1,000 withdrawn, 10 moved to another room, 5 added.
     auto next = candidates(1000, 49000);
-    for (int i = 0; i < 10; ++i) next[static_cast<std::size_t>(i)].value["room"] = "B9";
+    for (int i = 0; i < 10; ++i)
+        next[static_cast<std::size_t>(i)].value["room"] = "B9";
     auto added = candidates(60000, 5);
     next.insert(next.end(), added.begin(), added.end());
     REQUIRE(central.store().upsertSet("roster", next, "", true).ok());
@@ -156,7 +158,8 @@ TEST_CASE("pull: denylist and config sets land beside the roster", "[sync][pull]
     TempDir dir;
     InProcessCentral central(dir.file("central.db"));
     const std::string token = central.store().enrollDevice("kiosk-a", false).value();
-    REQUIRE(central.store().upsertSet("denylist", {{"pass-7", {{"reason", "lost"}}}}, "", false).ok());
+    REQUIRE(
+        central.store().upsertSet("denylist", {{"pass-7", {{"reason", "lost"}}}}, "", false).ok());
     REQUIRE(central.store().upsertSet("config", {{"reentry_window_s", 600}}, "", false).ok());
     Kiosk kiosk;
     const RoundReport report = syncUntilDone(kiosk.db(), testConfig(central.url(), token));
@@ -177,7 +180,8 @@ TEST_CASE("pull: a set the central never published leaves the locally imported r
     InProcessCentral central(dir.file("central.db"));
     const std::string token = central.store().enrollDevice("kiosk-a", false).value();
     Kiosk kiosk;
-    storage::RosterEntry local{"2021110100731", "Local", "ab", "1101**********1234", "am", "101", "07"};
+    storage::RosterEntry local{"2021110100731", "Local", "ab", "1101**********1234", "am",
+                               "101",           "07"};
     REQUIRE(storage::RosterStore(kiosk.db()).replace({local}, {1, "local:roster.csv", 0, 0}).ok());
 
     RoundReport report = syncUntilDone(kiosk.db(), testConfig(central.url(), token));
@@ -186,7 +190,8 @@ TEST_CASE("pull: a set the central never published leaves the locally imported r
     CHECK(gateCandidate(kiosk, "2021110100731").has_value());
 
     // Once the central publishes a roster, it is the door's roster.
-    REQUIRE(central.store().upsertSet("roster", candidates(0, 3), "2026-12-01T00:00:00Z", false).ok());
+    REQUIRE(
+        central.store().upsertSet("roster", candidates(0, 3), "2026-12-01T00:00:00Z", false).ok());
     report = syncUntilDone(kiosk.db(), testConfig(central.url(), token));
     REQUIRE(report.end == RoundEnd::Done);
     CHECK(gateRosterCount(kiosk) == 3);

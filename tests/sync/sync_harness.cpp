@@ -1,7 +1,7 @@
 #include "tests/sync/sync_harness.hpp"
 
-#include <sys/wait.h>
-#include <unistd.h>
+#include "sync/backoff.hpp"
+#include "sync/set_signature.hpp"
 
 #include <catch2/catch.hpp>
 #include <chrono>
@@ -9,14 +9,14 @@
 #include <fstream>
 #include <random>
 #include <sodium.h>
-
-#include "sync/backoff.hpp"
-#include "sync/set_signature.hpp"
+#include <sys/wait.h>
+#include <unistd.h>
 
 namespace doorpost::sync::test {
 
 TempDir::TempDir() {
-    std::string pattern = (std::filesystem::temp_directory_path() / "doorpost-sync-XXXXXX").string();
+    std::string pattern =
+        (std::filesystem::temp_directory_path() / "doorpost-sync-XXXXXX").string();
     m_path = ::mkdtemp(pattern.data());
 }
 
@@ -26,13 +26,16 @@ TempDir::~TempDir() {
 }
 
 std::optional<std::string> postgresServerUrl() {
-    if (const char* url = std::getenv("DOORPOST_PG_URL"); url && *url) return std::string(url);
+    if (const char* url = std::getenv("DOORPOST_PG_URL"); url && *url)
+        return std::string(url);
 #ifdef DOORPOST_PG_STATE
     std::ifstream file(std::string(DOORPOST_PG_STATE) + "/url");
     std::string url;
-    if (file && std::getline(file, url) && !url.empty()) return url;
+    if (file && std::getline(file, url) && !url.empty())
+        return url;
 #endif
-    if (const char* skip = std::getenv("DOORPOST_SKIP_POSTGRES"); skip && std::string(skip) == "1") {
+    if (const char* skip = std::getenv("DOORPOST_SKIP_POSTGRES");
+        skip && std::string(skip) == "1") {
         WARN("PostgreSQL test skipped: DOORPOST_SKIP_POSTGRES=1");
         return std::nullopt;
     }
@@ -55,14 +58,18 @@ PostgresDatabase::PostgresDatabase(const std::string& serverUrl) : m_serverUrl(s
 
 PostgresDatabase::~PostgresDatabase() {
     auto session = central::openPostgresSession(m_serverUrl);
-    if (session) (void)(*session)->run("DROP DATABASE IF EXISTS " + m_name + " WITH (FORCE)");
+    if (session)
+        (void)(*session)->run("DROP DATABASE IF EXISTS " + m_name + " WITH (FORCE)");
 }
 
 const char* backendName(Backend backend) {
     switch (backend) {
-    case Backend::Sqlite: return "sqlite";
-    case Backend::Postgres: return "postgres";
-    case Backend::PostgresTwoCentrals: return "postgres-two-centrals";
+    case Backend::Sqlite:
+        return "sqlite";
+    case Backend::Postgres:
+        return "postgres";
+    case Backend::PostgresTwoCentrals:
+        return "postgres-two-centrals";
     }
     return "?";
 }
@@ -73,7 +80,8 @@ StoreLocation::StoreLocation(Backend backend) : m_backend(backend) {
         return;
     }
     const auto server = postgresServerUrl();
-    if (!server) return;
+    if (!server)
+        return;
     m_postgres = std::make_unique<PostgresDatabase>(*server);
     m_location = m_postgres->url();
 }
@@ -108,7 +116,8 @@ Kiosk::Kiosk() : m_path(m_dir.file("kiosk.db")) {
 
 std::string subjectKeyFor(const std::string& subject) {
     unsigned char digest[crypto_hash_sha256_BYTES];
-    crypto_hash_sha256(digest, reinterpret_cast<const unsigned char*>(subject.data()), subject.size());
+    crypto_hash_sha256(digest, reinterpret_cast<const unsigned char*>(subject.data()),
+                       subject.size());
     return toHex(digest, sizeof digest);
 }
 
@@ -133,10 +142,12 @@ Result<void> Kiosk::tryAppend(int count, const std::string& subjectPrefix, stora
         draft.verdict = verdict;
         draft.reasons = {verdict == storage::Verdict::Admit ? "ok" : "denied"};
         draft.detail = R"({"pass_id":"pass-)" + subject + R"(","room":"A-101"})";
-        if (wallTimeMs) draft.wallTimeMs = wallTimeMs;
+        if (wallTimeMs)
+            draft.wallTimeMs = wallTimeMs;
         if (drafts.size() == 500 || i + 1 == count) {
             auto seq = m_log->appendMany(drafts);
-            if (!seq) return seq.error();
+            if (!seq)
+                return seq.error();
             drafts.clear();
         }
     }
@@ -174,13 +185,15 @@ RoundReport syncUntilDone(storage::Database& db, const SyncConfig& config, int m
     RoundReport report;
     for (int round = 0; round < maxRounds; ++round) {
         report = (*session)->runRound();
-        if (report.end == RoundEnd::Done) return report;
+        if (report.end == RoundEnd::Done)
+            return report;
         std::this_thread::sleep_for(backoff.next(report.retryAfterS));
     }
     return report;
 }
 
-void requireCentralHoldsExactly(const std::string& location, const std::string& device, Kiosk& kiosk) {
+void requireCentralHoldsExactly(const std::string& location, const std::string& device,
+                                Kiosk& kiosk) {
     const storage::LogStatus status = kiosk.status();
     auto session = central::openSqlSession(location);
     REQUIRE(session.ok());
@@ -196,7 +209,8 @@ void requireCentralHoldsExactly(const std::string& location, const std::string& 
     REQUIRE(events.ok());
     std::int64_t mismatches = 0;
     for (std::size_t i = 0; i < rows->size(); ++i)
-        if (rows->integer(i, 0) != (*events)[i].seq || rows->text(i, 1) != (*events)[i].hash) ++mismatches;
+        if (rows->integer(i, 0) != (*events)[i].seq || rows->text(i, 1) != (*events)[i].hash)
+            ++mismatches;
     CHECK(mismatches == 0);
     auto chain = (*session)->run("SELECT acked_through, head_hash FROM chains WHERE device = $1"
                                  " AND epoch = $2",

@@ -3,22 +3,21 @@
 // centrals in-process (store + HTTP server on loopback) or as child processes, kiosks with an
 // event log, and the exactly-once check of what a central holds against a kiosk's log.
 
-#include <sys/types.h>
-
-#include <atomic>
-#include <filesystem>
-#include <memory>
-#include <optional>
-#include <string>
-#include <thread>
-#include <vector>
-
 #include "storage/database.hpp"
 #include "storage/event_log.hpp"
 #include "sync/central/central_server.hpp"
 #include "sync/central/central_store.hpp"
 #include "sync/sync_session.hpp"
 #include "tests/support/child_process.hpp"
+
+#include <atomic>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <sys/types.h>
+#include <thread>
+#include <vector>
 
 namespace doorpost::sync::test {
 
@@ -123,7 +122,8 @@ RoundReport syncUntilDone(storage::Database& db, const SyncConfig& config, int m
 
 // Every record of the kiosk is at the central exactly once, with the kiosk's hash, the acked
 // prefix is the whole log and the central's chain head equals the kiosk's. Uses REQUIREs.
-void requireCentralHoldsExactly(const std::string& location, const std::string& device, Kiosk& kiosk);
+void requireCentralHoldsExactly(const std::string& location, const std::string& device,
+                                Kiosk& kiosk);
 
 // How far the central acknowledged this kiosk's current epoch, as the kiosk recorded it.
 std::int64_t syncStatePosition(Kiosk& kiosk);

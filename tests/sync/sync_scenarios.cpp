@@ -1,16 +1,15 @@
 #include "tests/sync/sync_scenarios.hpp"
 
-#include <netinet/in.h>
-#include <signal.h>
-#include <sys/socket.h>
-#include <unistd.h>
+#include "tests/sync/fault_proxy.hpp"
 
 #include <algorithm>
 #include <catch2/catch.hpp>
 #include <chrono>
+#include <netinet/in.h>
 #include <random>
-
-#include "tests/sync/fault_proxy.hpp"
+#include <signal.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 namespace doorpost::sync::test {
 namespace {
@@ -23,7 +22,8 @@ struct Centrals {
     std::unique_ptr<InProcessCentral> second;
     std::vector<int> ports() const {
         std::vector<int> out{first->port()};
-        if (second) out.push_back(second->port());
+        if (second)
+            out.push_back(second->port());
         return out;
     }
 };
@@ -58,7 +58,8 @@ int freePort() {
 
 void endToEndTwoKiosks(Backend backend, const ScenarioSize& size) {
     StoreLocation where(backend);
-    if (!where.available()) return;
+    if (!where.available())
+        return;
     Centrals centrals = startCentrals(where);
     const std::string tokenA = enroll(centrals.first->store(), "kiosk-a");
     const std::string tokenB = enroll(centrals.first->store(), "kiosk-b");
@@ -98,7 +99,8 @@ void endToEndTwoKiosks(Backend backend, const ScenarioSize& size) {
 
 void faultEpisodes(Backend backend, const ScenarioSize& size) {
     StoreLocation where(backend);
-    if (!where.available()) return;
+    if (!where.available())
+        return;
     Centrals centrals = startCentrals(where);
     FaultProxy proxy(centrals.ports());
     const std::string tokenA = enroll(centrals.first->store(), "kiosk-a");
@@ -111,7 +113,8 @@ void faultEpisodes(Backend backend, const ScenarioSize& size) {
     const std::vector<Fault> kinds{Fault::Delay,     Fault::ResetMidBody, Fault::TruncatedResponse,
                                    Fault::Status500, Fault::Status503,    Fault::DropAfterCommit};
     std::vector<Fault> faults;
-    for (int i = 0; i < size.faultEpisodes; ++i) faults.push_back(kinds[static_cast<std::size_t>(i) % kinds.size()]);
+    for (int i = 0; i < size.faultEpisodes; ++i)
+        faults.push_back(kinds[static_cast<std::size_t>(i) % kinds.size()]);
     std::mt19937 random(6);
     std::shuffle(faults.begin(), faults.end(), random);
     proxy.schedule(faults);
@@ -132,7 +135,8 @@ void faultEpisodes(Backend backend, const ScenarioSize& size) {
         int extra = 0;
         for (int round = 0; round < 5000; ++round) {
             report = (*session)->runRound();
-            if (report.end == RoundEnd::Done && proxy.pending() == 0 && extra >= 200) break;
+            if (report.end == RoundEnd::Done && proxy.pending() == 0 && extra >= 200)
+                break;
             if (extra < 200 && round % 3 == 0) {
                 if (auto appended = kiosk.tryAppend(20, prefix + "x"); !appended) {
                     report.end = RoundEnd::LocalFault;
@@ -166,7 +170,8 @@ void faultEpisodes(Backend backend, const ScenarioSize& size) {
 
 void killSyncWorker(Backend backend, const ScenarioSize& size) {
     StoreLocation where(backend);
-    if (!where.available()) return;
+    if (!where.available())
+        return;
     Centrals centrals = startCentrals(where);
     FaultProxy proxy(centrals.ports()); // no faults scheduled: round robin over the centrals
     const std::string token = enroll(centrals.first->store(), "kiosk-a");
@@ -183,16 +188,19 @@ void killSyncWorker(Backend backend, const ScenarioSize& size) {
     int killedRunning = 0;
     for (int i = 0; i < size.kills; ++i) {
         const std::int64_t before = syncStatePosition(kiosk);
-        const pid_t pid = spawnProcess({std::string(DOORPOST_BIN_DIR) + "/doorpost", "--db", kiosk.path(),
-                                        "sync", "--central", proxy.url(), "--token", token, "--once"},
-                                       logs.file("worker.log"));
+        const pid_t pid =
+            spawnProcess({std::string(DOORPOST_BIN_DIR) + "/doorpost", "--db", kiosk.path(), "sync",
+                          "--central", proxy.url(), "--token", token, "--once"},
+                         logs.file("worker.log"));
         std::this_thread::sleep_for(
             std::chrono::milliseconds(std::uniform_int_distribution<int>(0, maxDelayMs)(random)));
         ::kill(pid, SIGKILL);
         const bool wasRunning = waitProcess(pid) == 128 + SIGKILL;
-        if (wasRunning) ++killedRunning;
+        if (wasRunning)
+            ++killedRunning;
         const std::int64_t after = syncStatePosition(kiosk);
-        if (after > before && after < kiosk.status().lastSeq) ++interrupted;
+        if (after > before && after < kiosk.status().lastSeq)
+            ++interrupted;
         if (!wasRunning) {
             maxDelayMs = std::max(20, maxDelayMs * 3 / 4);
         } else if (after == before) {
@@ -214,14 +222,18 @@ void killSyncWorker(Backend backend, const ScenarioSize& size) {
 
 void killCentral(Backend backend, const ScenarioSize& size) {
     StoreLocation where(backend);
-    if (!where.available()) return;
+    if (!where.available())
+        return;
     TempDir dir;
     std::vector<std::unique_ptr<CentralProcess>> processes;
-    processes.push_back(std::make_unique<CentralProcess>(where.location(), freePort(), dir.file("c1")));
+    processes.push_back(
+        std::make_unique<CentralProcess>(where.location(), freePort(), dir.file("c1")));
     if (backend == Backend::PostgresTwoCentrals)
-        processes.push_back(std::make_unique<CentralProcess>(where.location(), freePort(), dir.file("c2")));
+        processes.push_back(
+            std::make_unique<CentralProcess>(where.location(), freePort(), dir.file("c2")));
     std::vector<int> ports;
-    for (auto& process : processes) ports.push_back(process->port());
+    for (auto& process : processes)
+        ports.push_back(process->port());
     std::string token;
     {
         auto store = central::CentralStore::open(where.location());
@@ -231,7 +243,8 @@ void killCentral(Backend backend, const ScenarioSize& size) {
     FaultProxy proxy(ports);
     Kiosk kiosk;
     kiosk.append(3000, "a");
-    for (auto& process : processes) process->start();
+    for (auto& process : processes)
+        process->start();
 
     // The worker syncs continuously on its own connection while the centrals die and return.
     // The worker thread makes no Catch2 assertions (not thread-safe); it reports a setup failure
@@ -251,7 +264,8 @@ void killCentral(Backend backend, const ScenarioSize& size) {
         }
         while (!stop) {
             const RoundReport report = (*session)->runRound();
-            if (report.end != RoundEnd::Done) std::this_thread::sleep_for(2ms);
+            if (report.end != RoundEnd::Done)
+                std::this_thread::sleep_for(2ms);
         }
     });
     std::mt19937 random(5);
@@ -270,13 +284,15 @@ void killCentral(Backend backend, const ScenarioSize& size) {
     const RoundReport report = syncUntilDone(kiosk.db(), testConfig(proxy.url(), token));
     INFO(report.error);
     REQUIRE(report.end == RoundEnd::Done);
-    for (auto& process : processes) process->kill();
+    for (auto& process : processes)
+        process->kill();
     requireCentralHoldsExactly(where.location(), "kiosk-a", kiosk);
 }
 
 void reconciliationFindings(Backend backend) {
     StoreLocation where(backend);
-    if (!where.available()) return;
+    if (!where.available())
+        return;
     InProcessCentral central(where.location());
     const std::string tokenA = central.store().enrollDevice("door-1", false).value();
     const std::string tokenB = central.store().enrollDevice("door-2", false).value();

@@ -14,9 +14,9 @@ struct ScenarioSize {
 #else
     int eventsPerKiosk = 10000; // e2e
 #endif
-    int faultEpisodes = 120;    // fault proxy
-    int faultEvents = 2000;     // events per kiosk in the fault scenario
-    int kills = 50;             // SIGKILLs of the worker, and of the central
+    int faultEpisodes = 120; // fault proxy
+    int faultEvents = 2000;  // events per kiosk in the fault scenario
+    int kills = 50;          // SIGKILLs of the worker, and of the central
 };
 
 void endToEndTwoKiosks(Backend backend, const ScenarioSize& size);

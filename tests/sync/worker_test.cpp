@@ -1,13 +1,6 @@
 // The kiosk side: backoff, Retry-After, unreachable vs answered, quarantine of a refused record,
 // the worker thread's status snapshot and the `doorpost sync` command.
 
-#include <sys/wait.h>
-
-#include <catch2/catch.hpp>
-#include <chrono>
-#include <fstream>
-#include <set>
-
 #include "sync/backoff.hpp"
 #include "sync/http_client.hpp"
 #include "sync/sync_state.hpp"
@@ -15,12 +8,19 @@
 #include "tests/sync/fault_proxy.hpp"
 #include "tests/sync/sync_harness.hpp"
 
+#include <catch2/catch.hpp>
+#include <chrono>
+#include <fstream>
+#include <set>
+#include <sys/wait.h>
+
 using namespace doorpost;
 using namespace doorpost::sync;
 using namespace doorpost::sync::test;
 using namespace std::chrono_literals;
 
-TEST_CASE("full-jitter backoff stays under its ceiling, varies, and honours Retry-After", "[sync][worker]") {
+TEST_CASE("full-jitter backoff stays under its ceiling, varies, and honours Retry-After",
+          "[sync][worker]") {
     Backoff backoff(100ms, 2000ms, 1);
     std::set<std::int64_t> seen;
     for (int attempt = 0; attempt < 40; ++attempt) {
@@ -77,7 +77,8 @@ TEST_CASE("a round tells unreachable from answered with an error", "[sync][worke
     CHECK(std::llabs(report.clockOffsetMs) < 2000);
 }
 
-TEST_CASE("a record the central refuses is quarantined and the rest goes through", "[sync][worker]") {
+TEST_CASE("a record the central refuses is quarantined and the rest goes through",
+          "[sync][worker]") {
     TempDir dir;
     InProcessCentral central(dir.file("central.db"));
     const std::string token = central.store().enrollDevice("kiosk-a", false).value();
@@ -103,7 +104,8 @@ TEST_CASE("a record the central refuses is quarantined and the rest goes through
     CHECK(stats->chains[0].headHash == kiosk.status().headHash);
 }
 
-TEST_CASE("the sync worker thread reports offline, honours Retry-After, then catches up", "[sync][worker]") {
+TEST_CASE("the sync worker thread reports offline, honours Retry-After, then catches up",
+          "[sync][worker]") {
     TempDir dir;
     InProcessCentral central(dir.file("central.db"));
     const std::string token = central.store().enrollDevice("kiosk-a", false).value();
@@ -126,7 +128,8 @@ TEST_CASE("the sync worker thread reports offline, honours Retry-After, then cat
     SyncStatus status;
     for (int i = 0; i < 1000; ++i) {
         status = worker.status();
-        if (status.lastSyncMs > 0 && status.eventsWaiting == 0) break;
+        if (status.lastSyncMs > 0 && status.eventsWaiting == 0)
+            break;
         std::this_thread::sleep_for(10ms);
     }
     CHECK(status.online);
@@ -136,14 +139,16 @@ TEST_CASE("the sync worker thread reports offline, honours Retry-After, then cat
     // A nudge after new events brings them over without waiting for the interval.
     kiosk.append(3);
     worker.nudge();
-    for (int i = 0; i < 500 && worker.status().eventsWaiting == 0; ++i) std::this_thread::sleep_for(2ms);
+    for (int i = 0; i < 500 && worker.status().eventsWaiting == 0; ++i)
+        std::this_thread::sleep_for(2ms);
     for (int i = 0; i < 1000 && central.store().stats().value().events < 703; ++i)
         std::this_thread::sleep_for(5ms);
     worker.stop();
     requireCentralHoldsExactly(dir.file("central.db"), "kiosk-a", kiosk);
 }
 
-TEST_CASE("doorpost sync --once --json pushes and reports; bad input exits 2", "[sync][worker][cli]") {
+TEST_CASE("doorpost sync --once --json pushes and reports; bad input exits 2",
+          "[sync][worker][cli]") {
     TempDir dir;
     InProcessCentral central(dir.file("central.db"));
     const std::string token = central.store().enrollDevice("kiosk-a", false).value();
@@ -151,8 +156,8 @@ TEST_CASE("doorpost sync --once --json pushes and reports; bad input exits 2", "
     kiosk.append(40);
     const std::string bin = std::string(DOORPOST_BIN_DIR) + "/doorpost";
     const std::string out = dir.file("out.json");
-    pid_t pid = spawnProcess({bin, "--db", kiosk.path(), "sync", "--central", central.url(), "--token",
-                              token, "--once", "--json"},
+    pid_t pid = spawnProcess({bin, "--db", kiosk.path(), "sync", "--central", central.url(),
+                              "--token", token, "--once", "--json"},
                              out);
     CHECK(waitProcess(pid) == 0);
     std::ifstream in(out);

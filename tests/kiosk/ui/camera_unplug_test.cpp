@@ -1,10 +1,10 @@
 // What it must show (3): the camera is pulled out while the kiosk runs; its chip turns red,
 // manual registration still works, and reading resumes when the camera is plugged back.
-#include <catch2/catch.hpp>
-
 #include "kiosk/ui/camera_setup.hpp"
 #include "png_reader.hpp"
 #include "ui_harness.hpp"
+
+#include <catch2/catch.hpp>
 
 using namespace doorpost;
 using namespace doorpost::kiosk::ui;
@@ -43,7 +43,8 @@ std::string tapDigits(const std::string& id) {
 
 } // namespace
 
-TEST_CASE("camera unplugged and plugged back: red chip, manual registration meanwhile, reading resumes") {
+TEST_CASE(
+    "camera unplugged and plugged back: red chip, manual registration meanwhile, reading resumes") {
     const auto dir = screenshotDir("camera");
     FakeGate gate;
     FakeQuery query(gate);
@@ -57,9 +58,12 @@ TEST_CASE("camera unplugged and plugged back: red chip, manual registration mean
         "wait-for-min admitted 1 15000\n" // a code read by the camera reached the gate
         "camera unplug\n"
         "wait-for camera offline 3000\n"
-        "screenshot " + (dir / "camera_unplugged_en.png").string() + "\n"
+        "screenshot " +
+        (dir / "camera_unplugged_en.png").string() +
+        "\n"
         "state\n"
-        "tap manual\n" + tapDigits("440524188001010014") +
+        "tap manual\n" +
+        tapDigits("440524188001010014") +
         "tap reason_will_not_scan\n"
         "tap confirm\n"
         "wait-for manual 1\n"
@@ -82,7 +86,8 @@ TEST_CASE("camera unplugged and plugged back: red chip, manual registration mean
 
     // After the plug: new reads arrive from the camera again.
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(15);
-    while (feed.readsDelivered() <= readsBeforeReplug && std::chrono::steady_clock::now() < deadline) {
+    while (feed.readsDelivered() <= readsBeforeReplug &&
+           std::chrono::steady_clock::now() < deadline) {
         std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
     CHECK(feed.readsDelivered() > readsBeforeReplug);
@@ -92,7 +97,8 @@ TEST_CASE("camera unplugged and plugged back: red chip, manual registration mean
     CHECK(countColour(shot, 0xC6, 0x28, 0x28) > 500); // the red camera chip
 }
 
-TEST_CASE("the replay camera (recorded frames, as `doorpost run --replay DIR`) unplugged and plugged back") {
+TEST_CASE("the replay camera (recorded frames, as `doorpost run --replay DIR`) unplugged and "
+          "plugged back") {
     FakeGate gate;
     FakeQuery query(gate);
     AppConfig config;
@@ -103,7 +109,8 @@ TEST_CASE("the replay camera (recorded frames, as `doorpost run --replay DIR`) u
                         "wait-for-min preview_frames 2 10000\n"
                         "camera unplug\n"
                         "wait-for camera offline 3000\n"
-                        "tap manual\n" + tapDigits("440524188001010014") +
+                        "tap manual\n" +
+                        tapDigits("440524188001010014") +
                         "tap reason_no_phone\n"
                         "tap confirm\n"
                         "wait-for manual 1\n"

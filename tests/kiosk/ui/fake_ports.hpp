@@ -3,15 +3,15 @@
 // Test doubles for the UI's ports (tests only; the product wires the real gate and event log).
 // They answer on their own thread, like the real ones, so the UI's queue path is exercised.
 
+#include "kiosk/ui/ports.hpp"
+#include "kiosk/ui/task_runner.hpp"
+
 #include <atomic>
 #include <chrono>
 #include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
-
-#include "kiosk/ui/ports.hpp"
-#include "kiosk/ui/task_runner.hpp"
 
 namespace doorpost::kiosk::ui::test {
 
@@ -88,7 +88,7 @@ public:
 private:
     void record(VerdictKind kind, bool manual) {
         std::lock_guard lock(m_mutex);
-        (kind == VerdictKind::Admit ? m_counters.admitted
+        (kind == VerdictKind::Admit  ? m_counters.admitted
          : kind == VerdictKind::Deny ? m_counters.denied
                                      : m_counters.referred)++;
         m_counters.manual += manual ? 1 : 0;
@@ -144,7 +144,8 @@ public:
             done(status);
         });
     }
-    void roster(std::string search, std::function<void(Result<std::vector<RosterEntry>>)> done) override {
+    void roster(std::string search,
+                std::function<void(Result<std::vector<RosterEntry>>)> done) override {
         m_worker.submit([search = std::move(search), done = std::move(done)] {
             std::vector<RosterEntry> all = {
                 {"2021110100731", "李明", "110105********002X", "第12考场", "07", true},

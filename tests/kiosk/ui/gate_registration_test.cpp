@@ -3,12 +3,6 @@
 // in at most 25 taps. And a kiosk that never reached its central (no sealing key): the door does
 // not wait on the network, so the registration is recorded with the masked ID only; the manual
 // screen warns before anyone types and the verdict says the record is masked only.
-#include <catch2/catch.hpp>
-
-#include <sodium.h>
-
-#include <nlohmann/json.hpp>
-
 #include "kiosk/gate/gate.hpp"
 #include "kiosk/gate/roster_csv.hpp"
 #include "kiosk/ui/gate_adapter.hpp"
@@ -20,6 +14,10 @@
 #include "storage/trust_store.hpp"
 #include "tests/storage/temp_dir.hpp"
 #include "ui_harness.hpp"
+
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+#include <sodium.h>
 
 using namespace doorpost;
 using namespace doorpost::kiosk::ui;
@@ -42,11 +40,14 @@ void prepareKiosk(const std::string& dbPath, bool withSealKey) {
         std::array<std::uint8_t, 32> sealSk{};
         crypto_box_keypair(sealPk.data(), sealSk.data());
         storage::TrustStore store(db.value());
-        REQUIRE(store.add({storage::TrustKind::SealKey, "", storage::toHex(sealPk.data(), sealPk.size()),
-                           "seal", "test", now, now + 3600})
-                    .ok());
+        REQUIRE(
+            store
+                .add({storage::TrustKind::SealKey, "", storage::toHex(sealPk.data(), sealPk.size()),
+                      "seal", "test", now, now + 3600})
+                .ok());
     }
-    auto roster = kiosk::parseRosterCsv(std::string("2021110100731,张三,") + kPersonId + ",am,101,07\n", kSalt);
+    auto roster = kiosk::parseRosterCsv(
+        std::string("2021110100731,张三,") + kPersonId + ",am,101,07\n", kSalt);
     REQUIRE(roster.ok());
     storage::RosterStore store(db.value());
     REQUIRE(store.replace(roster.value(), {1, "test roster", now, now + 3600}).ok());
@@ -119,7 +120,8 @@ TEST_CASE("registering a resident ID by keypad records the event through the rea
     CHECK(event.reasons.front() == "manual_registration");
 }
 
-TEST_CASE("without the central sealing key a keypad registration is recorded with the masked ID only") {
+TEST_CASE(
+    "without the central sealing key a keypad registration is recorded with the masked ID only") {
     storage::test::TempDir dir;
     const auto shots = test::screenshotDir("faults");
     // The warning line (amber) on the manual screen, before anyone types: the same screen with
@@ -134,7 +136,8 @@ TEST_CASE("without the central sealing key a keypad registration is recorded wit
                                    " 5000\ntap manual\nwait 200\nscreenshot " + shot + "\n";
         GateAdapter gate(dbPath, kiosk::GateConfig{});
         LogQuery query(dbPath);
-        const test::ScriptRun run = test::runScript(script, UiPorts{&gate, &query, nullptr}, Lang::En);
+        const test::ScriptRun run =
+            test::runScript(script, UiPorts{&gate, &query, nullptr}, Lang::En);
         INFO(run.failure);
         REQUIRE(run.exitCode == 0);
         test::Image image;
@@ -146,19 +149,23 @@ TEST_CASE("without the central sealing key a keypad registration is recorded wit
     const std::string dbPath = dir.file("kiosk.db");
     prepareKiosk(dbPath, false);
     const std::string shot = (shots / "verdict_masked_only_en.png").string();
-    const std::string script = "wait-for seal_key no 5000\n" + keypadScript(kPersonId) +
-                               "wait-for verdict admit 10000\n" // the roster holds the person
-                               "expect manual_fault none\n"
-                               "expect verdict_reasons [\"manual_registration\",\"id_not_sealed\"]\n"
-                               "wait-for manual 1 5000\n"
-                               "expect-max taps 25\n"
-                               "screenshot " + shot + "\n"
-                               "state\n";
+    const std::string script =
+        "wait-for seal_key no 5000\n" + keypadScript(kPersonId) +
+        "wait-for verdict admit 10000\n" // the roster holds the person
+        "expect manual_fault none\n"
+        "expect verdict_reasons [\"manual_registration\",\"id_not_sealed\"]\n"
+        "wait-for manual 1 5000\n"
+        "expect-max taps 25\n"
+        "screenshot " +
+        shot +
+        "\n"
+        "state\n";
     kiosk::GateConfig gateConfig; // the exam profile: the roster must hold the person
     {
         GateAdapter gate(dbPath, gateConfig);
         LogQuery query(dbPath);
-        const test::ScriptRun run = test::runScript(script, UiPorts{&gate, &query, nullptr}, Lang::En);
+        const test::ScriptRun run =
+            test::runScript(script, UiPorts{&gate, &query, nullptr}, Lang::En);
         INFO(run.failure);
         REQUIRE(run.exitCode == 0);
     }
@@ -182,7 +189,8 @@ TEST_CASE("without the central sealing key a keypad registration is recorded wit
     CHECK(test::countColour(image, 0x1B, 0x7F, 0x3B) > 2000); // the verdict panel is green (admit)
 }
 
-TEST_CASE("the trust chip follows the stored trust data: fresh, amber past valid-until, red past the warning") {
+TEST_CASE("the trust chip follows the stored trust data: fresh, amber past valid-until, red past "
+          "the warning") {
     struct Case {
         std::int64_t validUntilAgo; // seconds before now (negative: still ahead)
         const char* chip;
@@ -197,20 +205,23 @@ TEST_CASE("the trust chip follows the stored trust data: fresh, amber past valid
             storage::TrustStore store(db.value());
             const std::int64_t now = kiosk::wallClockSeconds();
             const std::string key(64, 'a');
-            REQUIRE(store.add({storage::TrustKind::PassKey, "0011223344556677", key, "issuer", "test",
-                               now - 48 * 3600, now - c.validUntilAgo})
+            REQUIRE(store
+                        .add({storage::TrustKind::PassKey, "0011223344556677", key, "issuer",
+                              "test", now - 48 * 3600, now - c.validUntilAgo})
                         .ok());
         }
         LogQuery query(dbPath);
-        const test::ScriptRun run = test::runScript(
-            std::string("wait-for trust ") + c.chip + " 5000\nexpect roster none\nexpect seal_key no\n",
-            UiPorts{nullptr, &query, nullptr});
+        const test::ScriptRun run =
+            test::runScript(std::string("wait-for trust ") + c.chip +
+                                " 5000\nexpect roster none\nexpect seal_key no\n",
+                            UiPorts{nullptr, &query, nullptr});
         INFO(c.chip << ": " << run.failure);
         CHECK(run.exitCode == 0);
     }
 }
 
-TEST_CASE("a keyboard-wedge scanner's read goes to the real gate, but not while a text field has focus") {
+TEST_CASE(
+    "a keyboard-wedge scanner's read goes to the real gate, but not while a text field has focus") {
     storage::test::TempDir dir;
     const std::string dbPath = dir.file("kiosk.db");
     prepareKiosk(dbPath, true);
@@ -240,5 +251,6 @@ TEST_CASE("a keyboard-wedge scanner's read goes to the real gate, but not while 
     CHECK(events[0].verdict == storage::Verdict::Admit);
     const auto detail = nlohmann::json::parse(events[0].detail);
     CHECK(detail.value("candidate", "") == "2021110100731");
-    CHECK(detail["checks"]["picture_decode"] == false); // typed by a scanner, not decoded from a picture
+    CHECK(detail["checks"]["picture_decode"] ==
+          false); // typed by a scanner, not decoded from a picture
 }

@@ -1,6 +1,6 @@
-#include <catch2/catch.hpp>
-
 #include "kiosk/ui/id_preview.hpp"
+
+#include <catch2/catch.hpp>
 
 using namespace doorpost::kiosk::ui;
 
@@ -32,7 +32,8 @@ TEST_CASE("resident ID problems are told apart while typing") {
     CHECK_FALSE(partial.valid);
     CHECK(previewId(IdType::Resident, "110105194912310021", kToday).status == IdStatus::CheckWrong);
     CHECK(previewId(IdType::Resident, "11010519490231", kToday).status == IdStatus::BadDate);
-    CHECK(previewId(IdType::Resident, "11010520301231", kToday).status == IdStatus::BadDate); // future
+    CHECK(previewId(IdType::Resident, "11010520301231", kToday).status ==
+          IdStatus::BadDate); // future
     CHECK(previewId(IdType::Resident, "99", kToday).status == IdStatus::BadArea);
     CHECK(previewId(IdType::Resident, "11010519491231002X1", kToday).status == IdStatus::TooLong);
     CHECK(previewId(IdType::Resident, "1101X5", kToday).status == IdStatus::BadFormat);

@@ -1,16 +1,15 @@
 // LogQuery's counters of today: counted once, then kept up to date from the events appended
 // since, with the same answer a full recount of the day gives.
 
-#include <catch2/catch.hpp>
-
-#include <ctime>
-#include <future>
-
 #include "kiosk/ui/local_time.hpp"
 #include "kiosk/ui/log_query.hpp"
 #include "storage/database.hpp"
 #include "storage/event_log.hpp"
 #include "tests/storage/temp_dir.hpp"
+
+#include <catch2/catch.hpp>
+#include <ctime>
+#include <future>
 
 using namespace doorpost;
 using namespace doorpost::kiosk::ui;

@@ -1,7 +1,7 @@
 // A person registered by hand by tapping the keypad, counted in taps.
-#include <catch2/catch.hpp>
-
 #include "ui_harness.hpp"
+
+#include <catch2/catch.hpp>
 
 using namespace doorpost::kiosk::ui;
 using namespace doorpost::kiosk::ui::test;
@@ -47,7 +47,8 @@ TEST_CASE("a code read while staff type a registration does not take the form aw
     const std::string script = "tap manual\n" + tapDigits("4405241880") +
                                "scan ADMIT:the next person in the queue\n"
                                "wait-for verdict admit\n"
-                               "expect screen manual\n" + tapDigits("01010014") +
+                               "expect screen manual\n" +
+                               tapDigits("01010014") +
                                "expect id_status check_ok\n"
                                "tap reason_will_not_scan\n"
                                "tap confirm\n"

@@ -1,9 +1,8 @@
-#include <catch2/catch.hpp>
+#include "kiosk/ui/staff_auth.hpp"
 
+#include <catch2/catch.hpp>
 #include <chrono>
 #include <future>
-
-#include "kiosk/ui/staff_auth.hpp"
 
 using namespace doorpost::kiosk::ui;
 using namespace std::chrono_literals;

@@ -1,8 +1,7 @@
 #include "png_reader.hpp"
 
-#include <png.h>
-
 #include <cstdlib>
+#include <png.h>
 
 namespace doorpost::kiosk::ui::test {
 
@@ -24,7 +23,8 @@ bool readPng(const std::string& path, Image& out) {
 int countColour(const Image& image, int r, int g, int b, int tolerance) {
     int count = 0;
     for (std::size_t i = 0; i + 3 < image.rgba.size(); i += 4) {
-        if (std::abs(image.rgba[i] - r) <= tolerance && std::abs(image.rgba[i + 1] - g) <= tolerance &&
+        if (std::abs(image.rgba[i] - r) <= tolerance &&
+            std::abs(image.rgba[i + 1] - g) <= tolerance &&
             std::abs(image.rgba[i + 2] - b) <= tolerance) {
             ++count;
         }

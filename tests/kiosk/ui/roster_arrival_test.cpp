@@ -1,15 +1,14 @@
 // The roster screen's "arrived" mark: an admission of the candidate's subject, whether filed with
 // its block or in the block still filling (storage/event_log_admissions.cpp).
 
-#include <catch2/catch.hpp>
-
-#include <map>
-
 #include "kiosk/ui/status_reader.hpp"
 #include "storage/database.hpp"
 #include "storage/event_log.hpp"
 #include "storage/roster_store.hpp"
 #include "tests/storage/temp_dir.hpp"
+
+#include <catch2/catch.hpp>
+#include <map>
 
 using namespace doorpost;
 
@@ -39,7 +38,8 @@ std::map<std::string, bool> arrivals(storage::Database& db) {
 
 } // namespace
 
-TEST_CASE("The roster screen marks arrivals filed with their block and in the block still filling") {
+TEST_CASE(
+    "The roster screen marks arrivals filed with their block and in the block still filling") {
     storage::test::TempDir dir;
     auto db = storage::Database::open(dir.file("kiosk.db"));
     REQUIRE(db.ok());

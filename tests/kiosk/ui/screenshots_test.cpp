@@ -1,10 +1,9 @@
 // What it must show (1): screenshots of every screen state a person meets, in zh-CN and en.
-#include <catch2/catch.hpp>
-
-#include <iostream>
-
 #include "png_reader.hpp"
 #include "ui_harness.hpp"
+
+#include <catch2/catch.hpp>
+#include <iostream>
 
 using namespace doorpost::kiosk::ui;
 using namespace doorpost::kiosk::ui::test;
@@ -15,37 +14,45 @@ std::string screenshotScript(const std::filesystem::path& dir, const std::string
     auto shot = [&](const std::string& name) {
         return "screenshot " + (dir / (name + "_" + lang + ".png")).string() + "\n";
     };
-    return "lang " + lang + "\n" +
-           "wait-for admitted 0\n" + shot("01_door_ready") +
+    return "lang " + lang + "\n" + "wait-for admitted 0\n" + shot("01_door_ready") +
            "scan ADMIT:2021110100731\n"
-           "wait-for verdict admit\n" + shot("02_admit_exam") +
+           "wait-for verdict admit\n" +
+           shot("02_admit_exam") +
            "scan DENY:DP1-revoked\n"
-           "wait-for verdict deny\n" + shot("03_deny_reason") +
+           "wait-for verdict deny\n" +
+           shot("03_deny_reason") +
            "scan REFER:DP1-yellow\n"
-           "wait-for verdict refer\n" + shot("04_refer") +
+           "wait-for verdict refer\n" +
+           shot("04_refer") +
            "tap manual\n"
            "tap key_1\ntap key_1\ntap key_0\ntap key_1\ntap key_0\ntap key_5\n"
-           "tap key_1\ntap key_9\ntap key_4\ntap key_9\ntap key_1\ntap key_2\ntap key_3\ntap key_1\n"
+           "tap key_1\ntap key_9\ntap key_4\ntap key_9\ntap key_1\ntap key_2\ntap key_3\ntap "
+           "key_1\n"
            "tap key_0\ntap key_0\ntap key_2\ntap key_1\n"
-           "expect id_status check_wrong\n" + shot("05_manual_invalid") +
+           "expect id_status check_wrong\n" +
+           shot("05_manual_invalid") +
            "tap key_del\ntap key_X\n"
            "expect id_status check_ok\n"
            "expect id_birth 1949-12-31\n"
-           "tap reason_no_phone\n" + shot("06_manual_valid") +
+           "tap reason_no_phone\n" +
+           shot("06_manual_valid") +
            "tap back\n"
            "tap staff\n"
            "tap pin_2\ntap pin_4\ntap pin_6\n"
-           "expect screen pin\n" + shot("07_pin_pad") +
+           "expect screen pin\n" +
+           shot("07_pin_pad") +
            "tap pin_8\ntap pin_ok\n"
-           "wait-for screen staff\n" + shot("08_staff_settings") +
+           "wait-for screen staff\n" +
+           shot("08_staff_settings") +
            "tap back\n"
            "expect staff_unlocked false\n"
            "tap stats\n"
-           "wait-for stats_total 547\n" + shot("09_statistics") +
+           "wait-for stats_total 547\n" +
+           shot("09_statistics") +
            "tap back\n"
            "tap roster\n"
-           "wait-for roster_not_arrived 2\n" + shot("10_roster") +
-           "expect-min min_touch_px 64\n";
+           "wait-for roster_not_arrived 2\n" +
+           shot("10_roster") + "expect-min min_touch_px 64\n";
 }
 
 } // namespace

@@ -1,6 +1,6 @@
-#include <catch2/catch.hpp>
-
 #include "kiosk/ui/script.hpp"
+
+#include <catch2/catch.hpp>
 
 using namespace doorpost::kiosk::ui;
 

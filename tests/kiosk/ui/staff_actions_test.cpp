@@ -3,29 +3,26 @@
 // --export-dir, and the folder that appears verified by `doorpost verify-export` with the event
 // the script recorded in it. Sync now without --central says so. Plus the destination and
 // folder-naming rules on their own.
+#include "kiosk/gate/gate.hpp"
+#include "kiosk/gate/roster_csv.hpp"
+#include "kiosk/ui/audit_export_child.hpp"
+#include "kiosk/ui/kiosk_staff.hpp"
+#include "storage/database.hpp"
+#include "storage/event_log.hpp"
+#include "storage/iso_time.hpp"
+#include "storage/roster_store.hpp"
+#include "storage/trust_store.hpp"
+#include "tests/storage/temp_dir.hpp"
+
 #include <catch2/catch.hpp>
-
-#include <sodium.h>
-#include <sys/wait.h>
-
 #include <cstdio>
 #include <fstream>
 #include <future>
 #include <map>
-#include <sstream>
-
 #include <nlohmann/json.hpp>
-
-#include "kiosk/gate/gate.hpp"
-#include "kiosk/gate/roster_csv.hpp"
-#include "kiosk/ui/audit_export_child.hpp"
-#include "storage/iso_time.hpp"
-#include "kiosk/ui/kiosk_staff.hpp"
-#include "storage/database.hpp"
-#include "storage/event_log.hpp"
-#include "storage/roster_store.hpp"
-#include "storage/trust_store.hpp"
-#include "tests/storage/temp_dir.hpp"
+#include <sodium.h>
+#include <sstream>
+#include <sys/wait.h>
 
 using namespace doorpost;
 using namespace doorpost::kiosk::ui;
@@ -47,10 +44,12 @@ void prepareKiosk(const std::string& dbPath) {
     std::array<std::uint8_t, 32> sealSk{};
     crypto_box_keypair(sealPk.data(), sealSk.data());
     storage::TrustStore trust(db.value());
-    REQUIRE(trust.add({storage::TrustKind::SealKey, "", storage::toHex(sealPk.data(), sealPk.size()),
-                       "seal", "test", now, now + 3600})
+    REQUIRE(trust
+                .add({storage::TrustKind::SealKey, "", storage::toHex(sealPk.data(), sealPk.size()),
+                      "seal", "test", now, now + 3600})
                 .ok());
-    auto roster = kiosk::parseRosterCsv(std::string(kTicket) + ",张三,440524188001010014,am,101,07\n", kSalt);
+    auto roster =
+        kiosk::parseRosterCsv(std::string(kTicket) + ",张三,440524188001010014,am,101,07\n", kSalt);
     REQUIRE(roster.ok());
     storage::RosterStore store(db.value());
     REQUIRE(store.replace(roster.value(), {1, "test roster", now, now + 3600}).ok());
@@ -124,15 +123,18 @@ TEST_CASE("staff export for auditors in doorpost run writes a folder that verify
     const fs::path exportDir = dir.path() / "stick";
     fs::create_directories(exportDir);
 
-    const std::string script = writeScript(dir, std::string("wedge ") + kTicket + "\n"
-                                                "wait-for verdict admit 10000\n"
-                                                "wait-for admitted 1 5000\n" +
+    const std::string script = writeScript(dir, std::string("wedge ") + kTicket +
+                                                    "\n"
+                                                    "wait-for verdict admit 10000\n"
+                                                    "wait-for admitted 1 5000\n" +
                                                     kUnlock +
                                                     "tap export\n"
                                                     "wait-for staff_result ok 60000\n" +
                                                     kBothLangs);
-    const Ran run = doorpostBin("--db " + dbPath + " run --headless --no-sound --demo-pin 2468 --json"
-                                " --export-dir " + exportDir.string() + " --script " + script);
+    const Ran run = doorpostBin("--db " + dbPath +
+                                " run --headless --no-sound --demo-pin 2468 --json"
+                                " --export-dir " +
+                                exportDir.string() + " --script " + script);
     INFO(run.out);
     REQUIRE(run.exitCode == 0);
     const auto toasts = toastsByLang(run.out);
@@ -189,8 +191,10 @@ TEST_CASE("staff sync now without --central says no central is configured") {
                                                     "tap sync_now\n"
                                                     "wait-for staff_result error 10000\n" +
                                                     kBothLangs);
-    const Ran run = doorpostBin("--db " + dbPath + " run --headless --no-sound --demo-pin 2468 --json"
-                                " --script " + script);
+    const Ran run = doorpostBin("--db " + dbPath +
+                                " run --headless --no-sound --demo-pin 2468 --json"
+                                " --script " +
+                                script);
     INFO(run.out);
     REQUIRE(run.exitCode == 0);
     const auto toasts = toastsByLang(run.out);
@@ -228,7 +232,8 @@ TEST_CASE("export folders are never reused: a second export in the same second g
     CHECK(fs::path(second.value()).filename() == "doorpost-audit-dev____x-20270115T080000Z-2");
 }
 
-TEST_CASE("a failing export child gives its one-line error, and the period is today from local midnight") {
+TEST_CASE("a failing export child gives its one-line error, and the period is today from local "
+          "midnight") {
     storage::test::TempDir dir;
     const std::string out = dir.file("out");
     fs::create_directories(out);
@@ -246,7 +251,8 @@ TEST_CASE("a failing export child gives its one-line error, and the period is to
     CHECK(doorpost::storage::formatIsoTime(0) == "1970-01-01T00:00:00Z");
 }
 
-TEST_CASE("the auditor's PIN opens Export for auditors only, the staff PIN still opens everything") {
+TEST_CASE(
+    "the auditor's PIN opens Export for auditors only, the staff PIN still opens everything") {
     storage::test::TempDir dir;
     const std::string dbPath = dir.file("kiosk.db");
     prepareKiosk(dbPath);
@@ -256,11 +262,15 @@ TEST_CASE("the auditor's PIN opens Export for auditors only, the staff PIN still
                                       "tap pin_1\ntap pin_3\ntap pin_5\ntap pin_7\ntap pin_ok\n"
                                       "wait-for screen staff 15000\n"
                                       "expect staff_role auditor\n";
-    const std::string common = "--db " + dbPath + " run --headless --no-sound --demo-pin 2468"
-                               " --demo-auditor-pin 1357 --export-dir " + exportDir.string() + " --script ";
+    const std::string common = "--db " + dbPath +
+                               " run --headless --no-sound --demo-pin 2468"
+                               " --demo-auditor-pin 1357 --export-dir " +
+                               exportDir.string() + " --script ";
 
-    const std::string exports = writeScript(dir, std::string("wedge ") + kTicket + "\n"
-                                                 "wait-for admitted 1 10000\n" + auditorUnlock +
+    const std::string exports = writeScript(dir, std::string("wedge ") + kTicket +
+                                                     "\n"
+                                                     "wait-for admitted 1 10000\n" +
+                                                     auditorUnlock +
                                                      "tap export\n"
                                                      "wait-for staff_result ok 60000\n"
                                                      "tap lock\n"
@@ -288,8 +298,10 @@ TEST_CASE("staff sync now with an unreachable central reports the nudged round's
                                                     "wait-for staff_result error 30000\n" +
                                                     kBothLangs);
     // Port 9 (discard) on loopback: nothing listens, the connection is refused at once.
-    const Ran run = doorpostBin("--db " + dbPath + " run --headless --no-sound --demo-pin 2468 --json"
-                                " --central http://127.0.0.1:9 --token test-token --script " + script);
+    const Ran run = doorpostBin("--db " + dbPath +
+                                " run --headless --no-sound --demo-pin 2468 --json"
+                                " --central http://127.0.0.1:9 --token test-token --script " +
+                                script);
     INFO(run.out);
     REQUIRE(run.exitCode == 0);
     const auto toasts = toastsByLang(run.out);
@@ -299,11 +311,13 @@ TEST_CASE("staff sync now with an unreachable central reports the nudged round's
     const std::string en = toasts.at("en");
     CHECK(zh.rfind("同步失败：", 0) == 0);
     CHECK(en.rfind("Sync failed: ", 0) == 0);
-    CHECK(zh.substr(std::string("同步失败：").size()) == en.substr(std::string("Sync failed: ").size()));
+    CHECK(zh.substr(std::string("同步失败：").size()) ==
+          en.substr(std::string("Sync failed: ").size()));
     CHECK(en.size() > std::string("Sync failed: ").size());
 }
 
-TEST_CASE("an export child killed by SIGBUS (a disk error under its mapping) is an error, not a crash") {
+TEST_CASE(
+    "an export child killed by SIGBUS (a disk error under its mapping) is an error, not a crash") {
     storage::test::TempDir dir;
     // Stands in for `doorpost export` meeting a bad sector: it dies of SIGBUS as that would.
     const std::string exe = dir.file("dies-of-sigbus");

@@ -1,17 +1,16 @@
 // Staff toasts in the staff member's language: KioskStaff answers with a text id and values
 // (StaffNotice), the staff screen words it in the language on screen, and re-words it when the
 // language is switched while it is shown. Plus a screenshot of a zh-CN toast drawn in CJK glyphs.
-#include <catch2/catch.hpp>
-
-#include <algorithm>
-#include <future>
-#include <iostream>
-
 #include "kiosk/ui/kiosk_staff.hpp"
 #include "kiosk/ui/staff_notice.hpp"
 #include "png_reader.hpp"
 #include "tests/storage/temp_dir.hpp"
 #include "ui_harness.hpp"
+
+#include <algorithm>
+#include <catch2/catch.hpp>
+#include <future>
+#include <iostream>
 
 using namespace doorpost;
 using namespace doorpost::kiosk::ui;
@@ -51,7 +50,8 @@ Box changed(const Image& a, const Image& b) {
     REQUIRE(a.rgba.size() == b.rgba.size());
     Box box;
     for (std::size_t i = 0; i + 3 < a.rgba.size(); i += 4) {
-        if (a.rgba[i] != b.rgba[i] || a.rgba[i + 1] != b.rgba[i + 1] || a.rgba[i + 2] != b.rgba[i + 2]) {
+        if (a.rgba[i] != b.rgba[i] || a.rgba[i + 1] != b.rgba[i + 1] ||
+            a.rgba[i + 2] != b.rgba[i + 2]) {
             const int x = static_cast<int>(i / 4) % a.width;
             const int y = static_cast<int>(i / 4) / a.width;
             ++box.pixels;
@@ -72,16 +72,19 @@ TEST_CASE("notice arguments fill {N} in either order, other braces and missing v
     CHECK(fillArgs("json {\"k\"} {2} {", {"a"}) == "json {\"k\"} {2} {");
     CHECK(fillArgs("", {"a"}).empty());
     CHECK(formatNotice(Lang::Zh, staffOk(Str::StaffSyncDone, {"7"})) == "同步完成，7 条记录待上传");
-    CHECK(formatNotice(Lang::En, staffOk(Str::StaffSyncDone, {"7"})) == "Sync: done, 7 events waiting");
+    CHECK(formatNotice(Lang::En, staffOk(Str::StaffSyncDone, {"7"})) ==
+          "Sync: done, 7 events waiting");
 }
 
-TEST_CASE("every text has the same placeholders in zh-CN and en, and staff texts are Chinese in zh") {
+TEST_CASE(
+    "every text has the same placeholders in zh-CN and en, and staff texts are Chinese in zh") {
     for (int i = 0; i < static_cast<int>(Str::Count_); ++i) {
         const auto id = static_cast<Str>(i);
         INFO(tr(Lang::En, id));
         CHECK(placeholders(tr(Lang::Zh, id)) == placeholders(tr(Lang::En, id)));
     }
-    for (int i = static_cast<int>(Str::StaffSyncNoCentral); i < static_cast<int>(Str::Count_); ++i) {
+    for (int i = static_cast<int>(Str::StaffSyncNoCentral); i < static_cast<int>(Str::Count_);
+         ++i) {
         const std::string zh = tr(Lang::Zh, static_cast<Str>(i));
         INFO(zh);
         // UTF-8 CJK ideographs start with 0xE4..0xE9; an untranslated English copy has none.
@@ -107,19 +110,24 @@ TEST_CASE("KioskStaff's immediate answers are notices worded in both languages")
     CHECK(formatNotice(Lang::Zh, sync).find("未配置中心") != std::string::npos);
     CHECK(formatNotice(Lang::En, sync).find("no central configured") != std::string::npos);
 
-    const StaffNotice camera = answerOf([&](StaffDone d) { staff.selectCamera("/dev/video1", std::move(d)); });
+    const StaffNotice camera =
+        answerOf([&](StaffDone d) { staff.selectCamera("/dev/video1", std::move(d)); });
     CHECK(camera.failed);
     CHECK(formatNotice(Lang::Zh, camera) ==
           "摄像头只能在启动时选择（run --synthetic 或 --replay），未切换到 /dev/video1");
-    CHECK(formatNotice(Lang::En, camera) == "Camera: chosen at start (run --synthetic or --replay); not /dev/video1");
+    CHECK(formatNotice(Lang::En, camera) ==
+          "Camera: chosen at start (run --synthetic or --replay); not /dev/video1");
 
-    const StaffNotice profile = answerOf([&](StaffDone d) { staff.setSiteProfile("transit", std::move(d)); });
+    const StaffNotice profile =
+        answerOf([&](StaffDone d) { staff.setSiteProfile("transit", std::move(d)); });
     CHECK(profile.failed);
     CHECK(formatNotice(Lang::Zh, profile) == "场所类型只能在启动时选择（run --profile transit）");
-    CHECK(formatNotice(Lang::En, profile) == "Site profile: chosen at start (run --profile transit)");
+    CHECK(formatNotice(Lang::En, profile) ==
+          "Site profile: chosen at start (run --profile transit)");
 
     // No --export-dir and nothing mounted under the media roots: no USB stick.
-    const StaffNotice noStick = answerOf([&](StaffDone d) { staff.exportForAuditors(std::move(d)); });
+    const StaffNotice noStick =
+        answerOf([&](StaffDone d) { staff.exportForAuditors(std::move(d)); });
     CHECK(noStick.failed);
     CHECK(noStick.text == Str::StaffExportNoMedia);
     CHECK(formatNotice(Lang::Zh, noStick).find("未找到U盘") != std::string::npos);
@@ -138,19 +146,22 @@ TEST_CASE("an export into a folder that is not writable names the folder in both
     CHECK(formatNotice(Lang::En, n) == "Export: " + config.exportDir + " is not a writable folder");
 }
 
-TEST_CASE("a staff toast in zh-CN is drawn in CJK glyphs and re-worded when the language switches") {
+TEST_CASE(
+    "a staff toast in zh-CN is drawn in CJK glyphs and re-worded when the language switches") {
     const auto dir = screenshotDir("staff_toast");
     std::cout << "ui screenshots: " << dir.string() << std::endl;
-    auto shot = [&](const std::string& name) { return "screenshot " + (dir / (name + ".png")).string() + "\n"; };
+    auto shot = [&](const std::string& name) {
+        return "screenshot " + (dir / (name + ".png")).string() + "\n";
+    };
     const std::string script = "lang zh\n"
                                "tap staff\n"
                                "tap pin_2\ntap pin_4\ntap pin_6\ntap pin_8\ntap pin_ok\n"
                                "wait-for screen staff\n"
-                               "lang en\n" + shot("staff_no_toast_en") +
-                               "lang zh\n" + shot("staff_no_toast_zh") +
+                               "lang en\n" +
+                               shot("staff_no_toast_en") + "lang zh\n" + shot("staff_no_toast_zh") +
                                "tap sync_now\n"
-                               "wait-for staff_result ok\n" + shot("staff_toast_zh") +
-                               "lang en\n" + shot("staff_toast_en") +
+                               "wait-for staff_result ok\n" +
+                               shot("staff_toast_zh") + "lang en\n" + shot("staff_toast_en") +
                                "lang zh\n" + shot("staff_toast_zh_again");
     FakeGate gate;
     FakeQuery query(gate);
@@ -172,12 +183,13 @@ TEST_CASE("a staff toast in zh-CN is drawn in CJK glyphs and re-worded when the 
     // in one line of text below the buttons.
     const Box zhBox = changed(load("staff_no_toast_zh"), zh);
     const Box enBox = changed(load("staff_no_toast_en"), en);
-    std::cout << "staff toast ink: zh=" << zhBox.pixels << " en=" << enBox.pixels << " zh_box=" << zhBox.left
-              << "," << zhBox.top << "-" << zhBox.right << "," << zhBox.bottom << std::endl;
+    std::cout << "staff toast ink: zh=" << zhBox.pixels << " en=" << enBox.pixels
+              << " zh_box=" << zhBox.left << "," << zhBox.top << "-" << zhBox.right << ","
+              << zhBox.bottom << std::endl;
     for (const Box& box : {zhBox, enBox}) {
-        CHECK(box.top > 640);                 // below the Lock / Shut down row
-        CHECK(box.bottom - box.top < 40);     // one line
-        CHECK(box.right - box.left > 150);    // a sentence, not a mark
+        CHECK(box.top > 640);              // below the Lock / Shut down row
+        CHECK(box.bottom - box.top < 40);  // one line
+        CHECK(box.right - box.left > 150); // a sentence, not a mark
     }
     // "同步完成，0 条记录待上传" (12 glyphs) against "Sync: done, 0 events waiting" (24): an
     // ideograph carries far more ink than a Latin letter. A font without CJK glyphs would draw

@@ -2,18 +2,19 @@
 // Runs the kiosk headless in-process with a script, the way `doorpost run --headless --script`
 // does, for tests that use the fake ports.
 
-#include <filesystem>
-#include <string>
-
 #include "fake_ports.hpp"
 #include "kiosk/ui/app.hpp"
 #include "kiosk/ui/staff_auth.hpp"
+
+#include <filesystem>
+#include <string>
 
 namespace doorpost::kiosk::ui::test {
 
 // Where the screenshot tests write: build/ui-screenshots/<name> (printed by the tests).
 inline std::filesystem::path screenshotDir(const std::string& name) {
-    const auto dir = std::filesystem::path(DOORPOST_BIN_DIR).parent_path() / "ui-screenshots" / name;
+    const auto dir =
+        std::filesystem::path(DOORPOST_BIN_DIR).parent_path() / "ui-screenshots" / name;
     std::filesystem::create_directories(dir);
     return dir;
 }
