@@ -7,6 +7,7 @@
 #include <catch2/catch.hpp>
 #include <random>
 
+using namespace doorpost;
 using namespace doorpost::fuzz;
 
 namespace {

@@ -1,3 +1,4 @@
+#include "storage/base/hex.hpp"
 #include "sync/pass/base45.hpp"
 #include "sync/pass/dp1.hpp"
 #include "tests/fuzz/fuzz_entries.hpp"
