@@ -23,9 +23,9 @@ std::vector<std::uint8_t> bytesOf(std::string_view text) { return {text.begin(),
 } // namespace
 
 std::map<std::string, std::vector<std::vector<std::uint8_t>>> fuzzSeeds(
-    const std::filesystem::path& sharedData) {
+    const std::filesystem::path& testData) {
     std::map<std::string, std::vector<std::vector<std::uint8_t>>> seeds;
-    const auto corpus = sharedData / "dgc-testdata";
+    const auto corpus = testData / "dgc-testdata";
     std::error_code error;
     // Every 7th corpus file is plenty to seed each stage; all of common/ is taken.
     int index = 0;
