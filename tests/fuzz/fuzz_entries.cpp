@@ -49,12 +49,12 @@ const FixedIssuer& issuer() {
     return instance;
 }
 
-// A DSC read from the DCC corpus in place (common/CO3: EC P-256), so HC1 inputs can reach the
-// signature step; without the shared data the set is empty and HC1 stops at the kid.
+// A DSC read from the DCC corpus in tests/data (common/CO3: EC P-256), so HC1 inputs can reach
+// the signature step; without the test data the set is empty and HC1 stops at the kid.
 const kiosk::credentials::TrustSet& hc1Trust() {
     static const kiosk::credentials::TrustSet trust = [] {
         kiosk::credentials::TrustSet set;
-        std::ifstream in(std::string(DOORPOST_SHARED_DATA) +
+        std::ifstream in(std::string(DOORPOST_TEST_DATA) +
                          "/dgc-testdata/common/2DCode/raw/CO3.json");
         const auto json = nlohmann::json::parse(in, nullptr, false);
         if (!json.is_object())

@@ -1,6 +1,6 @@
-// The decoder against zxing-cpp 1.4.0's own sample folders (../shared/data/zxing-samples):
-// at least as many correct reads per folder as zxing-cpp 1.4.0 itself requires, no wrong text
-// anywhere, and nothing read from the folder of images without a code.
+// The decoder against zxing-cpp 1.4.0's own sample folders (tests/data/zxing-samples, a subset
+// of the larger ones): at least as many correct reads per folder as zxing-cpp 1.4.0 itself
+// requires, no wrong text anywhere, and nothing read from the folder of images without a code.
 
 #include "drivers/camera/image_file.hpp"
 #include "drivers/decode/isolated_decoder.hpp"
@@ -9,15 +9,15 @@
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <map>
+#include <set>
 #include <string>
 
-using namespace doorpost;
 using namespace doorpost::drivers::camera;
 using namespace doorpost::drivers::decode;
 
 namespace {
 
-const std::string kSamples = std::string(DOORPOST_SHARED_DATA) + "/zxing-samples";
+const std::string kSamples = std::string(DOORPOST_TEST_DATA) + "/zxing-samples";
 
 struct FolderCount {
     int correct = 0;
@@ -51,11 +51,27 @@ TEST_CASE("zxing-samples: at least zxing-cpp 1.4.0's counts per folder, never a 
     if (!std::filesystem::is_directory(kSamples)) {
         FAIL("missing test data: " << kSamples);
     }
-    // zxing-cpp v1.4.0's minimum pass counts for these folders (data README).
-    const std::map<std::string, int> minimum{
-        {"qrcode-1", 16}, {"qrcode-2", 44}, {"qrcode-3", 25},     {"pdf417-1", 16},
-        {"pdf417-2", 25}, {"pdf417-3", 16}, {"datamatrix-1", 26}, {"datamatrix-2", 13},
+    // zxing-cpp v1.4.0's own requirement per folder: of its `images`, at least `minimum` read
+    // ("fast": no tryHarder, no tryRotate). tests/data keeps `kept` of them (all, for the small
+    // folders; tests/data/README.md says which). zxing allows itself images - minimum misses,
+    // so on the kept images it must read kept - (images - minimum), and so must Doorpost. The
+    // subsets keep every image zxing-cpp 1.4.0 misses (qrcode-2's 12.png and 13.png; none in
+    // qrcode-1, pdf417-2, pdf417-3), so that bound is exactly zxing's own count on them: 4, 20,
+    // 13, 8. Doorpost reads more in whole folders (qrcode-3 28, pdf417-1 17) thanks to its
+    // retries; the bound stays zxing's, which is what this test claims.
+    struct Requirement {
+        int images;
+        int minimum;
+        int kept;
     };
+    const std::map<std::string, Requirement> required{
+        {"qrcode-1", {16, 16, 4}},      {"qrcode-2", {46, 44, 22}},     {"qrcode-3", {28, 25, 28}},
+        {"pdf417-1", {17, 16, 17}},     {"pdf417-2", {25, 25, 13}},     {"pdf417-3", {16, 16, 8}},
+        {"datamatrix-1", {26, 26, 26}}, {"datamatrix-2", {13, 13, 13}},
+    };
+    // A varied third of zxing-cpp's 25 textures without a code (every 3rd by name).
+    constexpr int kFalsePositivesKept = 9;
+    std::set<std::string> seen;
     IsolationOptions isolation;
     isolation.exhaustive = true;
     isolation.hangTimeout = std::chrono::milliseconds(20000);
@@ -65,16 +81,24 @@ TEST_CASE("zxing-samples: at least zxing-cpp 1.4.0's counts per folder, never a 
             continue;
         }
         const std::string folder = entry.path().filename().string();
+        seen.insert(folder);
         const FolderCount count = runFolder(decoder, folder);
         CAPTURE(folder, count.correct, count.images);
         CHECK(count.wrong == 0);
-        if (const auto it = minimum.find(folder); it != minimum.end()) {
-            CHECK(count.correct >= it->second);
+        if (const auto it = required.find(folder); it != required.end()) {
+            const Requirement& r = it->second;
+            CHECK(count.images == r.kept); // a checkout missing images would lower the bar
+            CHECK(count.correct >= r.kept - (r.images - r.minimum));
         }
         if (folder == "falsepositives-2") {
-            CHECK(count.images > 0);
+            CHECK(count.images == kFalsePositivesKept);
             CHECK(count.correct == 0); // nothing expected, and wrong == 0 above: nothing read
         }
     }
+    for (const auto& entry : required) {
+        INFO("folder " << entry.first);
+        CHECK(seen.count(entry.first) == 1);
+    }
+    CHECK(seen.count("falsepositives-2") == 1);
     CHECK(decoder.workerRestarts() == 0);
 }

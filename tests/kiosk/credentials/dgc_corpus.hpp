@@ -1,5 +1,5 @@
 #pragma once
-// Reading the EU DCC public test corpus (../shared/data/dgc-testdata) with its quirks: UTF-8
+// Reading the EU DCC public test corpus (tests/data/dgc-testdata) with its quirks: UTF-8
 // BOMs, misspelled or nested keys, many ISO 8601 clock spellings.
 
 #include "kiosk/credentials/credential.hpp"

@@ -16,7 +16,7 @@ using doorpost::kiosk::credentials::testing::CorpusCase;
 
 namespace {
 
-const std::filesystem::path kCorpus = std::filesystem::path(DOORPOST_SHARED_DATA) / "dgc-testdata";
+const std::filesystem::path kCorpus = std::filesystem::path(DOORPOST_TEST_DATA) / "dgc-testdata";
 
 // The step order of the pipeline; a null step after an earlier false one was not reached.
 bool earlierStepFailed(const Checks& c, const std::string& flag) {
@@ -83,7 +83,11 @@ struct Scratch {
 
 TEST_CASE("DCC corpus: every case with an image and EXPECTEDVERIFY agrees", "[hc1][corpus]") {
     const auto cases = testing::loadCorpus(kCorpus);
-    REQUIRE(cases.size() > 400);
+    // tests/data keeps 207 of the corpus's 473 cases (tests/data/README.md: all of common/ and
+    // of 23 countries, 36 of NL's 288 generated ones). The bounds were set below the full
+    // corpus's counts (473 cases, 436 checked, 3328 flags); on the subset they are its exact
+    // counts, so a case that stops loading or a flag that stops being compared fails here.
+    REQUIRE(cases.size() >= 207);
     // Disagreements, each with its reason (also in the credentials report):
     //  - IS/3 states EXPECTEDKEYUSAGE false for a DSC whose only extended key usage is the
     //    ICAO document signer OID 2.23.136.1.1.14.2; the DCC rule (a DSC naming none of the
@@ -117,8 +121,8 @@ TEST_CASE("DCC corpus: every case with an image and EXPECTEDVERIFY agrees", "[hc
                 disagreements.insert(c.name + " " + flag);
         }
     }
-    CHECK(checkedCases >= 430);
-    CHECK(checkedFlags > 2500);
+    CHECK(checkedCases >= 170);
+    CHECK(checkedFlags >= 1210);
     CHECK(disagreements == known);
 }
 

@@ -121,7 +121,7 @@ TEST_CASE("the replay camera (recorded frames, as `doorpost run --replay DIR`) u
                         "state\n";
     CameraChoice choice;
     choice.kind = CameraChoice::Kind::Replay;
-    choice.replayPath = std::string(DOORPOST_SHARED_DATA) + "/zxing-samples/qrcode-1";
+    choice.replayPath = std::string(DOORPOST_TEST_DATA) + "/zxing-samples/qrcode-1";
     auto source = makeFrameSource(choice);
     REQUIRE(source.ok());
     App app(config, UiPorts{&gate, &query, nullptr});
