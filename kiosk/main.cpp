@@ -1,6 +1,7 @@
 // doorpost: the kiosk and its command line. This is the composition root: the only place that
 // names concrete implementations; everything below receives what it needs.
 
+#include "doorpost_version.hpp"
 #include "kiosk/cli/command_registry.hpp"
 #include "kiosk/cli/exit_code.hpp"
 
@@ -11,6 +12,7 @@ int main(int argc, char** argv) {
 
     CLI::App app{"Doorpost: an offline-first kiosk for venue doors", "doorpost"};
     app.require_subcommand(1);
+    app.set_version_flag("--version", std::string("doorpost ") + doorpost::kVersion);
     CommandContext context;
     app.add_option("--db", context.global.dbPath, "SQLite database file of this kiosk")
         ->capture_default_str();
