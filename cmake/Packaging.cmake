@@ -24,3 +24,26 @@ foreach(program doorpost doorpost-central)
     add_dependencies(${program} doorpost_version_header)
     target_include_directories(${program} PRIVATE ${CMAKE_BINARY_DIR}/generated)
 endforeach()
+
+# --- Man pages: help2man over `--help` of the binary and of each subcommand ----------------------
+find_program(HELP2MAN_EXECUTABLE help2man)
+set(DOORPOST_MAN_DIR ${CMAKE_BINARY_DIR}/man)
+set(doorpost_man_pages)
+if(HELP2MAN_EXECUTABLE)
+    foreach(program doorpost doorpost-central)
+        set(page ${DOORPOST_MAN_DIR}/${program}.1.gz)
+        add_custom_command(OUTPUT ${page}
+            COMMAND ${CMAKE_COMMAND} -E make_directory ${DOORPOST_MAN_DIR}
+            COMMAND sh ${PROJECT_SOURCE_DIR}/cmake/help2man_page.sh ${HELP2MAN_EXECUTABLE}
+                    $<TARGET_FILE:${program}> ${program}
+                    ${PROJECT_SOURCE_DIR}/packaging/man/${program}.h2m ${page}
+            DEPENDS ${program} ${PROJECT_SOURCE_DIR}/cmake/help2man_page.sh
+                    ${PROJECT_SOURCE_DIR}/packaging/man/${program}.h2m
+            COMMENT "Man page ${program}(1) with help2man"
+            VERBATIM)
+        list(APPEND doorpost_man_pages ${page})
+    endforeach()
+    add_custom_target(doorpost_man_pages ALL DEPENDS ${doorpost_man_pages})
+else()
+    message(STATUS "help2man not found: no man pages (scripts/debian-packages.txt lists it)")
+endif()
