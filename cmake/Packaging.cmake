@@ -1,5 +1,14 @@
 # Installation and Debian packages (CPack): `doorpost` (the kiosk) and `doorpost-central`.
 # Included by the top-level CMakeLists.txt after the doorpost and doorpost-central targets exist.
+# The data files (units, udev rules, default configuration, maintainer scripts) live in
+# packaging/; what each package holds and why is in packaging/README.md.
+#
+#   cmake --build build --target doorpost_packages && (cd build && cpack)
+#                                    -> build/packages/doorpost{,-central}_<version>_<arch>.deb
+#   DESTDIR=stage cmake --install build --prefix /usr [--component kiosk|central]
+#                                    a staged install, for inspection
+
+include(GNUInstallDirs)
 
 set(DOORPOST_PACKAGE_CONTACT "Doorpost maintainers <doorpost@example.org>" CACHE STRING
     "Maintainer field of the Debian packages and their changelog")
@@ -47,3 +56,116 @@ if(HELP2MAN_EXECUTABLE)
 else()
     message(STATUS "help2man not found: no man pages (scripts/debian-packages.txt lists it)")
 endif()
+
+# --- What each package installs -------------------------------------------------------------
+# Paths Debian bookworm's tools expect: units and udev rules under /lib (lintian flags /usr/lib
+# ones until the /usr merge is finished), configuration in /etc (conffiles, see below).
+set(DOORPOST_SYSTEMD_UNIT_DIR /lib/systemd/system)
+set(DOORPOST_UDEV_RULES_DIR /lib/udev/rules.d)
+set(DOORPOST_CONFIG_DIR /etc/doorpost)
+set(CMAKE_INSTALL_DEFAULT_DIRECTORY_PERMISSIONS
+    OWNER_READ OWNER_WRITE OWNER_EXECUTE GROUP_READ GROUP_EXECUTE WORLD_READ WORLD_EXECUTE)
+
+install(TARGETS doorpost RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR} COMPONENT kiosk)
+install(FILES packaging/systemd/doorpost-kiosk.service
+        DESTINATION ${DOORPOST_SYSTEMD_UNIT_DIR} COMPONENT kiosk)
+install(FILES packaging/udev/70-doorpost.rules DESTINATION ${DOORPOST_UDEV_RULES_DIR} COMPONENT kiosk)
+install(FILES packaging/config/kiosk.toml DESTINATION ${DOORPOST_CONFIG_DIR} COMPONENT kiosk)
+install(FILES packaging/copyright ${DOORPOST_CHANGELOG}
+        DESTINATION ${CMAKE_INSTALL_DATAROOTDIR}/doc/doorpost COMPONENT kiosk)
+
+install(TARGETS doorpost-central RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR} COMPONENT central)
+install(FILES packaging/systemd/doorpost-central.service
+        DESTINATION ${DOORPOST_SYSTEMD_UNIT_DIR} COMPONENT central)
+install(FILES packaging/config/central.toml DESTINATION ${DOORPOST_CONFIG_DIR} COMPONENT central)
+install(FILES packaging/copyright ${DOORPOST_CHANGELOG}
+        DESTINATION ${CMAKE_INSTALL_DATAROOTDIR}/doc/doorpost-central COMPONENT central)
+
+if(HELP2MAN_EXECUTABLE)
+    install(FILES ${DOORPOST_MAN_DIR}/doorpost.1.gz
+            DESTINATION ${CMAKE_INSTALL_MANDIR}/man1 COMPONENT kiosk)
+    install(FILES ${DOORPOST_MAN_DIR}/doorpost-central.1.gz
+            DESTINATION ${CMAKE_INSTALL_MANDIR}/man1 COMPONENT central)
+endif()
+
+# Everything the packages hold, for `cmake --build build --target doorpost_packages && cpack`
+# without building the tests.
+add_custom_target(doorpost_packages)
+add_dependencies(doorpost_packages doorpost doorpost-central)
+if(HELP2MAN_EXECUTABLE)
+    add_dependencies(doorpost_packages doorpost_man_pages)
+endif()
+
+# --- CPack: two DEB packages, one per component ---------------------------------------------
+set(CPACK_GENERATOR DEB)
+set(CPACK_PACKAGE_NAME doorpost)
+set(CPACK_PACKAGE_VENDOR "Doorpost")
+set(CPACK_PACKAGE_CONTACT "${DOORPOST_PACKAGE_CONTACT}")
+set(CPACK_PACKAGE_DIRECTORY ${CMAKE_BINARY_DIR}/packages)
+set(CPACK_PACKAGING_INSTALL_PREFIX /usr)
+# Overwritten at cpack time with the build's version (cmake/PackagingVersion.cmake).
+set(CPACK_PACKAGE_VERSION ${PROJECT_VERSION})
+set(CPACK_PROJECT_CONFIG_FILE ${PROJECT_SOURCE_DIR}/cmake/PackagingVersion.cmake)
+set(CPACK_DOORPOST_VERSION_FILE ${DOORPOST_VERSION_FILE})
+set(CPACK_STRIP_FILES ON)
+set(CPACK_THREADS 2)
+
+set(CPACK_DEB_COMPONENT_INSTALL ON)
+set(CPACK_COMPONENTS_ALL kiosk central)
+set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
+set(CPACK_DEBIAN_PACKAGE_SECTION misc)
+set(CPACK_DEBIAN_PACKAGE_PRIORITY optional)
+# Library dependencies from the binaries themselves (dpkg-shlibdeps), plus what they run or
+# need at run time that is not a library, below.
+set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
+set(CPACK_DEBIAN_PACKAGE_GENERATE_SHLIBS OFF)
+# Maintainer scripts 0755, conffiles 0644, whatever the checkout's modes.
+set(CPACK_DEBIAN_PACKAGE_CONTROL_STRICT_PERMISSION ON)
+
+set(CPACK_DEBIAN_KIOSK_PACKAGE_NAME doorpost)
+set(CPACK_DEBIAN_KIOSK_PACKAGE_SECTION misc)
+# cage: the kiosk compositor. libpam-systemd: the logind session cage takes the display
+# through (it also settles libseat1's "seatd | logind" on logind). udev: the device rules.
+# fonts-noto-cjk: the UI's Chinese text.
+set(CPACK_DEBIAN_KIOSK_PACKAGE_DEPENDS "adduser, cage, fonts-noto-cjk, libpam-systemd, udev")
+set(CPACK_DEBIAN_KIOSK_DESCRIPTION
+"offline-first kiosk for venue doors
+A touchscreen station for exam sites and subway gates that reads health passes
+(DP1, EU DCC), admission tickets and ID numbers through a USB camera or USB
+barcode scanner, decides at once from data it already holds, falls back to
+manual registration by ID number, records every decision in a hash-chained
+local log, and syncs with a Doorpost central service whenever it is reachable.
+
+This package runs the kiosk full screen in the cage compositor as the
+unprivileged doorpost user (doorpost-kiosk.service), with udev rules that give
+that user the cameras and scanners.")
+set(CPACK_DEBIAN_KIOSK_PACKAGE_CONTROL_EXTRA
+    ${PROJECT_SOURCE_DIR}/packaging/debian/doorpost/postinst
+    ${PROJECT_SOURCE_DIR}/packaging/debian/doorpost/prerm
+    ${PROJECT_SOURCE_DIR}/packaging/debian/doorpost/postrm
+    ${CMAKE_BINARY_DIR}/packaging/doorpost/conffiles)
+
+set(CPACK_DEBIAN_CENTRAL_PACKAGE_NAME doorpost-central)
+set(CPACK_DEBIAN_CENTRAL_PACKAGE_SECTION net)
+# procps: /bin/kill, which the unit's ExecReload= sends SIGHUP with (as openssh-server does).
+set(CPACK_DEBIAN_CENTRAL_PACKAGE_DEPENDS "adduser, procps")
+set(CPACK_DEBIAN_CENTRAL_DESCRIPTION
+"central service for Doorpost kiosks
+Enrols Doorpost door kiosks, publishes signed rosters, deny lists and trusted
+keys to them, issues passes, and receives and reconciles their event logs
+(conflicts such as one person admitted at two doors). It keeps its data in
+SQLite, or in PostgreSQL shared by several central processes.
+
+This package runs the service as the unprivileged doorpost-central user under a
+hardened systemd unit (doorpost-central.service).")
+set(CPACK_DEBIAN_CENTRAL_PACKAGE_CONTROL_EXTRA
+    ${PROJECT_SOURCE_DIR}/packaging/debian/doorpost-central/postinst
+    ${PROJECT_SOURCE_DIR}/packaging/debian/doorpost-central/prerm
+    ${PROJECT_SOURCE_DIR}/packaging/debian/doorpost-central/postrm
+    ${CMAKE_BINARY_DIR}/packaging/doorpost-central/conffiles)
+
+# Files in /etc are conffiles: dpkg keeps an administrator's edits across upgrades.
+file(WRITE ${CMAKE_BINARY_DIR}/packaging/doorpost/conffiles "${DOORPOST_CONFIG_DIR}/kiosk.toml\n")
+file(WRITE ${CMAKE_BINARY_DIR}/packaging/doorpost-central/conffiles "${DOORPOST_CONFIG_DIR}/central.toml\n")
+
+include(CPack)
