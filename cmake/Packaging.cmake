@@ -57,6 +57,22 @@ else()
     message(STATUS "help2man not found: no man pages (scripts/debian-packages.txt lists it)")
 endif()
 
+# --- Documentation shipped in /usr/share/doc/<package>/, compressed as Debian does -------------
+function(doorpost_compressed_doc out source)
+    get_filename_component(name ${source} NAME)
+    set(target_file ${CMAKE_BINARY_DIR}/packaging/doc/${name}.gz)
+    add_custom_command(OUTPUT ${target_file}
+        COMMAND ${CMAKE_COMMAND} -E make_directory ${CMAKE_BINARY_DIR}/packaging/doc
+        COMMAND sh -c "gzip -9n -c \"$1\" > \"$2\"" sh ${source} ${target_file}
+        DEPENDS ${source}
+        VERBATIM)
+    set(${out} ${target_file} PARENT_SCOPE)
+endfunction()
+doorpost_compressed_doc(install_doc ${PROJECT_SOURCE_DIR}/docs/install.md)
+doorpost_compressed_doc(credentials_doc ${PROJECT_SOURCE_DIR}/docs/credentials.md)
+doorpost_compressed_doc(sync_doc ${PROJECT_SOURCE_DIR}/docs/sync.md)
+add_custom_target(doorpost_package_docs ALL DEPENDS ${install_doc} ${credentials_doc} ${sync_doc})
+
 # --- What each package installs -------------------------------------------------------------
 # Paths Debian bookworm's tools expect: units and udev rules under /lib (lintian flags /usr/lib
 # ones until the /usr merge is finished), configuration in /etc (conffiles, see below).
@@ -71,14 +87,14 @@ install(FILES packaging/systemd/doorpost-kiosk.service
         DESTINATION ${DOORPOST_SYSTEMD_UNIT_DIR} COMPONENT kiosk)
 install(FILES packaging/udev/70-doorpost.rules DESTINATION ${DOORPOST_UDEV_RULES_DIR} COMPONENT kiosk)
 install(FILES packaging/config/kiosk.toml DESTINATION ${DOORPOST_CONFIG_DIR} COMPONENT kiosk)
-install(FILES packaging/copyright ${DOORPOST_CHANGELOG}
+install(FILES packaging/copyright ${DOORPOST_CHANGELOG} ${install_doc} ${credentials_doc}
         DESTINATION ${CMAKE_INSTALL_DATAROOTDIR}/doc/doorpost COMPONENT kiosk)
 
 install(TARGETS doorpost-central RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR} COMPONENT central)
 install(FILES packaging/systemd/doorpost-central.service
         DESTINATION ${DOORPOST_SYSTEMD_UNIT_DIR} COMPONENT central)
 install(FILES packaging/config/central.toml DESTINATION ${DOORPOST_CONFIG_DIR} COMPONENT central)
-install(FILES packaging/copyright ${DOORPOST_CHANGELOG}
+install(FILES packaging/copyright ${DOORPOST_CHANGELOG} ${install_doc} ${sync_doc}
         DESTINATION ${CMAKE_INSTALL_DATAROOTDIR}/doc/doorpost-central COMPONENT central)
 
 if(HELP2MAN_EXECUTABLE)
@@ -91,7 +107,7 @@ endif()
 # Everything the packages hold, for `cmake --build build --target doorpost_packages && cpack`
 # without building the tests.
 add_custom_target(doorpost_packages)
-add_dependencies(doorpost_packages doorpost doorpost-central)
+add_dependencies(doorpost_packages doorpost doorpost-central doorpost_package_docs)
 if(HELP2MAN_EXECUTABLE)
     add_dependencies(doorpost_packages doorpost_man_pages)
 endif()
