@@ -42,8 +42,10 @@ cleanup() {
         # set -e stops on the first failing command; say which step it was in, on one line.
         echo "install-test: FAILED: $step_name (exit $status; output above)" >&2
     fi
-    [[ ${DOORPOST_KEEP_INSTALL_ROOT:-0} == 1 ]] || rm -rf "$chroot_dir"
-    echo "install-test: took $(($(date +%s) - started)) s"
+    [[ ${DOORPOST_KEEP_INSTALL_ROOT:-0} == 1 ]] || rm -rf --one-file-system "$chroot_dir"
+    local now
+    now=$(date +%s)
+    echo "install-test: took $((now - started)) s (build and cpack $((${built:-$now} - started)) s, the rest $((now - ${built:-$now})) s)"
 }
 trap cleanup EXIT
 [[ $(id -u) -eq 0 ]] || fail "needs root (mmdebstrap, chroot, unshare)"
@@ -60,6 +62,7 @@ export CCACHE_BASEDIR=$root_dir
 } >"$work/build.log" 2>&1 || { tail -20 "$work/build.log" >&2; fail "build (log: $work/build.log)"; }
 rm -rf "$build/packages"
 (cd "$build" && cpack -G DEB >"$work/cpack.log" 2>&1) || { tail -20 "$work/cpack.log" >&2; fail "cpack (log: $work/cpack.log)"; }
+built=$(date +%s)
 version=$(cat "$build/version.txt")
 kiosk_deb=$(ls "$build"/packages/doorpost_*.deb 2>/dev/null) || fail "no doorpost_*.deb in $build/packages"
 central_deb=$(ls "$build"/packages/doorpost-central_*.deb 2>/dev/null) || fail "no doorpost-central_*.deb in $build/packages"
@@ -120,7 +123,9 @@ if [[ ! -s $base || -n $(find "$base" -mtime +7) ]]; then
 else
     echo "reusing $base (made $(date -r "$base" '+%F %R'))"
 fi
-rm -rf "$chroot_dir"
+# A root left by an interrupted run: its /proc first, then the files (never across mounts).
+if mountpoint -q "$chroot_dir/proc" 2>/dev/null; then umount "$chroot_dir/proc"; fi
+rm -rf --one-file-system "$chroot_dir"
 mkdir -p "$chroot_dir"
 tar -C "$chroot_dir" -xf "$base"
 mount -t proc proc "$chroot_dir/proc"
