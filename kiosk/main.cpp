@@ -2,6 +2,7 @@
 // and runs the chosen subcommand (kiosk/cli, kiosk/bench). The running kiosk is put together in
 // one place, the composition root `doorpost run` calls (kiosk/cli/cmd_run.cpp).
 
+#include "doorpost_version.hpp"
 #include "kiosk/bench/bench_registry.hpp"
 #include "kiosk/cli/command_registry.hpp"
 #include "storage/base/command_line.hpp"
@@ -13,6 +14,7 @@ int main(int argc, char** argv) {
 
     CLI::App app{"Doorpost: an offline-first kiosk for venue doors", "doorpost"};
     app.require_subcommand(1);
+    app.set_version_flag("--version", std::string("doorpost ") + doorpost::kVersion);
     cli::CommandContext context;
     app.add_option("--db", context.global.dbPath, "SQLite database file of this kiosk")
         ->capture_default_str();

@@ -1,5 +1,6 @@
 // doorpost-central: the central service and its operator commands. Composition root.
 
+#include "doorpost_version.hpp"
 #include "sync/central/cli/command_registry.hpp"
 
 #include <CLI/CLI.hpp>
@@ -10,6 +11,7 @@ int main(int argc, char** argv) {
     CLI::App app{"Doorpost central service: devices, passes, rosters and reconciliation",
                  "doorpost-central"};
     app.require_subcommand(1);
+    app.set_version_flag("--version", std::string("doorpost-central ") + doorpost::kVersion);
     CentralContext context;
     app.add_option("--data-dir", context.global.dataDir,
                    "Folder holding the central's keys and SQLite store")
