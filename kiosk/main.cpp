@@ -1,8 +1,11 @@
-// doorpost: the kiosk and its command line. This is the composition root: the only place that
-// names concrete implementations; everything below receives what it needs.
+// doorpost: the kiosk and its command line. The entry point only: it parses the command line
+// and runs the chosen subcommand (kiosk/cli, kiosk/bench). The running kiosk is put together in
+// one place, the composition root `doorpost run` calls (kiosk/cli/cmd_run.cpp).
 
+#include "doorpost_version.hpp"
+#include "kiosk/bench/bench_registry.hpp"
 #include "kiosk/cli/command_registry.hpp"
-#include "kiosk/cli/exit_code.hpp"
+#include "storage/base/command_line.hpp"
 
 #include <CLI/CLI.hpp>
 
@@ -11,18 +14,20 @@ int main(int argc, char** argv) {
 
     CLI::App app{"Doorpost: an offline-first kiosk for venue doors", "doorpost"};
     app.require_subcommand(1);
-    CommandContext context;
+    app.set_version_flag("--version", std::string("doorpost ") + doorpost::kVersion);
+    cli::CommandContext context;
     app.add_option("--db", context.global.dbPath, "SQLite database file of this kiosk")
         ->capture_default_str();
     app.add_option("--config", context.global.configPath, "Site configuration (TOML)");
-    registerAllCommands(app, context);
+    cli::registerAllCommands(app, context);
+    bench::registerBenchCommands(app, context);
 
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& error) {
         // CLI11 prints help (exit 0) or a one-line usage error; bad usage is bad input.
         const int code = app.exit(error);
-        return code == 0 ? kExitOk : kExitBadInput;
+        return code == 0 ? doorpost::kExitOk : doorpost::kExitBadInput;
     }
     return context.exitCode;
 }

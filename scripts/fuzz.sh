@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer targets with clang-14 (ASan + UBSan + libFuzzer) in build-fuzz/ and runs
-# each for SECONDS (default 75) from the seed corpus taken from ../shared/data.
+# each for SECONDS (default 75) from the seed corpus taken from tests/data.
 #   scripts/fuzz.sh [SECONDS] [TARGET...]      targets: base45 inflate cbor cose dp1 hc1 ticket id_number
 # Crashes land in build-fuzz/crashes/<target>/; the grown corpus in build-fuzz/corpus/<target>/.
 set -euo pipefail

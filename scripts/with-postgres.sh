@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# A throwaway PostgreSQL 15 for the sync tests and `doorpost bench sync`: initdb and pg_ctl from
+# A throwaway PostgreSQL 15 for the sync tests and `doorpost-central bench sync`: initdb and pg_ctl from
 # /usr/lib/postgresql/15/bin in a temporary folder, as an unprivileged user (root runs it as the
 # `postgres` user the postgresql-15 package creates), on a free loopback port. Never touches a
 # system cluster.

@@ -13,7 +13,7 @@
 // working, with a new epoch), and the move is reported twice: in movedAside() for the caller to
 // show now, and in the new database's meta table (key "moved_aside") so `status` keeps showing it.
 
-#include "storage/result.hpp"
+#include "storage/base/result.hpp"
 #include "storage/statement.hpp"
 
 #include <optional>

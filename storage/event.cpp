@@ -81,34 +81,11 @@ std::string_view toString(EventKind kind) {
     return "system";
 }
 
-std::string_view toString(Verdict verdict) {
-    switch (verdict) {
-    case Verdict::None:
-        return "";
-    case Verdict::Admit:
-        return "admit";
-    case Verdict::Deny:
-        return "deny";
-    case Verdict::Refer:
-        return "refer";
-    }
-    return "";
-}
-
 std::optional<EventKind> parseEventKind(std::string_view text) {
     for (const auto kind :
          {EventKind::Scan, EventKind::Manual, EventKind::Operator, EventKind::System}) {
         if (toString(kind) == text) {
             return kind;
-        }
-    }
-    return std::nullopt;
-}
-
-std::optional<Verdict> parseVerdict(std::string_view text) {
-    for (const auto verdict : {Verdict::None, Verdict::Admit, Verdict::Deny, Verdict::Refer}) {
-        if (toString(verdict) == text) {
-            return verdict;
         }
     }
     return std::nullopt;
@@ -188,38 +165,6 @@ std::vector<std::string> splitReasons(std::string_view joined) {
         joined.remove_prefix(comma + 1);
     }
     return reasons;
-}
-
-std::string toHex(const std::uint8_t* data, std::size_t size) {
-    static constexpr char kDigits[] = "0123456789abcdef";
-    std::string hex(size * 2, '0');
-    for (std::size_t i = 0; i < size; ++i) {
-        hex[2 * i] = kDigits[data[i] >> 4];
-        hex[2 * i + 1] = kDigits[data[i] & 0x0f];
-    }
-    return hex;
-}
-
-bool fromHex(std::string_view hex, std::uint8_t* out, std::size_t size) {
-    if (hex.size() != size * 2) {
-        return false;
-    }
-    auto nibble = [](char c) -> int {
-        if (c >= '0' && c <= '9')
-            return c - '0';
-        if (c >= 'a' && c <= 'f')
-            return c - 'a' + 10;
-        return -1;
-    };
-    for (std::size_t i = 0; i < size; ++i) {
-        const int high = nibble(hex[2 * i]);
-        const int low = nibble(hex[2 * i + 1]);
-        if (high < 0 || low < 0) {
-            return false;
-        }
-        out[i] = static_cast<std::uint8_t>(high << 4 | low);
-    }
-    return true;
 }
 
 std::string randomHex(std::size_t bytes) {

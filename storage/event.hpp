@@ -6,7 +6,9 @@
 // canonical() and eventHash() are specified byte for byte in docs/event-log.md, because the
 // export verifier and the central service recompute them.
 
-#include "storage/result.hpp"
+#include "storage/base/hex.hpp"
+#include "storage/base/result.hpp"
+#include "storage/base/verdict.hpp"
 
 #include <array>
 #include <cstdint>
@@ -18,12 +20,9 @@
 namespace doorpost::storage {
 
 enum class EventKind { Scan, Manual, Operator, System };
-enum class Verdict { None, Admit, Deny, Refer }; // None: events that decide nothing (system)
 
-std::string_view toString(EventKind kind);  // "scan", "manual", "operator", "system"
-std::string_view toString(Verdict verdict); // "", "admit", "deny", "refer"
+std::string_view toString(EventKind kind); // "scan", "manual", "operator", "system"
 std::optional<EventKind> parseEventKind(std::string_view text);
-std::optional<Verdict> parseVerdict(std::string_view text);
 
 // What the caller (the gate, an operator action, the system) provides.
 struct EventDraft {
@@ -84,8 +83,6 @@ std::string eventHash(const Event& event);
 std::string joinReasons(const std::vector<std::string>& reasons);
 std::vector<std::string> splitReasons(std::string_view joined);
 
-std::string toHex(const std::uint8_t* data, std::size_t size);
-bool fromHex(std::string_view hex, std::uint8_t* out, std::size_t size);
 // Random bytes from libsodium, as lowercase hex (2 * bytes characters).
 std::string randomHex(std::size_t bytes);
 

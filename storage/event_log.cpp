@@ -1,5 +1,6 @@
 #include "storage/event_log.hpp"
 
+#include "storage/base/hex.hpp"
 #include "storage/event_row.hpp"
 
 #include <ctime>

@@ -10,9 +10,9 @@
 // (the gate's). Other threads (sync, export, status) open their own Database and EventLog on the
 // same file; WAL readers see committed events only.
 
+#include "storage/base/result.hpp"
 #include "storage/database.hpp"
 #include "storage/event.hpp"
-#include "storage/result.hpp"
 #include "storage/statement.hpp"
 
 #include <array>

@@ -1,5 +1,7 @@
 #include "storage/json_syntax.hpp"
 
+#include "storage/base/utf8.hpp"
+
 #include <array>
 #include <bitset>
 #include <charconv>
@@ -87,35 +89,14 @@ bool scanEscape(Cursor& c) {
     return scanHex4(c, unit) && unit >= 0xDC00 && unit <= 0xDFFF;
 }
 
-// After a lead byte >= 0x80: the well-formed sequences of Unicode table 3-7. The second byte's
-// range excludes overlong forms (E0, F0), encoded surrogates (ED) and code points above
-// U+10FFFF (F4); C0, C1 and F5..FF never start a sequence.
-bool scanUtf8Tail(Cursor& c, Byte lead) {
-    Byte low = 0x80;
-    Byte high = 0xBF;
-    std::size_t more = 0;
-    if (lead >= 0xC2 && lead <= 0xDF) {
-        more = 1;
-    } else if (lead >= 0xE0 && lead <= 0xEF) {
-        more = 2;
-        low = lead == 0xE0 ? 0xA0 : 0x80;
-        high = lead == 0xED ? 0x9F : 0xBF;
-    } else if (lead >= 0xF0 && lead <= 0xF4) {
-        more = 3;
-        low = lead == 0xF0 ? 0x90 : 0x80;
-        high = lead == 0xF4 ? 0x8F : 0xBF;
-    } else {
+// After a lead byte >= 0x80 (already consumed): the rest of a well-formed UTF-8 sequence.
+bool scanUtf8Tail(Cursor& c) {
+    const char* start = reinterpret_cast<const char*>(c.p - 1);
+    const std::size_t length = utf8SequenceLength(std::string_view(start, c.left() + 1));
+    if (length == 0) {
         return false;
     }
-    if (c.left() < more || c.p[0] < low || c.p[0] > high) {
-        return false;
-    }
-    for (std::size_t i = 1; i < more; ++i) {
-        if (c.p[i] < 0x80 || c.p[i] > 0xBF) {
-            return false;
-        }
-    }
-    c.p += more;
+    c.p += length - 1;
     return true;
 }
 
@@ -149,7 +130,7 @@ bool scanString(Cursor& c) {
             if (!scanEscape(c)) {
                 return false;
             }
-        } else if (b < 0x80 || !scanUtf8Tail(c, b)) {
+        } else if (b < 0x80 || !scanUtf8Tail(c)) {
             return false; // b < 0x80 here is a control character (NUL included): must be escaped
         }
     }

@@ -7,7 +7,7 @@
 // To add tables for your module (trust data, roster, sync state, export): append ONE entry at the
 // end of kMigrations in storage/migrations.cpp. Never edit or reorder an entry that has shipped.
 
-#include "storage/result.hpp"
+#include "storage/base/result.hpp"
 
 #include <span>
 #include <sqlite3.h>

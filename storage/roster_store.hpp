@@ -6,8 +6,8 @@
 //
 // Threads: borrows one Database (one connection), used by the thread that owns it.
 
+#include "storage/base/result.hpp"
 #include "storage/database.hpp"
-#include "storage/result.hpp"
 
 #include <cstdint>
 #include <optional>

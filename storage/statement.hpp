@@ -3,7 +3,7 @@
 // sync state, export) can add their queries in their own files without repeating the C API's
 // error handling. One Statement belongs to one connection and is used by one thread at a time.
 
-#include "storage/result.hpp"
+#include "storage/base/result.hpp"
 
 #include <cstdint>
 #include <sqlite3.h>

@@ -4,8 +4,8 @@
 // sync worker applying a pulled set, staff running `doorpost trust` or `roster import`), and a
 // running gate reads it once per decision and reloads when it moved (kiosk/gate/gate.cpp).
 
+#include "storage/base/result.hpp"
 #include "storage/database.hpp"
-#include "storage/result.hpp"
 
 #include <functional>
 #include <string_view>

@@ -8,8 +8,8 @@
 // Threads: like every storage module, a TrustStore borrows one Database (one connection) and
 // is used by the thread that owns that connection.
 
+#include "storage/base/result.hpp"
 #include "storage/database.hpp"
-#include "storage/result.hpp"
 
 #include <cstdint>
 #include <optional>

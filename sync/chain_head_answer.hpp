@@ -4,7 +4,7 @@
 // network, so every field is checked for its type and size before use, and anything else is a
 // one-line error naming the field, never an exception.
 
-#include "storage/result.hpp"
+#include "storage/base/result.hpp"
 
 #include <cstdint>
 #include <nlohmann/json.hpp>

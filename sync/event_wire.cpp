@@ -1,49 +1,12 @@
 #include "sync/event_wire.hpp"
 
+#include "storage/base/utf8.hpp"
+
 #include <cstdint>
 #include <string_view>
 
 namespace doorpost::sync {
 namespace {
-
-bool validUtf8(std::string_view text) {
-    std::size_t i = 0;
-    while (i < text.size()) {
-        const auto c = static_cast<unsigned char>(text[i]);
-        if (c < 0x80) {
-            ++i;
-            continue;
-        }
-        std::size_t length = 0;
-        std::uint32_t code = 0;
-        if (c >= 0xC2 && c <= 0xDF) {
-            length = 2;
-            code = c & 0x1Fu;
-        } else if (c >= 0xE0 && c <= 0xEF) {
-            length = 3;
-            code = c & 0x0Fu;
-        } else if (c >= 0xF0 && c <= 0xF4) {
-            length = 4;
-            code = c & 0x07u;
-        } else {
-            return false;
-        }
-        if (i + length > text.size())
-            return false;
-        for (std::size_t k = 1; k < length; ++k) {
-            const auto next = static_cast<unsigned char>(text[i + k]);
-            if ((next & 0xC0u) != 0x80u)
-                return false;
-            code = (code << 6) | (next & 0x3Fu);
-        }
-        if (length == 3 && (code < 0x800 || (code >= 0xD800 && code <= 0xDFFF)))
-            return false;
-        if (length == 4 && (code < 0x10000 || code > 0x10FFFF))
-            return false;
-        i += length;
-    }
-    return true;
-}
 
 // A JSON string as nlohmann's dump() writes it (ensure_ascii off): the two-character escapes,
 // \u00xx for other control characters, everything else as it is.
@@ -105,7 +68,7 @@ void appendField(std::string& out, const char* name, std::int64_t value) {
 bool appendWireJson(std::string& out, const storage::Event& event, const std::string& quarantined) {
     // Keys in the order nlohmann's objects (std::map) write them: sorted.
     if (!quarantined.empty()) {
-        if (!validUtf8(quarantined))
+        if (!isValidUtf8(quarantined))
             return false;
         out += '{';
         appendField(out, "hash", event.hash);
@@ -121,10 +84,10 @@ bool appendWireJson(std::string& out, const storage::Event& event, const std::st
     for (const std::string* text :
          {&event.bootId, &event.credentialType, &event.detail, &event.deviceId, &event.eventId,
           &event.maskedId, &event.operatorId, &event.subjectKey, &event.hash, &event.prevHash})
-        if (!validUtf8(*text))
+        if (!isValidUtf8(*text))
             return false;
     for (const auto& reason : event.reasons)
-        if (!validUtf8(reason))
+        if (!isValidUtf8(reason))
             return false;
     out += "{\"event\":{";
     appendField(out, "boot_id", event.bootId);
@@ -153,7 +116,7 @@ bool appendWireJson(std::string& out, const storage::Event& event, const std::st
     out += "],";
     appendField(out, "subject_key", event.subjectKey);
     out += ',';
-    appendField(out, "verdict", storage::toString(event.verdict));
+    appendField(out, "verdict", toString(event.verdict));
     out += ',';
     appendField(out, "wall_time_ms", event.wallTimeMs);
     out += "},";
@@ -180,7 +143,7 @@ WireEvent toWire(const storage::Event& event) {
                   {"credential_type", event.credentialType},
                   {"subject_key", event.subjectKey},
                   {"masked_id", event.maskedId},
-                  {"verdict", std::string(storage::toString(event.verdict))},
+                  {"verdict", std::string(toString(event.verdict))},
                   {"reasons", event.reasons},
                   {"operator", event.operatorId},
                   {"detail", event.detail}};
@@ -238,7 +201,7 @@ Result<storage::Event> fromWire(const WireEvent& wire, const std::string& epoch)
     if (!parsedKind)
         return badInput("field event.kind is not a known kind");
     event.kind = *parsedKind;
-    const auto parsedVerdict = storage::parseVerdict(verdict);
+    const auto parsedVerdict = parseVerdict(verdict);
     if (!parsedVerdict)
         return badInput("field event.verdict is not a known verdict");
     event.verdict = *parsedVerdict;

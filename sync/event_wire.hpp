@@ -3,8 +3,8 @@
 // goes over the wire, so the central recomputes the hash from the content it receives
 // (docs/event-log.md) instead of trusting the number it was sent.
 
+#include "storage/base/result.hpp"
 #include "storage/event.hpp"
-#include "storage/result.hpp"
 #include "sync/protocol.hpp"
 
 namespace doorpost::sync {

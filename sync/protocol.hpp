@@ -3,7 +3,7 @@
 // and doorpost-central, with their JSON forms. Parsing never throws: malformed input is a
 // BadInput error naming the field, which the central turns into a 400.
 
-#include "storage/result.hpp"
+#include "storage/base/result.hpp"
 
 #include <cstdint>
 #include <nlohmann/json.hpp>

@@ -1,5 +1,7 @@
 #include "sync/set_signature.hpp"
 
+#include "storage/base/hex.hpp"
+
 #include <sodium.h>
 
 namespace doorpost::sync {
@@ -20,17 +22,6 @@ std::string signedBytes(const SetPage& page) {
     bytes += dumpJson(upserts) + '\n';
     bytes += dumpJson(nlohmann::json(page.tombstones));
     return bytes;
-}
-
-std::string toHex(const unsigned char* data, std::size_t size) {
-    static const char* digits = "0123456789abcdef";
-    std::string out;
-    out.reserve(size * 2);
-    for (std::size_t i = 0; i < size; ++i) {
-        out.push_back(digits[data[i] >> 4]);
-        out.push_back(digits[data[i] & 0xf]);
-    }
-    return out;
 }
 
 Result<std::string> fromHex(std::string_view hex) {

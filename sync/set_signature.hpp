@@ -3,7 +3,8 @@
 // published, whoever relayed it. The signed bytes are a fixed, versioned serialisation of every
 // field the kiosk acts on.
 
-#include "storage/result.hpp"
+#include "storage/base/hex.hpp"
+#include "storage/base/result.hpp"
 #include "sync/protocol.hpp"
 
 #include <string>
@@ -19,7 +20,6 @@ void signSetPage(SetPage& page, const std::string& secretKey);
 // True when `page.signature` is a valid signature by `publicKeyHex` over signedBytes(page).
 bool verifySetPage(const SetPage& page, const std::string& publicKeyHex);
 
-std::string toHex(const unsigned char* data, std::size_t size);
 Result<std::string> fromHex(std::string_view hex); // bytes as a string
 
 } // namespace doorpost::sync

@@ -2,11 +2,12 @@
 // through the same isolated pipeline the door uses. Exit 0 when every image gave a read, 1 when
 // some gave none, 2 for bad input (an unreadable file, an unknown format).
 
-#include "drivers/code_format.hpp"
-#include "drivers/image_file.hpp"
-#include "drivers/isolated_decoder.hpp"
+#include "drivers/camera/image_file.hpp"
+#include "drivers/decode/code_format.hpp"
+#include "drivers/decode/isolated_decoder.hpp"
 #include "kiosk/cli/command_registry.hpp"
 #include "kiosk/cli/output.hpp"
+#include "storage/base/hex.hpp"
 
 #include <chrono>
 #include <cstdio>
@@ -15,7 +16,7 @@
 #include <string>
 #include <vector>
 
-namespace doorpost::kiosk {
+namespace doorpost::kiosk::cli {
 namespace {
 
 struct DecodeArgs {
@@ -25,20 +26,9 @@ struct DecodeArgs {
     int budgetMs = 0;
 };
 
-std::string hex(const std::vector<std::uint8_t>& bytes) {
-    static const char* digits = "0123456789abcdef";
-    std::string out;
-    out.reserve(bytes.size() * 2);
-    for (const auto byte : bytes) {
-        out.push_back(digits[byte >> 4]);
-        out.push_back(digits[byte & 15]);
-    }
-    return out;
-}
-
 int runDecode(const DecodeArgs& args) {
     std::string bad;
-    const auto formats = drivers::parseCodeFormats(args.formats, &bad);
+    const auto formats = drivers::decode::parseCodeFormats(args.formats, &bad);
     if (!formats) {
         return fail(badInput("--formats: unknown format '" + bad + "'"));
     }
@@ -46,25 +36,25 @@ int runDecode(const DecodeArgs& args) {
         return fail(badInput("--budget-ms: must be 0 (no limit) or positive"));
     }
     // Load everything first: a bad file is reported before anything is printed.
-    std::vector<drivers::LumaImage> images;
+    std::vector<drivers::camera::LumaImage> images;
     for (const auto& path : args.images) {
-        auto image = drivers::loadLumaImage(path);
+        auto image = drivers::camera::loadLumaImage(path);
         if (!image) {
             return fail(badInput("IMAGE: " + image.error().message));
         }
         images.push_back(std::move(image).value());
     }
 
-    drivers::DecoderOptions options;
+    drivers::decode::DecoderOptions options;
     options.formats = *formats;
-    drivers::IsolationOptions isolation;
+    drivers::decode::IsolationOptions isolation;
     isolation.exhaustive = args.budgetMs == 0;
     if (args.budgetMs > 0) {
         options.budget = std::chrono::milliseconds(args.budgetMs);
         options.idleBudget = options.budget;
     }
     isolation.hangTimeout = std::chrono::milliseconds(10000);
-    drivers::IsolatedDecoder decoder(options, isolation);
+    drivers::decode::IsolatedDecoder decoder(options, isolation);
 
     bool allRead = true;
     for (std::size_t i = 0; i < images.size(); ++i) {
@@ -77,13 +67,13 @@ int runDecode(const DecodeArgs& args) {
         if (outcome && outcome->read) {
             const auto& read = *outcome->read;
             line["read"] = true;
-            line["format"] = drivers::toString(read.format);
+            line["format"] = drivers::decode::toString(read.format);
             if (read.binary) {
-                line["bytes_hex"] = hex(read.bytes);
+                line["bytes_hex"] = toHex(read.bytes);
             } else {
                 line["text"] = read.text;
             }
-            line["stage"] = drivers::toString(read.stage);
+            line["stage"] = drivers::decode::toString(read.stage);
         } else {
             allRead = false;
             if (!outcome) {
@@ -125,4 +115,4 @@ void registerDecodeCommand(CLI::App& app, CommandContext& context) {
     cmd->callback([args, &context] { context.exitCode = runDecode(*args); });
 }
 
-} // namespace doorpost::kiosk
+} // namespace doorpost::kiosk::cli

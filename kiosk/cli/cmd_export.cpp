@@ -4,12 +4,12 @@
 
 #include "kiosk/cli/command_registry.hpp"
 #include "kiosk/cli/output.hpp"
-#include "storage/audit_export.hpp"
-#include "storage/iso_time.hpp"
+#include "storage/audit/export.hpp"
+#include "storage/base/iso_time.hpp"
 
 #include <memory>
 
-namespace doorpost::kiosk {
+namespace doorpost::kiosk::cli {
 
 namespace {
 
@@ -23,7 +23,7 @@ struct ExportOptions {
 // "YYYY-MM-DD" (midnight UTC) or a full ISO 8601 time; as ms since 1970 UTC.
 Result<std::int64_t> parsePeriodEnd(const std::string& text, const char* field) {
     const std::string full = text.size() == 10 ? text + "T00:00:00Z" : text;
-    auto seconds = storage::parseIsoTime(full);
+    auto seconds = parseIsoTime(full);
     if (!seconds) {
         return badInput(std::string(field) +
                         ": expected YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS[Z|+HH:MM], got '" +
@@ -44,7 +44,7 @@ int runExport(const GlobalOptions& global, const ExportOptions& options) {
     if (!std::filesystem::exists(global.dbPath)) {
         return fail(badInput("--db: " + global.dbPath + " does not exist"));
     }
-    auto summary = storage::writeAuditExport({global.dbPath, options.out, *from, *to});
+    auto summary = storage::audit::writeAuditExport({global.dbPath, options.out, *from, *to});
     if (!summary) {
         return fail(summary.error());
     }
@@ -101,4 +101,4 @@ void registerExportCommand(CLI::App& app, CommandContext& context) {
     cmd->callback([&context, options] { context.exitCode = runExport(context.global, *options); });
 }
 
-} // namespace doorpost::kiosk
+} // namespace doorpost::kiosk::cli

@@ -9,7 +9,7 @@
 
 #include <iostream>
 
-namespace doorpost::kiosk {
+namespace doorpost::kiosk::cli {
 namespace {
 
 struct RegisterArgs {
@@ -38,10 +38,10 @@ int runRegister(const CommandContext& context, const RegisterArgs& args) {
     auto db = openKioskDatabase(context.global);
     if (!db)
         return fail(db.error());
-    auto gate = Gate::open(*db, *config);
+    auto gate = gate::Gate::open(*db, *config);
     if (!gate)
         return fail(gate.error());
-    ManualInput input{*type, args.id, args.name, args.reason, args.operatorId, *at};
+    gate::ManualInput input{*type, args.id, args.name, args.reason, args.operatorId, *at};
     auto result = gate->registerManual(input);
     if (!result)
         return fail(result.error());
@@ -72,4 +72,4 @@ void registerRegisterCommand(CLI::App& app, CommandContext& context) {
     cmd->callback([args, &context] { context.exitCode = runRegister(context, *args); });
 }
 
-} // namespace doorpost::kiosk
+} // namespace doorpost::kiosk::cli

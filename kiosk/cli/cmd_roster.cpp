@@ -12,7 +12,7 @@
 #include <iostream>
 #include <sstream>
 
-namespace doorpost::kiosk {
+namespace doorpost::kiosk::cli {
 namespace {
 
 struct RosterArgs {
@@ -27,17 +27,17 @@ int importRoster(const CommandContext& context, const RosterArgs& args) {
         return fail(badInput("FILE: cannot read " + args.file));
     std::stringstream text;
     text << in.rdbuf();
-    const std::int64_t now = wallClockSeconds();
+    const std::int64_t now = gate::wallClockSeconds();
     auto until = parseClockOption("--valid-until", args.validUntil);
     if (!until)
         return fail(until.error());
     auto db = openKioskDatabase(context.global);
     if (!db)
         return fail(db.error());
-    auto trust = loadTrust(*db); // for the subject salt
+    auto trust = gate::loadTrust(*db); // for the subject salt
     if (!trust)
         return fail(trust.error());
-    auto entries = parseRosterCsv(text.str(), trust->subjectSalt);
+    auto entries = gate::parseRosterCsv(text.str(), trust->subjectSalt);
     if (!entries)
         return fail(entries.error());
     storage::RosterInfo info{static_cast<std::int64_t>(entries->size()), args.file, now,
@@ -66,6 +66,6 @@ void registerRosterCommand(CLI::App& app, CommandContext& context) {
     import->add_flag("--json", args->json, "Print {imported, source, valid_until}");
     import->callback([args, &context] { context.exitCode = importRoster(context, *args);
 });
-} // namespace doorpost::kiosk
+} // namespace doorpost::kiosk::cli
 
-} // namespace doorpost::kiosk
+} // namespace doorpost::kiosk::cli

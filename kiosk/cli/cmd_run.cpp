@@ -1,24 +1,25 @@
 // doorpost run: the kiosk UI. With a display it is the full-screen touch station; --headless
 // draws off-screen (SDL offscreen driver, software renderer) for screenshots, scripts and CI.
 
-#include "drivers/frame_source.hpp"
+#include "drivers/camera/frame_source.hpp"
+#include "kiosk/app/camera_feed.hpp"
+#include "kiosk/app/camera_setup.hpp"
+#include "kiosk/app/gate_adapter.hpp"
+#include "kiosk/app/kiosk_staff.hpp"
+#include "kiosk/app/log_query.hpp"
+#include "kiosk/app/staff_auth.hpp"
 #include "kiosk/cli/command_registry.hpp"
 #include "kiosk/cli/gate_session.hpp"
 #include "kiosk/cli/output.hpp"
 #include "kiosk/ui/app.hpp"
-#include "kiosk/ui/camera_feed.hpp"
-#include "kiosk/ui/camera_setup.hpp"
-#include "kiosk/ui/gate_adapter.hpp"
-#include "kiosk/ui/kiosk_staff.hpp"
-#include "kiosk/ui/log_query.hpp"
-#include "kiosk/ui/staff_auth.hpp"
-#include "sync/sync_worker.hpp"
+#include "kiosk/ui/camera_hookup.hpp"
+#include "sync/client/sync_worker.hpp"
 
 #include <fstream>
 #include <iostream>
 #include <sstream>
 
-namespace doorpost::kiosk {
+namespace doorpost::kiosk::cli {
 namespace {
 
 struct RunOptions {
@@ -39,7 +40,7 @@ struct RunOptions {
     std::string exportDir; // empty: the first writable removable-media mount
     bool noSound = false;
     bool json = false;
-    sync::SyncConfig sync; // centralUrl empty: no sync worker in this process
+    sync::client::SyncConfig sync; // centralUrl empty: no sync worker in this process
 };
 
 Result<std::string> readFile(const std::string& path, const char* field) {
@@ -78,7 +79,7 @@ int runKiosk(const RunOptions& options, const GlobalOptions& global) {
         }
     }
     if (config.staffPinHash.empty() && !options.demoPin.empty()) {
-        auto hash = ui::StaffAuth::hashPin(options.demoPin);
+        auto hash = app::StaffAuth::hashPin(options.demoPin);
         if (!hash.ok()) {
             return fail(Error{ErrorKind::BadInput, "--demo-pin: " + hash.error().message});
         }
@@ -92,7 +93,7 @@ int runKiosk(const RunOptions& options, const GlobalOptions& global) {
         }
     }
     if (config.auditorPinHash.empty() && !options.demoAuditorPin.empty()) {
-        auto hash = ui::StaffAuth::hashPin(options.demoAuditorPin);
+        auto hash = app::StaffAuth::hashPin(options.demoAuditorPin);
         if (!hash.ok()) {
             return fail(Error{ErrorKind::BadInput, "--demo-auditor-pin: " + hash.error().message});
         }
@@ -102,13 +103,13 @@ int runKiosk(const RunOptions& options, const GlobalOptions& global) {
     if (options.synthetic && !options.replayDir.empty()) {
         return fail(badInput("--replay: give either --replay DIR or --synthetic, not both"));
     }
-    std::unique_ptr<drivers::FrameSource> camera;
+    std::unique_ptr<drivers::camera::FrameSource> camera;
     if (options.synthetic || !options.replayDir.empty()) {
-        ui::CameraChoice choice;
-        choice.kind =
-            options.synthetic ? ui::CameraChoice::Kind::Synthetic : ui::CameraChoice::Kind::Replay;
+        app::CameraChoice choice;
+        choice.kind = options.synthetic ? app::CameraChoice::Kind::Synthetic
+                                        : app::CameraChoice::Kind::Replay;
         choice.replayPath = options.replayDir;
-        auto source = ui::makeFrameSource(choice);
+        auto source = app::makeFrameSource(choice);
         if (!source.ok()) {
             return fail(source.error());
         }
@@ -122,14 +123,14 @@ int runKiosk(const RunOptions& options, const GlobalOptions& global) {
     // Composition: sync (when a central is named) on its own thread and connection; the event
     // log answers counters, statistics, roster and the chips' status on another, reading the
     // sync worker's state there; the gate on a third.
-    std::unique_ptr<sync::SyncWorker> syncWorker;
+    std::unique_ptr<sync::client::SyncWorker> syncWorker;
     if (!options.sync.centralUrl.empty()) {
         if (options.sync.token.empty()) {
             return fail(badInput("--token: required with --central (or $DOORPOST_SYNC_TOKEN)"));
         }
-        syncWorker = std::make_unique<sync::SyncWorker>(global.dbPath, options.sync);
+        syncWorker = std::make_unique<sync::client::SyncWorker>(global.dbPath, options.sync);
     }
-    ui::LogQuery query(global.dbPath, syncWorker.get());
+    app::LogQuery query(global.dbPath, syncWorker.get());
     // The gate (verify, decide, commit, then answer) runs on its own thread on its own connection.
     auto gateConfig = loadGateConfig(global);
     if (!gateConfig.ok()) {
@@ -137,19 +138,19 @@ int runKiosk(const RunOptions& options, const GlobalOptions& global) {
     }
     if (global.configPath.empty()) {
         gateConfig.value().profile =
-            options.profile == "transit" ? transitProfile() : examProfile();
+            options.profile == "transit" ? policy::transitProfile() : policy::examProfile();
     }
     config.examSite = gateConfig.value().profile.rosterRequired; // the gate's profile is the UI's
     config.trustWarnSeconds = gateConfig.value().profile.trustWarnSeconds;
     config.manualReasons.assign(gateConfig.value().profile.manualReasons.begin(),
                                 gateConfig.value().profile.manualReasons.end());
-    ui::GateAdapter gate(global.dbPath, gateConfig.value());
+    app::GateAdapter gate(global.dbPath, gateConfig.value());
     // Staff actions: sync now nudges the worker above; export runs `doorpost export` as a child
     // of this very binary, on the staff port's own threads.
-    ui::KioskStaffConfig staffConfig;
+    app::KioskStaffConfig staffConfig;
     staffConfig.dbPath = global.dbPath;
     staffConfig.exportDir = options.exportDir;
-    ui::KioskStaff staff(std::move(staffConfig), syncWorker.get());
+    app::KioskStaff staff(std::move(staffConfig), syncWorker.get());
     ui::UiPorts ports;
     ports.query = &query;
     ports.gate = &gate;
@@ -157,7 +158,7 @@ int runKiosk(const RunOptions& options, const GlobalOptions& global) {
 
     ui::App app(std::move(config), ports);
     // Declared after the app: the feed's thread posts to the app's queue, so it stops first.
-    std::unique_ptr<ui::CameraFeed> feed;
+    std::unique_ptr<app::CameraFeed> feed;
     if (camera) {
         feed = ui::makeCameraFeed(app, ports.gate, std::move(camera));
     }
@@ -229,4 +230,4 @@ void registerRunCommand(CLI::App& app, CommandContext& context) {
     run->callback([options, &context] { context.exitCode = runKiosk(*options, context.global); });
 }
 
-} // namespace doorpost::kiosk
+} // namespace doorpost::kiosk::cli

@@ -4,14 +4,14 @@
 // decoder (drivers/); an image with no readable code prints picture_decode false and records
 // nothing. Exit 0 when every input was answered, 2 bad input, 3 storage fault.
 
-#include "drivers/image_file.hpp"
-#include "drivers/isolated_decoder.hpp"
+#include "drivers/camera/image_file.hpp"
+#include "drivers/decode/isolated_decoder.hpp"
 #include "kiosk/cli/gate_session.hpp"
 #include "kiosk/cli/output.hpp"
 
 #include <iostream>
 
-namespace doorpost::kiosk {
+namespace doorpost::kiosk::cli {
 namespace {
 
 struct ScanArgs {
@@ -38,32 +38,32 @@ int runScan(const CommandContext& context, const ScanArgs& args, const std::vect
     auto db = openKioskDatabase(context.global);
     if (!db)
         return fail(db.error());
-    auto gate = Gate::open(*db, *config);
+    auto gate = gate::Gate::open(*db, *config);
     if (!gate)
         return fail(gate.error());
 
-    std::unique_ptr<drivers::IsolatedDecoder> decoder; // started on the first image only
+    std::unique_ptr<drivers::decode::IsolatedDecoder> decoder; // started on the first image only
     for (const Input& input : inputs) {
-        ScanInput scan;
+        gate::ScanInput scan;
         scan.at = *at;
         nlohmann::json line;
         line[input.image ? "image" : "text_input"] = input.image ? input.value : "";
         if (!input.image)
             line.erase("text_input");
         if (input.image) {
-            auto image = drivers::loadLumaImage(input.value);
+            auto image = drivers::camera::loadLumaImage(input.value);
             if (!image)
                 return fail(badInput("IMAGE: " + image.error().message));
             if (!decoder) {
-                drivers::IsolationOptions isolation;
+                drivers::decode::IsolationOptions isolation;
                 isolation.exhaustive = true; // a still image: every stage may run
                 isolation.hangTimeout = std::chrono::milliseconds(10000);
-                decoder = std::make_unique<drivers::IsolatedDecoder>(drivers::DecoderOptions{},
-                                                                     isolation);
+                decoder = std::make_unique<drivers::decode::IsolatedDecoder>(
+                    drivers::decode::DecoderOptions{}, isolation);
             }
             auto outcome = decoder->decode(image->view());
             if (!outcome || !outcome->read || outcome->read->binary) {
-                Checks checks;
+                credentials::Checks checks;
                 checks.pictureDecode = false;
                 line.update({{"read", nullptr},
                              {"credential", nullptr},
@@ -124,4 +124,4 @@ void registerScanCommand(CLI::App& app, CommandContext& context) {
     });
 }
 
-} // namespace doorpost::kiosk
+} // namespace doorpost::kiosk::cli

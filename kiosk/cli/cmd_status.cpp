@@ -11,7 +11,7 @@
 #include <filesystem>
 #include <iostream>
 
-namespace doorpost::kiosk {
+namespace doorpost::kiosk::cli {
 
 namespace {
 
@@ -101,4 +101,4 @@ void registerStatusCommand(CLI::App& app, CommandContext& context) {
     cmd->callback([&context, options] { context.exitCode = runStatus(context.global, *options); });
 }
 
-} // namespace doorpost::kiosk
+} // namespace doorpost::kiosk::cli

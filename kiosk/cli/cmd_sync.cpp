@@ -4,30 +4,30 @@
 
 #include "kiosk/cli/command_registry.hpp"
 #include "kiosk/cli/output.hpp"
-#include "sync/sync_session.hpp"
-#include "sync/sync_worker.hpp"
+#include "sync/client/sync_session.hpp"
+#include "sync/client/sync_worker.hpp"
 
 #include <csignal>
 #include <thread>
 
-namespace doorpost::kiosk {
+namespace doorpost::kiosk::cli {
 namespace {
 
 struct SyncOptions {
-    sync::SyncConfig config;
+    sync::client::SyncConfig config;
     bool once = false;
     bool json = false;
     long intervalMs = 5000;
 };
 
-nlohmann::json reportJson(const sync::RoundReport& report) {
+nlohmann::json reportJson(const sync::client::RoundReport& report) {
     nlohmann::json sets = nlohmann::json::object();
     for (const auto& [name, cursor] : report.sets)
         sets[name] = {
             {"cursor", cursor.cursor}, {"items", cursor.items}, {"valid_until", cursor.validUntil}};
-    return {{"end", std::string(sync::toString(report.end))},
-            {"online",
-             report.end != sync::RoundEnd::Unreachable && report.end != sync::RoundEnd::LocalFault},
+    return {{"end", std::string(sync::client::toString(report.end))},
+            {"online", report.end != sync::client::RoundEnd::Unreachable &&
+                           report.end != sync::client::RoundEnd::LocalFault},
             {"pushed", report.pushed},
             {"acked_through", report.ackedThrough},
             {"last_seq", report.lastSeq},
@@ -40,15 +40,15 @@ nlohmann::json reportJson(const sync::RoundReport& report) {
             {"error", report.error}};
 }
 
-int exitCodeFor(const sync::RoundReport& report) {
+int exitCodeFor(const sync::client::RoundReport& report) {
     switch (report.end) {
-    case sync::RoundEnd::Done:
+    case sync::client::RoundEnd::Done:
         return report.refusedSets.empty() ? kExitOk : kExitNegative;
-    case sync::RoundEnd::Refused:
+    case sync::client::RoundEnd::Refused:
         return kExitBadInput;
-    case sync::RoundEnd::Unreachable:
-    case sync::RoundEnd::ServerError:
-    case sync::RoundEnd::LocalFault:
+    case sync::client::RoundEnd::Unreachable:
+    case sync::client::RoundEnd::ServerError:
+    case sync::client::RoundEnd::LocalFault:
         return kExitEnvironment;
     }
     return kExitEnvironment;
@@ -58,14 +58,14 @@ int runOnce(const std::string& dbPath, const SyncOptions& options) {
     auto db = storage::Database::open(dbPath);
     if (!db)
         return fail(db.error());
-    auto session = sync::SyncSession::open(*db, options.config);
+    auto session = sync::client::SyncSession::open(*db, options.config);
     if (!session)
         return fail(session.error());
-    const sync::RoundReport report = (*session)->runRound();
+    const sync::client::RoundReport report = (*session)->runRound();
     if (options.json) {
         printJsonLine(reportJson(report));
     } else {
-        std::cout << "end=" << sync::toString(report.end) << "\npushed=" << report.pushed
+        std::cout << "end=" << sync::client::toString(report.end) << "\npushed=" << report.pushed
                   << "\nacked_through=" << report.ackedThrough
                   << "\nevents_waiting=" << report.waiting()
                   << "\nquarantined=" << report.quarantined << "\nfindings=" << report.findings
@@ -86,14 +86,14 @@ int runWorker(const std::string& dbPath, SyncOptions options) {
     sigaddset(&signals, SIGINT);
     pthread_sigmask(SIG_BLOCK, &signals, nullptr); // before the worker thread exists
     options.config.interval = std::chrono::milliseconds(options.intervalMs);
-    sync::SyncWorker worker(dbPath, options.config);
+    sync::client::SyncWorker worker(dbPath, options.config);
     worker.start();
     std::int64_t printedRounds = 0;
     for (;;) {
         timespec poll{0, 200 * 1000 * 1000};
         if (sigtimedwait(&signals, nullptr, &poll) > 0)
             break;
-        const sync::SyncStatus status = worker.status();
+        const sync::client::SyncStatus status = worker.status();
         if (status.rounds == printedRounds)
             continue;
         printedRounds = status.rounds;
@@ -145,4 +145,4 @@ void registerSyncCommand(CLI::App& app, CommandContext& context) {
     });
 }
 
-} // namespace doorpost::kiosk
+} // namespace doorpost::kiosk::cli

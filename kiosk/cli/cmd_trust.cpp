@@ -8,6 +8,7 @@
 #include "kiosk/cli/gate_session.hpp"
 #include "kiosk/cli/output.hpp"
 #include "kiosk/credentials/trust_set.hpp"
+#include "storage/base/hex.hpp"
 #include "storage/roster_store.hpp"
 #include "storage/trust_store.hpp"
 #include "sync/pass/subject_key.hpp"
@@ -17,7 +18,7 @@
 #include <sodium.h>
 #include <sstream>
 
-namespace doorpost::kiosk {
+namespace doorpost::kiosk::cli {
 namespace {
 
 constexpr std::int64_t kDefaultValiditySeconds = 30 * 24 * 3600;
@@ -50,11 +51,11 @@ int addDsc(const CommandContext& context, const TrustArgs& args) {
     auto bytes = readFile(args.file);
     if (!bytes)
         return fail(bytes.error());
-    auto dsc =
-        parseDsc(std::span(reinterpret_cast<const std::uint8_t*>(bytes->data()), bytes->size()));
+    auto dsc = credentials::parseDsc(
+        std::span(reinterpret_cast<const std::uint8_t*>(bytes->data()), bytes->size()));
     if (!dsc)
         return fail(badInput("FILE: " + dsc.error().message));
-    const std::int64_t now = wallClockSeconds();
+    const std::int64_t now = gate::wallClockSeconds();
     auto until = validUntil(args, now + kDefaultValiditySeconds);
     if (!until)
         return fail(until.error());
@@ -62,8 +63,8 @@ int addDsc(const CommandContext& context, const TrustArgs& args) {
     if (!db)
         return fail(db.error());
     storage::TrustEntry entry{storage::TrustKind::Dsc,
-                              sync::pass::toHex(dsc->kid),
-                              sync::pass::toHex(dsc->der),
+                              toHex(dsc->kid),
+                              toHex(dsc->der),
                               dsc->subject,
                               args.source.empty() ? args.file : args.source,
                               now,
@@ -99,7 +100,7 @@ int addKey(const CommandContext& context, const TrustArgs& args) {
     const auto json = nlohmann::json::parse(*text, nullptr, false);
     if (!json.is_object())
         return fail(badInput("FILE: not a JSON object"));
-    const std::int64_t now = wallClockSeconds();
+    const std::int64_t now = gate::wallClockSeconds();
     auto until = validUntil(args, json.value("valid_until", now + kDefaultValiditySeconds));
     if (!until)
         return fail(until.error());
@@ -116,15 +117,15 @@ int addKey(const CommandContext& context, const TrustArgs& args) {
         if (!publicKey)
             return fail(publicKey.error());
         const auto kid = sync::pass::ed25519KeyId(*publicKey);
-        entries.push_back({storage::TrustKind::PassKey, sync::pass::toHex(kid),
-                           sync::pass::toHex(*publicKey), "dp1 issuer", source, now, *until});
+        entries.push_back({storage::TrustKind::PassKey, toHex(kid), toHex(*publicKey), "dp1 issuer",
+                           source, now, *until});
     }
     if (json.contains("seal_public_key")) {
         auto seal = hexField(json, "seal_public_key", 32);
         if (!seal)
             return fail(seal.error());
-        entries.push_back({storage::TrustKind::SealKey, "", sync::pass::toHex(*seal),
-                           "central seal", source, now, *until});
+        entries.push_back(
+            {storage::TrustKind::SealKey, "", toHex(*seal), "central seal", source, now, *until});
     }
     const std::string salt = json.value("subject_salt", "");
     auto db = openKioskDatabase(context.global);
@@ -156,7 +157,7 @@ int addKey(const CommandContext& context, const TrustArgs& args) {
 int deny(const CommandContext& context, const TrustArgs& args) {
     if (args.passId.empty() || args.passId.size() > 128)
         return fail(badInput("PASS_ID: 1-128 characters"));
-    const std::int64_t now = wallClockSeconds();
+    const std::int64_t now = gate::wallClockSeconds();
     auto until = validUntil(args, now + kDefaultValiditySeconds);
     if (!until)
         return fail(until.error());
@@ -250,4 +251,4 @@ void registerTrustCommand(CLI::App& app, CommandContext& context) {
     listCmd->callback([args, &context] { context.exitCode = list(context, *args); });
 }
 
-} // namespace doorpost::kiosk
+} // namespace doorpost::kiosk::cli

@@ -8,13 +8,13 @@
 
 #include "kiosk/cli/command_registry.hpp"
 #include "kiosk/cli/output.hpp"
-#include "storage/audit_verify.hpp"
-#include "sync/witness_check.hpp"
+#include "storage/audit/verify.hpp"
+#include "sync/client/witness_check.hpp"
 
 #include <memory>
 #include <optional>
 
-namespace doorpost::kiosk {
+namespace doorpost::kiosk::cli {
 
 namespace {
 
@@ -26,7 +26,7 @@ struct VerifyExportOptions {
     bool json = false;
 };
 
-std::string trustNote(const storage::VerifyExportReport& report) {
+std::string trustNote(const storage::audit::VerifyExportReport& report) {
     if (report.keySource == "device-key-file") {
         return "trusted key " + report.trustedKey + " (from --device-key)";
     }
@@ -39,10 +39,10 @@ std::string trustNote(const storage::VerifyExportReport& report) {
 }
 
 int runVerifyExport(const VerifyExportOptions& options) {
-    storage::VerifyExportOptions verify;
+    storage::audit::VerifyExportOptions verify;
     verify.dir = options.dir;
     if (!options.deviceKeyFile.empty()) {
-        auto key = storage::readPublicKeyFile(options.deviceKeyFile);
+        auto key = storage::audit::readPublicKeyFile(options.deviceKeyFile);
         if (!key) {
             return fail(key.error());
         }
@@ -51,25 +51,26 @@ int runVerifyExport(const VerifyExportOptions& options) {
     if (!options.token.empty() && options.central.empty()) {
         return fail(badInput("--token: only with --central"));
     }
-    auto report = storage::verifyAuditExport(verify);
+    auto report = storage::audit::verifyAuditExport(verify);
     if (!report) {
         return fail(report.error());
     }
     // The central is asked about the manifest's claims only once the files were found to hold
     // them: a tampered export is already exit 1, whatever the central says.
-    std::optional<sync::WitnessReport> witness;
+    std::optional<sync::client::WitnessReport> witness;
     if (!options.central.empty() && report->ok) {
-        sync::HttpClientOptions central;
+        sync::client::HttpClientOptions central;
         central.baseUrl = options.central;
         central.token = options.token;
-        auto asked = sync::checkWitnessed(central, {report->device, report->epoch, report->lastSeq,
-                                                    report->lastHash, report->trustedKey});
+        auto asked =
+            sync::client::checkWitnessed(central, {report->device, report->epoch, report->lastSeq,
+                                                   report->lastHash, report->trustedKey});
         if (!asked) {
             return fail(asked.error());
         }
         witness = std::move(*asked);
     }
-    const bool witnessed = !witness || witness->outcome == sync::WitnessOutcome::Witnessed;
+    const bool witnessed = !witness || witness->outcome == sync::client::WitnessOutcome::Witnessed;
     const bool ok = report->ok && witnessed;
     if (options.json) {
         nlohmann::json out = {
@@ -87,7 +88,7 @@ int runVerifyExport(const VerifyExportOptions& options) {
         };
         if (witness) {
             out["ok"] = ok;
-            out["central"] = {{"outcome", std::string(sync::toString(witness->outcome))},
+            out["central"] = {{"outcome", std::string(sync::client::toString(witness->outcome))},
                               {"message", witness->message},
                               {"acked_through", witness->ackedThrough},
                               {"head_hash", witness->headHash},
@@ -152,4 +153,4 @@ void registerVerifyExportCommand(CLI::App& app, CommandContext& context) {
     cmd->callback([&context, options] { context.exitCode = runVerifyExport(*options); });
 }
 
-} // namespace doorpost::kiosk
+} // namespace doorpost::kiosk::cli

@@ -1,23 +1,23 @@
 #include "kiosk/cli/gate_session.hpp"
 
-#include "storage/iso_time.hpp"
+#include "storage/base/iso_time.hpp"
 
-namespace doorpost::kiosk {
+namespace doorpost::kiosk::cli {
 
 Result<storage::Database> openKioskDatabase(const GlobalOptions& global) {
     return storage::Database::open(global.dbPath);
 }
 
-Result<GateConfig> loadGateConfig(const GlobalOptions& global) {
-    auto profile = loadSiteProfile(global.configPath);
+Result<gate::GateConfig> loadGateConfig(const GlobalOptions& global) {
+    auto profile = policy::loadSiteProfile(global.configPath);
     if (!profile)
         return badInput("--config: " + profile.error().message);
-    GateConfig config;
+    gate::GateConfig config;
     config.profile = std::move(*profile);
     return config;
 }
 
-nlohmann::json checksToJson(const Checks& c) {
+nlohmann::json checksToJson(const credentials::Checks& c) {
     const auto value = [](const std::optional<bool>& v) -> nlohmann::json {
         return v ? nlohmann::json(*v) : nlohmann::json(nullptr);
     };
@@ -32,17 +32,17 @@ nlohmann::json checksToJson(const Checks& c) {
             {"key_usage", value(c.keyUsage)}};
 }
 
-nlohmann::json verdictJson(const GateResult& result) {
+nlohmann::json verdictJson(const gate::GateResult& result) {
     nlohmann::json reasons = nlohmann::json::array();
     nlohmann::json zh = nlohmann::json::array();
     nlohmann::json en = nlohmann::json::array();
-    for (Reason reason : result.reasons) {
-        const auto text = reasonText(reason);
+    for (credentials::Reason reason : result.reasons) {
+        const auto text = credentials::reasonText(reason);
         reasons.push_back(text.code);
         zh.push_back(text.zh);
         en.push_back(text.en);
     }
-    nlohmann::json out = {{"credential", credentialKindName(result.credential.kind)},
+    nlohmann::json out = {{"credential", credentials::credentialKindName(result.credential.kind)},
                           {"verdict", verdictName(result.verdict)},
                           {"reasons", reasons},
                           {"reason_text", {{"zh", zh}, {"en", en}}},
@@ -61,10 +61,10 @@ Result<std::optional<std::int64_t>> parseClockOption(const std::string& option,
                                                      const std::string& value) {
     if (value.empty())
         return std::optional<std::int64_t>{};
-    auto parsed = storage::parseIsoTime(value);
+    auto parsed = parseIsoTime(value);
     if (!parsed)
         return badInput(option + ": " + parsed.error().message);
     return std::optional<std::int64_t>{*parsed};
 }
 
-} // namespace doorpost::kiosk
+} // namespace doorpost::kiosk::cli

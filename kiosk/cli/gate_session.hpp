@@ -10,17 +10,17 @@
 #include <optional>
 #include <string>
 
-namespace doorpost::kiosk {
+namespace doorpost::kiosk::cli {
 
 Result<storage::Database> openKioskDatabase(const GlobalOptions& global);
-Result<GateConfig> loadGateConfig(const GlobalOptions& global);
+Result<gate::GateConfig> loadGateConfig(const GlobalOptions& global);
 
 // {"read", "credential", "verdict", "reasons", "reason_text", "seq", "checks", ...}
-nlohmann::json verdictJson(const GateResult& result);
-nlohmann::json checksToJson(const Checks& checks);
+nlohmann::json verdictJson(const gate::GateResult& result);
+nlohmann::json checksToJson(const credentials::Checks& checks);
 
 // --at / --valid-until: ISO 8601 to seconds, the error naming the option.
 Result<std::optional<std::int64_t>> parseClockOption(const std::string& option,
                                                      const std::string& value);
 
-} // namespace doorpost::kiosk
+} // namespace doorpost::kiosk::cli

@@ -1,26 +1,13 @@
 #pragma once
-// How subcommands speak: machine-readable output is one JSON object per line on stdout;
-// errors are one line on stderr naming what was wrong.
+// How `doorpost` subcommands speak (storage/base/command_line.hpp): one JSON object per line on
+// stdout, errors as one line on stderr naming what was wrong, and the contract's exit codes.
 
-#include "kiosk/cli/exit_code.hpp"
+#include "storage/base/command_line.hpp"
 
-#include <cstdio>
-#include <iostream>
-#include <nlohmann/json.hpp>
-#include <string_view>
+namespace doorpost::kiosk::cli {
 
-namespace doorpost::kiosk {
-
-// Prints one JSON object as one line and flushes, so a reader of a pipe sees it at once.
-inline void printJsonLine(const nlohmann::json& object) {
-    std::cout << object.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << '\n'
-              << std::flush;
-}
-
-// Reports a failure in one line and returns the exit code the contract gives it.
 inline int fail(const Error& error) {
-    std::cerr << "doorpost: " << error.message << '\n';
-    return exitCodeFor(error);
+    return reportError("doorpost", error);
 }
 
-} // namespace doorpost::kiosk
+} // namespace doorpost::kiosk::cli

@@ -2,7 +2,7 @@
 
 #include <array>
 
-namespace doorpost::kiosk {
+namespace doorpost::kiosk::credentials {
 namespace {
 constexpr std::array<std::string_view, 5> kNames = {"dp1", "hc1", "ticket", "resident_id",
                                                     "unrecognised"};
@@ -22,4 +22,4 @@ bool parseCredentialKind(std::string_view name, CredentialKind& out) {
     return false;
 }
 
-} // namespace doorpost::kiosk
+} // namespace doorpost::kiosk::credentials

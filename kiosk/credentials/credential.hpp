@@ -3,7 +3,7 @@
 // its pipeline got (reported as `checks` by `doorpost scan`), and the problems that make it
 // not valid. Deciding what to do about it is policy's job (kiosk/policy/), not this one's.
 
-#include "kiosk/policy/reason.hpp"
+#include "kiosk/credentials/reason.hpp"
 #include "sync/pass/dp1.hpp"
 
 #include <cstdint>
@@ -12,7 +12,7 @@
 #include <string_view>
 #include <vector>
 
-namespace doorpost::kiosk {
+namespace doorpost::kiosk::credentials {
 
 // Each step: nullopt = not reached or not applicable; then true / false.
 struct Checks {
@@ -54,4 +54,4 @@ struct CredentialResult {
     }
 };
 
-} // namespace doorpost::kiosk
+} // namespace doorpost::kiosk::credentials

@@ -1,12 +1,13 @@
 #include "kiosk/credentials/dp1_verifier.hpp"
 
 #include "kiosk/credentials/signature_check.hpp"
+#include "storage/base/hex.hpp"
 #include "sync/pass/envelope.hpp"
 #include "sync/pass/subject_key.hpp"
 
 #include <algorithm>
 
-namespace doorpost::kiosk {
+namespace doorpost::kiosk::credentials {
 
 CredentialResult verifyDp1(std::string_view text, const TrustSet& trust, std::int64_t now) {
     CredentialResult result;
@@ -30,7 +31,7 @@ CredentialResult verifyDp1(std::string_view text, const TrustSet& trust, std::in
     const auto& sign1 = envelope.sign1;
     result.issuer = claims->issuer;
     result.passId = claims->passId;
-    result.subjectKey = sync::pass::toHex(claims->idHash);
+    result.subjectKey = toHex(claims->idHash);
     result.maskedId = claims->maskedId;
     result.status = claims->status;
     result.expiresAt = claims->expiresAt;
@@ -77,4 +78,4 @@ CredentialResult verifyDp1(std::string_view text, const TrustSet& trust, std::in
     return result;
 }
 
-} // namespace doorpost::kiosk
+} // namespace doorpost::kiosk::credentials

@@ -8,7 +8,7 @@
 #include <cstdint>
 #include <string_view>
 
-namespace doorpost::kiosk {
+namespace doorpost::kiosk::credentials {
 
 // How far a kiosk clock may run behind the central's before a fresh pass looks "not yet
 // valid". Kiosks sync their clock offset, but a door should not refuse a pass issued a
@@ -17,4 +17,4 @@ inline constexpr std::int64_t kDp1ClockSkewSeconds = 300;
 
 CredentialResult verifyDp1(std::string_view text, const TrustSet& trust, std::int64_t now);
 
-} // namespace doorpost::kiosk
+} // namespace doorpost::kiosk::credentials

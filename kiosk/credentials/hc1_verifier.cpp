@@ -1,13 +1,14 @@
 #include "kiosk/credentials/hc1_verifier.hpp"
 
 #include "kiosk/credentials/signature_check.hpp"
+#include "storage/base/hex.hpp"
 #include "sync/pass/cwt.hpp"
 #include "sync/pass/envelope.hpp"
 #include "sync/pass/subject_key.hpp"
 
 #include <algorithm>
 
-namespace doorpost::kiosk {
+namespace doorpost::kiosk::credentials {
 namespace {
 
 using sync::pass::CborValue;
@@ -97,8 +98,7 @@ CredentialResult verifyHc1(std::string_view text, const TrustSet& trust, std::in
     result.expiresAt = cwt->expiresAt;
     readHolder(dgc, result);
     if (!result.passId.empty())
-        result.subjectKey =
-            sync::pass::toHex(sync::pass::subjectKey("hc1:" + result.passId, "hc1"));
+        result.subjectKey = toHex(sync::pass::subjectKey("hc1:" + result.passId, "hc1"));
 
     // Signature: every trusted DSC with this kid is tried (8-byte kids collide, and countries
     // have published several DSCs under one kid).
@@ -179,4 +179,4 @@ CredentialResult verifyHc1(std::string_view text, const TrustSet& trust, std::in
     return result;
 }
 
-} // namespace doorpost::kiosk
+} // namespace doorpost::kiosk::credentials

@@ -10,11 +10,11 @@
 #include <cstdint>
 #include <string_view>
 
-namespace doorpost::kiosk {
+namespace doorpost::kiosk::credentials {
 
 inline constexpr std::string_view kHc1Prefix = "HC1:";
 
 // `now` is seconds since the epoch: the decision clock (`scan --at` sets it).
 CredentialResult verifyHc1(std::string_view text, const TrustSet& trust, std::int64_t now);
 
-} // namespace doorpost::kiosk
+} // namespace doorpost::kiosk::credentials

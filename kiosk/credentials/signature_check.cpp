@@ -12,7 +12,7 @@
 #include <string>
 #include <vector>
 
-namespace doorpost::kiosk {
+namespace doorpost::kiosk::credentials {
 namespace {
 
 std::vector<std::uint8_t> rawToDer(std::span<const std::uint8_t> raw) {
@@ -88,4 +88,4 @@ bool verifyEd25519(std::span<const std::uint8_t> publicKey,
                                        publicKey.data()) == 0;
 }
 
-} // namespace doorpost::kiosk
+} // namespace doorpost::kiosk::credentials

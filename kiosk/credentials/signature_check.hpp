@@ -6,7 +6,7 @@
 
 struct evp_pkey_st;
 
-namespace doorpost::kiosk {
+namespace doorpost::kiosk::credentials {
 
 enum class SignatureOutcome { Valid, Invalid, KeyTypeMismatch };
 
@@ -20,4 +20,4 @@ bool verifyEd25519(std::span<const std::uint8_t> publicKey,
                    std::span<const std::uint8_t> toBeSigned,
                    std::span<const std::uint8_t> signature);
 
-} // namespace doorpost::kiosk
+} // namespace doorpost::kiosk::credentials

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cctype>
 
-namespace doorpost::kiosk {
+namespace doorpost::kiosk::credentials {
 
 bool validCandidateNumber(std::string_view number) {
     if (number.size() < 4 || number.size() > 32)
@@ -30,4 +30,4 @@ std::optional<std::string> parseTicket(std::string_view text) {
     return std::nullopt;
 }
 
-} // namespace doorpost::kiosk
+} // namespace doorpost::kiosk::credentials

@@ -8,7 +8,7 @@
 #include <string>
 #include <string_view>
 
-namespace doorpost::kiosk {
+namespace doorpost::kiosk::credentials {
 
 inline constexpr std::string_view kTicketPrefix = "TKT:";
 
@@ -18,4 +18,4 @@ std::optional<std::string> parseTicket(std::string_view text);
 // A candidate number as the roster stores it: 4-32 of [0-9A-Z-].
 bool validCandidateNumber(std::string_view number);
 
-} // namespace doorpost::kiosk
+} // namespace doorpost::kiosk::credentials

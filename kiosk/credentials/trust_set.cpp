@@ -9,7 +9,7 @@
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 
-namespace doorpost::kiosk {
+namespace doorpost::kiosk::credentials {
 namespace {
 
 std::int64_t toEpoch(const ASN1_TIME* time) {
@@ -114,4 +114,4 @@ Result<TrustedPassKey> makePassKey(std::span<const std::uint8_t> publicKey, std:
     return key;
 }
 
-} // namespace doorpost::kiosk
+} // namespace doorpost::kiosk::credentials

@@ -4,7 +4,7 @@
 // Loaded from storage (storage/trust_store) or built by tests; replaced whole after a sync,
 // never edited in place, so a verification always sees one consistent set.
 
-#include "storage/result.hpp"
+#include "storage/base/result.hpp"
 #include "sync/pass/dp1.hpp"
 
 #include <cstdint>
@@ -17,7 +17,7 @@
 
 struct evp_pkey_st; // OpenSSL's EVP_PKEY, kept out of this header
 
-namespace doorpost::kiosk {
+namespace doorpost::kiosk::credentials {
 
 inline constexpr std::string_view kOidDccTest = "1.3.6.1.4.1.1847.2021.1.1";
 inline constexpr std::string_view kOidDccVaccination = "1.3.6.1.4.1.1847.2021.1.2";
@@ -58,4 +58,4 @@ struct TrustSet {
     std::optional<std::int64_t> validUntil;
 };
 
-} // namespace doorpost::kiosk
+} // namespace doorpost::kiosk::credentials

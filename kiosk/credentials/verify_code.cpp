@@ -2,14 +2,15 @@
 
 #include "kiosk/credentials/dp1_verifier.hpp"
 #include "kiosk/credentials/hc1_verifier.hpp"
-#include "kiosk/credentials/id_number.hpp"
 #include "kiosk/credentials/ticket.hpp"
+#include "storage/base/hex.hpp"
+#include "storage/base/id_number.hpp"
 #include "sync/pass/subject_key.hpp"
 
 #include <algorithm>
 #include <cctype>
 
-namespace doorpost::kiosk {
+namespace doorpost::kiosk::credentials {
 namespace {
 
 bool looksLikeResidentId(std::string_view text) {
@@ -44,8 +45,7 @@ CredentialResult verifyCode(std::string_view text, const VerifyContext& context)
             return result;
         }
         result.maskedId = checked->masked;
-        result.subjectKey =
-            sync::pass::toHex(sync::pass::subjectKey(checked->normalised, context.subjectSalt));
+        result.subjectKey = toHex(sync::pass::subjectKey(checked->normalised, context.subjectSalt));
         return result;
     }
     result.kind = CredentialKind::Unrecognised;
@@ -54,4 +54,4 @@ CredentialResult verifyCode(std::string_view text, const VerifyContext& context)
     return result;
 }
 
-} // namespace doorpost::kiosk
+} // namespace doorpost::kiosk::credentials

@@ -10,7 +10,7 @@
 #include <cstdint>
 #include <string_view>
 
-namespace doorpost::kiosk {
+namespace doorpost::kiosk::credentials {
 
 struct VerifyContext {
     const TrustSet& trust;
@@ -22,4 +22,4 @@ inline constexpr std::size_t kMaxStoredContent = 512;
 
 CredentialResult verifyCode(std::string_view text, const VerifyContext& context);
 
-} // namespace doorpost::kiosk
+} // namespace doorpost::kiosk::credentials

@@ -2,17 +2,18 @@
 
 #include "kiosk/credentials/verify_code.hpp"
 #include "kiosk/gate/sealed_id.hpp"
-#include "storage/iso_time.hpp"
+#include "storage/base/hex.hpp"
+#include "storage/base/iso_time.hpp"
 #include "storage/trust_generation.hpp"
 #include "sync/pass/subject_key.hpp"
 
 #include <chrono>
 #include <nlohmann/json.hpp>
 
-namespace doorpost::kiosk {
+namespace doorpost::kiosk::gate {
 namespace {
 
-nlohmann::json checksJson(const Checks& c) {
+nlohmann::json checksJson(const credentials::Checks& c) {
     const auto value = [](const std::optional<bool>& v) -> nlohmann::json {
         return v ? nlohmann::json(*v) : nlohmann::json(nullptr);
     };
@@ -25,18 +26,6 @@ nlohmann::json checksJson(const Checks& c) {
             {"signature", value(c.signature)},
             {"expiry", value(c.expiry)},
             {"key_usage", value(c.keyUsage)}};
-}
-
-storage::Verdict toStorage(Verdict verdict) {
-    switch (verdict) {
-    case Verdict::Admit:
-        return storage::Verdict::Admit;
-    case Verdict::Deny:
-        return storage::Verdict::Deny;
-    case Verdict::Refer:
-        return storage::Verdict::Refer;
-    }
-    return storage::Verdict::Refer;
 }
 
 } // namespace
@@ -86,8 +75,8 @@ Result<GateResult> Gate::scan(const ScanInput& input) {
     if (auto followed = followTrust(); !followed)
         return followed.error();
     const std::int64_t now = input.at.value_or(wallClockSeconds());
-    const VerifyContext context{m_trust.set, now, m_trust.subjectSalt};
-    CredentialResult credential = verifyCode(input.text, context);
+    const credentials::VerifyContext context{m_trust.set, now, m_trust.subjectSalt};
+    credentials::CredentialResult credential = credentials::verifyCode(input.text, context);
     credential.checks.pictureDecode = input.pictureDecode;
     return decideAndRecord(std::move(credential), now, input.at.has_value(), nullptr);
 }
@@ -112,18 +101,17 @@ Result<GateResult> Gate::registerManual(const ManualInput& input) {
     // Without the central's sealing key (not enrolled yet, keys never imported) the door still
     // registers people: decideAndRecord keeps only what is safe at rest (masked ID, subject key)
     // and marks the event id_not_sealed. The full ID and the name are dropped, never stored.
-    CredentialResult credential;
-    credential.kind = CredentialKind::ResidentId;
+    credentials::CredentialResult credential;
+    credential.kind = credentials::CredentialKind::ResidentId;
     credential.maskedId = checked->masked;
-    credential.subjectKey =
-        sync::pass::toHex(sync::pass::subjectKey(checked->normalised, m_trust.subjectSalt));
+    credential.subjectKey = toHex(sync::pass::subjectKey(checked->normalised, m_trust.subjectSalt));
     const std::int64_t now = input.at.value_or(wallClockSeconds());
     ManualInput normalised = input;
     normalised.id = checked->normalised;
     return decideAndRecord(std::move(credential), now, input.at.has_value(), &normalised);
 }
 
-Result<GateResult> Gate::decideAndRecord(CredentialResult credential, std::int64_t now,
+Result<GateResult> Gate::decideAndRecord(credentials::CredentialResult credential, std::int64_t now,
                                          bool explicitClock, const ManualInput* manual) {
     // Roster: a ticket is looked up by candidate number, everything else by subject key; a
     // roster hit also names the person's subject for the re-entry rule.
@@ -132,7 +120,7 @@ Result<GateResult> Gate::decideAndRecord(CredentialResult credential, std::int64
         return rosterInfo.error();
     std::optional<storage::RosterEntry> rosterEntry;
     if (*rosterInfo) {
-        auto found = credential.kind == CredentialKind::Ticket
+        auto found = credential.kind == credentials::CredentialKind::Ticket
                          ? m_roster.byCandidate(credential.candidateNumber)
                          : (credential.subjectKey.empty()
                                 ? Result<std::optional<storage::RosterEntry>>(std::nullopt)
@@ -141,12 +129,12 @@ Result<GateResult> Gate::decideAndRecord(CredentialResult credential, std::int64
             return found.error();
         rosterEntry = std::move(*found);
     }
-    if (rosterEntry && credential.kind == CredentialKind::Ticket) {
+    if (rosterEntry && credential.kind == credentials::CredentialKind::Ticket) {
         credential.subjectKey = rosterEntry->subjectKey;
         credential.maskedId = rosterEntry->maskedId;
     }
 
-    std::optional<PriorAdmission> prior;
+    std::optional<policy::PriorAdmission> prior;
     if (!credential.subjectKey.empty() && credential.valid()) {
         auto last = m_log.lastAdmission(credential.subjectKey);
         if (!last)
@@ -156,7 +144,7 @@ Result<GateResult> Gate::decideAndRecord(CredentialResult credential, std::int64
             std::string door = detail.is_object() ? detail.value("door", "") : "";
             if (door.empty())
                 door = (*last)->deviceId;
-            prior = PriorAdmission{(*last)->wallTimeMs / 1000, door};
+            prior = policy::PriorAdmission{(*last)->wallTimeMs / 1000, door};
         }
     }
 
@@ -165,31 +153,31 @@ Result<GateResult> Gate::decideAndRecord(CredentialResult credential, std::int64
         const std::int64_t rosterUntil = (*rosterInfo)->validUntil;
         validUntil = validUntil ? std::min(*validUntil, rosterUntil) : rosterUntil;
     }
-    DecisionInput input{credential, m_config.profile};
+    policy::DecisionInput input{credential, m_config.profile};
     input.now = now;
     input.trustValidUntil = validUntil;
     input.rosterLoaded = rosterInfo->has_value();
     input.onRoster = rosterEntry.has_value();
     input.lastAdmission = prior;
     input.manual = manual != nullptr;
-    Decision decision = decide(input);
+    policy::Decision decision = policy::decide(input);
     // The verdict is decide()'s; the extra code only says why the full ID is missing.
     const bool unsealed = manual != nullptr && !m_trust.sealPublicKey;
     if (unsealed)
-        decision.reasons.push_back(Reason::IdNotSealed);
+        decision.reasons.push_back(credentials::Reason::IdNotSealed);
 
     storage::EventDraft draft;
     draft.kind = manual ? storage::EventKind::Manual : storage::EventKind::Scan;
     draft.credentialType = manual ? std::string(idTypeName(manual->idType))
-                                  : std::string(credentialKindName(credential.kind));
+                                  : std::string(credentials::credentialKindName(credential.kind));
     draft.subjectKey = credential.subjectKey;
     draft.maskedId = credential.maskedId;
-    draft.verdict = toStorage(decision.verdict);
-    for (Reason reason : decision.reasons)
-        draft.reasons.emplace_back(reasonText(reason).code);
+    draft.verdict = decision.verdict;
+    for (credentials::Reason reason : decision.reasons)
+        draft.reasons.emplace_back(credentials::reasonText(reason).code);
     nlohmann::json detail = {{"door", m_config.door}, {"profile", m_config.profile.name}};
     if (explicitClock)
-        detail["decided_at"] = storage::formatIsoTime(now);
+        detail["decided_at"] = formatIsoTime(now);
     if (!decision.detail.empty())
         detail["message"] = decision.detail;
     if (manual) {
@@ -213,7 +201,7 @@ Result<GateResult> Gate::decideAndRecord(CredentialResult credential, std::int64
             detail["candidate"] = credential.candidateNumber;
         if (credential.status)
             detail["status"] = sync::pass::passStatusName(*credential.status);
-        if (credential.kind == CredentialKind::Unrecognised)
+        if (credential.kind == credentials::CredentialKind::Unrecognised)
             detail["content"] = credential.content;
     }
     if (rosterEntry) {
@@ -237,4 +225,4 @@ Result<GateResult> Gate::decideAndRecord(CredentialResult credential, std::int64
     return result;
 }
 
-} // namespace doorpost::kiosk
+} // namespace doorpost::kiosk::gate

@@ -11,10 +11,10 @@
 // the CLI calls it directly.
 
 #include "kiosk/credentials/credential.hpp"
-#include "kiosk/credentials/id_number.hpp"
 #include "kiosk/gate/trust_loader.hpp"
 #include "kiosk/policy/decision.hpp"
 #include "kiosk/policy/site_profile.hpp"
+#include "storage/base/id_number.hpp"
 #include "storage/database.hpp"
 #include "storage/event_log.hpp"
 #include "storage/roster_store.hpp"
@@ -24,10 +24,10 @@
 #include <string>
 #include <vector>
 
-namespace doorpost::kiosk {
+namespace doorpost::kiosk::gate {
 
 struct GateConfig {
-    SiteProfile profile = examProfile();
+    policy::SiteProfile profile = policy::examProfile();
     std::string door = "door-1"; // named in "already admitted 08:12 at door-1"
 };
 
@@ -48,9 +48,9 @@ struct ManualInput {
 
 struct GateResult {
     Verdict verdict = Verdict::Refer;
-    std::vector<Reason> reasons;
+    std::vector<credentials::Reason> reasons;
     std::string detail;
-    CredentialResult credential;
+    credentials::CredentialResult credential;
     std::int64_t seq = 0; // the committed event
     // The roster row the decision used (its room and seat are in the event's detail): what the
     // door shows beside the verdict, without reading the event back.
@@ -77,7 +77,7 @@ private:
     Gate(storage::Database& db, storage::EventLog log, GateConfig config)
         : m_db(&db), m_log(std::move(log)), m_roster(db), m_config(std::move(config)) {}
     Result<void> followTrust(); // reloads when the trust generation moved
-    Result<GateResult> decideAndRecord(CredentialResult credential, std::int64_t now,
+    Result<GateResult> decideAndRecord(credentials::CredentialResult credential, std::int64_t now,
                                        bool explicitClock, const ManualInput* manual);
 
     storage::Database* m_db;
@@ -90,4 +90,4 @@ private:
 
 std::int64_t wallClockSeconds();
 
-} // namespace doorpost::kiosk
+} // namespace doorpost::kiosk::gate

@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-namespace doorpost::kiosk {
+namespace doorpost::kiosk::gate {
 
 GateWorker::GateWorker(std::string dbPath, GateConfig config)
     : m_thread([this, path = std::move(dbPath), gateConfig = std::move(config)] {
@@ -90,4 +90,4 @@ void GateWorker::run(const std::string& dbPath, const GateConfig& config) {
     }
 }
 
-} // namespace doorpost::kiosk
+} // namespace doorpost::kiosk::gate

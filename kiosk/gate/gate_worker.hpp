@@ -24,7 +24,7 @@
 #include <variant>
 #include <vector>
 
-namespace doorpost::kiosk {
+namespace doorpost::kiosk::gate {
 
 struct GateResponse {
     std::uint64_t ticket = 0;
@@ -59,4 +59,4 @@ private:
     std::thread m_thread; // last: started once everything above exists
 };
 
-} // namespace doorpost::kiosk
+} // namespace doorpost::kiosk::gate

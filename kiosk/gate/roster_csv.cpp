@@ -1,12 +1,13 @@
 #include "kiosk/gate/roster_csv.hpp"
 
-#include "kiosk/credentials/id_number.hpp"
 #include "kiosk/credentials/ticket.hpp"
+#include "storage/base/hex.hpp"
+#include "storage/base/id_number.hpp"
 #include "sync/pass/subject_key.hpp"
 
 #include <set>
 
-namespace doorpost::kiosk {
+namespace doorpost::kiosk::gate {
 namespace {
 
 constexpr std::size_t kMaxField = 256;
@@ -98,7 +99,7 @@ Result<std::vector<storage::RosterEntry>> parseRosterCsv(std::string_view text,
         for (auto& field : *fields)
             field = trim(field);
         const auto& f = *fields;
-        if (!validCandidateNumber(f[0]))
+        if (!credentials::validCandidateNumber(f[0]))
             return badInput(where + "candidate number must be 4-32 of 0-9 A-Z -");
         if (!seen.insert(f[0]).second)
             return badInput(where + "candidate number " + f[0] + " appears twice");
@@ -112,7 +113,7 @@ Result<std::vector<storage::RosterEntry>> parseRosterCsv(std::string_view text,
         storage::RosterEntry entry;
         entry.candidateNumber = f[0];
         entry.name = f[1];
-        entry.subjectKey = sync::pass::toHex(sync::pass::subjectKey(id->normalised, subjectSalt));
+        entry.subjectKey = toHex(sync::pass::subjectKey(id->normalised, subjectSalt));
         entry.maskedId = id->masked;
         entry.session = f[3];
         entry.room = f[4];
@@ -124,4 +125,4 @@ Result<std::vector<storage::RosterEntry>> parseRosterCsv(std::string_view text,
     return entries;
 }
 
-} // namespace doorpost::kiosk
+} // namespace doorpost::kiosk::gate

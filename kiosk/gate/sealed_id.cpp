@@ -4,7 +4,7 @@
 #include <sodium.h>
 #include <vector>
 
-namespace doorpost::kiosk {
+namespace doorpost::kiosk::gate {
 
 std::string sealIdentity(std::string_view id, std::string_view name,
                          const std::array<std::uint8_t, 32>& centralKey) {
@@ -21,4 +21,4 @@ std::string sealIdentity(std::string_view id, std::string_view name,
     return out;
 }
 
-} // namespace doorpost::kiosk
+} // namespace doorpost::kiosk::gate

@@ -7,10 +7,10 @@
 #include <string>
 #include <string_view>
 
-namespace doorpost::kiosk {
+namespace doorpost::kiosk::gate {
 
 // base64 of crypto_box_seal({"id": id, "name": name}) to `centralKey` (X25519).
 std::string sealIdentity(std::string_view id, std::string_view name,
                          const std::array<std::uint8_t, 32>& centralKey);
 
-} // namespace doorpost::kiosk
+} // namespace doorpost::kiosk::gate

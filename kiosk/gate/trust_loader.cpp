@@ -1,12 +1,13 @@
 #include "kiosk/gate/trust_loader.hpp"
 
+#include "storage/base/hex.hpp"
 #include "storage/trust_store.hpp"
 
 #include <algorithm>
 #include <sodium.h>
 #include <vector>
 
-namespace doorpost::kiosk {
+namespace doorpost::kiosk::gate {
 namespace {
 
 std::vector<std::uint8_t> fromHex(const std::string& hex) {
@@ -33,11 +34,11 @@ std::optional<std::int64_t> earliest(std::optional<std::int64_t> a, std::optiona
 
 } // namespace
 
-std::optional<std::int64_t> TrustSnapshot::validUntilFor(CredentialKind kind) const {
+std::optional<std::int64_t> TrustSnapshot::validUntilFor(credentials::CredentialKind kind) const {
     switch (kind) {
-    case CredentialKind::Dp1:
+    case credentials::CredentialKind::Dp1:
         return earliest(passKeysValidUntil, denyListValidUntil);
-    case CredentialKind::Hc1:
+    case credentials::CredentialKind::Hc1:
         return dscValidUntil;
     default:
         return std::nullopt;
@@ -54,7 +55,7 @@ Result<TrustSnapshot> loadTrust(storage::Database& db) {
         const auto material = fromHex(entry.material);
         switch (entry.kind) {
         case storage::TrustKind::Dsc: {
-            auto dsc = parseDsc(material);
+            auto dsc = credentials::parseDsc(material);
             if (!dsc)
                 continue; // stored by an older parser; it cannot verify anything now
             snapshot.set.dscs.push_back(std::move(*dsc));
@@ -62,7 +63,7 @@ Result<TrustSnapshot> loadTrust(storage::Database& db) {
             break;
         }
         case storage::TrustKind::PassKey: {
-            auto key = makePassKey(material, entry.label);
+            auto key = credentials::makePassKey(material, entry.label);
             if (!key)
                 continue;
             snapshot.set.passKeys.push_back(std::move(*key));
@@ -95,4 +96,4 @@ Result<TrustSnapshot> loadTrust(storage::Database& db) {
     return snapshot;
 }
 
-} // namespace doorpost::kiosk
+} // namespace doorpost::kiosk::gate

@@ -5,22 +5,22 @@
 
 #include "kiosk/credentials/credential.hpp"
 #include "kiosk/credentials/trust_set.hpp"
+#include "storage/base/result.hpp"
 #include "storage/database.hpp"
-#include "storage/result.hpp"
 
 #include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
 
-namespace doorpost::kiosk {
+namespace doorpost::kiosk::gate {
 
 // Used until `doorpost trust add-key` imports the deployment's salt: fine for a demo, and
 // `status`/`trust list` say so; a real site imports the central's public-keys.json.
 inline constexpr std::string_view kDemoSubjectSalt = "doorpost-demo-salt";
 
 struct TrustSnapshot {
-    TrustSet set;
+    credentials::TrustSet set;
     std::optional<std::array<std::uint8_t, 32>> sealPublicKey; // central's X25519 key
     std::string subjectSalt = std::string(kDemoSubjectSalt);
     // Latest valid-until per list (a fresh fetch renews a list); nullopt: list is empty.
@@ -29,9 +29,9 @@ struct TrustSnapshot {
     std::optional<std::int64_t> denyListValidUntil;
 
     // The valid-until that governs a decision on this kind of credential.
-    std::optional<std::int64_t> validUntilFor(CredentialKind kind) const;
+    std::optional<std::int64_t> validUntilFor(credentials::CredentialKind kind) const;
 };
 
 Result<TrustSnapshot> loadTrust(storage::Database& db);
 
-} // namespace doorpost::kiosk
+} // namespace doorpost::kiosk::gate

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <ctime>
 
-namespace doorpost::kiosk {
+namespace doorpost::kiosk::policy {
 namespace {
 
 std::string clockTime(std::int64_t epochSeconds) {
@@ -15,17 +15,17 @@ std::string clockTime(std::int64_t epochSeconds) {
     return buffer;
 }
 
-bool signedCredential(CredentialKind kind) {
-    return kind == CredentialKind::Dp1 || kind == CredentialKind::Hc1;
+bool signedCredential(credentials::CredentialKind kind) {
+    return kind == credentials::CredentialKind::Dp1 || kind == credentials::CredentialKind::Hc1;
 }
 
 } // namespace
 
 Decision decide(const DecisionInput& input) {
-    const CredentialResult& credential = input.credential;
+    const credentials::CredentialResult& credential = input.credential;
     const SiteProfile& profile = input.profile;
     Decision out;
-    const auto verdict = [&out](Verdict v, Reason r, std::string detail = {}) {
+    const auto verdict = [&out](Verdict v, credentials::Reason r, std::string detail = {}) {
         out.verdict = v;
         out.reasons.insert(out.reasons.begin(), r);
         if (out.detail.empty())
@@ -35,13 +35,13 @@ Decision decide(const DecisionInput& input) {
 
     if (!input.manual && profile.accepted.count(credential.kind) == 0) {
         // Staff look: the person may hold a credential this door counts.
-        if (credential.kind == CredentialKind::Unrecognised)
-            out.reasons.push_back(Reason::Unrecognised);
-        return verdict(Verdict::Refer, Reason::CredentialNotAccepted);
+        if (credential.kind == credentials::CredentialKind::Unrecognised)
+            out.reasons.push_back(credentials::Reason::Unrecognised);
+        return verdict(Verdict::Refer, credentials::Reason::CredentialNotAccepted);
     }
     if (!credential.valid()) {
-        out.verdict =
-            credential.kind == CredentialKind::Unrecognised ? Verdict::Refer : Verdict::Deny;
+        out.verdict = credential.kind == credentials::CredentialKind::Unrecognised ? Verdict::Refer
+                                                                                   : Verdict::Deny;
         out.reasons = credential.problems;
         out.detail = credential.message;
         return out;
@@ -53,36 +53,37 @@ Decision decide(const DecisionInput& input) {
     if (trustMatters && input.trustValidUntil && input.now > *input.trustValidUntil) {
         const bool pastWarning = input.now > *input.trustValidUntil + profile.trustWarnSeconds;
         if (pastWarning && profile.afterWarning == StaleMode::FailClosed)
-            return verdict(Verdict::Refer, Reason::TrustDataExpired);
-        out.reasons.push_back(Reason::TrustDataStale); // a warning beside the verdict
+            return verdict(Verdict::Refer, credentials::Reason::TrustDataExpired);
+        out.reasons.push_back(credentials::Reason::TrustDataStale); // a warning beside the verdict
     }
 
     if (credential.status == sync::pass::PassStatus::Red)
-        return verdict(Verdict::Deny, Reason::StatusRed);
+        return verdict(Verdict::Deny, credentials::Reason::StatusRed);
 
     if (profile.rosterRequired) {
         if (!input.rosterLoaded)
-            return verdict(Verdict::Refer, Reason::RosterUnavailable);
+            return verdict(Verdict::Refer, credentials::Reason::RosterUnavailable);
         if (!input.onRoster)
-            return verdict(credential.kind == CredentialKind::Ticket ? Verdict::Deny
-                                                                     : Verdict::Refer,
-                           Reason::NotOnRoster);
+            return verdict(credential.kind == credentials::CredentialKind::Ticket ? Verdict::Deny
+                                                                                  : Verdict::Refer,
+                           credentials::Reason::NotOnRoster);
     }
 
     if (profile.reentryWindowSeconds > 0 && input.lastAdmission &&
         input.now - input.lastAdmission->at <= profile.reentryWindowSeconds &&
         input.now >= input.lastAdmission->at)
-        return verdict(Verdict::Refer, Reason::AlreadyAdmitted,
+        return verdict(Verdict::Refer, credentials::Reason::AlreadyAdmitted,
                        "already admitted " + clockTime(input.lastAdmission->at) + " at " +
                            input.lastAdmission->door);
 
     if (credential.status == sync::pass::PassStatus::Yellow)
-        return verdict(Verdict::Refer, Reason::StatusYellow);
+        return verdict(Verdict::Refer, credentials::Reason::StatusYellow);
 
-    const Reason ok = input.manual                                ? Reason::ManualRegistration
-                      : credential.kind == CredentialKind::Ticket ? Reason::TicketValid
-                                                                  : Reason::CredentialValid;
+    const credentials::Reason ok = input.manual ? credentials::Reason::ManualRegistration
+                                   : credential.kind == credentials::CredentialKind::Ticket
+                                       ? credentials::Reason::TicketValid
+                                       : credentials::Reason::CredentialValid;
     return verdict(Verdict::Admit, ok);
 }
 
-} // namespace doorpost::kiosk
+} // namespace doorpost::kiosk::policy

@@ -5,15 +5,16 @@
 // the CLI and tests share it.
 
 #include "kiosk/credentials/credential.hpp"
-#include "kiosk/policy/reason.hpp"
+#include "kiosk/credentials/reason.hpp"
 #include "kiosk/policy/site_profile.hpp"
+#include "storage/base/verdict.hpp"
 
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
 
-namespace doorpost::kiosk {
+namespace doorpost::kiosk::policy {
 
 struct PriorAdmission {
     std::int64_t at = 0; // wall time of the admitting event
@@ -21,7 +22,7 @@ struct PriorAdmission {
 };
 
 struct DecisionInput {
-    const CredentialResult& credential;
+    const credentials::CredentialResult& credential;
     const SiteProfile& profile;
     std::int64_t now = 0;
     std::optional<std::int64_t> trustValidUntil; // earliest valid-until of trust + roster
@@ -33,10 +34,10 @@ struct DecisionInput {
 
 struct Decision {
     Verdict verdict = Verdict::Refer;
-    std::vector<Reason> reasons; // the verdict's reasons first, then warnings
-    std::string detail;          // e.g. "already admitted 08:12 at door-2"
+    std::vector<credentials::Reason> reasons; // the verdict's reasons first, then warnings
+    std::string detail;                       // e.g. "already admitted 08:12 at door-2"
 };
 
 Decision decide(const DecisionInput& input);
 
-} // namespace doorpost::kiosk
+} // namespace doorpost::kiosk::policy

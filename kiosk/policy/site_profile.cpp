@@ -4,13 +4,13 @@
 #include <sstream>
 #include <toml++/toml.h>
 
-namespace doorpost::kiosk {
+namespace doorpost::kiosk::policy {
 
 SiteProfile examProfile() {
     SiteProfile p;
     p.name = "exam";
-    p.accepted = {CredentialKind::Dp1, CredentialKind::Hc1, CredentialKind::Ticket,
-                  CredentialKind::ResidentId};
+    p.accepted = {credentials::CredentialKind::Dp1, credentials::CredentialKind::Hc1,
+                  credentials::CredentialKind::Ticket, credentials::CredentialKind::ResidentId};
     p.rosterRequired = true;
     p.reentryWindowSeconds = 4 * 3600; // one exam session: once in, a second entry is looked at
     p.trustWarnSeconds = 24 * 3600;
@@ -22,7 +22,7 @@ SiteProfile examProfile() {
 SiteProfile transitProfile() {
     SiteProfile p;
     p.name = "transit";
-    p.accepted = {CredentialKind::Dp1, CredentialKind::Hc1};
+    p.accepted = {credentials::CredentialKind::Dp1, credentials::CredentialKind::Hc1};
     p.rosterRequired = false;
     p.reentryWindowSeconds = 5 * 60; // anti-passback: one pass, one person through the gate
     p.trustWarnSeconds = 72 * 3600;
@@ -41,9 +41,9 @@ Result<void> apply(const toml::table& table, SiteProfile& profile, const std::st
             return badInput(where + ".credentials: expected a list");
         profile.accepted.clear();
         for (const auto& item : *array) {
-            CredentialKind kind;
+            credentials::CredentialKind kind;
             const auto name = item.value<std::string>();
-            if (!name || !parseCredentialKind(*name, kind))
+            if (!name || !credentials::parseCredentialKind(*name, kind))
                 return badInput(where + ".credentials: unknown credential '" + name.value_or("?") +
                                 "'");
             profile.accepted.insert(kind);
@@ -140,4 +140,4 @@ Result<SiteProfile> loadSiteProfile(const std::string& configPath, std::string_v
     return parseSiteProfile(text.str(), overrideName);
 }
 
-} // namespace doorpost::kiosk
+} // namespace doorpost::kiosk::policy

@@ -14,20 +14,20 @@
 //   manual_reasons = ["no_phone", "code_unreadable"]
 
 #include "kiosk/credentials/credential.hpp"
-#include "storage/result.hpp"
+#include "storage/base/result.hpp"
 
 #include <cstdint>
 #include <set>
 #include <string>
 #include <string_view>
 
-namespace doorpost::kiosk {
+namespace doorpost::kiosk::policy {
 
 enum class StaleMode { FailClosed, KeepWarning };
 
 struct SiteProfile {
     std::string name;
-    std::set<CredentialKind> accepted;
+    std::set<credentials::CredentialKind> accepted;
     bool rosterRequired = false;
     std::int64_t reentryWindowSeconds = 0;
     std::int64_t trustWarnSeconds = 0;
@@ -44,4 +44,4 @@ Result<SiteProfile> loadSiteProfile(const std::string& configPath,
                                     std::string_view overrideName = {});
 Result<SiteProfile> parseSiteProfile(std::string_view tomlText, std::string_view overrideName = {});
 
-} // namespace doorpost::kiosk
+} // namespace doorpost::kiosk::policy

@@ -1,5 +1,6 @@
 #include "kiosk/ui/app.hpp"
 
+#include "kiosk/app/staff_auth.hpp"
 #include "kiosk/ui/door_screen.hpp"
 #include "kiosk/ui/draw_sdl.hpp"
 #include "kiosk/ui/manual_screen.hpp"
@@ -7,7 +8,6 @@
 #include "kiosk/ui/roster_screen.hpp"
 #include "kiosk/ui/screenshot.hpp"
 #include "kiosk/ui/script.hpp"
-#include "kiosk/ui/staff_auth.hpp"
 #include "kiosk/ui/staff_screen.hpp"
 #include "kiosk/ui/stats_screen.hpp"
 #include "kiosk/ui/tones.hpp"
@@ -34,12 +34,14 @@ const char* verdictName(const std::optional<ShownVerdict>& verdict) {
         return "none";
     }
     switch (verdict->view.kind) {
-    case VerdictKind::Admit:
+    case Verdict::Admit:
         return "admit";
-    case VerdictKind::Deny:
+    case Verdict::Deny:
         return "deny";
-    case VerdictKind::Refer:
+    case Verdict::Refer:
         return "refer";
+    case Verdict::None:
+        break;
     }
     return "none";
 }
@@ -73,7 +75,7 @@ double threadCpuMs() {
 struct App::Impl final : ScriptHost {
     AppConfig config;
     UiPorts ports;
-    CameraControl* camera = nullptr;
+    app::CameraControl* camera = nullptr;
 
     // Shared: a port may answer after the app is gone (a gate still finishing a request); its
     // callback then posts into a queue nobody drains, instead of into freed memory.
@@ -83,7 +85,7 @@ struct App::Impl final : ScriptHost {
     Fonts fonts;
     WidgetRegistry widgets;
     Tones tones;
-    StaffAuth auth;
+    app::StaffAuth auth;
     WedgeInput wedgeKeys; // UI thread only
 
     DoorScreen door;
@@ -118,7 +120,7 @@ struct App::Impl final : ScriptHost {
     int waitCapMs = 60'000;
     int lastVertices = 0;
 
-    Impl(AppConfig c, UiPorts p, CameraControl* cam)
+    Impl(AppConfig c, UiPorts p, app::CameraControl* cam)
         : config(std::move(c)), ports(p), camera(cam),
           auth(config.staffPinHash, config.auditorPinHash) {
         model.lang = config.lang;
@@ -281,8 +283,8 @@ struct App::Impl final : ScriptHost {
         nlohmann::json s;
         s["screen"] = screenName(model.screen);
         s["lang"] = model.lang == Lang::Zh ? "zh" : "en";
-        s["camera"] = deviceStateName(model.camera.state);
-        s["scanner"] = deviceStateName(model.scanner.state);
+        s["camera"] = app::deviceStateName(model.camera.state);
+        s["scanner"] = app::deviceStateName(model.scanner.state);
         s["central"] = !model.central.known   ? "unknown"
                        : model.central.online ? "online"
                                               : "offline";
@@ -343,15 +345,15 @@ struct App::Impl final : ScriptHost {
         if (ports.gate == nullptr) {
             return environmentFault("scan: no gate");
         }
-        submitRead(CodeRead{text, "script"});
+        submitRead(app::CodeRead{text, "script"});
         return {};
     }
 
     // UI thread: a read from a scanner or a script goes to the gate; the verdict comes back
     // through the queue.
-    void submitRead(CodeRead read) {
+    void submitRead(app::CodeRead read) {
         beginGateRequest(model, GateRequest::Read);
-        ports.gate->submitRead(std::move(read), [q = sharedQueue](Result<VerdictView> r) {
+        ports.gate->submitRead(std::move(read), [q = sharedQueue](Result<app::VerdictView> r) {
             q->post([r](UiModel& m) { applyVerdict(m, r, Clock::now()); });
         });
     }
@@ -373,10 +375,10 @@ struct App::Impl final : ScriptHost {
         if (!text) {
             return;
         }
-        model.scanner.state = DeviceState::Ok;
+        model.scanner.state = app::DeviceState::Ok;
         model.scanner.detail = "keyboard wedge";
         if (ports.gate != nullptr) {
-            submitRead(CodeRead{std::move(*text), "wedge"});
+            submitRead(app::CodeRead{std::move(*text), "wedge"});
         }
     }
 
@@ -421,7 +423,7 @@ struct App::Impl final : ScriptHost {
             statusInFlight = true;
             bool* inFlight = &statusInFlight;
             // Answered on the query thread; applied on the UI thread through the queue.
-            ports.query->kioskStatus([q = sharedQueue, inFlight](Result<KioskStatus> r) {
+            ports.query->kioskStatus([q = sharedQueue, inFlight](Result<app::KioskStatus> r) {
                 q->post([inFlight, r](UiModel& m) {
                     *inFlight = false;
                     if (r.ok()) {
@@ -435,7 +437,7 @@ struct App::Impl final : ScriptHost {
             countersInFlight = true;
             bool* inFlight = &countersInFlight;
             // Answered on the query thread; applied on the UI thread through the queue.
-            ports.query->todayCounters([q = sharedQueue, inFlight](Result<TodayCounters> r) {
+            ports.query->todayCounters([q = sharedQueue, inFlight](Result<app::TodayCounters> r) {
                 q->post([inFlight, r](UiModel& m) {
                     *inFlight = false;
                     if (r.ok()) {
@@ -689,7 +691,7 @@ struct App::Impl final : ScriptHost {
     }
 };
 
-App::App(AppConfig config, UiPorts ports, CameraControl* camera)
+App::App(AppConfig config, UiPorts ports, app::CameraControl* camera)
     : m_impl(std::make_unique<Impl>(std::move(config), ports, camera)) {}
 
 App::~App() = default;
@@ -697,7 +699,7 @@ App::~App() = default;
 Result<void> App::start() {
     return m_impl->start();
 }
-void App::setCameraControl(CameraControl* camera) {
+void App::setCameraControl(app::CameraControl* camera) {
     m_impl->camera = camera;
 }
 UiQueue& App::queue() {

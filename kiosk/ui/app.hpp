@@ -3,10 +3,10 @@
 // ImGui context and the UI thread's model; everything else reaches it through the ports (which
 // it calls) and the UiQueue (which other threads post to). No SDL type appears in this header.
 
-#include "kiosk/ui/ports.hpp"
+#include "kiosk/app/ports.hpp"
 #include "kiosk/ui/strings.hpp"
 #include "kiosk/ui/ui_context.hpp"
-#include "storage/result.hpp"
+#include "storage/base/result.hpp"
 
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -46,13 +46,13 @@ struct FrameStats {
 
 class App {
 public:
-    App(AppConfig config, UiPorts ports, CameraControl* camera = nullptr);
+    App(AppConfig config, UiPorts ports, app::CameraControl* camera = nullptr);
     ~App();
     App(const App&) = delete;
     App& operator=(const App&) = delete;
 
     // Before start(): what scripts' `camera plug|unplug` act on.
-    void setCameraControl(CameraControl* camera);
+    void setCameraControl(app::CameraControl* camera);
 
     // Opens SDL (video, and audio when sound is on), the window and renderer, ImGui and fonts.
     // An environment fault when there is no display (then run with headless = true).

@@ -37,8 +37,8 @@ double cpuSeconds() {
 }
 
 // A moving grey test pattern the size of a scaled-down camera frame.
-std::shared_ptr<PreviewFrame> patternFrame(std::uint64_t generation) {
-    auto frame = std::make_shared<PreviewFrame>();
+std::shared_ptr<app::PreviewFrame> patternFrame(std::uint64_t generation) {
+    auto frame = std::make_shared<app::PreviewFrame>();
     frame->width = 640;
     frame->height = 360;
     frame->generation = generation;
@@ -108,12 +108,12 @@ Result<UiBenchResult> benchUi(int frames, int idleMs, int width, int height) {
     for (int i = 0; i < frames; ++i) {
         auto frame = patternFrame(static_cast<std::uint64_t>(i + 1));
         queue.post([frame](UiModel& m) {
-            m.camera.state = DeviceState::Ok;
+            m.camera.state = app::DeviceState::Ok;
             m.preview = frame;
         });
         if (i % 60 == 0) {
-            VerdictView view;
-            view.kind = static_cast<VerdictKind>((i / 60) % 3);
+            app::VerdictView view;
+            view.kind = static_cast<Verdict>((i / 60) % 3 + 1);
             view.reasonZh = "考生信息核验通过";
             view.reasonEn = "Candidate verified";
             view.name = "张三";

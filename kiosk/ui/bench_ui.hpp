@@ -3,7 +3,7 @@
 // preview every frame, a verdict every second) at 1280x800 with the software renderer, the CPU
 // an idle kiosk uses, and a baseline frame (clear and present, no UI) measured in the same run.
 
-#include "storage/result.hpp"
+#include "storage/base/result.hpp"
 
 namespace doorpost::kiosk::ui {
 

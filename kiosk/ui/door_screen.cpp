@@ -1,6 +1,6 @@
 #include "kiosk/ui/door_screen.hpp"
 
-#include "kiosk/ui/local_time.hpp"
+#include "storage/base/local_time.hpp"
 
 #include <algorithm>
 #include <cstdio>
@@ -10,25 +10,28 @@
 namespace doorpost::kiosk::ui {
 namespace {
 
-ImU32 verdictColour(VerdictKind kind) {
+ImU32 verdictColour(Verdict kind) {
     switch (kind) {
-    case VerdictKind::Admit:
+    case Verdict::Admit:
         return colours::kAdmit;
-    case VerdictKind::Deny:
+    case Verdict::Deny:
         return colours::kDeny;
-    case VerdictKind::Refer:
+    case Verdict::Refer:
         return colours::kRefer;
+    case Verdict::None:
+        break;
     }
     return colours::kNeutral;
 }
 
-Str verdictWord(VerdictKind kind) {
+Str verdictWord(Verdict kind) {
     switch (kind) {
-    case VerdictKind::Admit:
+    case Verdict::Admit:
         return Str::Admit;
-    case VerdictKind::Deny:
+    case Verdict::Deny:
         return Str::Deny;
-    case VerdictKind::Refer:
+    case Verdict::Refer:
+    case Verdict::None: // never shown: the gate decides every request it records
         return Str::Refer;
     }
     return Str::Refer;
@@ -52,25 +55,27 @@ void panel(ImVec2 min, ImVec2 max, ImU32 colour, float rounding) {
 
 } // namespace
 
-void drawVerdictIcon(ImDrawList* draw, ImVec2 c, float r, VerdictKind kind, ImU32 ink) {
+void drawVerdictIcon(ImDrawList* draw, ImVec2 c, float r, Verdict kind, ImU32 ink) {
     const float w = r * 0.16f;
     draw->AddCircle(c, r, ink, 48, w);
     switch (kind) {
-    case VerdictKind::Admit:
+    case Verdict::Admit:
         draw->AddLine(ImVec2(c.x - r * 0.45f, c.y + r * 0.02f),
                       ImVec2(c.x - r * 0.12f, c.y + r * 0.35f), ink, w);
         draw->AddLine(ImVec2(c.x - r * 0.12f, c.y + r * 0.35f),
                       ImVec2(c.x + r * 0.5f, c.y - r * 0.35f), ink, w);
         break;
-    case VerdictKind::Deny:
+    case Verdict::Deny:
         draw->AddLine(ImVec2(c.x - r * 0.4f, c.y - r * 0.4f),
                       ImVec2(c.x + r * 0.4f, c.y + r * 0.4f), ink, w);
         draw->AddLine(ImVec2(c.x + r * 0.4f, c.y - r * 0.4f),
                       ImVec2(c.x - r * 0.4f, c.y + r * 0.4f), ink, w);
         break;
-    case VerdictKind::Refer:
+    case Verdict::Refer:
         draw->AddLine(ImVec2(c.x, c.y - r * 0.5f), ImVec2(c.x, c.y + r * 0.15f), ink, w);
         draw->AddCircleFilled(ImVec2(c.x, c.y + r * 0.42f), w * 0.75f, ink);
+        break;
+    case Verdict::None:
         break;
     }
 }
@@ -84,7 +89,7 @@ void drawFaultPanel(UiContext& ctx, ImVec2 size, const GateFault& fault) {
     draw->AddRect(min, max, colours::kDeny, 16.0f * s, 0, 6.0f * s);
     const float radius = std::min(64.0f * s, size.y * 0.3f);
     drawVerdictIcon(draw, ImVec2(min.x + 24.0f * s + radius, min.y + 20.0f * s + radius), radius,
-                    VerdictKind::Refer, colours::kDeny);
+                    Verdict::Refer, colours::kDeny);
     const float x = min.x + radius * 2 + 48.0f * s;
     const float wrap = max.x - x - 24.0f * s;
     float y = min.y + 20.0f * s;
@@ -133,16 +138,16 @@ void DoorScreen::drawChips(UiContext& ctx) {
     const UiModel& m = ctx.model;
     auto deviceChip = [&](const char* name, Str label, const DeviceChip& chip) {
         switch (chip.state) {
-        case DeviceState::Ok:
+        case app::DeviceState::Ok:
             statusChip(ctx, name, ctx.t(label), ctx.t(Str::ChipOk), colours::kAdmit, "●");
             break;
-        case DeviceState::Starting:
+        case app::DeviceState::Starting:
             statusChip(ctx, name, ctx.t(label), ctx.t(Str::ChipStarting), colours::kRefer, "▲");
             break;
-        case DeviceState::Offline:
+        case app::DeviceState::Offline:
             statusChip(ctx, name, ctx.t(label), ctx.t(Str::ChipOffline), colours::kDeny, "×");
             break;
-        case DeviceState::Missing:
+        case app::DeviceState::Missing:
             statusChip(ctx, name, ctx.t(label), ctx.t(Str::ChipMissing), colours::kNeutral, "○");
             break;
         }
@@ -200,7 +205,7 @@ void DoorScreen::drawPreview(UiContext& ctx, ImVec2 size) {
     const ImVec2 max(min.x + size.x, min.y + size.y);
     panel(min, max, colours::kPanel, 12.0f * ctx.scale);
     const auto& frame = ctx.model.preview;
-    if (frame && ctx.previewTexture != nullptr && ctx.model.camera.state == DeviceState::Ok) {
+    if (frame && ctx.previewTexture != nullptr && ctx.model.camera.state == app::DeviceState::Ok) {
         // Letterbox the frame into the panel, keeping its aspect ratio.
         const float k = std::min(size.x / static_cast<float>(frame->width),
                                  size.y / static_cast<float>(frame->height));
@@ -221,8 +226,9 @@ void DoorScreen::drawPreview(UiContext& ctx, ImVec2 size) {
                               5.0f * ctx.scale);
         }
     } else {
-        const char* text = ctx.model.camera.state == DeviceState::Offline ? ctx.t(Str::ChipOffline)
-                                                                          : ctx.t(Str::ChipMissing);
+        const char* text = ctx.model.camera.state == app::DeviceState::Offline
+                               ? ctx.t(Str::ChipOffline)
+                               : ctx.t(Str::ChipMissing);
         const std::string line = std::string(ctx.t(Str::Camera)) + ": " + text;
         ImGui::GetWindowDrawList()->AddText(
             ctx.fonts.large, ctx.fonts.large->FontSize,
@@ -234,10 +240,10 @@ void DoorScreen::drawPreview(UiContext& ctx, ImVec2 size) {
 
 void DoorScreen::drawVerdict(UiContext& ctx, ImVec2 size) {
     const ShownVerdict& shown = *ctx.model.verdict;
-    const VerdictView& v = shown.view;
+    const app::VerdictView& v = shown.view;
     const float s = ctx.scale;
     const ImU32 fill = verdictColour(v.kind);
-    const ImU32 ink = v.kind == VerdictKind::Refer ? colours::kDarkText : colours::kText;
+    const ImU32 ink = v.kind == Verdict::Refer ? colours::kDarkText : colours::kText;
     const ImVec2 min = ImGui::GetCursorScreenPos();
     const ImVec2 max(min.x + size.x, min.y + size.y);
     panel(min, max, fill, 16.0f * s);
@@ -321,7 +327,7 @@ void DoorScreen::drawReady(UiContext& ctx, ImVec2 size) {
 
 void DoorScreen::drawCountersAndActions(UiContext& ctx) {
     const float s = ctx.scale;
-    const TodayCounters& c = ctx.model.today;
+    const app::TodayCounters& c = ctx.model.today;
     ImGui::PushFont(ctx.fonts.body);
     char counters[256];
     std::snprintf(counters, sizeof counters, "%s   %s %d   %s %d   %s %d   %s %d",

@@ -28,6 +28,6 @@ private:
 void drawFaultPanel(UiContext& ctx, ImVec2 size, const GateFault& fault);
 
 // The verdict's icon drawn as shapes (a tick, a cross, an exclamation), independent of fonts.
-void drawVerdictIcon(ImDrawList* draw, ImVec2 centre, float radius, VerdictKind kind, ImU32 ink);
+void drawVerdictIcon(ImDrawList* draw, ImVec2 centre, float radius, Verdict kind, ImU32 ink);
 
 } // namespace doorpost::kiosk::ui

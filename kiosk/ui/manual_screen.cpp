@@ -1,7 +1,7 @@
 #include "kiosk/ui/manual_screen.hpp"
 
+#include "kiosk/app/gate_adapter.hpp"
 #include "kiosk/ui/door_screen.hpp"
-#include "kiosk/ui/gate_adapter.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -46,7 +46,7 @@ void ManualScreen::press(char key) {
 }
 
 void ManualScreen::drawBody(UiContext& ctx) {
-    m_preview = previewId(m_type, m_number, todayYmd(ctx.wallNowUnix));
+    m_preview = app::previewId(m_type, m_number, todayYmd(ctx.wallNowUnix));
     drawIdTypes(ctx);
     const float left = ImGui::GetContentRegionAvail().x - 470.0f * ctx.scale;
     ImGui::BeginGroup();
@@ -103,7 +103,8 @@ void ManualScreen::drawEntry(UiContext& ctx, float width) {
     ImU32 border = colours::kMuted;
     if (m_preview.valid) {
         border = colours::kAdmit;
-    } else if (m_preview.status != IdStatus::Empty && m_preview.status != IdStatus::Incomplete) {
+    } else if (m_preview.status != app::IdStatus::Empty &&
+               m_preview.status != app::IdStatus::Incomplete) {
         border = colours::kDeny;
     }
     draw->AddRectFilled(min, ImVec2(min.x + box.x, min.y + box.y), colours::kPanel, 10.0f * s);
@@ -151,40 +152,40 @@ void ManualScreen::drawEntry(UiContext& ctx, float width) {
     ImU32 colour = colours::kMuted;
     const char* symbol = "…";
     switch (m_preview.status) {
-    case IdStatus::Empty:
-    case IdStatus::Incomplete:
+    case app::IdStatus::Empty:
+    case app::IdStatus::Incomplete:
         break;
-    case IdStatus::CheckOk:
+    case app::IdStatus::CheckOk:
         status = Str::IdCheckOk;
         colour = colours::kAdmit;
         symbol = "●";
         break;
-    case IdStatus::FormatOk:
+    case app::IdStatus::FormatOk:
         status = Str::IdFormatOk;
         colour = colours::kAdmit;
         symbol = "●";
         break;
-    case IdStatus::CheckWrong:
+    case app::IdStatus::CheckWrong:
         status = Str::IdCheckWrong;
         colour = colours::kDeny;
         symbol = "×";
         break;
-    case IdStatus::BadDate:
+    case app::IdStatus::BadDate:
         status = Str::IdBadDate;
         colour = colours::kDeny;
         symbol = "×";
         break;
-    case IdStatus::BadArea:
+    case app::IdStatus::BadArea:
         status = Str::IdBadArea;
         colour = colours::kDeny;
         symbol = "×";
         break;
-    case IdStatus::TooLong:
+    case app::IdStatus::TooLong:
         status = Str::IdTooLong;
         colour = colours::kDeny;
         symbol = "×";
         break;
-    case IdStatus::BadFormat:
+    case app::IdStatus::BadFormat:
         status = Str::IdBadFormat;
         colour = colours::kDeny;
         symbol = "×";
@@ -229,15 +230,15 @@ void ManualScreen::drawReasons(UiContext& ctx, float width) {
     const float s = ctx.scale;
     ImGui::TextColored(ImColor(colours::kMuted), "%s", ctx.t(Str::Reason));
     struct Choice {
-        ManualReason reason;
+        app::ManualReason reason;
         const char* name;
         Str label;
     };
     const Choice choices[] = {
-        {ManualReason::NoPhone, "reason_no_phone", Str::ReasonNoPhone},
-        {ManualReason::WillNotScan, "reason_will_not_scan", Str::ReasonWillNotScan},
-        {ManualReason::AppDown, "reason_app_down", Str::ReasonAppDown},
-        {ManualReason::Other, "reason_other", Str::ReasonOther}};
+        {app::ManualReason::NoPhone, "reason_no_phone", Str::ReasonNoPhone},
+        {app::ManualReason::WillNotScan, "reason_will_not_scan", Str::ReasonWillNotScan},
+        {app::ManualReason::AppDown, "reason_app_down", Str::ReasonAppDown},
+        {app::ManualReason::Other, "reason_other", Str::ReasonOther}};
     const float w = (width - ImGui::GetStyle().ItemSpacing.x) * 0.5f;
     int i = 0;
     for (const Choice& choice : choices) {
@@ -245,7 +246,7 @@ void ManualScreen::drawReasons(UiContext& ctx, float width) {
         const auto& allowed = ctx.model.manualReasons;
         const bool accepted =
             allowed.empty() || std::find(allowed.begin(), allowed.end(),
-                                         gateReasonCode(choice.reason)) != allowed.end();
+                                         app::gateReasonCode(choice.reason)) != allowed.end();
         if (touchButton(ctx, choice.name, ctx.t(choice.label), ImVec2(w, 68 * s), colours::kPanel,
                         !ctx.model.gateBusy && accepted, m_reason == choice.reason)) {
             m_reason = choice.reason;
@@ -305,7 +306,7 @@ void ManualScreen::drawKeypad(UiContext& ctx) {
 }
 
 void ManualScreen::confirm(UiContext& ctx) {
-    ManualRegistration registration;
+    app::ManualRegistration registration;
     registration.idType = m_type;
     registration.idNumber = m_number;
     registration.name = m_name;
@@ -314,18 +315,18 @@ void ManualScreen::confirm(UiContext& ctx) {
     beginGateRequest(ctx.model, GateRequest::Manual);
     ctx.ports.gate->submitRegistration(
         std::move(registration),
-        ctx.onUi<Result<VerdictView>>([](UiModel& m, Result<VerdictView> r) {
+        ctx.onUi<Result<app::VerdictView>>([](UiModel& m, Result<app::VerdictView> r) {
             applyVerdict(m, std::move(r), std::chrono::steady_clock::now(), GateRequest::Manual);
         }));
 }
 
 void ManualScreen::describe(nlohmann::json& state) const {
-    state["id_type"] = idTypeCode(m_type);
+    state["id_type"] = idTypeName(m_type);
     state["id_length"] = m_number.size();
-    state["id_status"] = idStatusName(m_preview.status);
+    state["id_status"] = app::idStatusName(m_preview.status);
     state["id_birth"] = m_preview.birthDate;
     state["id_sex"] = m_preview.sex == 0 ? "" : std::string(1, m_preview.sex);
-    state["reason"] = m_reason ? manualReasonCode(*m_reason) : "";
+    state["reason"] = m_reason ? app::manualReasonCode(*m_reason) : "";
 }
 
 } // namespace doorpost::kiosk::ui

@@ -3,7 +3,7 @@
 // typed, an optional name through the system input method, a reason, confirm -> verdict.
 // A resident ID takes 21 taps from the door: 1 + 18 digits + reason + confirm.
 
-#include "kiosk/ui/id_preview.hpp"
+#include "kiosk/app/id_preview.hpp"
 #include "kiosk/ui/screen.hpp"
 
 #include <optional>
@@ -33,8 +33,8 @@ private:
     std::string m_number;
     char m_name[96] = {};
     char m_numberText[40] = {}; // for types typed with letters (passport, permit, other)
-    std::optional<ManualReason> m_reason;
-    IdPreview m_preview;
+    std::optional<app::ManualReason> m_reason;
+    app::IdPreview m_preview;
 };
 
 } // namespace doorpost::kiosk::ui

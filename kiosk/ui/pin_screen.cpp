@@ -1,6 +1,6 @@
 #include "kiosk/ui/pin_screen.hpp"
 
-#include "kiosk/ui/staff_auth.hpp"
+#include "kiosk/app/staff_auth.hpp"
 
 #include <chrono>
 #include <cstdio>
@@ -15,7 +15,7 @@ void PinScreen::onEnter(UiContext& ctx) {
 
 void PinScreen::drawBody(UiContext& ctx) {
     const float s = ctx.scale;
-    StaffAuth& auth = ctx.auth;
+    app::StaffAuth& auth = ctx.auth;
     m_locked = auth.lockout().locked(ctx.now);
     m_checking = auth.checking();
     const bool enabled = auth.hasPin() && !m_locked && !m_checking;
@@ -85,17 +85,17 @@ void PinScreen::drawBody(UiContext& ctx) {
 }
 
 void PinScreen::submit(UiContext& ctx) {
-    StaffAuth* auth = &ctx.auth;
+    app::StaffAuth* auth = &ctx.auth;
     bool* wrong = &m_wrong;
     // The check's answer comes on the auth worker thread; the lockout and the screen change are
     // applied on the UI thread through the queue. The screen and the auth outlive the queue.
-    auto done = ctx.onUi<PinRole>([auth, wrong](UiModel& m, PinRole role) {
-        const bool ok = role != PinRole::None;
+    auto done = ctx.onUi<app::PinRole>([auth, wrong](UiModel& m, app::PinRole role) {
+        const bool ok = role != app::PinRole::None;
         auth->finish(ok, std::chrono::steady_clock::now());
         *wrong = !ok;
         if (ok) {
             m.staffUnlocked = true;
-            m.auditorOnly = role == PinRole::Auditor;
+            m.auditorOnly = role == app::PinRole::Auditor;
             m.screen = ScreenId::Staff;
         }
     });

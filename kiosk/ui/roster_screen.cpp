@@ -12,8 +12,8 @@ void RosterScreen::load(UiContext& ctx) {
         return;
     }
     ctx.model.rosterLoading = true;
-    ctx.ports.query->roster(m_search, ctx.onUi<Result<std::vector<RosterEntry>>>(
-                                          [](UiModel& m, Result<std::vector<RosterEntry>> r) {
+    ctx.ports.query->roster(m_search, ctx.onUi<Result<std::vector<app::RosterEntry>>>(
+                                          [](UiModel& m, Result<std::vector<app::RosterEntry>> r) {
                                               m.rosterLoading = false;
                                               if (!r.ok()) {
                                                   m.rosterError = r.error().message;
@@ -21,7 +21,7 @@ void RosterScreen::load(UiContext& ctx) {
                                               }
                                               m.rosterError.clear();
                                               m.roster = std::move(r.value());
-                                              for (const RosterEntry& entry : m.roster) {
+                                              for (const app::RosterEntry& entry : m.roster) {
                                                   m.noteText(entry.name);
                                               }
                                           }));
@@ -33,7 +33,7 @@ void RosterScreen::drawBody(UiContext& ctx) {
 
     m_arrived = 0;
     m_notArrived = 0;
-    for (const RosterEntry& entry : m.roster) {
+    for (const app::RosterEntry& entry : m.roster) {
         (entry.arrived ? m_arrived : m_notArrived)++;
     }
     ImGui::PushFont(ctx.fonts.large);
@@ -78,7 +78,7 @@ void RosterScreen::drawBody(UiContext& ctx) {
             ImGui::TableSetupColumn(ctx.t(column));
         }
         ImGui::TableHeadersRow();
-        for (const RosterEntry& entry : m.roster) {
+        for (const app::RosterEntry& entry : m.roster) {
             if (entry.arrived != m_showArrived) {
                 continue;
             }

@@ -1,7 +1,7 @@
 #pragma once
 // PNG screenshots of what the renderer drew (libpng). Used by --screenshot, scripts and tests.
 
-#include "storage/result.hpp"
+#include "storage/base/result.hpp"
 
 #include <cstdint>
 #include <string>

@@ -20,7 +20,7 @@
 #include "kiosk/ui/strings.hpp"
 #include "kiosk/ui/ui_model.hpp"
 #include "kiosk/ui/widgets.hpp"
-#include "storage/result.hpp"
+#include "storage/base/result.hpp"
 
 #include <nlohmann/json.hpp>
 #include <optional>

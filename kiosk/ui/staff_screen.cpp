@@ -12,9 +12,9 @@ void StaffScreen::onEnter(UiContext& ctx) {
     ctx.model.staffNotice.reset();
 }
 
-StaffDone StaffScreen::toast(UiContext& ctx) {
+app::StaffDone StaffScreen::toast(UiContext& ctx) {
     ctx.model.staffBusy = true;
-    return ctx.onUi<StaffNotice>([](UiModel& m, StaffNotice notice) {
+    return ctx.onUi<app::StaffNotice>([](UiModel& m, app::StaffNotice notice) {
         m.staffBusy = false;
         // The arguments (paths, OS errors) may hold glyphs the atlas lacks, in either language's
         // sentence: both are noted, so a language switch while the toast is up draws it whole.
@@ -24,9 +24,9 @@ StaffDone StaffScreen::toast(UiContext& ctx) {
     });
 }
 
-void StaffScreen::request(UiContext& ctx, void (StaffPort::*action)(StaffDone)) {
+void StaffScreen::request(UiContext& ctx, void (app::StaffPort::*action)(app::StaffDone)) {
     if (ctx.ports.staff == nullptr) {
-        ctx.model.staffNotice = staffFailed(Str::NotAvailable);
+        ctx.model.staffNotice = app::staffFailed(app::StaffOutcome::NotAvailable);
         return;
     }
     (ctx.ports.staff->*action)(toast(ctx));
@@ -84,13 +84,14 @@ void StaffScreen::drawBody(UiContext& ctx) {
                         settings && ctx.ports.staff != nullptr, m.examSite == exam)) {
             // The profile changes on screen only once the kiosk has taken it.
             auto shown = toast(ctx);
-            auto apply = ctx.onUi<StaffNotice>([exam](UiModel& model, StaffNotice notice) {
-                if (!notice.failed) {
-                    model.examSite = exam;
-                }
-            });
+            auto apply =
+                ctx.onUi<app::StaffNotice>([exam](UiModel& model, app::StaffNotice notice) {
+                    if (!notice.failed) {
+                        model.examSite = exam;
+                    }
+                });
             ctx.ports.staff->setSiteProfile(exam ? "exam" : "transit",
-                                            [shown, apply](StaffNotice notice) {
+                                            [shown, apply](app::StaffNotice notice) {
                                                 apply(notice);
                                                 shown(std::move(notice));
                                             });
@@ -110,11 +111,11 @@ void StaffScreen::drawBody(UiContext& ctx) {
     ImGui::PushFont(ctx.fonts.large);
     const ImVec2 big(360 * s, 96 * s);
     if (touchButton(ctx, "sync_now", ctx.t(Str::SyncNow), big, colours::kAccent, settings)) {
-        request(ctx, &StaffPort::syncNow);
+        request(ctx, &app::StaffPort::syncNow);
     }
     ImGui::SameLine();
     if (touchButton(ctx, "export", ctx.t(Str::ExportAudit), big, colours::kAccent, enabled)) {
-        request(ctx, &StaffPort::exportForAuditors);
+        request(ctx, &app::StaffPort::exportForAuditors);
     }
     if (touchButton(ctx, "lock", ctx.t(Str::Lock), big, colours::kNeutral)) {
         m.staffUnlocked = false;

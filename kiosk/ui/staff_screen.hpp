@@ -17,8 +17,8 @@ protected:
     void drawBody(UiContext& ctx) override;
 
 private:
-    void request(UiContext& ctx, void (StaffPort::*action)(StaffDone));
-    StaffDone toast(UiContext& ctx);
+    void request(UiContext& ctx, void (app::StaffPort::*action)(app::StaffDone));
+    app::StaffDone toast(UiContext& ctx);
 
     char m_address[128] = {};
 };

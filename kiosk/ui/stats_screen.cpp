@@ -1,6 +1,6 @@
 #include "kiosk/ui/stats_screen.hpp"
 
-#include "kiosk/ui/local_time.hpp"
+#include "storage/base/local_time.hpp"
 
 #include <algorithm>
 #include <ctime>
@@ -11,7 +11,7 @@ namespace {
 struct Series {
     Str label;
     ImU32 colour;
-    int StatsBucket::*field;
+    int app::StatsBucket::*field;
     int hatch; // 0 solid, 1 diagonal lines, 2 horizontal lines: told apart without colour
 };
 
@@ -41,8 +41,8 @@ void StatsScreen::onEnter(UiContext& ctx) {
     }
     ctx.model.statsLoading = true;
     ctx.ports.query->statsPer10Min(startOfLocalDay(ctx.wallNowUnix), ctx.wallNowUnix + 1,
-                                   ctx.onUi<Result<std::vector<StatsBucket>>>(
-                                       [](UiModel& m, Result<std::vector<StatsBucket>> r) {
+                                   ctx.onUi<Result<std::vector<app::StatsBucket>>>(
+                                       [](UiModel& m, Result<std::vector<app::StatsBucket>> r) {
                                            m.statsLoading = false;
                                            if (r.ok()) {
                                                m.stats = std::move(r.value());
@@ -56,9 +56,9 @@ void StatsScreen::onEnter(UiContext& ctx) {
 void StatsScreen::drawBody(UiContext& ctx) {
     const float s = ctx.scale;
     const UiModel& m = ctx.model;
-    const Series series[] = {{Str::CountAdmitted, colours::kAdmit, &StatsBucket::admitted, 0},
-                             {Str::CountDenied, colours::kDeny, &StatsBucket::denied, 1},
-                             {Str::CountManual, kManualColour, &StatsBucket::manual, 2}};
+    const Series series[] = {{Str::CountAdmitted, colours::kAdmit, &app::StatsBucket::admitted, 0},
+                             {Str::CountDenied, colours::kDeny, &app::StatsBucket::denied, 1},
+                             {Str::CountManual, kManualColour, &app::StatsBucket::manual, 2}};
 
     // Legend: swatch with its hatch, then the word.
     ImDrawList* draw = ImGui::GetWindowDrawList();
@@ -66,7 +66,7 @@ void StatsScreen::drawBody(UiContext& ctx) {
     ImGui::SameLine();
     for (const Series& line : series) {
         int total = 0;
-        for (const StatsBucket& bucket : m.stats) {
+        for (const app::StatsBucket& bucket : m.stats) {
             total += bucket.*line.field;
         }
         const ImVec2 p = ImGui::GetCursorScreenPos();
@@ -89,7 +89,7 @@ void StatsScreen::drawBody(UiContext& ctx) {
     }
     m_total = 0;
     int peak = 1;
-    for (const StatsBucket& bucket : m.stats) {
+    for (const app::StatsBucket& bucket : m.stats) {
         for (const Series& line : series) {
             peak = std::max(peak, bucket.*line.field);
             m_total += bucket.*line.field;
@@ -120,7 +120,7 @@ void StatsScreen::drawBody(UiContext& ctx) {
     const float barWidth = std::max(2.0f, slot * 0.8f / 3.0f);
     const int labelEvery = std::max(1, static_cast<int>(110 * s / slot));
     for (std::size_t i = 0; i < m.stats.size(); ++i) {
-        const StatsBucket& bucket = m.stats[i];
+        const app::StatsBucket& bucket = m.stats[i];
         const float x0 = origin.x + axis + slot * static_cast<float>(i) + slot * 0.1f;
         for (std::size_t k = 0; k < std::size(series); ++k) {
             const float h = (bottom - top) * static_cast<float>(bucket.*series[k].field) /

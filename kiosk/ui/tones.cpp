@@ -13,14 +13,16 @@ struct Note {
 };
 
 // Admit rises, deny is three low pulses, refer is two level mid tones: told apart by ear alone.
-std::vector<Note> melody(VerdictKind kind) {
+std::vector<Note> melody(Verdict kind) {
     switch (kind) {
-    case VerdictKind::Admit:
+    case Verdict::Admit:
         return {{880, 110}, {1320, 170}};
-    case VerdictKind::Deny:
+    case Verdict::Deny:
         return {{280, 160}, {0, 70}, {280, 160}, {0, 70}, {280, 160}};
-    case VerdictKind::Refer:
+    case Verdict::Refer:
         return {{620, 220}, {0, 110}, {620, 220}};
+    case Verdict::None:
+        break;
     }
     return {};
 }
@@ -53,7 +55,7 @@ bool Tones::open() {
     return true;
 }
 
-void Tones::play(VerdictKind kind) {
+void Tones::play(Verdict kind) {
     ++m_played;
     if (m_device == 0) {
         return;

@@ -2,7 +2,7 @@
 // Distinct tones for admit, deny and refer through SDL audio, so a verdict is heard as well as
 // seen. Without an audio device the kiosk carries on silently and says so once.
 
-#include "kiosk/ui/ports.hpp"
+#include "kiosk/app/ports.hpp"
 
 #include <cstdint>
 #include <string>
@@ -19,7 +19,7 @@ public:
     // Opens the default output device; false (with `error()`) when there is none.
     bool open();
     // Queues the tone; never blocks (SDL plays it from its own audio thread).
-    void play(VerdictKind kind);
+    void play(Verdict kind);
     int played() const { return m_played; }
     const std::string& error() const { return m_error; }
 

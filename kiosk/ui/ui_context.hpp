@@ -2,8 +2,8 @@
 // UiContext: what a screen receives each frame. Screens draw from the model and submit commands
 // to the ports; they never do the work themselves (no SQLite, no network, no decoding here).
 
+#include "kiosk/app/ports.hpp"
 #include "kiosk/ui/fonts.hpp"
-#include "kiosk/ui/ports.hpp"
 #include "kiosk/ui/ui_model.hpp"
 #include "kiosk/ui/ui_queue.hpp"
 #include "kiosk/ui/widgets.hpp"
@@ -15,14 +15,16 @@
 #include <memory>
 #include <utility>
 
+namespace doorpost::kiosk::ui {}
+namespace doorpost::kiosk::app {
+class StaffAuth;
+}
 namespace doorpost::kiosk::ui {
 
-class StaffAuth;
-
 struct UiPorts {
-    GatePort* gate = nullptr;   // null: the door still shows and manual entry says unavailable
-    QueryPort* query = nullptr; // null: counters, statistics and roster say "no data"
-    StaffPort* staff = nullptr; // null: sync and export say "not available"
+    app::GatePort* gate = nullptr;   // null: the door still shows and manual entry says unavailable
+    app::QueryPort* query = nullptr; // null: counters, statistics and roster say "no data"
+    app::StaffPort* staff = nullptr; // null: sync and export say "not available"
 };
 
 struct UiContext {
@@ -32,7 +34,7 @@ struct UiContext {
     UiPorts ports;
     Fonts& fonts;
     WidgetRegistry& widgets;
-    StaffAuth& auth;
+    app::StaffAuth& auth;
     SteadyTime now;
     std::int64_t wallNowUnix = 0;
     ImTextureID previewTexture = nullptr;

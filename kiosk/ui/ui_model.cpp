@@ -22,20 +22,6 @@ const char* screenName(ScreenId id) {
     return "unknown";
 }
 
-const char* deviceStateName(DeviceState state) {
-    switch (state) {
-    case DeviceState::Missing:
-        return "missing";
-    case DeviceState::Starting:
-        return "starting";
-    case DeviceState::Ok:
-        return "ok";
-    case DeviceState::Offline:
-        return "offline";
-    }
-    return "unknown";
-}
-
 const char* faultName(const std::optional<GateFault>& fault) {
     if (!fault) {
         return "none";
@@ -53,34 +39,6 @@ const char* faultName(const std::optional<GateFault>& fault) {
     return "environment";
 }
 
-const char* idTypeCode(IdType type) {
-    switch (type) {
-    case IdType::Resident:
-        return "resident";
-    case IdType::Passport:
-        return "passport";
-    case IdType::Permit:
-        return "permit";
-    case IdType::Other:
-        return "other";
-    }
-    return "other";
-}
-
-const char* manualReasonCode(ManualReason reason) {
-    switch (reason) {
-    case ManualReason::NoPhone:
-        return "no_phone";
-    case ManualReason::WillNotScan:
-        return "will_not_scan";
-    case ManualReason::AppDown:
-        return "app_down";
-    case ManualReason::Other:
-        return "other";
-    }
-    return "other";
-}
-
 void ageChips(UiModel& model, std::int64_t nowUnix) {
     TrustChip& trust = model.trust;
     if (trust.validUntilUnix > 0) {
@@ -96,7 +54,7 @@ void ageChips(UiModel& model, std::int64_t nowUnix) {
     roster.expired = roster.loaded && nowUnix > roster.validUntilUnix;
 }
 
-void applyStatus(UiModel& model, const KioskStatus& status, std::int64_t nowUnix) {
+void applyStatus(UiModel& model, const app::KioskStatus& status, std::int64_t nowUnix) {
     model.central.known = true;
     model.central.online = status.syncRunning && status.online;
     model.central.eventsWaiting =
@@ -119,7 +77,8 @@ void beginGateRequest(UiModel& model, GateRequest origin) {
     (origin == GateRequest::Manual ? model.manualFault : model.readFault).reset();
 }
 
-void applyVerdict(UiModel& model, Result<VerdictView> result, SteadyTime now, GateRequest origin) {
+void applyVerdict(UiModel& model, Result<app::VerdictView> result, SteadyTime now,
+                  GateRequest origin) {
     model.gateBusy = false;
     if (!result.ok()) {
         model.gateError = result.error().message;
@@ -131,13 +90,13 @@ void applyVerdict(UiModel& model, Result<VerdictView> result, SteadyTime now, Ga
             model.readFault = std::move(fault);
             model.verdict.reset(); // the panel shows the fault, not the previous person's verdict
         }
-        model.pendingTone = VerdictKind::Refer; // staff must look
+        model.pendingTone = Verdict::Refer; // staff must look
         return;
     }
     model.gateError.clear();
     model.readFault.reset();
     model.manualFault.reset();
-    VerdictView& view = result.value();
+    app::VerdictView& view = result.value();
     for (const std::string* text : {&view.reasonZh, &view.reasonEn, &view.name, &view.maskedId,
                                     &view.room, &view.seat, &view.candidateNumber}) {
         model.noteText(*text);

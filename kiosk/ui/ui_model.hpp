@@ -2,7 +2,8 @@
 // UiModel: everything the screens show, owned by the UI thread. Other threads never touch it;
 // they post closures to UiQueue, which the UI thread runs on this model once per frame.
 
-#include "kiosk/ui/ports.hpp"
+#include "kiosk/app/ports.hpp"
+#include "kiosk/ui/staff_notice_text.hpp"
 #include "kiosk/ui/strings.hpp"
 
 #include <chrono>
@@ -19,11 +20,8 @@ using SteadyTime = std::chrono::steady_clock::time_point;
 enum class ScreenId { Door, Manual, Pin, Staff, Roster, Stats };
 const char* screenName(ScreenId id); // "door", "manual", ... (scripts and state dumps)
 
-enum class DeviceState { Missing, Starting, Ok, Offline };
-const char* deviceStateName(DeviceState state);
-
 struct DeviceChip {
-    DeviceState state = DeviceState::Missing;
+    app::DeviceState state = app::DeviceState::Missing;
     std::string detail; // e.g. "replay: /path" or the last error
 };
 
@@ -53,15 +51,6 @@ struct RosterChip {
     bool expired = false;
 };
 
-// A grey camera frame for the preview, already scaled down by the camera thread.
-struct PreviewFrame {
-    int width = 0;
-    int height = 0;
-    std::vector<std::uint8_t> luma; // width * height, tightly packed
-    std::vector<float> outline;     // x0,y0,...,x3,y3 of the last read, in frame pixels, or empty
-    std::uint64_t generation = 0;
-};
-
 // A request the gate could not record (storage fault, a refused reason, bad input): shown as
 // "NOT RECORDED" with the gate's words until the next request, never as a verdict colour, never
 // silently. Nothing was decided, so nothing is counted.
@@ -75,7 +64,7 @@ struct GateFault {
 enum class GateRequest { Read, Manual };
 
 struct ShownVerdict {
-    VerdictView view;
+    app::VerdictView view;
     SteadyTime shownAt;
 };
 
@@ -95,7 +84,7 @@ struct UiModel {
     bool sealKeyKnown = false;
     bool sealKey =
         false; // the central's sealing key is stored: manual entries keep the full ID (sealed)
-    TodayCounters today;
+    app::TodayCounters today;
     bool todayKnown = false;
 
     std::optional<ShownVerdict> verdict;  // on the door screen until it times out
@@ -105,13 +94,13 @@ struct UiModel {
     std::optional<GateFault> manualFault; // manual screen
     bool gateAvailable = false;
 
-    std::shared_ptr<const PreviewFrame> preview;
+    std::shared_ptr<const app::PreviewFrame> preview;
 
-    std::vector<StatsBucket> stats;
+    std::vector<app::StatsBucket> stats;
     bool statsLoading = false;
     std::string statsError;
 
-    std::vector<RosterEntry> roster;
+    std::vector<app::RosterEntry> roster;
     bool rosterLoading = false;
     std::string rosterError;
 
@@ -119,7 +108,7 @@ struct UiModel {
     bool staffUnlocked = false;
     bool auditorOnly = false; // unlocked with the auditor's PIN: Export for auditors only
     // The last staff action's answer, worded in `lang` each time it is drawn (staffToastText).
-    std::optional<StaffNotice> staffNotice;
+    std::optional<app::StaffNotice> staffNotice;
     bool staffBusy = false;
     std::string centralAddress;             // run --central; empty: this kiosk does not sync
     std::vector<std::string> cameraChoices; // e.g. "synthetic", "replay:DIR", "/dev/video0"
@@ -127,9 +116,9 @@ struct UiModel {
     std::vector<std::string> scannerChoices;
     std::string scannerChoice;
 
-    std::vector<std::string> newTexts;      // dynamic texts whose glyphs the font atlas may lack
-    std::optional<VerdictKind> pendingTone; // played by the app after the drain
-    bool countersStale = true;              // ask the query port for today's counters
+    std::vector<std::string> newTexts;  // dynamic texts whose glyphs the font atlas may lack
+    std::optional<Verdict> pendingTone; // played by the app after the drain
+    bool countersStale = true;          // ask the query port for today's counters
     int tonesPlayed = 0;
     int taps = 0; // pointer presses, real or scripted, since start
 
@@ -142,7 +131,7 @@ inline std::string staffToastText(const UiModel& model) {
 }
 
 // The kiosk's status read from the database (UI thread): central, trust and roster chips.
-void applyStatus(UiModel& model, const KioskStatus& status, std::int64_t nowUnix);
+void applyStatus(UiModel& model, const app::KioskStatus& status, std::int64_t nowUnix);
 // Moves the trust and roster chips on with the clock (UI thread, once a minute).
 void ageChips(UiModel& model, std::int64_t nowUnix);
 
@@ -152,7 +141,7 @@ void beginGateRequest(UiModel& model, GateRequest origin);
 // A gate answer arriving on the UI thread: a verdict goes to the door screen (a read's verdict
 // leaves staff on the manual, PIN or staff screen they are working on); an error becomes the fault
 // of the screen the request came from.
-void applyVerdict(UiModel& model, Result<VerdictView> result, SteadyTime now,
+void applyVerdict(UiModel& model, Result<app::VerdictView> result, SteadyTime now,
                   GateRequest origin = GateRequest::Read);
 
 const char*

@@ -91,7 +91,7 @@ std::optional<std::string> WedgeInput::key(int sdlScancode, bool pressed, bool r
     if (!code) {
         return std::nullopt;
     }
-    drivers::KeyEvent event;
+    drivers::scanner::KeyEvent event;
     event.time = std::chrono::milliseconds(timestampMs);
     event.code = *code;
     event.value = !pressed ? 0 : repeat ? 2 : 1;
@@ -109,7 +109,7 @@ bool pushWedgeKeys(const std::string& text) {
         std::optional<std::pair<int, bool>> found;
         for (const auto& [sdl, code] : kKeys) {
             for (bool shift : {false, true}) {
-                if (!found && drivers::keyToChar(code, shift) == c) {
+                if (!found && drivers::scanner::keyToChar(code, shift) == c) {
                     found = std::pair{sdl, shift};
                 }
             }

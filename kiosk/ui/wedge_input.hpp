@@ -4,7 +4,7 @@
 // text field has focus; drivers::WedgeParser keeps only scanner-fast bursts ending in Enter/Tab,
 // so staff typing on a keyboard never make a "scan". With a field focused, keys go to the field.
 
-#include "drivers/wedge_parser.hpp"
+#include "drivers/scanner/wedge_parser.hpp"
 
 #include <cstdint>
 #include <optional>
@@ -20,7 +20,7 @@ public:
                                    std::uint32_t timestampMs);
 
 private:
-    drivers::WedgeParser m_parser;
+    drivers::scanner::WedgeParser m_parser;
 };
 
 // Scripts and tests: pushes the SDL key events a wedge scanner types for `text`, then Enter, in

@@ -3,7 +3,7 @@
 // TLS when given a certificate, plain HTTP otherwise (loopback tests). Every answer other than
 // 2xx/304 carries a JSON error body; malformed input never takes the server down.
 
-#include "storage/result.hpp"
+#include "storage/base/result.hpp"
 #include "sync/central/central_store.hpp"
 
 #include <memory>

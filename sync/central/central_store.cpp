@@ -1,5 +1,6 @@
 #include "sync/central/central_store.hpp"
 
+#include "storage/base/hex.hpp"
 #include "sync/set_signature.hpp"
 
 #include <cctype>

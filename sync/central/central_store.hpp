@@ -8,7 +8,7 @@
 // use of the one connection; between central processes sharing PostgreSQL, row locks and
 // idempotent inserts keep the data exactly-once.
 
-#include "storage/result.hpp"
+#include "storage/base/result.hpp"
 #include "sync/central/sql_session.hpp"
 #include "sync/chain_head_answer.hpp" // RegisteredDeviceKey: the key history as both ends hold it
 #include "sync/protocol.hpp"

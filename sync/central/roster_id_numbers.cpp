@@ -1,6 +1,7 @@
 #include "sync/central/roster_id_numbers.hpp"
 
-#include "sync/pass/id_number.hpp"
+#include "storage/base/hex.hpp"
+#include "storage/base/id_number.hpp"
 #include "sync/pass/subject_key.hpp"
 
 namespace doorpost::sync::central {
@@ -19,11 +20,11 @@ Result<void> hashRosterIdNumbers(std::vector<SetItem>& items, std::string_view s
             return badInput(where + "id_number must be text");
         if (item.value.contains("subject_key"))
             return badInput(where + "give id_number or subject_key, not both");
-        auto id = pass::checkRosterIdNumber(field->get<std::string>());
+        auto id = checkRosterIdNumber(field->get<std::string>());
         if (!id)
             return badInput(where + id.error().message);
         item.value.erase(field);
-        item.value["subject_key"] = pass::toHex(pass::subjectKey(id->normalised, subjectSalt));
+        item.value["subject_key"] = toHex(pass::subjectKey(id->normalised, subjectSalt));
         item.value["masked_id"] = id->masked;
     }
     items = std::move(hashed);

@@ -5,7 +5,7 @@
 // deployment's salt) and the masked ID, and drops it: the full number is never stored at the
 // central nor sent to a kiosk.
 
-#include "storage/result.hpp"
+#include "storage/base/result.hpp"
 #include "sync/protocol.hpp"
 
 #include <string_view>

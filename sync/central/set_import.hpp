@@ -3,7 +3,7 @@
 // object per line) or CSV with a header row (UTF-8, an Excel BOM tolerated). The key is the
 // named field, or the first column.
 
-#include "storage/result.hpp"
+#include "storage/base/result.hpp"
 #include "sync/protocol.hpp"
 
 #include <string>

@@ -1,5 +1,6 @@
 #include "sync/central/set_signing_key.hpp"
 
+#include "storage/base/hex.hpp"
 #include "sync/central/central_store.hpp"
 #include "sync/set_signature.hpp"
 

@@ -4,7 +4,7 @@
 // SQL is written once with PostgreSQL's $1..$N placeholders; the SQLite session rewrites them.
 // A session is one connection and is not thread-safe: the store serialises access to it.
 
-#include "storage/result.hpp"
+#include "storage/base/result.hpp"
 
 #include <cstdint>
 #include <memory>

@@ -1,7 +1,7 @@
 #pragma once
 // Base45 (RFC 9285): the QR alphanumeric-mode friendly text encoding used by HC1 and DP1.
 
-#include "storage/result.hpp"
+#include "storage/base/result.hpp"
 
 #include <cstdint>
 #include <span>

@@ -1,49 +1,13 @@
 #include "sync/pass/cbor.hpp"
 
+#include "storage/base/utf8.hpp"
+
 #include <cmath>
 #include <cstring>
 #include <limits>
 
 namespace doorpost::sync::pass {
 namespace {
-
-bool validUtf8(std::string_view s) {
-    std::size_t i = 0;
-    while (i < s.size()) {
-        const auto c = static_cast<unsigned char>(s[i]);
-        int extra = 0;
-        std::uint32_t cp = 0;
-        if (c < 0x80) {
-            ++i;
-            continue;
-        } else if ((c & 0xE0) == 0xC0) {
-            extra = 1;
-            cp = c & 0x1F;
-        } else if ((c & 0xF0) == 0xE0) {
-            extra = 2;
-            cp = c & 0x0F;
-        } else if ((c & 0xF8) == 0xF0) {
-            extra = 3;
-            cp = c & 0x07;
-        } else {
-            return false;
-        }
-        if (i + static_cast<std::size_t>(extra) >= s.size())
-            return false;
-        for (int k = 1; k <= extra; ++k) {
-            const auto cc = static_cast<unsigned char>(s[i + static_cast<std::size_t>(k)]);
-            if ((cc & 0xC0) != 0x80)
-                return false;
-            cp = (cp << 6) | (cc & 0x3F);
-        }
-        // Overlong forms, surrogates and values past U+10FFFF are not UTF-8.
-        if ((extra == 1 && cp < 0x80) || (extra == 2 && cp < 0x800) ||
-            (extra == 3 && cp < 0x10000) || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-            return false;
-        i += static_cast<std::size_t>(extra) + 1;
-    }
-    return true;
-}
 
 double halfToDouble(std::uint16_t half) {
     const int exponent = (half >> 10) & 0x1F;
@@ -172,7 +136,7 @@ private:
             } else {
                 value.type = CborValue::Type::Text;
                 value.text.assign(content->begin(), content->end());
-                if (!validUtf8(value.text))
+                if (!isValidUtf8(value.text))
                     return fail("cbor: text string is not UTF-8");
             }
             return value;

@@ -4,7 +4,7 @@
 // malformed: truncation, reserved additional-info values, trailing bytes, duplicate map keys,
 // invalid UTF-8 in text strings. It never trusts a length it has not seen the bytes for.
 
-#include "storage/result.hpp"
+#include "storage/base/result.hpp"
 
 #include <cstdint>
 #include <optional>

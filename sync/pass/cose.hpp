@@ -2,7 +2,7 @@
 // COSE_Sign1 (RFC 9052 §4.2): parse and build the single-signer structure HC1 and DP1 use.
 // Accepted wrappings: untagged, tag 18, or CWT tag 61 around tag 18 (both seen in the field).
 
-#include "storage/result.hpp"
+#include "storage/base/result.hpp"
 #include "sync/pass/cbor.hpp"
 
 #include <cstdint>

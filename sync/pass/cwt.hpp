@@ -1,7 +1,7 @@
 #pragma once
 // CWT claims (RFC 8392) both pass types use: iss (1), sub (2), exp (4), nbf (5), iat (6).
 
-#include "storage/result.hpp"
+#include "storage/base/result.hpp"
 #include "sync/pass/cbor.hpp"
 
 #include <cstdint>

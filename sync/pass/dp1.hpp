@@ -8,7 +8,7 @@
 //   -65538 holder id hash (bstr, 32 bytes: the subject key, see subject_key.hpp)
 //   -65539 masked holder id (text, e.g. "1101**********002X")
 
-#include "storage/result.hpp"
+#include "storage/base/result.hpp"
 #include "sync/pass/cbor.hpp"
 
 #include <array>

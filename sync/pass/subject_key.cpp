@@ -23,35 +23,4 @@ SubjectKey subjectKey(std::string_view normalisedId, std::string_view salt) {
     return key;
 }
 
-std::string normaliseIdNumber(std::string_view text) {
-    std::string out;
-    for (char c : text) {
-        if (c == ' ' || c == '-' || c == '\t')
-            continue;
-        out += (c >= 'a' && c <= 'z') ? static_cast<char>(c - 'a' + 'A') : c;
-    }
-    return out;
-}
-
-std::string maskIdNumber(std::string_view normalised) {
-    if (normalised.size() <= 4)
-        return std::string(normalised.size(), '*');
-    if (normalised.size() >= 12)
-        return std::string(normalised.substr(0, 4)) + std::string(normalised.size() - 8, '*') +
-               std::string(normalised.substr(normalised.size() - 4));
-    return std::string(normalised.substr(0, 1)) + std::string(normalised.size() - 3, '*') +
-           std::string(normalised.substr(normalised.size() - 2));
-}
-
-std::string toHex(std::span<const std::uint8_t> bytes) {
-    static constexpr char kDigits[] = "0123456789abcdef";
-    std::string out;
-    out.reserve(bytes.size() * 2);
-    for (std::uint8_t b : bytes) {
-        out += kDigits[b >> 4];
-        out += kDigits[b & 0xF];
-    }
-    return out;
-}
-
 } // namespace doorpost::sync::pass

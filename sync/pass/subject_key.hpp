@@ -16,11 +16,4 @@ using SubjectKey = std::array<std::uint8_t, 32>;
 
 SubjectKey subjectKey(std::string_view normalisedId, std::string_view salt);
 
-// The normal form an ID number is hashed in: upper case, without spaces, '-' or tabs.
-std::string normaliseIdNumber(std::string_view text);
-// What may be shown in the clear: the first and last four characters of long numbers
-// ("1101**********002X"), the first one and last two of short ones.
-std::string maskIdNumber(std::string_view normalised);
-std::string toHex(std::span<const std::uint8_t> bytes);
-
 } // namespace doorpost::sync::pass

@@ -2,7 +2,7 @@
 // zlib (RFC 1950) for pass payloads. Inflate has a hard output limit: a QR code holds at most
 // ~3 KB, so a payload that inflates past the limit is a decompression bomb, not a pass.
 
-#include "storage/result.hpp"
+#include "storage/base/result.hpp"
 
 #include <cstddef>
 #include <cstdint>

@@ -2,9 +2,9 @@
 
 #include "kiosk/credentials/dp1_verifier.hpp"
 #include "kiosk/credentials/hc1_verifier.hpp"
-#include "kiosk/credentials/id_number.hpp"
 #include "kiosk/credentials/ticket.hpp"
 #include "kiosk/credentials/verify_code.hpp"
+#include "storage/base/id_number.hpp"
 #include "sync/pass/base45.hpp"
 #include "sync/pass/cose.hpp"
 #include "sync/pass/envelope.hpp"
@@ -34,13 +34,13 @@ void require(bool condition) {
 struct FixedIssuer {
     std::array<std::uint8_t, crypto_sign_PUBLICKEYBYTES> publicKey{};
     std::array<std::uint8_t, crypto_sign_SECRETKEYBYTES> secretKey{};
-    kiosk::TrustSet trust;
+    kiosk::credentials::TrustSet trust;
     FixedIssuer() {
         require(sodium_init() >= 0);
         std::array<std::uint8_t, crypto_sign_SEEDBYTES> seed{};
         seed.fill(0x42);
         crypto_sign_seed_keypair(publicKey.data(), secretKey.data(), seed.data());
-        trust.passKeys.push_back(*kiosk::makePassKey(publicKey, "fuzz"));
+        trust.passKeys.push_back(*kiosk::credentials::makePassKey(publicKey, "fuzz"));
     }
 };
 
@@ -49,19 +49,19 @@ const FixedIssuer& issuer() {
     return instance;
 }
 
-// A DSC read from the DCC corpus in place (common/CO3: EC P-256), so HC1 inputs can reach the
-// signature step; without the shared data the set is empty and HC1 stops at the kid.
-const kiosk::TrustSet& hc1Trust() {
-    static const kiosk::TrustSet trust = [] {
-        kiosk::TrustSet set;
-        std::ifstream in(std::string(DOORPOST_SHARED_DATA) +
+// A DSC read from the DCC corpus in tests/data (common/CO3: EC P-256), so HC1 inputs can reach
+// the signature step; without the test data the set is empty and HC1 stops at the kid.
+const kiosk::credentials::TrustSet& hc1Trust() {
+    static const kiosk::credentials::TrustSet trust = [] {
+        kiosk::credentials::TrustSet set;
+        std::ifstream in(std::string(DOORPOST_TEST_DATA) +
                          "/dgc-testdata/common/2DCode/raw/CO3.json");
         const auto json = nlohmann::json::parse(in, nullptr, false);
         if (!json.is_object())
             return set;
         const std::string certificate =
             json.value("TESTCTX", nlohmann::json::object()).value("CERTIFICATE", "");
-        auto dsc = kiosk::parseDsc(std::span(
+        auto dsc = kiosk::credentials::parseDsc(std::span(
             reinterpret_cast<const std::uint8_t*>(certificate.data()), certificate.size()));
         if (dsc)
             set.dscs.push_back(std::move(*dsc));
@@ -111,7 +111,7 @@ void fuzzDp1(Bytes data) {
     const std::string text = asText(data).substr(0, 4) == "DP1:"
                                  ? std::string(asText(data))
                                  : sync::pass::sealEnvelope("DP1:", data);
-    const auto result = kiosk::verifyDp1(text, issuer().trust, kClock);
+    const auto result = kiosk::credentials::verifyDp1(text, issuer().trust, kClock);
     // Nothing unsigned may come out valid.
     if (result.valid())
         require(result.checks.signature == true);
@@ -121,30 +121,29 @@ void fuzzHc1(Bytes data) {
     const std::string text = asText(data).substr(0, 4) == "HC1:"
                                  ? std::string(asText(data))
                                  : sync::pass::sealEnvelope("HC1:", data);
-    const auto result = kiosk::verifyHc1(text, hc1Trust(), kClock);
+    const auto result = kiosk::credentials::verifyHc1(text, hc1Trust(), kClock);
     if (result.valid())
         require(result.checks.signature == true);
 }
 
 void fuzzTicket(Bytes data) {
     const std::string_view text = asText(data);
-    if (auto number = kiosk::parseTicket(text))
-        require(kiosk::validCandidateNumber(*number) || number->size() <= 16);
-    const kiosk::VerifyContext context{hc1Trust(), kClock, "salt"};
-    (void)kiosk::verifyCode(text, context);
+    if (auto number = kiosk::credentials::parseTicket(text))
+        require(kiosk::credentials::validCandidateNumber(*number) || number->size() <= 16);
+    const kiosk::credentials::VerifyContext context{hc1Trust(), kClock, "salt"};
+    (void)kiosk::credentials::verifyCode(text, context);
 }
 
 void fuzzIdNumber(Bytes data) {
     const std::string_view text = asText(data);
-    for (auto type : {kiosk::IdType::Resident, kiosk::IdType::Passport, kiosk::IdType::Permit,
-                      kiosk::IdType::Other}) {
-        auto checked = kiosk::checkIdNumber(type, text);
+    for (auto type : {IdType::Resident, IdType::Passport, IdType::Permit, IdType::Other}) {
+        auto checked = checkIdNumber(type, text);
         if (checked)
-            require(kiosk::maskIdNumber(checked->normalised) == checked->masked);
+            require(maskIdNumber(checked->normalised) == checked->masked);
     }
-    auto resident = kiosk::checkResidentId(text);
+    auto resident = checkResidentId(text);
     if (resident)
-        require(kiosk::residentIdCheckCharacter(resident->normalised.substr(0, 17)) ==
+        require(residentIdCheckCharacter(resident->normalised.substr(0, 17)) ==
                 resident->normalised[17]);
 }
 

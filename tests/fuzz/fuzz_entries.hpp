@@ -27,9 +27,9 @@ void fuzzIdNumber(Bytes data);
 
 const std::map<std::string, Entry>& fuzzEntries(); // name -> entry, e.g. "base45"
 
-// Seed inputs for each target, taken from the shared data (the DCC corpus's texts, Base45,
-// zlib, COSE and CBOR stages) and from passes issued here.
+// Seed inputs for each target, taken from the test data (tests/data: the DCC corpus's texts,
+// Base45, zlib, COSE and CBOR stages) and from passes issued here.
 std::map<std::string, std::vector<std::vector<std::uint8_t>>>
-fuzzSeeds(const std::filesystem::path& sharedData);
+fuzzSeeds(const std::filesystem::path& testData);
 
 } // namespace doorpost::fuzz

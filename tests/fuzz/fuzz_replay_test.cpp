@@ -7,6 +7,7 @@
 #include <catch2/catch.hpp>
 #include <random>
 
+using namespace doorpost;
 using namespace doorpost::fuzz;
 
 namespace {
@@ -48,7 +49,7 @@ std::vector<std::uint8_t> mutate(std::vector<std::uint8_t> input, std::mt19937& 
 } // namespace
 
 TEST_CASE("fuzz targets survive their seeds and 10000 mutations each", "[fuzz]") {
-    const auto seeds = fuzzSeeds(DOORPOST_SHARED_DATA);
+    const auto seeds = fuzzSeeds(DOORPOST_TEST_DATA);
     for (const auto& [name, entry] : fuzzEntries()) {
         INFO("target " << name);
         const auto it = seeds.find(name);

@@ -10,7 +10,7 @@ int main(int argc, char** argv) {
         std::cerr << "usage: doorpost_fuzz_seeds DIR\n";
         return 2;
     }
-    for (const auto& [target, inputs] : doorpost::fuzz::fuzzSeeds(DOORPOST_SHARED_DATA)) {
+    for (const auto& [target, inputs] : doorpost::fuzz::fuzzSeeds(DOORPOST_TEST_DATA)) {
         const auto dir = std::filesystem::path(argv[1]) / target;
         std::filesystem::create_directories(dir);
         for (std::size_t i = 0; i < inputs.size(); ++i) {

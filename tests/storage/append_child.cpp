@@ -30,7 +30,7 @@ int main(int argc, char** argv) {
         EventDraft draft;
         draft.credentialType = "dp1";
         draft.subjectKey = "subject-" + std::to_string(i % 97);
-        draft.verdict = i % 5 == 0 ? Verdict::Deny : Verdict::Admit;
+        draft.verdict = i % 5 == 0 ? doorpost::Verdict::Deny : doorpost::Verdict::Admit;
         draft.reasons = {"crash_test"};
         draft.detail = R"({"raw":"DP1:crash-test-payload"})";
         auto seq = log->append(draft);

@@ -4,7 +4,7 @@
 
 #include "storage/database.hpp"
 #include "storage/event_log.hpp"
-#include "tests/storage/temp_dir.hpp"
+#include "tests/support/temp_dir.hpp"
 
 #include <algorithm>
 #include <catch2/catch.hpp>
@@ -17,8 +17,9 @@
 #include <thread>
 #include <unistd.h>
 
+using namespace doorpost;
 using namespace doorpost::storage;
-using doorpost::storage::test::TempDir;
+using doorpost::test::TempDir;
 
 namespace {
 

@@ -1,14 +1,15 @@
 #include "storage/database.hpp"
 #include "storage/event_log.hpp"
 #include "storage/migrations.hpp"
-#include "tests/storage/temp_dir.hpp"
+#include "tests/support/temp_dir.hpp"
 
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
 
+using namespace doorpost;
 using namespace doorpost::storage;
-using doorpost::storage::test::TempDir;
+using doorpost::test::TempDir;
 
 namespace {
 

@@ -5,6 +5,7 @@
 
 #include <catch2/catch.hpp>
 
+using namespace doorpost;
 using namespace doorpost::storage;
 
 namespace {

@@ -1,11 +1,12 @@
 #include "storage/database.hpp"
 #include "storage/event_log.hpp"
-#include "tests/storage/temp_dir.hpp"
+#include "tests/support/temp_dir.hpp"
 
 #include <catch2/catch.hpp>
 
+using namespace doorpost;
 using namespace doorpost::storage;
-using doorpost::storage::test::TempDir;
+using doorpost::test::TempDir;
 
 namespace {
 

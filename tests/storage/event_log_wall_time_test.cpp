@@ -4,16 +4,17 @@
 #include "storage/database.hpp"
 #include "storage/event_log.hpp"
 #include "tests/storage/raw_events.hpp"
-#include "tests/storage/temp_dir.hpp"
+#include "tests/support/temp_dir.hpp"
 
 #include <algorithm>
 #include <catch2/catch.hpp>
 #include <random>
 
+using namespace doorpost;
 using namespace doorpost::storage;
 using doorpost::storage::test::RawEvent;
-using doorpost::storage::test::TempDir;
 using doorpost::storage::test::writeRawEvents;
+using doorpost::test::TempDir;
 
 namespace {
 

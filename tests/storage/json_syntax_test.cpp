@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+using namespace doorpost;
 using namespace doorpost::storage;
 using namespace std::string_literals;
 

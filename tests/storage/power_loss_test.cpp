@@ -9,7 +9,7 @@
 #include "storage/database.hpp"
 #include "storage/event_log.hpp"
 #include "tests/storage/fault_vfs.hpp"
-#include "tests/storage/temp_dir.hpp"
+#include "tests/support/temp_dir.hpp"
 
 #include <catch2/catch.hpp>
 #include <random>
@@ -17,7 +17,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+using namespace doorpost;
 using namespace doorpost::storage;
+using namespace doorpost::test;
 using namespace doorpost::storage::test;
 
 namespace {

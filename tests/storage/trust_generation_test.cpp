@@ -5,12 +5,13 @@
 #include "storage/roster_store.hpp"
 #include "storage/trust_generation.hpp"
 #include "storage/trust_store.hpp"
-#include "tests/storage/temp_dir.hpp"
+#include "tests/support/temp_dir.hpp"
 
 #include <catch2/catch.hpp>
 
+using namespace doorpost;
 using namespace doorpost::storage;
-using doorpost::storage::test::TempDir;
+using doorpost::test::TempDir;
 
 namespace {
 

@@ -1,6 +1,6 @@
 #include "tests/sync/key_history_scenario.hpp"
 
-#include "sync/http_client.hpp"
+#include "sync/client/http_client.hpp"
 
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
@@ -105,11 +105,11 @@ void deviceKeyHistory(Backend backend) {
     // The chain-head route answers the latest key and the history.
     const auto token = central.store().enrollDevice("door-1", true);
     REQUIRE(token.ok());
-    HttpClientOptions options;
+    client::HttpClientOptions options;
     options.baseUrl = central.url();
     options.token = *token;
-    HttpClient client(options);
-    const HttpOutcome outcome = client.get("/v1/devices/door-1/chain-head");
+    client::HttpClient client(options);
+    const client::HttpOutcome outcome = client.get("/v1/devices/door-1/chain-head");
     REQUIRE(outcome.answered);
     REQUIRE(outcome.answer.status == 200);
     const auto body = nlohmann::json::parse(outcome.answer.body);

@@ -11,6 +11,7 @@
 
 using namespace doorpost;
 using namespace doorpost::sync;
+using namespace doorpost::sync::client;
 
 namespace {
 
@@ -141,7 +142,7 @@ TEST_CASE("the push path's JSON writer writes what nlohmann would", "[sync][prot
     event.credentialType = "resident_id";
     event.subjectKey = std::string(64, 'c');
     event.maskedId = "1101**********002X";
-    event.verdict = storage::Verdict::Refer;
+    event.verdict = Verdict::Refer;
     event.reasons = {"already_admitted", "tab\there"};
     event.operatorId = "张三\x01\x1f\x7f";
     event.detail = "{\"door\":\"门 2\",\"message\":\"line\nbreak\\r\"}\b\f";

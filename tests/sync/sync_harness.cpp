@@ -1,6 +1,7 @@
 #include "tests/sync/sync_harness.hpp"
 
-#include "sync/backoff.hpp"
+#include "storage/base/hex.hpp"
+#include "sync/client/backoff.hpp"
 #include "sync/set_signature.hpp"
 
 #include <catch2/catch.hpp>
@@ -13,17 +14,6 @@
 #include <unistd.h>
 
 namespace doorpost::sync::test {
-
-TempDir::TempDir() {
-    std::string pattern =
-        (std::filesystem::temp_directory_path() / "doorpost-sync-XXXXXX").string();
-    m_path = ::mkdtemp(pattern.data());
-}
-
-TempDir::~TempDir() {
-    std::error_code ignored;
-    std::filesystem::remove_all(m_path, ignored);
-}
 
 std::optional<std::string> postgresServerUrl() {
     if (const char* url = std::getenv("DOORPOST_PG_URL"); url && *url)
@@ -121,14 +111,14 @@ std::string subjectKeyFor(const std::string& subject) {
     return toHex(digest, sizeof digest);
 }
 
-void Kiosk::append(int count, const std::string& subjectPrefix, storage::Verdict verdict,
+void Kiosk::append(int count, const std::string& subjectPrefix, Verdict verdict,
                    std::int64_t wallTimeMs) {
     const Result<void> appended = tryAppend(count, subjectPrefix, verdict, wallTimeMs);
     INFO((appended ? "" : appended.error().message));
     REQUIRE(appended.ok());
 }
 
-Result<void> Kiosk::tryAppend(int count, const std::string& subjectPrefix, storage::Verdict verdict,
+Result<void> Kiosk::tryAppend(int count, const std::string& subjectPrefix, Verdict verdict,
                               std::int64_t wallTimeMs) {
     // Appended in chunks, each one transaction: this is setup, not what the tests measure.
     std::vector<storage::EventDraft> drafts;
@@ -140,7 +130,7 @@ Result<void> Kiosk::tryAppend(int count, const std::string& subjectPrefix, stora
         draft.subjectKey = subjectKeyFor(subject);
         draft.maskedId = "1101**********" + std::to_string(1000 + m_counter % 9000);
         draft.verdict = verdict;
-        draft.reasons = {verdict == storage::Verdict::Admit ? "ok" : "denied"};
+        draft.reasons = {verdict == Verdict::Admit ? "ok" : "denied"};
         draft.detail = R"({"pass_id":"pass-)" + subject + R"(","room":"A-101"})";
         if (wallTimeMs)
             draft.wallTimeMs = wallTimeMs;
@@ -160,8 +150,8 @@ storage::LogStatus Kiosk::status() {
     return *status;
 }
 
-SyncConfig testConfig(const std::string& url, const std::string& token) {
-    SyncConfig config;
+client::SyncConfig testConfig(const std::string& url, const std::string& token) {
+    client::SyncConfig config;
     config.centralUrl = url;
     config.token = token;
     config.connectTimeout = std::chrono::milliseconds(1000);
@@ -172,20 +162,21 @@ SyncConfig testConfig(const std::string& url, const std::string& token) {
     return config;
 }
 
-RoundReport syncUntilDone(storage::Database& db, const SyncConfig& config, int maxRounds) {
+client::RoundReport syncUntilDone(storage::Database& db, const client::SyncConfig& config,
+                                  int maxRounds) {
     // Runs on helper threads too: no Catch2 assertions here; the caller checks the report.
-    auto session = SyncSession::open(db, config);
+    auto session = client::SyncSession::open(db, config);
     if (!session) {
-        RoundReport failed;
-        failed.end = RoundEnd::LocalFault;
+        client::RoundReport failed;
+        failed.end = client::RoundEnd::LocalFault;
         failed.error = "open sync session: " + session.error().message;
         return failed;
     }
-    Backoff backoff(config.backoffBase, config.backoffCap, 42);
-    RoundReport report;
+    client::Backoff backoff(config.backoffBase, config.backoffCap, 42);
+    client::RoundReport report;
     for (int round = 0; round < maxRounds; ++round) {
         report = (*session)->runRound();
-        if (report.end == RoundEnd::Done)
+        if (report.end == client::RoundEnd::Done)
             return report;
         std::this_thread::sleep_for(backoff.next(report.retryAfterS));
     }
@@ -226,7 +217,7 @@ void requireCentralHoldsExactly(const std::string& location, const std::string& 
 namespace doorpost::sync::test {
 
 std::int64_t syncStatePosition(Kiosk& kiosk) {
-    SyncState state(kiosk.db());
+    client::SyncState state(kiosk.db());
     auto position = state.position(kiosk.status().epoch);
     REQUIRE(position.ok());
     return position->ackedThrough;

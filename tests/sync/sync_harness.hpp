@@ -7,8 +7,9 @@
 #include "storage/event_log.hpp"
 #include "sync/central/central_server.hpp"
 #include "sync/central/central_store.hpp"
-#include "sync/sync_session.hpp"
+#include "sync/client/sync_session.hpp"
 #include "tests/support/child_process.hpp"
+#include "tests/support/temp_dir.hpp"
 
 #include <atomic>
 #include <filesystem>
@@ -21,17 +22,7 @@
 
 namespace doorpost::sync::test {
 
-class TempDir {
-public:
-    TempDir();
-    ~TempDir();
-    TempDir(const TempDir&) = delete;
-    TempDir& operator=(const TempDir&) = delete;
-    std::string file(const std::string& name) const { return (m_path / name).string(); }
-
-private:
-    std::filesystem::path m_path;
-};
+using doorpost::test::TempDir;
 
 // The PostgreSQL the test scripts started: $DOORPOST_PG_URL, else the ctest fixture's state file.
 // Fails the test when there is none, unless DOORPOST_SKIP_POSTGRES=1 (local runs only), in which
@@ -99,11 +90,10 @@ public:
     storage::Database& db() { return *m_db; }
     // Appends `count` admissions; subjects are "<prefix><i>" hashed. REQUIREs success, so only
     // on the test's own thread (Catch2's assertions are not thread-safe); tryAppend elsewhere.
-    void append(int count, const std::string& subjectPrefix = "s",
-                storage::Verdict verdict = storage::Verdict::Admit, std::int64_t wallTimeMs = 0);
+    void append(int count, const std::string& subjectPrefix = "s", Verdict verdict = Verdict::Admit,
+                std::int64_t wallTimeMs = 0);
     Result<void> tryAppend(int count, const std::string& subjectPrefix = "s",
-                           storage::Verdict verdict = storage::Verdict::Admit,
-                           std::int64_t wallTimeMs = 0);
+                           Verdict verdict = Verdict::Admit, std::int64_t wallTimeMs = 0);
     storage::LogStatus status();
 
 private:
@@ -115,10 +105,11 @@ private:
 };
 
 // Sync settings for tests: short backoff so fault storms stay quick.
-SyncConfig testConfig(const std::string& url, const std::string& token);
+client::SyncConfig testConfig(const std::string& url, const std::string& token);
 
 // Runs rounds until one ends Done (or `maxRounds`); returns the last report.
-RoundReport syncUntilDone(storage::Database& db, const SyncConfig& config, int maxRounds = 2000);
+client::RoundReport syncUntilDone(storage::Database& db, const client::SyncConfig& config,
+                                  int maxRounds = 2000);
 
 // Every record of the kiosk is at the central exactly once, with the kiosk's hash, the acked
 // prefix is the whole log and the central's chain head equals the kiosk's. Uses REQUIREs.

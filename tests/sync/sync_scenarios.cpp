@@ -70,14 +70,14 @@ void endToEndTwoKiosks(Backend backend, const ScenarioSize& size) {
 
     // Kiosk B talks to the second central when there is one: two stateless processes, one store.
     const std::string urlB = centrals.second ? centrals.second->url() : centrals.first->url();
-    RoundReport reportA;
-    RoundReport reportB;
+    client::RoundReport reportA;
+    client::RoundReport reportB;
     std::thread other([&] { reportB = syncUntilDone(b.db(), testConfig(urlB, tokenB)); });
     reportA = syncUntilDone(a.db(), testConfig(centrals.first->url(), tokenA));
     other.join();
     INFO(reportA.error << " / " << reportB.error);
-    REQUIRE(reportA.end == RoundEnd::Done);
-    REQUIRE(reportB.end == RoundEnd::Done);
+    REQUIRE(reportA.end == client::RoundEnd::Done);
+    REQUIRE(reportB.end == client::RoundEnd::Done);
     CHECK(reportA.pushed == size.eventsPerKiosk);
     CHECK(reportB.pushed == size.eventsPerKiosk);
     CHECK(reportA.waiting() == 0);
@@ -92,7 +92,8 @@ void endToEndTwoKiosks(Backend backend, const ScenarioSize& size) {
         CHECK(chain.headHash == (chain.device == "kiosk-a" ? a.status() : b.status()).headHash);
 
     // Another round sends nothing new and changes nothing.
-    const RoundReport again = syncUntilDone(a.db(), testConfig(centrals.first->url(), tokenA));
+    const client::RoundReport again =
+        syncUntilDone(a.db(), testConfig(centrals.first->url(), tokenA));
     CHECK(again.pushed == 0);
     requireCentralHoldsExactly(where.location(), "kiosk-a", a);
 }
@@ -123,23 +124,23 @@ void faultEpisodes(Backend backend, const ScenarioSize& size) {
     // and keeps recording events while the faults go on.
     // Runs on two threads: no Catch2 assertions inside; failures come back in the report.
     auto drive = [&](Kiosk& kiosk, const std::string& token, const std::string& prefix) {
-        SyncConfig config = testConfig(proxy.url(), token);
+        client::SyncConfig config = testConfig(proxy.url(), token);
         config.maxBatchEvents = 100;
-        RoundReport report;
-        auto session = SyncSession::open(kiosk.db(), config);
+        client::RoundReport report;
+        auto session = client::SyncSession::open(kiosk.db(), config);
         if (!session) {
-            report.end = RoundEnd::LocalFault;
+            report.end = client::RoundEnd::LocalFault;
             report.error = "open sync session: " + session.error().message;
             return report;
         }
         int extra = 0;
         for (int round = 0; round < 5000; ++round) {
             report = (*session)->runRound();
-            if (report.end == RoundEnd::Done && proxy.pending() == 0 && extra >= 200)
+            if (report.end == client::RoundEnd::Done && proxy.pending() == 0 && extra >= 200)
                 break;
             if (extra < 200 && round % 3 == 0) {
                 if (auto appended = kiosk.tryAppend(20, prefix + "x"); !appended) {
-                    report.end = RoundEnd::LocalFault;
+                    report.end = client::RoundEnd::LocalFault;
                     report.error = "append: " + appended.error().message;
                     return report;
                 }
@@ -148,9 +149,9 @@ void faultEpisodes(Backend backend, const ScenarioSize& size) {
         }
         return report;
     };
-    RoundReport reportB;
+    client::RoundReport reportB;
     std::thread other([&] { reportB = drive(b, tokenB, "b"); });
-    const RoundReport reportA = drive(a, tokenA, "a");
+    const client::RoundReport reportA = drive(a, tokenA, "a");
     other.join();
     INFO(reportA.error << " / " << reportB.error);
     REQUIRE(proxy.pending() == 0);
@@ -162,8 +163,8 @@ void faultEpisodes(Backend backend, const ScenarioSize& size) {
     }
     CHECK(total >= 100);
     CHECK(proxy.injected().size() == kinds.size());
-    REQUIRE(reportA.end == RoundEnd::Done);
-    REQUIRE(reportB.end == RoundEnd::Done);
+    REQUIRE(reportA.end == client::RoundEnd::Done);
+    REQUIRE(reportB.end == client::RoundEnd::Done);
     requireCentralHoldsExactly(where.location(), "kiosk-a", a);
     requireCentralHoldsExactly(where.location(), "kiosk-b", b);
 }
@@ -214,9 +215,9 @@ void killSyncWorker(Backend backend, const ScenarioSize& size) {
     // running worker for the test to mean anything. The safety checks below are the point.
     WARN("kills that interrupted a push in progress: " << interrupted);
     CHECK(killedRunning >= 5); // the rest ended on their own before their kill came
-    const RoundReport report = syncUntilDone(kiosk.db(), testConfig(proxy.url(), token));
+    const client::RoundReport report = syncUntilDone(kiosk.db(), testConfig(proxy.url(), token));
     INFO(report.error);
-    REQUIRE(report.end == RoundEnd::Done);
+    REQUIRE(report.end == client::RoundEnd::Done);
     requireCentralHoldsExactly(where.location(), "kiosk-a", kiosk);
 }
 
@@ -257,14 +258,14 @@ void killCentral(Backend backend, const ScenarioSize& size) {
             workerError = "open kiosk database: " + db.error().message;
             return;
         }
-        auto session = SyncSession::open(*db, testConfig(proxy.url(), token));
+        auto session = client::SyncSession::open(*db, testConfig(proxy.url(), token));
         if (!session) {
             workerError = "open sync session: " + session.error().message;
             return;
         }
         while (!stop) {
-            const RoundReport report = (*session)->runRound();
-            if (report.end != RoundEnd::Done)
+            const client::RoundReport report = (*session)->runRound();
+            if (report.end != client::RoundEnd::Done)
                 std::this_thread::sleep_for(2ms);
         }
     });
@@ -281,9 +282,9 @@ void killCentral(Backend backend, const ScenarioSize& size) {
     worker.join();
     INFO(workerError);
     REQUIRE(workerError.empty());
-    const RoundReport report = syncUntilDone(kiosk.db(), testConfig(proxy.url(), token));
+    const client::RoundReport report = syncUntilDone(kiosk.db(), testConfig(proxy.url(), token));
     INFO(report.error);
-    REQUIRE(report.end == RoundEnd::Done);
+    REQUIRE(report.end == client::RoundEnd::Done);
     for (auto& process : processes)
         process->kill();
     requireCentralHoldsExactly(where.location(), "kiosk-a", kiosk);
@@ -306,9 +307,9 @@ void reconciliationFindings(Backend backend) {
     a.append(5, "onlya");
     b.append(1, "dup");  // same subject as a's first record, same minute
     b.append(1, "late"); // pass-late1: revoked
-    REQUIRE(syncUntilDone(a.db(), testConfig(central.url(), tokenA)).end == RoundEnd::Done);
-    const RoundReport report = syncUntilDone(b.db(), testConfig(central.url(), tokenB));
-    REQUIRE(report.end == RoundEnd::Done);
+    REQUIRE(syncUntilDone(a.db(), testConfig(central.url(), tokenA)).end == client::RoundEnd::Done);
+    const client::RoundReport report = syncUntilDone(b.db(), testConfig(central.url(), tokenB));
+    REQUIRE(report.end == client::RoundEnd::Done);
     CHECK(report.findings == 2); // both came back to door 2
     auto stats = central.store().stats();
     REQUIRE(stats.ok());

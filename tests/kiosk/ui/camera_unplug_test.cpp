@@ -1,12 +1,14 @@
 // What it must show (3): the camera is pulled out while the kiosk runs; its chip turns red,
 // manual registration still works, and reading resumes when the camera is plugged back.
-#include "kiosk/ui/camera_setup.hpp"
+#include "kiosk/app/camera_setup.hpp"
+#include "kiosk/ui/camera_hookup.hpp"
 #include "png_reader.hpp"
 #include "ui_harness.hpp"
 
 #include <catch2/catch.hpp>
 
 using namespace doorpost;
+using namespace doorpost::kiosk::app;
 using namespace doorpost::kiosk::ui;
 using namespace doorpost::kiosk::ui::test;
 
@@ -14,9 +16,9 @@ namespace {
 
 // The kiosk's own camera factory (as `doorpost run --synthetic` uses), with a smaller, faster
 // scene so the test reads several codes in a few seconds.
-std::unique_ptr<drivers::FrameSource> camera() {
+std::unique_ptr<drivers::camera::FrameSource> camera() {
     CameraChoice choice;
-    drivers::SyntheticConfig& config = choice.synthetic;
+    drivers::synthetic::SyntheticConfig& config = choice.synthetic;
     config = {};
     config.width = 640;
     config.height = 480;
@@ -25,7 +27,7 @@ std::unique_ptr<drivers::FrameSource> camera() {
     config.framesWithout = 6;
     // Different codes in turn: each is a new read (the same code again soon would be one read).
     for (const char* text : {"ADMIT:2021110100731", "ADMIT:2021110100732", "ADMIT:2021110100733"}) {
-        config.payloads.push_back({text, drivers::CodeFormat::QRCode});
+        config.payloads.push_back({text, drivers::decode::CodeFormat::QRCode});
     }
     config.degradation.moduleSize = 5.0;
     auto source = makeFrameSource(choice);
@@ -119,7 +121,7 @@ TEST_CASE("the replay camera (recorded frames, as `doorpost run --replay DIR`) u
                         "state\n";
     CameraChoice choice;
     choice.kind = CameraChoice::Kind::Replay;
-    choice.replayPath = std::string(DOORPOST_SHARED_DATA) + "/zxing-samples/qrcode-1";
+    choice.replayPath = std::string(DOORPOST_TEST_DATA) + "/zxing-samples/qrcode-1";
     auto source = makeFrameSource(choice);
     REQUIRE(source.ok());
     App app(config, UiPorts{&gate, &query, nullptr});

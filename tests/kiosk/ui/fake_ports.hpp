@@ -3,8 +3,8 @@
 // Test doubles for the UI's ports (tests only; the product wires the real gate and event log).
 // They answer on their own thread, like the real ones, so the UI's queue path is exercised.
 
-#include "kiosk/ui/ports.hpp"
-#include "kiosk/ui/task_runner.hpp"
+#include "kiosk/app/ports.hpp"
+#include "kiosk/app/task_runner.hpp"
 
 #include <atomic>
 #include <chrono>
@@ -16,16 +16,16 @@
 namespace doorpost::kiosk::ui::test {
 
 // Reads whose text starts with ADMIT / DENY / REFER get that verdict; registrations are admitted.
-class FakeGate final : public GatePort {
+class FakeGate final : public app::GatePort {
 public:
-    void submitRead(CodeRead read, VerdictCallback done) override {
+    void submitRead(app::CodeRead read, app::VerdictCallback done) override {
         m_worker.submit([this, read = std::move(read), done = std::move(done)] {
             std::this_thread::sleep_for(std::chrono::milliseconds(5)); // a commit takes a moment
-            VerdictView v;
+            app::VerdictView v;
             v.seq = ++m_seq;
             v.credential = "ticket";
             if (read.text.rfind("ADMIT", 0) == 0) {
-                v.kind = VerdictKind::Admit;
+                v.kind = Verdict::Admit;
                 v.reasonCodes = {"roster_match"};
                 v.reasonZh = "准考证有效，考生在本场次名单内";
                 v.reasonEn = "Ticket valid, candidate on this session's roster";
@@ -35,14 +35,14 @@ public:
                 v.room = "第12考场";
                 v.seat = "07";
             } else if (read.text.rfind("DENY", 0) == 0) {
-                v.kind = VerdictKind::Deny;
+                v.kind = Verdict::Deny;
                 v.credential = "DP1";
                 v.reasonCodes = {"revoked"};
                 v.reasonZh = "通行码已被撤销（在拒绝名单中）";
                 v.reasonEn = "Pass revoked (on the deny list)";
                 v.maskedId = "440524********0014";
             } else {
-                v.kind = VerdictKind::Refer;
+                v.kind = Verdict::Refer;
                 v.credential = "DP1";
                 v.reasonCodes = {"status_yellow"};
                 v.reasonZh = "黄码：请工作人员人工核验";
@@ -54,15 +54,16 @@ public:
         });
     }
 
-    void submitRegistration(ManualRegistration registration, VerdictCallback done) override {
+    void submitRegistration(app::ManualRegistration registration,
+                            app::VerdictCallback done) override {
         m_worker.submit([this, registration = std::move(registration), done = std::move(done)] {
             std::this_thread::sleep_for(std::chrono::milliseconds(5));
             {
                 std::lock_guard lock(m_mutex);
                 m_registrations.push_back(registration);
             }
-            VerdictView v;
-            v.kind = VerdictKind::Admit;
+            app::VerdictView v;
+            v.kind = Verdict::Admit;
             v.seq = ++m_seq;
             v.credential = "manual";
             v.reasonCodes = {"manual_registration"};
@@ -76,46 +77,46 @@ public:
         });
     }
 
-    std::vector<ManualRegistration> registrations() {
+    std::vector<app::ManualRegistration> registrations() {
         std::lock_guard lock(m_mutex);
         return m_registrations;
     }
-    TodayCounters counters() {
+    app::TodayCounters counters() {
         std::lock_guard lock(m_mutex);
         return m_counters;
     }
 
 private:
-    void record(VerdictKind kind, bool manual) {
+    void record(Verdict kind, bool manual) {
         std::lock_guard lock(m_mutex);
-        (kind == VerdictKind::Admit  ? m_counters.admitted
-         : kind == VerdictKind::Deny ? m_counters.denied
-                                     : m_counters.referred)++;
+        (kind == Verdict::Admit  ? m_counters.admitted
+         : kind == Verdict::Deny ? m_counters.denied
+                                 : m_counters.referred)++;
         m_counters.manual += manual ? 1 : 0;
     }
 
     std::mutex m_mutex;
-    std::vector<ManualRegistration> m_registrations;
-    TodayCounters m_counters;
+    std::vector<app::ManualRegistration> m_registrations;
+    app::TodayCounters m_counters;
     std::atomic<std::int64_t> m_seq{0};
-    TaskRunner m_worker; // last: stops before the rest
+    app::TaskRunner m_worker; // last: stops before the rest
 };
 
-class FakeQuery final : public QueryPort {
+class FakeQuery final : public app::QueryPort {
 public:
     explicit FakeQuery(FakeGate& gate) : m_gate(gate) {}
 
-    void todayCounters(std::function<void(Result<TodayCounters>)> done) override {
+    void todayCounters(std::function<void(Result<app::TodayCounters>)> done) override {
         m_worker.submit([this, done = std::move(done)] { done(m_gate.counters()); });
     }
     void statsPer10Min(std::int64_t fromUnix, std::int64_t toUnix,
-                       std::function<void(Result<std::vector<StatsBucket>>)> done) override {
+                       std::function<void(Result<std::vector<app::StatsBucket>>)> done) override {
         m_worker.submit([fromUnix, toUnix, done = std::move(done)] {
             // A morning at an exam site: a rush before the 08:30 start, then a trickle.
-            std::vector<StatsBucket> buckets;
+            std::vector<app::StatsBucket> buckets;
             const std::int64_t start = fromUnix + 7 * 3600;
             for (int i = 0; i < 18; ++i) {
-                StatsBucket b;
+                app::StatsBucket b;
                 b.startUnix = start + i * 600;
                 const int rush = i < 9 ? (i + 1) * 6 : std::max(0, 60 - i * 3);
                 b.admitted = rush;
@@ -127,11 +128,11 @@ public:
             done(buckets);
         });
     }
-    void kioskStatus(std::function<void(Result<KioskStatus>)> done) override {
+    void kioskStatus(std::function<void(Result<app::KioskStatus>)> done) override {
         m_worker.submit([done = std::move(done)] {
             // A kiosk synced an hour ago, with its sealing key and a roster of three.
             const std::int64_t now = static_cast<std::int64_t>(std::time(nullptr));
-            KioskStatus status;
+            app::KioskStatus status;
             status.trustFetchedUnix = now - 3600;
             status.trustValidUntilUnix = now + 23 * 3600;
             status.sealKey = true;
@@ -145,13 +146,13 @@ public:
         });
     }
     void roster(std::string search,
-                std::function<void(Result<std::vector<RosterEntry>>)> done) override {
+                std::function<void(Result<std::vector<app::RosterEntry>>)> done) override {
         m_worker.submit([search = std::move(search), done = std::move(done)] {
-            std::vector<RosterEntry> all = {
+            std::vector<app::RosterEntry> all = {
                 {"2021110100731", "李明", "110105********002X", "第12考场", "07", true},
                 {"2021110100732", "王芳", "440524********0014", "第12考场", "08", false},
                 {"2021110100733", "Zhang Wei", "310101********1234", "第12考场", "09", false}};
-            std::vector<RosterEntry> out;
+            std::vector<app::RosterEntry> out;
             for (const auto& e : all) {
                 if (search.empty() || e.candidateNumber.find(search) != std::string::npos ||
                     e.name.find(search) != std::string::npos) {
@@ -164,20 +165,23 @@ public:
 
 private:
     FakeGate& m_gate;
-    TaskRunner m_worker;
+    app::TaskRunner m_worker;
 };
 
-class FakeStaff final : public StaffPort {
+class FakeStaff final : public app::StaffPort {
 public:
-    void syncNow(StaffDone done) override { done(staffOk(Str::StaffSyncDone, {"0"})); }
-    void exportForAuditors(StaffDone done) override {
-        done(staffOk(Str::StaffExportDone, {"3", "/media/stick/doorpost-audit-test"}));
+    void syncNow(app::StaffDone done) override {
+        done(app::staffOk(app::StaffOutcome::SyncDone, {"0"}));
     }
-    void selectCamera(std::string source, StaffDone done) override {
-        done(staffOk(Str::StaffCameraSwitched, {source}));
+    void exportForAuditors(app::StaffDone done) override {
+        done(
+            app::staffOk(app::StaffOutcome::ExportDone, {"3", "/media/stick/doorpost-audit-test"}));
     }
-    void setSiteProfile(std::string profile, StaffDone done) override {
-        done(staffOk(Str::StaffProfileChanged, {profile}));
+    void selectCamera(std::string source, app::StaffDone done) override {
+        done(app::staffOk(app::StaffOutcome::CameraSwitched, {source}));
+    }
+    void setSiteProfile(std::string profile, app::StaffDone done) override {
+        done(app::staffOk(app::StaffOutcome::ProfileChanged, {profile}));
     }
 };
 

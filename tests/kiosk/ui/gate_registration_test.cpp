@@ -3,16 +3,17 @@
 // in at most 25 taps. And a kiosk that never reached its central (no sealing key): the door does
 // not wait on the network, so the registration is recorded with the masked ID only; the manual
 // screen warns before anyone types and the verdict says the record is masked only.
+#include "kiosk/app/gate_adapter.hpp"
+#include "kiosk/app/log_query.hpp"
 #include "kiosk/gate/gate.hpp"
 #include "kiosk/gate/roster_csv.hpp"
-#include "kiosk/ui/gate_adapter.hpp"
-#include "kiosk/ui/log_query.hpp"
 #include "png_reader.hpp"
+#include "storage/base/hex.hpp"
 #include "storage/database.hpp"
 #include "storage/event_log.hpp"
 #include "storage/roster_store.hpp"
 #include "storage/trust_store.hpp"
-#include "tests/storage/temp_dir.hpp"
+#include "tests/support/temp_dir.hpp"
 #include "ui_harness.hpp"
 
 #include <catch2/catch.hpp>
@@ -20,6 +21,7 @@
 #include <sodium.h>
 
 using namespace doorpost;
+using namespace doorpost::kiosk::app;
 using namespace doorpost::kiosk::ui;
 
 namespace {
@@ -34,19 +36,18 @@ void prepareKiosk(const std::string& dbPath, bool withSealKey) {
     auto db = storage::Database::open(dbPath);
     REQUIRE(db.ok());
     REQUIRE(db.value().setMeta("subject_salt", kSalt).ok());
-    const std::int64_t now = kiosk::wallClockSeconds();
+    const std::int64_t now = kiosk::gate::wallClockSeconds();
     if (withSealKey) {
         std::array<std::uint8_t, 32> sealPk{};
         std::array<std::uint8_t, 32> sealSk{};
         crypto_box_keypair(sealPk.data(), sealSk.data());
         storage::TrustStore store(db.value());
-        REQUIRE(
-            store
-                .add({storage::TrustKind::SealKey, "", storage::toHex(sealPk.data(), sealPk.size()),
-                      "seal", "test", now, now + 3600})
-                .ok());
+        REQUIRE(store
+                    .add({storage::TrustKind::SealKey, "", toHex(sealPk.data(), sealPk.size()),
+                          "seal", "test", now, now + 3600})
+                    .ok());
     }
-    auto roster = kiosk::parseRosterCsv(
+    auto roster = kiosk::gate::parseRosterCsv(
         std::string("2021110100731,张三,") + kPersonId + ",am,101,07\n", kSalt);
     REQUIRE(roster.ok());
     storage::RosterStore store(db.value());
@@ -79,7 +80,7 @@ std::vector<storage::Event> allEvents(const std::string& dbPath) {
 } // namespace
 
 TEST_CASE("registering a resident ID by keypad records the event through the real gate") {
-    storage::test::TempDir dir;
+    doorpost::test::TempDir dir;
     const std::string dbPath = dir.file("kiosk.db");
     prepareKiosk(dbPath, true);
 
@@ -95,11 +96,12 @@ TEST_CASE("registering a resident ID by keypad records the event through the rea
                                "expect roster_count 1\n"
                                "expect seal_key yes\n"
                                "state\n";
-    kiosk::GateConfig gateConfig; // the exam profile: the roster must hold the person
+    kiosk::gate::GateConfig gateConfig; // the exam profile: the roster must hold the person
     {
         GateAdapter gate(dbPath, gateConfig);
         LogQuery query(dbPath);
-        const test::ScriptRun run = test::runScript(script, UiPorts{&gate, &query, nullptr});
+        const doorpost::kiosk::ui::test::ScriptRun run =
+            doorpost::kiosk::ui::test::runScript(script, UiPorts{&gate, &query, nullptr});
         INFO(run.failure);
         REQUIRE(run.exitCode == 0);
     }
@@ -108,7 +110,7 @@ TEST_CASE("registering a resident ID by keypad records the event through the rea
     REQUIRE(events.size() == 1);
     const storage::Event& event = events[0];
     CHECK(event.kind == storage::EventKind::Manual);
-    CHECK(event.verdict == storage::Verdict::Admit);
+    CHECK(event.verdict == Verdict::Admit);
     CHECK(event.maskedId.find("0014") != std::string::npos);
     CHECK(event.detail.find(kPersonId) == std::string::npos); // sealed, not stored
     const auto detail = nlohmann::json::parse(event.detail);
@@ -122,8 +124,8 @@ TEST_CASE("registering a resident ID by keypad records the event through the rea
 
 TEST_CASE(
     "without the central sealing key a keypad registration is recorded with the masked ID only") {
-    storage::test::TempDir dir;
-    const auto shots = test::screenshotDir("faults");
+    doorpost::test::TempDir dir;
+    const auto shots = doorpost::kiosk::ui::test::screenshotDir("faults");
     // The warning line (amber) on the manual screen, before anyone types: the same screen with
     // the key is the baseline, so the count is of the warning, not of other amber on screen.
     int amber[2] = {0, 0};
@@ -134,15 +136,15 @@ TEST_CASE(
             (shots / (withKey ? "manual_seal_key_en.png" : "manual_no_seal_key_en.png")).string();
         const std::string script = std::string("wait-for seal_key ") + (withKey ? "yes" : "no") +
                                    " 5000\ntap manual\nwait 200\nscreenshot " + shot + "\n";
-        GateAdapter gate(dbPath, kiosk::GateConfig{});
+        GateAdapter gate(dbPath, kiosk::gate::GateConfig{});
         LogQuery query(dbPath);
-        const test::ScriptRun run =
-            test::runScript(script, UiPorts{&gate, &query, nullptr}, Lang::En);
+        const doorpost::kiosk::ui::test::ScriptRun run =
+            doorpost::kiosk::ui::test::runScript(script, UiPorts{&gate, &query, nullptr}, Lang::En);
         INFO(run.failure);
         REQUIRE(run.exitCode == 0);
-        test::Image image;
-        REQUIRE(test::readPng(shot, image));
-        amber[withKey ? 0 : 1] = test::countColour(image, 0xF2, 0xA0, 0x0C);
+        doorpost::kiosk::ui::test::Image image;
+        REQUIRE(doorpost::kiosk::ui::test::readPng(shot, image));
+        amber[withKey ? 0 : 1] = doorpost::kiosk::ui::test::countColour(image, 0xF2, 0xA0, 0x0C);
     }
     CHECK(amber[1] > amber[0] + 200);
 
@@ -160,12 +162,12 @@ TEST_CASE(
         shot +
         "\n"
         "state\n";
-    kiosk::GateConfig gateConfig; // the exam profile: the roster must hold the person
+    kiosk::gate::GateConfig gateConfig; // the exam profile: the roster must hold the person
     {
         GateAdapter gate(dbPath, gateConfig);
         LogQuery query(dbPath);
-        const test::ScriptRun run =
-            test::runScript(script, UiPorts{&gate, &query, nullptr}, Lang::En);
+        const doorpost::kiosk::ui::test::ScriptRun run =
+            doorpost::kiosk::ui::test::runScript(script, UiPorts{&gate, &query, nullptr}, Lang::En);
         INFO(run.failure);
         REQUIRE(run.exitCode == 0);
     }
@@ -173,7 +175,7 @@ TEST_CASE(
     REQUIRE(events.size() == 1);
     const storage::Event& event = events[0];
     CHECK(event.kind == storage::EventKind::Manual);
-    CHECK(event.verdict == storage::Verdict::Admit);
+    CHECK(event.verdict == Verdict::Admit);
     CHECK(event.maskedId.find("0014") != std::string::npos);
     CHECK(!event.subjectKey.empty());
     CHECK(event.reasons == std::vector<std::string>{"manual_registration", "id_not_sealed"});
@@ -184,9 +186,10 @@ TEST_CASE(
     REQUIRE(detail.contains("sealed_id"));
     CHECK(detail["sealed_id"].is_null());
     CHECK(detail.value("id_sealing", "") == "no_seal_key");
-    test::Image image;
-    REQUIRE(test::readPng(shot, image));
-    CHECK(test::countColour(image, 0x1B, 0x7F, 0x3B) > 2000); // the verdict panel is green (admit)
+    doorpost::kiosk::ui::test::Image image;
+    REQUIRE(doorpost::kiosk::ui::test::readPng(shot, image));
+    CHECK(doorpost::kiosk::ui::test::countColour(image, 0x1B, 0x7F, 0x3B) >
+          2000); // the verdict panel is green (admit)
 }
 
 TEST_CASE("the trust chip follows the stored trust data: fresh, amber past valid-until, red past "
@@ -197,13 +200,13 @@ TEST_CASE("the trust chip follows the stored trust data: fresh, amber past valid
     };
     const Case cases[] = {{-3600, "fresh"}, {2 * 3600, "stale"}, {30 * 3600, "expired"}};
     for (const Case& c : cases) {
-        storage::test::TempDir dir;
+        doorpost::test::TempDir dir;
         const std::string dbPath = dir.file("kiosk.db");
         {
             auto db = storage::Database::open(dbPath);
             REQUIRE(db.ok());
             storage::TrustStore store(db.value());
-            const std::int64_t now = kiosk::wallClockSeconds();
+            const std::int64_t now = kiosk::gate::wallClockSeconds();
             const std::string key(64, 'a');
             REQUIRE(store
                         .add({storage::TrustKind::PassKey, "0011223344556677", key, "issuer",
@@ -211,10 +214,10 @@ TEST_CASE("the trust chip follows the stored trust data: fresh, amber past valid
                         .ok());
         }
         LogQuery query(dbPath);
-        const test::ScriptRun run =
-            test::runScript(std::string("wait-for trust ") + c.chip +
-                                " 5000\nexpect roster none\nexpect seal_key no\n",
-                            UiPorts{nullptr, &query, nullptr});
+        const doorpost::kiosk::ui::test::ScriptRun run = doorpost::kiosk::ui::test::runScript(
+            std::string("wait-for trust ") + c.chip +
+                " 5000\nexpect roster none\nexpect seal_key no\n",
+            UiPorts{nullptr, &query, nullptr});
         INFO(c.chip << ": " << run.failure);
         CHECK(run.exitCode == 0);
     }
@@ -222,7 +225,7 @@ TEST_CASE("the trust chip follows the stored trust data: fresh, amber past valid
 
 TEST_CASE(
     "a keyboard-wedge scanner's read goes to the real gate, but not while a text field has focus") {
-    storage::test::TempDir dir;
+    doorpost::test::TempDir dir;
     const std::string dbPath = dir.file("kiosk.db");
     prepareKiosk(dbPath, true);
     const std::string script = "wedge 2021110100731\n" // the admission ticket, typed by the scanner
@@ -237,18 +240,19 @@ TEST_CASE(
                                "expect gate_busy false\n"
                                "expect admitted 1\n"
                                "state\n";
-    kiosk::GateConfig gateConfig;
+    kiosk::gate::GateConfig gateConfig;
     {
         GateAdapter gate(dbPath, gateConfig);
         LogQuery query(dbPath);
-        const test::ScriptRun run = test::runScript(script, UiPorts{&gate, &query, nullptr});
+        const doorpost::kiosk::ui::test::ScriptRun run =
+            doorpost::kiosk::ui::test::runScript(script, UiPorts{&gate, &query, nullptr});
         INFO(run.failure);
         REQUIRE(run.exitCode == 0);
     }
     const auto events = allEvents(dbPath);
     REQUIRE(events.size() == 1);
     CHECK(events[0].kind == storage::EventKind::Scan);
-    CHECK(events[0].verdict == storage::Verdict::Admit);
+    CHECK(events[0].verdict == Verdict::Admit);
     const auto detail = nlohmann::json::parse(events[0].detail);
     CHECK(detail.value("candidate", "") == "2021110100731");
     CHECK(detail["checks"]["picture_decode"] ==

@@ -3,6 +3,8 @@
 
 #include <catch2/catch.hpp>
 
+using namespace doorpost;
+using namespace doorpost::kiosk::app;
 using namespace doorpost::kiosk::ui;
 using namespace doorpost::kiosk::ui::test;
 

@@ -1,20 +1,23 @@
 // The roster screen's "arrived" mark: an admission of the candidate's subject, whether filed with
 // its block or in the block still filling (storage/event_log_admissions.cpp).
 
-#include "kiosk/ui/status_reader.hpp"
+#include "kiosk/app/status_reader.hpp"
+#include "kiosk/ui/ui_model.hpp"
 #include "storage/database.hpp"
 #include "storage/event_log.hpp"
 #include "storage/roster_store.hpp"
-#include "tests/storage/temp_dir.hpp"
+#include "tests/support/temp_dir.hpp"
 
 #include <catch2/catch.hpp>
 #include <map>
 
 using namespace doorpost;
+using namespace doorpost::kiosk::app;
+using namespace doorpost::kiosk::ui;
 
 namespace {
 
-storage::EventDraft scanOf(const std::string& subjectKey, storage::Verdict verdict) {
+storage::EventDraft scanOf(const std::string& subjectKey, Verdict verdict) {
     storage::EventDraft draft;
     draft.kind = storage::EventKind::Scan;
     draft.credentialType = "ticket";
@@ -27,7 +30,7 @@ storage::EventDraft scanOf(const std::string& subjectKey, storage::Verdict verdi
 
 // Candidate number -> arrived, for the whole roster.
 std::map<std::string, bool> arrivals(storage::Database& db) {
-    auto roster = kiosk::ui::readRoster(db, "");
+    auto roster = kiosk::app::readRoster(db, "");
     REQUIRE(roster.ok());
     std::map<std::string, bool> out;
     for (const auto& entry : roster.value()) {
@@ -40,7 +43,7 @@ std::map<std::string, bool> arrivals(storage::Database& db) {
 
 TEST_CASE(
     "The roster screen marks arrivals filed with their block and in the block still filling") {
-    storage::test::TempDir dir;
+    doorpost::test::TempDir dir;
     auto db = storage::Database::open(dir.file("kiosk.db"));
     REQUIRE(db.ok());
     auto log = storage::EventLog::open(db.value());
@@ -56,12 +59,12 @@ TEST_CASE(
     };
     REQUIRE(storage::RosterStore(db.value()).replace(entries, {5, "test", 0, 0}).ok());
 
-    REQUIRE(log.value().append(scanOf("key-early", storage::Verdict::Admit)).ok());
-    REQUIRE(log.value().append(scanOf(twin + "-a", storage::Verdict::Admit)).ok());
+    REQUIRE(log.value().append(scanOf("key-early", Verdict::Admit)).ok());
+    REQUIRE(log.value().append(scanOf(twin + "-a", Verdict::Admit)).ok());
     std::vector<storage::EventDraft> others(storage::EventLog::kBlock,
-                                            scanOf("key-denied", storage::Verdict::Deny));
+                                            scanOf("key-denied", Verdict::Deny));
     REQUIRE(log.value().appendMany(others).ok()); // completes the first block: filed
-    REQUIRE(log.value().append(scanOf("key-late", storage::Verdict::Admit)).ok()); // still filling
+    REQUIRE(log.value().append(scanOf("key-late", Verdict::Admit)).ok()); // still filling
 
     auto arrived = arrivals(db.value());
     CHECK(arrived["T-early"]);

@@ -5,6 +5,8 @@
 #include <catch2/catch.hpp>
 #include <iostream>
 
+using namespace doorpost;
+using namespace doorpost::kiosk::app;
 using namespace doorpost::kiosk::ui;
 using namespace doorpost::kiosk::ui::test;
 

@@ -2,6 +2,8 @@
 
 #include <catch2/catch.hpp>
 
+using namespace doorpost;
+using namespace doorpost::kiosk::app;
 using namespace doorpost::kiosk::ui;
 
 TEST_CASE("scripts parse taps, waits, checks and screenshots") {

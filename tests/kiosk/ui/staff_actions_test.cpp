@@ -3,16 +3,18 @@
 // --export-dir, and the folder that appears verified by `doorpost verify-export` with the event
 // the script recorded in it. Sync now without --central says so. Plus the destination and
 // folder-naming rules on their own.
+#include "kiosk/app/audit_export_child.hpp"
+#include "kiosk/app/kiosk_staff.hpp"
 #include "kiosk/gate/gate.hpp"
 #include "kiosk/gate/roster_csv.hpp"
-#include "kiosk/ui/audit_export_child.hpp"
-#include "kiosk/ui/kiosk_staff.hpp"
+#include "kiosk/ui/staff_notice_text.hpp"
+#include "storage/base/hex.hpp"
+#include "storage/base/iso_time.hpp"
 #include "storage/database.hpp"
 #include "storage/event_log.hpp"
-#include "storage/iso_time.hpp"
 #include "storage/roster_store.hpp"
 #include "storage/trust_store.hpp"
-#include "tests/storage/temp_dir.hpp"
+#include "tests/support/temp_dir.hpp"
 
 #include <catch2/catch.hpp>
 #include <cstdio>
@@ -25,6 +27,7 @@
 #include <sys/wait.h>
 
 using namespace doorpost;
+using namespace doorpost::kiosk::app;
 using namespace doorpost::kiosk::ui;
 namespace fs = std::filesystem;
 
@@ -39,17 +42,17 @@ void prepareKiosk(const std::string& dbPath) {
     auto db = storage::Database::open(dbPath);
     REQUIRE(db.ok());
     REQUIRE(db.value().setMeta("subject_salt", kSalt).ok());
-    const std::int64_t now = kiosk::wallClockSeconds();
+    const std::int64_t now = kiosk::gate::wallClockSeconds();
     std::array<std::uint8_t, 32> sealPk{};
     std::array<std::uint8_t, 32> sealSk{};
     crypto_box_keypair(sealPk.data(), sealSk.data());
     storage::TrustStore trust(db.value());
     REQUIRE(trust
-                .add({storage::TrustKind::SealKey, "", storage::toHex(sealPk.data(), sealPk.size()),
-                      "seal", "test", now, now + 3600})
+                .add({storage::TrustKind::SealKey, "", toHex(sealPk.data(), sealPk.size()), "seal",
+                      "test", now, now + 3600})
                 .ok());
-    auto roster =
-        kiosk::parseRosterCsv(std::string(kTicket) + ",张三,440524188001010014,am,101,07\n", kSalt);
+    auto roster = kiosk::gate::parseRosterCsv(
+        std::string(kTicket) + ",张三,440524188001010014,am,101,07\n", kSalt);
     REQUIRE(roster.ok());
     storage::RosterStore store(db.value());
     REQUIRE(store.replace(roster.value(), {1, "test roster", now, now + 3600}).ok());
@@ -104,7 +107,7 @@ std::map<std::string, std::string> toastsByLang(const std::string& out) {
 // After a toast: shown in zh-CN (the kiosk's default), then re-worded in English by a switch.
 const char* kBothLangs = "state\nlang en\nstate\n";
 
-std::string writeScript(const storage::test::TempDir& dir, const std::string& text) {
+std::string writeScript(const doorpost::test::TempDir& dir, const std::string& text) {
     const std::string path = dir.file("script.txt");
     std::ofstream(path) << text;
     return path;
@@ -117,7 +120,7 @@ const char* kUnlock = "tap staff\n"
 } // namespace
 
 TEST_CASE("staff export for auditors in doorpost run writes a folder that verify-export accepts") {
-    storage::test::TempDir dir;
+    doorpost::test::TempDir dir;
     const std::string dbPath = dir.file("kiosk.db");
     prepareKiosk(dbPath);
     const fs::path exportDir = dir.path() / "stick";
@@ -165,7 +168,7 @@ TEST_CASE("staff export for auditors in doorpost run writes a folder that verify
         auto events = log.value().readSeqRange(1, 10);
         REQUIRE(events.ok());
         REQUIRE(events.value().size() == 1);
-        CHECK(events.value()[0].verdict == storage::Verdict::Admit);
+        CHECK(events.value()[0].verdict == Verdict::Admit);
         eventId = events.value()[0].eventId;
         deviceId = events.value()[0].deviceId;
     }
@@ -184,7 +187,7 @@ TEST_CASE("staff export for auditors in doorpost run writes a folder that verify
 }
 
 TEST_CASE("staff sync now without --central says no central is configured") {
-    storage::test::TempDir dir;
+    doorpost::test::TempDir dir;
     const std::string dbPath = dir.file("kiosk.db");
     prepareKiosk(dbPath);
     const std::string script = writeScript(dir, std::string(kUnlock) +
@@ -204,7 +207,7 @@ TEST_CASE("staff sync now without --central says no central is configured") {
 }
 
 TEST_CASE("export destination: a given folder, else a removable-media mount, else a clear error") {
-    storage::test::TempDir dir;
+    doorpost::test::TempDir dir;
     // Nothing mounted under these roots (plain folders on the same device are not media).
     fs::create_directories(dir.path() / "media" / "staff" / "not-a-mount");
     auto none = findExportDestination("", {(dir.path() / "media").string(), "/nonexistent"});
@@ -220,7 +223,7 @@ TEST_CASE("export destination: a given folder, else a removable-media mount, els
 }
 
 TEST_CASE("export folders are never reused: a second export in the same second gets its own name") {
-    storage::test::TempDir dir;
+    doorpost::test::TempDir dir;
     const std::int64_t now = 1'800'000'000;
     auto first = createExportFolder(dir.path().string(), "dev/../x", now);
     auto second = createExportFolder(dir.path().string(), "dev/../x", now);
@@ -234,26 +237,26 @@ TEST_CASE("export folders are never reused: a second export in the same second g
 
 TEST_CASE("a failing export child gives its one-line error, and the period is today from local "
           "midnight") {
-    storage::test::TempDir dir;
+    doorpost::test::TempDir dir;
     const std::string out = dir.file("out");
     fs::create_directories(out);
     auto failed = runExportChild(std::string(DOORPOST_BIN_DIR) + "/doorpost", dir.file("absent.db"),
-                                 todaySoFar(kiosk::wallClockSeconds()), out);
+                                 todaySoFar(kiosk::gate::wallClockSeconds()), out);
     REQUIRE(!failed.ok());
     CHECK(failed.error().message.find("does not exist") != std::string::npos);
     CHECK(failed.error().message.find('\n') == std::string::npos);
 
-    const std::int64_t now = kiosk::wallClockSeconds();
+    const std::int64_t now = kiosk::gate::wallClockSeconds();
     const ExportPeriod today = todaySoFar(now);
     CHECK(today.toUnix == now + 1);
     CHECK(today.fromUnix <= now);
     CHECK(now - today.fromUnix < 25 * 3600);
-    CHECK(doorpost::storage::formatIsoTime(0) == "1970-01-01T00:00:00Z");
+    CHECK(doorpost::formatIsoTime(0) == "1970-01-01T00:00:00Z");
 }
 
 TEST_CASE(
     "the auditor's PIN opens Export for auditors only, the staff PIN still opens everything") {
-    storage::test::TempDir dir;
+    doorpost::test::TempDir dir;
     const std::string dbPath = dir.file("kiosk.db");
     prepareKiosk(dbPath);
     const fs::path exportDir = dir.path() / "stick";
@@ -290,7 +293,7 @@ TEST_CASE(
 }
 
 TEST_CASE("staff sync now with an unreachable central reports the nudged round's error") {
-    storage::test::TempDir dir;
+    doorpost::test::TempDir dir;
     const std::string dbPath = dir.file("kiosk.db");
     prepareKiosk(dbPath);
     const std::string script = writeScript(dir, std::string(kUnlock) +
@@ -318,19 +321,19 @@ TEST_CASE("staff sync now with an unreachable central reports the nudged round's
 
 TEST_CASE(
     "an export child killed by SIGBUS (a disk error under its mapping) is an error, not a crash") {
-    storage::test::TempDir dir;
+    doorpost::test::TempDir dir;
     // Stands in for `doorpost export` meeting a bad sector: it dies of SIGBUS as that would.
     const std::string exe = dir.file("dies-of-sigbus");
     std::ofstream(exe) << "#!/bin/sh\nkill -BUS $$\n";
     fs::permissions(exe, fs::perms::owner_all);
-    auto result = runExportChild(exe, dir.file("kiosk.db"), todaySoFar(kiosk::wallClockSeconds()),
-                                 dir.file("out"));
+    auto result = runExportChild(exe, dir.file("kiosk.db"),
+                                 todaySoFar(kiosk::gate::wallClockSeconds()), dir.file("out"));
     REQUIRE(!result.ok());
     CHECK(result.error().message.find("disk error") != std::string::npos);
 }
 
 TEST_CASE("a failed staff export leaves no folder behind and answers with the export's reason") {
-    storage::test::TempDir dir;
+    doorpost::test::TempDir dir;
     const std::string dbPath = dir.file("kiosk.db");
     prepareKiosk(dbPath); // nothing recorded today: the export refuses an empty period
     const fs::path stick = dir.path() / "stick";
@@ -345,7 +348,7 @@ TEST_CASE("a failed staff export leaves no folder behind and answers with the ex
         staff.exportForAuditors([&](StaffNotice n) { answer.set_value(std::move(n)); });
         const StaffNotice result = answer.get_future().get();
         REQUIRE(result.failed);
-        CHECK(result.text == Str::StaffExportFailed);
+        CHECK(result.what == StaffOutcome::ExportFailed);
         // The child's reason, untranslated, inside a sentence in each language.
         const std::string zh = formatNotice(Lang::Zh, result);
         const std::string en = formatNotice(Lang::En, result);

@@ -1,10 +1,10 @@
 // Staff toasts in the staff member's language: KioskStaff answers with a text id and values
 // (StaffNotice), the staff screen words it in the language on screen, and re-words it when the
 // language is switched while it is shown. Plus a screenshot of a zh-CN toast drawn in CJK glyphs.
-#include "kiosk/ui/kiosk_staff.hpp"
-#include "kiosk/ui/staff_notice.hpp"
+#include "kiosk/app/kiosk_staff.hpp"
+#include "kiosk/app/staff_notice.hpp"
 #include "png_reader.hpp"
-#include "tests/storage/temp_dir.hpp"
+#include "tests/support/temp_dir.hpp"
 #include "ui_harness.hpp"
 
 #include <algorithm>
@@ -13,6 +13,7 @@
 #include <iostream>
 
 using namespace doorpost;
+using namespace doorpost::kiosk::app;
 using namespace doorpost::kiosk::ui;
 using namespace doorpost::kiosk::ui::test;
 namespace fs = std::filesystem;
@@ -71,8 +72,9 @@ TEST_CASE("notice arguments fill {N} in either order, other braces and missing v
     CHECK(fillArgs("{0}{0}", {"x"}) == "xx");
     CHECK(fillArgs("json {\"k\"} {2} {", {"a"}) == "json {\"k\"} {2} {");
     CHECK(fillArgs("", {"a"}).empty());
-    CHECK(formatNotice(Lang::Zh, staffOk(Str::StaffSyncDone, {"7"})) == "同步完成，7 条记录待上传");
-    CHECK(formatNotice(Lang::En, staffOk(Str::StaffSyncDone, {"7"})) ==
+    CHECK(formatNotice(Lang::Zh, staffOk(StaffOutcome::SyncDone, {"7"})) ==
+          "同步完成，7 条记录待上传");
+    CHECK(formatNotice(Lang::En, staffOk(StaffOutcome::SyncDone, {"7"})) ==
           "Sync: done, 7 events waiting");
 }
 
@@ -97,7 +99,7 @@ TEST_CASE(
 }
 
 TEST_CASE("KioskStaff's immediate answers are notices worded in both languages") {
-    storage::test::TempDir dir;
+    doorpost::test::TempDir dir;
     KioskStaffConfig config;
     config.dbPath = dir.file("kiosk.db");
     config.exePath = std::string(DOORPOST_BIN_DIR) + "/doorpost";
@@ -129,13 +131,13 @@ TEST_CASE("KioskStaff's immediate answers are notices worded in both languages")
     const StaffNotice noStick =
         answerOf([&](StaffDone d) { staff.exportForAuditors(std::move(d)); });
     CHECK(noStick.failed);
-    CHECK(noStick.text == Str::StaffExportNoMedia);
+    CHECK(noStick.what == StaffOutcome::ExportNoMedia);
     CHECK(formatNotice(Lang::Zh, noStick).find("未找到U盘") != std::string::npos);
     CHECK(formatNotice(Lang::En, noStick).find("no removable media found") != std::string::npos);
 }
 
 TEST_CASE("an export into a folder that is not writable names the folder in both languages") {
-    storage::test::TempDir dir;
+    doorpost::test::TempDir dir;
     KioskStaffConfig config;
     config.dbPath = dir.file("kiosk.db");
     config.exportDir = dir.file("absent");

@@ -3,8 +3,8 @@
 // does, for tests that use the fake ports.
 
 #include "fake_ports.hpp"
+#include "kiosk/app/staff_auth.hpp"
 #include "kiosk/ui/app.hpp"
-#include "kiosk/ui/staff_auth.hpp"
 
 #include <filesystem>
 #include <string>
@@ -20,7 +20,7 @@ inline std::filesystem::path screenshotDir(const std::string& name) {
 }
 
 inline const std::string& demoPinHash() {
-    static const std::string hash = StaffAuth::hashPin("2468").value();
+    static const std::string hash = app::StaffAuth::hashPin("2468").value();
     return hash;
 }
 
@@ -30,7 +30,7 @@ struct ScriptRun {
 };
 
 inline ScriptRun runScript(const std::string& script, UiPorts ports, Lang lang = Lang::Zh,
-                           CameraControl* camera = nullptr) {
+                           app::CameraControl* camera = nullptr) {
     AppConfig config;
     config.headless = true;
     config.sound = true; // SDL's dummy audio driver: the tone path runs, silently

@@ -1,0 +1,77 @@
+#pragma once
+// A USB camera through V4L2: negotiates GREY, YUYV or MJPEG at the asked size and rate, streams
+// with mmap'ed buffers, and hands out luma without copying (GREY and YUYV are viewed in the
+// driver's buffer; MJPEG is decoded to grey by libjpeg-turbo). When the camera is unplugged
+// (ENODEV, POLLERR) the source says so and reopens the device when it comes back.
+
+#include "drivers/camera/frame_source.hpp"
+#include "drivers/camera/v4l2_io.hpp"
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace doorpost::drivers::camera {
+
+enum class PixelFormat { Grey, Yuyv, Mjpeg };
+const char* toString(PixelFormat format);
+
+struct V4l2Config {
+    std::string devicePath = "/dev/video0";
+    int width = 1280;
+    int height = 720;
+    int fps = 30;
+    // Tried in this order against what the camera offers. GREY and YUYV need no decoding.
+    std::vector<PixelFormat> preference{PixelFormat::Grey, PixelFormat::Yuyv, PixelFormat::Mjpeg};
+    int bufferCount = 4;
+    std::chrono::milliseconds reconnectInterval{1000};
+};
+
+class V4l2Source final : public FrameSource {
+public:
+    V4l2Source(V4l2Config config, std::unique_ptr<V4l2Io> io);
+    ~V4l2Source() override;
+    V4l2Source(const V4l2Source&) = delete;
+    V4l2Source& operator=(const V4l2Source&) = delete;
+
+    DriverStatus open() override;
+    NextFrame next(std::chrono::milliseconds timeout) override;
+    void close() override;
+    SourceState state() const override { return m_state; }
+    std::string describe() const override { return "v4l2:" + m_config.devicePath; }
+
+    // What was negotiated (valid while streaming).
+    PixelFormat pixelFormat() const { return m_format; }
+    int width() const { return m_width; }
+    int height() const { return m_height; }
+    int reconnects() const { return m_reconnects; }
+
+private:
+    struct Buffer {
+        void* start = nullptr;
+        std::size_t length = 0;
+    };
+
+    DriverStatus start();
+    void teardown();
+    NextFrame unplugged(std::string why);
+    DriverStatus requeueHeld();
+
+    V4l2Config m_config;
+    std::unique_ptr<V4l2Io> m_io;
+    SourceState m_state = SourceState::Closed;
+    int m_fd = -1;
+    std::vector<Buffer> m_buffers;
+    int m_held = -1; // index of the buffer the last frame points into, given back on next()
+    PixelFormat m_format = PixelFormat::Grey;
+    int m_width = 0;
+    int m_height = 0;
+    int m_bytesPerLine = 0;
+    std::uint64_t m_sequence = 0;
+    int m_reconnects = 0;
+    FrameClock::time_point m_nextReconnect;
+    LumaImage m_decoded; // MJPEG frames decoded to grey
+};
+
+} // namespace doorpost::drivers::camera

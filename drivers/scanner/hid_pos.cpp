@@ -1,0 +1,187 @@
+#include "drivers/scanner/hid_pos.hpp"
+
+#include <algorithm>
+#include <libusb.h>
+
+namespace doorpost::drivers::scanner {
+namespace {
+
+constexpr std::size_t kMaxRead = 16 * 1024;
+constexpr std::size_t kDataOffset = 5;
+constexpr std::size_t kDataMax = 56;
+
+libusb_context* ctx(void* context) {
+    return static_cast<libusb_context*>(context);
+}
+libusb_device_handle* dev(void* handle) {
+    return static_cast<libusb_device_handle*>(handle);
+}
+
+} // namespace
+
+decode::CodeFormat formatFromAim(std::string_view aim) {
+    if (aim.size() < 2 || aim[0] != ']') {
+        return decode::CodeFormat::None;
+    }
+    switch (aim[1]) {
+    case 'Q':
+        return decode::CodeFormat::QRCode;
+    case 'L':
+        return decode::CodeFormat::PDF417;
+    case 'C':
+        return decode::CodeFormat::Code128;
+    case 'd':
+        return decode::CodeFormat::DataMatrix;
+    case 'z':
+        return decode::CodeFormat::Aztec;
+    case 'A':
+        return decode::CodeFormat::Code39;
+    case 'G':
+        return decode::CodeFormat::Code93;
+    case 'I':
+        return decode::CodeFormat::ITF;
+    case 'F':
+        return decode::CodeFormat::Codabar;
+    case 'E':
+        return aim.size() >= 3 && aim[2] == '4' ? decode::CodeFormat::EAN8
+                                                : decode::CodeFormat::EAN13;
+    default:
+        return decode::CodeFormat::None;
+    }
+}
+
+std::optional<HidPosRead> HidPosParser::feed(std::span<const std::uint8_t> report) {
+    auto drop = [&] {
+        ++m_dropped;
+        m_pending.clear();
+        m_aim.clear();
+        return std::nullopt;
+    };
+    if (report.size() < kHidPosReportSize || report[0] != m_reportId) {
+        return drop();
+    }
+    const std::size_t length = report[1];
+    if (length > kDataMax) {
+        return drop();
+    }
+    if (m_pending.empty()) {
+        // The first report of a read names the symbology; continuations may repeat it or not.
+        m_aim.assign(report.begin() + 2, report.begin() + 5);
+    }
+    if (m_pending.size() + length > kMaxRead) {
+        return drop();
+    }
+    m_pending.insert(m_pending.end(), report.begin() + static_cast<std::ptrdiff_t>(kDataOffset),
+                     report.begin() + static_cast<std::ptrdiff_t>(kDataOffset + length));
+    if ((report[63] & 0x01) != 0) {
+        return std::nullopt; // more follows
+    }
+    HidPosRead read;
+    read.aim = m_aim;
+    read.format = formatFromAim(m_aim);
+    read.bytes = std::move(m_pending);
+    m_pending.clear();
+    m_aim.clear();
+    if (read.bytes.empty()) {
+        return std::nullopt; // an empty report (some scanners send one after each read)
+    }
+    return read;
+}
+
+DriverResult<std::unique_ptr<HidPosScanner>> HidPosScanner::open(std::uint16_t vendorId,
+                                                                 std::uint16_t productId) {
+    std::unique_ptr<HidPosScanner> scanner(new HidPosScanner);
+    libusb_context* context = nullptr;
+    if (libusb_init(&context) != 0) {
+        return DriverError{DriverErrorKind::Device, "libusb could not start"};
+    }
+    scanner->m_context = context;
+    libusb_device_handle* handle = libusb_open_device_with_vid_pid(context, vendorId, productId);
+    if (handle == nullptr) {
+        return DriverError{DriverErrorKind::NotFound,
+                           "no HID POS scanner with that vendor/product id"};
+    }
+    scanner->m_handle = handle;
+    libusb_config_descriptor* config = nullptr;
+    if (libusb_get_active_config_descriptor(libusb_get_device(handle), &config) != 0) {
+        return DriverError{DriverErrorKind::Device, "scanner has no readable configuration"};
+    }
+    // The first HID interface with an interrupt IN endpoint carries the reports.
+    for (int i = 0; i < config->bNumInterfaces && scanner->m_interface < 0; ++i) {
+        const libusb_interface_descriptor& alt = config->interface[i].altsetting[0];
+        if (alt.bInterfaceClass != LIBUSB_CLASS_HID) {
+            continue;
+        }
+        for (int e = 0; e < alt.bNumEndpoints; ++e) {
+            const auto& endpoint = alt.endpoint[e];
+            if ((endpoint.bmAttributes & 0x03) == LIBUSB_TRANSFER_TYPE_INTERRUPT &&
+                (endpoint.bEndpointAddress & LIBUSB_ENDPOINT_IN) != 0) {
+                scanner->m_interface = alt.bInterfaceNumber;
+                scanner->m_endpoint = endpoint.bEndpointAddress;
+                break;
+            }
+        }
+    }
+    libusb_free_config_descriptor(config);
+    if (scanner->m_interface < 0) {
+        return DriverError{DriverErrorKind::Unsupported, "device has no HID interrupt endpoint"};
+    }
+    libusb_set_auto_detach_kernel_driver(handle, 1);
+    if (libusb_claim_interface(handle, scanner->m_interface) != 0) {
+        scanner->m_interface = -1;
+        return DriverError{DriverErrorKind::Device, "cannot claim the scanner's interface"};
+    }
+    return scanner;
+}
+
+HidPosScanner::~HidPosScanner() {
+    if (m_handle != nullptr) {
+        if (m_interface >= 0) {
+            libusb_release_interface(dev(m_handle), m_interface);
+        }
+        libusb_close(dev(m_handle));
+    }
+    if (m_context != nullptr) {
+        libusb_exit(ctx(m_context));
+    }
+}
+
+ScannerEvent HidPosScanner::next(std::chrono::milliseconds timeout) {
+    ScannerEvent event;
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    for (;;) {
+        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+            deadline - std::chrono::steady_clock::now());
+        if (left.count() <= 0) {
+            event.status = ScannerStatus::Timeout;
+            return event;
+        }
+        unsigned char report[kHidPosReportSize] = {};
+        int got = 0;
+        const int result =
+            libusb_interrupt_transfer(dev(m_handle), m_endpoint, report, sizeof report, &got,
+                                      static_cast<unsigned>(left.count()));
+        if (result == LIBUSB_ERROR_TIMEOUT) {
+            event.status = ScannerStatus::Timeout;
+            return event;
+        }
+        if (result == LIBUSB_ERROR_NO_DEVICE) {
+            event.status = ScannerStatus::Unplugged;
+            event.message = "scanner unplugged";
+            return event;
+        }
+        if (result != 0) {
+            event.status = ScannerStatus::Error;
+            event.message = libusb_error_name(result);
+            return event;
+        }
+        if (auto read = m_parser.feed(
+                std::span<const std::uint8_t>(report, static_cast<std::size_t>(got)))) {
+            event.status = ScannerStatus::Read;
+            event.read = std::move(*read);
+            return event;
+        }
+    }
+}
+
+} // namespace doorpost::drivers::scanner

@@ -1,0 +1,71 @@
+#pragma once
+// Watches USB hot-plug through libusb: cameras (video class) and scanners (HID) attaching and
+// detaching become events with their vendor and product ids, so the kiosk can open a camera
+// that was plugged in after start and tell staff when one was pulled.
+//
+// Threads: the watcher runs libusb's event loop on its own thread and calls `onEvent` there.
+// The callback must only post the event to the kiosk's queue (never touch UI or sources).
+
+#include "storage/base/driver_error.hpp"
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace doorpost::drivers::scanner {
+
+enum class UsbDeviceKind { Camera, HidPosScanner, KeyboardWedge, Other };
+const char* toString(UsbDeviceKind kind);
+
+struct UsbInterfaceInfo {
+    std::uint8_t interfaceClass = 0;
+    std::uint8_t subClass = 0;
+    std::uint8_t protocol = 0;
+};
+
+// Cameras are USB video class (0x0E); a HID keyboard interface (boot protocol 1) is a wedge
+// scanner or a keyboard; other HID interfaces are taken as HID POS scanners (their report
+// descriptor, read when opened, tells for sure).
+UsbDeviceKind classifyUsbDevice(std::uint8_t deviceClass,
+                                const std::vector<UsbInterfaceInfo>& interfaces);
+
+struct UsbEvent {
+    bool attached = true;
+    UsbDeviceKind kind = UsbDeviceKind::Other;
+    std::uint16_t vendorId = 0;
+    std::uint16_t productId = 0;
+    std::uint8_t bus = 0;
+    std::uint8_t address = 0;
+};
+
+class UsbWatcher {
+public:
+    UsbWatcher() = default;
+    ~UsbWatcher();
+    UsbWatcher(const UsbWatcher&) = delete;
+    UsbWatcher& operator=(const UsbWatcher&) = delete;
+
+    // Starts watching; devices already present are reported as attached first. Fails where
+    // libusb has no hot-plug support (then the kiosk polls for /dev/video* instead).
+    DriverStatus start(std::function<void(const UsbEvent&)> onEvent);
+    void stop();
+
+    // Called by libusb on the watcher thread (public for the C callback trampoline).
+    void handle(void* device, bool attached);
+
+private:
+    void* m_context = nullptr;
+    int m_callback = 0;
+    std::atomic<bool> m_running{false};
+    std::thread m_thread;
+    std::function<void(const UsbEvent&)> m_onEvent;
+    // What each attached device was, by bus/address: a detached device can no longer be asked.
+    std::map<std::uint16_t, UsbEvent> m_known;
+};
+
+} // namespace doorpost::drivers::scanner

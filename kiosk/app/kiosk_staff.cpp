@@ -1,0 +1,132 @@
+#include "kiosk/app/kiosk_staff.hpp"
+
+#include "kiosk/app/audit_export_child.hpp"
+#include "kiosk/gate/gate.hpp"
+#include "storage/database.hpp"
+#include "sync/client/sync_worker.hpp"
+
+#include <chrono>
+#include <csignal>
+#include <thread>
+#include <utility>
+
+namespace doorpost::kiosk::app {
+
+KioskStaff::KioskStaff(KioskStaffConfig config, sync::client::SyncWorker* sync)
+    : m_config(std::move(config)), m_sync(sync) {}
+
+KioskStaff::~KioskStaff() {
+    m_stopping = true;
+    // The export child is ours: ending the kiosk ends it (its folder is then left incomplete and
+    // is removed by doExport before the worker is joined).
+    if (const int pid = m_childPid.load(); pid > 0) {
+        ::kill(pid, SIGTERM);
+    }
+}
+
+namespace {
+
+// A lower layer's message without the "export: " / "export dir: " it starts with: the
+// translated sentence around it already says it is about the export.
+std::string detail(const std::string& message) {
+    for (const char* prefix : {"export dir: ", "export: "}) {
+        if (message.rfind(prefix, 0) == 0) {
+            return message.substr(std::string(prefix).size());
+        }
+    }
+    return message;
+}
+
+} // namespace
+
+void KioskStaff::syncNow(StaffDone done) {
+    if (m_sync == nullptr) {
+        done(staffFailed(StaffOutcome::SyncNoCentral));
+        return;
+    }
+    if (!m_syncWorker.submit([this, done] { done(doSync()); })) {
+        done(staffFailed(StaffOutcome::SyncBusy));
+    }
+}
+
+StaffNotice KioskStaff::doSync() {
+    const std::int64_t before = m_sync->status().rounds;
+    m_sync->nudge();
+    // The round runs on the sync worker's thread; wait here (not on the UI thread) for it to end
+    // so the toast can say how it went.
+    const auto deadline =
+        std::chrono::steady_clock::now() + std::chrono::milliseconds(m_config.syncWaitMs);
+    while (!m_stopping && std::chrono::steady_clock::now() < deadline) {
+        const sync::client::SyncStatus status = m_sync->status();
+        if (status.rounds > before) {
+            if (!status.lastError.empty()) {
+                return staffFailed(StaffOutcome::SyncFailed, {status.lastError});
+            }
+            return staffOk(StaffOutcome::SyncDone, {std::to_string(status.eventsWaiting)});
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    return staffFailed(StaffOutcome::SyncStillRunning);
+}
+
+void KioskStaff::exportForAuditors(StaffDone done) {
+    if (!m_exportWorker.submit([this, done] { done(doExport()); })) {
+        done(staffFailed(StaffOutcome::ExportBusy));
+    }
+}
+
+StaffNotice KioskStaff::doExport() {
+    auto parent = findExportDestination(m_config.exportDir, m_config.mediaRoots);
+    if (!parent.ok()) {
+        // findExportDestination fails in two ways only: the operator's folder is not writable,
+        // or (none given) no writable removable media is mounted.
+        return m_config.exportDir.empty()
+                   ? staffFailed(StaffOutcome::ExportNoMedia)
+                   : staffFailed(StaffOutcome::ExportDirNotWritable, {m_config.exportDir});
+    }
+    // The device id for the folder name, read on this thread through its own connection (the
+    // same reading LogQuery does); the export itself maps the file only in the child.
+    std::string device = "device";
+    {
+        auto db = storage::Database::open(m_config.dbPath);
+        if (!db.ok()) {
+            return staffFailed(StaffOutcome::ExportDbFailed, {db.error().message});
+        }
+        auto id = db.value().meta("device_id");
+        if (id.ok() && id.value()) {
+            device = *id.value();
+        }
+    }
+    if (m_stopping) {
+        return staffFailed(StaffOutcome::ExportShuttingDown);
+    }
+    const std::int64_t now = gate::wallClockSeconds();
+    auto folder = createExportFolder(parent.value(), device, now);
+    if (!folder.ok()) {
+        return staffFailed(StaffOutcome::ExportFolderFailed, {detail(folder.error().message)});
+    }
+    auto exported = runExportChild(m_config.exePath, m_config.dbPath, todaySoFar(now),
+                                   folder.value(), &m_childPid);
+    if (!exported.ok()) {
+        std::error_code ec;
+        std::filesystem::remove_all(folder.value(), ec); // nothing half-written stays on the stick
+        return staffFailed(StaffOutcome::ExportFailed, {detail(exported.error().message)});
+    }
+    const std::string count = std::to_string(exported.value().count);
+    if (exported.value().firstBrokenSeq > 0) {
+        return staffOk(
+            StaffOutcome::ExportDoneBroken,
+            {count, exported.value().outDir, std::to_string(exported.value().firstBrokenSeq)});
+    }
+    return staffOk(StaffOutcome::ExportDone, {count, exported.value().outDir});
+}
+
+void KioskStaff::selectCamera(std::string source, StaffDone done) {
+    done(staffFailed(StaffOutcome::CameraAtStart, {source}));
+}
+
+void KioskStaff::setSiteProfile(std::string profile, StaffDone done) {
+    done(staffFailed(StaffOutcome::ProfileAtStart, {profile}));
+}
+
+} // namespace doorpost::kiosk::app

@@ -1,0 +1,176 @@
+#include "kiosk/app/log_query.hpp"
+
+#include "kiosk/app/status_reader.hpp"
+#include "storage/base/local_time.hpp"
+#include "storage/database.hpp"
+#include "storage/event_log.hpp"
+#include "sync/client/sync_worker.hpp"
+
+#include <ctime>
+#include <map>
+
+namespace doorpost::kiosk::app {
+namespace {
+
+constexpr std::int64_t kBucketSeconds = 600;
+
+// Visits the events recorded in [fromMs, toMs) of wall time, in seq order.
+Result<void> forEachByTime(storage::EventLog& log, std::int64_t fromMs, std::int64_t toMs,
+                           const std::function<void(const storage::Event&)>& visit) {
+    return log.forEachInWallTimeRange(fromMs, toMs, [&visit](const storage::Event& event) {
+        visit(event);
+        return true;
+    });
+}
+
+// Adds one event to counters by verdict and kind: today's tally (TodayCounters) and a chart
+// bucket (StatsBucket) count the same way.
+template <typename Counters> void countEvent(Counters& c, const storage::Event& e) {
+    c.admitted += e.verdict == Verdict::Admit ? 1 : 0;
+    c.denied += e.verdict == Verdict::Deny ? 1 : 0;
+    c.referred += e.verdict == Verdict::Refer ? 1 : 0;
+    c.manual += e.kind == storage::EventKind::Manual ? 1 : 0;
+}
+
+} // namespace
+
+LogQuery::LogQuery(std::string dbPath, const sync::client::SyncWorker* sync)
+    : m_path(std::move(dbPath)), m_sync(sync) {}
+
+LogQuery::~LogQuery() = default;
+
+Result<storage::EventLog*> LogQuery::log() {
+    if (m_log) {
+        return m_log.get();
+    }
+    auto db = storage::Database::open(m_path);
+    if (!db.ok()) {
+        return db.error();
+    }
+    m_db = std::make_unique<storage::Database>(std::move(db.value()));
+    auto log = storage::EventLog::open(*m_db);
+    if (!log.ok()) {
+        m_db.reset();
+        return log.error();
+    }
+    m_log = std::make_unique<storage::EventLog>(std::move(log.value()));
+    return m_log.get();
+}
+
+void LogQuery::todayCounters(std::function<void(Result<TodayCounters>)> done) {
+    m_worker.submit([this, done = std::move(done)] {
+        auto events = log();
+        if (!events.ok()) {
+            done(events.error());
+            return;
+        }
+        auto tallied = tallyToday(*events.value(), std::time(nullptr));
+        if (!tallied.ok()) {
+            done(tallied.error());
+            return;
+        }
+        done(m_today.counters);
+    });
+}
+
+Result<void> LogQuery::tallyToday(storage::EventLog& log, std::int64_t nowUnix) {
+    auto head = log.status();
+    if (!head.ok()) {
+        return head.error();
+    }
+    const std::int64_t lastSeq = head.value().lastSeq;
+    const std::int64_t dayStart = startOfLocalDay(nowUnix);
+    if (m_today.fromMs != dayStart * 1000 || lastSeq < m_today.countedThrough) {
+        // A new day (or another log under the same path): count it from the start. The next
+        // midnight is found from a time safely inside the next day, whatever DST does.
+        m_today = DayTally{dayStart * 1000, startOfLocalDay(dayStart + 30 * 3600) * 1000, 0, {}};
+    }
+    const auto count = [this, lastSeq](const storage::Event& e) {
+        if (e.seq > lastSeq || e.wallTimeMs < m_today.fromMs || e.wallTimeMs >= m_today.toMs) {
+            return true; // appended after the head read, or not today: not this tally's
+        }
+        countEvent(m_today.counters, e);
+        return true;
+    };
+    auto walked = m_today.countedThrough == 0
+                      ? log.forEachInWallTimeRange(m_today.fromMs, m_today.toMs, count)
+                      : log.forEachInSeqRange(m_today.countedThrough + 1, lastSeq, count);
+    if (!walked.ok()) {
+        m_today.countedThrough = 0; // partly counted: start over next time
+        m_today.counters = {};
+        return walked.error();
+    }
+    m_today.countedThrough = lastSeq;
+    return {};
+}
+
+void LogQuery::statsPer10Min(std::int64_t fromUnix, std::int64_t toUnix,
+                             std::function<void(Result<std::vector<StatsBucket>>)> done) {
+    m_worker.submit([this, fromUnix, toUnix, done = std::move(done)] {
+        auto events = log();
+        if (!events.ok()) {
+            done(events.error());
+            return;
+        }
+        std::map<std::int64_t, StatsBucket> buckets;
+        auto walked = forEachByTime(
+            *events.value(), fromUnix * 1000, toUnix * 1000, [&](const storage::Event& e) {
+                const std::int64_t start = (e.wallTimeMs / 1000) / kBucketSeconds * kBucketSeconds;
+                StatsBucket& b = buckets[start];
+                b.startUnix = start;
+                countEvent(b, e);
+            });
+        if (!walked.ok()) {
+            done(walked.error());
+            return;
+        }
+        // Every bucket from the first event to now, empty ones included, so the chart's time
+        // axis is even.
+        std::vector<StatsBucket> out;
+        if (!buckets.empty()) {
+            const std::int64_t last = toUnix / kBucketSeconds * kBucketSeconds;
+            for (std::int64_t t = buckets.begin()->first; t <= last; t += kBucketSeconds) {
+                auto it = buckets.find(t);
+                out.push_back(it != buckets.end() ? it->second : StatsBucket{t});
+            }
+        }
+        done(out);
+    });
+}
+
+void LogQuery::roster(std::string search,
+                      std::function<void(Result<std::vector<RosterEntry>>)> done) {
+    m_worker.submit([this, search = std::move(search), done = std::move(done)] {
+        auto events = log();
+        if (!events.ok()) {
+            done(events.error());
+            return;
+        }
+        done(readRoster(*m_db, search));
+    });
+}
+
+void LogQuery::kioskStatus(std::function<void(Result<KioskStatus>)> done) {
+    m_worker.submit([this, done = std::move(done)] {
+        auto events = log();
+        if (!events.ok()) {
+            done(events.error());
+            return;
+        }
+        auto status = readKioskStatus(*m_db, *events.value());
+        if (status.ok() && m_sync != nullptr) {
+            // The worker's own view is fresher than its tables: reachability, its last round.
+            const sync::client::SyncStatus live = m_sync->status();
+            status.value().syncRunning = true;
+            status.value().online = live.online;
+            status.value().eventsWaiting =
+                live.rounds > 0 ? live.eventsWaiting : status.value().eventsWaiting;
+            status.value().lastSyncUnix =
+                std::max(status.value().lastSyncUnix, live.lastSyncMs / 1000);
+            status.value().syncError = live.lastError;
+        }
+        done(std::move(status));
+    });
+}
+
+} // namespace doorpost::kiosk::app

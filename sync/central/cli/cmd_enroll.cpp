@@ -1,0 +1,37 @@
+// `doorpost-central enroll NAME`: registers a device and prints its bearer token (shown once;
+// the store keeps only its hash).
+
+#include "sync/central/cli/central_cli.hpp"
+
+namespace doorpost::sync::central::cli {
+
+void registerEnrollCommand(CLI::App& app, CentralContext& context) {
+    struct Options {
+        std::string name;
+        bool replace = false;
+        bool json = false;
+    };
+    auto options = std::make_shared<Options>();
+    auto* command = app.add_subcommand("enroll", "Enrol a device and print its token");
+    command->add_option("NAME", options->name, "Device name (letters, digits, - _ .)")->required();
+    command->add_flag("--replace", options->replace, "Issue a new token for an enrolled device");
+    command->add_flag("--json", options->json, "One JSON object per line");
+    command->callback([&context, options] {
+        auto store = openStore(context);
+        if (!store) {
+            context.exitCode = fail(store.error());
+            return;
+        }
+        auto token = (*store)->enrollDevice(options->name, options->replace);
+        if (!token) {
+            context.exitCode = fail(token.error());
+            return;
+        }
+        if (options->json)
+            printJsonLine({{"device", options->name}, {"token", *token}});
+        else
+            std::cout << *token << '\n';
+    });
+}
+
+} // namespace doorpost::sync::central::cli
