@@ -35,6 +35,8 @@ PersonScript scriptPerson(int index, const CodePayload& code, std::uint64_t seed
     const double exposureStart = exposure * rng.uniform(0.7, 1.3);
 
     PersonScript script;
+    script.person = {enter,    moduleSize, focus,    tilt,     rotation,
+                     exposure, noise,      contrast, glarePeak};
     double lastX = startX, lastY = startY;
     for (int t = 0; t < options.frames; ++t) {
         SceneSpec spec;

@@ -12,7 +12,21 @@
 
 namespace doorpost::drivers::synthetic {
 
+// How one person holds their code (what the frames were made from).
+struct Person {
+    int enterFrames = 0;     // frames until the hand stops
+    double moduleSize = 0.0; // pixels per module once held
+    double focus = 0.0;      // the lens's own blur sigma at that distance
+    double tiltDeg = 0.0;
+    double rotationDeg = 0.0;
+    double exposure = 1.0;
+    double noise = 0.0;
+    double contrast = 1.0;
+    double glare = 0.0;
+};
+
 struct PersonScript {
+    Person person;
     std::vector<SceneSpec> frames;
     int firstWholeFrame = -1; // first frame with the whole code in view (-1: never)
 };

@@ -40,6 +40,7 @@ struct BenchDecodeArgs {
     int frameCount = 200;
     int people = 0;
     std::uint64_t seed = 1;
+    bool verbose = false;
 };
 
 double threadCpuMs() {
@@ -192,6 +193,8 @@ void registerBenchDecodeCommand(CLI::App& app, CommandContext& context) {
     cmd->add_option("--people", args->people,
                     "Simulated people raising a code at the door (30 fps)");
     cmd->add_option("--seed", args->seed, "Seed of the simulated people")->capture_default_str();
+    cmd->add_flag("--verbose", args->verbose,
+                  "With --people: one line per person (how they hold the code, when it was read)");
     cmd->callback([args, &context] {
         if (args->dir.empty() && !args->synthetic && !args->frames && args->people == 0) {
             context.exitCode =
@@ -469,6 +472,7 @@ int benchPeople(const BenchDecodeArgs& args) {
         // between two people do the same).
         decoder.resetStream();
         int oursAt = -1, baseAt = -1;
+        const char* oursStage = "-";
         for (std::size_t t = 0; t < script.frames.size() && (oursAt < 0 || baseAt < 0); ++t) {
             auto image = drivers::synthetic::renderScene(script.frames[t]);
             if (!image) {
@@ -487,6 +491,7 @@ int benchPeople(const BenchDecodeArgs& args) {
                     ++wrong;
                 } else if (read != nullptr) {
                     oursAt = frame;
+                    oursStage = drivers::decode::toString(read->stage);
                 }
             }
             if (baseAt < 0) {
@@ -495,6 +500,17 @@ int benchPeople(const BenchDecodeArgs& args) {
                     baseAt = frame;
                 }
             }
+        }
+        if (args.verbose) {
+            const drivers::synthetic::Person& p = script.person;
+            std::cout << "person=" << person << " format=" << drivers::decode::toString(code.format)
+                      << " module=" << fixed(p.moduleSize) << " focus=" << fixed(p.focus)
+                      << " tilt=" << fixed(p.tiltDeg, 0) << " rotation=" << fixed(p.rotationDeg, 0)
+                      << " exposure=" << fixed(p.exposure) << " noise=" << fixed(p.noise, 1)
+                      << " contrast=" << fixed(p.contrast) << " glare=" << fixed(p.glare)
+                      << " enter=" << p.enterFrames << " whole_at=" << script.firstWholeFrame
+                      << " doorpost_at=" << oursAt << " stage=" << oursStage
+                      << " baseline_at=" << baseAt << '\n';
         }
         if (oursAt >= 0) {
             oursTimes.push_back(std::max(0, oursAt - script.firstWholeFrame) * kFrameMs);
