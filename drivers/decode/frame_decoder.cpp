@@ -29,10 +29,6 @@ std::chrono::microseconds cpuNow() {
                                      now.tv_nsec / 1000);
 }
 
-// Frames a noisy frame's code region is kept after the locator last saw it (a third of a
-// second at 30 fps).
-constexpr int kHoldFrames = 10;
-
 // First guesses of each stage's cost (us per megapixel) until it has been measured here.
 constexpr std::array<double, kDecodeStageCount> kInitialCost{
     2500, 2500, 2500, 6000, 5000, 3000, 9000, 10000, 10000, 10000, 20000, 20000, 2500};
@@ -239,31 +235,13 @@ DecodeOutcome FrameDecoder::run(const camera::LumaView& fullFrame, bool exhausti
     if (!exhaustive || m_options.enhance) {
         located = locateCodeRegions(frame, 2);
     }
-    std::vector<Region> regions = located.regions;
-    bool held = false; // the region is last frame's: the locator lost the code in the noise
+    const std::vector<Region>& regions = located.regions;
     if (!exhaustive) {
-        // A dim code in sensor noise shows the locator its texture on one frame in three or
-        // fewer (a third of the contrast, the same noise), while its enhancements read it only
-        // on some frames: the code's last region is kept for a few frames after it was last
-        // seen, in a noisy frame, so the enhancements keep trying there.
-        if (!regions.empty()) {
-            m_heldRegion = regions.front();
-            m_heldFor = 0;
-        } else if (m_heldRegion && located.noiseSigma >= 6.0 && m_heldFor < kHoldFrames) {
-            ++m_heldFor;
-            regions.push_back(*m_heldRegion);
-            held = true;
-        } else {
-            m_heldRegion.reset();
-        }
         outcome.sawCandidate = !regions.empty() || located.flooded;
         // Code-like texture, or a frame so noisy a code may hide anywhere: worth the full
         // budget. An empty doorway stops at the idle budget.
         raised = outcome.sawCandidate;
         for (const auto& region : regions) {
-            if (held) {
-                break; // no plain read of a region the locator did not see: enhancements next
-            }
             const camera::LumaView crop =
                 frame.cropped(region.left, region.top, region.width, region.height);
             const RegionProbe probe = probeRegion(crop, located.noiseSigma);
@@ -558,39 +536,6 @@ void FrameDecoder::runStrategy(Strategy strategy, const camera::LumaView& target
             normaliseLocally(m_scratchImage.view(), 6.0, m_enhanced, m_floatScratch);
             readBoth(m_enhanced.view());
         }
-        // Our own binarisation (binariseLocally) for the formats that correct errors by
-        // Reed-Solomon: noise cut at a local mean is random texture, which only a code with
-        // error correction survives. Which smoothing and window read a dim code varies from
-        // frame to frame (dim QR in noise 8-12: 3 to 18 frames in 30 each, a different setting
-        // best for each code), so each frame of the code tries the next setting.
-        const ZXing::BarcodeFormats corrected =
-            hints.formats() & (ZXing::BarcodeFormat::QRCode | ZXing::BarcodeFormat::MicroQRCode |
-                               ZXing::BarcodeFormat::PDF417 | ZXing::BarcodeFormat::DataMatrix |
-                               ZXing::BarcodeFormat::Aztec);
-        if (!outcome.read && !corrected.empty()) {
-            struct Setting {
-                double smooth;
-                double window;
-                bool deblur;
-            };
-            static constexpr std::array<Setting, 5> kSettings{{{1.2, 8.0, false},
-                                                               {0.8, 4.0, false},
-                                                               {1.6, 8.0, true},
-                                                               {1.2, 4.0, true},
-                                                               {0.8, 8.0, false}}};
-            const Setting& setting = kSettings[m_binariseTurn++ % kSettings.size()];
-            plane = toFloat(target);
-            const auto smooth = gaussianKernel(setting.smooth);
-            convolveSeparable(plane, smooth, smooth, m_floatScratch);
-            if (setting.deblur) {
-                m_deblurrer.apply(plane, DeblurSpec{1.2, 1e-2, true});
-            }
-            binariseLocally(plane, setting.window, m_enhanced, m_floatScratch);
-            const ZXing::DecodeHints saved = hints;
-            hints.setFormats(corrected).setBinarizer(ZXing::Binarizer::FixedThreshold);
-            zxing(m_enhanced.view());
-            hints = saved;
-        }
         break;
     }
     case Strategy::Rotate: {
@@ -669,8 +614,6 @@ void FrameDecoder::runStrategy(Strategy strategy, const camera::LumaView& target
 
 void FrameDecoder::resetStream() {
     m_schedule.reset();
-    m_heldRegion.reset();
-    m_heldFor = 0;
     m_sweepBand = 0;
 }
 

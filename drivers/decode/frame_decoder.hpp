@@ -123,9 +123,6 @@ private:
     std::vector<float> m_floatScratch;
     Deblurrer m_deblurrer;
     StrategySchedule m_schedule;
-    std::optional<Region> m_heldRegion; // the code's region, kept while the noise hides it
-    int m_heldFor = 0;                  // frames it has been kept without being seen
-    std::size_t m_binariseTurn = 0;     // the next setting of the local binarisation (Denoise)
     int m_sweepBand = 0; // which band of an empty-looking frame is searched at full size next
     double m_zbarCostPerMpx = 15000.0;       // zbar within an enhancement, learned
     std::chrono::microseconds m_deadline{0}; // CPU time by which this frame's work must end

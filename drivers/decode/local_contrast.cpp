@@ -61,26 +61,4 @@ void normaliseLocally(const camera::LumaView& view, double sigma, camera::LumaIm
     }
 }
 
-void binariseLocally(const FloatPlane& plane, double sigma, camera::LumaImage& out,
-                     std::vector<float>& scratch) {
-    if (plane.width <= 0 || plane.height <= 0) {
-        out = camera::LumaImage();
-        return;
-    }
-    FloatPlane mean = plane;
-    const std::vector<float> kernel = gaussianKernel(sigma);
-    convolveSeparable(mean, kernel, kernel, scratch);
-    if (out.width() != plane.width || out.height() != plane.height) {
-        out = camera::LumaImage(plane.width, plane.height);
-    }
-    for (int y = 0; y < plane.height; ++y) {
-        const float* v = plane.row(y);
-        const float* m = mean.row(y);
-        std::uint8_t* row = out.row(y);
-        for (int x = 0; x < plane.width; ++x) {
-            row[x] = v[x] < m[x] ? 0 : 255;
-        }
-    }
-}
-
 } // namespace doorpost::drivers::decode
