@@ -1,11 +1,11 @@
 #include "kiosk/gate/gate.hpp"
 
 #include "kiosk/credentials/verify_code.hpp"
-#include "kiosk/gate/sealed_id.hpp"
 #include "storage/base/hex.hpp"
 #include "storage/base/iso_time.hpp"
 #include "storage/trust_generation.hpp"
 #include "sync/pass/subject_key.hpp"
+#include "sync/sealed_identity.hpp"
 
 #include <chrono>
 #include <nlohmann/json.hpp>
@@ -75,7 +75,8 @@ Result<GateResult> Gate::scan(const ScanInput& input) {
     if (auto followed = followTrust(); !followed)
         return followed.error();
     const std::int64_t now = input.at.value_or(wallClockSeconds());
-    const credentials::VerifyContext context{m_trust.set, now, m_trust.subjectSalt};
+    const credentials::VerifyContext context{
+        m_trust.set, now, m_trust.subjectSecret ? &*m_trust.subjectSecret : nullptr};
     credentials::CredentialResult credential = credentials::verifyCode(input.text, context);
     credential.checks.pictureDecode = input.pictureDecode;
     return decideAndRecord(std::move(credential), now, input.at.has_value(), nullptr);
@@ -104,7 +105,14 @@ Result<GateResult> Gate::registerManual(const ManualInput& input) {
     credentials::CredentialResult credential;
     credential.kind = credentials::CredentialKind::ResidentId;
     credential.maskedId = checked->masked;
-    credential.subjectKey = toHex(sync::pass::subjectKey(checked->normalised, m_trust.subjectSalt));
+    // Without the deployment's secret (not enrolled yet) there is no key to compute: the event
+    // keeps the masked ID only. A derivation is tens of ms of this thread (memory-hard).
+    if (m_trust.subjectSecret) {
+        auto key = sync::pass::subjectKey(checked->normalised, *m_trust.subjectSecret);
+        if (!key)
+            return key.error();
+        credential.subjectKey = toHex(*key);
+    }
     const std::int64_t now = input.at.value_or(wallClockSeconds());
     ManualInput normalised = input;
     normalised.id = checked->normalised;
@@ -189,7 +197,11 @@ Result<GateResult> Gate::decideAndRecord(credentials::CredentialResult credentia
             detail["sealed_id"] = nullptr;
             detail["id_sealing"] = "no_seal_key";
         } else {
-            detail["sealed_id"] = sealIdentity(manual->id, manual->name, *m_trust.sealPublicKey);
+            // Sealed to the central's key; only the auditor's file of that key opens it. The
+            // key id tells the opener which file, after a rotation.
+            detail["sealed_id"] =
+                sync::sealIdentity(manual->id, manual->name, *m_trust.sealPublicKey);
+            detail["seal_kid"] = sync::sealKeyId(*m_trust.sealPublicKey);
         }
     } else {
         detail["checks"] = checksJson(credential.checks);
