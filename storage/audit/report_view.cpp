@@ -216,8 +216,8 @@ std::string ReportView::html(const ReportHeader& header) const {
         const int chartW = 60 + static_cast<int>(count) * (bar + 2);
         const int chartH = 150;
         const int manualH = 40;
-        out += "<h3>" + escape(door) + "</h3>\n<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" +
-               std::to_string(chartW) + "\" height=\"" + std::to_string(chartH + manualH + 40) +
+        out += "<h3>" + escape(door) + "</h3>\n<svg width=\"" + std::to_string(chartW) +
+               "\" height=\"" + std::to_string(chartH + manualH + 40) +
                "\" role=\"img\" aria-label=\"" + escape(door) + "\">\n";
         out += "<text x=\"0\" y=\"12\" font-size=\"11\">" + std::to_string(peak) + "</text>";
         out += "<line x1=\"50\" y1=\"" + std::to_string(chartH) + "\" x2=\"" +

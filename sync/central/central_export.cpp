@@ -237,7 +237,7 @@ private:
                 candidates.push_back(&key);
         }
         for (const OpeningKey* key : candidates) {
-            auto opened = openSealedIdentity(box, key->publicKey, key->secretKey);
+            auto opened = pass::openSealedIdentity(box, key->publicKey, key->secretKey);
             if (opened) {
                 ++m_opened;
                 m_used.insert(key->kid);

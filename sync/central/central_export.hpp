@@ -14,7 +14,7 @@
 
 #include "storage/base/result.hpp"
 #include "sync/central/central_store.hpp"
-#include "sync/sealed_identity.hpp"
+#include "sync/pass/sealed_identity.hpp"
 
 #include <cstdint>
 #include <string>
@@ -24,8 +24,8 @@ namespace doorpost::sync::central {
 
 struct OpeningKey {
     std::string kid;
-    SealPublicKey publicKey{};
-    SealSecretKey secretKey{};
+    pass::SealPublicKey publicKey{};
+    pass::SealSecretKey secretKey{};
 };
 
 struct KnownSealKey { // every sealing key this central ever published (public halves)

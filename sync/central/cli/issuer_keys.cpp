@@ -3,7 +3,7 @@
 #include "storage/base/hex.hpp"
 #include "sync/central/cli/sealing_key_file.hpp"
 #include "sync/pass/dp1.hpp"
-#include "sync/sealed_identity.hpp"
+#include "sync/pass/sealed_identity.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -96,7 +96,7 @@ Result<IssuerKeyStore> IssuerKeyStore::open(const std::string& dataDir) {
             if (!fromHex(seal.value("public_key", ""), key.publicKey) ||
                 !fromHex(seal.value("secret_key", ""), secret))
                 return badInput(damaged);
-            key.kid = sealKeyId(key.publicKey);
+            key.kid = pass::sealKeyId(key.publicKey);
             key.active = true;
             store.m_sealKeys.push_back(key);
             store.m_legacySealSecret = secret;
@@ -108,7 +108,7 @@ Result<IssuerKeyStore> IssuerKeyStore::open(const std::string& dataDir) {
                 SealKey key;
                 if (!entry.is_object() || !fromHex(entry.value("public_key", ""), key.publicKey))
                     return badInput(damaged);
-                key.kid = sealKeyId(key.publicKey);
+                key.kid = pass::sealKeyId(key.publicKey);
                 key.createdAt = entry.value("created_at", std::int64_t{0});
                 key.active = key.kid == active;
                 store.m_sealKeys.push_back(key);
@@ -176,7 +176,7 @@ Result<SealKey> IssuerKeyStore::newSealingKey(const std::string& outFile,
     } else {
         crypto_box_keypair(pair.publicKey.data(), pair.secretKey.data());
     }
-    pair.kid = sealKeyId(pair.publicKey);
+    pair.kid = pass::sealKeyId(pair.publicKey);
     pair.createdAt = movingOut ? m_sealKeys.back().createdAt : nowSeconds();
     // The auditor's file exists before the central seals anything to its key: a crash in
     // between leaves a file for a key nobody uses, never a key nobody can open.

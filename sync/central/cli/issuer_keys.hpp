@@ -32,7 +32,7 @@
 namespace doorpost::sync::central::cli {
 
 struct SealKey {
-    std::string kid; // sync::sealKeyId
+    std::string kid; // sync::pass::sealKeyId
     std::array<std::uint8_t, 32> publicKey{};
     std::int64_t createdAt = 0;
     bool active = false;

@@ -133,9 +133,9 @@ Result<SealingKeyPair> readSealingKeyFile(const std::string& path, const std::st
     sodium_memzero(key->data(), key->size());
     if (opened != 0)
         return badInput("sealing-key: wrong passphrase for " + path);
-    SealPublicKey derived{};
+    pass::SealPublicKey derived{};
     crypto_scalarmult_base(derived.data(), pair.secretKey.data());
-    if (derived != pair.publicKey || sealKeyId(pair.publicKey) != pair.kid)
+    if (derived != pair.publicKey || pass::sealKeyId(pair.publicKey) != pair.kid)
         return badInput(malformed + " (its public key or kid was altered)");
     return pair;
 }

@@ -1,6 +1,6 @@
 #pragma once
 // The auditor's sealing key file: the secret half of one of the central's sealing keys
-// (sync/sealed_identity.hpp), protected by a passphrase, kept by the auditor and never by the
+// (sync/pass/sealed_identity.hpp), protected by a passphrase, kept by the auditor and never by the
 // serving central. `doorpost-central keys --sealing-key-out FILE` writes it; the auditor's
 // export (`doorpost-central export --unmask --sealing-key FILE`) opens it.
 //
@@ -13,7 +13,7 @@
 // key or kid is caught too.
 
 #include "storage/base/result.hpp"
-#include "sync/sealed_identity.hpp"
+#include "sync/pass/sealed_identity.hpp"
 
 #include <cstdint>
 #include <string>
@@ -25,8 +25,8 @@ inline constexpr const char* kPassphraseEnv = "DOORPOST_SEALING_PASSPHRASE";
 
 struct SealingKeyPair {
     std::string kid;
-    SealPublicKey publicKey{};
-    SealSecretKey secretKey{};
+    pass::SealPublicKey publicKey{};
+    pass::SealSecretKey secretKey{};
     std::int64_t createdAt = 0;
 };
 

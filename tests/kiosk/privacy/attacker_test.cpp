@@ -61,7 +61,7 @@ Histogram dateResidues() {
         gmtime_r(&t, &norm);
         if (norm.tm_year + 1900 > 2019)
             break;
-        char digits[9];
+        char digits[32];
         std::snprintf(digits, sizeof digits, "%04d%02d%02d", norm.tm_year + 1900, norm.tm_mon + 1,
                       norm.tm_mday);
         h[static_cast<std::size_t>(weighted(digits, 6))] += 1;
@@ -78,7 +78,7 @@ double candidates(const std::string& prefix, const std::string& suffix) {
     Histogram area{};
     for (int city = 1; city <= 8; ++city)
         for (int county = 1; county <= 12; ++county) {
-            char code[7];
+            char code[32];
             std::snprintf(code, sizeof code, "%.2s%02d%02d", prefix.c_str(), city, county);
             if (prefix.size() >= 4 && std::string(code, 4) != prefix.substr(0, 4))
                 continue; // a four-character prefix fixes the city too
@@ -89,7 +89,7 @@ double candidates(const std::string& prefix, const std::string& suffix) {
     Histogram sequence{};
     const std::string shownSeq = suffix.substr(0, suffix.size() - 1);
     for (int seq = 0; seq < 1000; ++seq) {
-        char digits[4];
+        char digits[32];
         std::snprintf(digits, sizeof digits, "%03d", seq);
         if (std::string(digits).substr(3 - shownSeq.size()) != shownSeq)
             continue;

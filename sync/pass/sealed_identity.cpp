@@ -1,4 +1,4 @@
-#include "sync/sealed_identity.hpp"
+#include "sync/pass/sealed_identity.hpp"
 
 #include "storage/base/hex.hpp"
 
@@ -6,7 +6,7 @@
 #include <sodium.h>
 #include <vector>
 
-namespace doorpost::sync {
+namespace doorpost::sync::pass {
 
 std::string sealKeyId(const SealPublicKey& publicKey) {
     constexpr std::string_view kDomain = "doorpost-seal-kid-v1";
@@ -59,4 +59,4 @@ Result<OpenedIdentity> openSealedIdentity(std::string_view sealedBase64,
     return opened;
 }
 
-} // namespace doorpost::sync
+} // namespace doorpost::sync::pass

@@ -15,7 +15,7 @@
 #include <string>
 #include <string_view>
 
-namespace doorpost::sync {
+namespace doorpost::sync::pass {
 
 using SealPublicKey = std::array<std::uint8_t, 32>;
 using SealSecretKey = std::array<std::uint8_t, 32>;
@@ -38,4 +38,4 @@ Result<OpenedIdentity> openSealedIdentity(std::string_view sealedBase64,
                                           const SealPublicKey& publicKey,
                                           const SealSecretKey& secretKey);
 
-} // namespace doorpost::sync
+} // namespace doorpost::sync::pass
