@@ -15,6 +15,13 @@ std::string number(double value) {
     return text;
 }
 
+// A bucket bound as a label: the shortest text that reads back as the same number.
+std::string bound(double value) {
+    char text[32];
+    std::snprintf(text, sizeof text, "%g", value);
+    return text;
+}
+
 void header(std::ostringstream& out, const char* name, const char* type, const char* help) {
     out << "# HELP " << name << ' ' << help << "\n# TYPE " << name << ' ' << type << '\n';
 }
@@ -112,7 +119,7 @@ std::string CentralMetrics::render(const Scrape& scrape) const {
     auto histogram = [&out](const char* name, const char* help, const Histogram& h) {
         header(out, name, "histogram", help);
         for (std::size_t i = 0; i < kBuckets.size(); ++i)
-            out << name << "_bucket{le=\"" << number(kBuckets[i]) << "\"} " << h.counts[i]
+            out << name << "_bucket{le=\"" << bound(kBuckets[i]) << "\"} " << h.counts[i]
                 << '\n';
         out << name << "_bucket{le=\"+Inf\"} " << h.count << '\n'
             << name << "_sum " << number(h.sum) << '\n'

@@ -50,6 +50,7 @@ struct RequestState {
     HttpResponse response;
     Phase phase = Phase::Reading;
     bool tooLarge = false;
+    std::size_t received = 0; // body bytes read, kept or dropped
 };
 
 struct Job {
@@ -191,10 +192,11 @@ struct HttpServer::Impl {
             MHD_get_connection_values(connection, MHD_GET_ARGUMENT_KIND, collectParam,
                                       &state->request.params);
             state->request.peer = peerOf(connection);
+            // A body far over the limit is refused before it is read; one a little over it is
+            // read and dropped, so the client (which is still sending) gets the 413 cleanly.
             const std::string length = state->request.header("content-length");
             if (!length.empty() && std::strtoull(length.c_str(), nullptr, 10) >
-                                       static_cast<unsigned long long>(options.maxBodyBytes)) {
-                // Answered before the body is read: nobody makes the central hold it.
+                                       static_cast<unsigned long long>(discardLimit())) {
                 errorBody(state->response, 413, "request body too large");
                 state->response.route = "unknown";
                 state->phase = Phase::Ready;
@@ -205,15 +207,23 @@ struct HttpServer::Impl {
         if (state->phase == Phase::Ready) // a worker finished and resumed the connection
             return respond(connection, *state);
         if (*uploadSize > 0) {
+            state->received += *uploadSize;
             if (!state->tooLarge) {
                 if (state->request.body.size() + *uploadSize > options.maxBodyBytes) {
                     state->tooLarge = true;
                     state->request.body.clear();
+                    state->request.body.shrink_to_fit();
                 } else {
                     state->request.body.append(upload, *uploadSize);
                 }
             }
             *uploadSize = 0;
+            if (state->received > discardLimit()) { // a body without end: stop reading it
+                errorBody(state->response, 413, "request body too large");
+                state->response.route = "unknown";
+                state->phase = Phase::Ready;
+                return respond(connection, *state);
+            }
             return MHD_YES;
         }
         // The whole request is here.
@@ -253,6 +263,8 @@ struct HttpServer::Impl {
         state->phase = Phase::Ready;
         return respond(connection, *state);
     }
+
+    std::size_t discardLimit() const { return options.maxBodyBytes * 8; }
 
     bool stoppingNow() {
         std::lock_guard lock(queueMutex);
@@ -389,6 +401,9 @@ Result<int> HttpServer::start() {
     if (bound.ss_family == AF_INET6)
         flags |= MHD_USE_IPv6;
     std::vector<MHD_OptionItem> items;
+    // The logger first: libmicrohttpd reports problems with the options that follow through it.
+    items.push_back(
+        {MHD_OPTION_EXTERNAL_LOGGER, reinterpret_cast<intptr_t>(&libraryLog), &impl});
     items.push_back({MHD_OPTION_LISTEN_SOCKET, impl.listenFd, nullptr});
     items.push_back({MHD_OPTION_CONNECTION_LIMIT, impl.options.connectionLimit, nullptr});
     items.push_back({MHD_OPTION_PER_IP_CONNECTION_LIMIT, impl.options.perAddressLimit, nullptr});
@@ -397,15 +412,13 @@ Result<int> HttpServer::start() {
                      reinterpret_cast<intptr_t>(&requestCompleted), nullptr});
     items.push_back({MHD_OPTION_NOTIFY_CONNECTION,
                      reinterpret_cast<intptr_t>(&connectionNotified), &impl});
-    items.push_back(
-        {MHD_OPTION_EXTERNAL_LOGGER, reinterpret_cast<intptr_t>(&libraryLog), &impl});
     if (impl.options.pollingThreads > 1)
         items.push_back({MHD_OPTION_THREAD_POOL_SIZE, impl.options.pollingThreads, nullptr});
     if (impl.options.tls) {
         flags |= MHD_USE_TLS;
-        items.push_back({MHD_OPTION_HTTPS_CERT_CALLBACK,
-                         reinterpret_cast<intptr_t>(TlsCredentials::certificateCallback()),
-                         nullptr});
+        // A one-pointer option: in an option array its pointer goes in ptr_value.
+        items.push_back({MHD_OPTION_HTTPS_CERT_CALLBACK, 0,
+                         TlsCredentials::certificateCallback()});
         TlsCredentials::setCurrent(impl.options.tls);
     }
     items.push_back({MHD_OPTION_END, 0, nullptr});

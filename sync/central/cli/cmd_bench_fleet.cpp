@@ -23,6 +23,7 @@
 #include "sync/event_wire.hpp"
 
 #include <algorithm>
+#include <cerrno>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -102,7 +103,7 @@ Result<std::vector<DoorLog>> makeDoors(const std::filesystem::path& dir, int cou
                 storage::EventDraft& draft = drafts.emplace_back();
                 draft.credentialType = "dp1";
                 // One person per event: nobody is admitted at two doors (no findings to make).
-                char subject[65];
+                char subject[80]; // 64 hex-like digits while d and i fit in 8 digits each
                 std::snprintf(subject, sizeof subject, "%056d%08d", d, i);
                 draft.subjectKey = subject;
                 draft.maskedId = "1101**********" + std::to_string(1000 + i % 9000);
@@ -174,28 +175,39 @@ public:
             ::close(fd);
     }
     int open() const { return static_cast<int>(m_fds.size()); }
-    int stillOpen() const { return m_stillOpen; }
+    // Sends each connection its next byte now and counts those the central has not closed (no
+    // end of stream or error to read, and the byte went out). A drain shorter than the
+    // trickle's second is measured too.
+    int stillOpen() {
+        std::lock_guard lock(m_mutex);
+        return trickle();
+    }
 
 private:
-    void run() {
+    int trickle() {
         const char* header = "X-Slow: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
-        std::size_t at = 0;
-        std::unique_lock lock(m_mutex);
-        while (!m_wake.wait_for(lock, std::chrono::milliseconds(1000), [this] { return m_stop; })) {
-            int open = 0;
-            for (const int fd : m_fds)
-                if (::send(fd, header + at % 60, 1, MSG_NOSIGNAL | MSG_DONTWAIT) == 1)
-                    ++open;
-            m_stillOpen = open;
-            ++at;
+        int open = 0;
+        for (const int fd : m_fds) {
+            char byte = 0;
+            const ssize_t peeked = ::recv(fd, &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+            const bool closed = peeked == 0 || (peeked < 0 && errno != EAGAIN && errno != EWOULDBLOCK);
+            if (!closed && ::send(fd, header + m_at % 60, 1, MSG_NOSIGNAL | MSG_DONTWAIT) == 1)
+                ++open;
         }
+        ++m_at;
+        return open;
+    }
+    void run() {
+        std::unique_lock lock(m_mutex);
+        while (!m_wake.wait_for(lock, std::chrono::milliseconds(1000), [this] { return m_stop; }))
+            trickle();
     }
     int m_port;
     std::vector<int> m_fds;
-    std::mutex m_mutex;
+    std::mutex m_mutex; // guards m_stop and m_at; the trickle thread and stillOpen() take turns
     std::condition_variable m_wake;
     bool m_stop = false;
-    std::atomic<int> m_stillOpen{0};
+    std::size_t m_at = 0;
     std::thread m_thread;
 };
 
