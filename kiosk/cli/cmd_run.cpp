@@ -128,8 +128,8 @@ int runKiosk(const RunOptions& options, const GlobalOptions& global) {
         if (options.sync.token.empty()) {
             return fail(badInput("--token: required with --central (or $DOORPOST_SYNC_TOKEN)"));
         }
-        if (auto allowed = sync::client::checkCentralUrl(options.sync.centralUrl,
-                                                          options.sync.allowPlainHttp);
+        if (auto allowed =
+                sync::client::checkCentralUrl(options.sync.centralUrl, options.sync.allowPlainHttp);
             !allowed) {
             return fail(allowed.error());
         }

@@ -19,7 +19,6 @@
 #include "sync/central/http_server.hpp"
 #include "sync/central/query_param.hpp"
 
-
 namespace doorpost::sync::central {
 namespace {
 
@@ -108,7 +107,8 @@ void serveChainHead(CentralStore& store, const HttpRequest& req, HttpResponse& r
     if (!epoch.empty() && !isLowerHex(epoch, 32))
         return replyError(res, 400, "epoch must be 32 lowercase hex characters", "epoch");
     std::int64_t seq = 0;
-    if (req.hasParam("seq") && (epoch.empty() || !parseDecimalParam(req.param("seq"), seq) || seq < 1))
+    if (req.hasParam("seq") &&
+        (epoch.empty() || !parseDecimalParam(req.param("seq"), seq) || seq < 1))
         return replyError(res, 400, "seq must be a positive integer, with epoch", "seq");
 
     auto heads = store.chainHeads(device, epoch, seq);

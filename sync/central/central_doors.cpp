@@ -97,10 +97,10 @@ Result<std::int64_t> CentralStore::revokeDevice(const std::string& name,
     if (device->empty())
         return badInput("no device " + name);
     const std::int64_t at = nowMs();
-    auto stored = m_session->run(
-        "INSERT INTO device_revocations (token_hash, device, revoked_ms, reason)"
-        " VALUES ($1, $2, $3, $4) ON CONFLICT (token_hash) DO NOTHING",
-        {device->text(0, 0), name, at, reason});
+    auto stored =
+        m_session->run("INSERT INTO device_revocations (token_hash, device, revoked_ms, reason)"
+                       " VALUES ($1, $2, $3, $4) ON CONFLICT (token_hash) DO NOTHING",
+                       {device->text(0, 0), name, at, reason});
     if (!stored)
         return stored.error();
     auto held = m_session->run("SELECT revoked_ms FROM device_revocations WHERE token_hash = $1",
@@ -238,8 +238,8 @@ Result<std::vector<SetVersion>> CentralStore::setVersions() {
         return rows.error();
     std::vector<SetVersion> out;
     for (std::size_t r = 0; r < rows->size(); ++r)
-        out.push_back({rows->text(r, 0), rows->integer(r, 1), rows->text(r, 2),
-                       rows->integer(r, 3)});
+        out.push_back(
+            {rows->text(r, 0), rows->integer(r, 1), rows->text(r, 2), rows->integer(r, 3)});
     return out;
 }
 

@@ -42,7 +42,9 @@ public:
 
     explicit CentralLog(LogLevel threshold = LogLevel::Info, Sink sink = {});
 
-    bool enabled(LogLevel level) const { return static_cast<int>(level) <= static_cast<int>(m_threshold); }
+    bool enabled(LogLevel level) const {
+        return static_cast<int>(level) <= static_cast<int>(m_threshold);
+    }
     void write(LogLevel level, std::string_view what, std::initializer_list<LogField> fields = {});
     void error(std::string_view what, std::initializer_list<LogField> fields = {}) {
         write(LogLevel::Error, what, fields);

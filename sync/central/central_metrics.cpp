@@ -96,8 +96,8 @@ std::string CentralMetrics::render(const Scrape& scrape) const {
     header(out, "doorpost_http_requests_total", "counter",
            "HTTP requests answered by this central, by route and status.");
     for (const auto& [key, count] : requests)
-        out << "doorpost_http_requests_total{route=\"" << metricLabel(key.first)
-            << "\",status=\"" << key.second << "\"} " << count << '\n';
+        out << "doorpost_http_requests_total{route=\"" << metricLabel(key.first) << "\",status=\""
+            << key.second << "\"} " << count << '\n';
     header(out, "doorpost_http_busy_total", "counter",
            "Requests refused with 429 because the work queue was over its budget.");
     out << "doorpost_http_busy_total " << scrape.server.refusedBusy << '\n';
@@ -119,8 +119,7 @@ std::string CentralMetrics::render(const Scrape& scrape) const {
     auto histogram = [&out](const char* name, const char* help, const Histogram& h) {
         header(out, name, "histogram", help);
         for (std::size_t i = 0; i < kBuckets.size(); ++i)
-            out << name << "_bucket{le=\"" << bound(kBuckets[i]) << "\"} " << h.counts[i]
-                << '\n';
+            out << name << "_bucket{le=\"" << bound(kBuckets[i]) << "\"} " << h.counts[i] << '\n';
         out << name << "_bucket{le=\"+Inf\"} " << h.count << '\n'
             << name << "_sum " << number(h.sum) << '\n'
             << name << "_count " << h.count << '\n';
@@ -159,12 +158,11 @@ std::string CentralMetrics::render(const Scrape& scrape) const {
     header(out, "doorpost_door_seconds_since_contact", "gauge",
            "Seconds since the door's last request (+Inf: never heard from).");
     doors([&](const DoorView& door) {
-        const double since =
-            door.lastContactMs > 0
-                ? static_cast<double>(scrape.nowMs - door.lastContactMs) / 1000.0
-                : INFINITY;
-        out << "doorpost_door_seconds_since_contact{device=\"" << metricLabel(door.name)
-            << "\"} " << number(since) << '\n';
+        const double since = door.lastContactMs > 0
+                                 ? static_cast<double>(scrape.nowMs - door.lastContactMs) / 1000.0
+                                 : INFINITY;
+        out << "doorpost_door_seconds_since_contact{device=\"" << metricLabel(door.name) << "\"} "
+            << number(since) << '\n';
     });
     header(out, "doorpost_door_acked_lag_events", "gauge",
            "Events the door reported beyond what the central acknowledged.");
@@ -180,8 +178,8 @@ std::string CentralMetrics::render(const Scrape& scrape) const {
     });
     header(out, "doorpost_door_events", "gauge", "Events of the door the central holds.");
     doors([&](const DoorView& door) {
-        out << "doorpost_door_events{device=\"" << metricLabel(door.name) << "\"} "
-            << door.events << '\n';
+        out << "doorpost_door_events{device=\"" << metricLabel(door.name) << "\"} " << door.events
+            << '\n';
     });
     header(out, "doorpost_door_revoked", "gauge", "1 when the door's token is revoked.");
     doors([&](const DoorView& door) {

@@ -1,5 +1,6 @@
 #include "sync/central/central_server.hpp"
 
+#include "storage/base/iso_time.hpp"
 #include "sync/central/central_metrics.hpp"
 #include "sync/central/chain_head_route.hpp"
 #include "sync/central/http_server.hpp"
@@ -25,12 +26,7 @@ std::int64_t wallMs() {
 }
 
 std::string isoUtc(std::int64_t ms) {
-    const std::time_t seconds = static_cast<std::time_t>(ms / 1000);
-    std::tm utc{};
-    gmtime_r(&seconds, &utc);
-    char text[32];
-    std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc);
-    return text;
+    return formatIsoTime(ms / 1000);
 }
 
 void replyJson(HttpResponse& res, int status, const nlohmann::json& body) {
@@ -58,7 +54,8 @@ std::vector<std::string> segments(const std::string& path) {
     std::size_t start = 1;
     while (start <= path.size()) {
         const std::size_t end = path.find('/', start);
-        out.push_back(path.substr(start, end == std::string::npos ? std::string::npos : end - start));
+        out.push_back(
+            path.substr(start, end == std::string::npos ? std::string::npos : end - start));
         if (end == std::string::npos)
             break;
         start = end + 1;
@@ -102,7 +99,8 @@ struct CentralServer::Impl {
     std::condition_variable runWake;
     bool stopped = false;
 
-    Impl(std::vector<CentralStore*> s, ServerOptions o) : stores(std::move(s)), options(std::move(o)) {
+    Impl(std::vector<CentralStore*> s, ServerOptions o)
+        : stores(std::move(s)), options(std::move(o)) {
         if (options.log) {
             log = options.log;
         } else {
@@ -138,7 +136,8 @@ struct CentralServer::Impl {
         const std::string token = tokenOf(req);
         if (token.empty()) {
             if (browser)
-                res.setHeader("WWW-Authenticate", R"(Basic realm="doorpost-central", charset="UTF-8")");
+                res.setHeader("WWW-Authenticate",
+                              R"(Basic realm="doorpost-central", charset="UTF-8")");
             replyError(res, 401, "missing bearer token", "Authorization");
             return std::nullopt;
         }
@@ -149,14 +148,15 @@ struct CentralServer::Impl {
         }
         if (!check->known) {
             if (browser)
-                res.setHeader("WWW-Authenticate", R"(Basic realm="doorpost-central", charset="UTF-8")");
+                res.setHeader("WWW-Authenticate",
+                              R"(Basic realm="doorpost-central", charset="UTF-8")");
             replyError(res, 401, "unknown device token", "Authorization");
             return std::nullopt;
         }
         res.principal = check->principal;
         if (check->revoked) {
-            std::string message = "device " + check->principal + " was revoked by the operator at " +
-                                  isoUtc(check->revokedMs);
+            std::string message = "device " + check->principal +
+                                  " was revoked by the operator at " + isoUtc(check->revokedMs);
             if (!check->reason.empty())
                 message += " (" + check->reason + ")";
             message += ": this device may no longer sync; ask the operator";
@@ -218,9 +218,9 @@ struct CentralServer::Impl {
         if (!doorTime.empty() && parseDecimalParam(doorTime, doorMs))
             contact.clockOffsetMs = doorMs - contact.atMs;
         if (auto saved = timed([&] { return store.recordContact(device, contact); }); !saved)
-            log->warning("contact_not_recorded", {{"device", device},
-                                                  {"route", res.route},
-                                                  {"cause", saved.error().message}});
+            log->warning(
+                "contact_not_recorded",
+                {{"device", device}, {"route", res.route}, {"cause", saved.error().message}});
     }
 
     bool refuseOperator(const std::string& principal, HttpResponse& res) {
@@ -357,8 +357,8 @@ struct CentralServer::Impl {
         res.setHeader("Cache-Control", "no-store");
         if (req.path == "/metrics") {
             CentralMetrics::Scrape scrape{std::move(*doors), std::move(*sets),
-                                          http ? http->counters() : HttpServerCounters{},
-                                          wallMs(), options.quietAfterS};
+                                          http ? http->counters() : HttpServerCounters{}, wallMs(),
+                                          options.quietAfterS};
             res.contentType = "text/plain; version=0.0.4; charset=utf-8";
             res.body = metrics.render(scrape);
             return;
@@ -367,8 +367,8 @@ struct CentralServer::Impl {
                         options.version};
         res.contentType = "text/html; charset=utf-8";
         res.setHeader("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'");
-        res.body = renderStatusPage(
-            page, pageLanguage(req.param("lang"), req.header("accept-language")));
+        res.body =
+            renderStatusPage(page, pageLanguage(req.param("lang"), req.header("accept-language")));
     }
 
     // The access log line of every request, and a warning or error naming the cause of every

@@ -22,8 +22,8 @@ struct ServerOptions {
     int port = 0;         // 0: any free port (bind() reports it)
     std::string certFile; // both set: HTTPS
     std::string keyFile;
-    int threads = 4;         // workers running requests against the store
-    int pollingThreads = 2;  // event loops carrying the connections
+    int threads = 4;        // workers running requests against the store
+    int pollingThreads = 2; // event loops carrying the connections
     unsigned connectionLimit = 4096;
     unsigned perAddressLimit = 256; // 0: no limit
     unsigned idleTimeoutS = 30;

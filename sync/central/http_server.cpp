@@ -285,7 +285,8 @@ struct HttpServer::Impl {
             }
             const auto start = Clock::now();
             runHandler(*job.state, index);
-            const double ms = std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+            const double ms =
+                std::chrono::duration<double, std::milli>(Clock::now() - start).count();
             {
                 std::lock_guard lock(queueMutex);
                 jobMs = 0.8 * jobMs + 0.2 * ms;
@@ -318,7 +319,8 @@ struct HttpServer::Impl {
         }
         const int on = 1;
         ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on);
-        const bool ok = ::bind(fd, found->ai_addr, found->ai_addrlen) == 0 && ::listen(fd, 1024) == 0;
+        const bool ok =
+            ::bind(fd, found->ai_addr, found->ai_addrlen) == 0 && ::listen(fd, 1024) == 0;
         const int family = found->ai_family;
         ::freeaddrinfo(found);
         if (!ok) {
@@ -330,20 +332,19 @@ struct HttpServer::Impl {
         socklen_t size = sizeof bound;
         ::getsockname(fd, reinterpret_cast<sockaddr*>(&bound), &size);
         listenFd = fd;
-        const int boundPort =
-            family == AF_INET6 ? ntohs(reinterpret_cast<sockaddr_in6*>(&bound)->sin6_port)
-                               : ntohs(reinterpret_cast<sockaddr_in*>(&bound)->sin_port);
+        const int boundPort = family == AF_INET6
+                                  ? ntohs(reinterpret_cast<sockaddr_in6*>(&bound)->sin6_port)
+                                  : ntohs(reinterpret_cast<sockaddr_in*>(&bound)->sin_port);
         return boundPort;
     }
 };
 
 namespace {
 
-MHD_Result accessHandler(void* cls, MHD_Connection* connection, const char* url,
-                         const char* method, const char*, const char* upload,
-                         std::size_t* uploadSize, void** context) {
+MHD_Result accessHandler(void* cls, MHD_Connection* connection, const char* url, const char* method,
+                         const char*, const char* upload, std::size_t* uploadSize, void** context) {
     return static_cast<HttpServer::Impl*>(cls)->onRequest(connection, url, method, upload,
-                                                         uploadSize, context);
+                                                          uploadSize, context);
 }
 
 void requestCompleted(void*, MHD_Connection*, void** context, MHD_RequestTerminationCode) {
@@ -402,23 +403,21 @@ Result<int> HttpServer::start() {
         flags |= MHD_USE_IPv6;
     std::vector<MHD_OptionItem> items;
     // The logger first: libmicrohttpd reports problems with the options that follow through it.
-    items.push_back(
-        {MHD_OPTION_EXTERNAL_LOGGER, reinterpret_cast<intptr_t>(&libraryLog), &impl});
+    items.push_back({MHD_OPTION_EXTERNAL_LOGGER, reinterpret_cast<intptr_t>(&libraryLog), &impl});
     items.push_back({MHD_OPTION_LISTEN_SOCKET, impl.listenFd, nullptr});
     items.push_back({MHD_OPTION_CONNECTION_LIMIT, impl.options.connectionLimit, nullptr});
     items.push_back({MHD_OPTION_PER_IP_CONNECTION_LIMIT, impl.options.perAddressLimit, nullptr});
     items.push_back({MHD_OPTION_CONNECTION_TIMEOUT, impl.options.idleTimeoutS, nullptr});
-    items.push_back({MHD_OPTION_NOTIFY_COMPLETED,
-                     reinterpret_cast<intptr_t>(&requestCompleted), nullptr});
-    items.push_back({MHD_OPTION_NOTIFY_CONNECTION,
-                     reinterpret_cast<intptr_t>(&connectionNotified), &impl});
+    items.push_back(
+        {MHD_OPTION_NOTIFY_COMPLETED, reinterpret_cast<intptr_t>(&requestCompleted), nullptr});
+    items.push_back(
+        {MHD_OPTION_NOTIFY_CONNECTION, reinterpret_cast<intptr_t>(&connectionNotified), &impl});
     if (impl.options.pollingThreads > 1)
         items.push_back({MHD_OPTION_THREAD_POOL_SIZE, impl.options.pollingThreads, nullptr});
     if (impl.options.tls) {
         flags |= MHD_USE_TLS;
         // A one-pointer option: in an option array its pointer goes in ptr_value.
-        items.push_back({MHD_OPTION_HTTPS_CERT_CALLBACK, 0,
-                         TlsCredentials::certificateCallback()});
+        items.push_back({MHD_OPTION_HTTPS_CERT_CALLBACK, 0, TlsCredentials::certificateCallback()});
         TlsCredentials::setCurrent(impl.options.tls);
     }
     items.push_back({MHD_OPTION_END, 0, nullptr});

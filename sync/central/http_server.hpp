@@ -32,7 +32,7 @@ class TlsCredentials;
 
 struct HttpRequest {
     std::string method;
-    std::string path; // without the query
+    std::string path;                           // without the query
     std::map<std::string, std::string> params;  // decoded query arguments
     std::map<std::string, std::string> headers; // names lowercased
     std::string body;
@@ -67,13 +67,13 @@ enum class Lane { Inline, Control, Work };
 
 struct HttpServerOptions {
     std::string host = "127.0.0.1";
-    int port = 0;               // 0: any free port
-    int pollingThreads = 2;     // epoll loops carrying the sockets
-    int workers = 4;            // threads running handlers
+    int port = 0;           // 0: any free port
+    int pollingThreads = 2; // epoll loops carrying the sockets
+    int workers = 4;        // threads running handlers
     std::size_t maxBodyBytes = 1 << 20;
-    unsigned connectionLimit = 4096;  // open connections in all
-    unsigned perAddressLimit = 256;   // open connections from one address (0: no limit)
-    unsigned idleTimeoutS = 30;       // a connection silent this long is closed
+    unsigned connectionLimit = 4096; // open connections in all
+    unsigned perAddressLimit = 256;  // open connections from one address (0: no limit)
+    unsigned idleTimeoutS = 30;      // a connection silent this long is closed
     // A Work request that would wait longer than this for a worker (judged from the queue's
     // length and the recent time per job) is answered 429 at once.
     std::chrono::milliseconds queueBudget{250};

@@ -1,5 +1,7 @@
 #include "sync/central/status_page.hpp"
 
+#include "storage/base/iso_time.hpp"
+
 #include <cctype>
 #include <cstdio>
 #include <ctime>
@@ -65,31 +67,70 @@ struct Words {
     const char* eventsWaiting;
 };
 
-constexpr Words kEnglish{"Doorpost central", "Doors", "online", "quiet", "behind", "revoked",
-                         "Door", "State", "Events waiting", "Last contact", "Events held",
-                         "Quarantined", "Findings", "Conflicts", "Software", "Clock offset",
-                         "never", "Published sets", "Set", "Version", "Items", "Valid until",
-                         "Refreshes every", "ago", "none yet", "events waiting"};
-constexpr Words kChinese{"Doorpost 中心服务", "闸机", "在线", "静默", "滞后", "已吊销",
-                         "闸机", "状态", "待同步事件", "最后联系", "已收事件", "隔离记录",
-                         "核查发现", "冲突", "软件版本", "时钟偏差", "从未", "已发布数据集",
-                         "数据集", "版本", "条目", "有效期至", "自动刷新间隔", "前", "暂无",
+constexpr Words kEnglish{"Doorpost central",
+                         "Doors",
+                         "online",
+                         "quiet",
+                         "behind",
+                         "revoked",
+                         "Door",
+                         "State",
+                         "Events waiting",
+                         "Last contact",
+                         "Events held",
+                         "Quarantined",
+                         "Findings",
+                         "Conflicts",
+                         "Software",
+                         "Clock offset",
+                         "never",
+                         "Published sets",
+                         "Set",
+                         "Version",
+                         "Items",
+                         "Valid until",
+                         "Refreshes every",
+                         "ago",
+                         "none yet",
+                         "events waiting"};
+constexpr Words kChinese{"Doorpost 中心服务",
+                         "闸机",
+                         "在线",
+                         "静默",
+                         "滞后",
+                         "已吊销",
+                         "闸机",
+                         "状态",
+                         "待同步事件",
+                         "最后联系",
+                         "已收事件",
+                         "隔离记录",
+                         "核查发现",
+                         "冲突",
+                         "软件版本",
+                         "时钟偏差",
+                         "从未",
+                         "已发布数据集",
+                         "数据集",
+                         "版本",
+                         "条目",
+                         "有效期至",
+                         "自动刷新间隔",
+                         "前",
+                         "暂无",
                          "条待同步"};
 
 std::string isoUtc(std::int64_t ms) {
-    const std::time_t seconds = static_cast<std::time_t>(ms / 1000);
-    std::tm utc{};
-    gmtime_r(&seconds, &utc);
-    char text[32];
-    std::strftime(text, sizeof text, "%Y-%m-%d %H:%M:%SZ", &utc);
-    return text;
+    return formatUtc(ms / 1000, "%Y-%m-%d %H:%M:%SZ");
 }
 
 std::string age(std::int64_t ms, const Words& w, PageLanguage language) {
     const std::int64_t s = ms / 1000;
-    std::string amount = s < 120    ? std::to_string(s) + (language == PageLanguage::English ? " s" : " 秒")
-                         : s < 7200 ? std::to_string(s / 60) + (language == PageLanguage::English ? " min" : " 分钟")
-                                    : std::to_string(s / 3600) + (language == PageLanguage::English ? " h" : " 小时");
+    std::string amount =
+        s < 120 ? std::to_string(s) + (language == PageLanguage::English ? " s" : " 秒")
+        : s < 7200
+            ? std::to_string(s / 60) + (language == PageLanguage::English ? " min" : " 分钟")
+            : std::to_string(s / 3600) + (language == PageLanguage::English ? " h" : " 小时");
     return amount + (language == PageLanguage::English ? " " : "") + w.ago;
 }
 
@@ -201,13 +242,13 @@ std::string renderStatusPage(const StatusPage& page, PageLanguage language) {
         << stateSymbol("quiet") << ' ' << w.quiet << ' ' << counts["quiet"]
         << "</span><span class=\"revoked\">" << stateSymbol("revoked") << ' ' << w.revoked << ' '
         << counts["revoked"] << "</span><span>" << waiting << ' ' << w.eventsWaiting
-        << "</span><span>" << w.findings << ' ' << findings << "</span><span>" << w.conflicts
-        << ' ' << conflicts << "</span></div>\n";
+        << "</span><span>" << w.findings << ' ' << findings << "</span><span>" << w.conflicts << ' '
+        << conflicts << "</span></div>\n";
 
     out << "<h2>" << w.doors << "</h2>\n<table id=\"doors\">\n<tr><th>" << w.door << "</th><th>"
-        << w.state << "</th><th>" << w.waiting << "</th><th>" << w.lastSync << "</th><th>"
-        << w.held << "</th><th>" << w.quarantined << "</th><th>" << w.findings << "</th><th>"
-        << w.conflicts << "</th><th>" << w.version << "</th><th>" << w.clock << "</th></tr>\n";
+        << w.state << "</th><th>" << w.waiting << "</th><th>" << w.lastSync << "</th><th>" << w.held
+        << "</th><th>" << w.quarantined << "</th><th>" << w.findings << "</th><th>" << w.conflicts
+        << "</th><th>" << w.version << "</th><th>" << w.clock << "</th></tr>\n";
     for (const DoorView& door : page.doors) {
         if (door.role != "door")
             continue;
@@ -215,9 +256,8 @@ std::string renderStatusPage(const StatusPage& page, PageLanguage language) {
         out << "<tr data-door=\"" << escape(door.name) << "\" data-state=\"" << state
             << "\" data-waiting=\"" << door.ackedLag << "\" data-events=\"" << door.events
             << "\" data-acked=\"" << door.ackedThrough << "\" data-quarantined=\""
-            << door.quarantined << "\" data-findings=\"" << door.findings
-            << "\" data-conflicts=\"" << door.alerts << "\" data-last-contact-ms=\""
-            << door.lastContactMs << "\">";
+            << door.quarantined << "\" data-findings=\"" << door.findings << "\" data-conflicts=\""
+            << door.alerts << "\" data-last-contact-ms=\"" << door.lastContactMs << "\">";
         out << "<td>" << escape(door.name) << "</td><td><span class=\"state " << state << "\">"
             << stateSymbol(state) << ' ' << stateWord(state, w) << "</span>";
         if (door.revoked && !door.revokeReason.empty())
@@ -228,10 +268,9 @@ std::string renderStatusPage(const StatusPage& page, PageLanguage language) {
                 << escape(age(page.nowMs - door.lastContactMs, w, language)) << "</span>";
         else
             out << w.never;
-        out << "</td><td class=\"n\">" << door.events << "</td><td class=\"n\">"
-            << door.quarantined << "</td><td class=\"n\">" << door.findings
-            << "</td><td class=\"n\">" << door.alerts << "</td><td>"
-            << escape(door.softwareVersion) << "</td><td class=\"n\">";
+        out << "</td><td class=\"n\">" << door.events << "</td><td class=\"n\">" << door.quarantined
+            << "</td><td class=\"n\">" << door.findings << "</td><td class=\"n\">" << door.alerts
+            << "</td><td>" << escape(door.softwareVersion) << "</td><td class=\"n\">";
         if (door.clockOffsetMs) {
             const double seconds = static_cast<double>(*door.clockOffsetMs) / 1000.0;
             char text[32];

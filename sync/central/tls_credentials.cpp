@@ -1,5 +1,7 @@
 #include "sync/central/tls_credentials.hpp"
 
+#include "storage/base/iso_time.hpp"
+
 #include <fstream>
 #include <gnutls/abstract.h>
 #include <gnutls/gnutls.h>
@@ -118,11 +120,7 @@ Result<std::unique_ptr<TlsCredentials::Pair>> TlsCredentials::read() const {
             gnutls_free(dn.data);
         }
         const time_t expires = gnutls_x509_crt_get_expiration_time(crt);
-        std::tm utc{};
-        gmtime_r(&expires, &utc);
-        char text[32];
-        std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc);
-        pair->description += std::string(" until ") + text;
+        pair->description += " until " + formatIsoTime(static_cast<std::int64_t>(expires));
     }
     if (crt)
         gnutls_x509_crt_deinit(crt);

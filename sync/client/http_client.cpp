@@ -140,11 +140,10 @@ HttpOutcome HttpClient::perform(const std::string& path, const std::string* body
         outcome.tlsRefused = code == CURLE_PEER_FAILED_VERIFICATION ||
                              code == CURLE_SSL_CACERT_BADFILE || code == CURLE_SSL_CONNECT_ERROR;
         if (sink.tooLarge)
-            outcome.transportError = "the central's answer is larger than " +
-                                     std::to_string(m_options.maxAnswerBytes >> 10) +
-                                     " KiB of body or " +
-                                     std::to_string(m_options.maxHeaderBytes >> 10) +
-                                     " KiB of headers; cut off";
+            outcome.transportError =
+                "the central's answer is larger than " +
+                std::to_string(m_options.maxAnswerBytes >> 10) + " KiB of body or " +
+                std::to_string(m_options.maxHeaderBytes >> 10) + " KiB of headers; cut off";
         else if (outcome.tlsRefused)
             // curl's own words name what failed (expired, unknown issuer, wrong host name).
             outcome.transportError = "TLS: cannot verify the central's certificate (" +

@@ -21,7 +21,7 @@ namespace doorpost::sync::client {
 struct SyncConfig {
     std::string centralUrl;
     std::string token;
-    std::string caFile;       // verifies an HTTPS central
+    std::string caFile; // verifies an HTTPS central
     // Plain http:// to anything but loopback sends the device token in clear: refused unless
     // the site says so (a trusted network, or a TLS proxy beside the kiosk).
     bool allowPlainHttp = false;

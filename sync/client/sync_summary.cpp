@@ -22,10 +22,10 @@ Result<void> recordRound(storage::Database& db, const RoundReport& report, std::
     if (!transaction)
         return transaction.error();
     const std::string now = std::to_string(nowMs);
-    for (const auto& [key, value] :
-         {std::pair<std::string_view, std::string>{"sync_last_end", std::string(toString(report.end))},
-          {"sync_last_error", report.error},
-          {"sync_last_attempt_ms", now}})
+    for (const auto& [key, value] : {std::pair<std::string_view, std::string>{
+                                         "sync_last_end", std::string(toString(report.end))},
+                                     {"sync_last_error", report.error},
+                                     {"sync_last_attempt_ms", now}})
         if (auto set = db.setMeta(key, value); !set)
             return set.error();
     if (report.end == RoundEnd::Done)

@@ -14,15 +14,15 @@ namespace doorpost::sync::client {
 struct RoundReport;
 
 struct SyncSummary {
-    bool everTried = false;          // a round ran at least once
-    bool online = false;             // the last round reached the central and it answered
-    std::string lastEnd;             // toString(RoundEnd) of the last round
-    std::string lastError;           // empty after a clean round
-    std::int64_t lastAttemptMs = 0;  // when the last round ended
-    std::int64_t lastSuccessMs = 0;  // when the last round that ended Done ended (0: never)
-    std::int64_t ackedThrough = 0;   // of the log's current epoch
-    std::int64_t eventsWaiting = 0;  // the log's last seq beyond ackedThrough
-    std::int64_t clockOffsetMs = 0;  // central clock minus kiosk clock, at the last ack
+    bool everTried = false;         // a round ran at least once
+    bool online = false;            // the last round reached the central and it answered
+    std::string lastEnd;            // toString(RoundEnd) of the last round
+    std::string lastError;          // empty after a clean round
+    std::int64_t lastAttemptMs = 0; // when the last round ended
+    std::int64_t lastSuccessMs = 0; // when the last round that ended Done ended (0: never)
+    std::int64_t ackedThrough = 0;  // of the log's current epoch
+    std::int64_t eventsWaiting = 0; // the log's last seq beyond ackedThrough
+    std::int64_t clockOffsetMs = 0; // central clock minus kiosk clock, at the last ack
 };
 
 // Records a finished round (one small transaction of the meta table).

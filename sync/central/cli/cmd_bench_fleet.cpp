@@ -12,8 +12,6 @@
 // 500 records / 256 KiB from the acknowledged prefix, Retry-After honoured with jitter.
 
 #define CPPHTTPLIB_USE_POLL // doors and tricklers hold more than FD_SETSIZE sockets
-#include <httplib.h>
-
 #include "storage/base/command_line.hpp"
 #include "storage/device_key.hpp"
 #include "storage/event_log.hpp"
@@ -23,12 +21,13 @@
 #include "sync/event_wire.hpp"
 
 #include <algorithm>
-#include <cerrno>
 #include <atomic>
+#include <cerrno>
 #include <chrono>
 #include <condition_variable>
 #include <cstdlib>
 #include <filesystem>
+#include <httplib.h>
 #include <iostream>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -153,7 +152,8 @@ public:
             address.sin_family = AF_INET;
             address.sin_port = htons(static_cast<std::uint16_t>(port));
             address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-            if (fd < 0 || ::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) {
+            if (fd < 0 ||
+                ::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) {
                 if (fd >= 0)
                     ::close(fd);
                 continue;
@@ -185,12 +185,14 @@ public:
 
 private:
     int trickle() {
-        const char* header = "X-Slow: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
+        const char* header =
+            "X-Slow: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
         int open = 0;
         for (const int fd : m_fds) {
             char byte = 0;
             const ssize_t peeked = ::recv(fd, &byte, 1, MSG_PEEK | MSG_DONTWAIT);
-            const bool closed = peeked == 0 || (peeked < 0 && errno != EAGAIN && errno != EWOULDBLOCK);
+            const bool closed =
+                peeked == 0 || (peeked < 0 && errno != EAGAIN && errno != EWOULDBLOCK);
             if (!closed && ::send(fd, header + m_at % 60, 1, MSG_NOSIGNAL | MSG_DONTWAIT) == 1)
                 ++open;
         }
@@ -215,7 +217,7 @@ struct DoorResult {
     double drainSeconds = -1; // -1: did not finish
     std::vector<double> pushMs;
     std::int64_t pushes = 0;
-    std::int64_t busy = 0;      // 429
+    std::int64_t busy = 0; // 429
     std::int64_t other4xx = 0;
     std::int64_t server5xx = 0;
     std::int64_t transport = 0;
@@ -281,7 +283,8 @@ DoorResult driveDoor(const DoorLog& door, const std::string& token, int port,
         backOff(retryAfter);
         return false;
     };
-    const std::string enrolBody = dumpJson(nlohmann::json{{"device_key", door.deviceKey}, {"epoch", door.epoch}});
+    const std::string enrolBody =
+        dumpJson(nlohmann::json{{"device_key", door.deviceKey}, {"epoch", door.epoch}});
     for (int attempt = 0; attempt < 1000; ++attempt) {
         auto answer = client.Post("/v1/enrol", headers(0), enrolBody, "application/json");
         if (classify(answer))
@@ -294,9 +297,10 @@ DoorResult driveDoor(const DoorLog& door, const std::string& token, int port,
     for (int attempt = 0; acked < total && attempt < 100000; ++attempt) {
         std::string body = R"({"epoch":")" + door.epoch + R"(","events":[)";
         std::int64_t last = acked;
-        while (last < total && last - acked < static_cast<std::int64_t>(kMaxEventsPerPush) &&
-               (last == acked ||
-                body.size() + door.wire[static_cast<std::size_t>(last)].size() + 512 < kMaxPushBytes)) {
+        while (
+            last < total && last - acked < static_cast<std::int64_t>(kMaxEventsPerPush) &&
+            (last == acked || body.size() + door.wire[static_cast<std::size_t>(last)].size() + 512 <
+                                  kMaxPushBytes)) {
             if (last > acked)
                 body += ',';
             body += door.wire[static_cast<std::size_t>(last)];
@@ -312,7 +316,8 @@ DoorResult driveDoor(const DoorLog& door, const std::string& token, int port,
                 return result;
             continue;
         }
-        result.pushMs.push_back(std::chrono::duration<double, std::milli>(Clock::now() - sent).count());
+        result.pushMs.push_back(
+            std::chrono::duration<double, std::milli>(Clock::now() - sent).count());
         failures = 0;
         auto json = parseJson(answer->body);
         auto parsed = json ? pushResponseFromJson(*json) : Result<PushResponse>(json.error());
@@ -379,9 +384,8 @@ int runStore(const std::string& prefix, const std::string& location, bool postgr
         std::vector<std::thread> threads;
         threads.reserve(doors.size());
         for (std::size_t i = 0; i < doors.size(); ++i)
-            threads.emplace_back([&, i] {
-                results[i] = driveDoor(doors[i], tokens[i], *port, start, 1000 + i);
-            });
+            threads.emplace_back(
+                [&, i] { results[i] = driveDoor(doors[i], tokens[i], *port, start, 1000 + i); });
         for (auto& thread : threads)
             thread.join();
     }
@@ -480,8 +484,9 @@ Result<double> baselineRowsPerSecond(const std::vector<DoorLog>& doors, const st
             event.event = (*json)["event"];
             rows.push_back(std::move(event));
         }
-    auto seconds = pgUrl.empty() ? sqliteInsertSeconds((dir / "baseline.db").string(), "bench", rows)
-                                 : postgresCopySeconds(pgUrl, "bench", rows);
+    auto seconds = pgUrl.empty()
+                       ? sqliteInsertSeconds((dir / "baseline.db").string(), "bench", rows)
+                       : postgresCopySeconds(pgUrl, "bench", rows);
     if (!seconds)
         return seconds.error();
     return static_cast<double>(rows.size()) / *seconds;
@@ -528,7 +533,8 @@ int run(const FleetOptions& options) {
               << std::flush;
     int exit = kExitOk;
     if (options.only != "postgres") {
-        exit = std::max(exit, runStore("sqlite", (dir / "central.db").string(), false, *doors, options));
+        exit = std::max(exit,
+                        runStore("sqlite", (dir / "central.db").string(), false, *doors, options));
         auto baseline = baselineRowsPerSecond(*doors, "", dir);
         if (!baseline)
             return fail(baseline.error());
@@ -562,14 +568,16 @@ void registerBenchFleetCommand(CLI::App& bench, CentralContext& context) {
     command->add_option("--postgres", options->postgres,
                         "PostgreSQL server URL (default $DOORPOST_PG_URL); a scratch database");
     command->add_option("--store", options->only, "Only this store: sqlite or postgres");
-    command->add_option("--trickle", options->trickle,
-                        "Also hold this many connections sending a byte a second")
+    command
+        ->add_option("--trickle", options->trickle,
+                     "Also hold this many connections sending a byte a second")
         ->capture_default_str();
     command->add_option("--store-connections", options->storeConnections,
                         "Central store connections (default: 4 PostgreSQL, 1 SQLite)");
     command->add_option("--workers", options->workers, "Central worker threads");
-    command->add_option("--queue-budget-ms", options->queueBudgetMs,
-                        "Central's queue budget before 429")
+    command
+        ->add_option("--queue-budget-ms", options->queueBudgetMs,
+                     "Central's queue budget before 429")
         ->capture_default_str();
     command->callback([&context, options] { context.exitCode = run(*options); });
 }

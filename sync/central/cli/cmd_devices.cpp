@@ -20,26 +20,27 @@ std::int64_t nowMs() {
 } // namespace
 
 nlohmann::json doorJson(const DoorView& door, std::int64_t now, std::int64_t quietAfterS) {
-    nlohmann::json out = {{"device", door.name},
-                          {"role", door.role},
-                          {"state", doorState(door, now, quietAfterS)},
-                          {"revoked", door.revoked},
-                          {"last_contact_ms", door.lastContactMs},
-                          {"seconds_since_contact",
-                           door.lastContactMs > 0 ? nlohmann::json((now - door.lastContactMs) / 1000)
-                                                  : nlohmann::json(nullptr)},
-                          {"software_version", door.softwareVersion},
-                          {"clock_offset_ms", door.clockOffsetMs ? nlohmann::json(*door.clockOffsetMs)
-                                                                 : nlohmann::json(nullptr)},
-                          {"epoch", door.epoch},
-                          {"acked_through", door.ackedThrough},
-                          {"head_hash", door.headHash},
-                          {"reported_last_seq", std::max(door.doorLastSeq, door.reportedHeadSeq)},
-                          {"acked_lag", door.ackedLag},
-                          {"events", door.events},
-                          {"quarantined", door.quarantined},
-                          {"findings", door.findings},
-                          {"alerts", door.alerts}};
+    nlohmann::json out = {
+        {"device", door.name},
+        {"role", door.role},
+        {"state", doorState(door, now, quietAfterS)},
+        {"revoked", door.revoked},
+        {"last_contact_ms", door.lastContactMs},
+        {"seconds_since_contact", door.lastContactMs > 0
+                                      ? nlohmann::json((now - door.lastContactMs) / 1000)
+                                      : nlohmann::json(nullptr)},
+        {"software_version", door.softwareVersion},
+        {"clock_offset_ms",
+         door.clockOffsetMs ? nlohmann::json(*door.clockOffsetMs) : nlohmann::json(nullptr)},
+        {"epoch", door.epoch},
+        {"acked_through", door.ackedThrough},
+        {"head_hash", door.headHash},
+        {"reported_last_seq", std::max(door.doorLastSeq, door.reportedHeadSeq)},
+        {"acked_lag", door.ackedLag},
+        {"events", door.events},
+        {"quarantined", door.quarantined},
+        {"findings", door.findings},
+        {"alerts", door.alerts}};
     if (door.revoked) {
         out["revoked_ms"] = door.revokedMs;
         out["revoke_reason"] = door.revokeReason;

@@ -101,8 +101,7 @@ int serve(const CentralContext& context, const ServeOptions& options) {
     if (options.json)
         printJsonLine({{"listening", options.server.host}, {"port", *port}, {"tls", tls}});
     else
-        std::cout << "listening=" << scheme << "://" << options.server.host << ':' << *port
-                  << '\n'
+        std::cout << "listening=" << scheme << "://" << options.server.host << ':' << *port << '\n'
                   << std::flush;
     sd_notify(0, "READY=1");
 
@@ -150,20 +149,25 @@ void registerServeCommand(CLI::App& app, CentralContext& context) {
         ->capture_default_str();
     command->add_option("--store-connections", options->storeConnections,
                         "Store connections (default: 4 for PostgreSQL, 1 for SQLite)");
-    command->add_option("--connection-limit", options->server.connectionLimit,
-                        "Open connections in all")
+    command
+        ->add_option("--connection-limit", options->server.connectionLimit,
+                     "Open connections in all")
         ->capture_default_str();
-    command->add_option("--per-address-limit", options->server.perAddressLimit,
-                        "Open connections from one address (0: no limit)")
+    command
+        ->add_option("--per-address-limit", options->server.perAddressLimit,
+                     "Open connections from one address (0: no limit)")
         ->capture_default_str();
-    command->add_option("--idle-timeout", options->server.idleTimeoutS,
-                        "Seconds a silent connection stays open")
+    command
+        ->add_option("--idle-timeout", options->server.idleTimeoutS,
+                     "Seconds a silent connection stays open")
         ->capture_default_str();
-    command->add_option("--queue-budget-ms", options->queueBudgetMs,
-                        "Longest expected wait for a worker before a request gets 429")
+    command
+        ->add_option("--queue-budget-ms", options->queueBudgetMs,
+                     "Longest expected wait for a worker before a request gets 429")
         ->capture_default_str();
-    command->add_option("--quiet-after", options->server.quietAfterS,
-                        "Seconds without contact after which a door shows as quiet")
+    command
+        ->add_option("--quiet-after", options->server.quietAfterS,
+                     "Seconds without contact after which a door shows as quiet")
         ->capture_default_str();
     command->add_option("--log-level", options->logLevel, "error, warning, info or debug")
         ->capture_default_str();

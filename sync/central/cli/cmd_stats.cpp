@@ -34,8 +34,9 @@ void registerStatsCommand(CLI::App& app, CentralContext& context) {
     auto quietAfterS = std::make_shared<std::int64_t>(300);
     auto* command = app.add_subcommand("stats", "Events per device, chain heads and conflicts");
     command->add_flag("--json", *json, "One JSON object");
-    command->add_option("--quiet-after", *quietAfterS,
-                        "Seconds without contact after which a door is listed as quiet")
+    command
+        ->add_option("--quiet-after", *quietAfterS,
+                     "Seconds without contact after which a door is listed as quiet")
         ->capture_default_str();
     command->callback([&context, json, quietAfterS] {
         auto store = openStore(context);

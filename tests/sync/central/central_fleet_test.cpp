@@ -88,8 +88,7 @@ TEST_CASE("500 half-sent requests leave the central answering and a door syncing
         ::close(fd);
 }
 
-TEST_CASE("one address cannot hold more than its share of connections",
-          "[sync][central][fleet]") {
+TEST_CASE("one address cannot hold more than its share of connections", "[sync][central][fleet]") {
     liftFileLimit();
     TempDir dir;
     central::ServerOptions options;

@@ -25,12 +25,11 @@ namespace {
 struct CapturedLog {
     std::mutex mutex;
     std::vector<std::string> lines;
-    central::CentralLog log{central::LogLevel::Debug,
-                            [this](central::LogLevel level, const std::string& line) {
-                                std::lock_guard lock(mutex);
-                                lines.push_back(std::string(central::logLevelName(level)) + " " +
-                                                line);
-                            }};
+    central::CentralLog log{
+        central::LogLevel::Debug, [this](central::LogLevel level, const std::string& line) {
+            std::lock_guard lock(mutex);
+            lines.push_back(std::string(central::logLevelName(level)) + " " + line);
+        }};
     std::vector<std::string> matching(const std::string& needle) {
         std::lock_guard lock(mutex);
         std::vector<std::string> out;
@@ -69,7 +68,8 @@ std::map<std::string, double> parseExposition(const std::string& text) {
         R"(^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{[a-zA-Z_][a-zA-Z0-9_]*="(?:[^"\\\n]|\\[\\"n])*")"
         R"((?:,[a-zA-Z_][a-zA-Z0-9_]*="(?:[^"\\\n]|\\[\\"n])*")*\})? )"
         R"((-?[0-9]+(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?|\+Inf|-Inf|NaN)$)");
-    static const std::regex typeLine(R"(^# TYPE [a-zA-Z_:][a-zA-Z0-9_:]* (counter|gauge|histogram|summary|untyped)$)");
+    static const std::regex typeLine(
+        R"(^# TYPE [a-zA-Z_:][a-zA-Z0-9_:]* (counter|gauge|histogram|summary|untyped)$)");
     std::map<std::string, double> samples;
     std::map<std::string, int> typed;
     std::istringstream lines(text);
@@ -123,7 +123,8 @@ TEST_CASE("metrics are valid exposition text and the per-door gauges are the sto
     const std::string tokenA = central.store().enrollDevice("door-a", false).value();
     const std::string tokenB = central.store().enrollDevice("door-b", false).value();
     (void)central.store().enrollDevice("door-quiet", false).value(); // never heard from
-    REQUIRE(central.store().upsertSet("denylist", {{"p-1", {{"revoked_at_ms", 1}}}}, "", false).ok());
+    REQUIRE(
+        central.store().upsertSet("denylist", {{"p-1", {{"revoked_at_ms", 1}}}}, "", false).ok());
 
     // Door A: a real sync session drains 30 events.
     Kiosk a;
@@ -190,14 +191,16 @@ TEST_CASE("metrics are valid exposition text and the per-door gauges are the sto
     // Who may scrape: an operator only.
     CHECK(client::HttpClient({central.url(), ""}).get("/metrics").answer.status == 401);
     CHECK(client::HttpClient({central.url(), tokenA}).get("/metrics").answer.status == 403);
-    CHECK(client::HttpClient({central.url(), operatorToken}).post(path, pushBody(b, 7, 7)).answer.status ==
-          403);
+    CHECK(client::HttpClient({central.url(), operatorToken})
+              .post(path, pushBody(b, 7, 7))
+              .answer.status == 403);
 
     // The access log has a line per request: method, route, device, status, bytes, ms.
     const auto access = captured.matching("access method=POST route=push device=door-b status=200");
     CHECK(access.size() == 2);
     REQUIRE(!access.empty());
-    CHECK(std::regex_search(access.front(), std::regex(R"( bytes=[0-9]+ ms=[0-9.]+ peer=127\.0\.0\.1)")));
+    CHECK(std::regex_search(access.front(),
+                            std::regex(R"( bytes=[0-9]+ ms=[0-9.]+ peer=127\.0\.0\.1)")));
 }
 
 TEST_CASE("health is liveness, ready answers only when the store does, and a store fault is "
@@ -216,7 +219,8 @@ TEST_CASE("health is liveness, ready answers only when the store does, and a sto
 
     // The store fails under the running central: its events table is gone.
     dropTable(dir.file("central.db"), "events");
-    const client::HttpOutcome pushed = http.post("/v1/devices/door-a/events", pushBody(kiosk, 1, 5));
+    const client::HttpOutcome pushed =
+        http.post("/v1/devices/door-a/events", pushBody(kiosk, 1, 5));
     CHECK(pushed.answer.status == 503);
     CHECK(pushed.answer.header("retry-after") == "1");
     const auto failed = captured.matching("request_failed");

@@ -3,9 +3,9 @@
 // store (each door's state, events waiting, events held; each set's version) and a screenshot
 // is written (build/test-screenshots/central-status-{en,zh-CN}.png) for a person to look at.
 
+#include "sync/central/status_page.hpp"
 #include "sync/client/http_client.hpp"
 #include "sync/event_wire.hpp"
-#include "sync/central/status_page.hpp"
 #include "tests/support/command_run.hpp"
 #include "tests/sync/sync_harness.hpp"
 
@@ -60,8 +60,9 @@ TEST_CASE("the status page, rendered by headless Chromium, shows what the store 
     const std::string tokenB = store.enrollDevice("door-b", false).value();
     const std::string tokenD = store.enrollDevice("door-d", false).value();
     (void)store.enrollDevice("door-c", false).value(); // never heard from: quiet
-    REQUIRE(store.upsertSet("roster", {{"100100001", {{"name", "Li Lei"}}}}, "2030-01-01T00:00:00Z",
-                            false)
+    REQUIRE(store
+                .upsertSet("roster", {{"100100001", {{"name", "Li Lei"}}}}, "2030-01-01T00:00:00Z",
+                           false)
                 .ok());
     REQUIRE(store.upsertSet("denylist", {{"pass-1", {{"revoked_at_ms", 1}}}}, "", false).ok());
 
@@ -79,8 +80,8 @@ TEST_CASE("the status page, rendered by headless Chromium, shows what the store 
     REQUIRE(syncUntilDone(d.db(), testConfig(central.url(), tokenD)).end == client::RoundEnd::Done);
     REQUIRE(store.revokeDevice("door-d", "stolen").ok());
 
-    const std::string base = "http://operator-ops:" + operatorToken + "@127.0.0.1:" +
-                             std::to_string(central.port()) + "/";
+    const std::string base = "http://operator-ops:" + operatorToken +
+                             "@127.0.0.1:" + std::to_string(central.port()) + "/";
     const std::string dom = chromium(dir, base + "?lang=en", "--dump-dom");
     INFO(dom.substr(0, 3000));
 
@@ -130,7 +131,8 @@ TEST_CASE("the status page, rendered by headless Chromium, shows what the store 
     CHECK(zh.find("已吊销") != std::string::npos);
 
     // Screenshots for a person to look at.
-    const std::filesystem::path shots = std::filesystem::path(DOORPOST_BIN_DIR) / ".." / "test-screenshots";
+    const std::filesystem::path shots =
+        std::filesystem::path(DOORPOST_BIN_DIR) / ".." / "test-screenshots";
     std::filesystem::create_directories(shots);
     for (const std::string lang : {"en", "zh-CN"}) {
         const auto png = (shots / ("central-status-" + lang + ".png")).string();

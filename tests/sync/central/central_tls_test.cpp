@@ -46,9 +46,11 @@ std::string readFile(const std::string& path) {
 
 // A CA (ca-NAME.pem/.key) in `dir`.
 void makeCa(const TempDir& dir, const std::string& name) {
-    shell("cd " + dir.path().string() + " && openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256"
-          " -nodes -keyout ca-" + name + ".key -out ca-" + name + ".pem -days 30 -subj '/CN=Doorpost test CA " +
-          name + "'");
+    shell("cd " + dir.path().string() +
+          " && openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256"
+          " -nodes -keyout ca-" +
+          name + ".key -out ca-" + name + ".pem -days 30 -subj '/CN=Doorpost test CA " + name +
+          "'");
 }
 
 // A server certificate NAME.pem/.key signed by CA `ca`, for `san` (subjectAltName), valid from
@@ -58,8 +60,9 @@ void makeServerCert(const TempDir& dir, const std::string& name, const std::stri
                     const std::string& end = "") {
     const std::string d = dir.path().string();
     writeFile(d + "/" + name + ".ext", "subjectAltName=" + san + "\n");
-    shell("cd " + d + " && openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout " +
-          name + ".key -out " + name + ".csr -subj '/CN=" + name + "'");
+    shell("cd " + d +
+          " && openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout " + name +
+          ".key -out " + name + ".csr -subj '/CN=" + name + "'");
     if (start.empty()) {
         shell("cd " + d + " && openssl x509 -req -in " + name + ".csr -CA ca-" + ca +
               ".pem -CAkey ca-" + ca + ".key -CAcreateserial -days 30 -extfile " + name +
@@ -115,7 +118,8 @@ public:
     std::string url() const { return "https://localhost:" + std::to_string(m_port); }
     std::string log() const { return readFile(m_dir + "/central.log"); }
     std::string enroll(const std::string& name) const {
-        const CommandRun run = runBinary("doorpost-central", "--data-dir " + m_dir + " enroll " + name);
+        const CommandRun run =
+            runBinary("doorpost-central", "--data-dir " + m_dir + " enroll " + name);
         REQUIRE(run.exitCode == 0);
         std::string token = run.out;
         while (!token.empty() && token.back() == '\n')
@@ -250,7 +254,8 @@ TEST_CASE("tls: the kiosk trusts the central through --ca; a wrong CA, an expire
     makeServerCert(dir, "expired", "one", "DNS:localhost,IP:127.0.0.1", "20240101000000Z",
                    "20240201000000Z");
     TlsCentral stale(dir, dir.file("expired.pem"), dir.file("expired.key"), "stale");
-    const CommandRun expired = syncOnce(db, stale.url(), stale.enroll("door-1"), dir.file("ca-one.pem"));
+    const CommandRun expired =
+        syncOnce(db, stale.url(), stale.enroll("door-1"), dir.file("ca-one.pem"));
     INFO(expired.err);
     CHECK(expired.exitCode == 3);
     CHECK(expired.err.find("expired") != std::string::npos);
@@ -312,8 +317,8 @@ TEST_CASE("tls: SIGHUP takes a renewed certificate for new connections without d
 TEST_CASE("secure defaults: no plain HTTP beyond loopback unless said so, on either end",
           "[sync][central][tls]") {
     TempDir dir;
-    const CommandRun refused =
-        runBinary("doorpost-central", "--data-dir " + dir.file("c") + " serve --host 0.0.0.0 --port 0");
+    const CommandRun refused = runBinary("doorpost-central", "--data-dir " + dir.file("c") +
+                                                                 " serve --host 0.0.0.0 --port 0");
     CHECK(refused.exitCode == 2);
     CHECK(refused.err.find("--behind-tls-proxy") != std::string::npos);
     CHECK(std::count(refused.err.begin(), refused.err.end(), '\n') == 1);

@@ -36,9 +36,9 @@ TEST_CASE("status --json shows the sync state the last rounds left", "[sync][cli
     CHECK(never["last_success_ms"] == 0);
     CHECK(never["last_end"] == "");
 
-    const auto synced = doorpost::test::runBinary(
-        "doorpost", "--db " + kiosk.path() + " sync --once --central " + central->url() +
-                        " --token " + token);
+    const auto synced =
+        doorpost::test::runBinary("doorpost", "--db " + kiosk.path() + " sync --once --central " +
+                                                  central->url() + " --token " + token);
     REQUIRE(synced.exitCode == 0);
     const auto online = statusSync(kiosk.path());
     CHECK(online["online"] == true);
@@ -61,5 +61,6 @@ TEST_CASE("status --json shows the sync state the last rounds left", "[sync][cli
     CHECK(offline["last_end"] == "unreachable");
     CHECK(offline["last_error"].get<std::string>().find("unreachable") != std::string::npos);
     CHECK(offline["last_success_ms"] == online["last_success_ms"]);
-    CHECK(offline["last_attempt_ms"].get<std::int64_t>() >= online["last_attempt_ms"].get<std::int64_t>());
+    CHECK(offline["last_attempt_ms"].get<std::int64_t>() >=
+          online["last_attempt_ms"].get<std::int64_t>());
 }
