@@ -16,6 +16,7 @@ int main(int argc, char** argv) {
     app.require_subcommand(1);
     app.set_version_flag("--version", std::string("doorpost ") + doorpost::kVersion);
     cli::CommandContext context;
+    context.global.version = doorpost::kVersion;
     app.add_option("--db", context.global.dbPath, "SQLite database file of this kiosk")
         ->capture_default_str();
     app.add_option("--config", context.global.configPath, "Site configuration (TOML)");

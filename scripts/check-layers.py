@@ -2,7 +2,7 @@
 """The layer check of the test command (docs/architecture.md): reads CMake's target graph
 (`cmake --graphviz`) of a configured build and fails when a Doorpost target depends on one it may
 not, that is on anything but the layers below it, or when a binary links the other end's code
-(the kiosk no server, libpq or cpp-httplib; the central no kiosk sync client or libcurl).
+(the kiosk no server, libpq, cpp-httplib, libmicrohttpd or GnuTLS; the central no kiosk sync client or libcurl).
 
 usage: check-layers.py BUILD_DIR | --self-test"""
 import re
@@ -61,7 +61,8 @@ TOOLING = {"doorpost_warnings", "doorpost_imgui_backends", "doorpost_version_hea
 # What each binary must never carry, however indirectly (target names as CMake's graph shows
 # them, or any node whose label contains the text).
 FORBIDDEN = {
-    "doorpost": ["doorpost_central", "LIBPQ", "libpq", "HTTPLIB", "httplib"],
+    "doorpost": ["doorpost_central", "LIBPQ", "libpq", "HTTPLIB", "httplib", "MICROHTTPD",
+                 "microhttpd", "GNUTLS", "gnutls"],
     "doorpost-central": ["doorpost_sync_client", "doorpost_app", "doorpost_ui", "CURL", "curl"],
 }
 
@@ -118,13 +119,14 @@ def check(nodes, edges):
 def self_test():
     """The check itself: an arrow up, an unknown target and a server library in the kiosk fail."""
     nodes = {"doorpost_base", "doorpost_storage", "doorpost_newthing", "doorpost", "doorpost_cli",
-             "doorpost_central", "PkgConfig::LIBPQ"}
+             "doorpost_central", "PkgConfig::LIBPQ", "PkgConfig::MICROHTTPD"}
     edges = {"doorpost_base": {"doorpost_storage"}, "doorpost": {"doorpost_cli"},
-             "doorpost_cli": {"doorpost_central"}, "doorpost_central": {"PkgConfig::LIBPQ"}}
+             "doorpost_cli": {"doorpost_central"},
+             "doorpost_central": {"PkgConfig::LIBPQ", "PkgConfig::MICROHTTPD"}}
     _, problems = check(nodes, edges)
     expected = ["doorpost_base -> doorpost_storage", "doorpost_newthing: a target",
                 "doorpost_cli -> doorpost_central", "doorpost links doorpost_central",
-                "doorpost links PkgConfig::LIBPQ"]
+                "doorpost links PkgConfig::LIBPQ", "doorpost links PkgConfig::MICROHTTPD"]
     missing = [e for e in expected if not any(p.startswith(e) for p in problems)]
     for e in missing:
         print("check-layers self-test: not caught: " + e)

@@ -128,7 +128,14 @@ int runKiosk(const RunOptions& options, const GlobalOptions& global) {
         if (options.sync.token.empty()) {
             return fail(badInput("--token: required with --central (or $DOORPOST_SYNC_TOKEN)"));
         }
-        syncWorker = std::make_unique<sync::client::SyncWorker>(global.dbPath, options.sync);
+        if (auto allowed =
+                sync::client::checkCentralUrl(options.sync.centralUrl, options.sync.allowPlainHttp);
+            !allowed) {
+            return fail(allowed.error());
+        }
+        sync::client::SyncConfig syncConfig = options.sync;
+        syncConfig.userAgent = "doorpost/" + global.version;
+        syncWorker = std::make_unique<sync::client::SyncWorker>(global.dbPath, syncConfig);
     }
     app::LogQuery query(global.dbPath, syncWorker.get());
     // The gate (verify, decide, commit, then answer) runs on its own thread on its own connection.
@@ -226,6 +233,8 @@ void registerRunCommand(CLI::App& app, CommandContext& context) {
         ->envname("DOORPOST_SYNC_TOKEN");
     run->add_option("--ca", options->sync.caFile,
                     "PEM bundle that signs the central's certificate");
+    run->add_flag("--allow-plain-http", options->sync.allowPlainHttp,
+                  "Allow an http:// central beyond loopback (the token travels in clear)");
     run->add_flag("--json", options->json, "Print the final UI state as one JSON line");
     run->callback([options, &context] { context.exitCode = runKiosk(*options, context.global); });
 }

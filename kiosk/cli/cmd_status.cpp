@@ -7,6 +7,7 @@
 #include "kiosk/cli/output.hpp"
 #include "storage/database.hpp"
 #include "storage/event_log.hpp"
+#include "sync/client/sync_summary.hpp"
 
 #include <filesystem>
 #include <iostream>
@@ -76,6 +77,19 @@ int runStatus(const GlobalOptions& global, const StatusOptions& options) {
     if (movedAside->has_value()) {
         out["moved_aside"] = **movedAside;
     }
+    // What the sync rounds left (the kiosk's worker or `doorpost sync`), read from this database.
+    auto summary = sync::client::readSyncSummary(*db, status->epoch, status->lastSeq);
+    if (!summary) {
+        return fail(summary.error());
+    }
+    out["sync"] = {{"online", summary->online},
+                   {"events_waiting", summary->eventsWaiting},
+                   {"acked_through", summary->ackedThrough},
+                   {"last_success_ms", summary->lastSuccessMs},
+                   {"last_attempt_ms", summary->lastAttemptMs},
+                   {"last_end", summary->lastEnd},
+                   {"last_error", summary->lastError},
+                   {"clock_offset_ms", summary->clockOffsetMs}};
 
     if (options.json) {
         printJsonLine(out);

@@ -133,6 +133,8 @@ void registerSyncCommand(CLI::App& app, CommandContext& context) {
         ->envname("DOORPOST_SYNC_TOKEN");
     command->add_option("--ca", options->config.caFile,
                         "PEM bundle that signs the central's certificate");
+    command->add_flag("--allow-plain-http", options->config.allowPlainHttp,
+                      "Allow an http:// central beyond loopback (the token travels in clear)");
     command->add_option("--set-key", options->config.pinnedSetKey,
                         "Pin the central's set-signing public key (hex)");
     command->add_option("--interval-ms", options->intervalMs, "Pause between rounds when caught up")
@@ -140,6 +142,7 @@ void registerSyncCommand(CLI::App& app, CommandContext& context) {
     command->add_flag("--once", options->once, "One round, then exit");
     command->add_flag("--json", options->json, "One JSON object per line");
     command->callback([&context, options] {
+        options->config.userAgent = "doorpost/" + context.global.version;
         context.exitCode = options->once ? runOnce(context.global.dbPath, *options)
                                          : runWorker(context.global.dbPath, *options);
     });

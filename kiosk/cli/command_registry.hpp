@@ -13,6 +13,7 @@ namespace doorpost::kiosk::cli {
 struct GlobalOptions {
     std::string dbPath = "doorpost.db";
     std::string configPath; // empty: the embedded default site profile
+    std::string version;    // set by main: sent to the central as User-Agent doorpost/VERSION
 };
 
 struct CommandContext {

@@ -16,21 +16,21 @@
 
 #include "sync/central/central_store.hpp"
 #include "sync/central/chain_head_route.hpp"
+#include "sync/central/http_server.hpp"
 #include "sync/central/query_param.hpp"
-
-#include <httplib.h>
 
 namespace doorpost::sync::central {
 namespace {
 
 constexpr std::string_view kAuditorPrefix = "auditor-";
 
-void reply(httplib::Response& res, int status, const nlohmann::json& body) {
+void reply(HttpResponse& res, int status, const nlohmann::json& body) {
     res.status = status;
-    res.set_content(dumpJson(body), "application/json");
+    res.contentType = "application/json";
+    res.body = dumpJson(body);
 }
 
-void replyError(httplib::Response& res, int status, const std::string& message,
+void replyError(HttpResponse& res, int status, const std::string& message,
                 const std::string& field = "") {
     reply(res, status, toJson(ErrorBody{message, field, 0}));
 }
@@ -83,35 +83,38 @@ Result<ChainHeads> CentralStore::chainHeads(const std::string& device, const std
     return heads;
 }
 
-void serveChainHead(CentralStore& store, const httplib::Request& req, httplib::Response& res) {
-    const std::string header = req.get_header_value("Authorization");
+void serveChainHead(CentralStore& store, const HttpRequest& req, HttpResponse& res,
+                    const std::string& device) {
+    const std::string header = req.header("authorization");
     const std::string prefix = "Bearer ";
     if (header.rfind(prefix, 0) != 0 || header.size() == prefix.size())
         return replyError(res, 401, "missing bearer token", "Authorization");
     auto caller = store.deviceForToken(header.substr(prefix.size()));
     if (!caller) {
-        res.set_header("Retry-After", "1");
+        res.setHeader("Retry-After", "1");
+        res.cause = "store: " + caller.error().message;
         return replyError(res, 503, "store unavailable: " + caller.error().message);
     }
     if (!caller->has_value())
         return replyError(res, 401, "unknown token", "Authorization");
-    const std::string device = req.matches[1].str();
+    res.principal = **caller;
     if (**caller != device && (*caller)->rfind(kAuditorPrefix, 0) != 0)
         return replyError(res, 403,
                           "token belongs to " + **caller + ", neither this device nor an auditor",
                           "Authorization");
 
-    const std::string epoch = req.has_param("epoch") ? req.get_param_value("epoch") : "";
+    const std::string epoch = req.param("epoch");
     if (!epoch.empty() && !isLowerHex(epoch, 32))
         return replyError(res, 400, "epoch must be 32 lowercase hex characters", "epoch");
     std::int64_t seq = 0;
-    if (req.has_param("seq") &&
-        (epoch.empty() || !parseDecimalParam(req.get_param_value("seq"), seq) || seq < 1))
+    if (req.hasParam("seq") &&
+        (epoch.empty() || !parseDecimalParam(req.param("seq"), seq) || seq < 1))
         return replyError(res, 400, "seq must be a positive integer, with epoch", "seq");
 
     auto heads = store.chainHeads(device, epoch, seq);
     if (!heads) {
-        res.set_header("Retry-After", "1");
+        res.setHeader("Retry-After", "1");
+        res.cause = "store: " + heads.error().message;
         return replyError(res, 503, "store unavailable: " + heads.error().message);
     }
     if (!heads->deviceKnown)

@@ -228,6 +228,7 @@ Result<PushOutcome> CentralStore::pushLocked(const std::string& device,
         return findings.error();
     outcome.response.ackedThrough = acked;
     outcome.response.headHash = head;
+    outcome.inserted = static_cast<std::int64_t>(fresh.size());
     for (std::size_t r = 0; r < findings->size(); ++r)
         outcome.response.findings.push_back({findings->integer(r, 0), findings->text(r, 1),
                                              findings->text(r, 2), findings->text(r, 3),

@@ -103,6 +103,12 @@ std::string sha256Hex(const std::string& text) {
 
 } // namespace
 
+extern const char* const kDoorSchema; // central_doors.cpp
+
+std::string CentralStore::tokenHash(const std::string& token) {
+    return sha256Hex(token);
+}
+
 CentralStore::CentralStore(std::unique_ptr<SqlSession> session, StoreOptions options)
     : m_session(std::move(session)), m_options(options) {}
 
@@ -129,13 +135,16 @@ Result<void> CentralStore::createSchema() {
             (void)m_session->rollback();
             return locked.error();
         }
-        if (auto created = m_session->script(kSchema); !created) {
-            (void)m_session->rollback();
-            return created.error();
-        }
+        for (const char* schema : {kSchema, kDoorSchema})
+            if (auto created = m_session->script(schema); !created) {
+                (void)m_session->rollback();
+                return created.error();
+            }
         return m_session->commit();
     }
-    return m_session->script(kSchema);
+    if (auto created = m_session->script(kSchema); !created)
+        return created.error();
+    return m_session->script(kDoorSchema);
 }
 
 std::string CentralStore::forUpdate() const {
@@ -172,8 +181,10 @@ Result<std::string> CentralStore::enrollDevice(const std::string& name, bool rep
 
 Result<std::optional<std::string>> CentralStore::deviceForToken(const std::string& token) {
     std::lock_guard lock(m_mutex);
-    auto rows =
-        m_session->run("SELECT name FROM devices WHERE token_hash = $1", {sha256Hex(token)});
+    auto rows = m_session->run(
+        "SELECT name FROM devices WHERE token_hash = $1 AND NOT EXISTS"
+        " (SELECT 1 FROM device_revocations r WHERE r.token_hash = devices.token_hash)",
+        {sha256Hex(token)});
     if (!rows)
         return rows.error();
     if (rows->empty())

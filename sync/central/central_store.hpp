@@ -29,6 +29,7 @@ struct PushOutcome {
     int status = 200; // 200, 400 (malformed), 409 (a known record with another hash)
     PushResponse response;
     ErrorBody error;
+    std::int64_t inserted = 0; // records new to the central in this batch
 };
 
 struct SetRead {
@@ -87,6 +88,65 @@ struct ExportSink {
     virtual Result<void> record(const ExportChainSpan& span, const WireEvent& record) = 0;
 };
 
+// Who presented a token (central_doors.cpp): unknown, a principal, or a revoked one and why.
+struct TokenCheck {
+    bool known = false;
+    std::string principal;
+    bool revoked = false;
+    std::int64_t revokedMs = 0;
+    std::string reason;
+};
+
+// What a door told the central with a request (headers User-Agent, Doorpost-Time,
+// Doorpost-Log-Last-Seq) and, for a push, the head it sent.
+struct DoorContact {
+    std::int64_t atMs = 0;
+    std::string softwareVersion;
+    std::optional<std::int64_t> clockOffsetMs; // door clock minus central clock
+    std::string peer;
+    bool pushed = false;
+    std::string epoch;
+    std::int64_t headSeq = 0;
+    std::string headHash;
+    std::int64_t doorLastSeq = 0; // the door's own last seq, as it reported it
+};
+
+// One enrolled principal as operators see it (stats, devices list, metrics, status page).
+struct DoorView {
+    std::string name;
+    std::string role; // door, auditor, operator
+    std::int64_t enrolledAtS = 0;
+    bool revoked = false;
+    std::int64_t revokedMs = 0;
+    std::string revokeReason;
+    std::int64_t lastContactMs = 0; // 0: never heard from
+    std::string softwareVersion;
+    std::optional<std::int64_t> clockOffsetMs;
+    std::string peer;
+    std::string epoch; // of its last push
+    std::int64_t reportedHeadSeq = 0;
+    std::string reportedHeadHash;
+    std::int64_t doorLastSeq = 0;
+    std::int64_t lastPushMs = 0;
+    std::int64_t ackedThrough = 0; // of the current epoch's chain
+    std::string headHash;          // the central's head of that chain
+    std::int64_t ackedLag = 0;     // what the door reported beyond ackedThrough
+    std::int64_t events = 0;       // held, every epoch
+    std::int64_t quarantined = 0;
+    std::int64_t findings = 0;
+    std::int64_t alerts = 0;
+};
+
+struct SetVersion {
+    std::string name;
+    std::int64_t version = 0;
+    std::string validUntil;
+    std::int64_t items = 0;
+};
+
+// "door", "auditor" (name auditor-*) or "operator" (name operator-*: the status page, metrics).
+std::string principalRole(const std::string& name);
+
 struct StoreOptions {
     std::int64_t reentryWindowMs = 10 * 60 * 1000; // "same subject at two doors" window
     std::size_t setPageLimit = 5000;               // items per set page
@@ -109,8 +169,18 @@ public:
 
     // Registers a device and returns its new bearer token (only its hash is stored).
     Result<std::string> enrollDevice(const std::string& name, bool replace);
-    // The device a bearer token belongs to, or nothing for an unknown token.
+    // The device a bearer token belongs to, or nothing for an unknown or revoked token.
     Result<std::optional<std::string>> deviceForToken(const std::string& token);
+    // The same, telling a revoked token (and why) from an unknown one (central_doors.cpp).
+    Result<TokenCheck> checkToken(const std::string& token);
+    // Stops the device's current token at once; returns when it was revoked (first time).
+    Result<std::int64_t> revokeDevice(const std::string& name, const std::string& reason);
+    Result<void> recordContact(const std::string& device, const DoorContact& contact);
+    Result<std::vector<DoorView>> doors();
+    Result<std::vector<SetVersion>> setVersions();
+    // Answers when the store answers (/v1/ready).
+    Result<void> ping();
+    static std::string tokenHash(const std::string& token);
     // Registers the audit key a device enrolled with: it becomes the latest (devices.device_key)
     // and joins the device's key history, unless already there. An empty key registers nothing.
     // Conflict once a device holds kMaxDeviceKeys keys (a device flooding the history).

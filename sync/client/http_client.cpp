@@ -72,15 +72,17 @@ HttpClient::~HttpClient() {
 }
 
 HttpOutcome HttpClient::get(const std::string& path, const std::string& ifNoneMatch) {
-    return perform(path, nullptr, ifNoneMatch);
+    return perform(path, nullptr, ifNoneMatch, {});
 }
 
-HttpOutcome HttpClient::post(const std::string& path, const std::string& jsonBody) {
-    return perform(path, &jsonBody, "");
+HttpOutcome HttpClient::post(const std::string& path, const std::string& jsonBody,
+                             const std::vector<std::string>& extraHeaders) {
+    return perform(path, &jsonBody, "", extraHeaders);
 }
 
 HttpOutcome HttpClient::perform(const std::string& path, const std::string* body,
-                                const std::string& ifNoneMatch) {
+                                const std::string& ifNoneMatch,
+                                const std::vector<std::string>& extraHeaders) {
     HttpOutcome outcome;
     CURL* curl = static_cast<CURL*>(m_curl);
     if (!curl) {
@@ -94,6 +96,13 @@ HttpOutcome HttpClient::perform(const std::string& path, const std::string* body
     headers = curl_slist_append(headers, auth.c_str());
     headers = curl_slist_append(headers, "Accept: application/json");
     headers = curl_slist_append(headers, "Expect:"); // no 100-continue round trip
+    const std::string now =
+        "Doorpost-Time: " + std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                               std::chrono::system_clock::now().time_since_epoch())
+                                               .count());
+    headers = curl_slist_append(headers, now.c_str());
+    for (const std::string& line : extraHeaders)
+        headers = curl_slist_append(headers, line.c_str());
     if (body)
         headers = curl_slist_append(headers, "Content-Type: application/json");
     std::string etag;
@@ -104,6 +113,9 @@ HttpOutcome HttpClient::perform(const std::string& path, const std::string* body
     curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
     curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
     curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(curl, CURLOPT_USERAGENT, m_options.userAgent.c_str());
+    char detail[CURL_ERROR_SIZE] = "";
+    curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, detail);
     curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS,
                      static_cast<long>(m_options.connectTimeout.count()));
     curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(m_options.requestTimeout.count()));
@@ -121,15 +133,24 @@ HttpOutcome HttpClient::perform(const std::string& path, const std::string* body
     }
     const CURLcode code = curl_easy_perform(curl);
     curl_slist_free_all(headers);
+    curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, nullptr); // `detail` ends with this call
     if (code != CURLE_OK) {
         // Reset, refused, timed out, or an answer cut short: nothing reliable was answered.
         outcome.answered = false;
-        outcome.transportError =
-            sink.tooLarge
-                ? "the central's answer is larger than " +
-                      std::to_string(m_options.maxAnswerBytes >> 10) + " KiB of body or " +
-                      std::to_string(m_options.maxHeaderBytes >> 10) + " KiB of headers; cut off"
-                : curl_easy_strerror(code);
+        outcome.tlsRefused = code == CURLE_PEER_FAILED_VERIFICATION ||
+                             code == CURLE_SSL_CACERT_BADFILE || code == CURLE_SSL_CONNECT_ERROR;
+        if (sink.tooLarge)
+            outcome.transportError =
+                "the central's answer is larger than " +
+                std::to_string(m_options.maxAnswerBytes >> 10) + " KiB of body or " +
+                std::to_string(m_options.maxHeaderBytes >> 10) + " KiB of headers; cut off";
+        else if (outcome.tlsRefused)
+            // curl's own words name what failed (expired, unknown issuer, wrong host name).
+            outcome.transportError = "TLS: cannot verify the central's certificate (" +
+                                     std::string(*detail ? detail : curl_easy_strerror(code)) +
+                                     "); check --ca and the central's certificate";
+        else
+            outcome.transportError = *detail ? detail : curl_easy_strerror(code);
         outcome.answer = {};
         return outcome;
     }

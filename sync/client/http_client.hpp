@@ -10,6 +10,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace doorpost::sync::client {
 
@@ -26,6 +27,7 @@ struct HttpAnswer {
 struct HttpOutcome {
     bool answered = false;      // false: unreachable (see transportError)
     std::string transportError; // curl's explanation when not answered
+    bool tlsRefused = false;    // the central's certificate could not be verified
     HttpAnswer answer;
 };
 
@@ -33,6 +35,7 @@ struct HttpClientOptions {
     std::string baseUrl; // http://127.0.0.1:PORT or https://host:port
     std::string token;   // device bearer token
     std::string caFile;  // PEM bundle to verify the central's certificate (empty: system store)
+    std::string userAgent = "doorpost"; // "doorpost/VERSION": the central records each door's
     std::chrono::milliseconds connectTimeout{3000};
     std::chrono::milliseconds requestTimeout{15000};
     // A faulty or hostile central cannot make the kiosk hold more than this of one answer (the
@@ -49,12 +52,16 @@ public:
     HttpClient(const HttpClient&) = delete;
     HttpClient& operator=(const HttpClient&) = delete;
 
+    // Every request also carries `Doorpost-Time: <wall ms>`, from which the central records
+    // the door's clock offset; `extraHeaders` are whole header lines ("Name: value").
     HttpOutcome get(const std::string& path, const std::string& ifNoneMatch = "");
-    HttpOutcome post(const std::string& path, const std::string& jsonBody);
+    HttpOutcome post(const std::string& path, const std::string& jsonBody,
+                     const std::vector<std::string>& extraHeaders = {});
 
 private:
     HttpOutcome perform(const std::string& path, const std::string* body,
-                        const std::string& ifNoneMatch);
+                        const std::string& ifNoneMatch,
+                        const std::vector<std::string>& extraHeaders);
     HttpClientOptions m_options;
     void* m_curl = nullptr; // CURL*, kept for connection reuse
 };

@@ -2,9 +2,12 @@
 
 #include "storage/device_key.hpp"
 #include "storage/trust_generation.hpp"
+#include "sync/client/sync_summary.hpp"
 #include "sync/event_wire.hpp"
 #include "sync/pass/subject_key.hpp"
 #include "sync/set_signature.hpp"
+
+#include <cctype>
 
 namespace doorpost::sync::client {
 namespace {
@@ -54,9 +57,42 @@ std::string_view toString(RoundEnd end) {
     return "local_fault";
 }
 
+Result<void> checkCentralUrl(const std::string& url, bool allowPlainHttp) {
+    auto lower = url;
+    for (char& c : lower)
+        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (lower.rfind("https://", 0) == 0)
+        return {};
+    if (lower.rfind("http://", 0) != 0)
+        return badInput("--central: expected an https:// or http:// URL, got " + url);
+    // The host: after the scheme, up to the port, path or end; [v6] in brackets.
+    std::string rest = lower.substr(7);
+    rest = rest.substr(0, rest.find('/'));
+    if (const auto at = rest.rfind('@'); at != std::string::npos)
+        rest = rest.substr(at + 1);
+    std::string host;
+    if (!rest.empty() && rest.front() == '[')
+        host = rest.substr(1, rest.find(']') - 1);
+    else
+        host = rest.substr(0, rest.find(':'));
+    bool loopback = host == "localhost" || host == "::1";
+    if (!loopback && host.rfind("127.", 0) == 0) {
+        loopback = true;
+        for (const char c : host)
+            loopback = loopback && (std::isdigit(static_cast<unsigned char>(c)) || c == '.');
+    }
+    if (loopback || allowPlainHttp)
+        return {};
+    return badInput("--central " + url +
+                    ": plain http:// beyond loopback would send the device token in clear; use"
+                    " https:// (with --ca), or --allow-plain-http on a trusted network");
+}
+
 Result<std::unique_ptr<SyncSession>> SyncSession::open(storage::Database& db, SyncConfig config) {
     if (config.centralUrl.empty())
         return badInput("--central is required");
+    if (auto allowed = checkCentralUrl(config.centralUrl, config.allowPlainHttp); !allowed)
+        return allowed.error();
     if (config.token.empty())
         return badInput("--token is required");
     auto log = storage::EventLog::open(db);
@@ -68,7 +104,8 @@ Result<std::unique_ptr<SyncSession>> SyncSession::open(storage::Database& db, Sy
 SyncSession::SyncSession(storage::Database& db, storage::EventLog log, SyncConfig config)
     : m_db(db), m_log(std::move(log)), m_config(std::move(config)), m_state(db),
       m_http(HttpClientOptions{m_config.centralUrl, m_config.token, m_config.caFile,
-                               m_config.connectTimeout, m_config.requestTimeout}),
+                               m_config.userAgent, m_config.connectTimeout,
+                               m_config.requestTimeout}),
       m_batchLimit(std::min(m_config.maxBatchEvents, kMaxEventsPerPush)) {
     if (m_batchLimit == 0)
         m_batchLimit = 1;
@@ -103,6 +140,14 @@ void SyncSession::noteClock(const HttpAnswer& answer, std::int64_t sentMs,
 }
 
 RoundReport SyncSession::runRound() {
+    RoundReport report = runRoundUnrecorded();
+    // For `doorpost status` in any process: how this round ended. A kiosk database that cannot
+    // take it has already failed the round in a way the report names.
+    (void)recordRound(m_db, report, wallNowMs());
+    return report;
+}
+
+RoundReport SyncSession::runRoundUnrecorded() {
     RoundReport report;
     if (m_deviceId.empty() && !enrol(report))
         return report;
@@ -265,7 +310,9 @@ bool SyncSession::pushAll(RoundReport& report) {
         const std::int64_t last = from + static_cast<std::int64_t>(count) - 1;
 
         const std::int64_t sent = wallNowMs();
-        auto outcome = m_http.post("/v1/devices/" + m_deviceId + "/events", body);
+        // The log's last seq lets the central show how far behind this door is.
+        auto outcome = m_http.post("/v1/devices/" + m_deviceId + "/events", body,
+                                   {"Doorpost-Log-Last-Seq: " + std::to_string(status->lastSeq)});
         const std::int64_t received = wallNowMs();
         if (outcome.answered && outcome.answer.status == 200) {
             auto json = parseJson(outcome.answer.body);

@@ -21,7 +21,11 @@ namespace doorpost::sync::client {
 struct SyncConfig {
     std::string centralUrl;
     std::string token;
-    std::string caFile;       // verifies an HTTPS central
+    std::string caFile; // verifies an HTTPS central
+    // Plain http:// to anything but loopback sends the device token in clear: refused unless
+    // the site says so (a trusted network, or a TLS proxy beside the kiosk).
+    bool allowPlainHttp = false;
+    std::string userAgent = "doorpost"; // "doorpost/VERSION", recorded by the central
     std::string pinnedSetKey; // hex; empty: trust the key the central gives at first enrolment
     std::vector<std::string> sets{"roster", "denylist", "keys", "config"};
     std::size_t maxBatchEvents = kMaxEventsPerPush;
@@ -69,6 +73,7 @@ public:
 
 private:
     SyncSession(storage::Database& db, storage::EventLog log, SyncConfig config);
+    RoundReport runRoundUnrecorded();
     bool enrol(RoundReport& report);
     bool pushAll(RoundReport& report);
     bool pullSet(const std::string& set, RoundReport& report);
@@ -88,5 +93,9 @@ private:
 };
 
 std::int64_t wallNowMs();
+
+// Whether `url` may carry the device token: https://, or http:// to loopback, or with
+// `allowPlainHttp`. Bad input naming --central otherwise.
+Result<void> checkCentralUrl(const std::string& url, bool allowPlainHttp);
 
 } // namespace doorpost::sync::client

@@ -270,8 +270,17 @@ void FaultProxy::serve(int client) {
     std::string upstreamBuffer;
     std::string responseHead;
     std::string responseBody;
+    const bool push = head.rfind("POST /v1/devices/", 0) == 0;
+    m_inFlight += 1;
+    if (push) {
+        m_inFlightPushes += 1;
+        m_pushesForwarded += 1;
+    }
     const bool forwarded = sendAll(upstream, request) &&
                            readMessage(upstream, responseHead, responseBody, upstreamBuffer);
+    m_inFlight -= 1;
+    if (push)
+        m_inFlightPushes -= 1;
     close(upstream);
     if (!forwarded)
         return finish(true);

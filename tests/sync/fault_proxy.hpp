@@ -45,6 +45,12 @@ public:
     std::size_t pending() const;
     std::map<Fault, int> injected() const; // how many of each were applied
     int requests() const { return m_requests.load(); }
+    // Requests forwarded to a central whose answer has not come back yet (pushes: POSTs to
+    // /v1/devices/.../events), and pushes forwarded so far: the kill tests time their kills by
+    // them and count the kills that land while one is in flight.
+    int inFlight() const { return m_inFlight.load(); }
+    int inFlightPushes() const { return m_inFlightPushes.load(); }
+    int pushesForwarded() const { return m_pushesForwarded.load(); }
     void setRetryAfter(const std::string& value); // the 503's Retry-After (default "0")
 
 private:
@@ -58,6 +64,9 @@ private:
     int m_port = 0;
     std::atomic<bool> m_stopping{false};
     std::atomic<int> m_requests{0};
+    std::atomic<int> m_inFlight{0};
+    std::atomic<int> m_inFlightPushes{0};
+    std::atomic<int> m_pushesForwarded{0};
     std::atomic<unsigned> m_roundRobin{0};
     mutable std::mutex m_mutex; // guards everything below
     std::deque<Fault> m_schedule;

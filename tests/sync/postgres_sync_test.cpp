@@ -2,6 +2,7 @@
 // sharing one PostgreSQL. Needs the PostgreSQL the ctest fixture (scripts/with-postgres.sh)
 // starts; fails when there is none unless DOORPOST_SKIP_POSTGRES=1.
 
+#include "tests/sync/fleet_scenario.hpp"
 #include "tests/sync/key_history_scenario.hpp"
 #include "tests/sync/sync_scenarios.hpp"
 
@@ -57,4 +58,12 @@ TEST_CASE("postgres: the central keeps every device key, upgraded from a databas
           "latest",
           "[sync][central][pg]") {
     deviceKeyHistory(Backend::Postgres);
+}
+
+TEST_CASE("postgres: a fleet of doors drains its backlog at once, exactly once, no 5xx",
+          "[sync][central][fleet][pg]") {
+    const auto server = postgresServerUrl();
+    if (!server)
+        return;
+    runFleet("postgres", {40, 250, 0}, *server);
 }

@@ -76,12 +76,13 @@ StoreLocation::StoreLocation(Backend backend) : m_backend(backend) {
     m_location = m_postgres->url();
 }
 
-InProcessCentral::InProcessCentral(const std::string& location, central::StoreOptions options) {
+InProcessCentral::InProcessCentral(const std::string& location, central::StoreOptions options,
+                                   central::ServerOptions serverOptions) {
     auto store = central::CentralStore::open(location, options);
     INFO((store ? "" : store.error().message));
     REQUIRE(store.ok());
     m_store = std::move(*store);
-    m_server = std::make_unique<central::CentralServer>(*m_store, central::ServerOptions{});
+    m_server = std::make_unique<central::CentralServer>(*m_store, std::move(serverOptions));
     auto port = m_server->bind();
     REQUIRE(port.ok());
     m_port = *port;

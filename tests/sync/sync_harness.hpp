@@ -65,11 +65,13 @@ private:
 // A central in this process: its own store connection and an HTTP server on a loopback port.
 class InProcessCentral {
 public:
-    explicit InProcessCentral(const std::string& location, central::StoreOptions options = {});
+    explicit InProcessCentral(const std::string& location, central::StoreOptions options = {},
+                              central::ServerOptions serverOptions = {});
     ~InProcessCentral();
     central::CentralStore& store() { return *m_store; }
     int port() const { return m_port; }
     std::string url() const { return "http://127.0.0.1:" + std::to_string(m_port); }
+    central::CentralServer& server() { return *m_server; }
 
 private:
     std::unique_ptr<central::CentralStore> m_store;

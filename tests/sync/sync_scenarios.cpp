@@ -9,6 +9,7 @@
 #include <random>
 #include <signal.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 namespace doorpost::sync::test {
@@ -177,24 +178,38 @@ void killSyncWorker(Backend backend, const ScenarioSize& size) {
     FaultProxy proxy(centrals.ports()); // no faults scheduled: round robin over the centrals
     const std::string token = enroll(centrals.first->store(), "kiosk-a");
     Kiosk kiosk;
-    kiosk.append(3000, "a");
+    // A backlog of 40 batches: each kill costs the worker at most the batch in flight, and
+    // kills are timed to land during a push, so most of it is still there at the 50th.
+    kiosk.append(20000, "a");
 
     TempDir logs;
     std::mt19937 random(3);
-    // How long a worker runs depends on the machine (and is several times longer sanitized), so
-    // the kill delay adapts: shorter after a worker that had already finished, longer after one
-    // killed before it made any progress. Kills then keep landing in the middle of pushes.
-    int maxDelayMs = 400;
-    int interrupted = 0; // kills that landed after some progress but before the end
+    int inFlight = 0;    // kills sent while the proxy held a push the worker was waiting for
+    int interrupted = 0; // kills after some progress of this worker but before the end
     int killedRunning = 0;
     for (int i = 0; i < size.kills; ++i) {
         const std::int64_t before = syncStatePosition(kiosk);
+        const int forwardedBefore = proxy.pushesForwarded();
+        // The kill comes during the worker's first or second push of this run.
+        const int nth = 1 + std::uniform_int_distribution<int>(0, 1)(random);
         const pid_t pid =
             spawnProcess({std::string(DOORPOST_BIN_DIR) + "/doorpost", "--db", kiosk.path(), "sync",
                           "--central", proxy.url(), "--token", token, "--once"},
                          logs.file("worker.log"));
-        std::this_thread::sleep_for(
-            std::chrono::milliseconds(std::uniform_int_distribution<int>(0, maxDelayMs)(random)));
+        bool landed = false;
+        for (int waited = 0; waited < 20000; ++waited) { // 20 s at most (sanitized builds)
+            if (proxy.pushesForwarded() >= forwardedBefore + nth && proxy.inFlightPushes() > 0) {
+                landed = true;
+                break;
+            }
+            int status = 0;
+            if (::waitpid(pid, &status, WNOHANG) == pid)
+                break; // it finished on its own (nothing left to push)
+            std::this_thread::sleep_for(std::chrono::microseconds(
+                500 + std::uniform_int_distribution<int>(0, 500)(random)));
+        }
+        if (landed && proxy.inFlightPushes() > 0)
+            ++inFlight;
         ::kill(pid, SIGKILL);
         const bool wasRunning = waitProcess(pid) == 128 + SIGKILL;
         if (wasRunning)
@@ -202,19 +217,13 @@ void killSyncWorker(Backend backend, const ScenarioSize& size) {
         const std::int64_t after = syncStatePosition(kiosk);
         if (after > before && after < kiosk.status().lastSeq)
             ++interrupted;
-        if (!wasRunning) {
-            maxDelayMs = std::max(20, maxDelayMs * 3 / 4);
-        } else if (after == before) {
-            maxDelayMs = std::min(4000, maxDelayMs * 5 / 4);
-        }
         kiosk.append(40, "a" + std::to_string(i) + "-");
     }
-    INFO("kills that interrupted a push in progress: " << interrupted << ", killed while running: "
-                                                       << killedRunning);
-    // How many kills land mid-push depends on the machine's speed; at least some must hit a
-    // running worker for the test to mean anything. The safety checks below are the point.
-    WARN("kills that interrupted a push in progress: " << interrupted);
-    CHECK(killedRunning >= 5); // the rest ended on their own before their kill came
+    INFO("kills while a push was in flight: " << inFlight << ", after progress: " << interrupted
+                                              << ", killed while running: " << killedRunning);
+    WARN("worker kills while a push was in flight: " << inFlight << " of " << size.kills);
+    CHECK(inFlight >= size.kills / 2);
+    CHECK(killedRunning >= size.kills / 2);
     const client::RoundReport report = syncUntilDone(kiosk.db(), testConfig(proxy.url(), token));
     INFO(report.error);
     REQUIRE(report.end == client::RoundEnd::Done);
@@ -271,9 +280,15 @@ void killCentral(Backend backend, const ScenarioSize& size) {
     });
     std::mt19937 random(5);
     std::uniform_int_distribution<int> delayMs(5, 80);
+    int duringRequest = 0; // kills sent while the proxy waited for a central's answer
     for (int i = 0; i < size.kills; ++i) {
         auto& victim = processes[static_cast<std::size_t>(i) % processes.size()];
         std::this_thread::sleep_for(std::chrono::milliseconds(delayMs(random)));
+        // Then wait (2 s at most) for a request to be in flight, so the kill lands in one.
+        for (int waited = 0; waited < 4000 && proxy.inFlight() == 0; ++waited)
+            std::this_thread::sleep_for(std::chrono::microseconds(500));
+        if (proxy.inFlight() > 0)
+            ++duringRequest;
         victim->kill();
         kiosk.append(40, "a" + std::to_string(i) + "-");
         victim->start();
@@ -282,6 +297,8 @@ void killCentral(Backend backend, const ScenarioSize& size) {
     worker.join();
     INFO(workerError);
     REQUIRE(workerError.empty());
+    WARN("central kills while a request was in flight: " << duringRequest << " of " << size.kills);
+    CHECK(duringRequest >= size.kills / 2);
     const client::RoundReport report = syncUntilDone(kiosk.db(), testConfig(proxy.url(), token));
     INFO(report.error);
     REQUIRE(report.end == client::RoundEnd::Done);

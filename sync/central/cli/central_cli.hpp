@@ -13,6 +13,9 @@ namespace doorpost::sync::central::cli {
 // The store: --store (a SQLite path or a postgresql:// URL), else <data-dir>/central.db.
 Result<std::unique_ptr<CentralStore>> openStore(const CentralContext& context);
 
+// A principal as `devices list --json` and `stats --json` show it (cmd_devices.cpp).
+nlohmann::json doorJson(const DoorView& door, std::int64_t nowMs, std::int64_t quietAfterS);
+
 inline int fail(const Error& error) {
     return reportError("doorpost-central", error);
 }

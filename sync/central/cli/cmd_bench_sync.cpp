@@ -263,6 +263,7 @@ void registerBenchSyncCommand(CLI::App& app, CentralContext& context) {
         "--postgres", options->postgres,
         "PostgreSQL server URL (default $DOORPOST_PG_URL); a scratch database is made");
     command->callback([&context, options] { context.exitCode = run(*options); });
+    registerBenchFleetCommand(*bench, context);
 }
 
 } // namespace doorpost::sync::central::cli

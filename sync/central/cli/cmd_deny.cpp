@@ -13,6 +13,7 @@ void registerDenyCommand(CLI::App& app, CentralContext& context) {
         std::string reason;
         std::int64_t revokedAtMs = -1;
         std::string validUntil;
+        bool json = false;
     };
     auto options = std::make_shared<Options>();
     auto* deny = app.add_subcommand("deny", "Publish the deny list");
@@ -24,6 +25,7 @@ void registerDenyCommand(CLI::App& app, CentralContext& context) {
                     "Revocation time, ms since 1970 (default now)");
     add->add_option("--valid-until", options->validUntil,
                     "ISO 8601 UTC end of the list's validity");
+    add->add_flag("--json", options->json, "One JSON object");
     add->callback([&context, options] {
         auto store = openStore(context);
         if (!store) {
@@ -38,11 +40,19 @@ void registerDenyCommand(CLI::App& app, CentralContext& context) {
         const nlohmann::json value{{"reason", options->reason}, {"revoked_at_ms", at}};
         auto version =
             (*store)->upsertSet("denylist", {{options->key, value}}, options->validUntil, false);
-        if (!version)
+        if (!version) {
             context.exitCode = fail(version.error());
+            return;
+        }
+        if (options->json)
+            printJsonLine({{"set", "denylist"},
+                           {"denied", options->key},
+                           {"revoked_at_ms", at},
+                           {"version", *version}});
     });
     auto* remove = deny->add_subcommand("remove", "Lift a denial");
     remove->add_option("KEY", options->key, "Pass id or subject key")->required();
+    remove->add_flag("--json", options->json, "One JSON object");
     remove->callback([&context, options] {
         auto store = openStore(context);
         if (!store) {
@@ -50,8 +60,12 @@ void registerDenyCommand(CLI::App& app, CentralContext& context) {
             return;
         }
         auto version = (*store)->removeFromSet("denylist", {options->key});
-        if (!version)
+        if (!version) {
             context.exitCode = fail(version.error());
+            return;
+        }
+        if (options->json)
+            printJsonLine({{"set", "denylist"}, {"lifted", options->key}, {"version", *version}});
     });
 }
 

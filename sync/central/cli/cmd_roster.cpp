@@ -79,14 +79,19 @@ void registerRosterCommand(CLI::App& app, CentralContext& context) {
 auto* compact = roster->add_subcommand("compact", "Forget tombstones of a set");
 compact->add_option("--set", options->set, "roster, denylist, keys or config")
     ->capture_default_str();
+compact->add_flag("--json", options->json, "One JSON object");
 compact->callback([&context, options] {
     auto store = openStore(context);
     if (!store) {
         context.exitCode = fail(store.error());
         return;
     }
-    if (auto done = (*store)->compactSet(options->set); !done)
+    if (auto done = (*store)->compactSet(options->set); !done) {
         context.exitCode = fail(done.error());
+        return;
+    }
+    if (options->json)
+        printJsonLine({{"set", options->set}, {"compacted", true}});
 });
 } // namespace doorpost::sync::central::cli
 

@@ -1,6 +1,10 @@
-// `doorpost-central stats`: events per device, the last chain head per device, conflicts.
+// `doorpost-central stats`: events per device, the last chain head per device, conflicts, and
+// the doors not heard from within --quiet-after seconds (quiet) or revoked.
 
 #include "sync/central/cli/central_cli.hpp"
+#include "sync/central/status_page.hpp"
+
+#include <chrono>
 
 namespace doorpost::sync::central::cli {
 
@@ -27,9 +31,14 @@ nlohmann::json statsJson(const CentralStats& stats) {
 
 void registerStatsCommand(CLI::App& app, CentralContext& context) {
     auto json = std::make_shared<bool>(false);
+    auto quietAfterS = std::make_shared<std::int64_t>(300);
     auto* command = app.add_subcommand("stats", "Events per device, chain heads and conflicts");
     command->add_flag("--json", *json, "One JSON object");
-    command->callback([&context, json] {
+    command
+        ->add_option("--quiet-after", *quietAfterS,
+                     "Seconds without contact after which a door is listed as quiet")
+        ->capture_default_str();
+    command->callback([&context, json, quietAfterS] {
         auto store = openStore(context);
         if (!store) {
             context.exitCode = fail(store.error());
@@ -40,10 +49,36 @@ void registerStatsCommand(CLI::App& app, CentralContext& context) {
             context.exitCode = fail(stats.error());
             return;
         }
-        if (*json) {
-            printJsonLine(statsJson(*stats));
+        auto doors = (*store)->doors();
+        if (!doors) {
+            context.exitCode = fail(doors.error());
             return;
         }
+        const std::int64_t now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                                     std::chrono::system_clock::now().time_since_epoch())
+                                     .count();
+        nlohmann::json quiet = nlohmann::json::array();
+        nlohmann::json revoked = nlohmann::json::array();
+        for (const DoorView& door : *doors) {
+            if (door.role != "door")
+                continue;
+            if (door.revoked)
+                revoked.push_back(doorJson(door, now, *quietAfterS));
+            else if (doorState(door, now, *quietAfterS) == "quiet")
+                quiet.push_back(doorJson(door, now, *quietAfterS));
+        }
+        if (*json) {
+            nlohmann::json out = statsJson(*stats);
+            out["quiet_after_s"] = *quietAfterS;
+            out["quiet"] = quiet;
+            out["revoked"] = revoked;
+            printJsonLine(out);
+            return;
+        }
+        for (const auto& door : quiet)
+            std::cout << "quiet=" << door["device"].get<std::string>() << '\n';
+        for (const auto& door : revoked)
+            std::cout << "revoked=" << door["device"].get<std::string>() << '\n';
         std::cout << "devices=" << stats->devices << "\nevents=" << stats->events
                   << "\nconflicts=" << stats->findings.size() << "\nalerts=" << stats->alerts
                   << '\n';

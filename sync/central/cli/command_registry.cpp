@@ -9,6 +9,7 @@ void registerAllCommands(CLI::App& app, CentralContext& context) {
     registerRosterCommand(app, context);
     registerDenyCommand(app, context);
     registerStatsCommand(app, context);
+    registerDevicesCommand(app, context);
     (void)app;
     (void)context;
     registerKeysCommand(app, context);

@@ -23,6 +23,8 @@ struct CentralContext {
 void registerAllCommands(CLI::App& app, CentralContext& context);
 void registerKeysCommand(CLI::App& app, CentralContext& context);
 void registerBenchSyncCommand(CLI::App& app, CentralContext& context);
+// `bench fleet`, registered under the `bench` command that registerBenchSyncCommand makes.
+void registerBenchFleetCommand(CLI::App& bench, CentralContext& context);
 void registerIssuePassCommand(CLI::App& app, CentralContext& context);
 void registerExportCommand(CLI::App& app, CentralContext& context);
 
@@ -31,5 +33,6 @@ void registerEnrollCommand(CLI::App& app, CentralContext& context);
 void registerRosterCommand(CLI::App& app, CentralContext& context);
 void registerDenyCommand(CLI::App& app, CentralContext& context);
 void registerStatsCommand(CLI::App& app, CentralContext& context);
+void registerDevicesCommand(CLI::App& app, CentralContext& context);
 
 } // namespace doorpost::sync::central::cli

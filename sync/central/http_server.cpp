@@ -1,0 +1,476 @@
+#include "sync/central/http_server.hpp"
+
+#include "sync/central/tls_credentials.hpp"
+
+#include <arpa/inet.h>
+#include <atomic>
+#include <cctype>
+#include <condition_variable>
+#include <cstdarg>
+#include <cstring>
+#include <deque>
+#include <microhttpd.h>
+#include <mutex>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <thread>
+#include <unistd.h>
+
+namespace doorpost::sync::central {
+
+std::string HttpRequest::header(const std::string& lowercaseName) const {
+    const auto it = headers.find(lowercaseName);
+    return it == headers.end() ? std::string() : it->second;
+}
+
+std::string HttpRequest::param(const std::string& name) const {
+    const auto it = params.find(name);
+    return it == params.end() ? std::string() : it->second;
+}
+
+bool isLoopbackHost(const std::string& host) {
+    if (host == "localhost" || host == "::1" || host == "[::1]")
+        return true;
+    in_addr address{};
+    return ::inet_pton(AF_INET, host.c_str(), &address) == 1 &&
+           (ntohl(address.s_addr) >> 24) == 127;
+}
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+enum class Phase { Reading, Waiting, Ready };
+
+// One request from its first byte to its answer. Owned by MHD's request context; a worker holds
+// it only between the job's hand-over and MHD_resume_connection.
+struct RequestState {
+    HttpRequest request;
+    HttpResponse response;
+    Phase phase = Phase::Reading;
+    bool tooLarge = false;
+    std::size_t received = 0; // body bytes read, kept or dropped
+};
+
+struct Job {
+    RequestState* state;
+    MHD_Connection* connection;
+};
+
+MHD_Result collectHeader(void* target, MHD_ValueKind, const char* key, const char* value) {
+    std::string name(key ? key : "");
+    for (char& c : name)
+        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    (*static_cast<std::map<std::string, std::string>*>(target))[name] = value ? value : "";
+    return MHD_YES;
+}
+
+MHD_Result collectParam(void* target, MHD_ValueKind, const char* key, const char* value) {
+    (*static_cast<std::map<std::string, std::string>*>(target))[key ? key : ""] =
+        value ? value : "";
+    return MHD_YES;
+}
+
+std::string peerOf(MHD_Connection* connection) {
+    const MHD_ConnectionInfo* info =
+        MHD_get_connection_info(connection, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    if (!info || !info->client_addr)
+        return "";
+    char text[INET6_ADDRSTRLEN] = "";
+    const sockaddr* address = info->client_addr;
+    if (address->sa_family == AF_INET)
+        ::inet_ntop(AF_INET, &reinterpret_cast<const sockaddr_in*>(address)->sin_addr, text,
+                    sizeof text);
+    else if (address->sa_family == AF_INET6)
+        ::inet_ntop(AF_INET6, &reinterpret_cast<const sockaddr_in6*>(address)->sin6_addr, text,
+                    sizeof text);
+    return text;
+}
+
+void errorBody(HttpResponse& response, int status, const std::string& message) {
+    response.status = status;
+    response.contentType = "application/json";
+    std::string escaped;
+    for (const char c : message)
+        if (c == '"' || c == '\\')
+            escaped += std::string("\\") + c;
+        else if (static_cast<unsigned char>(c) >= 0x20)
+            escaped += c;
+    response.body = R"({"error":")" + escaped + "\"}";
+}
+
+} // namespace
+
+struct HttpServer::Impl {
+    HttpServerOptions options;
+    Classifier classify;
+    Handler handler;
+    Observer observer;
+    CentralLog& log;
+    MHD_Daemon* daemon = nullptr;
+    int listenFd = -1;
+
+    // Threads meet here: polling threads push jobs, workers pop them; all under queueMutex.
+    std::mutex queueMutex;
+    std::condition_variable wake;
+    std::deque<Job> control;
+    std::deque<Job> work;
+    bool stopping = false;
+    double jobMs = 5.0; // moving average of a job's time, for the queue budget
+    std::vector<std::thread> workers;
+    std::atomic<std::int64_t> inFlight{0};
+
+    std::atomic<std::int64_t> connectionsOpen{0};
+    std::atomic<std::int64_t> connectionsTotal{0};
+    std::atomic<std::int64_t> refusedBusy{0};
+    std::atomic<std::int64_t> lastLibraryLogS{0};
+
+    Impl(HttpServerOptions o, Classifier c, Handler h, Observer ob, CentralLog& l)
+        : options(std::move(o)), classify(std::move(c)), handler(std::move(h)),
+          observer(std::move(ob)), log(l) {}
+
+    void runHandler(RequestState& state, int worker) {
+        try {
+            handler(state.request, state.response, worker);
+        } catch (const std::exception& error) {
+            errorBody(state.response, 500, "internal error");
+            state.response.cause = std::string("exception: ") + error.what();
+        } catch (...) {
+            errorBody(state.response, 500, "internal error");
+            state.response.cause = "unknown exception";
+        }
+    }
+
+    MHD_Result respond(MHD_Connection* connection, RequestState& state) {
+        HttpResponse& res = state.response;
+        MHD_Response* response = MHD_create_response_from_buffer(
+            res.body.size(), const_cast<char*>(res.body.data()), MHD_RESPMEM_MUST_COPY);
+        if (!response)
+            return MHD_NO;
+        if (res.status != 304)
+            MHD_add_response_header(response, MHD_HTTP_HEADER_CONTENT_TYPE,
+                                    res.contentType.c_str());
+        for (const auto& [name, value] : res.headers)
+            MHD_add_response_header(response, name.c_str(), value.c_str());
+        const MHD_Result queued =
+            MHD_queue_response(connection, static_cast<unsigned>(res.status), response);
+        MHD_destroy_response(response);
+        const double ms =
+            std::chrono::duration<double, std::milli>(Clock::now() - state.request.received)
+                .count();
+        if (observer)
+            observer(state.request, res, ms);
+        return queued;
+    }
+
+    // Whether a Work job may join the queue: refused when the queue's expected wait (its length
+    // over the workers, at the recent time per job) passes the budget.
+    bool admitWork() {
+        const std::size_t queued = work.size() + control.size();
+        if (queued >= options.maxQueue)
+            return false;
+        const auto workerCount = static_cast<std::size_t>(std::max(1, options.workers));
+        if (queued < workerCount)
+            return true;
+        const double expectedMs =
+            static_cast<double>(queued) * jobMs / static_cast<double>(workerCount);
+        return expectedMs <= static_cast<double>(options.queueBudget.count());
+    }
+
+    MHD_Result onRequest(MHD_Connection* connection, const char* url, const char* method,
+                         const char* upload, std::size_t* uploadSize, void** context) {
+        auto* state = static_cast<RequestState*>(*context);
+        if (!state) {
+            state = new RequestState;
+            *context = state;
+            state->request.received = Clock::now();
+            state->request.method = method ? method : "";
+            state->request.path = url ? url : "";
+            MHD_get_connection_values(connection, MHD_HEADER_KIND, collectHeader,
+                                      &state->request.headers);
+            MHD_get_connection_values(connection, MHD_GET_ARGUMENT_KIND, collectParam,
+                                      &state->request.params);
+            state->request.peer = peerOf(connection);
+            // A body far over the limit is refused before it is read; one a little over it is
+            // read and dropped, so the client (which is still sending) gets the 413 cleanly.
+            const std::string length = state->request.header("content-length");
+            if (!length.empty() && std::strtoull(length.c_str(), nullptr, 10) >
+                                       static_cast<unsigned long long>(discardLimit())) {
+                errorBody(state->response, 413, "request body too large");
+                state->response.route = "unknown";
+                state->phase = Phase::Ready;
+                return respond(connection, *state);
+            }
+            return MHD_YES;
+        }
+        if (state->phase == Phase::Ready) // a worker finished and resumed the connection
+            return respond(connection, *state);
+        if (*uploadSize > 0) {
+            state->received += *uploadSize;
+            if (!state->tooLarge) {
+                if (state->request.body.size() + *uploadSize > options.maxBodyBytes) {
+                    state->tooLarge = true;
+                    state->request.body.clear();
+                    state->request.body.shrink_to_fit();
+                } else {
+                    state->request.body.append(upload, *uploadSize);
+                }
+            }
+            *uploadSize = 0;
+            if (state->received > discardLimit()) { // a body without end: stop reading it
+                errorBody(state->response, 413, "request body too large");
+                state->response.route = "unknown";
+                state->phase = Phase::Ready;
+                return respond(connection, *state);
+            }
+            return MHD_YES;
+        }
+        // The whole request is here.
+        if (state->tooLarge) {
+            errorBody(state->response, 413, "request body too large");
+            state->response.route = "unknown";
+            state->phase = Phase::Ready;
+            return respond(connection, *state);
+        }
+        const Lane lane = classify(state->request.method, state->request.path);
+        if (lane == Lane::Inline) {
+            runHandler(*state, -1);
+            state->phase = Phase::Ready;
+            return respond(connection, *state);
+        }
+        {
+            std::lock_guard lock(queueMutex);
+            const bool refuse = stopping || (lane == Lane::Work && !admitWork());
+            if (!refuse) {
+                state->phase = Phase::Waiting;
+                inFlight += 1;
+                MHD_suspend_connection(connection);
+                (lane == Lane::Control ? control : work).push_back({state, connection});
+            }
+        }
+        if (state->phase == Phase::Waiting) {
+            wake.notify_one();
+            return MHD_YES;
+        }
+        // Busy: come back soon. 429 is a 4xx on purpose: the store is fine, just full.
+        state->response.route = state->request.path;
+        errorBody(state->response, stoppingNow() ? 503 : 429,
+                  stoppingNow() ? "central is stopping" : "central busy: retry after 1 s");
+        state->response.setHeader("Retry-After", "1");
+        if (!stoppingNow())
+            refusedBusy += 1;
+        state->phase = Phase::Ready;
+        return respond(connection, *state);
+    }
+
+    std::size_t discardLimit() const { return options.maxBodyBytes * 8; }
+
+    bool stoppingNow() {
+        std::lock_guard lock(queueMutex);
+        return stopping;
+    }
+
+    void workerLoop(int index) {
+        for (;;) {
+            Job job{};
+            {
+                std::unique_lock lock(queueMutex);
+                wake.wait(lock, [this] { return stopping || !control.empty() || !work.empty(); });
+                if (control.empty() && work.empty())
+                    return; // stopping and drained
+                std::deque<Job>& from = control.empty() ? work : control;
+                job = from.front();
+                from.pop_front();
+            }
+            const auto start = Clock::now();
+            runHandler(*job.state, index);
+            const double ms =
+                std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+            {
+                std::lock_guard lock(queueMutex);
+                jobMs = 0.8 * jobMs + 0.2 * ms;
+            }
+            job.state->phase = Phase::Ready;
+            // After this the polling thread owns the state again (and may free it).
+            MHD_resume_connection(job.connection);
+            inFlight -= 1;
+        }
+    }
+
+    Result<int> openListener() {
+        addrinfo hints{};
+        hints.ai_family = AF_UNSPEC;
+        hints.ai_socktype = SOCK_STREAM;
+        hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
+        addrinfo* found = nullptr;
+        const std::string port = std::to_string(options.port);
+        std::string host = options.host;
+        if (host.size() > 2 && host.front() == '[' && host.back() == ']')
+            host = host.substr(1, host.size() - 2);
+        if (::getaddrinfo(host.empty() ? nullptr : host.c_str(), port.c_str(), &hints, &found) !=
+                0 ||
+            !found)
+            return environmentFault("cannot resolve --host " + options.host);
+        const int fd = ::socket(found->ai_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        if (fd < 0) {
+            ::freeaddrinfo(found);
+            return environmentFault("cannot open a socket: " + std::string(std::strerror(errno)));
+        }
+        const int on = 1;
+        ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on);
+        const bool ok =
+            ::bind(fd, found->ai_addr, found->ai_addrlen) == 0 && ::listen(fd, 1024) == 0;
+        const int family = found->ai_family;
+        ::freeaddrinfo(found);
+        if (!ok) {
+            const std::string why = std::strerror(errno);
+            ::close(fd);
+            return environmentFault("cannot bind to " + options.host + ":" + port + ": " + why);
+        }
+        sockaddr_storage bound{};
+        socklen_t size = sizeof bound;
+        ::getsockname(fd, reinterpret_cast<sockaddr*>(&bound), &size);
+        listenFd = fd;
+        const int boundPort = family == AF_INET6
+                                  ? ntohs(reinterpret_cast<sockaddr_in6*>(&bound)->sin6_port)
+                                  : ntohs(reinterpret_cast<sockaddr_in*>(&bound)->sin_port);
+        return boundPort;
+    }
+};
+
+namespace {
+
+MHD_Result accessHandler(void* cls, MHD_Connection* connection, const char* url, const char* method,
+                         const char*, const char* upload, std::size_t* uploadSize, void** context) {
+    return static_cast<HttpServer::Impl*>(cls)->onRequest(connection, url, method, upload,
+                                                          uploadSize, context);
+}
+
+void requestCompleted(void*, MHD_Connection*, void** context, MHD_RequestTerminationCode) {
+    delete static_cast<RequestState*>(*context);
+    *context = nullptr;
+}
+
+void connectionNotified(void* cls, MHD_Connection*, void**, MHD_ConnectionNotificationCode code) {
+    auto* impl = static_cast<HttpServer::Impl*>(cls);
+    if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+        impl->connectionsOpen += 1;
+        impl->connectionsTotal += 1;
+    } else {
+        impl->connectionsOpen -= 1;
+    }
+}
+
+// libmicrohttpd's own messages (limits reached, TLS handshakes failing): at most one a second,
+// so a flood of bad clients cannot flood the journal.
+void libraryLog(void* cls, const char* format, va_list arguments) {
+    auto* impl = static_cast<HttpServer::Impl*>(cls);
+    const std::int64_t now =
+        std::chrono::duration_cast<std::chrono::seconds>(Clock::now().time_since_epoch()).count();
+    std::int64_t last = impl->lastLibraryLogS.load();
+    if (last == now || !impl->lastLibraryLogS.compare_exchange_strong(last, now))
+        return;
+    char text[512];
+    std::vsnprintf(text, sizeof text, format, arguments);
+    std::string message = text;
+    while (!message.empty() && (message.back() == '\n' || message.back() == ' '))
+        message.pop_back();
+    impl->log.warning("http", {{"message", message}});
+}
+
+} // namespace
+
+HttpServer::HttpServer(HttpServerOptions options, Classifier classify, Handler handler,
+                       Observer observer, CentralLog& log)
+    : m_impl(std::make_unique<Impl>(std::move(options), std::move(classify), std::move(handler),
+                                    std::move(observer), log)) {}
+
+HttpServer::~HttpServer() {
+    stop();
+}
+
+Result<int> HttpServer::start() {
+    Impl& impl = *m_impl;
+    auto port = impl.openListener();
+    if (!port)
+        return port.error();
+    unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG;
+    sockaddr_storage bound{};
+    socklen_t size = sizeof bound;
+    ::getsockname(impl.listenFd, reinterpret_cast<sockaddr*>(&bound), &size);
+    if (bound.ss_family == AF_INET6)
+        flags |= MHD_USE_IPv6;
+    std::vector<MHD_OptionItem> items;
+    // The logger first: libmicrohttpd reports problems with the options that follow through it.
+    items.push_back({MHD_OPTION_EXTERNAL_LOGGER, reinterpret_cast<intptr_t>(&libraryLog), &impl});
+    items.push_back({MHD_OPTION_LISTEN_SOCKET, impl.listenFd, nullptr});
+    items.push_back({MHD_OPTION_CONNECTION_LIMIT, impl.options.connectionLimit, nullptr});
+    items.push_back({MHD_OPTION_PER_IP_CONNECTION_LIMIT, impl.options.perAddressLimit, nullptr});
+    items.push_back({MHD_OPTION_CONNECTION_TIMEOUT, impl.options.idleTimeoutS, nullptr});
+    items.push_back(
+        {MHD_OPTION_NOTIFY_COMPLETED, reinterpret_cast<intptr_t>(&requestCompleted), nullptr});
+    items.push_back(
+        {MHD_OPTION_NOTIFY_CONNECTION, reinterpret_cast<intptr_t>(&connectionNotified), &impl});
+    if (impl.options.pollingThreads > 1)
+        items.push_back({MHD_OPTION_THREAD_POOL_SIZE, impl.options.pollingThreads, nullptr});
+    if (impl.options.tls) {
+        flags |= MHD_USE_TLS;
+        // A one-pointer option: in an option array its pointer goes in ptr_value.
+        items.push_back({MHD_OPTION_HTTPS_CERT_CALLBACK, 0, TlsCredentials::certificateCallback()});
+        TlsCredentials::setCurrent(impl.options.tls);
+    }
+    items.push_back({MHD_OPTION_END, 0, nullptr});
+    for (int i = 0; i < std::max(1, impl.options.workers); ++i)
+        impl.workers.emplace_back([&impl, i] { impl.workerLoop(i); });
+    impl.daemon = MHD_start_daemon(flags, 0, nullptr, nullptr, &accessHandler, &impl,
+                                   MHD_OPTION_ARRAY, items.data(), MHD_OPTION_END);
+    if (!impl.daemon) {
+        stop();
+        return environmentFault("cannot start the HTTP server on " + impl.options.host + ":" +
+                                std::to_string(*port));
+    }
+    return port;
+}
+
+void HttpServer::stop() {
+    Impl& impl = *m_impl;
+    MHD_socket listening = MHD_INVALID_SOCKET;
+    if (impl.daemon)
+        listening = MHD_quiesce_daemon(impl.daemon);
+    {
+        std::lock_guard lock(impl.queueMutex);
+        impl.stopping = true;
+    }
+    impl.wake.notify_all();
+    for (auto& worker : impl.workers)
+        if (worker.joinable())
+            worker.join();
+    impl.workers.clear();
+    if (impl.daemon) {
+        // Answers the workers finished go out before the connections close (at most 2 s).
+        for (int i = 0; i < 200 && impl.inFlight > 0; ++i)
+            std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        MHD_stop_daemon(impl.daemon);
+        impl.daemon = nullptr;
+        if (listening != MHD_INVALID_SOCKET)
+            ::close(listening);
+        impl.listenFd = -1;
+    } else if (impl.listenFd >= 0) {
+        ::close(impl.listenFd);
+        impl.listenFd = -1;
+    }
+}
+
+HttpServerCounters HttpServer::counters() const {
+    HttpServerCounters out;
+    out.connectionsOpen = m_impl->connectionsOpen;
+    out.connectionsTotal = m_impl->connectionsTotal;
+    out.refusedBusy = m_impl->refusedBusy;
+    std::lock_guard lock(m_impl->queueMutex);
+    out.queued = static_cast<std::int64_t>(m_impl->control.size() + m_impl->work.size());
+    return out;
+}
+
+} // namespace doorpost::sync::central
