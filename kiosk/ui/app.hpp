@@ -39,7 +39,8 @@ struct AppConfig {
 };
 
 struct FrameStats {
-    std::vector<double> frameMs;    // NewFrame to the end of rendering, per drawn frame (wall)
+    // Per drawn frame, from taking the queue's posts to the end of presenting (wall).
+    std::vector<double> frameMs;
     std::vector<double> frameCpuMs; // the same span in this thread's CPU time (load-independent)
     int framesDrawn = 0;
 };
