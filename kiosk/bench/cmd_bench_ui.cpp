@@ -72,6 +72,8 @@ void registerBenchUiCommand(CLI::App& app, CommandContext& context) {
         std::printf("unseen_frame_wall_p50_ms=%.2f\nunseen_frame_wall_p99_ms=%.2f\nunseen_frame_"
                     "wall_max_ms=%.2f\n",
                     u.frameP50Ms, u.frameP99Ms, u.frameMaxMs);
+        std::printf("unseen_glyph_waits=%d\nunseen_glyph_wait_max_ms=%.2f\n", u.glyphWaits,
+                    u.glyphWaitMaxMs);
         std::printf("unseen_frame_p99_within_budget=%s\n",
                     u.frameCpuP99Ms <= 16.0 ? "true" : "false");
         std::fflush(stdout);

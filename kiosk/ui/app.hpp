@@ -43,6 +43,8 @@ struct FrameStats {
     std::vector<double> frameMs;
     std::vector<double> frameCpuMs; // the same span in this thread's CPU time (load-independent)
     int framesDrawn = 0;
+    // How long each frame held for glyphs of new texts (a name) waited for them (wall).
+    std::vector<double> glyphWaitMs;
 };
 
 class App {
@@ -76,6 +78,8 @@ public:
 
     nlohmann::json state();
     std::string fontWarning() const;
+    // Hanzi (any code points) asked of the glyph rasterizer whose glyphs are not in the atlas yet.
+    int glyphsPending() const;
     std::string videoDriver() const;
 
 private:

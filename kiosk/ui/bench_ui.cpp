@@ -149,6 +149,7 @@ UiLoadRun drawUnderLoad(App& app, int frames, const std::function<std::string(in
     UiQueue& queue = app.queue();
     std::vector<double> frameMs;
     std::vector<double> frameCpuMs;
+    std::vector<double> glyphWaitMs;
     for (int i = 0; i < frames; ++i) {
         auto frame = patternFrame(static_cast<std::uint64_t>(i + 1));
         queue.post([frame](UiModel& m) {
@@ -171,8 +172,11 @@ UiLoadRun drawUnderLoad(App& app, int frames, const std::function<std::string(in
         const FrameStats stats = app.drawFrames(1);
         frameMs.insert(frameMs.end(), stats.frameMs.begin(), stats.frameMs.end());
         frameCpuMs.insert(frameCpuMs.end(), stats.frameCpuMs.begin(), stats.frameCpuMs.end());
+        glyphWaitMs.insert(glyphWaitMs.end(), stats.glyphWaitMs.begin(), stats.glyphWaitMs.end());
     }
     UiLoadRun run;
+    run.glyphWaits = static_cast<int>(glyphWaitMs.size());
+    run.glyphWaitMaxMs = percentile(glyphWaitMs, 1.0);
     run.frames = static_cast<int>(frameMs.size());
     run.frameP50Ms = percentile(frameMs, 0.50);
     run.frameP95Ms = percentile(frameMs, 0.95);

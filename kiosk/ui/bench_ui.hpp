@@ -20,6 +20,10 @@ struct UiLoadRun {
     double frameCpuP50Ms = 0; // the UI thread's CPU time per frame: what the frame costs a core
     double frameCpuP99Ms = 0;
     double frameCpuMaxMs = 0;
+    // Frames that waited for the glyphs of a new text (a name) before being drawn, and the
+    // longest wait (wall): how much later than its colour the verdict's name could have shown.
+    int glyphWaits = 0;
+    double glyphWaitMaxMs = 0;
 };
 
 struct UiBenchResult {
