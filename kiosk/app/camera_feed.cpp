@@ -134,7 +134,8 @@ void CameraFeed::loop() {
         }
         ++m_reads;
         if (m_events.onRead) {
-            m_events.onRead(CodeRead{read.text, drivers::decode::toString(read.format)});
+            m_events.onRead(
+                CodeRead{read.text, ReadSource::Camera, drivers::decode::toString(read.format)});
         }
     }
 }

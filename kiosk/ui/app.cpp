@@ -374,7 +374,7 @@ struct App::Impl final : ScriptHost {
         if (ports.gate == nullptr) {
             return environmentFault("scan: no gate");
         }
-        submitRead(app::CodeRead{text, "script"});
+        submitRead(app::CodeRead{text, app::ReadSource::Script, {}});
         return {};
     }
 
@@ -407,7 +407,7 @@ struct App::Impl final : ScriptHost {
         model.scanner.state = app::DeviceState::Ok;
         model.scanner.detail = "keyboard wedge";
         if (ports.gate != nullptr) {
-            submitRead(app::CodeRead{std::move(*text), "wedge"});
+            submitRead(app::CodeRead{std::move(*text), app::ReadSource::WedgeScanner, {}});
         }
     }
 

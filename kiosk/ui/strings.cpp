@@ -154,6 +154,7 @@ constexpr std::array kTable = {
     Pair{Str::StaffProfileChanged, "场所类型已更改为 {0}", "Site profile changed to {0}"},
     Pair{Str::MaskedOnlyRecord, "仅脱敏记录：未保存完整证件号和姓名",
          "masked only: no full ID, no name stored"},
+    Pair{Str::AlreadyAdmittedAt, "已于 {0} 在 {1} 入场", "already admitted {0} at {1}"},
 };
 static_assert(kTable.size() == static_cast<std::size_t>(Str::Count_), "one pair per Str");
 

@@ -135,6 +135,7 @@ enum class Str {
     StaffCameraSwitched,
     StaffProfileChanged,
     MaskedOnlyRecord,
+    AlreadyAdmittedAt, // {0} time of day (local), {1} door
     Count_
 };
 
