@@ -1,6 +1,7 @@
 #include "storage/database.hpp"
 
 #include "storage/base/iso_time.hpp"
+#include "storage/base/private_file.hpp"
 #include "storage/migrations.hpp"
 
 #include <cerrno>
@@ -52,6 +53,15 @@ Result<std::string> firstRow(sqlite3* db, std::string_view sql) {
 
 Attempt tryOpen(const std::string& path, const OpenOptions& options) {
     sqlite3* db = nullptr;
+    // The database holds the device key and the subject secret: owner only, made so before
+    // SQLite creates it (its -wal and -shm take the file's mode). Test VFSs model files their
+    // own way and are left to do so.
+    if (options.vfs == nullptr)
+        if (auto narrowed = makeOwnerOnly(path); !narrowed) {
+            Attempt attempt;
+            attempt.error = environmentFault("storage fault: " + narrowed.error().message);
+            return attempt;
+        }
     int rc =
         sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, options.vfs);
     if (rc != SQLITE_OK) {
