@@ -54,44 +54,6 @@ const char* gateReasonCode(ManualReason reason) {
     return "other";
 }
 
-GateAdapter::GateAdapter(std::string dbPath, const gate::GateConfig& config)
-    : m_worker(std::make_unique<gate::GateWorker>(std::move(dbPath), config)),
-      m_answers([this] { answerLoop(); }) {}
-
-GateAdapter::~GateAdapter() {
-    {
-        std::lock_guard lock(m_mutex);
-        m_stopping = true;
-    }
-    m_pending.notify_all();
-    m_answers.join();
-}
-
-void GateAdapter::submitRead(CodeRead read, VerdictCallback done) {
-    gate::ScanInput input;
-    input.text = std::move(read.text);
-    input.pictureDecode = read.source == ReadSource::Camera;
-    enqueue(m_worker->submit(std::move(input)), std::move(done));
-}
-
-void GateAdapter::submitRegistration(ManualRegistration registration, VerdictCallback done) {
-    gate::ManualInput input;
-    input.idType = registration.idType;
-    input.id = std::move(registration.idNumber);
-    input.name = std::move(registration.name);
-    input.reason = gateReasonCode(registration.reason);
-    input.operatorId = std::move(registration.operatorName);
-    enqueue(m_worker->submit(std::move(input)), std::move(done));
-}
-
-void GateAdapter::enqueue(std::uint64_t ticket, VerdictCallback done) {
-    {
-        std::lock_guard lock(m_mutex);
-        m_waiting.emplace_back(ticket, std::move(done));
-    }
-    m_pending.notify_one();
-}
-
 namespace {
 
 // What the door shows beside the verdict: the roster row the gate decided with (room, seat,
@@ -108,31 +70,39 @@ VerdictView describe(const gate::GateResult& result) {
     return view;
 }
 
+// The worker's completion for one request: runs on the gate thread.
+gate::GateWorker::Completion answerWith(VerdictCallback done) {
+    return [done = std::move(done)](gate::GateResponse response) {
+        if (response.result) {
+            done(describe(*response.result));
+        } else {
+            done(response.error ? *response.error : environmentFault("gate: no answer"));
+        }
+    };
+}
+
 } // namespace
 
-void GateAdapter::answerLoop() {
-    for (;;) {
-        std::pair<std::uint64_t, VerdictCallback> next;
-        {
-            std::unique_lock lock(m_mutex);
-            m_pending.wait(lock, [this] { return m_stopping || !m_waiting.empty(); });
-            if (m_waiting.empty()) {
-                return; // stopping, and everything submitted has been answered
-            }
-            next = std::move(m_waiting.front());
-            m_waiting.pop_front();
-        }
-        // The gate answers in order; wait for this ticket without holding our lock.
-        std::optional<gate::GateResponse> response;
-        while (!response) {
-            response = m_worker->waitFor(next.first, std::chrono::milliseconds(1000));
-        }
-        if (response->result) {
-            next.second(describe(*response->result));
-        } else {
-            next.second(response->error ? *response->error : environmentFault("gate: no answer"));
-        }
-    }
+GateAdapter::GateAdapter(std::string dbPath, const gate::GateConfig& config)
+    : m_worker(std::make_unique<gate::GateWorker>(std::move(dbPath), config)) {}
+
+GateAdapter::~GateAdapter() = default;
+
+void GateAdapter::submitRead(CodeRead read, VerdictCallback done) {
+    gate::ScanInput input;
+    input.text = std::move(read.text);
+    input.pictureDecode = read.source == ReadSource::Camera;
+    m_worker->submit(std::move(input), answerWith(std::move(done)));
+}
+
+void GateAdapter::submitRegistration(ManualRegistration registration, VerdictCallback done) {
+    gate::ManualInput input;
+    input.idType = registration.idType;
+    input.id = std::move(registration.idNumber);
+    input.name = std::move(registration.name);
+    input.reason = gateReasonCode(registration.reason);
+    input.operatorId = std::move(registration.operatorName);
+    m_worker->submit(std::move(input), answerWith(std::move(done)));
 }
 
 } // namespace doorpost::kiosk::app

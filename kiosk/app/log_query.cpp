@@ -58,19 +58,19 @@ Result<storage::EventLog*> LogQuery::log() {
 }
 
 void LogQuery::todayCounters(std::function<void(Result<TodayCounters>)> done) {
-    m_worker.submit([this, done = std::move(done)] {
-        auto events = log();
-        if (!events.ok()) {
-            done(events.error());
-            return;
-        }
-        auto tallied = tallyToday(*events.value(), std::time(nullptr));
-        if (!tallied.ok()) {
-            done(tallied.error());
-            return;
-        }
-        done(m_today.counters);
-    });
+    m_worker.answer<TodayCounters>(
+        [this]() -> Result<TodayCounters> {
+            auto events = log();
+            if (!events.ok()) {
+                return events.error();
+            }
+            auto tallied = tallyToday(*events.value(), std::time(nullptr));
+            if (!tallied.ok()) {
+                return tallied.error();
+            }
+            return m_today.counters;
+        },
+        std::move(done));
 }
 
 Result<void> LogQuery::tallyToday(storage::EventLog& log, std::int64_t nowUnix) {
@@ -106,71 +106,75 @@ Result<void> LogQuery::tallyToday(storage::EventLog& log, std::int64_t nowUnix) 
 
 void LogQuery::statsPer10Min(std::int64_t fromUnix, std::int64_t toUnix,
                              std::function<void(Result<std::vector<StatsBucket>>)> done) {
-    m_worker.submit([this, fromUnix, toUnix, done = std::move(done)] {
-        auto events = log();
-        if (!events.ok()) {
-            done(events.error());
-            return;
-        }
-        std::map<std::int64_t, StatsBucket> buckets;
-        auto walked = forEachByTime(
-            *events.value(), fromUnix * 1000, toUnix * 1000, [&](const storage::Event& e) {
-                const std::int64_t start = (e.wallTimeMs / 1000) / kBucketSeconds * kBucketSeconds;
-                StatsBucket& b = buckets[start];
-                b.startUnix = start;
-                countEvent(b, e);
-            });
-        if (!walked.ok()) {
-            done(walked.error());
-            return;
-        }
-        // Every bucket from the first event to now, empty ones included, so the chart's time
-        // axis is even.
-        std::vector<StatsBucket> out;
-        if (!buckets.empty()) {
-            const std::int64_t last = toUnix / kBucketSeconds * kBucketSeconds;
-            for (std::int64_t t = buckets.begin()->first; t <= last; t += kBucketSeconds) {
-                auto it = buckets.find(t);
-                out.push_back(it != buckets.end() ? it->second : StatsBucket{t});
+    m_worker.answer<std::vector<StatsBucket>>(
+        [this, fromUnix, toUnix]() -> Result<std::vector<StatsBucket>> {
+            auto events = log();
+            if (!events.ok()) {
+                return events.error();
             }
-        }
-        done(out);
-    });
+            std::map<std::int64_t, StatsBucket> buckets;
+            auto walked = forEachByTime(
+                *events.value(), fromUnix * 1000, toUnix * 1000, [&](const storage::Event& e) {
+                    const std::int64_t start =
+                        (e.wallTimeMs / 1000) / kBucketSeconds * kBucketSeconds;
+                    StatsBucket& b = buckets[start];
+                    b.startUnix = start;
+                    countEvent(b, e);
+                });
+            if (!walked.ok()) {
+                return walked.error();
+            }
+            // Every bucket from the first event to now, empty ones included, so the chart's
+            // time axis is even.
+            std::vector<StatsBucket> out;
+            if (!buckets.empty()) {
+                const std::int64_t last = toUnix / kBucketSeconds * kBucketSeconds;
+                for (std::int64_t t = buckets.begin()->first; t <= last; t += kBucketSeconds) {
+                    auto it = buckets.find(t);
+                    out.push_back(it != buckets.end() ? it->second : StatsBucket{t});
+                }
+            }
+            return out;
+        },
+        std::move(done));
 }
 
 void LogQuery::roster(std::string search,
                       std::function<void(Result<std::vector<RosterEntry>>)> done) {
-    m_worker.submit([this, search = std::move(search), done = std::move(done)] {
-        auto events = log();
-        if (!events.ok()) {
-            done(events.error());
-            return;
-        }
-        done(readRoster(*m_db, search));
-    });
+    m_worker.answer<std::vector<RosterEntry>>(
+        [this, search = std::move(search)]() -> Result<std::vector<RosterEntry>> {
+            auto events = log();
+            if (!events.ok()) {
+                return events.error();
+            }
+            return readRoster(*m_db, search);
+        },
+        std::move(done));
 }
 
 void LogQuery::kioskStatus(std::function<void(Result<KioskStatus>)> done) {
-    m_worker.submit([this, done = std::move(done)] {
-        auto events = log();
-        if (!events.ok()) {
-            done(events.error());
-            return;
-        }
-        auto status = readKioskStatus(*m_db, *events.value());
-        if (status.ok() && m_sync != nullptr) {
-            // The worker's own view is fresher than its tables: reachability, its last round.
-            const sync::client::SyncStatus live = m_sync->status();
-            status.value().syncRunning = true;
-            status.value().online = live.online;
-            status.value().eventsWaiting =
-                live.rounds > 0 ? live.eventsWaiting : status.value().eventsWaiting;
-            status.value().lastSyncUnix =
-                std::max(status.value().lastSyncUnix, live.lastSyncMs / 1000);
-            status.value().syncError = live.lastError;
-        }
-        done(std::move(status));
-    });
+    m_worker.answer<KioskStatus>(
+        [this]() -> Result<KioskStatus> {
+            auto events = log();
+            if (!events.ok()) {
+                return events.error();
+            }
+            auto status = readKioskStatus(*m_db, *events.value());
+            if (status.ok() && m_sync != nullptr) {
+                // The worker's own view is fresher than its tables: reachability, its last
+                // round.
+                const sync::client::SyncStatus live = m_sync->status();
+                status.value().syncRunning = true;
+                status.value().online = live.online;
+                status.value().eventsWaiting =
+                    live.rounds > 0 ? live.eventsWaiting : status.value().eventsWaiting;
+                status.value().lastSyncUnix =
+                    std::max(status.value().lastSyncUnix, live.lastSyncMs / 1000);
+                status.value().syncError = live.lastError;
+            }
+            return status;
+        },
+        std::move(done));
 }
 
 } // namespace doorpost::kiosk::app

@@ -1,5 +1,6 @@
 #include "kiosk/app/task_runner.hpp"
 
+#include <string>
 #include <utility>
 
 namespace doorpost::kiosk::app {
@@ -26,6 +27,15 @@ bool TaskRunner::submit(std::function<void()> task) {
     }
     m_wake.notify_one();
     return true;
+}
+
+Error TaskRunner::refusal() {
+    std::lock_guard lock(m_mutex);
+    if (m_stopping) {
+        return environmentFault("shutting down");
+    }
+    return environmentFault("busy: " + std::to_string(m_tasks.size()) +
+                            " requests already waiting");
 }
 
 void TaskRunner::loop() {

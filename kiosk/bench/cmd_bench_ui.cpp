@@ -1,5 +1,6 @@
 // doorpost bench ui: frame time percentiles at 1280x800 (software renderer, off-screen) under
-// load, the CPU an idle kiosk uses, and a bare clear-and-present frame as the baseline.
+// load, the CPU an idle kiosk uses, and a bare clear-and-present frame as the baseline; then the
+// same load where every verdict shows a name never seen before (unseen_*).
 
 #include "kiosk/bench/bench_registry.hpp"
 #include "kiosk/cli/output.hpp"
@@ -62,6 +63,19 @@ void registerBenchUiCommand(CLI::App& app, CommandContext& context) {
                     r.frameCpuP99Ms <= 16.0 ? "true" : "false");
         std::printf("idle_ms=%d\nidle_frames_drawn=%d\nidle_cpu_pct=%.2f\n", r.idleMs,
                     r.idleFramesDrawn, r.idleCpuPercent);
+        const ui::UiLoadRun& u = r.unseen;
+        std::printf("unseen_names=%d\nunseen_hanzi=%d\nunseen_frames=%d\n", r.unseenNames,
+                    r.unseenCodePoints, u.frames);
+        std::printf(
+            "unseen_frame_p50_ms=%.2f\nunseen_frame_p99_ms=%.2f\nunseen_frame_max_ms=%.2f\n",
+            u.frameCpuP50Ms, u.frameCpuP99Ms, u.frameCpuMaxMs);
+        std::printf("unseen_frame_wall_p50_ms=%.2f\nunseen_frame_wall_p99_ms=%.2f\nunseen_frame_"
+                    "wall_max_ms=%.2f\n",
+                    u.frameP50Ms, u.frameP99Ms, u.frameMaxMs);
+        std::printf("unseen_glyph_waits=%d\nunseen_glyph_wait_max_ms=%.2f\n", u.glyphWaits,
+                    u.glyphWaitMaxMs);
+        std::printf("unseen_frame_p99_within_budget=%s\n",
+                    u.frameCpuP99Ms <= 16.0 ? "true" : "false");
         std::fflush(stdout);
         context.exitCode = kExitOk;
     });

@@ -19,11 +19,15 @@ GateWorker::~GateWorker() {
 }
 
 std::uint64_t GateWorker::submit(Request request) {
+    return submit(std::move(request), Completion());
+}
+
+std::uint64_t GateWorker::submit(Request request, Completion done) {
     std::uint64_t ticket;
     {
         std::lock_guard lock(m_mutex);
         ticket = m_nextTicket++;
-        m_requests.emplace_back(ticket, std::move(request));
+        m_requests.push_back(Pending{ticket, std::move(request), std::move(done)});
     }
     m_requestReady.notify_one();
     return ticket;
@@ -59,7 +63,7 @@ void GateWorker::run(const std::string& dbPath, const GateConfig& config) {
     auto db = storage::Database::open(dbPath);
     Result<Gate> gate = db ? Gate::open(*db, config) : Result<Gate>(db.error());
     while (true) {
-        std::pair<std::uint64_t, Request> next;
+        Pending next;
         {
             std::unique_lock lock(m_mutex);
             m_requestReady.wait(lock, [&] { return m_stopping || !m_requests.empty(); });
@@ -70,17 +74,21 @@ void GateWorker::run(const std::string& dbPath, const GateConfig& config) {
         }
         // The slow part (verify, decide, fsync'd append) runs without the lock held.
         GateResponse response;
-        response.ticket = next.first;
+        response.ticket = next.ticket;
         if (!gate) {
             response.error = gate.error();
         } else {
-            auto result = std::holds_alternative<ScanInput>(next.second)
-                              ? gate->scan(std::get<ScanInput>(next.second))
-                              : gate->registerManual(std::get<ManualInput>(next.second));
+            auto result = std::holds_alternative<ScanInput>(next.request)
+                              ? gate->scan(std::get<ScanInput>(next.request))
+                              : gate->registerManual(std::get<ManualInput>(next.request));
             if (result)
                 response.result = std::move(*result);
             else
                 response.error = result.error();
+        }
+        if (next.done) {
+            next.done(std::move(response)); // on this thread, no lock held
+            continue;
         }
         {
             std::lock_guard lock(m_mutex);

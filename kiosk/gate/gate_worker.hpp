@@ -8,15 +8,20 @@
 //    connection is created and used by that one thread; it pops requests in order, runs
 //    scan()/registerManual() (verify, decide, durable append) and pushes the answer onto the
 //    response queue.
-//  - The UI thread calls poll() once per frame to take finished answers (a short lock, no
-//    waiting), or waitFor() where blocking is fine (CLI, benchmarks, tests).
-// The destructor stops the gate thread after the requests already submitted are answered.
+//  - An answer goes one of two ways. Submitted with a completion, it is handed to that
+//    completion on the gate thread as soon as it is ready (the kiosk's GateAdapter: the completion
+//    posts it to the UI queue, so nobody waits for it). Submitted without, it waits in the
+//    response queue until someone takes it: poll() (a short lock, no waiting), or waitFor() where
+//    blocking is fine (CLI, benchmarks, tests).
+// The destructor stops the gate thread after the requests already submitted are answered, their
+// completions run.
 
 #include "kiosk/gate/gate.hpp"
 
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -35,6 +40,9 @@ struct GateResponse {
 class GateWorker {
 public:
     using Request = std::variant<ScanInput, ManualInput>;
+    // Runs on the gate thread, once per request, after the event is committed (or the request
+    // refused); it must be quick and must not call back into this worker.
+    using Completion = std::function<void(GateResponse)>;
     // The gate thread opens its own connection to `dbPath` and the Gate on it; a failure
     // there is answered to every request.
     GateWorker(std::string dbPath, GateConfig config);
@@ -43,6 +51,8 @@ public:
     GateWorker& operator=(const GateWorker&) = delete;
 
     std::uint64_t submit(Request request);
+    // The answer goes to `done` instead of to poll()/waitFor().
+    std::uint64_t submit(Request request, Completion done);
     std::vector<GateResponse> poll();
     std::optional<GateResponse> waitFor(std::uint64_t ticket, std::chrono::milliseconds timeout);
 
@@ -52,7 +62,12 @@ private:
     std::mutex m_mutex;
     std::condition_variable m_requestReady;
     std::condition_variable m_responseReady;
-    std::deque<std::pair<std::uint64_t, Request>> m_requests;
+    struct Pending {
+        std::uint64_t ticket = 0;
+        Request request;
+        Completion done; // empty: the answer waits in m_responses
+    };
+    std::deque<Pending> m_requests;
     std::deque<GateResponse> m_responses;
     std::uint64_t m_nextTicket = 1;
     bool m_stopping = false;

@@ -3,6 +3,7 @@
 #include "kiosk/app/staff_auth.hpp"
 #include "kiosk/ui/door_screen.hpp"
 #include "kiosk/ui/draw_sdl.hpp"
+#include "kiosk/ui/glyph_rasterizer.hpp"
 #include "kiosk/ui/manual_screen.hpp"
 #include "kiosk/ui/pin_screen.hpp"
 #include "kiosk/ui/roster_screen.hpp"
@@ -22,12 +23,16 @@
 #include <imgui_impl_sdl.h>
 #include <imgui_impl_sdlrenderer.h>
 #include <iostream>
+#include <optional>
 #include <thread>
 
 namespace doorpost::kiosk::ui {
 namespace {
 
 using Clock = std::chrono::steady_clock;
+
+// The longest a frame waits for glyphs of texts that just arrived (see App::Impl::glyphHold).
+constexpr auto kGlyphHold = std::chrono::milliseconds(250);
 
 const char* verdictName(const std::optional<ShownVerdict>& verdict) {
     if (!verdict) {
@@ -83,6 +88,9 @@ struct App::Impl final : ScriptHost {
     UiQueue& queue = *sharedQueue;
     UiModel model;
     Fonts fonts;
+    // Draws the glyphs of names and reasons the atlas lacks, off this thread (see fonts.hpp).
+    std::unique_ptr<GlyphRasterizer> rasterizer;
+    std::vector<std::uint32_t> atlasPixels; // scratch for uploading part of the atlas
     WidgetRegistry widgets;
     Tones tones;
     app::StaffAuth auth;
@@ -117,6 +125,10 @@ struct App::Impl final : ScriptHost {
     Clock::time_point nextStatus{};
     std::int64_t lastMinuteDrawn = 0;
     FrameStats* recording = nullptr;
+    int framesDrawn = 0;
+    std::optional<Clock::time_point> frameStarted; // the first turn of the frame to be drawn
+    double frameCpuMs = 0;                         // this thread's CPU in that frame's held turns
+    std::optional<Clock::time_point> glyphHoldStarted; // new texts' glyphs asked for, not in yet
     int waitCapMs = 60'000;
     int lastVertices = 0;
 
@@ -136,6 +148,7 @@ struct App::Impl final : ScriptHost {
 
     ~Impl() override {
         queue.setWaker(nullptr); // late posts (a gate finishing after us) must not touch SDL
+        rasterizer.reset();
         if (previewTexture != nullptr) {
             SDL_DestroyTexture(previewTexture);
         }
@@ -253,6 +266,18 @@ struct App::Impl final : ScriptHost {
         if (!fonts.warning().empty()) {
             std::cerr << "doorpost: " << fonts.warning() << '\n';
         }
+        ImGui_ImplSDLRenderer_CreateFontsTexture();
+        fonts.releaseTextureCopy();
+        if (fonts.fontData()) {
+            // The rasterizer's thread hands each batch to the UI thread through the queue.
+            rasterizer = std::make_unique<GlyphRasterizer>(
+                fonts.fontData(), fonts.faceIndex(), fonts.dynamicSizes(),
+                [q = sharedQueue](std::shared_ptr<const GlyphBatch> batch) {
+                    q->post([batch = std::move(batch)](UiModel& m) {
+                        m.glyphBatches.push_back(batch);
+                    });
+                });
+        }
         if (config.sound && !tones.open()) {
             std::cerr << "doorpost: " << tones.error() << " (continuing without sound)\n";
         }
@@ -302,6 +327,9 @@ struct App::Impl final : ScriptHost {
             model.verdict ? model.verdict->view.reasonCodes : std::vector<std::string>{};
         s["gate_busy"] = model.gateBusy;
         s["gate_error"] = model.gateError;
+        s["query_error"] =
+            !model.countersReadError.empty() ? model.countersReadError : model.statusReadError;
+        s["counts_not_read"] = !model.countersReadError.empty() || !model.statusReadError.empty();
         s["read_fault"] = faultName(model.readFault);
         s["manual_fault"] = faultName(model.manualFault);
         s["taps"] = model.taps;
@@ -320,6 +348,7 @@ struct App::Impl final : ScriptHost {
         s["preview_frames"] = model.preview ? model.preview->generation : 0;
         s["min_touch_px"] = static_cast<int>(widgets.smallestTouchTarget());
         s["glyphs"] = fonts.glyphCount();
+        s["glyphs_pending"] = fonts.pendingCount();
         s["vertices"] = lastVertices;
         screen(model.screen).describe(s);
         return s;
@@ -420,14 +449,21 @@ struct App::Impl final : ScriptHost {
         if ((now >= nextStatus || model.countersStale) && !statusInFlight &&
             ports.query != nullptr) {
             nextStatus = now + std::chrono::milliseconds(config.statusEveryMs);
+            if (!model.countersReadError.empty()) {
+                model.countersStale = true; // a failed read of the counters goes again now
+            }
             statusInFlight = true;
             bool* inFlight = &statusInFlight;
-            // Answered on the query thread; applied on the UI thread through the queue.
+            // Answered on the query thread (a refused request at once, on this thread); applied
+            // on the UI thread through the queue either way.
             ports.query->kioskStatus([q = sharedQueue, inFlight](Result<app::KioskStatus> r) {
                 q->post([inFlight, r](UiModel& m) {
                     *inFlight = false;
                     if (r.ok()) {
                         applyStatus(m, r.value(), wallNow());
+                        m.statusReadError.clear();
+                    } else {
+                        m.statusReadError = r.error().message;
                     }
                 });
             });
@@ -443,21 +479,58 @@ struct App::Impl final : ScriptHost {
                     if (r.ok()) {
                         m.today = r.value();
                         m.todayKnown = true;
+                        m.countersReadError.clear();
+                    } else {
+                        m.countersReadError = r.error().message;
                     }
                 });
             });
         }
-        bool rebuild = false;
+        updateGlyphs();
+    }
+
+    // Between frames: glyphs the rasterizer has drawn go into the atlas (a few rows of the
+    // texture uploaded again), and the code points of new texts go to the rasterizer. A hanzi
+    // shows as a blank of its width until its glyph is in, usually the next frame.
+    void updateGlyphs() {
+        AtlasUpdate changed;
+        for (const std::shared_ptr<const GlyphBatch>& batch : model.glyphBatches) {
+            changed.include(fonts.add(*batch));
+        }
+        if (!model.glyphBatches.empty()) {
+            dirtyFrames = std::max(dirtyFrames, 1);
+        }
+        model.glyphBatches.clear();
+        if (!model.verdict && fonts.roomIsLow()) {
+            // Remaking the texture takes a few milliseconds: do it while no verdict is shown.
+            changed.include(fonts.grow());
+        }
+        uploadAtlas(changed);
+        std::vector<ImWchar> wanted;
         for (const std::string& text : model.newTexts) {
-            rebuild |= fonts.addText(text);
+            const std::vector<ImWchar> more = fonts.newCodePoints(text);
+            wanted.insert(wanted.end(), more.begin(), more.end());
         }
         model.newTexts.clear();
-        if (rebuild) {
-            // New glyphs (a name, a reason from the gate): rebuild the atlas between frames.
+        if (rasterizer != nullptr && !wanted.empty()) {
+            rasterizer->request(std::move(wanted));
+            if (!glyphHoldStarted) {
+                glyphHoldStarted = Clock::now();
+            }
+        }
+    }
+
+    void uploadAtlas(const AtlasUpdate& changed) {
+        if (changed.resized) {
+            // A taller atlas: a new texture made from all of it.
             ImGui_ImplSDLRenderer_DestroyFontsTexture();
-            fonts.build(scale());
             ImGui_ImplSDLRenderer_CreateFontsTexture();
-            dirtyFrames = std::max(dirtyFrames, 1);
+            fonts.releaseTextureCopy();
+        } else if (changed.width > 0) {
+            fonts.rgba(changed, atlasPixels);
+            const SDL_Rect area{changed.x, changed.y, changed.width, changed.height};
+            SDL_UpdateTexture(static_cast<SDL_Texture*>(ImGui::GetIO().Fonts->TexID), &area,
+                              atlasPixels.data(), changed.width * 4);
         }
     }
 
@@ -502,8 +575,6 @@ struct App::Impl final : ScriptHost {
     }
 
     void drawFrame(Clock::time_point now) {
-        const auto started = Clock::now();
-        const double startedCpu = threadCpuMs();
         uploadPreview();
         ImGui_ImplSDLRenderer_NewFrame();
         ImGui_ImplSDL2_NewFrame();
@@ -536,12 +607,6 @@ struct App::Impl final : ScriptHost {
         SDL_SetRenderDrawColor(renderer, 0x14, 0x1A, 0x22, 0xFF);
         SDL_RenderClear(renderer);
         renderDrawData(renderer, ImGui::GetDrawData());
-        if (recording != nullptr) {
-            recording->frameMs.push_back(
-                std::chrono::duration<double, std::milli>(Clock::now() - started).count());
-            recording->frameCpuMs.push_back(threadCpuMs() - startedCpu);
-            ++recording->framesDrawn;
-        }
         if (script) {
             pointer = script->afterFrame(*this, Clock::now());
         }
@@ -630,16 +695,68 @@ struct App::Impl final : ScriptHost {
                 return false;
             }
         }
+        // A frame's cost starts here: taking what other threads posted and the font atlas's upkeep
+        // are the UI thread's work for the frame as much as drawing it. A frame held for glyphs
+        // counts from the first turn that held it.
+        if (!frameStarted) {
+            frameStarted = Clock::now();
+            frameCpuMs = 0;
+        }
+        const double startedCpu = threadCpuMs();
         update(Clock::now());
         if (model.quitRequested) {
             return false;
         }
+        if (const auto hold = glyphHold(Clock::now())) {
+            frameCpuMs += threadCpuMs() - startedCpu;
+            // Woken by the rasterizer's post (or anything else posted): no spinning meanwhile.
+            queue.waitForPost(*hold);
+            return true;
+        }
         if (!wait || dirtyFrames > 0 || script) {
             drawFrame(Clock::now());
             dirtyFrames = std::max(0, dirtyFrames - 1);
-            return true;
+            ++framesDrawn;
+            if (recording != nullptr) {
+                recording->frameMs.push_back(
+                    std::chrono::duration<double, std::milli>(Clock::now() - *frameStarted)
+                        .count());
+                recording->frameCpuMs.push_back(frameCpuMs + threadCpuMs() - startedCpu);
+                ++recording->framesDrawn;
+            }
         }
+        frameStarted.reset();
         return true;
+    }
+
+    // How long the next frame may still wait for glyphs being drawn for texts that just arrived,
+    // or nothing when it should be drawn now. Waiting a few milliseconds (the rasterizer's time
+    // for a name) shows the verdict whole; a frame with a blank where the name goes, filled in
+    // on the next, would be worse. kGlyphHold bounds it on a starved machine.
+    std::optional<std::chrono::milliseconds> glyphHold(Clock::time_point now) {
+        if (!glyphHoldStarted) {
+            return std::nullopt;
+        }
+        const auto until = *glyphHoldStarted + kGlyphHold;
+        if (fonts.pendingCount() == 0 || now >= until) {
+            if (recording != nullptr) {
+                recording->glyphWaitMs.push_back(
+                    std::chrono::duration<double, std::milli>(now - *glyphHoldStarted).count());
+            }
+            glyphHoldStarted.reset();
+            return std::nullopt;
+        }
+        return std::max(std::chrono::milliseconds(1),
+                        std::chrono::duration_cast<std::chrono::milliseconds>(until - now));
+    }
+
+    // Before a screenshot outside a script: let glyphs on their way arrive.
+    void settleGlyphs() {
+        update(Clock::now());
+        while (const auto hold = glyphHold(Clock::now())) {
+            queue.waitForPost(*hold);
+            update(Clock::now());
+        }
     }
 
     Result<int> run() {
@@ -661,19 +778,23 @@ struct App::Impl final : ScriptHost {
             }
         } else if (config.headless && !config.waitForEvents) {
             const int frames = config.frames > 0 ? config.frames : 3;
-            for (int i = 0; i < frames; ++i) {
+            while (framesDrawn < frames) {
                 if (!turn(false)) {
                     break;
                 }
             }
         } else if (config.headless) {
             const int frames = config.frames > 0 ? config.frames : 3;
-            for (int i = 0; i < frames; ++i) {
+            while (framesDrawn < frames) {
+                const int before = framesDrawn;
                 if (!turn(false)) {
                     break;
                 }
-                // Headless frames follow the camera's pace: give posted work a moment to arrive.
-                queue.waitForPost(std::chrono::milliseconds(30));
+                if (framesDrawn > before) {
+                    // Headless frames follow the camera's pace: give posted work a moment to
+                    // arrive.
+                    queue.waitForPost(std::chrono::milliseconds(30));
+                }
             }
         } else {
             while (turn(config.waitForEvents)) {
@@ -681,7 +802,7 @@ struct App::Impl final : ScriptHost {
         }
         if (!config.screenshotPath.empty()) {
             // Draw once more so the file shows the final state, then read it back.
-            update(Clock::now());
+            settleGlyphs();
             drawFrame(Clock::now());
             if (auto r = captureScreenshot(renderer, config.screenshotPath); !r.ok()) {
                 return r.error();
@@ -720,6 +841,9 @@ nlohmann::json App::state() {
 std::string App::fontWarning() const {
     return m_impl->fonts.warning();
 }
+int App::glyphsPending() const {
+    return m_impl->fonts.pendingCount();
+}
 std::string App::videoDriver() const {
     const char* driver = SDL_GetCurrentVideoDriver();
     return driver != nullptr ? driver : "";
@@ -728,8 +852,10 @@ std::string App::videoDriver() const {
 FrameStats App::drawFrames(int count) {
     FrameStats stats;
     m_impl->recording = &stats;
-    for (int i = 0; i < count; ++i) {
-        m_impl->turn(false);
+    while (stats.framesDrawn < count) {
+        if (!m_impl->turn(false)) {
+            break;
+        }
     }
     m_impl->recording = nullptr;
     return stats;

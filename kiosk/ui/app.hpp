@@ -39,9 +39,12 @@ struct AppConfig {
 };
 
 struct FrameStats {
-    std::vector<double> frameMs;    // NewFrame to the end of rendering, per drawn frame (wall)
+    // Per drawn frame, from taking the queue's posts to the end of presenting (wall).
+    std::vector<double> frameMs;
     std::vector<double> frameCpuMs; // the same span in this thread's CPU time (load-independent)
     int framesDrawn = 0;
+    // How long each frame held for glyphs of new texts (a name) waited for them (wall).
+    std::vector<double> glyphWaitMs;
 };
 
 class App {
@@ -75,6 +78,8 @@ public:
 
     nlohmann::json state();
     std::string fontWarning() const;
+    // Hanzi (any code points) asked of the glyph rasterizer whose glyphs are not in the atlas yet.
+    int glyphsPending() const;
     std::string videoDriver() const;
 
 private:

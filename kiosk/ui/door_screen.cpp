@@ -341,6 +341,11 @@ void DoorScreen::drawCountersAndActions(UiContext& ctx) {
                   c.denied, ctx.t(Str::CountReferred), c.referred, ctx.t(Str::CountManual),
                   c.manual);
     ImGui::TextUnformatted(counters);
+    if (!ctx.model.countersReadError.empty() || !ctx.model.statusReadError.empty()) {
+        // The counters and chips above may be behind: the last read of them failed.
+        ImGui::SameLine(0.0f, 24.0f * s);
+        ImGui::TextColored(ImColor(colours::kRefer), "▲ %s", ctx.t(Str::CountsNotRead));
+    }
     const RosterChip& roster = ctx.model.rosterChip;
     if (ctx.model.examSite && roster.known) {
         // The roster the gate checks candidates against: how many, and whether it still counts.

@@ -50,6 +50,7 @@ constexpr std::array kTable = {
     Pair{Str::CountDenied, "已拒绝", "Denied"},
     Pair{Str::CountReferred, "待核验", "Referred"},
     Pair{Str::CountManual, "人工登记", "By hand"},
+    Pair{Str::CountsNotRead, "数据未能更新", "could not read the latest figures"},
     Pair{Str::Today, "今日", "Today"},
     Pair{Str::IdType, "证件类型", "ID type"},
     Pair{Str::IdResident, "居民身份证", "Resident ID"},

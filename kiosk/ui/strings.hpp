@@ -47,6 +47,7 @@ enum class Str {
     CountDenied,
     CountReferred,
     CountManual,
+    CountsNotRead,
     Today,
     IdType,
     IdResident,

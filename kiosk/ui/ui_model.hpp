@@ -15,6 +15,8 @@
 
 namespace doorpost::kiosk::ui {
 
+struct GlyphBatch; // glyph_rasterizer.hpp
+
 using SteadyTime = std::chrono::steady_clock::time_point;
 
 enum class ScreenId { Door, Manual, Pin, Staff, Roster, Stats };
@@ -87,6 +89,11 @@ struct UiModel {
         false; // the central's sealing key is stored: manual entries keep the full ID (sealed)
     app::TodayCounters today;
     bool todayKnown = false;
+    // The last read of the chips' status / of today's counters failed (the query thread's error,
+    // a refused request among them): the door says its figures may be behind; both are read
+    // again with the next status read.
+    std::string statusReadError;
+    std::string countersReadError;
 
     std::optional<ShownVerdict> verdict;  // on the door screen until it times out
     bool gateBusy = false;                // a request is with the gate; its buttons are disabled
@@ -117,7 +124,10 @@ struct UiModel {
     std::vector<std::string> scannerChoices;
     std::string scannerChoice;
 
-    std::vector<std::string> newTexts;  // dynamic texts whose glyphs the font atlas may lack
+    std::vector<std::string> newTexts; // dynamic texts whose glyphs the font atlas may lack
+    // Glyphs drawn off the UI thread for those texts; the app adds them to the atlas after the
+    // drain, before the frame is drawn.
+    std::vector<std::shared_ptr<const GlyphBatch>> glyphBatches;
     std::optional<Verdict> pendingTone; // played by the app after the drain
     bool countersStale = true;          // ask the query port for today's counters
     int tonesPlayed = 0;

@@ -49,6 +49,24 @@ bool isValidUtf8(std::string_view text) {
     return true;
 }
 
+Utf8Char decodeUtf8(std::string_view text) {
+    if (text.empty())
+        return {};
+    const std::size_t length = utf8SequenceLength(text);
+    if (length == 0)
+        return {kReplacementCharacter, 1};
+    const auto byte = [&text](std::size_t i) {
+        return static_cast<char32_t>(static_cast<unsigned char>(text[i]));
+    };
+    if (length == 1)
+        return {byte(0), 1};
+    // The lead byte keeps 7 - length payload bits; each continuation byte six.
+    char32_t code = byte(0) & (0x7Fu >> length);
+    for (std::size_t i = 1; i < length; ++i)
+        code = (code << 6) | (byte(i) & 0x3Fu);
+    return {code, length};
+}
+
 void appendUtf8(std::string& out, char32_t code) {
     if (code < 0x80) {
         out.push_back(static_cast<char>(code));

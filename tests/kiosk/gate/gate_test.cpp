@@ -13,8 +13,11 @@
 #include <catch2/catch.hpp>
 #include <fstream>
 #include <iterator>
+#include <mutex>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <sodium.h>
+#include <thread>
 
 using namespace doorpost;
 using namespace doorpost::kiosk::credentials;
@@ -342,6 +345,49 @@ TEST_CASE("the gate worker answers every request in order from its own thread", 
         CHECK(answers[static_cast<std::size_t>(i)].result->seq == i + 1);
     CHECK(answers[5].error);
     CHECK_FALSE(answers[5].result);
+}
+
+TEST_CASE("the gate worker hands answers to completions on its own thread, in order", "[gate]") {
+    Site site;
+    std::mutex mutex;
+    std::vector<GateResponse> answers;    // guarded by mutex
+    std::set<std::thread::id> answeredOn; // likewise
+    std::vector<std::uint64_t> tickets;
+    {
+        GateWorker worker(site.dbPath, config(transitProfile()));
+        auto record = [&](GateResponse response) {
+            std::lock_guard lock(mutex);
+            answers.push_back(std::move(response));
+            answeredOn.insert(std::this_thread::get_id());
+        };
+        for (int i = 0; i < 3; ++i)
+            tickets.push_back(worker.submit(
+                ScanInput{site.pass("11010519491231002X", sync::pass::PassStatus::Green,
+                                    "C-" + std::to_string(i))},
+                record));
+        tickets.push_back(
+            worker.submit(ManualInput{IdType::Resident, "bad", "", "no_phone", "op"}, record));
+        // Answered to the completions, not kept for poll() or waitFor().
+        CHECK(!worker.waitFor(tickets.front(), std::chrono::milliseconds(200)));
+    } // the destructor returns once every completion has run
+    CHECK(answeredOn.size() == 1);
+    CHECK(answeredOn.count(std::this_thread::get_id()) == 0);
+    REQUIRE(answers.size() == 4);
+    for (std::size_t i = 0; i < 4; ++i)
+        CHECK(answers[i].ticket == tickets[i]);
+    for (std::size_t i = 0; i < 3; ++i) {
+        REQUIRE(answers[i].result);
+        CHECK(answers[i].result->seq == static_cast<std::int64_t>(i + 1));
+    }
+    // One person's passes: the first admits; the later ones were decided after its event was
+    // committed, so they see the admission.
+    CHECK(answers[0].result->verdict == Verdict::Admit);
+    for (std::size_t i = 1; i < 3; ++i) {
+        CHECK(answers[i].result->verdict == Verdict::Refer);
+        CHECK(answers[i].result->reasons.front() == Reason::AlreadyAdmitted);
+    }
+    CHECK(answers[3].error);
+    CHECK_FALSE(answers[3].result);
 }
 
 TEST_CASE("a running gate follows `trust deny` made on another connection", "[gate]") {
