@@ -31,7 +31,7 @@ struct RunOptions {
     std::string screenshot;
     std::string scriptPath;
     std::string lang = "zh";
-    std::string profile = "exam";
+    std::string profile; // empty: the one --config selects, else exam
     std::string size = "1280x800";
     std::string staffPinHash;
     std::string demoPin;
@@ -132,13 +132,9 @@ int runKiosk(const RunOptions& options, const GlobalOptions& global) {
     }
     app::LogQuery query(global.dbPath, syncWorker.get());
     // The gate (verify, decide, commit, then answer) runs on its own thread on its own connection.
-    auto gateConfig = loadGateConfig(global);
+    auto gateConfig = loadGateConfig(global, options.profile);
     if (!gateConfig.ok()) {
         return fail(gateConfig.error());
-    }
-    if (global.configPath.empty()) {
-        gateConfig.value().profile =
-            options.profile == "transit" ? policy::transitProfile() : policy::examProfile();
     }
     config.examSite = gateConfig.value().profile.rosterRequired; // the gate's profile is the UI's
     config.trustWarnSeconds = gateConfig.value().profile.trustWarnSeconds;
@@ -205,8 +201,9 @@ void registerRunCommand(CLI::App& app, CommandContext& context) {
     run->add_option("--screenshot", options->screenshot, "Write the last frame as PNG");
     run->add_option("--script", options->scriptPath, "UI script: taps, waits, screenshots, checks");
     run->add_option("--lang", options->lang, "zh or en")->check(CLI::IsMember({"zh", "en"}));
-    run->add_option("--profile", options->profile, "Site profile: exam or transit")
-        ->check(CLI::IsMember({"exam", "transit"}));
+    run->add_option("--profile", options->profile,
+                    "Site profile: exam, transit or a [profiles.NAME] of --config (default: the "
+                    "one --config selects, else exam)");
     run->add_option("--size", options->size, "Window size WIDTHxHEIGHT")->capture_default_str();
     run->add_option("--staff-pin-hash", options->staffPinHash,
                     "argon2id hash of the staff PIN (or $DOORPOST_STAFF_PIN_HASH)");
