@@ -1,6 +1,7 @@
 #include "storage/database.hpp"
 
 #include "storage/base/iso_time.hpp"
+#include "storage/base/private_files.hpp"
 #include "storage/migrations.hpp"
 
 #include <cerrno>
@@ -143,10 +144,31 @@ Result<std::string> moveAside(const std::string& path) {
 
 } // namespace
 
+namespace {
+
+// The database holds the device's signing seed and every event: a new one is created 0600
+// before SQLite opens it, whatever the umask; SQLite then gives the -wal and -shm the same mode.
+// A file made here for an open that then fails is removed again.
+Attempt tryOpenPrivate(const std::string& path, const OpenOptions& options) {
+    Result<bool> created = createPrivateFile(path);
+    if (!created) {
+        Attempt attempt;
+        attempt.error = environmentFault("storage fault: " + created.error().message);
+        return attempt;
+    }
+    Attempt attempt = tryOpen(path, options);
+    if (attempt.db == nullptr && *created) {
+        ::unlink(path.c_str());
+    }
+    return attempt;
+}
+
+} // namespace
+
 Result<Database> Database::open(const std::string& path, const OpenOptions& options) {
     std::error_code ignored;
     const bool existed = std::filesystem::exists(path, ignored);
-    Attempt attempt = tryOpen(path, options);
+    Attempt attempt = tryOpenPrivate(path, options);
     std::optional<MovedAside> moved;
     if (attempt.corrupt) {
         Result<std::string> target = moveAside(path);
@@ -154,7 +176,7 @@ Result<Database> Database::open(const std::string& path, const OpenOptions& opti
             return target.error();
         }
         moved = MovedAside{*target, attempt.error.message};
-        attempt = tryOpen(path, options);
+        attempt = tryOpenPrivate(path, options);
     }
     if (attempt.db == nullptr) {
         if (attempt.corrupt) {
