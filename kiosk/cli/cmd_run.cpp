@@ -13,6 +13,7 @@
 #include "kiosk/cli/output.hpp"
 #include "kiosk/ui/app.hpp"
 #include "kiosk/ui/camera_hookup.hpp"
+#include "storage/base/service_notify.hpp"
 #include "sync/client/sync_worker.hpp"
 
 #include <fstream>
@@ -152,6 +153,14 @@ int runKiosk(const RunOptions& options, const GlobalOptions& global) {
     ports.gate = &gate;
     ports.staff = &staff;
 
+    // Under doorpost-kiosk.service (Type=notify): READY=1 once the UI loop has drawn its first
+    // frame, then WATCHDOG=1 from that loop, which turns at least that often even when idle.
+    auto notifier = std::make_shared<ServiceNotifier>(ServiceNotifier::fromEnvironment());
+    config.wakeEveryMs = static_cast<int>(notifier->watchdogEvery().count());
+    config.onLoopTurn = [notifier] {
+        notifier->ready();
+        notifier->alive();
+    };
     ui::App app(std::move(config), ports);
     // Declared after the app: the feed's thread posts to the app's queue, so it stops first.
     std::unique_ptr<app::CameraFeed> feed;
@@ -168,6 +177,7 @@ int runKiosk(const RunOptions& options, const GlobalOptions& global) {
         syncWorker->start();
     }
     auto result = app.run();
+    notifier->stopping();
     if (!result.ok()) {
         return fail(result.error());
     }

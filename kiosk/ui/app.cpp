@@ -581,6 +581,9 @@ struct App::Impl final : ScriptHost {
                         0, std::chrono::duration_cast<std::chrono::milliseconds>(nextStatus - now)
                                .count()));
         }
+        if (config.wakeEveryMs > 0) {
+            ms = std::min<long long>(ms, config.wakeEveryMs); // the watchdog's pace
+        }
         return static_cast<int>(std::clamp<long long>(ms, 0, waitCapMs));
     }
 
@@ -637,7 +640,9 @@ struct App::Impl final : ScriptHost {
         if (!wait || dirtyFrames > 0 || script) {
             drawFrame(Clock::now());
             dirtyFrames = std::max(0, dirtyFrames - 1);
-            return true;
+        }
+        if (config.onLoopTurn) {
+            config.onLoopTurn();
         }
         return true;
     }

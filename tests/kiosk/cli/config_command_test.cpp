@@ -1,6 +1,7 @@
 // The kiosk as doorpost-kiosk.service runs it (packaging/README.md): `--config FILE` with the
-// command line winning, `config check`, secrets from $CREDENTIALS_DIRECTORY. Each case runs the
-// real binary.
+// command line winning, `config check`, secrets from $CREDENTIALS_DIRECTORY, READY=1 and
+// WATCHDOG=1 on a real AF_UNIX datagram socket as NOTIFY_SOCKET, journal priorities. Each case
+// runs the real binary.
 
 #include "storage/database.hpp"
 #include "storage/event_log.hpp"
@@ -8,11 +9,17 @@
 #include "tests/support/temp_dir.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <catch2/catch.hpp>
+#include <chrono>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <poll.h>
 #include <sodium.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
+#include <thread>
 #include <unistd.h>
 
 using namespace doorpost;
@@ -40,6 +47,59 @@ nlohmann::json lastJson(const std::string& text) {
     REQUIRE(start != std::string::npos);
     return nlohmann::json::parse(text.substr(start));
 }
+
+// A bound AF_UNIX datagram socket, as systemd's notify socket is, read on its own thread as
+// systemd reads it: a sender blocks once 10 datagrams wait unread (net.unix.max_dgram_qlen).
+class NotifySocket {
+public:
+    explicit NotifySocket(const std::string& path) {
+        m_fd = ::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+        REQUIRE(m_fd >= 0);
+        sockaddr_un address{};
+        address.sun_family = AF_UNIX;
+        REQUIRE(path.size() < sizeof address.sun_path);
+        std::copy(path.begin(), path.end(), address.sun_path);
+        REQUIRE(::bind(m_fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0);
+        m_reader = std::thread([this] { read(); });
+    }
+    ~NotifySocket() {
+        stop();
+        ::close(m_fd);
+    }
+    // Everything received until now; the socket reads no more after it.
+    std::vector<std::string> received() {
+        stop();
+        return m_messages;
+    }
+
+private:
+    void read() {
+        char buffer[4096];
+        for (;;) {
+            const bool last = m_stop.load();
+            pollfd poll{m_fd, POLLIN, 0};
+            ::poll(&poll, 1, last ? 0 : 20);
+            ssize_t got = 0;
+            while ((got = ::recv(m_fd, buffer, sizeof buffer, 0)) >= 0) {
+                m_messages.emplace_back(buffer, static_cast<std::size_t>(got));
+            }
+            if (last) {
+                return;
+            }
+        }
+    }
+    void stop() {
+        m_stop = true;
+        if (m_reader.joinable()) {
+            m_reader.join();
+        }
+    }
+
+    int m_fd = -1;
+    std::atomic<bool> m_stop{false};
+    std::vector<std::string> m_messages; // the reader thread's until stop() has joined it
+    std::thread m_reader;
+};
 
 } // namespace
 
@@ -150,4 +210,47 @@ TEST_CASE("doorpost run takes the staff PIN hash from $CREDENTIALS_DIRECTORY, ne
     CHECK(leaked.exitCode == 2);
     CHECK(leaked.err == "doorpost: credential staff-pin-hash: " + credential +
                             ": readable by group or others (mode 0644); make it 0600 or 0400\n");
+}
+
+TEST_CASE("doorpost run under Type=notify: READY=1 from the UI loop, then WATCHDOG=1") {
+    TempDir dir;
+    const std::string kiosk = bin("doorpost") + " --db " + dir.file("k.db") +
+                              " run --headless --no-sound --json --frames ";
+    {
+        NotifySocket unused(dir.file("unused"));
+        auto plain = runCommand("env -u NOTIFY_SOCKET " + kiosk + "3");
+        CHECK(plain.exitCode == 0);
+        CHECK(unused.received().empty());
+    }
+    const std::string socketPath = dir.file("notify");
+    NotifySocket socket(socketPath);
+
+    // WATCHDOG_PID is cage's under the unit, never doorpost's: the interval comes from
+    // WATCHDOG_USEC alone (here 0.2 s, so a ping is due every 0.1 s).
+    auto run = runCommand("NOTIFY_SOCKET=" + socketPath + " WATCHDOG_USEC=200000 WATCHDOG_PID=1 " +
+                          kiosk + "40");
+    INFO(run.err);
+    REQUIRE(run.exitCode == 0);
+    const auto messages = socket.received();
+    REQUIRE(!messages.empty());
+    CHECK(messages.front() == "READY=1");
+    CHECK(std::count(messages.begin(), messages.end(), "READY=1") == 1);
+    const auto pings = std::count(messages.begin(), messages.end(), "WATCHDOG=1");
+    CHECK(pings >= 3); // 40 headless frames take well over 0.3 s
+    CHECK(messages.back() == "STOPPING=1");
+}
+
+TEST_CASE("errors carry the journal's priority when stderr is the journal") {
+    TempDir dir;
+    const std::string log = dir.file("journal");
+    const auto bad = writeFile(dir, "bad.toml", "lnag = \"en\"\n");
+    // $JOURNAL_STREAM names stderr's device and inode, as systemd sets it for
+    // StandardError=journal; the same variable with stderr elsewhere changes nothing.
+    auto journal = runCommand(": > " + log + "; JOURNAL_STREAM=$(stat -c %d:%i " + log + ") " +
+                              bin("doorpost") + " --config " + bad + " status 2>>" + log +
+                              "; { cat " + log + " >&2; }");
+    CHECK(journal.err == "<3>doorpost: " + bad + " line 1: lnag: unknown key (no option --lnag)\n");
+    auto elsewhere =
+        runCommand("JOURNAL_STREAM=1:1 " + bin("doorpost") + " --config " + bad + " status");
+    CHECK(elsewhere.err == "doorpost: " + bad + " line 1: lnag: unknown key (no option --lnag)\n");
 }
