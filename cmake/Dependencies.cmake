@@ -21,6 +21,7 @@ pkg_check_modules(IMGUI REQUIRED IMPORTED_TARGET imgui)
 pkg_check_modules(HTTPLIB REQUIRED IMPORTED_TARGET cpp-httplib)
 pkg_check_modules(TOMLPP REQUIRED IMPORTED_TARGET tomlplusplus)
 pkg_check_modules(LIBPQ REQUIRED IMPORTED_TARGET libpq)
+pkg_check_modules(XLSXWRITER REQUIRED IMPORTED_TARGET xlsxwriter)
 # sd_notify: READY=1 and the watchdog under the units' Type=notify (storage/base/service_notify).
 pkg_check_modules(SYSTEMD REQUIRED IMPORTED_TARGET libsystemd)
 

@@ -20,8 +20,17 @@ mkdir -p "$demo"
 db="$demo/doorpost.db"
 
 # The central: issuer and sealing keys (made once), then served on a free loopback port for as
-# long as the demo runs.
-[[ -f "$central_dir/keys/public-keys.json" ]] || "$bin/doorpost-central" --data-dir "$central_dir" keys >/dev/null
+# long as the demo runs. The sealing key's secret half goes, passphrase-protected, into the
+# auditor's file (demo passphrase in a file beside it; a real auditor keeps both elsewhere): the
+# central keeps only the public half.
+passphrase_file="$demo/auditor-passphrase.txt"
+sealing_key="$demo/auditor-sealing-key.dpkey"
+[[ -f "$passphrase_file" ]] || echo "demo auditor passphrase" >"$passphrase_file"
+# (A demo folder from before keeps its keys; its sealing secret is moved out into the file.)
+if [[ ! -f "$sealing_key" ]]; then
+    "$bin/doorpost-central" --data-dir "$central_dir" keys --sealing-key-out "$sealing_key" \
+        --passphrase-file "$passphrase_file" >/dev/null
+fi
 rm -f "$demo/central.port"
 "$bin/doorpost-central" --data-dir "$central_dir" serve --port-file "$demo/central.port" \
     >"$demo/central.log" 2>&1 &
@@ -33,16 +42,21 @@ central_url="http://127.0.0.1:$(cat "$demo/central.port")"
 token=$("$bin/doorpost-central" --data-dir "$central_dir" enroll demo-door --replace --json |
     sed -n 's/.*"token":"\([^"]*\)".*/\1/p')
 
-# The door: the central's public keys (passes, sealing) and the exam roster the synthetic
-# camera's tickets belong to. Both commands replace what they stored before, so a rerun is safe.
-"$bin/doorpost" --db "$db" trust add-key "$central_dir/keys/public-keys.json" >/dev/null
+# The exam roster the synthetic camera's tickets belong to, published at the central: the ID
+# numbers become subject keys there (keyed with the deployment's secret) and are dropped.
 cat >"$demo/roster.csv" <<'CSV'
 candidate_number,name,id_number,session,room,seat
 2021110100731,张伟,110105199003071239,am,101,07
 2021110100732,Li Na,310101198506124563,am,101,08
 2021110100733,王芳,440305200109237893,am,102,01
 CSV
-"$bin/doorpost" --db "$db" roster import "$demo/roster.csv" >/dev/null
+"$bin/doorpost-central" --data-dir "$central_dir" roster import "$demo/roster.csv" >/dev/null
+
+# The door: the central's public keys (passes, the sealing key), then one sync round: enrolment
+# (which brings the subject secret) and the roster. Both replace what they stored before, so a
+# rerun is safe.
+"$bin/doorpost" --db "$db" trust add-key "$central_dir/keys/public-keys.json" >/dev/null
+"$bin/doorpost" --db "$db" sync --central "$central_url" --token "$token" --once >/dev/null
 
 mkdir -p "$demo/exports"
 doorpost=("$bin/doorpost" --db "$db" run --synthetic --demo-pin 2468 --demo-auditor-pin 1357
@@ -103,3 +117,13 @@ ls -1 "$shots"
 echo "demo: final UI state: $(tail -n 1 "$demo/tour-state.jsonl")"
 echo "demo: audit exports: $(ls -1 "$demo/exports" | tr '\n' ' ')"
 echo "demo: the central now holds: $("$bin/doorpost-central" --data-dir "$central_dir" stats --json)"
+
+# The auditor's export at the central: every door, the manual registrations' full numbers opened
+# with the auditor's key file (and recorded in the access log), verified like a kiosk's export.
+audit_out="$demo/central-export-$(date +%Y%m%dT%H%M%S)"
+"$bin/doorpost-central" --data-dir "$central_dir" export --from "$(date -u +%Y-%m-%d)" \
+    --to "$(date -u -d tomorrow +%Y-%m-%d)" --out "$audit_out" --unmask \
+    --sealing-key "$sealing_key" --passphrase-file "$passphrase_file" --reason "demo" --auditor demo
+"$bin/doorpost" verify-export "$audit_out"
+echo "demo: the auditor's report: $audit_out/report.html; access log:"
+"$bin/doorpost-central" --data-dir "$central_dir" access-log

@@ -2,7 +2,7 @@
 
 #include "storage/base/iso_time.hpp"
 #include "storage/base/journal_log.hpp"
-#include "storage/base/private_files.hpp"
+#include "storage/base/private_file.hpp"
 #include "storage/migrations.hpp"
 
 #include <cerrno>
@@ -54,6 +54,15 @@ Result<std::string> firstRow(sqlite3* db, std::string_view sql) {
 
 Attempt tryOpen(const std::string& path, const OpenOptions& options) {
     sqlite3* db = nullptr;
+    // The database holds the device key and the subject secret: owner only, made so before
+    // SQLite creates it (its -wal and -shm take the file's mode). Test VFSs model files their
+    // own way and are left to do so.
+    if (options.vfs == nullptr)
+        if (auto narrowed = makeOwnerOnly(path); !narrowed) {
+            Attempt attempt;
+            attempt.error = environmentFault("storage fault: " + narrowed.error().message);
+            return attempt;
+        }
     int rc =
         sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, options.vfs);
     if (rc != SQLITE_OK) {
@@ -145,31 +154,10 @@ Result<std::string> moveAside(const std::string& path) {
 
 } // namespace
 
-namespace {
-
-// The database holds the device's signing seed and every event: a new one is created 0600
-// before SQLite opens it, whatever the umask; SQLite then gives the -wal and -shm the same mode.
-// A file made here for an open that then fails is removed again.
-Attempt tryOpenPrivate(const std::string& path, const OpenOptions& options) {
-    Result<bool> created = createPrivateFile(path);
-    if (!created) {
-        Attempt attempt;
-        attempt.error = environmentFault("storage fault: " + created.error().message);
-        return attempt;
-    }
-    Attempt attempt = tryOpen(path, options);
-    if (attempt.db == nullptr && *created) {
-        ::unlink(path.c_str());
-    }
-    return attempt;
-}
-
-} // namespace
-
 Result<Database> Database::open(const std::string& path, const OpenOptions& options) {
     std::error_code ignored;
     const bool existed = std::filesystem::exists(path, ignored);
-    Attempt attempt = tryOpenPrivate(path, options);
+    Attempt attempt = tryOpen(path, options);
     std::optional<MovedAside> moved;
     if (attempt.corrupt) {
         Result<std::string> target = moveAside(path);
@@ -180,7 +168,7 @@ Result<Database> Database::open(const std::string& path, const OpenOptions& opti
         logLine(LogPriority::Warning, program_invocation_short_name,
                 "database " + path + " was corrupt (" + attempt.error.message +
                     "): moved aside to " + *target + ", a fresh one started");
-        attempt = tryOpenPrivate(path, options);
+        attempt = tryOpen(path, options);
     }
     if (attempt.db == nullptr) {
         if (attempt.corrupt) {

@@ -1,5 +1,7 @@
 #include "sync/protocol.hpp"
 
+#include "storage/base/hex.hpp"
+
 #include <utility>
 
 namespace doorpost::sync {
@@ -118,7 +120,10 @@ json toJson(const EnrolRequest& request) {
 }
 
 json toJson(const EnrolResponse& response) {
-    return {{"device_id", response.deviceId}, {"set_key", response.setKey}};
+    json out = {{"device_id", response.deviceId}, {"set_key", response.setKey}};
+    if (!response.subjectSecret.empty())
+        out["subject_secret"] = response.subjectSecret;
+    return out;
 }
 
 json toJson(const SetPage& page) {
@@ -294,6 +299,14 @@ Result<EnrolResponse> enrolResponseFromJson(const json& value) {
     if (!key)
         return key.error();
     response.setKey = *key;
+    if (value.contains("subject_secret")) {
+        auto secret = getString(value, "subject_secret");
+        if (!secret)
+            return secret.error();
+        if (!isLowerHex(*secret, 64))
+            return badInput("subject_secret: 64 lowercase hex digits expected");
+        response.subjectSecret = *secret;
+    }
     return response;
 }
 

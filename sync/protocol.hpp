@@ -67,6 +67,9 @@ struct EnrolRequest {
 struct EnrolResponse {
     std::string deviceId;
     std::string setKey; // hex Ed25519 public key that signs every set page
+    // The deployment's subject secret (sync/pass/subject_key.hpp), 64 hex; only ever in this
+    // answer to an authenticated enrolment. Empty from a central that predates it.
+    std::string subjectSecret;
 };
 
 // One page of a set (roster, denylist, keys, config) from `cursor` to `nextCursor`.

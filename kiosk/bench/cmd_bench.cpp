@@ -23,6 +23,7 @@ void registerBenchCommands(CLI::App& app, CommandContext& context) {
     registerBenchDecodeCommand(app, context);
     registerBenchVerifyCommand(app, context);
     registerBenchExportCommand(app, context);
+    registerBenchSubjectKeyCommand(app, context);
     registerBenchUiCommand(app, context);
 }
 

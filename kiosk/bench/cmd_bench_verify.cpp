@@ -122,7 +122,8 @@ int runBench(const BenchArgs& args) {
         claims.passId = "P-bench-" + std::to_string(i);
         claims.issuedAt = now - 60;
         claims.expiresAt = now + 3600;
-        const auto key = sync::pass::subjectKey("1101051949123" + std::to_string(10000 + i), "s");
+        const auto key =
+            sync::pass::plainSubjectKey("1101051949123" + std::to_string(10000 + i), "s");
         claims.idHash.assign(key.begin(), key.end());
         claims.maskedId = "1101**********" + std::to_string(1000 + i % 9000);
         return claims;

@@ -34,10 +34,10 @@ int importRoster(const CommandContext& context, const RosterArgs& args) {
     auto db = openKioskDatabase(context.global);
     if (!db)
         return fail(db.error());
-    auto trust = gate::loadTrust(*db); // for the subject salt
+    auto trust = gate::loadTrust(*db); // for the subject secret
     if (!trust)
         return fail(trust.error());
-    auto entries = gate::parseRosterCsv(text.str(), trust->subjectSalt);
+    auto entries = gate::parseRosterCsv(text.str(), trust->subjectSecret);
     if (!entries)
         return fail(entries.error());
     storage::RosterInfo info{static_cast<std::int64_t>(entries->size()), args.file, now,

@@ -127,7 +127,6 @@ int addKey(const CommandContext& context, const TrustArgs& args) {
         entries.push_back(
             {storage::TrustKind::SealKey, "", toHex(*seal), "central seal", source, now, *until});
     }
-    const std::string salt = json.value("subject_salt", "");
     auto db = openKioskDatabase(context.global);
     if (!db)
         return fail(db.error());
@@ -138,9 +137,6 @@ int addKey(const CommandContext& context, const TrustArgs& args) {
     for (const auto& entry : entries)
         if (auto added = store.add(entry); !added)
             return fail(added.error());
-    if (!salt.empty())
-        if (auto set = db->setMeta("subject_salt", salt); !set)
-            return fail(set.error());
     if (auto committed = transaction->commit(); !committed)
         return fail(committed.error());
     for (const auto& entry : entries) {
@@ -187,9 +183,9 @@ int list(const CommandContext& context, const TrustArgs& args) {
     auto roster = storage::RosterStore(*db).info();
     if (!roster)
         return fail(roster.error());
-    auto salt = db->meta("subject_salt");
-    if (!salt)
-        return fail(salt.error());
+    auto secret = db->meta(std::string(sync::pass::kSubjectSecretMetaKey));
+    if (!secret)
+        return fail(secret.error());
     std::vector<nlohmann::json> lines;
     for (const auto& e : *entries)
         lines.push_back({{"kind", storage::toString(e.kind)},
@@ -210,8 +206,9 @@ int list(const CommandContext& context, const TrustArgs& args) {
                          {"source", (*roster)->source},
                          {"fetched_at", (*roster)->fetchedAt},
                          {"valid_until", (*roster)->validUntil}});
-    lines.push_back({{"kind", "subject_salt"},
-                     {"source", *salt ? "imported" : "demo default (import public-keys.json)"}});
+    // Whether the kiosk holds the subject secret, never the secret itself.
+    lines.push_back({{"kind", "subject_secret"},
+                     {"source", *secret ? "enrolment" : "none (enrol with `doorpost sync`)"}});
     for (const auto& line : lines) {
         if (args.json)
             printJsonLine(line);

@@ -8,6 +8,8 @@
 
 #include "kiosk/cli/command_registry.hpp"
 #include "kiosk/cli/output.hpp"
+#include "storage/audit/access_log.hpp"
+#include "storage/audit/central_verify.hpp"
 #include "storage/audit/verify.hpp"
 #include "sync/client/witness_check.hpp"
 
@@ -21,6 +23,7 @@ namespace {
 struct VerifyExportOptions {
     std::string dir;
     std::string deviceKeyFile;
+    std::string centralKeyFile;
     std::string central;
     std::string token;
     bool json = false;
@@ -38,7 +41,107 @@ std::string trustNote(const storage::audit::VerifyExportReport& report) {
     return "no key trusted (no readable manifest)";
 }
 
+// A central export or an exported access log (docs/audit.md): signed by the central's key.
+int runVerifyCentral(const VerifyExportOptions& options, const std::string& kind) {
+    if (!options.deviceKeyFile.empty() || !options.central.empty())
+        return fail(badInput("--device-key and --central check a kiosk's export; a central's "
+                             "is checked against --central-key"));
+    std::optional<std::string> trusted;
+    if (!options.centralKeyFile.empty()) {
+        auto key = storage::audit::readPublicKeyFile(options.centralKeyFile);
+        if (!key)
+            return fail(key.error());
+        trusted = *key;
+    }
+    const auto keyNote = [&trusted](const std::string& key) {
+        return "trusted key " + key +
+               (trusted ? " (from --central-key)"
+                        : " (the manifest's own key: proves the files are unchanged since "
+                          "signing, not which central signed; pass --central-key)");
+    };
+    if (kind == "access-log") {
+        auto report = storage::audit::verifyAccessLogExport(options.dir, trusted);
+        if (!report)
+            return fail(report.error());
+        if (options.json) {
+            nlohmann::json out = {{"ok", report->ok},
+                                  {"kind", "access-log"},
+                                  {"entries", report->count},
+                                  {"last_hash", report->lastHash},
+                                  {"trusted_key", report->trustedKey},
+                                  {"key_source", report->keySource}};
+            if (!report->ok) {
+                out["problem"] = report->problem;
+                out["problems"] = report->problems;
+            }
+            printJsonLine(out);
+        } else if (report->ok) {
+            std::cout << "intact: access log of " << report->count << " entries, last hash "
+                      << report->lastHash << '\n'
+                      << keyNote(report->trustedKey) << '\n';
+        } else {
+            std::cout << "NOT INTACT: " << report->problem << '\n';
+            for (std::size_t i = 1; i < report->problems.size(); ++i)
+                std::cout << "  also: " << report->problems[i] << '\n';
+        }
+        return report->ok ? kExitOk : kExitNegative;
+    }
+    auto report = storage::audit::verifyCentralExport(options.dir, trusted);
+    if (!report)
+        return fail(report.error());
+    if (options.json) {
+        nlohmann::json doors = nlohmann::json::array();
+        for (const auto& door : report->doors)
+            doors.push_back({{"path", door.path},
+                             {"device", door.device},
+                             {"epoch", door.epoch},
+                             {"count", door.count},
+                             {"ok", door.ok}});
+        nlohmann::json out = {{"ok", report->ok},
+                              {"kind", "central"},
+                              {"from", report->from},
+                              {"to", report->to},
+                              {"created_at", report->createdAt},
+                              {"doors", doors},
+                              {"events", report->events},
+                              {"unmasked", report->unmasked},
+                              {"unmasked_rows", report->unmaskedRows},
+                              {"access_log_seq", report->accessLogSeq},
+                              {"trusted_key", report->trustedKey},
+                              {"key_source", report->keySource}};
+        if (!report->ok) {
+            out["problem"] = report->problem;
+            out["problems"] = report->problems;
+        }
+        printJsonLine(out);
+    } else if (report->ok) {
+        std::cout << "intact: central export of " << report->doors.size() << " door chain(s), "
+                  << report->events << " events, " << report->from << " .. " << report->to
+                  << (report->unmasked ? ", UNMASKED (" + std::to_string(report->unmaskedRows) +
+                                             " numbers; access log entry " +
+                                             std::to_string(report->accessLogSeq) + ")"
+                                       : ", masked")
+                  << '\n';
+        for (const auto& door : report->doors)
+            std::cout << "  " << door.device << " epoch " << door.epoch << ": " << door.count
+                      << " events, chain intact\n";
+        std::cout << keyNote(report->trustedKey) << '\n';
+    } else {
+        std::cout << "NOT INTACT: " << report->problem << '\n';
+        for (std::size_t i = 1; i < report->problems.size(); ++i)
+            std::cout << "  also: " << report->problems[i] << '\n';
+        std::cout << keyNote(report->trustedKey) << '\n';
+    }
+    return report->ok ? kExitOk : kExitNegative;
+}
+
 int runVerifyExport(const VerifyExportOptions& options) {
+    if (const std::string kind = storage::audit::exportKind(options.dir);
+        kind == "central" || kind == "access-log")
+        return runVerifyCentral(options, kind);
+    if (!options.centralKeyFile.empty())
+        return fail(badInput("--central-key: checks a central export or access log; this is a "
+                             "kiosk's export (use --device-key)"));
     storage::audit::VerifyExportOptions verify;
     verify.dir = options.dir;
     if (!options.deviceKeyFile.empty()) {
@@ -149,6 +252,9 @@ void registerVerifyExportCommand(CLI::App& app, CommandContext& context) {
                     "(http(s)://host:port)");
     cmd->add_option("--token", options->token,
                     "Bearer token for --central: the device's own, or an auditor-* principal's");
+    cmd->add_option("--central-key", options->centralKeyFile,
+                    "For a central export or access log: file holding the central's public key "
+                    "(hex; its set key, as kiosks pin it)");
     cmd->add_flag("--json", options->json, "Print one JSON object");
     cmd->callback([&context, options] { context.exitCode = runVerifyExport(*options); });
 }

@@ -98,7 +98,7 @@ CredentialResult verifyHc1(std::string_view text, const TrustSet& trust, std::in
     result.expiresAt = cwt->expiresAt;
     readHolder(dgc, result);
     if (!result.passId.empty())
-        result.subjectKey = toHex(sync::pass::subjectKey("hc1:" + result.passId, "hc1"));
+        result.subjectKey = toHex(sync::pass::plainSubjectKey("hc1:" + result.passId, "hc1"));
 
     // Signature: every trusted DSC with this kid is tried (8-byte kids collide, and countries
     // have published several DSCs under one kid).

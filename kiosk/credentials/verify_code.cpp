@@ -45,7 +45,10 @@ CredentialResult verifyCode(std::string_view text, const VerifyContext& context)
             return result;
         }
         result.maskedId = checked->masked;
-        result.subjectKey = toHex(sync::pass::subjectKey(checked->normalised, context.subjectSalt));
+        // A memory-hard derivation (tens of ms) on the gate's thread, for this one ID only.
+        if (context.subjectSecret)
+            if (auto key = sync::pass::subjectKey(checked->normalised, *context.subjectSecret))
+                result.subjectKey = toHex(*key);
         return result;
     }
     result.kind = CredentialKind::Unrecognised;

@@ -6,6 +6,7 @@
 
 #include "kiosk/credentials/credential.hpp"
 #include "kiosk/credentials/trust_set.hpp"
+#include "sync/pass/subject_key.hpp"
 
 #include <cstdint>
 #include <string_view>
@@ -14,8 +15,9 @@ namespace doorpost::kiosk::credentials {
 
 struct VerifyContext {
     const TrustSet& trust;
-    std::int64_t now = 0;         // decision clock, seconds since the epoch
-    std::string_view subjectSalt; // deployment salt for subject keys (subject_key.hpp)
+    std::int64_t now = 0; // decision clock, seconds since the epoch
+    // The deployment's subject secret (subject_key.hpp); null: a resident ID gets no key.
+    const sync::pass::SubjectSecret* subjectSecret = nullptr;
 };
 
 inline constexpr std::size_t kMaxStoredContent = 512;

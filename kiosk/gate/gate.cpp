@@ -2,11 +2,11 @@
 
 #include "kiosk/credentials/verify_code.hpp"
 #include "kiosk/gate/checks_json.hpp"
-#include "kiosk/gate/sealed_id.hpp"
 #include "storage/base/hex.hpp"
 #include "storage/base/iso_time.hpp"
 #include "storage/base/local_time.hpp"
 #include "storage/trust_generation.hpp"
+#include "sync/pass/sealed_identity.hpp"
 #include "sync/pass/subject_key.hpp"
 
 #include <chrono>
@@ -72,7 +72,8 @@ Result<GateResult> Gate::scan(const ScanInput& input) {
     if (auto followed = followTrust(); !followed)
         return followed.error();
     const std::int64_t now = input.at.value_or(wallClockSeconds());
-    const credentials::VerifyContext context{m_trust.set, now, m_trust.subjectSalt};
+    const credentials::VerifyContext context{
+        m_trust.set, now, m_trust.subjectSecret ? &*m_trust.subjectSecret : nullptr};
     credentials::CredentialResult credential = credentials::verifyCode(input.text, context);
     credential.checks.pictureDecode = input.pictureDecode;
     return decideAndRecord(std::move(credential), now, input.at.has_value(), nullptr);
@@ -103,7 +104,14 @@ Result<GateResult> Gate::registerManual(const ManualInput& input) {
     credentials::CredentialResult credential;
     credential.kind = credentials::CredentialKind::ResidentId;
     credential.maskedId = checked->masked;
-    credential.subjectKey = toHex(sync::pass::subjectKey(checked->normalised, m_trust.subjectSalt));
+    // Without the deployment's secret (not enrolled yet) there is no key to compute: the event
+    // keeps the masked ID only. A derivation is tens of ms of this thread (memory-hard).
+    if (m_trust.subjectSecret) {
+        auto key = sync::pass::subjectKey(checked->normalised, *m_trust.subjectSecret);
+        if (!key)
+            return key.error();
+        credential.subjectKey = toHex(*key);
+    }
     ManualInput normalised = input;
     normalised.id = checked->normalised;
     return decideAndRecord(std::move(credential), now, input.at.has_value(), &normalised);
@@ -190,7 +198,11 @@ Result<GateResult> Gate::decideAndRecord(credentials::CredentialResult credentia
             detail["sealed_id"] = nullptr;
             detail["id_sealing"] = "no_seal_key";
         } else {
-            detail["sealed_id"] = sealIdentity(manual->id, manual->name, *m_trust.sealPublicKey);
+            // Sealed to the central's key; only the auditor's file of that key opens it. The
+            // key id tells the opener which file, after a rotation.
+            detail["sealed_id"] =
+                sync::pass::sealIdentity(manual->id, manual->name, *m_trust.sealPublicKey);
+            detail["seal_kid"] = sync::pass::sealKeyId(*m_trust.sealPublicKey);
         }
     } else {
         detail["checks"] = checksJson(credential.checks);

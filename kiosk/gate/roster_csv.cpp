@@ -22,8 +22,8 @@ bool isHeader(const std::vector<std::string>& fields) {
 
 } // namespace
 
-Result<std::vector<storage::RosterEntry>> parseRosterCsv(std::string_view bytes,
-                                                         std::string_view subjectSalt) {
+Result<std::vector<storage::RosterEntry>>
+parseRosterCsv(std::string_view bytes, const std::optional<sync::pass::SubjectSecret>& secret) {
     auto text = decodeTextFile(bytes);
     if (!text)
         return badInput("roster: " + text.error().message);
@@ -69,7 +69,13 @@ Result<std::vector<storage::RosterEntry>> parseRosterCsv(std::string_view bytes,
         storage::RosterEntry entry;
         entry.candidateNumber = f[0];
         entry.name = f[1];
-        entry.subjectKey = toHex(sync::pass::subjectKey(id->normalised, subjectSalt));
+        if (!secret)
+            return badInput("roster: this kiosk has no subject secret yet (enrol it with "
+                            "`doorpost sync`), or import the roster at the central");
+        auto key = sync::pass::subjectKey(id->normalised, *secret);
+        if (!key)
+            return key.error();
+        entry.subjectKey = toHex(*key);
         entry.maskedId = id->masked;
         entry.session = f[3];
         entry.room = f[4];

@@ -8,15 +8,19 @@
 
 #include "storage/base/result.hpp"
 #include "storage/roster_store.hpp"
+#include "sync/pass/subject_key.hpp"
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 namespace doorpost::kiosk::gate {
 
-// ID numbers become salted subject keys and masked IDs here: the roster never stores them.
-Result<std::vector<storage::RosterEntry>> parseRosterCsv(std::string_view bytes,
-                                                         std::string_view subjectSalt);
+// ID numbers become subject keys (keyed with the deployment's secret, memory-hard: about 35 ms
+// a row) and masked IDs here: the roster never stores them. Without the secret (a kiosk not
+// enrolled yet) a roster with ID numbers is refused: import it at the central instead.
+Result<std::vector<storage::RosterEntry>>
+parseRosterCsv(std::string_view text, const std::optional<sync::pass::SubjectSecret>& secret);
 
 } // namespace doorpost::kiosk::gate

@@ -86,11 +86,11 @@ Result<TrustSnapshot> loadTrust(storage::Database& db) {
         snapshot.set.deniedPassIds.insert(pass.passId);
         later(snapshot.denyListValidUntil, pass.validUntil);
     }
-    auto salt = db.meta("subject_salt");
-    if (!salt)
-        return salt.error();
-    if (*salt && !(*salt)->empty())
-        snapshot.subjectSalt = **salt;
+    auto secret = db.meta(std::string(sync::pass::kSubjectSecretMetaKey));
+    if (!secret)
+        return secret.error();
+    if (*secret)
+        snapshot.subjectSecret = sync::pass::subjectSecretFromHex(**secret);
     snapshot.set.validUntil = earliest(
         earliest(snapshot.dscValidUntil, snapshot.passKeysValidUntil), snapshot.denyListValidUntil);
     return snapshot;

@@ -1,12 +1,13 @@
 #pragma once
 // Builds the in-memory trust snapshot a gate verifies against from the rows in storage:
 // DSCs and issuer keys parsed once, the deny list as a set, the central's sealing key, the
-// subject salt, and how long each list may be relied on.
+// subject secret, and how long each list may be relied on.
 
 #include "kiosk/credentials/credential.hpp"
 #include "kiosk/credentials/trust_set.hpp"
 #include "storage/base/result.hpp"
 #include "storage/database.hpp"
+#include "sync/pass/subject_key.hpp"
 
 #include <array>
 #include <cstdint>
@@ -15,14 +16,12 @@
 
 namespace doorpost::kiosk::gate {
 
-// Used until `doorpost trust add-key` imports the deployment's salt: fine for a demo, and
-// `status`/`trust list` say so; a real site imports the central's public-keys.json.
-inline constexpr std::string_view kDemoSubjectSalt = "doorpost-demo-salt";
-
 struct TrustSnapshot {
     credentials::TrustSet set;
     std::optional<std::array<std::uint8_t, 32>> sealPublicKey; // central's X25519 key
-    std::string subjectSalt = std::string(kDemoSubjectSalt);
+    // The deployment's subject secret (sync/pass/subject_key.hpp), from enrolment; nullopt
+    // before it: ID numbers then get no subject key (no re-entry or roster match by ID).
+    std::optional<sync::pass::SubjectSecret> subjectSecret;
     // Latest valid-until per list (a fresh fetch renews a list); nullopt: list is empty.
     std::optional<std::int64_t> dscValidUntil;
     std::optional<std::int64_t> passKeysValidUntil;

@@ -2,6 +2,7 @@
 
 #include "storage/audit/format.hpp"
 #include "storage/audit/manifest.hpp"
+#include "storage/audit/views.hpp"
 #include "storage/database.hpp"
 #include "storage/device_key.hpp"
 #include "storage/event_log.hpp"
@@ -366,6 +367,11 @@ Result<ExportSummary> writeAuditExport(const ExportRequest& request) {
     OutFile csv(partial.path() + "/" + std::string(kCsvFile), shown(kCsvFile));
     OutFile jsonl(partial.path() + "/" + std::string(kJsonlFile), shown(kJsonlFile));
     std::optional<Error> unexportable;
+    auto xlsx = XlsxView::create(partial.path() + "/" + std::string(kXlsxFile), false);
+    if (!xlsx) {
+        return xlsx.error();
+    }
+    ReportView report;
     ChunkWriter writer(jsonl, csv);
     writer.csv().append(kUtf8Bom);
     writer.csv().append(csvHeader());
@@ -394,6 +400,8 @@ Result<ExportSummary> writeAuditExport(const ExportRequest& request) {
             ++summary.idLikeInDetail;
         }
         appendCsvRow(writer.csv(), event);
+        (*xlsx)->add(event);
+        report.add(event);
         lastHash = event.hash;
         expectedSeq = event.seq + 1;
         ++summary.count;
@@ -423,6 +431,38 @@ Result<ExportSummary> writeAuditExport(const ExportRequest& request) {
     if (*integrity != "ok") {
         return Error{ErrorKind::Negative, "database integrity_check: " + *integrity};
     }
+    if (auto closed = (*xlsx)->close(); !closed) {
+        return closed.error();
+    }
+    auto xlsxFile = fingerprintFile(partial.path() + "/" + std::string(kXlsxFile));
+    if (!xlsxFile) {
+        return xlsxFile.error();
+    }
+    const std::string createdAt = nowIso();
+    ReportHeader reportHeader;
+    reportHeader.title = summary.device;
+    reportHeader.from = isoUtcMs(request.fromMs);
+    reportHeader.to = isoUtcMs(request.toMs);
+    reportHeader.createdAt = createdAt;
+    reportHeader.verification =
+        summary.firstBrokenSeq == 0
+            ? "intact at export: " + std::to_string(summary.count) +
+                  " records, each linked to the one before; integrity_check ok"
+            : "NOT INTACT at export: the chain breaks at seq " +
+                  std::to_string(summary.firstBrokenSeq) + " (verify-export names why)";
+    reportHeader.files = {{std::string(kCsvFile), csvFile->sha256, csvFile->bytes},
+                          {std::string(kJsonlFile), jsonlFile->sha256, jsonlFile->bytes},
+                          {std::string(kXlsxFile), xlsxFile->first, xlsxFile->second}};
+    std::optional<ExportedFile> reportFile;
+    {
+        OutFile file(partial.path() + "/" + std::string(kReportFile), shown(kReportFile));
+        file.write(report.html(reportHeader));
+        auto done = file.finish();
+        if (!done) {
+            return done.error();
+        }
+        reportFile = *done;
+    }
 
     Manifest manifest;
     manifest.format = std::string(kExportFormat);
@@ -438,7 +478,9 @@ Result<ExportSummary> writeAuditExport(const ExportRequest& request) {
     manifest.lastHash = summary.lastHash;
     manifest.csv = *csvFile;
     manifest.jsonl = *jsonlFile;
-    manifest.createdAt = nowIso();
+    manifest.extraFiles[std::string(kXlsxFile)] = {xlsxFile->first, xlsxFile->second};
+    manifest.extraFiles[std::string(kReportFile)] = *reportFile;
+    manifest.createdAt = createdAt;
     manifest.signature = signDetached(*key, manifestSignedBytes(manifest));
     summary.createdAt = manifest.createdAt;
     {

@@ -137,6 +137,16 @@ void appendCsvRow(std::string& row, const Event& event) {
     row.append("\r\n");
 }
 
+std::string csvFieldText(std::string_view field) {
+    std::string safe(field);
+    if (looksLikeFormula(safe)) {
+        safe.insert(0, 1, '\'');
+    }
+    std::string out;
+    appendCsvField(out, safe);
+    return out;
+}
+
 void appendCsvField(std::string& out, std::string_view field) {
     if (field.find_first_of(",\"\r\n") == std::string_view::npos) {
         out.append(field);

@@ -21,6 +21,8 @@ inline constexpr std::string_view kExportFormat = "doorpost-audit-export-v1";
 inline constexpr std::string_view kCsvFile = "events.csv";
 inline constexpr std::string_view kJsonlFile = "events.jsonl";
 inline constexpr std::string_view kManifestFile = "manifest.json";
+inline constexpr std::string_view kXlsxFile = "events.xlsx";
+inline constexpr std::string_view kReportFile = "report.html";
 inline constexpr std::string_view kUtf8Bom = "\xEF\xBB\xBF";
 
 // One line of events.jsonl, without the newline. Fails (BadInput, naming the field) when a
@@ -49,6 +51,9 @@ std::string csvRow(const Event& event);
 void appendCsvRow(std::string& out, const Event& event);
 // RFC 4180: quoted when the field holds a comma, a quote, CR or LF; quotes doubled.
 void appendCsvField(std::string& out, std::string_view field);
+// One field as text for a spreadsheet: RFC 4180 quoting and the formula guard (a leading '),
+// but no ID masking: for the unmasked central export's ID column.
+std::string csvFieldText(std::string_view field);
 
 // The text with every 18-character resident ID number (GB 11643, valid check character) masked
 // as "1101**********1234". Applied to every CSV text taken from an event, as a second line of

@@ -15,7 +15,7 @@ Json fileJson(const ExportedFile& file) {
 }
 
 Json unsignedJson(const Manifest& m) {
-    return {
+    Json out = {
         {"format", m.format},
         {"device", m.device},
         {"device_public_key", m.devicePublicKey},
@@ -31,6 +31,11 @@ Json unsignedJson(const Manifest& m) {
          {{std::string(kCsvFile), fileJson(m.csv)}, {std::string(kJsonlFile), fileJson(m.jsonl)}}},
         {"created_at", m.createdAt},
     };
+    for (const auto& [name, file] : m.extraFiles)
+        out["files"][name] = fileJson(file);
+    if (!m.signedBy.empty())
+        out["signed_by"] = m.signedBy;
+    return out;
 }
 
 std::string dumpCompact(const Json& value) {
@@ -85,8 +90,9 @@ Result<Manifest> manifestFromText(const std::string& text) {
         return badInput("manifest.json: not a JSON object");
     }
     static const char* const kKnown[] = {
-        "format",   "device", "device_public_key", "epoch",     "from",  "to",         "first_seq",
-        "last_seq", "count",  "hash_before_first", "last_hash", "files", "created_at", "signature"};
+        "format",    "device",    "device_public_key", "epoch",     "from",
+        "to",        "first_seq", "last_seq",          "count",     "hash_before_first",
+        "last_hash", "files",     "created_at",        "signature", "signed_by"};
     for (const auto& item : json.items()) {
         bool known = false;
         for (const char* key : kKnown) {
@@ -122,9 +128,26 @@ Result<Manifest> manifestFromText(const std::string& text) {
             return read.error();
         }
     }
+    if (json.contains("signed_by")) {
+        if (auto read = readString(json, "signed_by", m.signedBy); !read) {
+            return read.error();
+        }
+    }
     const auto files = json.find("files");
-    if (files == json.end() || !files->is_object() || files->size() != 2) {
+    if (files == json.end() || !files->is_object() || files->size() < 2) {
         return badInput("manifest.json: field files is missing or malformed");
+    }
+    for (const auto& item : files->items()) {
+        const std::string& name = item.key();
+        if (name == kCsvFile || name == kJsonlFile) {
+            continue;
+        }
+        if (name != kXlsxFile && name != kReportFile) {
+            return badInput("manifest.json: files." + name + " is not a file of this format");
+        }
+        if (auto read = readFile(*files, name, m.extraFiles[name]); !read) {
+            return read.error();
+        }
     }
     if (auto read = readFile(*files, kCsvFile, m.csv); !read) {
         return read.error();

@@ -10,6 +10,7 @@
 #include "storage/base/result.hpp"
 
 #include <cstdint>
+#include <map>
 #include <string>
 
 namespace doorpost::storage::audit {
@@ -33,6 +34,13 @@ struct Manifest {
     std::string lastHash;
     ExportedFile csv;
     ExportedFile jsonl;
+    // Files beyond the two above (events.xlsx, report.html; docs/audit.md), by name. An older
+    // export has none; every file the verifier finds listed here must be there as listed.
+    std::map<std::string, ExportedFile> extraFiles;
+    // In a central export's door folder: the central's public key, which signed this manifest
+    // (the central holds no device's key); devicePublicKey then names the key the central
+    // registered for the device. Empty (absent from the JSON) in a kiosk's export.
+    std::string signedBy;
     std::string createdAt;
     std::string signature; // 128 hex chars
 };

@@ -205,13 +205,18 @@ Result<VerifyExportReport> verifyAuditExport(const VerifyExportOptions& options)
         report.count = manifest->count;
         report.lastHash = manifest->lastHash;
         report.createdAt = manifest->createdAt;
-        report.trustedKey = options.trustedKeyHex.value_or(manifest->devicePublicKey);
+        // A central export's door manifest is signed by the central (signed_by), a kiosk's by
+        // the device.
+        const std::string& signer =
+            manifest->signedBy.empty() ? manifest->devicePublicKey : manifest->signedBy;
+        report.signedByCentral = !manifest->signedBy.empty();
+        report.trustedKey = options.trustedKeyHex.value_or(signer);
         report.keySource = options.trustedKeyHex ? "device-key-file" : "manifest";
-        if (options.trustedKeyHex && *options.trustedKeyHex != manifest->devicePublicKey) {
+        if (options.trustedKeyHex && *options.trustedKeyHex != signer) {
             note("manifest.json", 0,
-                 "names device key " + shortHash(manifest->devicePublicKey) +
-                     ", not the trusted device key " + shortHash(*options.trustedKeyHex) +
-                     " (signed by another key)");
+                 "names " + std::string(report.signedByCentral ? "central" : "device") + " key " +
+                     shortHash(signer) + ", not the trusted device key " +
+                     shortHash(*options.trustedKeyHex) + " (signed by another key)");
         } else if (!verifyDetached(report.trustedKey, manifestSignedBytes(*manifest),
                                    manifest->signature)) {
             note("manifest.json", 0,
@@ -374,6 +379,21 @@ Result<VerifyExportReport> verifyAuditExport(const VerifyExportOptions& options)
             const ExportedFile actual = item.file->drain();
             if (actual.sha256 != item.claimed->sha256 || actual.bytes != item.claimed->bytes) {
                 note(std::string(item.name), 0,
+                     "SHA-256 or size differs from the manifest (the file was changed, cut short "
+                     "or comes from another export)");
+            }
+        }
+        // The spreadsheet and the report are derived views: not rebuilt, but fingerprinted by
+        // the signed manifest like the others.
+        for (const auto& [name, claimed] : manifest->extraFiles) {
+            InFile file((dir / name).string());
+            if (!file.opened()) {
+                note(name, 0, "missing or unreadable (the manifest lists it)");
+                continue;
+            }
+            const ExportedFile actual = file.drain();
+            if (actual.sha256 != claimed.sha256 || actual.bytes != claimed.bytes) {
+                note(name, 0,
                      "SHA-256 or size differs from the manifest (the file was changed, cut short "
                      "or comes from another export)");
             }

@@ -42,8 +42,9 @@ struct VerifyExportReport {
     std::int64_t records = 0; // records read from events.jsonl
     std::string lastHash;
     std::string createdAt;
-    std::string trustedKey; // the public key the signature was checked against
-    std::string keySource;  // "device-key-file" or "manifest"
+    std::string trustedKey;       // the public key the signature was checked against
+    std::string keySource;        // "device-key-file" or "manifest"
+    bool signedByCentral = false; // a central export's door folder (manifest signed_by)
 };
 
 // BadInput when the folder does not exist or the trusted key is malformed; an unreadable file

@@ -192,9 +192,13 @@ std::string normaliseIdNumber(std::string_view text) {
 std::string maskIdNumber(std::string_view normalised) {
     if (normalised.size() <= 4)
         return std::string(normalised.size(), '*');
+    // Two and two: with the first and last four of a resident ID shown, the check character
+    // left about 24,000 candidates (the county and the birth date), few enough to try them all
+    // against any subject key. With two and two the city, the county, the birth date and two
+    // digits of the sequence are hidden: about 24 million (docs/credentials.md).
     if (normalised.size() >= 12)
-        return std::string(normalised.substr(0, 4)) + std::string(normalised.size() - 8, '*') +
-               std::string(normalised.substr(normalised.size() - 4));
+        return std::string(normalised.substr(0, 2)) + std::string(normalised.size() - 4, '*') +
+               std::string(normalised.substr(normalised.size() - 2));
     return std::string(normalised.substr(0, 1)) + std::string(normalised.size() - 3, '*') +
            std::string(normalised.substr(normalised.size() - 2));
 }

@@ -1,5 +1,6 @@
 #include "sync/central/central_server.hpp"
 
+#include "storage/base/hex.hpp"
 #include "storage/base/iso_time.hpp"
 #include "sync/central/chain_head_route.hpp"
 #include "sync/central/query_param.hpp"
@@ -139,7 +140,13 @@ struct CentralServer::Impl {
         auto secret = store.setSigningSecretKey();
         if (!secret)
             return replyStoreFault(res, secret.error());
-        replyJson(res, 200, toJson(EnrolResponse{*device, setSigningPublicKeyHex(*secret)}));
+        auto subjectSecret = store.subjectSecret();
+        if (!subjectSecret)
+            return replyStoreFault(res, subjectSecret.error());
+        // The one way the subject secret leaves the central: to an enrolled device's token.
+        replyJson(
+            res, 200,
+            toJson(EnrolResponse{*device, setSigningPublicKeyHex(*secret), toHex(*subjectSecret)}));
     }
 
     void push(const httplib::Request& req, httplib::Response& res) {

@@ -8,9 +8,11 @@
 // use of the one connection; between central processes sharing PostgreSQL, row locks and
 // idempotent inserts keep the data exactly-once.
 
+#include "storage/audit/access_log.hpp"
 #include "storage/base/result.hpp"
 #include "sync/central/sql_session.hpp"
-#include "sync/chain_head_answer.hpp" // RegisteredDeviceKey: the key history as both ends hold it
+#include "sync/chain_head_answer.hpp"
+#include "sync/pass/subject_key.hpp" // RegisteredDeviceKey: the key history as both ends hold it
 #include "sync/protocol.hpp"
 
 #include <cstdint>
@@ -69,6 +71,22 @@ struct ChainHeads {
     bool quarantined = false;
 };
 
+// The central's auditor export (central_export.hpp) reads through these, all inside one read
+// transaction (exportSnapshot), and records each unmasking in the access log.
+struct ExportChainSpan {
+    std::string device;
+    std::string epoch;
+    std::int64_t firstSeq = 0; // the first and last seq recorded in the period, within the
+    std::int64_t lastSeq = 0;  // acknowledged (verified, contiguous) prefix
+    std::string deviceKey;     // the device's latest registered audit key, or empty
+};
+struct ExportSink {
+    virtual ~ExportSink() = default;
+    virtual Result<void> spans(const std::vector<ExportChainSpan>& spans) = 0;
+    // Records of one span in seq order; a quarantine stub has quarantined set and no event.
+    virtual Result<void> record(const ExportChainSpan& span, const WireEvent& record) = 0;
+};
+
 struct StoreOptions {
     std::int64_t reentryWindowMs = 10 * 60 * 1000; // "same subject at two doors" window
     std::size_t setPageLimit = 5000;               // items per set page
@@ -123,6 +141,19 @@ public:
     // the store so every central process over one database signs with the same key.
     Result<std::string> setSigningSecretKey();
 
+    // Reads the chains' records of [fromMs, toMs) (wall time; `device` empty for every door)
+    // inside one read transaction, so the export sees one committed state while kiosks push.
+    Result<void> exportSnapshot(std::int64_t fromMs, std::int64_t toMs, const std::string& device,
+                                ExportSink& sink);
+    // The unmasking access log (storage/audit/access_log.hpp): append-only, hash-chained.
+    // append fills in seq, prev_hash and hash; entries come back oldest first.
+    Result<storage::audit::AccessEntry> appendAccessEntry(storage::audit::AccessEntry entry);
+    Result<std::vector<storage::audit::AccessEntry>> accessEntries();
+
+    // The deployment's subject secret (sync/pass/subject_key.hpp), created on first use and
+    // kept in the store; handed to a device only in its enrolment answer.
+    Result<pass::SubjectSecret> subjectSecret();
+
     static bool isKnownSet(const std::string& set);
 
 private:
@@ -139,6 +170,8 @@ private:
                                         const std::string* validUntil);
     std::string forUpdate() const;
     Result<std::vector<RegisteredDeviceKey>> deviceKeysLocked(const std::string& device);
+    Result<void> ensureAccessLogLocked();
+    bool m_accessLogReady = false;
 
     std::mutex m_mutex; // guards m_session: one connection, many HTTP worker threads
     std::unique_ptr<SqlSession> m_session;

@@ -1,6 +1,7 @@
 // The SQLite session: the central's embedded default store. WAL with synchronous=FULL, because
 // an acknowledgement sent to a kiosk promises the events survive a power cut here.
 
+#include "storage/base/private_file.hpp"
 #include "sync/central/sql_session.hpp"
 
 #include <map>
@@ -154,6 +155,10 @@ private:
 
 Result<std::unique_ptr<SqlSession>> openSqliteSession(const std::string& path) {
     sqlite3* db = nullptr;
+    // Device tokens' hashes, the set-signing key and the subject secret live here: owner only.
+    if (auto narrowed = makeOwnerOnly(path); !narrowed)
+        return environmentFault("cannot open central store " + path + ": " +
+                                narrowed.error().message);
     const int rc =
         sqlite3_open_v2(path.c_str(), &db,
                         SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);

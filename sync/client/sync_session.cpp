@@ -1,7 +1,9 @@
 #include "sync/client/sync_session.hpp"
 
 #include "storage/device_key.hpp"
+#include "storage/trust_generation.hpp"
 #include "sync/event_wire.hpp"
+#include "sync/pass/subject_key.hpp"
 #include "sync/set_signature.hpp"
 
 namespace doorpost::sync::client {
@@ -169,6 +171,28 @@ bool SyncSession::enrol(RoundReport& report) {
             report.end = RoundEnd::LocalFault;
             report.error = renamed.error().message;
             return false;
+        }
+    }
+    // The subject secret arrives only here, over the authenticated enrolment, and is kept in
+    // the database's meta (0600, never exported or logged). A change reaches a running gate
+    // through the trust generation, like any trust data.
+    if (!answer->subjectSecret.empty()) {
+        auto held = m_db.meta(std::string(pass::kSubjectSecretMetaKey));
+        if (!held) {
+            report.end = RoundEnd::LocalFault;
+            report.error = held.error().message;
+            return false;
+        }
+        if (!*held || **held != answer->subjectSecret) {
+            auto saved = storage::changeTrustData(m_db, [&]() -> Result<void> {
+                return m_db.setMeta(std::string(pass::kSubjectSecretMetaKey),
+                                    answer->subjectSecret);
+            });
+            if (!saved) {
+                report.end = RoundEnd::LocalFault;
+                report.error = saved.error().message;
+                return false;
+            }
         }
     }
     m_deviceId = answer->deviceId;

@@ -1,7 +1,6 @@
-// The kiosk's database and a data folder made for it are private whatever the umask: the
-// database holds the device's signing seed (storage/base/private_files.hpp, Database::open).
+// The kiosk's database is private whatever the umask: it holds the device's signing seed
+// (storage/base/private_file.hpp, Database::open).
 
-#include "storage/base/private_files.hpp"
 #include "storage/database.hpp"
 #include "storage/event_log.hpp"
 #include "tests/support/temp_dir.hpp"
@@ -32,13 +31,12 @@ struct ScopedUmask {
 
 } // namespace
 
-TEST_CASE("a new database is 0600 in a 0700 data folder, its WAL too, under umask 022") {
+TEST_CASE("a new database is 0600, its WAL too, under umask 022") {
     ScopedUmask shell(022);
     TempDir dir;
-    const std::string data = dir.file("var/lib/doorpost");
+    const std::string data = dir.file("data");
+    REQUIRE(::mkdir(data.c_str(), 0700) == 0);
     const std::string path = data + "/doorpost.db";
-    REQUIRE(makePrivateDirectories(data));
-    REQUIRE(makePrivateDirectories(data)); // already there: fine, and left as it is
     {
         auto db = Database::open(path);
         REQUIRE(db);
@@ -51,17 +49,12 @@ TEST_CASE("a new database is 0600 in a 0700 data folder, its WAL too, under umas
         CHECK(modeOf(path + "-shm") == 0600);
     }
     CHECK(modeOf(path) == 0600);
-    CHECK(modeOf(data) == 0700);
-    CHECK(modeOf(dir.file("var/lib")) == 0700);
-    CHECK(modeOf(dir.file("var")) == 0700);
-    CHECK(modeOf(dir.path().string()) == 0700); // mkdtemp's, untouched
+    CHECK(modeOf(data) == 0700); // the folder is left as it was
 
-    SECTION("an existing file and folder keep the mode they have") {
-        REQUIRE(::chmod(path.c_str(), 0640) == 0);
-        REQUIRE(::chmod(data.c_str(), 0750) == 0);
+    SECTION("an older database left readable by others is narrowed to 0600 at open") {
+        REQUIRE(::chmod(path.c_str(), 0644) == 0);
         REQUIRE(Database::open(path));
-        CHECK(modeOf(path) == 0640);
-        CHECK(modeOf(data) == 0750);
+        CHECK(modeOf(path) == 0600);
     }
 }
 
@@ -81,20 +74,4 @@ TEST_CASE("the fresh database made after moving a corrupt one aside is 0600 too"
     REQUIRE(db);
     REQUIRE(db->movedAside());
     CHECK(modeOf(path) == 0600);
-}
-
-TEST_CASE("a database that cannot be opened leaves no empty file behind") {
-    TempDir dir;
-    const std::string path = dir.file("kiosk.db");
-    OpenOptions options;
-    options.vfs = "no-such-vfs"; // SQLite refuses the open after the file was made
-    CHECK(!Database::open(path, options));
-    CHECK(::access(path.c_str(), F_OK) != 0);
-
-    REQUIRE(createPrivateFile(path).value());
-    CHECK(!createPrivateFile(path).value()); // exists: not created again
-    auto underFile = createPrivateFile(path + "/x.db");
-    REQUIRE(!underFile); // a folder that is a file: a fault naming the path
-    CHECK(underFile.error().message.find(path) != std::string::npos);
-    CHECK(!makePrivateDirectories(path + "/sub"));
 }

@@ -5,6 +5,7 @@
 
 #include "storage/base/hex.hpp"
 #include "storage/base/id_number.hpp"
+#include "sync/central/cli/central_cli.hpp"
 #include "sync/central/cli/command_registry.hpp"
 #include "sync/central/cli/issuer_keys.hpp"
 #include "sync/central/cli/qr_png.hpp"
@@ -96,8 +97,23 @@ void registerIssuePassCommand(CLI::App& app, CentralContext& context) {
         claims.issuedAt = now;
         claims.expiresAt = now + static_cast<std::int64_t>(options->validHours * 3600);
         claims.status = *status;
-        const auto hash = pass::subjectKey(id, store->subjectSalt());
-        claims.idHash.assign(hash.begin(), hash.end());
+        // The subject key with the deployment's secret, as rosters and kiosks compute it.
+        auto central = openStore(context);
+        if (!central) {
+            context.exitCode = report(central.error());
+            return;
+        }
+        auto secret = (*central)->subjectSecret();
+        if (!secret) {
+            context.exitCode = report(secret.error());
+            return;
+        }
+        auto hash = pass::subjectKey(id, *secret);
+        if (!hash) {
+            context.exitCode = report(hash.error());
+            return;
+        }
+        claims.idHash.assign(hash->begin(), hash->end());
         claims.maskedId = maskIdNumber(id);
         const std::string passText = pass::issueDp1(claims, key->secretKey);
         if (!options->out.empty()) {

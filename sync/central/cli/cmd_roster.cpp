@@ -4,7 +4,6 @@
 // `doorpost-central roster compact`: forgets tombstones; kiosks behind it take a full snapshot.
 
 #include "sync/central/cli/central_cli.hpp"
-#include "sync/central/cli/issuer_keys.hpp"
 #include "sync/central/roster_id_numbers.hpp"
 #include "sync/central/set_import.hpp"
 
@@ -13,18 +12,18 @@
 namespace doorpost::sync::central::cli {
 namespace {
 
-// ID numbers in the file become subject keys with the deployment's salt (kept with the issuer
-// keys, the one passes are issued with), before anything is stored.
-Result<void> hashIdNumbers(CentralContext& context, std::vector<SetItem>& items) {
+// ID numbers in the file become subject keys with the deployment's subject secret (kept in the
+// store, the one passes are issued with), before anything is stored.
+Result<void> hashIdNumbers(CentralStore& store, std::vector<SetItem>& items) {
     const bool any = std::any_of(items.begin(), items.end(), [](const SetItem& item) {
         return item.value.contains(kIdNumberField);
     });
     if (!any)
         return {};
-    auto keys = IssuerKeyStore::open(context.global.dataDir);
-    if (!keys)
-        return keys.error();
-    return hashRosterIdNumbers(items, keys->subjectSalt());
+    auto secret = store.subjectSecret();
+    if (!secret)
+        return secret.error();
+    return hashRosterIdNumbers(items, *secret);
 }
 
 } // namespace
@@ -58,13 +57,13 @@ void registerRosterCommand(CLI::App& app, CentralContext& context) {
         context.exitCode = fail(items.error());
         return;
     }
-    if (auto hashed = hashIdNumbers(context, *items); !hashed) {
-        context.exitCode = fail(hashed.error());
-        return;
-    }
     auto store = openStore(context);
     if (!store) {
         context.exitCode = fail(store.error());
+        return;
+    }
+    if (auto hashed = hashIdNumbers(**store, *items); !hashed) {
+        context.exitCode = fail(hashed.error());
         return;
     }
     auto version = (*store)->upsertSet("roster", *items, options->validUntil, options->replace);

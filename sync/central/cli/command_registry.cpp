@@ -13,6 +13,8 @@ void registerAllCommands(CLI::App& app, CentralContext& context) {
     (void)context;
     registerKeysCommand(app, context);
     registerIssuePassCommand(app, context);
+    registerExportCommand(app, context); // export and access-log
+
     registerBenchSyncCommand(app, context);
 }
 

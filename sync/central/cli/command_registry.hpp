@@ -24,6 +24,7 @@ void registerAllCommands(CLI::App& app, CentralContext& context);
 void registerKeysCommand(CLI::App& app, CentralContext& context);
 void registerBenchSyncCommand(CLI::App& app, CentralContext& context);
 void registerIssuePassCommand(CLI::App& app, CentralContext& context);
+void registerExportCommand(CLI::App& app, CentralContext& context);
 
 void registerServeCommand(CLI::App& app, CentralContext& context);
 void registerEnrollCommand(CLI::App& app, CentralContext& context);

@@ -1,17 +1,20 @@
 #include "sync/central/cli/issuer_keys.hpp"
 
 #include "storage/base/hex.hpp"
+#include "sync/central/cli/sealing_key_file.hpp"
 #include "sync/pass/dp1.hpp"
-#include "sync/pass/subject_key.hpp"
+#include "sync/pass/sealed_identity.hpp"
 
 #include <algorithm>
 #include <chrono>
+#include <fcntl.h>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sodium.h>
 #include <sstream>
 #include <sys/stat.h>
+#include <unistd.h>
 
 namespace doorpost::sync::central::cli {
 namespace fs = std::filesystem;
@@ -28,17 +31,26 @@ std::int64_t nowSeconds() {
 
 Result<void> writeFile(const fs::path& path, const std::string& content, bool secret) {
     const fs::path temporary = path.string() + ".tmp";
-    {
-        std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
-        if (!out)
-            return environmentFault("keys: cannot write " + temporary.string());
-        out << content;
-        out.flush();
-        if (!out)
-            return environmentFault("keys: cannot write " + temporary.string());
-    }
+    // A secret file is 0600 from its creation, never readable by others for a moment.
+    const int fd =
+        ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, secret ? 0600 : 0644);
+    if (fd < 0)
+        return environmentFault("keys: cannot write " + temporary.string());
     if (secret)
-        ::chmod(temporary.c_str(), 0600);
+        ::fchmod(fd, 0600); // an older file of that name kept its mode through O_TRUNC
+    std::size_t done = 0;
+    while (done < content.size()) {
+        const ssize_t n = ::write(fd, content.data() + done, content.size() - done);
+        if (n <= 0) {
+            ::close(fd);
+            return environmentFault("keys: cannot write " + temporary.string());
+        }
+        done += static_cast<std::size_t>(n);
+    }
+    const bool synced = ::fsync(fd) == 0;
+    ::close(fd);
+    if (!synced)
+        return environmentFault("keys: cannot write " + temporary.string());
     std::error_code error;
     fs::rename(temporary, path, error);
     if (error)
@@ -69,32 +81,40 @@ Result<IssuerKeyStore> IssuerKeyStore::open(const std::string& dataDir) {
         return environmentFault("keys: cannot create " + store.m_dir);
 
     const fs::path sealPath = fs::path(store.m_dir) / "seal.json";
-    if (!fs::exists(sealPath)) {
-        std::array<std::uint8_t, crypto_box_SECRETKEYBYTES> secret{};
-        crypto_box_keypair(store.m_sealPublic.data(), secret.data());
-        nlohmann::json seal = {{"public_key", toHex(store.m_sealPublic)},
-                               {"secret_key", toHex(secret)}};
-        if (auto written = writeFile(sealPath, seal.dump(), true); !written)
-            return written.error();
+    if (fs::exists(sealPath)) {
+        auto sealText = readFile(sealPath);
+        if (!sealText)
+            return sealText.error();
+        const auto seal = nlohmann::json::parse(*sealText, nullptr, false);
+        const std::string damaged = "keys: " + sealPath.string() + " is damaged";
+        if (!seal.is_object())
+            return badInput(damaged);
+        if (seal.contains("secret_key")) {
+            // An older central's layout: one pair, both halves here.
+            SealKey key;
+            std::array<std::uint8_t, 32> secret{};
+            if (!fromHex(seal.value("public_key", ""), key.publicKey) ||
+                !fromHex(seal.value("secret_key", ""), secret))
+                return badInput(damaged);
+            key.kid = pass::sealKeyId(key.publicKey);
+            key.active = true;
+            store.m_sealKeys.push_back(key);
+            store.m_legacySealSecret = secret;
+        } else {
+            const std::string active = seal.value("active", "");
+            if (!seal.contains("keys") || !seal["keys"].is_array())
+                return badInput(damaged);
+            for (const auto& entry : seal["keys"]) {
+                SealKey key;
+                if (!entry.is_object() || !fromHex(entry.value("public_key", ""), key.publicKey))
+                    return badInput(damaged);
+                key.kid = pass::sealKeyId(key.publicKey);
+                key.createdAt = entry.value("created_at", std::int64_t{0});
+                key.active = key.kid == active;
+                store.m_sealKeys.push_back(key);
+            }
+        }
     }
-    auto sealText = readFile(sealPath);
-    if (!sealText)
-        return sealText.error();
-    const auto seal = nlohmann::json::parse(*sealText, nullptr, false);
-    if (!seal.is_object() || !fromHex(seal.value("public_key", ""), store.m_sealPublic))
-        return badInput("keys: " + sealPath.string() + " is damaged");
-
-    const fs::path saltPath = fs::path(store.m_dir) / "subject_salt";
-    if (!fs::exists(saltPath)) {
-        std::array<std::uint8_t, 16> salt{};
-        randombytes_buf(salt.data(), salt.size());
-        if (auto written = writeFile(saltPath, toHex(salt), true); !written)
-            return written.error();
-    }
-    auto salt = readFile(saltPath);
-    if (!salt)
-        return salt.error();
-    store.m_salt = *salt;
 
     std::string activeKid;
     if (auto active = readFile(fs::path(store.m_dir) / "active"))
@@ -146,6 +166,53 @@ Result<IssuerKey> IssuerKeyStore::rotate() {
     return key;
 }
 
+Result<SealKey> IssuerKeyStore::newSealingKey(const std::string& outFile,
+                                              const std::string& passphrase) {
+    SealingKeyPair pair;
+    const bool movingOut = m_legacySealSecret.has_value();
+    if (movingOut) {
+        pair.publicKey = m_sealKeys.back().publicKey;
+        pair.secretKey = *m_legacySealSecret;
+    } else {
+        crypto_box_keypair(pair.publicKey.data(), pair.secretKey.data());
+    }
+    pair.kid = pass::sealKeyId(pair.publicKey);
+    pair.createdAt = movingOut ? m_sealKeys.back().createdAt : nowSeconds();
+    // The auditor's file exists before the central seals anything to its key: a crash in
+    // between leaves a file for a key nobody uses, never a key nobody can open.
+    auto written = writeSealingKeyFile(outFile, pair, passphrase);
+    sodium_memzero(pair.secretKey.data(), pair.secretKey.size());
+    if (!written)
+        return written.error();
+    if (movingOut) {
+        sodium_memzero(m_legacySealSecret->data(), m_legacySealSecret->size());
+        m_legacySealSecret.reset();
+    } else {
+        for (auto& key : m_sealKeys)
+            key.active = false;
+        m_sealKeys.push_back({pair.kid, pair.publicKey, pair.createdAt, true});
+    }
+    if (auto saved = writeSealKeys(); !saved)
+        return saved.error();
+    if (auto published = writePublicKeys(); !published)
+        return published.error();
+    return m_sealKeys.back();
+}
+
+Result<void> IssuerKeyStore::writeSealKeys() const {
+    nlohmann::json keys = nlohmann::json::array();
+    std::string active;
+    for (const auto& key : m_sealKeys) {
+        keys.push_back({{"kid", key.kid},
+                        {"public_key", toHex(key.publicKey)},
+                        {"created_at", key.createdAt}});
+        if (key.active)
+            active = key.kid;
+    }
+    return writeFile(fs::path(m_dir) / "seal.json",
+                     nlohmann::json{{"active", active}, {"keys", keys}}.dump(2) + "\n", true);
+}
+
 Result<IssuerKey> IssuerKeyStore::active() const {
     for (const auto& key : m_keys)
         if (key.active)
@@ -160,10 +227,13 @@ Result<void> IssuerKeyStore::writePublicKeys() const {
                         {"public_key", toHex(key.publicKey)},
                         {"created_at", key.createdAt},
                         {"active", key.active}});
-    const nlohmann::json out = {{"issuer_keys", keys},
-                                {"seal_public_key", toHex(m_sealPublic)},
-                                {"subject_salt", m_salt},
-                                {"valid_until", nowSeconds() + kPublishedValiditySeconds}};
+    nlohmann::json out = {{"issuer_keys", keys},
+                          {"valid_until", nowSeconds() + kPublishedValiditySeconds}};
+    for (const auto& seal : m_sealKeys)
+        if (seal.active) {
+            out["seal_public_key"] = toHex(seal.publicKey);
+            out["seal_kid"] = seal.kid;
+        }
     return writeFile(m_publicKeysPath, out.dump(2) + "\n", false);
 }
 

@@ -46,6 +46,17 @@ TEST_CASE("scan, register, trust and roster from the command line", "[cli][crede
     REQUIRE(issued.exitCode == 0);
     REQUIRE(run("doorpost", db + "trust add-key " + dir.file("central/keys/public-keys.json"))
                 .exitCode == 0);
+    // The deployment's subject secret, which a kiosk gets at enrolment (the real enrolment:
+    // tests/kiosk/privacy), copied here from the central's store as enrolment hands it over.
+    const auto secret = doorpost::test::runCommand(
+        "sqlite3 " + dir.file("central/central.db") +
+        " \"SELECT value FROM central_secrets WHERE name = 'subject_secret'\"");
+    REQUIRE(secret.out.size() >= 64);
+    REQUIRE(doorpost::test::runCommand("sqlite3 " + dir.file("kiosk.db") +
+                                       " \"INSERT OR REPLACE INTO meta (key, value) VALUES "
+                                       "('subject_secret', '" +
+                                       secret.out.substr(0, 64) + "')\"")
+                .exitCode == 0);
 
     // A roster with a bad row: named with its line, nothing imported.
     {

@@ -39,6 +39,13 @@ TEST_CASE("a GB18030 roster imports at the kiosk with the names as written", "[c
     TempDir dir;
     const std::string db = "--db " + dir.file("kiosk.db") + " ";
     write(dir.file("roster.csv"), kGbRoster);
+    {
+        // An enrolled kiosk: it holds the deployment's subject secret (issue 17), without which
+        // a roster with ID numbers is refused at the kiosk.
+        auto enrolled = doorpost::storage::Database::open(dir.file("kiosk.db"));
+        REQUIRE(enrolled);
+        REQUIRE(enrolled->setMeta("subject_secret", std::string(64, '5')));
+    }
     const auto imported =
         runBinary("doorpost", db + "roster import --json " + dir.file("roster.csv"));
     INFO(imported.err);

@@ -23,6 +23,12 @@ using namespace doorpost::kiosk::gate;
 
 namespace {
 
+// The deployment's subject secret of these tests (as enrolment hands it to a kiosk).
+[[maybe_unused]] constexpr const char* kSiteSecretHex =
+    "5ec7e75ec7e75ec7e75ec7e75ec7e75ec7e75ec7e75ec7e75ec7e75ec7e75ec7";
+[[maybe_unused]] inline const doorpost::sync::pass::SubjectSecret kSiteSecret =
+    *doorpost::sync::pass::subjectSecretFromHex(kSiteSecretHex);
+
 struct Site {
     doorpost::test::TempDir dir;
     std::string dbPath = dir.file("kiosk.db");
@@ -46,7 +52,7 @@ struct Site {
         if (withSealKey)
             REQUIRE(store.add(
                 {storage::TrustKind::SealKey, "", toHex(sealPk), "seal", "test", now, until}));
-        REQUIRE(db->setMeta("subject_salt", "site-salt"));
+        REQUIRE(db->setMeta("subject_secret", kSiteSecretHex));
     }
 
     std::string pass(const std::string& id,
@@ -58,7 +64,7 @@ struct Site {
         claims.issuedAt = now - 60;
         claims.expiresAt = now + 3600;
         claims.status = status;
-        const auto key = sync::pass::subjectKey(id, "site-salt");
+        const auto key = *sync::pass::subjectKey(id, kSiteSecret);
         claims.idHash.assign(key.begin(), key.end());
         claims.maskedId = doorpost::maskIdNumber(id);
         return sync::pass::issueDp1(claims, issuerSk);
@@ -119,8 +125,8 @@ TEST_CASE("a valid pass is admitted only after its event is committed", "[gate]"
     const auto& event = events->front();
     CHECK(event.verdict == Verdict::Admit);
     CHECK(event.credentialType == "dp1");
-    CHECK(event.maskedId == "1101**********002X");
-    CHECK(event.subjectKey == toHex(sync::pass::subjectKey("11010519491231002X", "site-salt")));
+    CHECK(event.maskedId == "11**************2X");
+    CHECK(event.subjectKey == toHex(*sync::pass::subjectKey("11010519491231002X", kSiteSecret)));
     CHECK(event.reasons == std::vector<std::string>{"credential_valid"});
     CHECK(nlohmann::json::parse(event.detail)["checks"]["signature"] == true);
 
@@ -171,7 +177,7 @@ TEST_CASE("manual registration seals the full ID and bad input records nothing",
     CHECK(event.kind == storage::EventKind::Manual);
     CHECK(event.operatorId == "op7");
     CHECK(event.credentialType == "resident");
-    CHECK(event.maskedId == "1101**********002X");
+    CHECK(event.maskedId == "11**************2X");
     CHECK(event.detail.find("11010519491231002X") == std::string::npos); // only sealed
     const auto detail = nlohmann::json::parse(event.detail);
     CHECK(detail["reason"] == "no_phone");
@@ -215,8 +221,8 @@ TEST_CASE("without a sealing key a manual registration is recorded with the mask
         CHECK(event.kind == storage::EventKind::Manual);
         CHECK(event.operatorId == "op7");
         CHECK(event.credentialType == "resident");
-        CHECK(event.maskedId == "1101**********002X");
-        CHECK(event.subjectKey == toHex(sync::pass::subjectKey(id, "site-salt")));
+        CHECK(event.maskedId == "11**************2X");
+        CHECK(event.subjectKey == toHex(*sync::pass::subjectKey(id, kSiteSecret)));
         CHECK(event.reasons == std::vector<std::string>{"manual_registration", "id_not_sealed"});
         const auto detail = nlohmann::json::parse(event.detail);
         CHECK(detail["reason"] == "no_phone");
@@ -272,7 +278,7 @@ TEST_CASE("exam: tickets against the roster, stale trust fails closed", "[gate]"
                                   "准考证号,姓名,身份证号,场次,考场,座位\n"
                                   "100100001,张三,11010519491231002X,AM,101,07\n"
                                   "100100002,\"李, 四\",440524188001010014,AM,101,08\n",
-                                  "site-salt");
+                                  kSiteSecret);
     REQUIRE(entries);
     REQUIRE(entries->size() == 2);
     CHECK((*entries)[1].name == "李, 四");
@@ -283,7 +289,7 @@ TEST_CASE("exam: tickets against the roster, stale trust fails closed", "[gate]"
     auto ticket = gate->scan({"100100001"});
     CHECK(ticket->verdict == Verdict::Admit);
     CHECK(ticket->reasons.front() == Reason::TicketValid);
-    CHECK(ticket->credential.maskedId == "1101**********002X");
+    CHECK(ticket->credential.maskedId == "11**************2X");
     CHECK(gate->scan({"TKT:100100009"})->reasons.front() == Reason::NotOnRoster);
     // Second entry with the same person's ticket: referred.
     CHECK(gate->scan({"100100001"})->reasons.front() == Reason::AlreadyAdmitted);
@@ -296,16 +302,20 @@ TEST_CASE("exam: tickets against the roster, stale trust fails closed", "[gate]"
 TEST_CASE("roster CSV: a bad row is named with its line", "[gate]") {
     auto bad = parseRosterCsv("100100001,张三,11010519491231002X,AM,101,07\n"
                               "100100002,李四,110105194912310021,AM,101,08\n",
-                              "s");
+                              kSiteSecret);
     REQUIRE_FALSE(bad);
     CHECK_THAT(bad.error().message, Catch::StartsWith("roster: line 2: id: wrong check"));
-    CHECK_THAT(
-        parseRosterCsv("1001,a,E12345678,AM,1,1\n1001,b,E12345679,AM,1,2\n", "s").error().message,
-        Catch::Contains("line 2") && Catch::Contains("twice"));
-    CHECK_THAT(parseRosterCsv("1001,a,E12345678,AM\n", "s").error().message,
+    CHECK_THAT(parseRosterCsv("1001,a,E12345678,AM,1,1\n1001,b,E12345679,AM,1,2\n", kSiteSecret)
+                   .error()
+                   .message,
+               Catch::Contains("line 2") && Catch::Contains("twice"));
+    CHECK_THAT(parseRosterCsv("1001,a,E12345678,AM\n", kSiteSecret).error().message,
                Catch::Contains("line 1: expected 6 fields"));
-    CHECK_THAT(parseRosterCsv("1001,\"a,E12345678,AM,1,1\n", "s").error().message,
+    CHECK_THAT(parseRosterCsv("1001,\"a,E12345678,AM,1,1\n", kSiteSecret).error().message,
                Catch::Contains("unclosed quote"));
+    // Without the deployment's secret (a kiosk not enrolled) ID numbers cannot become keys.
+    CHECK_THAT(parseRosterCsv("1001,a,E12345678,AM,1,1\n", std::nullopt).error().message,
+               Catch::Contains("no subject secret"));
 }
 
 TEST_CASE("the gate worker answers every request in order from its own thread", "[gate]") {

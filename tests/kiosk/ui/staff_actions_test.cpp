@@ -14,6 +14,7 @@
 #include "storage/event_log.hpp"
 #include "storage/roster_store.hpp"
 #include "storage/trust_store.hpp"
+#include "sync/pass/subject_key.hpp"
 #include "tests/support/temp_dir.hpp"
 
 #include <catch2/catch.hpp>
@@ -33,7 +34,12 @@ namespace fs = std::filesystem;
 
 namespace {
 
-constexpr const char* kSalt = "site-salt";
+// The deployment's subject secret of these tests (as enrolment hands it to a kiosk).
+[[maybe_unused]] constexpr const char* kSiteSecretHex =
+    "5ec7e75ec7e75ec7e75ec7e75ec7e75ec7e75ec7e75ec7e75ec7e75ec7e75ec7";
+[[maybe_unused]] inline const doorpost::sync::pass::SubjectSecret kSiteSecret =
+    *doorpost::sync::pass::subjectSecretFromHex(kSiteSecretHex);
+
 constexpr const char* kTicket = "2021110100731";
 
 // A kiosk database as a sync would have left it: the salt, the sealing key and a roster of one.
@@ -41,7 +47,7 @@ void prepareKiosk(const std::string& dbPath) {
     REQUIRE(sodium_init() >= 0);
     auto db = storage::Database::open(dbPath);
     REQUIRE(db.ok());
-    REQUIRE(db.value().setMeta("subject_salt", kSalt).ok());
+    REQUIRE(db.value().setMeta("subject_secret", kSiteSecretHex).ok());
     const std::int64_t now = kiosk::gate::wallClockSeconds();
     std::array<std::uint8_t, 32> sealPk{};
     std::array<std::uint8_t, 32> sealSk{};
@@ -52,7 +58,7 @@ void prepareKiosk(const std::string& dbPath) {
                       "test", now, now + 3600})
                 .ok());
     auto roster = kiosk::gate::parseRosterCsv(
-        std::string(kTicket) + ",张三,440524188001010014,am,101,07\n", kSalt);
+        std::string(kTicket) + ",张三,440524188001010014,am,101,07\n", kSiteSecret);
     REQUIRE(roster.ok());
     storage::RosterStore store(db.value());
     REQUIRE(store.replace(roster.value(), {1, "test roster", now, now + 3600}).ok());

@@ -1,5 +1,5 @@
 // The tamper matrix of issue 7: each way of altering an export is detected and named, and the
-// untouched export verifies.
+// untouched export verifies; issue 17 adds the spreadsheet and the report.
 
 #include "storage/audit/format.hpp"
 #include "storage/audit/manifest.hpp"
@@ -320,5 +320,42 @@ TEST_CASE("tamper: files mixed from two exports") {
         fs::copy_file(other.out / "events.jsonl", dir / "events.jsonl",
                       fs::copy_options::overwrite_existing);
         requireNamed(verify(dir), "events.jsonl line 1 (seq 1)", "epoch differs");
+    }
+}
+
+// Issue 17: the spreadsheet and the report are derived views the verifier does not rebuild, so
+// the signed manifest's fingerprint is what protects them.
+TEST_CASE("tamper: the spreadsheet or the report edited, swapped or removed") {
+    Exported first(20);
+    const auto second = first.dir.path() / "second";
+    auto request = wholeLog(first.db, second.string());
+    request.toMs = 1795000000000 + 10 * 1000;
+    REQUIRE(writeAuditExport(request));
+    for (const char* name : {"events.xlsx", "report.html"}) {
+        DYNAMIC_SECTION(name << " edited") {
+            const auto dir = first.copy(std::string("edited-") + name);
+            std::string bytes = readText(dir / name);
+            REQUIRE(bytes.size() > 100);
+            bytes[bytes.size() / 2] = static_cast<char>(bytes[bytes.size() / 2] ^ 0x20);
+            writeText(dir / name, bytes);
+            requireNamed(verify(dir), name, "SHA-256 or size differs from the manifest");
+        }
+        DYNAMIC_SECTION(name << " from another export") {
+            const auto dir = first.copy(std::string("swapped-") + name);
+            fs::copy_file(second / name, dir / name, fs::copy_options::overwrite_existing);
+            requireNamed(verify(dir), name, "SHA-256 or size differs from the manifest");
+        }
+        DYNAMIC_SECTION(name << " removed") {
+            const auto dir = first.copy(std::string("removed-") + name);
+            fs::remove(dir / name);
+            requireNamed(verify(dir), name, "missing or unreadable");
+        }
+    }
+    SECTION("the untouched export lists and verifies both") {
+        auto manifest = manifestFromText(readText(first.out / "manifest.json"));
+        REQUIRE(manifest);
+        CHECK(manifest->extraFiles.count("events.xlsx") == 1);
+        CHECK(manifest->extraFiles.count("report.html") == 1);
+        CHECK(verify(first.out).ok);
     }
 }

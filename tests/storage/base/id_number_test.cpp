@@ -10,8 +10,12 @@ TEST_CASE("valid resident ID numbers pass", "[id]") {
         INFO(id);
         REQUIRE(checked);
         CHECK(checked->masked.size() == 18);
-        CHECK(checked->masked.substr(4, 10) == "**********");
+        // Two and two: the city, county, birth date and two sequence digits hidden.
+        CHECK(checked->masked.substr(2, 14) == "**************");
+        CHECK(checked->masked.substr(0, 2) == std::string(id).substr(0, 2));
     }
+    CHECK(maskIdNumber("11010519491231002X") == "11**************2X");
+    CHECK(maskIdNumber("E12345678") == "E******78");
     CHECK(checkResidentId("11010519491231002x")->normalised == "11010519491231002X");
 }
 

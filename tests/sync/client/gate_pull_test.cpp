@@ -20,6 +20,12 @@ using doorpost::Verdict;
 
 namespace {
 
+// The deployment's subject secret of these tests (as enrolment hands it to a kiosk).
+[[maybe_unused]] constexpr const char* kSiteSecretHex =
+    "5ec7e75ec7e75ec7e75ec7e75ec7e75ec7e75ec7e75ec7e75ec7e75ec7e75ec7";
+[[maybe_unused]] inline const doorpost::sync::pass::SubjectSecret kSiteSecret =
+    *doorpost::sync::pass::subjectSecretFromHex(kSiteSecretHex);
+
 struct Issuer {
     std::array<std::uint8_t, 32> pk{};
     std::array<std::uint8_t, 64> sk{};
@@ -45,7 +51,7 @@ struct Issuer {
         claims.issuedAt = now - 60;
         claims.expiresAt = now + 3600;
         claims.status = sync::pass::PassStatus::Green;
-        const auto key = sync::pass::subjectKey(id, "site-salt");
+        const auto key = *sync::pass::subjectKey(id, kSiteSecret);
         claims.idHash.assign(key.begin(), key.end());
         claims.maskedId = doorpost::maskIdNumber(id);
         return sync::pass::issueDp1(claims, sk);
@@ -64,7 +70,7 @@ TEST_CASE("pull: a running gate follows the synced keys and deny list", "[sync][
     InProcessCentral central(dir.file("central.db"));
     const std::string token = central.store().enrollDevice("kiosk-a", false).value();
     Kiosk kiosk;
-    REQUIRE(kiosk.db().setMeta("subject_salt", "site-salt").ok());
+    REQUIRE(kiosk.db().setMeta("subject_secret", kSiteSecretHex).ok());
     const auto config = testConfig(central.url(), token);
 
     // The gate has its own connection, as on the gate thread; sync runs on the kiosk's.
@@ -134,7 +140,7 @@ TEST_CASE(
     InProcessCentral central(dir.file("central.db"));
     const std::string token = central.store().enrollDevice("kiosk-a", false).value();
     Kiosk kiosk;
-    REQUIRE(kiosk.db().setMeta("subject_salt", "site-salt").ok());
+    REQUIRE(kiosk.db().setMeta("subject_secret", kSiteSecretHex).ok());
     auto gateDb = storage::Database::open(kiosk.path());
     REQUIRE(gateDb.ok());
     kiosk::gate::GateConfig gateConfig;

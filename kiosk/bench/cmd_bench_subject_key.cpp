@@ -1,0 +1,168 @@
+// `doorpost bench subject-key [--count N] [--reads N]`: what the keyed, memory-hard subject key
+// (sync/pass/subject_key.hpp) costs, beside baselines measured in the same run.
+//  subject_key_cpu_ms / subject_key_wall_ms  one derivation (argon2id + keyed BLAKE2b): the
+//                     cost per candidate of whoever holds a whole kiosk and tries numbers
+//  baseline_sha256_us the version-1 key (salted SHA-256) the same numbers cost before
+//  gate_manual_p50/p99_ms  a manual registration from submit to committed verdict through the
+//                     gate thread (GateWorker), the kiosk holding the subject secret: one
+//                     derivation per registration. Limit 100 ms at p99.
+//  gate_manual_baseline_p99_ms  the same registrations on a kiosk without the secret (no
+//                     derivation), interleaved with the others so both see the same load
+
+#include "kiosk/bench/bench_registry.hpp"
+#include "kiosk/gate/gate_worker.hpp"
+#include "storage/base/hex.hpp"
+#include "storage/base/id_number.hpp"
+#include "sync/pass/subject_key.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <ctime>
+#include <filesystem>
+#include <iostream>
+#include <thread>
+#include <unistd.h>
+
+namespace doorpost::kiosk::bench {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+struct SubjectKeyArgs {
+    int count = 20;
+    int reads = 100;
+};
+
+double threadCpuMs() {
+    timespec now{};
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now);
+    return static_cast<double>(now.tv_sec) * 1e3 + static_cast<double>(now.tv_nsec) / 1e6;
+}
+
+double percentile(std::vector<double> values, double p) {
+    std::sort(values.begin(), values.end());
+    const auto index = static_cast<std::size_t>(p * static_cast<double>(values.size() - 1) + 0.5);
+    return values[std::min(index, values.size() - 1)];
+}
+
+// Valid resident ID numbers, each different (birth dates from 1970 on, sequence 100-999).
+std::string residentId(int n) {
+    const int day = 1 + n % 28;
+    const int month = 1 + (n / 28) % 12;
+    const int year = 1970 + (n / 336) % 40;
+    char first17[18];
+    std::snprintf(first17, sizeof first17, "440305%04d%02d%02d%03d", year, month, day,
+                  100 + n % 900);
+    return std::string(first17) + residentIdCheckCharacter(first17);
+}
+
+void print(const char* name, double value) {
+    std::cout << name << '=' << value << '\n';
+}
+
+int run(const SubjectKeyArgs& args) {
+    const auto secret = sync::pass::newSubjectSecret();
+    double cpu = 0;
+    double wall = 0;
+    for (int i = 0; i < args.count; ++i) {
+        const double cpuStart = threadCpuMs();
+        const auto start = Clock::now();
+        auto key = sync::pass::subjectKey(residentId(i), secret);
+        wall += std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+        cpu += threadCpuMs() - cpuStart;
+        if (!key)
+            return fail(key.error());
+    }
+    const int plainCount = 100000;
+    const double plainStart = threadCpuMs();
+    std::uint8_t sink = 0;
+    for (int i = 0; i < plainCount; ++i)
+        sink ^= sync::pass::plainSubjectKey(residentId(i), "salt")[0];
+    const double plainUs = (threadCpuMs() - plainStart) * 1e3 / plainCount;
+    print("subject_key_cpu_ms", cpu / args.count);
+    print("subject_key_wall_ms", wall / args.count);
+    print("subject_key_memlimit_mib", static_cast<double>(sync::pass::kSubjectMemLimit >> 20));
+    print("subject_key_opslimit", static_cast<double>(sync::pass::kSubjectOpsLimit));
+    // `sink` keeps the loop from being optimised away.
+    print("baseline_sha256_us", plainUs + static_cast<double>(sink & 0));
+
+    // The gate: two kiosks, one with the secret and one without, registrations alternating.
+    const auto dir = std::filesystem::temp_directory_path() /
+                     ("doorpost-bench-subject-key-" + std::to_string(::getpid()));
+    std::filesystem::create_directories(dir);
+    const std::string keyed = (dir / "keyed.db").string();
+    const std::string plain = (dir / "plain.db").string();
+    for (const auto& path : {keyed, plain}) {
+        auto db = storage::Database::open(path);
+        if (!db)
+            return fail(db.error());
+        if (path == keyed)
+            if (auto set =
+                    db->setMeta(std::string(sync::pass::kSubjectSecretMetaKey), toHex(secret));
+                !set)
+                return fail(set.error());
+    }
+    std::vector<double> keyedMs;
+    std::vector<double> plainMs;
+    {
+        gate::GateConfig config;
+        config.profile = policy::transitProfile();
+        gate::GateWorker keyedWorker(keyed, config);
+        gate::GateWorker plainWorker(plain, config);
+        const auto registerOne = [](gate::GateWorker& worker, int n,
+                                    std::vector<double>& into) -> Result<void> {
+            gate::ManualInput input;
+            input.id = residentId(n);
+            input.reason = "no_phone";
+            input.operatorId = "bench";
+            const auto start = Clock::now();
+            const auto ticket = worker.submit(input);
+            auto response = worker.waitFor(ticket, std::chrono::seconds(10));
+            if (!response || !response->result)
+                return response && response->error ? *response->error
+                                                   : environmentFault("bench: gate timeout");
+            into.push_back(std::chrono::duration<double, std::milli>(Clock::now() - start).count());
+            return {};
+        };
+        for (int i = 0; i < args.reads; ++i) {
+            // People registered by hand arrive seconds apart; 20 ms keeps the run short.
+            std::this_thread::sleep_for(std::chrono::milliseconds(20));
+            if (auto done = registerOne(keyedWorker, i, keyedMs); !done)
+                return fail(done.error());
+            if (auto done = registerOne(plainWorker, i, plainMs); !done)
+                return fail(done.error());
+        }
+    }
+    std::filesystem::remove_all(dir);
+    const double p99 = percentile(keyedMs, 0.99);
+    print("gate_manual_reads", static_cast<double>(keyedMs.size()));
+    print("gate_manual_p50_ms", percentile(keyedMs, 0.5));
+    print("gate_manual_p99_ms", p99);
+    print("gate_manual_max_ms", percentile(keyedMs, 1.0));
+    print("gate_manual_baseline_p50_ms", percentile(plainMs, 0.5));
+    print("gate_manual_baseline_p99_ms", percentile(plainMs, 0.99));
+    print("gate_manual_added_p50_ms", percentile(keyedMs, 0.5) - percentile(plainMs, 0.5));
+    print("gate_limit_p99_ms", 100);
+    std::cout << "gate_within_limit=" << (p99 < 100.0 ? "yes" : "no") << '\n';
+    return p99 < 100.0 ? kExitOk : kExitNegative;
+}
+
+} // namespace
+
+void registerBenchSubjectKeyCommand(CLI::App& app, CommandContext& context) {
+    auto args = std::make_shared<SubjectKeyArgs>();
+    CLI::App* cmd = benchCommand(app).add_subcommand(
+        "subject-key", "Cost of one subject key derivation and what it adds to the gate's p99");
+    cmd->add_option("--count", args->count, "Derivations timed alone")->capture_default_str();
+    cmd->add_option("--reads", args->reads, "Manual registrations through each gate")
+        ->capture_default_str();
+    cmd->callback([args, &context] {
+        if (args->count < 1 || args->reads < 1) {
+            context.exitCode = fail(badInput("--count and --reads: at least 1"));
+            return;
+        }
+        context.exitCode = run(*args);
+    });
+}
+
+} // namespace doorpost::kiosk::bench

@@ -1,0 +1,44 @@
+#include "storage/base/private_file.hpp"
+
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace doorpost {
+namespace {
+
+Result<void> narrow(const std::string& path, bool mustExist) {
+    struct stat info {};
+    if (::stat(path.c_str(), &info) != 0) {
+        if (!mustExist && errno == ENOENT)
+            return {};
+        return environmentFault("cannot stat " + path + ": " + std::strerror(errno));
+    }
+    if ((info.st_mode & 0077) != 0 && ::chmod(path.c_str(), info.st_mode & 0700) != 0)
+        return environmentFault("cannot make " + path + " 0600: " + std::strerror(errno));
+    return {};
+}
+
+} // namespace
+
+Result<void> makeOwnerOnly(const std::string& path) {
+    if (path.empty() || path == ":memory:" || path.rfind("file:", 0) == 0)
+        return {};
+    const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+    if (fd < 0) {
+        // A read-only file or folder is the open's to report (SQLite says it better).
+        if (errno == EACCES || errno == EROFS || errno == EISDIR || errno == ENOENT)
+            return {};
+        return environmentFault("cannot create " + path + ": " + std::strerror(errno));
+    }
+    ::close(fd);
+    if (auto done = narrow(path, true); !done)
+        return done;
+    if (auto done = narrow(path + "-wal", false); !done)
+        return done;
+    return narrow(path + "-shm", false);
+}
+
+} // namespace doorpost

@@ -1,0 +1,17 @@
+#pragma once
+// Files that hold what must stay on this machine (databases with their keys and subject
+// secret, key files) are readable by their owner only: 0600. SQLite creates its -wal and -shm
+// with the database file's mode, so making the database file first, 0600, covers all three.
+
+#include "storage/base/result.hpp"
+
+#include <string>
+
+namespace doorpost {
+
+// Creates `path` empty with mode 0600 when it does not exist; narrows an existing file (and
+// its -wal and -shm beside it) to 0600. Paths SQLite treats specially (":memory:", "file:"
+// URIs, empty) are left alone. Environment fault naming the path when it cannot.
+Result<void> makeOwnerOnly(const std::string& path);
+
+} // namespace doorpost
