@@ -3,6 +3,11 @@
 // codes are dense, high-contrast texture, unlike faces, walls and door frames. The decoder reads
 // these regions first, and runs its costlier retries on them instead of on the whole frame,
 // which is how a 1280x720 frame fits in a few milliseconds of one core.
+//
+// What counts as a step in grey follows the frame's own sensor noise (measured on each frame):
+// a clean frame shows a faded or blurred code by steps of a few grey levels, a frame from a dim
+// hall is searched on 2x2 or 4x4 block averages, where the noise has averaged out but a code's
+// modules have not.
 
 #include "drivers/camera/frame.hpp"
 
@@ -17,10 +22,22 @@ struct Region {
     int height = 0;
 };
 
-// Up to `maxRegions` candidate regions, largest first, in frame pixels, with a margin around
-// the texture. Empty when nothing in view looks like a code, or when everything does (a frame
-// full of sensor noise; `flooded` is then set: only a whole-frame search makes sense, and the
-// frame deserves the full time budget since a code may well be hidden in it).
+struct LocatorResult {
+    std::vector<Region> regions; // largest first, in frame pixels, with a margin
+    // Everything looks like texture (noise beyond what averaging tames): only a whole-frame
+    // search makes sense, and the frame deserves the full time budget.
+    bool flooded = false;
+    double noiseSigma = 0.0; // estimated sensor noise, grey levels
+    int blockSize = 1;       // the averaging the search used (1, 2 or 4)
+};
+
+// Sensor noise of a frame, in grey levels: from the median step between neighbouring pixels,
+// which flat areas (most of any frame) dominate and edges hardly move.
+double estimateNoise(const camera::LumaView& frame);
+
+LocatorResult locateCodeRegions(const camera::LumaView& frame, std::size_t maxRegions);
+
+// Up to `maxRegions` candidate regions (see LocatorResult); `flooded` as above.
 std::vector<Region> locateCodes(const camera::LumaView& frame, std::size_t maxRegions = 2,
                                 bool* flooded = nullptr);
 

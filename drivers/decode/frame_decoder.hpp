@@ -1,11 +1,15 @@
 #pragma once
-// The in-process decode pipeline for one frame: ZXing-C++'s fast path, then retries that cost
-// more (harder search, contrast stretch, inverted code, libzbar) while the frame's time budget
-// allows. This runs inside the isolated worker (isolated_decoder.hpp) at the door; calling it
-// directly is only for code that can afford a crash (benchmarks, tests).
+// The in-process decode pipeline for one frame: a cheap locator, ZXing-C++'s fast path on what it
+// found, then enhancements of the located code (denoise, deblur, local contrast, turning bars
+// upright, enlarging, libzbar) while the frame's time budget allows, carried on over the next
+// frames of the same code (strategy_schedule.hpp). This runs inside the isolated worker
+// (isolated_decoder.hpp) at the door; calling it directly is only for code that can afford a
+// crash (benchmarks, tests).
 
 #include "drivers/camera/frame.hpp"
 #include "drivers/decode/code_format.hpp"
+#include "drivers/decode/deblur.hpp"
+#include "drivers/decode/strategy_schedule.hpp"
 
 #include <array>
 #include <chrono>
@@ -39,13 +43,29 @@ struct DecoderOptions {
     bool stretchRetry = true;
     bool invertedRetry = true;
     bool zbarFallback = true;
+    bool enhance = true; // the located-region enhancements (strategy_schedule.hpp)
     std::optional<DecodeRegion> region;
 };
 
 // Located: fast read of a region the locator found; Fast: the whole frame; Half: the whole
-// frame at half size; then the retries.
-enum class DecodeStage : std::uint8_t { Located, Fast, Half, Harder, Stretched, Inverted, Zbar };
-constexpr int kDecodeStageCount = 7;
+// frame at half size; Swept: a band of an empty-looking frame at full size; then the retries
+// and enhancements of a located region.
+enum class DecodeStage : std::uint8_t {
+    Located,
+    Fast,
+    Half,
+    Harder,
+    Stretched,
+    Inverted,
+    Zbar,
+    Denoised,
+    Rotated,
+    Normalised,
+    Deblurred,
+    Upscaled,
+    Swept
+};
+constexpr int kDecodeStageCount = 13;
 const char* toString(DecodeStage stage);
 
 struct CodeRead {
@@ -72,7 +92,11 @@ public:
     FrameDecoder(const FrameDecoder&) = delete;
     FrameDecoder& operator=(const FrameDecoder&) = delete;
 
+    // One frame of a stream: state carries over to the next frame (which enhancements were
+    // already tried on the code in view, which band of an empty frame was searched last).
     DecodeOutcome decode(const camera::LumaView& frame);
+    // The next frame starts a new stream (nothing carried over).
+    void resetStream();
     // Ignores the time budget: every enabled stage runs until one reads (still images).
     DecodeOutcome decodeExhaustive(const camera::LumaView& frame);
 
@@ -81,14 +105,30 @@ public:
 private:
     DecodeOutcome run(const camera::LumaView& frame, bool exhaustive);
     camera::LumaView stretchLocally(const camera::LumaView& view); // into m_scratch
+    // Runs one enhancement on `target`; sets outcome.read on a read.
+    void runStrategy(Strategy strategy, const camera::LumaView& target,
+                     const camera::LumaView& frame, const RegionTraits& traits,
+                     DecodeOutcome& outcome);
 
     DecoderOptions m_options;
-    // Measured cost of each stage in microseconds per megapixel (moving average), so a retry is
-    // only started where it can finish inside the budget.
+    // Measured cost of each stage in microseconds per megapixel (moving average, half of it the
+    // latest: the cost of reading follows what is in view, noise above all, and should follow
+    // it within a few frames), so a retry is only started where it can finish inside the budget.
     std::array<double, kDecodeStageCount> m_costPerMpx{};
+    std::array<double, kStrategyCount> m_strategyCostPerMpx{};
     std::vector<std::uint8_t> m_scratch;
     std::vector<std::uint8_t> m_half;
+    camera::LumaImage m_enhanced;
+    camera::LumaImage m_scratchImage;
+    std::vector<float> m_floatScratch;
+    Deblurrer m_deblurrer;
+    StrategySchedule m_schedule;
+    int m_sweepBand = 0; // which band of an empty-looking frame is searched at full size next
+    double m_zbarCostPerMpx = 15000.0;       // zbar within an enhancement, learned
+    std::chrono::microseconds m_deadline{0}; // CPU time by which this frame's work must end
+    bool m_exhaustiveRun = false;
     std::unique_ptr<class ZbarReader> m_zbar;
+    std::unique_ptr<class ZbarReader> m_zbarLinear; // Code128/Code93 only, for enhanced pictures
 };
 
 } // namespace doorpost::drivers::decode

@@ -22,6 +22,7 @@ struct Request {
     std::int32_t width = 0;
     std::int32_t height = 0;
     std::uint32_t exhaustive = 0;
+    std::uint32_t newStream = 0;
 };
 
 struct AnswerHeader {
@@ -176,6 +177,9 @@ void IsolatedDecoder::workerLoop() {
             _exit(0); // the kiosk closed the socket or went away
         }
         const camera::LumaView frame(m_shared, request.width, request.height, request.width);
+        if (request.newStream != 0) {
+            decoder.resetStream();
+        }
         // noexcept: an exception that escapes the pipeline ends the worker (std::terminate)
         // instead of unwinding into the kiosk code the child was forked from.
         const auto decodeOne = [&]() noexcept {
@@ -226,7 +230,9 @@ DriverResult<DecodeOutcome> IsolatedDecoder::decode(const camera::LumaView& fram
     }
     // The one copy on the way: the worker cannot see the camera's buffers.
     camera::copyLuma(frame, m_shared);
-    Request request{frame.width(), frame.height(), m_isolation.exhaustive ? 1u : 0u};
+    Request request{frame.width(), frame.height(), m_isolation.exhaustive ? 1u : 0u,
+                    m_newStream ? 1u : 0u};
+    m_newStream = false;
     std::vector<std::uint8_t> answer(kMaxAnswer);
     ssize_t got = -1;
     std::string why = "decoder worker died";

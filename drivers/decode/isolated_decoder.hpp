@@ -41,6 +41,10 @@ public:
     // worker is already replaced when this returns.
     DriverResult<DecodeOutcome> decode(const camera::LumaView& frame);
 
+    // The next frame starts a new stream: the worker forgets what it carried over from earlier
+    // frames (FrameDecoder::resetStream). A replaced worker starts fresh anyway.
+    void resetStream() { m_newStream = true; }
+
     int workerRestarts() const { return m_restarts; }
     pid_t workerPid() const { return m_pid; }
 
@@ -57,6 +61,7 @@ private:
     std::size_t m_capacity = 0;
     int m_restarts = 0;
     bool m_everStarted = false;
+    bool m_newStream = false;
 };
 
 } // namespace doorpost::drivers::decode

@@ -1,6 +1,7 @@
 #include "drivers/synthetic/synthetic_scene.hpp"
 
 #include "drivers/decode/zxing_formats.hpp"
+#include "drivers/synthetic/splitmix.hpp"
 
 #include <ZXing/BitMatrix.h>
 #include <ZXing/MultiFormatWriter.h>
@@ -13,28 +14,6 @@
 
 namespace doorpost::drivers::synthetic {
 namespace {
-
-// splitmix64: a tiny generator whose sequence is fixed by its definition, unlike the
-// distributions of <random>, so renders are identical across standard libraries.
-class SplitMix {
-public:
-    explicit SplitMix(std::uint64_t seed) : m_state(seed) {}
-    std::uint64_t next() {
-        std::uint64_t z = (m_state += 0x9E3779B97F4A7C15ull);
-        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-        z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-        return z ^ (z >> 31);
-    }
-    double uniform() { return static_cast<double>(next() >> 11) * 0x1.0p-53; }
-    double gaussian() { // Box-Muller
-        const double u1 = std::max(uniform(), 1e-12);
-        const double u2 = uniform();
-        return std::sqrt(-2.0 * std::log(u1)) * std::cos(2.0 * std::numbers::pi * u2);
-    }
-
-private:
-    std::uint64_t m_state;
-};
 
 // The code as a grid of modules (true = dark), with a quiet zone, as drawn on the card.
 struct ModuleGrid {
@@ -165,7 +144,60 @@ void gaussianBlur(std::vector<float>& img, int w, int h, double sigma) {
     }
 }
 
+// Corners of the card in the frame: turned about the vertical axis in 3D, projected, then
+// rotated in the image plane.
+std::array<double, 8> cardCorners(const ModuleGrid& g, const SceneSpec& spec) {
+    const Degradation& d = spec.degradation;
+    const double s = d.moduleSize;
+    const double halfW = g.width * s / 2.0;
+    const double halfH = g.height * s / 2.0;
+    const double cx = spec.centerX * spec.width;
+    const double cy = spec.centerY * spec.height;
+    const double tilt = d.tiltDeg * std::numbers::pi / 180.0;
+    const double rot = d.rotationDeg * std::numbers::pi / 180.0;
+    const double focal = 1.2 * spec.width;
+    const std::array<double, 8> src{0,
+                                    0,
+                                    static_cast<double>(g.width),
+                                    0,
+                                    static_cast<double>(g.width),
+                                    static_cast<double>(g.height),
+                                    0,
+                                    static_cast<double>(g.height)};
+    std::array<double, 8> dst{};
+    for (int i = 0; i < 4; ++i) {
+        const double px = src[2 * i] * s - halfW;
+        const double py = src[2 * i + 1] * s - halfH;
+        const double x3 = px * std::cos(tilt);
+        const double z3 = px * std::sin(tilt);
+        const double xp = focal * x3 / (focal + z3);
+        const double yp = focal * py / (focal + z3);
+        dst[2 * i] = cx + xp * std::cos(rot) - yp * std::sin(rot);
+        dst[2 * i + 1] = cy + xp * std::sin(rot) + yp * std::cos(rot);
+    }
+    return dst;
+}
+
 } // namespace
+
+DriverResult<CodeBounds> codeBounds(const SceneSpec& spec) {
+    if (!spec.code) {
+        return DriverError{DriverErrorKind::BadInput, "scene has no code"};
+    }
+    auto grid = encode(*spec.code);
+    if (!grid) {
+        return grid.error();
+    }
+    const auto corners = cardCorners(grid.value(), spec);
+    CodeBounds bounds{corners[0], corners[1], corners[0], corners[1]};
+    for (int i = 1; i < 4; ++i) {
+        bounds.left = std::min(bounds.left, corners[2 * i]);
+        bounds.right = std::max(bounds.right, corners[2 * i]);
+        bounds.top = std::min(bounds.top, corners[2 * i + 1]);
+        bounds.bottom = std::max(bounds.bottom, corners[2 * i + 1]);
+    }
+    return bounds;
+}
 
 DriverResult<camera::LumaImage> renderScene(const SceneSpec& spec) {
     if (spec.width <= 0 || spec.height <= 0 || spec.width > 8192 || spec.height > 8192) {
@@ -208,34 +240,19 @@ DriverResult<camera::LumaImage> renderScene(const SceneSpec& spec) {
             return grid.error();
         }
         const ModuleGrid& g = grid.value();
-        const double s = d.moduleSize;
-        const double halfW = g.width * s / 2.0;
-        const double halfH = g.height * s / 2.0;
+        const double halfW = g.width * d.moduleSize / 2.0;
+        const double halfH = g.height * d.moduleSize / 2.0;
         const double cx = spec.centerX * w;
         const double cy = spec.centerY * h;
-        const double tilt = d.tiltDeg * std::numbers::pi / 180.0;
-        const double rot = d.rotationDeg * std::numbers::pi / 180.0;
-        const double focal = 1.2 * w;
-        // Corners of the card in 3D (turned about the vertical axis), projected, then rotated.
-        std::array<double, 8> src{0,
-                                  0,
-                                  static_cast<double>(g.width),
-                                  0,
-                                  static_cast<double>(g.width),
-                                  static_cast<double>(g.height),
-                                  0,
-                                  static_cast<double>(g.height)};
-        std::array<double, 8> dst{};
-        for (int i = 0; i < 4; ++i) {
-            const double px = src[2 * i] * s - halfW;
-            const double py = src[2 * i + 1] * s - halfH;
-            const double x3 = px * std::cos(tilt);
-            const double z3 = px * std::sin(tilt);
-            const double xp = focal * x3 / (focal + z3);
-            const double yp = focal * py / (focal + z3);
-            dst[2 * i] = cx + xp * std::cos(rot) - yp * std::sin(rot);
-            dst[2 * i + 1] = cy + xp * std::sin(rot) + yp * std::cos(rot);
-        }
+        const std::array<double, 8> src{0,
+                                        0,
+                                        static_cast<double>(g.width),
+                                        0,
+                                        static_cast<double>(g.width),
+                                        static_cast<double>(g.height),
+                                        0,
+                                        static_cast<double>(g.height)};
+        const std::array<double, 8> dst = cardCorners(g, spec);
         const Mat3 back = homography(dst, src); // image -> module grid
         double minX = w, minY = h, maxX = 0, maxY = 0;
         for (int i = 0; i < 4; ++i) {

@@ -43,4 +43,15 @@ struct SceneSpec {
 // Renders a scene. Fails only when the payload cannot be encoded in the asked format.
 DriverResult<camera::LumaImage> renderScene(const SceneSpec& spec);
 
+// Where the code (with its quiet zone) lands in the frame, in pixels, before blur: what a
+// benchmark needs to tell when a code is whole in view. Fails as renderScene does, or when the
+// scene has no code.
+struct CodeBounds {
+    double left = 0, top = 0, right = 0, bottom = 0;
+    bool insideFrame(int width, int height) const {
+        return left >= 0 && top >= 0 && right <= width && bottom <= height;
+    }
+};
+DriverResult<CodeBounds> codeBounds(const SceneSpec& spec);
+
 } // namespace doorpost::drivers::synthetic

@@ -102,3 +102,31 @@ TEST_CASE("zxing-samples: at least zxing-cpp 1.4.0's counts per folder, never a 
     CHECK(seen.count("falsepositives-2") == 1);
     CHECK(decoder.workerRestarts() == 0);
 }
+
+TEST_CASE("zxing-samples falsepositives-2: door mode reads nothing either") {
+    const std::string folder = kSamples + "/falsepositives-2";
+    if (!std::filesystem::is_directory(folder)) {
+        FAIL("missing test data: " << folder);
+    }
+    // Door mode with every enhancement given time to run (what is read, not how fast).
+    DecoderOptions options;
+    options.budget = std::chrono::seconds(5);
+    options.idleBudget = std::chrono::seconds(5);
+    IsolationOptions isolation;
+    isolation.hangTimeout = std::chrono::milliseconds(20000);
+    IsolatedDecoder decoder(options, isolation);
+    int images = 0;
+    for (const auto& sample : listSamples(folder)) {
+        auto image = loadLumaImage(sample.imagePath);
+        REQUIRE(image);
+        for (int frame = 0; frame < 3; ++frame) { // three frames: the schedule moves on each
+            const auto outcome = decoder.decode(image->view());
+            REQUIRE(outcome);
+            CAPTURE(sample.imagePath);
+            CHECK_FALSE(outcome->read);
+        }
+        decoder.resetStream();
+        ++images;
+    }
+    CHECK(images > 0);
+}
