@@ -25,7 +25,8 @@ pkg_check_modules(XLSXWRITER REQUIRED IMPORTED_TARGET xlsxwriter)
 # The central's HTTP server: event-driven (no thread per connection), TLS through GnuTLS.
 pkg_check_modules(MICROHTTPD REQUIRED IMPORTED_TARGET libmicrohttpd)
 pkg_check_modules(GNUTLS REQUIRED IMPORTED_TARGET gnutls)
-# sd_notify for `doorpost-central serve` under systemd (Type=notify).
+# sd_notify: READY=1 and the watchdog under the units' Type=notify (storage/base/service_notify;
+# doorpost-central serve).
 pkg_check_modules(SYSTEMD REQUIRED IMPORTED_TARGET libsystemd)
 
 if(DOORPOST_TESTS)

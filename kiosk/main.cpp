@@ -5,6 +5,7 @@
 #include "doorpost_version.hpp"
 #include "kiosk/bench/bench_registry.hpp"
 #include "kiosk/cli/command_registry.hpp"
+#include "kiosk/cli/config_setup.hpp"
 #include "storage/base/command_line.hpp"
 
 #include <CLI/CLI.hpp>
@@ -19,9 +20,12 @@ int main(int argc, char** argv) {
     context.global.version = doorpost::kVersion;
     app.add_option("--db", context.global.dbPath, "SQLite database file of this kiosk")
         ->capture_default_str();
-    app.add_option("--config", context.global.configPath, "Site configuration (TOML)");
+    app.add_option("--config", context.global.configPath,
+                   "Configuration file (TOML, e.g. /etc/doorpost/kiosk.toml): every key a long "
+                   "option; the command line wins over it");
     cli::registerAllCommands(app, context);
     bench::registerBenchCommands(app, context);
+    cli::installKioskConfig(app, context); // last: it sees every subcommand's options
 
     try {
         app.parse(argc, argv);

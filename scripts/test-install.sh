@@ -163,9 +163,11 @@ for user in doorpost doorpost-central; do
 done
 [[ -L $chroot_dir/etc/systemd/system/graphical.target.wants/doorpost-kiosk.service ]] || fail "doorpost-kiosk.service is not enabled"
 [[ -L $chroot_dir/etc/systemd/system/multi-user.target.wants/doorpost-central.service ]] || fail "doorpost-central.service is not enabled"
-for program in doorpost doorpost-central; do
+for program in doorpost:kiosk doorpost-central:central; do
+    file=/etc/doorpost/${program#*:}.toml
+    program=${program%%:*}
     if in_root "$program" --help | grep -q '^  config '; then
-        in_root "$program" config check "/etc/doorpost/${program#doorpost-}.toml" ||
+        in_root "$program" config check "$file" ||
             fail "$program config check on the shipped file"
     else
         echo "note: $program has no \`config check\` yet: the shipped configuration is not checked"

@@ -1,6 +1,7 @@
 #include "storage/database.hpp"
 
 #include "storage/base/iso_time.hpp"
+#include "storage/base/journal_log.hpp"
 #include "storage/base/private_file.hpp"
 #include "storage/migrations.hpp"
 
@@ -164,6 +165,9 @@ Result<Database> Database::open(const std::string& path, const OpenOptions& opti
             return target.error();
         }
         moved = MovedAside{*target, attempt.error.message};
+        logLine(LogPriority::Warning, program_invocation_short_name,
+                "database " + path + " was corrupt (" + attempt.error.message +
+                    "): moved aside to " + *target + ", a fresh one started");
         attempt = tryOpen(path, options);
     }
     if (attempt.db == nullptr) {

@@ -308,9 +308,12 @@ Result<void> applyMigrations(sqlite3* db, std::span<const Migration> list, int t
         return current.error();
     }
     if (*current > static_cast<int>(list.size())) {
+        // An older binary after a downgrade: it must not guess at tables it does not know, and
+        // it changes nothing, so the newer one installed again finds its data as it left it.
         return environmentFault("storage fault: the database has schema version " +
                                 std::to_string(*current) + ", newer than this build's " +
-                                std::to_string(list.size()));
+                                std::to_string(list.size()) +
+                                "; a newer version wrote it: left untouched, install that one");
     }
     // The bookkeeping table is created outside the numbered list so version 0 needs nothing.
     if (auto made = execAll(db,

@@ -2,6 +2,7 @@
 
 #include "drivers/camera/frame_source.hpp"
 #include "drivers/decode/isolated_decoder.hpp"
+#include "storage/base/journal_log.hpp"
 
 #include <algorithm>
 #include <utility>
@@ -63,6 +64,12 @@ void CameraFeed::postState(DeviceState state, const std::string& detail) {
         return;
     }
     m_postedState = state;
+    // One journal line per change of the camera's state, never per frame.
+    if (state == DeviceState::Offline) {
+        logLine(LogPriority::Warning, "doorpost", "camera " + m_source->describe() + ": " + detail);
+    } else if (state == DeviceState::Ok) {
+        logLine(LogPriority::Info, "doorpost", "camera " + detail + ": working");
+    }
     if (m_events.onState) {
         m_events.onState(state, detail);
     }

@@ -13,6 +13,7 @@
 #include "kiosk/cli/output.hpp"
 #include "kiosk/ui/app.hpp"
 #include "kiosk/ui/camera_hookup.hpp"
+#include "storage/base/service_notify.hpp"
 #include "sync/client/sync_worker.hpp"
 
 #include <fstream>
@@ -31,7 +32,7 @@ struct RunOptions {
     std::string screenshot;
     std::string scriptPath;
     std::string lang = "zh";
-    std::string profile = "exam";
+    std::string profile; // empty: the one --config selects, else exam
     std::string size = "1280x800";
     std::string staffPinHash;
     std::string demoPin;
@@ -139,13 +140,9 @@ int runKiosk(const RunOptions& options, const GlobalOptions& global) {
     }
     app::LogQuery query(global.dbPath, syncWorker.get());
     // The gate (verify, decide, commit, then answer) runs on its own thread on its own connection.
-    auto gateConfig = loadGateConfig(global);
+    auto gateConfig = loadGateConfig(global, options.profile);
     if (!gateConfig.ok()) {
         return fail(gateConfig.error());
-    }
-    if (global.configPath.empty()) {
-        gateConfig.value().profile =
-            options.profile == "transit" ? policy::transitProfile() : policy::examProfile();
     }
     config.examSite = gateConfig.value().profile.rosterRequired; // the gate's profile is the UI's
     config.trustWarnSeconds = gateConfig.value().profile.trustWarnSeconds;
@@ -163,6 +160,14 @@ int runKiosk(const RunOptions& options, const GlobalOptions& global) {
     ports.gate = &gate;
     ports.staff = &staff;
 
+    // Under doorpost-kiosk.service (Type=notify): READY=1 once the UI loop has drawn its first
+    // frame, then WATCHDOG=1 from that loop, which turns at least that often even when idle.
+    auto notifier = std::make_shared<ServiceNotifier>(ServiceNotifier::fromEnvironment());
+    config.wakeEveryMs = static_cast<int>(notifier->watchdogEvery().count());
+    config.onLoopTurn = [notifier] {
+        notifier->ready();
+        notifier->alive();
+    };
     ui::App app(std::move(config), ports);
     // Declared after the app: the feed's thread posts to the app's queue, so it stops first.
     std::unique_ptr<app::CameraFeed> feed;
@@ -179,6 +184,7 @@ int runKiosk(const RunOptions& options, const GlobalOptions& global) {
         syncWorker->start();
     }
     auto result = app.run();
+    notifier->stopping();
     if (!result.ok()) {
         return fail(result.error());
     }
@@ -212,8 +218,9 @@ void registerRunCommand(CLI::App& app, CommandContext& context) {
     run->add_option("--screenshot", options->screenshot, "Write the last frame as PNG");
     run->add_option("--script", options->scriptPath, "UI script: taps, waits, screenshots, checks");
     run->add_option("--lang", options->lang, "zh or en")->check(CLI::IsMember({"zh", "en"}));
-    run->add_option("--profile", options->profile, "Site profile: exam or transit")
-        ->check(CLI::IsMember({"exam", "transit"}));
+    run->add_option("--profile", options->profile,
+                    "Site profile: exam, transit or a [profiles.NAME] of --config (default: the "
+                    "one --config selects, else exam)");
     run->add_option("--size", options->size, "Window size WIDTHxHEIGHT")->capture_default_str();
     run->add_option("--staff-pin-hash", options->staffPinHash,
                     "argon2id hash of the staff PIN (or $DOORPOST_STAFF_PIN_HASH)");

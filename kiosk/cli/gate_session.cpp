@@ -9,8 +9,8 @@ Result<storage::Database> openKioskDatabase(const GlobalOptions& global) {
     return storage::Database::open(global.dbPath);
 }
 
-Result<gate::GateConfig> loadGateConfig(const GlobalOptions& global) {
-    auto profile = policy::loadSiteProfile(global.configPath);
+Result<gate::GateConfig> loadGateConfig(const GlobalOptions& global, std::string_view name) {
+    auto profile = policy::loadSiteProfile(global.configPath, name);
     if (!profile)
         return badInput("--config: " + profile.error().message);
     gate::GateConfig config;

@@ -9,11 +9,14 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <string_view>
 
 namespace doorpost::kiosk::cli {
 
 Result<storage::Database> openKioskDatabase(const GlobalOptions& global);
-Result<gate::GateConfig> loadGateConfig(const GlobalOptions& global);
+// The site profile `profile` names (a built-in one or a [profiles.NAME] of --config), else the one
+// the --config file selects, else `exam`.
+Result<gate::GateConfig> loadGateConfig(const GlobalOptions& global, std::string_view profile = {});
 
 // {"read", "credential", "verdict", "reasons", "reason_text", "seq", "checks", ...}
 nlohmann::json verdictJson(const gate::GateResult& result);

@@ -34,36 +34,41 @@ SiteProfile transitProfile() {
 
 namespace {
 
+// "line N: ", so `config check` and the kiosk's start name where in the file a value is wrong.
+std::string lineOf(const toml::node& node) {
+    return "line " + std::to_string(node.source().begin.line) + ": ";
+}
+
 Result<void> apply(const toml::table& table, SiteProfile& profile, const std::string& where) {
     if (auto* list = table.get("credentials")) {
         const auto* array = list->as_array();
         if (!array)
-            return badInput(where + ".credentials: expected a list");
+            return badInput(lineOf(*list) + where + ".credentials: expected a list");
         profile.accepted.clear();
         for (const auto& item : *array) {
             credentials::CredentialKind kind;
             const auto name = item.value<std::string>();
             if (!name || !credentials::parseCredentialKind(*name, kind))
-                return badInput(where + ".credentials: unknown credential '" + name.value_or("?") +
-                                "'");
+                return badInput(lineOf(item) + where + ".credentials: unknown credential '" +
+                                name.value_or("?") + "'");
             profile.accepted.insert(kind);
         }
     }
     if (auto* value = table.get("roster_required")) {
         if (!value->is_boolean())
-            return badInput(where + ".roster_required: expected true/false");
+            return badInput(lineOf(*value) + where + ".roster_required: expected true/false");
         profile.rosterRequired = value->as_boolean()->get();
     }
     if (auto* value = table.get("reentry_window_minutes")) {
         const auto minutes = value->value<std::int64_t>();
         if (!minutes || *minutes < 0 || *minutes > 7 * 24 * 60)
-            return badInput(where + ".reentry_window_minutes: expected 0..10080");
+            return badInput(lineOf(*value) + where + ".reentry_window_minutes: expected 0..10080");
         profile.reentryWindowSeconds = *minutes * 60;
     }
     if (auto* value = table.get("trust_warn_hours")) {
         const auto hours = value->value<std::int64_t>();
         if (!hours || *hours < 0 || *hours > 24 * 365)
-            return badInput(where + ".trust_warn_hours: expected 0..8760");
+            return badInput(lineOf(*value) + where + ".trust_warn_hours: expected 0..8760");
         profile.trustWarnSeconds = *hours * 3600;
     }
     if (auto* value = table.get("trust_after_warning")) {
@@ -73,17 +78,18 @@ Result<void> apply(const toml::table& table, SiteProfile& profile, const std::st
         else if (mode == "keep_warning")
             profile.afterWarning = StaleMode::KeepWarning;
         else
-            return badInput(where + ".trust_after_warning: expected fail_closed or keep_warning");
+            return badInput(lineOf(*value) + where +
+                            ".trust_after_warning: expected fail_closed or keep_warning");
     }
     if (auto* list = table.get("manual_reasons")) {
         const auto* array = list->as_array();
         if (!array)
-            return badInput(where + ".manual_reasons: expected a list");
+            return badInput(lineOf(*list) + where + ".manual_reasons: expected a list");
         profile.manualReasons.clear();
         for (const auto& item : *array) {
             const auto reason = item.value<std::string>();
             if (!reason || reason->empty())
-                return badInput(where + ".manual_reasons: expected strings");
+                return badInput(lineOf(item) + where + ".manual_reasons: expected strings");
             profile.manualReasons.insert(*reason);
         }
     }
@@ -127,6 +133,25 @@ Result<SiteProfile> parseSiteProfile(std::string_view tomlText, std::string_view
     if (auto applied = apply(*custom, profile, "profiles." + name); !applied)
         return applied.error();
     return profile;
+}
+
+Result<void> checkSiteProfiles(std::string_view tomlText) {
+    auto chosen = parseSiteProfile(tomlText);
+    if (!chosen)
+        return chosen.error();
+    const auto root = toml::parse(tomlText); // parsed without error just above
+    if (const toml::node* profiles = root.get("profiles"); profiles != nullptr) {
+        const toml::table* tables = profiles->as_table();
+        if (!tables)
+            return badInput("profiles: expected tables [profiles.NAME]");
+        for (auto&& [name, table] : *tables) {
+            if (!table.is_table())
+                return badInput("profiles." + std::string(name.str()) + ": expected a table");
+            if (auto profile = parseSiteProfile(tomlText, name.str()); !profile)
+                return profile.error();
+        }
+    }
+    return {};
 }
 
 Result<SiteProfile> loadSiteProfile(const std::string& configPath, std::string_view overrideName) {

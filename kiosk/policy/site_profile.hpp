@@ -43,5 +43,7 @@ SiteProfile transitProfile();
 Result<SiteProfile> loadSiteProfile(const std::string& configPath,
                                     std::string_view overrideName = {});
 Result<SiteProfile> parseSiteProfile(std::string_view tomlText, std::string_view overrideName = {});
+// `config check`: the profile the file selects and every [profiles.NAME] table in it.
+Result<void> checkSiteProfiles(std::string_view tomlText);
 
 } // namespace doorpost::kiosk::policy

@@ -646,6 +646,9 @@ struct App::Impl final : ScriptHost {
                         0, std::chrono::duration_cast<std::chrono::milliseconds>(nextStatus - now)
                                .count()));
         }
+        if (config.wakeEveryMs > 0) {
+            ms = std::min<long long>(ms, config.wakeEveryMs); // the watchdog's pace
+        }
         return static_cast<int>(std::clamp<long long>(ms, 0, waitCapMs));
     }
 
@@ -724,6 +727,9 @@ struct App::Impl final : ScriptHost {
                 recording->frameCpuMs.push_back(frameCpuMs + threadCpuMs() - startedCpu);
                 ++recording->framesDrawn;
             }
+        }
+        if (config.onLoopTurn) {
+            config.onLoopTurn();
         }
         frameStarted.reset();
         return true;

@@ -8,6 +8,7 @@
 #include "kiosk/ui/ui_context.hpp"
 #include "storage/base/result.hpp"
 
+#include <functional>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -36,6 +37,10 @@ struct AppConfig {
     std::string cameraChoice;
     std::string centralAddress; // shown on the staff screen; set at start (run --central)
     bool sound = true;
+    // Called on the UI thread at the end of every turn of the loop, after the turn's frame (if
+    // any) is drawn: the service manager's READY=1 and watchdog (kiosk/cli/cmd_run.cpp).
+    std::function<void()> onLoopTurn;
+    int wakeEveryMs = 0; // > 0: an idle loop still turns this often (the watchdog's pace)
 };
 
 struct FrameStats {

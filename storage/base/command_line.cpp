@@ -1,5 +1,7 @@
 #include "storage/base/command_line.hpp"
 
+#include "storage/base/journal_log.hpp"
+
 #include <iostream>
 
 namespace doorpost {
@@ -23,7 +25,8 @@ void printJsonLine(const nlohmann::json& object) {
 }
 
 int reportError(std::string_view program, const Error& error) {
-    std::cerr << program << ": " << error.message << '\n';
+    std::cerr << std::flush; // anything written before it comes first
+    logLine(LogPriority::Error, program, error.message);
     return exitCodeFor(error);
 }
 

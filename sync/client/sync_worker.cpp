@@ -1,5 +1,7 @@
 #include "sync/client/sync_worker.hpp"
 
+#include "storage/base/journal_log.hpp"
+
 #include <random>
 
 namespace doorpost::sync::client {
@@ -46,6 +48,8 @@ void SyncWorker::run() {
     Backoff backoff(m_config.backoffBase, m_config.backoffCap, std::random_device{}());
     std::optional<storage::Database> db;
     std::unique_ptr<SyncSession> session;
+    int failedRounds = 0; // in a row; only this thread counts them
+    bool reached = false;
     for (;;) {
         RoundReport report;
         if (!session) {
@@ -71,6 +75,22 @@ void SyncWorker::run() {
         } else if (report.end != RoundEnd::Done) {
             wait = backoff.next(report.retryAfterS);
         }
+        // The journal gets a line when sync starts failing and when it comes back, not one per
+        // round: the worker retries forever. Written outside the lock the UI reads under.
+        if (report.end != RoundEnd::Done && failedRounds == 0) {
+            logLine(LogPriority::Warning, "doorpost",
+                    "sync with " + m_config.centralUrl + " failed (" +
+                        std::string(toString(report.end)) + "): " + report.error +
+                        "; retrying with backoff");
+        } else if (report.end == RoundEnd::Done && (failedRounds > 0 || !reached)) {
+            logLine(LogPriority::Info, "doorpost",
+                    "sync with " + m_config.centralUrl + " working" +
+                        (failedRounds > 0
+                             ? " again after " + std::to_string(failedRounds) + " failed rounds"
+                             : std::string()));
+            reached = true;
+        }
+        failedRounds = report.end == RoundEnd::Done ? 0 : failedRounds + 1;
         {
             std::unique_lock lock(m_mutex);
             m_status.online = report.end == RoundEnd::Done || report.end == RoundEnd::Refused ||
