@@ -10,6 +10,7 @@
 #include "storage/base/result.hpp"
 #include "storage/base/verdict.hpp"
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <string>
@@ -60,6 +61,8 @@ struct PreviewFrame {
 struct CodeRead {
     std::string text;
     std::string format; // "QR_CODE", "PDF_417", ... or "wedge" / "hid" for scanners
+    std::chrono::steady_clock::time_point seen{}; // camera reads: when the frame was taken
+    std::uint64_t frame = 0;                      // camera reads: the frame's sequence number
 };
 
 using VerdictCallback = std::function<void(Result<VerdictView>)>;

@@ -26,5 +26,6 @@ void registerBenchStorageCommand(CLI::App& app, CommandContext& context);
 void registerBenchUiCommand(CLI::App& app, CommandContext& context);
 void registerBenchVerifyCommand(CLI::App& app, CommandContext& context);
 void registerBenchExportCommand(CLI::App& app, CommandContext& context);
+void registerBenchDoorCommand(CLI::App& app, CommandContext& context);
 
 } // namespace doorpost::kiosk::bench

@@ -24,6 +24,7 @@ void registerBenchCommands(CLI::App& app, CommandContext& context) {
     registerBenchVerifyCommand(app, context);
     registerBenchExportCommand(app, context);
     registerBenchUiCommand(app, context);
+    registerBenchDoorCommand(app, context);
 }
 
 } // namespace doorpost::kiosk::bench

@@ -8,6 +8,8 @@
 #include "kiosk/ui/ui_context.hpp"
 #include "storage/base/result.hpp"
 
+#include <chrono>
+#include <functional>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -36,6 +38,10 @@ struct AppConfig {
     std::string cameraChoice;
     std::string centralAddress; // shown on the staff screen; set at start (run --central)
     bool sound = true;
+    // Benchmarks: called on the UI thread right after the first frame showing a verdict has
+    // been presented, with that verdict and the time it was presented.
+    std::function<void(const app::VerdictView&, std::chrono::steady_clock::time_point)>
+        onVerdictDrawn;
 };
 
 struct FrameStats {

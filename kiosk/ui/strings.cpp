@@ -144,15 +144,17 @@ constexpr std::array kTable = {
     Pair{Str::StaffExportShuttingDown, "导出已取消：设备正在关闭",
          "Export: cancelled, the kiosk is shutting down"},
     Pair{Str::StaffExportFailed, "导出失败：{0}", "Export failed: {0}"},
-    Pair{Str::StaffCameraAtStart,
-         "摄像头只能在启动时选择（run --synthetic 或 --replay），未切换到 {0}",
-         "Camera: chosen at start (run --synthetic or --replay); not {0}"},
+    Pair{Str::StaffCameraRefused, "无法切换到摄像头 {0}：{1}", "Camera: cannot switch to {0}: {1}"},
     Pair{Str::StaffProfileAtStart, "场所类型只能在启动时选择（run --profile {0}）",
          "Site profile: chosen at start (run --profile {0})"},
     Pair{Str::StaffCameraSwitched, "摄像头已切换为 {0}", "Camera switched to {0}"},
     Pair{Str::StaffProfileChanged, "场所类型已更改为 {0}", "Site profile changed to {0}"},
     Pair{Str::MaskedOnlyRecord, "仅脱敏记录：未保存完整证件号和姓名",
          "masked only: no full ID, no name stored"},
+    Pair{Str::HintTooDark, "画面太暗", "too dark"},
+    Pair{Str::HintTooBright, "画面过亮或反光", "too bright or glare"},
+    Pair{Str::HintBlurry, "镜头脏污或未对焦", "lens dirty or out of focus"},
+    Pair{Str::HintDecoderFailing, "解码器多次失败", "decoder failing on many frames"},
 };
 static_assert(kTable.size() == static_cast<std::size_t>(Str::Count_), "one pair per Str");
 

@@ -129,11 +129,15 @@ enum class Str {
     StaffExportDbFailed,
     StaffExportShuttingDown,
     StaffExportFailed,
-    StaffCameraAtStart,
+    StaffCameraRefused,
     StaffProfileAtStart,
     StaffCameraSwitched,
     StaffProfileChanged,
     MaskedOnlyRecord,
+    HintTooDark,
+    HintTooBright,
+    HintBlurry,
+    HintDecoderFailing,
     Count_
 };
 
