@@ -44,13 +44,18 @@ DiagnosticsSnapshot ScanLoop::diagnostics() const {
 
 void ScanLoop::run() {
     camera::SourceState last = m_source->state();
+    std::string lastName = m_source->describe();
     if (m_callbacks.onState) {
         m_callbacks.onState(last, m_openMessage); // why not streaming, when it is not
     }
     while (m_running) {
         const camera::NextFrame next = m_source->next(m_options.frameTimeout);
-        if (m_source->state() != last) {
+        // A change of state, or of camera (one chosen while the door runs, or a node that came
+        // back under another number), is news for whoever shows the camera's state.
+        std::string name = m_source->describe();
+        if (m_source->state() != last || name != lastName) {
             last = m_source->state();
+            lastName = std::move(name);
             if (last != camera::SourceState::Streaming) {
                 m_duplicates.reset(); // a reconnected camera starts a fresh view
             }

@@ -47,6 +47,7 @@ std::vector<HidUsage> hidApplicationUsages(std::span<const std::uint8_t> d) {
     std::uint16_t page = 0;
     std::uint32_t usage = 0;
     bool haveUsage = false;
+    bool usageHasPage = false;
     int depth = 0;
     std::vector<std::uint16_t> pageStack;
     std::size_t at = 0;
@@ -83,12 +84,13 @@ std::vector<HidUsage> hidApplicationUsages(std::span<const std::uint8_t> d) {
             break;
         case 0x08: // Usage (local); 4 bytes carry their own page in the high half
             usage = value;
+            usageHasPage = size == 4;
             haveUsage = true;
             break;
         case 0xA0: // Collection
             if (depth == 0 && value == 0x01 && haveUsage) {
                 const std::uint16_t usagePage =
-                    size == 4 ? static_cast<std::uint16_t>(usage >> 16) : page;
+                    usageHasPage ? static_cast<std::uint16_t>(usage >> 16) : page;
                 usages.push_back({usagePage, static_cast<std::uint16_t>(usage & 0xFFFF)});
             }
             ++depth;

@@ -243,6 +243,8 @@ void publish(Camera& c) {
     }
 }
 
+void removeTree();
+
 void setUp(Camera& c) {
     c.ready = true;
     c.logPath = env("FAKE_VIDEO_LOG");
@@ -280,12 +282,29 @@ void setUp(Camera& c) {
         ::mkdir(dirPath.c_str(), 0755);
     }
     publish(c);
+    std::atexit(removeTree);
     logLine(c, "ready root=%s", c.root.c_str());
 }
 
 Camera& camera() {
     static Camera instance;
     return instance;
+}
+
+// The fake tree goes with the process (registered with atexit once the camera exists, so it
+// runs before the camera is destroyed).
+void removeTree() {
+    Camera& c = camera();
+    std::lock_guard lock(c.mutex);
+    if (!c.ready || c.root.rfind("/tmp/fake-video-", 0) != 0) {
+        return;
+    }
+    ::unlink((byIdDir(c) + "/" + byIdName()).c_str());
+    for (const std::string& dir : {sysDir(c) + "/" + c.node, byIdDir(c), c.root + "/dev/v4l",
+                                   c.root + "/dev", sysDir(c), c.root + "/sys/class",
+                                   c.root + "/sys", c.root}) {
+        ::rmdir(dir.c_str());
+    }
 }
 
 void advance(Camera& c);

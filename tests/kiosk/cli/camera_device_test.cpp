@@ -195,7 +195,7 @@ TEST_CASE("a camera that stops streaming is restarted by the watchdog, and one t
     CHECK(streams >= 2);
 }
 
-TEST_CASE("--camera auto follows its camera by stable id when a re-plug renumbers it") {
+TEST_CASE("run --camera auto follows its camera by stable id when a re-plug renumbers it") {
     Door door;
     const auto run =
         door.run(door.camera("show blank 10; show ticket1 60; show blank 90; unplug 3000 video3; "
@@ -208,8 +208,9 @@ TEST_CASE("--camera auto follows its camera by stable id when a re-plug renumber
     CHECK(door.cameraLog().find("open /dev/video3") != std::string::npos);
 }
 
-TEST_CASE("--camera auto with no camera: the door runs, the camera chip is red, and a person is "
-          "registered by hand") {
+TEST_CASE(
+    "run --camera auto with no camera: the door runs, the camera chip is red, and a person is "
+    "registered by hand") {
     Door door;
     std::string script = "wait-for camera offline 10000\n"
                          "screenshot " +
