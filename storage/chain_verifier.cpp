@@ -2,6 +2,7 @@
 // names the first seq that does not fit.
 
 #include "storage/event_log.hpp"
+#include "storage/read_snapshot.hpp"
 
 #include <algorithm>
 #include <charconv>
@@ -18,23 +19,6 @@ ChainReport bad(ChainReport report, std::int64_t seq, std::string problem) {
     report.problem = std::move(problem);
     return report;
 }
-
-// A read transaction: the whole check sees one snapshot even while the gate keeps appending.
-class ReadSnapshot {
-public:
-    explicit ReadSnapshot(Database& db) : m_db(db) { m_open = static_cast<bool>(db.exec("BEGIN")); }
-    ~ReadSnapshot() {
-        if (m_open) {
-            (void)m_db.exec("COMMIT");
-        }
-    }
-    ReadSnapshot(const ReadSnapshot&) = delete;
-    ReadSnapshot& operator=(const ReadSnapshot&) = delete;
-
-private:
-    Database& m_db;
-    bool m_open = false;
-};
 
 Result<std::optional<std::string>> hashAt(Database& db, std::int64_t seq) {
     auto stmt = db.prepare("SELECT hash FROM events WHERE seq = ?");
@@ -122,6 +106,9 @@ Result<ChainReport> EventLog::verifyChain(std::int64_t from, std::int64_t to) {
     bool toHead = false;
     {
         ReadSnapshot snapshot(*m_db);
+        if (auto begun = snapshot.begin(); !begun) {
+            return begun.error();
+        }
         auto head = status();
         if (!head) {
             return head.error();
@@ -188,6 +175,9 @@ Result<ChainReport> EventLog::verifyNewEvents() {
     std::int64_t head = 0;
     {
         ReadSnapshot snapshot(*m_db);
+        if (auto begun = snapshot.begin(); !begun) {
+            return begun.error();
+        }
         if (checkpoint > 0) {
             auto stored = hashAt(*m_db, checkpoint);
             if (!stored) {

@@ -1,5 +1,6 @@
 #include "storage/database.hpp"
 
+#include "storage/base/iso_time.hpp"
 #include "storage/migrations.hpp"
 
 #include <cerrno>
@@ -105,12 +106,7 @@ Attempt tryOpen(const std::string& path, const OpenOptions& options) {
 }
 
 std::string utcStamp() {
-    const std::time_t now = std::time(nullptr);
-    std::tm tm{};
-    gmtime_r(&now, &tm);
-    char text[32];
-    std::strftime(text, sizeof text, "%Y%m%dT%H%M%SZ", &tm);
-    return text;
+    return formatCompactUtc(static_cast<std::int64_t>(std::time(nullptr)));
 }
 
 // Makes the renames durable: a rename lives in the directory, which needs its own fsync.

@@ -84,7 +84,7 @@ private:
     DuplicateFilter m_duplicates;
     mutable std::mutex m_mutex; // guards m_diagnostics (read by other threads)
     SourceDiagnostics m_diagnostics;
-    std::string m_openMessage; // what opening the source said (set before the thread starts)
+    std::string m_openMessage;      // what opening the source said (set before the thread starts)
     std::uint64_t m_framesSeen = 0; // capture thread only
     PictureStats m_lastPicture;     // capture thread only
     std::uint64_t m_idleFrames = 0; // frames in a row with nothing code-like (capture thread)

@@ -103,12 +103,7 @@ Result<std::string> findExportDestination(const std::string& configured,
 
 Result<std::string> createExportFolder(const std::string& parent, const std::string& device,
                                        std::int64_t nowUnix) {
-    const std::time_t t = static_cast<std::time_t>(nowUnix);
-    std::tm utc{};
-    gmtime_r(&t, &utc);
-    char stamp[32];
-    std::strftime(stamp, sizeof stamp, "%Y%m%dT%H%M%SZ", &utc);
-    const std::string base = "doorpost-audit-" + safeName(device) + "-" + stamp;
+    const std::string base = "doorpost-audit-" + safeName(device) + "-" + formatCompactUtc(nowUnix);
     for (int n = 1; n <= 99; ++n) {
         const fs::path path = fs::path(parent) / (n == 1 ? base : base + "-" + std::to_string(n));
         if (::mkdir(path.c_str(), 0755) == 0) {

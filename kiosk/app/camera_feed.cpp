@@ -131,8 +131,9 @@ CameraFeed::CameraFeed(std::unique_ptr<camera::FrameSource> source, CameraEvents
     callbacks.onRead = [this](const drivers::capture::ScanRead& read) {
         ++m_reads;
         if (m_events.onRead) {
-            m_events.onRead(CodeRead{read.read.text, drivers::decode::toString(read.read.format),
-                                     read.seen, read.frame});
+            m_events.onRead(CodeRead{read.read.text, ReadSource::Camera,
+                                     drivers::decode::toString(read.read.format), read.seen,
+                                     read.frame});
         }
     };
     callbacks.onState = [this](camera::SourceState state, const std::string& detail) {

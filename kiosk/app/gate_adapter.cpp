@@ -26,10 +26,12 @@ VerdictView viewOf(const gate::GateResult& result) {
         view.reasonZh += text.zh;
         view.reasonEn += text.en;
     }
-    if (!result.detail.empty()) {
-        // The decision's own words ("already admitted 08:12 at door-2") say more than the code.
-        view.reasonZh += "（" + result.detail + "）";
-        view.reasonEn += " (" + result.detail + ")";
+    // The verifier's technical message stays in the log and `doorpost scan`: it is English and
+    // says nothing staff can act on beyond the reason. A prior admission is values the screen
+    // words in its language.
+    if (result.alreadyAdmitted) {
+        view.alreadyAdmittedAt = result.alreadyAdmitted->at;
+        view.alreadyAdmittedDoor = result.alreadyAdmitted->door;
     }
     return view;
 }
@@ -68,7 +70,7 @@ GateAdapter::~GateAdapter() {
 void GateAdapter::submitRead(CodeRead read, VerdictCallback done) {
     gate::ScanInput input;
     input.text = std::move(read.text);
-    input.pictureDecode = read.format != "wedge" && read.format != "script";
+    input.pictureDecode = read.source == ReadSource::Camera;
     enqueue(m_worker->submit(std::move(input)), std::move(done));
 }
 

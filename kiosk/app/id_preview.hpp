@@ -1,8 +1,9 @@
 #pragma once
 // Live checking of an ID number while it is typed, so staff can compare with the card before
 // confirming: the check character of a resident ID (GB 11643-1999, ISO 7064 MOD 11-2), the birth
-// date and sex it encodes, and format checks for passports and permits. Display only: the gate
-// checks again before anything is recorded.
+// date and sex it encodes, and format checks for passports and permits. It applies the gate's own
+// rule (storage/base/id_number.hpp), so "valid" here is exactly what the gate accepts; the gate
+// still checks again before anything is recorded.
 
 #include "kiosk/app/ports.hpp"
 
@@ -33,8 +34,5 @@ struct IdPreview {
 
 // `todayYmd` is today's date as yyyymmdd (a birth date after it is impossible).
 IdPreview previewId(IdType type, std::string_view number, int todayYmd);
-
-// The resident ID check character for the first 17 digits.
-char residentCheckChar(std::string_view first17);
 
 } // namespace doorpost::kiosk::app

@@ -1,9 +1,9 @@
 #pragma once
-// What the screens drive, seen from the UI: small interfaces the composition root fills with the
-// real gate, the event log and sync (or, in tests only, with doubles). None of them may block
-// the caller: each takes a request on the UI thread and answers later through a callback that
-// runs on the implementation's own thread. The UI wraps every callback so that its body runs on
-// the UI thread (UiQueue), never on the caller's.
+// What the screens drive, seen from the UI: small interfaces the composition root
+// (kiosk/cli/cmd_run.cpp) fills with the real gate, the event log and sync (or, in tests only,
+// with doubles). None of them may block the caller: each takes a request on the UI thread and
+// answers later through a callback that runs on the implementation's own thread. The UI wraps
+// every callback so that its body runs on the UI thread (UiQueue), never on the caller's.
 
 #include "kiosk/app/staff_notice.hpp"
 #include "storage/base/id_number.hpp"
@@ -13,6 +13,7 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -31,6 +32,9 @@ struct VerdictView {
     std::string room;
     std::string seat;
     std::int64_t seq = 0; // the committed event; a verdict is shown only after its commit
+    // Already admitted within the re-entry window: when (UTC seconds) and at which door.
+    std::optional<std::int64_t> alreadyAdmittedAt;
+    std::string alreadyAdmittedDoor;
 };
 
 enum class ManualReason { NoPhone, WillNotScan, AppDown, Other };
@@ -58,9 +62,14 @@ struct PreviewFrame {
     std::uint64_t generation = 0;
 };
 
+// Where a read came from. Only the camera's picture is decoded at this door; scanners and
+// scripts hand over text, so the pipeline's picture step did not run here.
+enum class ReadSource { Camera, HidScanner, WedgeScanner, Script };
+
 struct CodeRead {
     std::string text;
-    std::string format; // "QR_CODE", "PDF_417", ... or "wedge" / "hid" for scanners
+    ReadSource source = ReadSource::Camera;
+    std::string format; // the symbology when known: "QR_CODE", "PDF_417", ...
     std::chrono::steady_clock::time_point seen{}; // camera reads: when the frame was taken
     std::uint64_t frame = 0;                      // camera reads: the frame's sequence number
 };

@@ -120,7 +120,9 @@ void ScannerService::read(Reader& reader) {
             errors = 0;
             if (m_events.onRead) {
                 m_events.onRead(
-                    CodeRead{std::string(event.read.bytes.begin(), event.read.bytes.end()), "hid"});
+                    CodeRead{std::string(event.read.bytes.begin(), event.read.bytes.end()),
+                             ReadSource::HidScanner,
+                             {}});
             }
         } else if (event.status == scanner::ScannerStatus::Unplugged) {
             break; // the detach event follows from the watcher

@@ -25,9 +25,8 @@ Result<std::int64_t> parsePeriodEnd(const std::string& text, const char* field) 
     const std::string full = text.size() == 10 ? text + "T00:00:00Z" : text;
     auto seconds = parseIsoTime(full);
     if (!seconds) {
-        return badInput(std::string(field) +
-                        ": expected YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS[Z|+HH:MM], got '" +
-                        text.substr(0, 40) + "'");
+        return badInput(std::string(field) + ": " + seconds.error().message +
+                        " (YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS[Z|+HH:MM])");
     }
     return *seconds * 1000;
 }

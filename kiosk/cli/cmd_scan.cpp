@@ -8,6 +8,7 @@
 #include "drivers/decode/isolated_decoder.hpp"
 #include "kiosk/cli/gate_session.hpp"
 #include "kiosk/cli/output.hpp"
+#include "kiosk/gate/checks_json.hpp"
 
 #include <iostream>
 
@@ -70,7 +71,7 @@ int runScan(const CommandContext& context, const ScanArgs& args, const std::vect
                              {"verdict", nullptr},
                              {"reasons", nlohmann::json::array()},
                              {"seq", nullptr},
-                             {"checks", checksToJson(checks)}});
+                             {"checks", gate::checksJson(checks)}});
                 printJsonLine(line);
                 continue;
             }

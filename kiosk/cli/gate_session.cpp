@@ -1,5 +1,6 @@
 #include "kiosk/cli/gate_session.hpp"
 
+#include "kiosk/gate/checks_json.hpp"
 #include "storage/base/iso_time.hpp"
 
 namespace doorpost::kiosk::cli {
@@ -17,21 +18,6 @@ Result<gate::GateConfig> loadGateConfig(const GlobalOptions& global) {
     return config;
 }
 
-nlohmann::json checksToJson(const credentials::Checks& c) {
-    const auto value = [](const std::optional<bool>& v) -> nlohmann::json {
-        return v ? nlohmann::json(*v) : nlohmann::json(nullptr);
-    };
-    return {{"picture_decode", value(c.pictureDecode)},
-            {"unprefix", value(c.unprefix)},
-            {"base45", value(c.base45)},
-            {"compression", value(c.compression)},
-            {"cose", value(c.cose)},
-            {"cbor", value(c.cbor)},
-            {"signature", value(c.signature)},
-            {"expiry", value(c.expiry)},
-            {"key_usage", value(c.keyUsage)}};
-}
-
 nlohmann::json verdictJson(const gate::GateResult& result) {
     nlohmann::json reasons = nlohmann::json::array();
     nlohmann::json zh = nlohmann::json::array();
@@ -47,13 +33,16 @@ nlohmann::json verdictJson(const gate::GateResult& result) {
                           {"reasons", reasons},
                           {"reason_text", {{"zh", zh}, {"en", en}}},
                           {"seq", result.seq},
-                          {"checks", checksToJson(result.credential.checks)}};
+                          {"checks", gate::checksJson(result.credential.checks)}};
     if (!result.credential.maskedId.empty())
         out["masked_id"] = result.credential.maskedId;
     if (!result.credential.passId.empty())
         out["pass_id"] = result.credential.passId;
     if (!result.detail.empty())
         out["detail"] = result.detail;
+    if (result.alreadyAdmitted)
+        out["already_admitted"] = {{"at", formatIsoTime(result.alreadyAdmitted->at)},
+                                   {"door", result.alreadyAdmitted->door}};
     return out;
 }
 

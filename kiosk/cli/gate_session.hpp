@@ -17,7 +17,6 @@ Result<gate::GateConfig> loadGateConfig(const GlobalOptions& global);
 
 // {"read", "credential", "verdict", "reasons", "reason_text", "seq", "checks", ...}
 nlohmann::json verdictJson(const gate::GateResult& result);
-nlohmann::json checksToJson(const credentials::Checks& checks);
 
 // --at / --valid-until: ISO 8601 to seconds, the error naming the option.
 Result<std::optional<std::int64_t>> parseClockOption(const std::string& option,

@@ -1,9 +1,11 @@
 #include "kiosk/gate/gate.hpp"
 
 #include "kiosk/credentials/verify_code.hpp"
+#include "kiosk/gate/checks_json.hpp"
 #include "kiosk/gate/sealed_id.hpp"
 #include "storage/base/hex.hpp"
 #include "storage/base/iso_time.hpp"
+#include "storage/base/local_time.hpp"
 #include "storage/trust_generation.hpp"
 #include "sync/pass/subject_key.hpp"
 
@@ -11,24 +13,6 @@
 #include <nlohmann/json.hpp>
 
 namespace doorpost::kiosk::gate {
-namespace {
-
-nlohmann::json checksJson(const credentials::Checks& c) {
-    const auto value = [](const std::optional<bool>& v) -> nlohmann::json {
-        return v ? nlohmann::json(*v) : nlohmann::json(nullptr);
-    };
-    return {{"picture_decode", value(c.pictureDecode)},
-            {"unprefix", value(c.unprefix)},
-            {"base45", value(c.base45)},
-            {"compression", value(c.compression)},
-            {"cose", value(c.cose)},
-            {"cbor", value(c.cbor)},
-            {"signature", value(c.signature)},
-            {"expiry", value(c.expiry)},
-            {"key_usage", value(c.keyUsage)}};
-}
-
-} // namespace
 
 std::int64_t wallClockSeconds() {
     return std::chrono::duration_cast<std::chrono::seconds>(
@@ -59,6 +43,17 @@ Result<void> Gate::reloadTrust() {
     return {};
 }
 
+namespace {
+
+// A decision cannot be made without the trust data: the door shows a configuration fault (who
+// to call) rather than a disk fault.
+Error fromTrustData(Error error) {
+    error.origin = ErrorOrigin::TrustData;
+    return error;
+}
+
+} // namespace
+
 Result<void> Gate::followTrust() {
     // Threads: the sync worker writes trust data through its own connection; this one indexed
     // read per decision is how the gate thread learns of it. Each page is one commit, so what
@@ -68,7 +63,9 @@ Result<void> Gate::followTrust() {
         return generation.error();
     if (*generation == m_trustGeneration)
         return {};
-    return reloadTrust();
+    if (auto reloaded = reloadTrust(); !reloaded)
+        return fromTrustData(reloaded.error());
+    return {};
 }
 
 Result<GateResult> Gate::scan(const ScanInput& input) {
@@ -84,7 +81,9 @@ Result<GateResult> Gate::scan(const ScanInput& input) {
 Result<GateResult> Gate::registerManual(const ManualInput& input) {
     if (auto followed = followTrust(); !followed)
         return followed.error();
-    auto checked = checkIdNumber(input.idType, input.id);
+    const std::int64_t now = input.at.value_or(wallClockSeconds());
+    // The keypad preview applies this same check to the same local date (kiosk/app/id_preview).
+    auto checked = checkIdNumber(input.idType, input.id, localDateYmd(now));
     if (!checked)
         return checked.error();
     if (m_config.profile.manualReasons.count(input.reason) == 0) {
@@ -105,7 +104,6 @@ Result<GateResult> Gate::registerManual(const ManualInput& input) {
     credential.kind = credentials::CredentialKind::ResidentId;
     credential.maskedId = checked->masked;
     credential.subjectKey = toHex(sync::pass::subjectKey(checked->normalised, m_trust.subjectSalt));
-    const std::int64_t now = input.at.value_or(wallClockSeconds());
     ManualInput normalised = input;
     normalised.id = checked->normalised;
     return decideAndRecord(std::move(credential), now, input.at.has_value(), &normalised);
@@ -180,6 +178,9 @@ Result<GateResult> Gate::decideAndRecord(credentials::CredentialResult credentia
         detail["decided_at"] = formatIsoTime(now);
     if (!decision.detail.empty())
         detail["message"] = decision.detail;
+    if (decision.alreadyAdmitted)
+        detail["already_admitted"] = {{"at", formatIsoTime(decision.alreadyAdmitted->at)},
+                                      {"door", decision.alreadyAdmitted->door}};
     if (manual) {
         draft.operatorId = manual->operatorId;
         detail["id_type"] = idTypeName(manual->idType);
@@ -219,6 +220,7 @@ Result<GateResult> Gate::decideAndRecord(credentials::CredentialResult credentia
     result.verdict = decision.verdict;
     result.reasons = decision.reasons;
     result.detail = decision.detail;
+    result.alreadyAdmitted = decision.alreadyAdmitted;
     result.credential = std::move(credential);
     result.seq = *seq;
     result.rosterEntry = std::move(rosterEntry);

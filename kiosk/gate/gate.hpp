@@ -49,7 +49,8 @@ struct ManualInput {
 struct GateResult {
     Verdict verdict = Verdict::Refer;
     std::vector<credentials::Reason> reasons;
-    std::string detail;
+    std::string detail; // the verifier's technical message, or empty
+    std::optional<policy::PriorAdmission> alreadyAdmitted;
     credentials::CredentialResult credential;
     std::int64_t seq = 0; // the committed event
     // The roster row the decision used (its room and seat are in the event's detail): what the

@@ -1,8 +1,10 @@
 #include "kiosk/gate/roster_csv.hpp"
 
 #include "kiosk/credentials/ticket.hpp"
+#include "storage/base/csv.hpp"
 #include "storage/base/hex.hpp"
 #include "storage/base/id_number.hpp"
+#include "storage/base/text_encoding.hpp"
 #include "sync/pass/subject_key.hpp"
 
 #include <set>
@@ -12,78 +14,32 @@ namespace {
 
 constexpr std::size_t kMaxField = 256;
 
-// Splits one record starting at `pos`; advances `pos` past its line end. `line` counts the
-// physical lines a quoted field spans.
-Result<std::vector<std::string>> readRecord(std::string_view text, std::size_t& pos, int& line) {
-    std::vector<std::string> fields(1);
-    bool quoted = false;
-    const int startLine = line;
-    while (pos < text.size()) {
-        const char c = text[pos++];
-        if (quoted) {
-            if (c == '"') {
-                if (pos < text.size() && text[pos] == '"') {
-                    fields.back() += '"';
-                    ++pos;
-                } else {
-                    quoted = false;
-                }
-            } else {
-                if (c == '\n')
-                    ++line;
-                fields.back() += c;
-            }
-        } else if (c == '"' && fields.back().empty()) {
-            quoted = true;
-        } else if (c == ',') {
-            fields.emplace_back();
-        } else if (c == '\r') {
-            continue;
-        } else if (c == '\n') {
-            ++line;
-            return fields;
-        } else {
-            fields.back() += c;
-        }
-        if (fields.back().size() > kMaxField)
-            return badInput("roster: line " + std::to_string(startLine) + ": field too long");
-    }
-    if (quoted)
-        return badInput("roster: line " + std::to_string(startLine) + ": unclosed quote");
-    ++line;
-    return fields;
-}
-
-std::string trim(std::string s) {
-    const auto first = s.find_first_not_of(" \t");
-    if (first == std::string::npos)
-        return "";
-    return s.substr(first, s.find_last_not_of(" \t") - first + 1);
-}
-
 bool isHeader(const std::vector<std::string>& fields) {
-    const std::string first = trim(fields[0]);
+    const std::string first = trimField(fields[0]);
     return first == "candidate_number" || first == "candidate number" || first == "candidate" ||
            first == "准考证号" || first == "考生编号" || first == "Candidate number";
 }
 
 } // namespace
 
-Result<std::vector<storage::RosterEntry>> parseRosterCsv(std::string_view text,
+Result<std::vector<storage::RosterEntry>> parseRosterCsv(std::string_view bytes,
                                                          std::string_view subjectSalt) {
-    if (text.substr(0, 3) == "\xEF\xBB\xBF")
-        text.remove_prefix(3);
+    auto text = decodeTextFile(bytes);
+    if (!text)
+        return badInput("roster: " + text.error().message);
     std::vector<storage::RosterEntry> entries;
     std::set<std::string> seen;
-    std::size_t pos = 0;
-    int line = 1;
+    CsvReader reader(text->utf8, kMaxField);
     bool first = true;
-    while (pos < text.size()) {
-        const int recordLine = line;
-        auto fields = readRecord(text, pos, line);
-        if (!fields)
-            return fields.error();
-        if (fields->size() == 1 && trim((*fields)[0]).empty())
+    while (true) {
+        auto record = reader.next();
+        if (!record)
+            return badInput("roster: " + record.error().message);
+        if (!*record)
+            break;
+        std::vector<std::string>* const fields = &(*record)->fields;
+        const int recordLine = (*record)->line;
+        if (fields->size() == 1 && trimField((*fields)[0]).empty())
             continue; // blank line
         if (first && isHeader(*fields)) {
             first = false;
@@ -97,7 +53,7 @@ Result<std::vector<storage::RosterEntry>> parseRosterCsv(std::string_view text,
                             "session, room, seat), got " +
                             std::to_string(fields->size()));
         for (auto& field : *fields)
-            field = trim(field);
+            field = trimField(field);
         const auto& f = *fields;
         if (!credentials::validCandidateNumber(f[0]))
             return badInput(where + "candidate number must be 4-32 of 0-9 A-Z -");

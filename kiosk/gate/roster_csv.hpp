@@ -1,8 +1,10 @@
 #pragma once
-// Roster files: UTF-8 CSV (an optional BOM, an optional header row), one candidate a row:
+// Roster files: CSV in UTF-8 (an optional BOM) or GB18030 (Excel's and WPS's default for Chinese),
+// an optional header row, one candidate a row:
 //   candidate number, name, ID number, session, room, seat
-// Quoted fields with "" escapes are accepted (Excel/WPS write them). Every row is checked
-// before anything is stored; the first bad row is named with its line number.
+// Read by the one CSV reader (storage/base/csv.hpp): quoted fields with "" escapes and line
+// breaks are accepted. Every row is checked before anything is stored; the first bad row is
+// named with its line number.
 
 #include "storage/base/result.hpp"
 #include "storage/roster_store.hpp"
@@ -14,7 +16,7 @@
 namespace doorpost::kiosk::gate {
 
 // ID numbers become salted subject keys and masked IDs here: the roster never stores them.
-Result<std::vector<storage::RosterEntry>> parseRosterCsv(std::string_view text,
+Result<std::vector<storage::RosterEntry>> parseRosterCsv(std::string_view bytes,
                                                          std::string_view subjectSalt);
 
 } // namespace doorpost::kiosk::gate

@@ -1,19 +1,9 @@
 #include "kiosk/policy/decision.hpp"
 
 #include <algorithm>
-#include <ctime>
 
 namespace doorpost::kiosk::policy {
 namespace {
-
-std::string clockTime(std::int64_t epochSeconds) {
-    const auto seconds = static_cast<std::time_t>(epochSeconds);
-    std::tm tm{};
-    localtime_r(&seconds, &tm);
-    char buffer[8];
-    std::strftime(buffer, sizeof buffer, "%H:%M", &tm);
-    return buffer;
-}
 
 bool signedCredential(credentials::CredentialKind kind) {
     return kind == credentials::CredentialKind::Dp1 || kind == credentials::CredentialKind::Hc1;
@@ -25,11 +15,9 @@ Decision decide(const DecisionInput& input) {
     const credentials::CredentialResult& credential = input.credential;
     const SiteProfile& profile = input.profile;
     Decision out;
-    const auto verdict = [&out](Verdict v, credentials::Reason r, std::string detail = {}) {
+    const auto verdict = [&out](Verdict v, credentials::Reason r) {
         out.verdict = v;
         out.reasons.insert(out.reasons.begin(), r);
-        if (out.detail.empty())
-            out.detail = std::move(detail);
         return out;
     };
 
@@ -71,10 +59,10 @@ Decision decide(const DecisionInput& input) {
 
     if (profile.reentryWindowSeconds > 0 && input.lastAdmission &&
         input.now - input.lastAdmission->at <= profile.reentryWindowSeconds &&
-        input.now >= input.lastAdmission->at)
-        return verdict(Verdict::Refer, credentials::Reason::AlreadyAdmitted,
-                       "already admitted " + clockTime(input.lastAdmission->at) + " at " +
-                           input.lastAdmission->door);
+        input.now >= input.lastAdmission->at) {
+        out.alreadyAdmitted = input.lastAdmission;
+        return verdict(Verdict::Refer, credentials::Reason::AlreadyAdmitted);
+    }
 
     if (credential.status == sync::pass::PassStatus::Yellow)
         return verdict(Verdict::Refer, credentials::Reason::StatusYellow);

@@ -17,8 +17,8 @@
 namespace doorpost::kiosk::policy {
 
 struct PriorAdmission {
-    std::int64_t at = 0; // wall time of the admitting event
-    std::string door;    // device id or door name, for "already admitted 08:12 at door 2"
+    std::int64_t at = 0; // wall time of the admitting event, UTC seconds
+    std::string door;    // device id or door name
 };
 
 struct DecisionInput {
@@ -32,10 +32,13 @@ struct DecisionInput {
     bool manual = false;                         // a manual registration, not a code read
 };
 
+// Values, never sentences: the screen words them in the language it shows (and the local time
+// it shows them in is the screen's business, not the decision's).
 struct Decision {
     Verdict verdict = Verdict::Refer;
     std::vector<credentials::Reason> reasons; // the verdict's reasons first, then warnings
-    std::string detail;                       // e.g. "already admitted 08:12 at door-2"
+    std::string detail; // the verifier's technical message (for the log and `scan`), or empty
+    std::optional<PriorAdmission> alreadyAdmitted; // AlreadyAdmitted: when and at which door
 };
 
 Decision decide(const DecisionInput& input);

@@ -120,7 +120,7 @@ struct App::Impl final : ScriptHost {
     int waitCapMs = 60'000;
     int lastVertices = 0;
     std::int64_t lastVerdictDrawn = 0; // onVerdictDrawn: the last verdict reported
-    Clock::time_point lastDrawn{};      // when the last frame was drawn
+    Clock::time_point lastDrawn{};     // when the last frame was drawn
 
     Impl(AppConfig c, UiPorts p, app::CameraControl* cam)
         : config(std::move(c)), ports(p), camera(cam),
@@ -354,7 +354,7 @@ struct App::Impl final : ScriptHost {
         if (ports.gate == nullptr) {
             return environmentFault("scan: no gate");
         }
-        submitRead(app::CodeRead{text, "script"});
+        submitRead(app::CodeRead{text, app::ReadSource::Script, {}});
         return {};
     }
 
@@ -387,7 +387,7 @@ struct App::Impl final : ScriptHost {
         model.scanner.state = app::DeviceState::Ok;
         model.scanner.detail = "keyboard wedge";
         if (ports.gate != nullptr) {
-            submitRead(app::CodeRead{std::move(*text), "wedge"});
+            submitRead(app::CodeRead{std::move(*text), app::ReadSource::WedgeScanner, {}});
         }
     }
 

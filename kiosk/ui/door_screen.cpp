@@ -1,5 +1,6 @@
 #include "kiosk/ui/door_screen.hpp"
 
+#include "kiosk/ui/staff_notice_text.hpp"
 #include "storage/base/local_time.hpp"
 
 #include <algorithm>
@@ -115,7 +116,7 @@ void drawFaultPanel(UiContext& ctx, ImVec2 size, const GateFault& fault) {
     draw->AddText(big, big->FontSize, ImVec2(x, y), colours::kDeny, ctx.t(Str::NotRecorded));
     y += big->FontSize + 8.0f * s;
     // What to do first (in the kiosk's language), then the gate's own words for the operator.
-    const bool config = fault.message.find("trust:") == 0;
+    const bool config = fault.origin == ErrorOrigin::TrustData;
     const char* hint = fault.kind == ErrorKind::BadInput ? ctx.t(Str::FaultInput)
                        : config                          ? ctx.t(Str::FaultConfig)
                                                          : ctx.t(Str::FaultStorage);
@@ -309,6 +310,11 @@ void DoorScreen::drawVerdict(UiContext& ctx, ImVec2 size) {
         y += font->CalcTextSizeA(font->FontSize, 10000.0f, wrap, text.c_str()).y + 10.0f * s;
     };
     line(ctx.fonts.large, pick(ctx.lang(), v.reasonZh, v.reasonEn));
+    if (v.alreadyAdmittedAt) {
+        // The gate says when and where; the time of day is this screen's local time.
+        line(ctx.fonts.body, fillArgs(ctx.t(Str::AlreadyAdmittedAt),
+                                      {localClock(*v.alreadyAdmittedAt), v.alreadyAdmittedDoor}));
+    }
     if (!v.name.empty()) {
         line(ctx.fonts.large, std::string(ctx.t(Str::Name)) + "  " + v.name);
     }

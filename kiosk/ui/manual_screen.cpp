@@ -2,21 +2,14 @@
 
 #include "kiosk/app/gate_adapter.hpp"
 #include "kiosk/ui/door_screen.hpp"
+#include "storage/base/local_time.hpp"
 
 #include <algorithm>
 #include <cctype>
 #include <cstring>
-#include <ctime>
 
 namespace doorpost::kiosk::ui {
 namespace {
-
-int todayYmd(std::int64_t unixSeconds) {
-    const std::time_t t = static_cast<std::time_t>(unixSeconds);
-    std::tm local{};
-    localtime_r(&t, &local);
-    return (local.tm_year + 1900) * 10000 + (local.tm_mon + 1) * 100 + local.tm_mday;
-}
 
 constexpr std::size_t kMaxTyped = 32;
 
@@ -46,7 +39,7 @@ void ManualScreen::press(char key) {
 }
 
 void ManualScreen::drawBody(UiContext& ctx) {
-    m_preview = app::previewId(m_type, m_number, todayYmd(ctx.wallNowUnix));
+    m_preview = app::previewId(m_type, m_number, localDateYmd(ctx.wallNowUnix));
     drawIdTypes(ctx);
     const float left = ImGui::GetContentRegionAvail().x - 470.0f * ctx.scale;
     ImGui::BeginGroup();

@@ -155,6 +155,7 @@ constexpr std::array kTable = {
     Pair{Str::HintTooBright, "画面过亮或反光", "too bright or glare"},
     Pair{Str::HintBlurry, "镜头脏污或未对焦", "lens dirty or out of focus"},
     Pair{Str::HintDecoderFailing, "解码器多次失败", "decoder failing on many frames"},
+    Pair{Str::AlreadyAdmittedAt, "已于 {0} 在 {1} 入场", "already admitted {0} at {1}"},
 };
 static_assert(kTable.size() == static_cast<std::size_t>(Str::Count_), "one pair per Str");
 

@@ -138,6 +138,7 @@ enum class Str {
     HintTooBright,
     HintBlurry,
     HintDecoderFailing,
+    AlreadyAdmittedAt, // {0} time of day (local), {1} door
     Count_
 };
 

@@ -83,7 +83,7 @@ void applyVerdict(UiModel& model, Result<app::VerdictView> result, SteadyTime no
     if (!result.ok()) {
         model.gateError = result.error().message;
         model.noteText(model.gateError);
-        GateFault fault{result.error().kind, result.error().message};
+        GateFault fault{result.error().kind, result.error().message, result.error().origin};
         if (origin == GateRequest::Manual) {
             model.manualFault = std::move(fault);
         } else {
@@ -97,8 +97,9 @@ void applyVerdict(UiModel& model, Result<app::VerdictView> result, SteadyTime no
     model.readFault.reset();
     model.manualFault.reset();
     app::VerdictView& view = result.value();
-    for (const std::string* text : {&view.reasonZh, &view.reasonEn, &view.name, &view.maskedId,
-                                    &view.room, &view.seat, &view.candidateNumber}) {
+    for (const std::string* text :
+         {&view.reasonZh, &view.reasonEn, &view.name, &view.maskedId, &view.room, &view.seat,
+          &view.candidateNumber, &view.alreadyAdmittedDoor}) {
         model.noteText(*text);
     }
     model.pendingTone = view.kind;

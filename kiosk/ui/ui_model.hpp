@@ -58,6 +58,7 @@ struct RosterChip {
 struct GateFault {
     ErrorKind kind = ErrorKind::Environment;
     std::string message;
+    ErrorOrigin origin = ErrorOrigin::General; // TrustData: a configuration fault, not a disk's
 };
 
 // Where a gate request came from: a read's fault shows on the door screen; a registration's on

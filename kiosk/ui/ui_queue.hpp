@@ -38,7 +38,7 @@ private:
     std::mutex m_mutex;
     std::condition_variable m_posted;
     std::vector<std::pair<Task, int>> m_tasks; // guarded by m_mutex
-    std::function<void()> m_waker; // guarded by m_mutex
+    std::function<void()> m_waker;             // guarded by m_mutex
 };
 
 } // namespace doorpost::kiosk::ui

@@ -5,6 +5,7 @@
 #include "storage/database.hpp"
 #include "storage/device_key.hpp"
 #include "storage/event_log.hpp"
+#include "storage/read_snapshot.hpp"
 
 #include <atomic>
 #include <cerrno>
@@ -250,26 +251,6 @@ Result<void> checkOutDir(const fs::path& out) {
     }
     return {};
 }
-
-// Ends the read transaction however the export ends.
-class ReadSnapshot {
-public:
-    explicit ReadSnapshot(Database& db) : m_db(db) {}
-    ~ReadSnapshot() {
-        if (m_open) {
-            (void)m_db.exec("ROLLBACK");
-        }
-    }
-    Result<void> begin() {
-        auto begun = m_db.exec("BEGIN");
-        m_open = begun.ok();
-        return begun;
-    }
-
-private:
-    Database& m_db;
-    bool m_open = false;
-};
 
 // Both connections of an export read the whole database once. Through pread() every 4 KiB page
 // is a system call and a copy (a fifth of the export's CPU time on a million events); mapped,

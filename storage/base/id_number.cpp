@@ -1,5 +1,7 @@
 #include "storage/base/id_number.hpp"
 
+#include "storage/base/iso_time.hpp"
+
 #include <array>
 #include <cctype>
 #include <regex>
@@ -20,15 +22,6 @@ bool isProvince(int code) {
         if (c == code)
             return true;
     return false;
-}
-
-bool validDate(int year, int month, int day) {
-    if (year < 1800 || year > 2099 || month < 1 || month > 12 || day < 1)
-        return false;
-    static constexpr std::array<int, 12> kDays = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    const bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-    const int max = month == 2 && leap ? 29 : kDays[static_cast<std::size_t>(month - 1)];
-    return day <= max;
 }
 
 int digits(std::string_view s) {
@@ -76,30 +69,55 @@ char residentIdCheckCharacter(std::string_view first17) {
     return kCheck[static_cast<std::size_t>(sum % 11)];
 }
 
-Result<CheckedId> checkResidentId(std::string_view text) {
+ResidentIdProblem residentIdProblem(std::string_view id, std::optional<int> todayYmd) {
+    if (id.size() > 18)
+        return ResidentIdProblem::TooLong;
+    for (std::size_t i = 0; i < id.size(); ++i) {
+        const bool digit = std::isdigit(static_cast<unsigned char>(id[i])) != 0;
+        if (!digit && !(i == 17 && id[i] == 'X'))
+            return ResidentIdProblem::Characters;
+    }
+    if (id.size() >= 2 && !isProvince(digits(id.substr(0, 2))))
+        return ResidentIdProblem::Area;
+    if (id.size() >= 14) {
+        const int year = digits(id.substr(6, 4));
+        const int month = digits(id.substr(10, 2));
+        const int day = digits(id.substr(12, 2));
+        if (year < 1800 || year > 2099 || !isValidCivilDate(year, month, day) ||
+            (todayYmd && year * 10000 + month * 100 + day > *todayYmd))
+            return ResidentIdProblem::BirthDate;
+    }
+    if (id.size() < 18)
+        return ResidentIdProblem::Incomplete;
+    if (residentIdCheckCharacter(id.substr(0, 17)) != id[17])
+        return ResidentIdProblem::CheckCharacter;
+    return ResidentIdProblem::None;
+}
+
+Result<CheckedId> checkResidentId(std::string_view text, std::optional<int> todayYmd) {
     const std::string id = normaliseIdNumber(text);
-    if (id.size() != 18)
+    switch (residentIdProblem(id, todayYmd)) {
+    case ResidentIdProblem::None:
+        return CheckedId{IdType::Resident, id, maskIdNumber(id)};
+    case ResidentIdProblem::Incomplete:
+    case ResidentIdProblem::TooLong:
         return badInput("id: a resident ID number has 18 characters, this has " +
                         std::to_string(id.size()));
-    for (std::size_t i = 0; i < 17; ++i)
-        if (!std::isdigit(static_cast<unsigned char>(id[i])))
-            return badInput("id: character " + std::to_string(i + 1) + " must be a digit");
-    if (!std::isdigit(static_cast<unsigned char>(id[17])) && id[17] != 'X')
+    case ResidentIdProblem::Characters:
+        for (std::size_t i = 0; i < 17 && i < id.size(); ++i)
+            if (!std::isdigit(static_cast<unsigned char>(id[i])))
+                return badInput("id: character " + std::to_string(i + 1) + " must be a digit");
         return badInput("id: the last character must be a digit or X");
-    const int province = digits(std::string_view(id).substr(0, 2));
-    if (!isProvince(province))
+    case ResidentIdProblem::Area:
         return badInput("id: unknown area code " + id.substr(0, 6) + " (no province " +
                         id.substr(0, 2) + ")");
-    const int year = digits(std::string_view(id).substr(6, 4));
-    const int month = digits(std::string_view(id).substr(10, 2));
-    const int day = digits(std::string_view(id).substr(12, 2));
-    if (!validDate(year, month, day))
+    case ResidentIdProblem::BirthDate:
         return badInput("id: impossible birth date " + id.substr(6, 8));
-    const char expected = residentIdCheckCharacter(std::string_view(id).substr(0, 17));
-    if (expected != id[17])
+    case ResidentIdProblem::CheckCharacter:
         return badInput(std::string("id: wrong check character ") + id[17] + ", expected " +
-                        expected);
-    return CheckedId{IdType::Resident, id, maskIdNumber(id)};
+                        residentIdCheckCharacter(std::string_view(id).substr(0, 17)));
+    }
+    return badInput("id: not a resident ID number");
 }
 
 Result<CheckedId> checkPassport(std::string_view text) {
@@ -129,10 +147,10 @@ Result<CheckedId> checkPermit(std::string_view text) {
                     "12345678)");
 }
 
-Result<CheckedId> checkIdNumber(IdType type, std::string_view text) {
+Result<CheckedId> checkIdNumber(IdType type, std::string_view text, std::optional<int> todayYmd) {
     switch (type) {
     case IdType::Resident:
-        return checkResidentId(text);
+        return checkResidentId(text, todayYmd);
     case IdType::Passport:
         return checkPassport(text);
     case IdType::Permit:

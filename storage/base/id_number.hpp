@@ -27,12 +27,30 @@ struct CheckedId {
     std::string masked;     // what may be shown and stored in the clear
 };
 
+// What is wrong with a resident ID number, judged on as much of it as is there: the keypad
+// preview asks while it is typed, the gate on the whole number, so both apply one rule. Checks
+// run in the order the digits are typed (characters, area, birth date, check character); a
+// birth date after `todayYmd` (yyyymmdd), when given, is impossible.
+enum class ResidentIdProblem {
+    None,
+    Incomplete,
+    TooLong,
+    Characters,
+    Area,
+    BirthDate,
+    CheckCharacter
+};
+ResidentIdProblem residentIdProblem(std::string_view normalised,
+                                    std::optional<int> todayYmd = std::nullopt);
+
 // Each failure has its own message naming the problem (length, characters, area, date,
 // check character), so staff can tell a typo from a fake.
-Result<CheckedId> checkResidentId(std::string_view text);
+Result<CheckedId> checkResidentId(std::string_view text,
+                                  std::optional<int> todayYmd = std::nullopt);
 Result<CheckedId> checkPassport(std::string_view text);
 Result<CheckedId> checkPermit(std::string_view text);
-Result<CheckedId> checkIdNumber(IdType type, std::string_view text);
+Result<CheckedId> checkIdNumber(IdType type, std::string_view text,
+                                std::optional<int> todayYmd = std::nullopt);
 // A roster's ID column, whose type is not given: a resident ID gets every check; anything not
 // 18 characters long may instead be a passport or permit (format only). An 18-character number
 // that fails is named by the resident ID check (a typo there must not pass as something else).

@@ -20,9 +20,17 @@ bool number(std::string_view text, std::size_t pos, std::size_t count, int& out)
 
 } // namespace
 
+bool isValidCivilDate(int year, int month, int day) {
+    if (month < 1 || month > 12 || day < 1)
+        return false;
+    static constexpr int kDays[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    const bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+    return day <= (month == 2 && leap ? 29 : kDays[month - 1]);
+}
+
 Result<std::int64_t> parseIsoTime(std::string_view text) {
     const auto bad = [&] {
-        return badInput("time: expected YYYY-MM-DDTHH:MM:SS[.fff][Z|+HH:MM], got '" +
+        return badInput("expected YYYY-MM-DDTHH:MM:SS[.fff][Z|+HH:MM], got '" +
                         std::string(text.substr(0, 40)) + "'");
     };
     int year, month, day, hour, minute, second;
@@ -31,8 +39,8 @@ Result<std::int64_t> parseIsoTime(std::string_view text) {
         (text[10] != 'T' && text[10] != ' ') || !number(text, 11, 2, hour) || text[13] != ':' ||
         !number(text, 14, 2, minute) || text[16] != ':' || !number(text, 17, 2, second))
         return bad();
-    if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 60)
-        return bad();
+    if (!isValidCivilDate(year, month, day) || hour > 23 || minute > 59 || second > 60)
+        return badInput("no such date or time '" + std::string(text.substr(0, 19)) + "'");
     std::size_t pos = 19;
     if (pos < text.size() && text[pos] == '.') {
         ++pos;
@@ -54,7 +62,8 @@ Result<std::int64_t> parseIsoTime(std::string_view text) {
             std::size_t mpos = pos + 3;
             if (mpos < text.size() && text[mpos] == ':')
                 ++mpos;
-            if (!number(text, mpos, 2, minutes) || mpos + 2 != text.size())
+            if (!number(text, mpos, 2, minutes) || mpos + 2 != text.size() || hours > 23 ||
+                minutes > 59)
                 return bad();
             offset = (hours * 60 + minutes) * 60 * (sign == '-' ? -1 : 1);
             pos = text.size();
@@ -72,13 +81,26 @@ Result<std::int64_t> parseIsoTime(std::string_view text) {
     return static_cast<std::int64_t>(timegm(&tm)) - offset;
 }
 
-std::string formatIsoTime(std::int64_t epochSeconds) {
+std::string formatUtc(std::int64_t epochSeconds, const char* pattern) {
     const auto seconds = static_cast<std::time_t>(epochSeconds);
     std::tm tm{};
     gmtime_r(&seconds, &tm);
-    char buffer[32];
-    std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    return buffer;
+    char buffer[64];
+    // The patterns are the callers' string literals (this file's and HTTP's Date); strftime has
+    // no length-taking sibling to check them through.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+    const std::size_t length = std::strftime(buffer, sizeof buffer, pattern, &tm);
+#pragma GCC diagnostic pop
+    return std::string(buffer, length);
+}
+
+std::string formatIsoTime(std::int64_t epochSeconds) {
+    return formatUtc(epochSeconds, "%Y-%m-%dT%H:%M:%SZ");
+}
+
+std::string formatCompactUtc(std::int64_t epochSeconds) {
+    return formatUtc(epochSeconds, "%Y%m%dT%H%M%SZ");
 }
 
 } // namespace doorpost

@@ -15,6 +15,13 @@ std::int64_t startOfLocalDay(std::int64_t unixSeconds) {
     return static_cast<std::int64_t>(std::mktime(&local));
 }
 
+int localDateYmd(std::int64_t unixSeconds) {
+    const auto t = static_cast<std::time_t>(unixSeconds);
+    std::tm local{};
+    localtime_r(&t, &local);
+    return (local.tm_year + 1900) * 10000 + (local.tm_mon + 1) * 100 + local.tm_mday;
+}
+
 std::string localClock(std::int64_t unixSeconds) {
     const auto t = static_cast<std::time_t>(unixSeconds);
     std::tm local{};

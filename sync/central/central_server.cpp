@@ -1,5 +1,6 @@
 #include "sync/central/central_server.hpp"
 
+#include "storage/base/iso_time.hpp"
 #include "sync/central/chain_head_route.hpp"
 #include "sync/central/query_param.hpp"
 #include "sync/central/set_signing_key.hpp"
@@ -12,12 +13,7 @@ namespace doorpost::sync::central {
 namespace {
 
 std::string httpDate() {
-    const std::time_t now = std::time(nullptr);
-    std::tm utc{};
-    gmtime_r(&now, &utc);
-    char text[64];
-    std::strftime(text, sizeof text, "%a, %d %b %Y %H:%M:%S GMT", &utc);
-    return text;
+    return formatUtc(static_cast<std::int64_t>(std::time(nullptr)), "%a, %d %b %Y %H:%M:%S GMT");
 }
 
 void replyJson(httplib::Response& res, int status, const nlohmann::json& body) {

@@ -1,7 +1,8 @@
 #pragma once
 // Reads set items (roster candidates, deny entries) from an operator's file: JSON Lines (one
-// object per line) or CSV with a header row (UTF-8, an Excel BOM tolerated). The key is the
-// named field, or the first column.
+// object per line) or CSV with a header row, in UTF-8 (an Excel BOM tolerated) or GB18030
+// (storage/base/text_encoding.hpp), read by the one CSV reader (storage/base/csv.hpp). The key is
+// the named field, or the first column.
 
 #include "storage/base/result.hpp"
 #include "sync/protocol.hpp"

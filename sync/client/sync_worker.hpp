@@ -38,7 +38,7 @@ public:
 
     void start();
     void stop();
-    // Asks for a round now (the gate calls this after committing an event); never blocks.
+    // Asks for a round now (staff's "Sync now", kiosk/app/kiosk_staff.cpp); never blocks.
     void nudge();
     SyncStatus status() const;
 
@@ -47,8 +47,9 @@ private:
 
     std::string m_dbPath;
     SyncConfig m_config;
-    // Threads meet here: the worker thread writes m_status; the UI thread copies it via
-    // status(); any thread may nudge() or stop(). All under m_mutex, held only briefly.
+    // Threads meet here: the worker thread writes m_status; the log query's thread copies it via
+    // status() for the central chip, staff actions for their answer; any thread may nudge() or
+    // stop(). All under m_mutex, held only briefly.
     mutable std::mutex m_mutex;
     std::condition_variable m_wake;
     bool m_stopping = false;

@@ -1,4 +1,5 @@
-// doorpost-central: the central service and its operator commands. Composition root.
+// doorpost-central: the central service and its operator commands. The entry point: it parses
+// the command line and runs the chosen subcommand; `serve` (cmd_serve.cpp) composes the service.
 
 #include "doorpost_version.hpp"
 #include "sync/central/cli/command_registry.hpp"

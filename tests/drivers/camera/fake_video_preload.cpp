@@ -300,9 +300,9 @@ void removeTree() {
         return;
     }
     ::unlink((byIdDir(c) + "/" + byIdName()).c_str());
-    for (const std::string& dir : {sysDir(c) + "/" + c.node, byIdDir(c), c.root + "/dev/v4l",
-                                   c.root + "/dev", sysDir(c), c.root + "/sys/class",
-                                   c.root + "/sys", c.root}) {
+    for (const std::string& dir :
+         {sysDir(c) + "/" + c.node, byIdDir(c), c.root + "/dev/v4l", c.root + "/dev", sysDir(c),
+          c.root + "/sys/class", c.root + "/sys", c.root}) {
         ::rmdir(dir.c_str());
     }
 }

@@ -1,4 +1,5 @@
 #include "kiosk/app/id_preview.hpp"
+#include "storage/base/id_number.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -10,8 +11,8 @@ constexpr int kToday = 20261127;
 }
 
 TEST_CASE("resident ID check character follows ISO 7064 MOD 11-2") {
-    CHECK(residentCheckChar("11010519491231002") == 'X');
-    CHECK(residentCheckChar("44052418800101001") == '4');
+    CHECK(residentIdCheckCharacter("11010519491231002") == 'X');
+    CHECK(residentIdCheckCharacter("44052418800101001") == '4');
 }
 
 TEST_CASE("a valid resident ID shows check OK, birth date and sex") {

@@ -466,14 +466,9 @@ TEST_CASE("doorpost devices --json lists the testbed: the scanner by its report 
     }
 }
 
-TEST_CASE("doorpost run: a HID POS scanner plugged in at run time is announced, its interrupt "
-          "reports are reads at the gate, unplugging it turns the chip red, the keyboard and "
-          "the touchscreen are left alone",
-          "[.usb-run]") {
-    // Hidden from ctest for now ([.usb-run]; run it by hand with that tag): the announcement and
-    // the read pass, but after the removal uevent the kiosk's reader thread stays inside an
-    // ioctl in umockdev's preload, so the chip never turns red and the test runs into ctest's
-    // timeout.
+// The kiosk runs with a keyboard and a touchscreen plugged in; a HID POS scanner is plugged in
+// while it runs, with a ticket to read; with `unplug`, it is pulled out after the read.
+static void runWithHotPluggedScanner(bool unplug) {
     test::TempDir dir;
     const std::string db = dir.file("kiosk.db");
     std::ofstream(dir.file("roster.csv"))
@@ -481,10 +476,10 @@ TEST_CASE("doorpost run: a HID POS scanner plugged in at run time is announced, 
            "2021110100731,Zhang Wei,110105199003071239,am,101,07\n";
     REQUIRE(test::runBinary("doorpost", "--db " + db + " roster import " + dir.file("roster.csv"))
                 .exitCode == 0);
-    std::ofstream(dir.file("door.script")) << "wait-for scanner ok 30000\n"
-                                              "wait-for-min admitted 1 30000\n"
-                                              "wait-for scanner offline 30000\n"
-                                              "expect admitted 1\n";
+    std::ofstream(dir.file("door.script"))
+        << "wait-for scanner ok 30000\n"
+           "wait-for-min admitted 1 30000\n"
+        << (unplug ? "wait-for scanner offline 30000\n" : "") << "expect admitted 1\n";
     UsbTestbed bed;
     bed.add(keyboard(), 3, false);
     bed.add(touchscreen(), 4, false);
@@ -507,7 +502,9 @@ TEST_CASE("doorpost run: a HID POS scanner plugged in at run time is announced, 
     }
     CHECK(bed.reportsSent() == 1);
     std::this_thread::sleep_for(std::chrono::seconds(2)); // the gate commits, the UI shows it
-    bed.remove(2);
+    if (unplug) {
+        bed.remove(2);
+    }
 
     const int status = test::waitProcess(kiosk);
     std::ifstream outFile(dir.file("out.txt")), errFile(dir.file("err.txt"));
@@ -520,7 +517,7 @@ TEST_CASE("doorpost run: a HID POS scanner plugged in at run time is announced, 
     const auto lines = jsonLines(out.str());
     REQUIRE(!lines.empty());
     CHECK(lines.back()["admitted"] == 1);
-    CHECK(lines.back()["scanner"] == "offline");
+    CHECK(lines.back()["scanner"] == (unplug ? "offline" : "ok"));
 
     const auto actions = bed.actions();
     // The scanner's interface was claimed, its kernel driver detached; nothing else was touched.
@@ -532,4 +529,20 @@ TEST_CASE("doorpost run: a HID POS scanner plugged in at run time is announced, 
     CHECK(claimed);
     CHECK_FALSE(claimedOrDetached(actions, "/dev/bus/usb/001/003"));
     CHECK_FALSE(claimedOrDetached(actions, "/dev/bus/usb/001/004"));
+}
+
+TEST_CASE("doorpost run: a HID POS scanner plugged in at run time is announced, its interrupt "
+          "reports are reads at the gate, the keyboard and the touchscreen are left alone",
+          "[.usb-run]") {
+    // Hidden from ctest for now (run it by hand with its tag): the announcement, the claim and
+    // the read pass, but at exit the reader thread stays inside a usbfs ioctl in umockdev's
+    // preload, so the kiosk never exits and the test runs into ctest's timeout.
+    runWithHotPluggedScanner(false);
+}
+
+TEST_CASE("doorpost run: unplugging the HID POS scanner turns the chip red", "[.usb-unplug]") {
+    // Hidden from ctest for now (run it by hand with its tag): after the removal uevent the
+    // kiosk's reader thread stays inside a usbfs ioctl in umockdev's preload (it never gets the
+    // ENODEV the testbed answers), so the watcher's join waits and the chip never turns red.
+    runWithHotPluggedScanner(true);
 }

@@ -130,7 +130,13 @@ TEST_CASE("a valid pass is admitted only after its event is committed", "[gate]"
     REQUIRE(again);
     CHECK(again->verdict == Verdict::Refer);
     CHECK(again->reasons.front() == Reason::AlreadyAdmitted);
-    CHECK_THAT(again->detail, Catch::Contains("door-2"));
+    REQUIRE(again->alreadyAdmitted);
+    CHECK(again->alreadyAdmitted->door == "door-2");
+    auto reentry = log->readSeqRange(again->seq, again->seq);
+    REQUIRE(reentry);
+    const auto reentryDetail = nlohmann::json::parse(reentry->front().detail);
+    CHECK(reentryDetail["already_admitted"]["door"] == "door-2");
+    CHECK(reentryDetail["already_admitted"]["at"].get<std::string>().size() == 20); // ISO, UTC
 
     auto red = gate->scan({site.pass("440524188001010014", sync::pass::PassStatus::Red)});
     CHECK(red->verdict == Verdict::Deny);

@@ -5,6 +5,7 @@
 #include "sync/central/roster_id_numbers.hpp"
 #include "sync/pass/subject_key.hpp"
 #include "tests/support/command_run.hpp"
+#include "tests/support/temp_dir.hpp"
 
 #include <catch2/catch.hpp>
 #include <filesystem>
@@ -177,4 +178,31 @@ TEST_CASE("doorpost-central roster import hashes ID numbers exactly as the kiosk
         CHECK(nlohmann::json::parse(value).at("subject_key") == kiosk.at(number));
     }
     fs::remove_all(dir);
+}
+
+TEST_CASE("doorpost-central roster import reads GB18030 and quoted line breaks as written",
+          "[central][roster]") {
+    doorpost::test::TempDir dir;
+    const std::string dataDir = "--data-dir " + dir.file("central") + " ";
+    REQUIRE(doorpost::test::runBinary("doorpost-central", dataDir + "keys").exitCode == 0);
+    {
+        // Excel on a Chinese Windows: GB18030, CRLF, a name with a comma and one with a line
+        // break (both quoted). 姓名 = D0D5 C3FB, 张三 = D5C5 C8FD, 李 = C0EE, 四 = CBC4.
+        std::ofstream csv(dir.file("roster.csv"), std::ios::binary);
+        csv << "candidate_number,\xD0\xD5\xC3\xFB,id_number,session,room,seat\r\n"
+               "100100001,\xD5\xC5\xC8\xFD,11010519491231002X,AM,101,07\r\n"
+               "100100002,\"\xC0\xEE,\xCB\xC4\",440524188001010014,AM,101,08\r\n"
+               "100100003,\"\xC0\xEE\r\n\xCB\xC4\",E12345678,AM,102,01\r\n";
+    }
+    const auto imported = doorpost::test::runBinary("doorpost-central", dataDir + "roster import " +
+                                                                            dir.file("roster.csv"));
+    INFO(imported.err);
+    REQUIRE(imported.exitCode == 0);
+    const auto published =
+        readPairs(fs::path(dir.file("central")) / "central.db",
+                  "SELECT item_key, value FROM set_items WHERE set_name = 'roster'");
+    REQUIRE(published.size() == 3);
+    CHECK(nlohmann::json::parse(published.at("100100001")).at("姓名") == "张三");
+    CHECK(nlohmann::json::parse(published.at("100100002")).at("姓名") == "李,四");
+    CHECK(nlohmann::json::parse(published.at("100100003")).at("姓名") == "李\r\n四");
 }
