@@ -32,6 +32,9 @@ pkg_check_modules(SYSTEMD REQUIRED IMPORTED_TARGET libsystemd)
 if(DOORPOST_TESTS)
     find_package(Catch2 2 REQUIRED)
     include(Catch)
+    # The USB scanner tests run the real doorpost in a umockdev testbed (libumockdev-dev for
+    # the testbed and its ioctl handlers, umockdev for the preload library).
+    pkg_check_modules(UMOCKDEV REQUIRED IMPORTED_TARGET umockdev-1.0)
 endif()
 
 # kiosk/ui: Dear ImGui's SDL backends, which Debian ships as example sources

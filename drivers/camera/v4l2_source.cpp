@@ -49,7 +49,7 @@ const char* toString(PixelFormat format) {
 }
 
 V4l2Source::V4l2Source(V4l2Config config, std::unique_ptr<V4l2Io> io)
-    : m_config(std::move(config)), m_io(std::move(io)) {}
+    : m_config(std::move(config)), m_io(std::move(io)), m_path(m_config.devicePath) {}
 
 V4l2Source::~V4l2Source() {
     close();
@@ -77,23 +77,29 @@ DriverStatus V4l2Source::open() {
 }
 
 DriverStatus V4l2Source::start() {
-    m_fd = m_io->open(m_config.devicePath.c_str(), O_RDWR | O_NONBLOCK);
+    if (m_config.resolve) {
+        auto path = m_config.resolve();
+        if (!path) {
+            return path.error();
+        }
+        m_path = std::move(path.value());
+    }
+    m_fd = m_io->open(m_path.c_str(), O_RDWR | O_NONBLOCK);
     if (m_fd < 0) {
         const bool missing = errno == ENOENT || isGone(errno);
         return DriverError{missing ? DriverErrorKind::NotFound : DriverErrorKind::Device,
-                           m_config.devicePath + ": " + std::strerror(errno)};
+                           m_path + ": " + std::strerror(errno)};
     }
     v4l2_capability caps{};
     if (m_io->ioctl(m_fd, VIDIOC_QUERYCAP, &caps) < 0) {
         return DriverError{isGone(errno) ? DriverErrorKind::Unplugged
                                          : DriverErrorKind::Unsupported,
-                           m_config.devicePath + ": not a V4L2 device"};
+                           m_path + ": not a V4L2 device"};
     }
     const std::uint32_t deviceCaps =
         (caps.capabilities & V4L2_CAP_DEVICE_CAPS) != 0 ? caps.device_caps : caps.capabilities;
     if ((deviceCaps & V4L2_CAP_VIDEO_CAPTURE) == 0 || (deviceCaps & V4L2_CAP_STREAMING) == 0) {
-        return DriverError{DriverErrorKind::Unsupported,
-                           m_config.devicePath + ": no streaming video capture"};
+        return DriverError{DriverErrorKind::Unsupported, m_path + ": no streaming video capture"};
     }
 
     // The formats the camera offers, then the first of ours it has.
@@ -113,7 +119,7 @@ DriverStatus V4l2Source::start() {
         });
     if (chosen == m_config.preference.end()) {
         return DriverError{DriverErrorKind::Unsupported,
-                           m_config.devicePath + ": offers none of GREY, YUYV, MJPEG"};
+                           m_path + ": offers none of GREY, YUYV, MJPEG"};
     }
     v4l2_format format{};
     format.type = V4L2_BUF_TYPE_VIDEO_CAPTURE;
@@ -129,7 +135,7 @@ DriverStatus V4l2Source::start() {
     // The driver may adjust size and format; what it answers is what we get.
     if (format.fmt.pix.pixelformat != fourcc(*chosen) || format.fmt.pix.width == 0 ||
         format.fmt.pix.height == 0) {
-        return DriverError{DriverErrorKind::Unsupported, m_config.devicePath + ": format refused"};
+        return DriverError{DriverErrorKind::Unsupported, m_path + ": format refused"};
     }
     m_format = *chosen;
     m_width = static_cast<int>(format.fmt.pix.width);
@@ -144,14 +150,16 @@ DriverStatus V4l2Source::start() {
     parm.parm.capture.timeperframe.denominator =
         static_cast<std::uint32_t>(std::max(1, m_config.fps));
     (void)m_io->ioctl(m_fd, VIDIOC_S_PARM, &parm);
+    if (m_config.automaticControls) {
+        applyControls();
+    }
 
     v4l2_requestbuffers request{};
     request.count = static_cast<std::uint32_t>(std::max(2, m_config.bufferCount));
     request.type = V4L2_BUF_TYPE_VIDEO_CAPTURE;
     request.memory = V4L2_MEMORY_MMAP;
     if (m_io->ioctl(m_fd, VIDIOC_REQBUFS, &request) < 0 || request.count < 2) {
-        return DriverError{DriverErrorKind::Device,
-                           m_config.devicePath + ": cannot get capture buffers"};
+        return DriverError{DriverErrorKind::Device, m_path + ": cannot get capture buffers"};
     }
     for (std::uint32_t index = 0; index < request.count; ++index) {
         v4l2_buffer buffer{};
@@ -177,7 +185,52 @@ DriverStatus V4l2Source::start() {
                            errnoText("VIDIOC_STREAMON")};
     }
     m_sequence = 0;
+    m_lastFrame = FrameClock::now();
     return Done{};
+}
+
+void V4l2Source::applyControls() {
+    // A dark doorway needs longer exposures than a fixed setting gives: automatic exposure
+    // (UVC cameras offer it as "aperture priority", others as "auto"), and continuous autofocus
+    // where the camera has it, since codes are held at any distance. Cameras without these
+    // controls stream as they are.
+    m_controls.clear();
+    v4l2_queryctrl query{};
+    query.id = V4L2_CID_EXPOSURE_AUTO;
+    if (m_io->ioctl(m_fd, VIDIOC_QUERYCTRL, &query) == 0 &&
+        (query.flags & V4L2_CTRL_FLAG_DISABLED) == 0) {
+        for (const int mode : {V4L2_EXPOSURE_APERTURE_PRIORITY, V4L2_EXPOSURE_AUTO}) {
+            v4l2_querymenu item{};
+            item.id = V4L2_CID_EXPOSURE_AUTO;
+            item.index = static_cast<std::uint32_t>(mode);
+            if (m_io->ioctl(m_fd, VIDIOC_QUERYMENU, &item) != 0) {
+                continue;
+            }
+            v4l2_control control{V4L2_CID_EXPOSURE_AUTO, mode};
+            if (m_io->ioctl(m_fd, VIDIOC_S_CTRL, &control) == 0) {
+                m_controls += "exposure_auto=" + std::to_string(mode);
+                break;
+            }
+        }
+    }
+    query = {};
+    query.id = V4L2_CID_FOCUS_AUTO;
+    if (m_io->ioctl(m_fd, VIDIOC_QUERYCTRL, &query) == 0 &&
+        (query.flags & V4L2_CTRL_FLAG_DISABLED) == 0) {
+        v4l2_control control{V4L2_CID_FOCUS_AUTO, 1};
+        if (m_io->ioctl(m_fd, VIDIOC_S_CTRL, &control) == 0) {
+            m_controls += std::string(m_controls.empty() ? "" : " ") + "focus_auto=1";
+        }
+    }
+}
+
+DriverStatus V4l2Source::reopen() {
+    teardown();
+    auto started = start();
+    if (!started) {
+        teardown();
+    }
+    return started;
 }
 
 void V4l2Source::teardown() {
@@ -208,7 +261,7 @@ NextFrame V4l2Source::unplugged(std::string why) {
     m_nextReconnect = FrameClock::now() + m_config.reconnectInterval;
     NextFrame out;
     out.status = NextStatus::Unplugged;
-    out.message = m_config.devicePath + ": " + why;
+    out.message = m_path + ": " + why;
     return out;
 }
 
@@ -235,7 +288,7 @@ NextFrame V4l2Source::next(std::chrono::milliseconds timeout) {
         std::this_thread::sleep_until(std::min(m_nextReconnect, FrameClock::now() + timeout));
         if (FrameClock::now() < m_nextReconnect) {
             out.status = NextStatus::Unplugged;
-            out.message = m_config.devicePath + ": waiting for the camera";
+            out.message = m_path + ": waiting for the camera";
             return out;
         }
         auto reopened = start();
@@ -281,6 +334,23 @@ NextFrame V4l2Source::next(std::chrono::milliseconds timeout) {
     }
     if (ready == 0) {
         out.status = NextStatus::Timeout;
+        if (FrameClock::now() - m_lastFrame >= m_config.watchdog) {
+            // Streaming on paper, silent in fact: restart the stream (a reopen, since some UVC
+            // cameras only recover from a stall through a new open).
+            ++m_watchdogRestarts;
+            if (auto restarted = reopen(); !restarted) {
+                if (restarted.error().kind == DriverErrorKind::NotFound ||
+                    restarted.error().kind == DriverErrorKind::Unplugged) {
+                    return unplugged("no frames, and the camera is gone");
+                }
+                m_state = SourceState::Failed;
+                out.status = NextStatus::Error;
+                out.message = restarted.error().message;
+                return out;
+            }
+            out.message = m_path + ": no frames for " + std::to_string(m_config.watchdog.count()) +
+                          " ms, stream restarted";
+        }
         return out;
     }
     if ((pfd.revents & (POLLERR | POLLHUP | POLLNVAL)) != 0 && (pfd.revents & POLLIN) == 0) {
@@ -311,6 +381,7 @@ NextFrame V4l2Source::next(std::chrono::milliseconds timeout) {
     const auto* data = static_cast<const std::uint8_t*>(mapped.start);
     const std::size_t used = std::min<std::size_t>(buffer.bytesused, mapped.length);
     if ((buffer.flags & V4L2_BUF_FLAG_ERROR) != 0) {
+        ++m_damaged;
         out.status = NextStatus::Timeout; // a damaged frame: skip it, the next one follows
         out.message = "damaged frame skipped";
         return out;
@@ -341,8 +412,22 @@ NextFrame V4l2Source::next(std::chrono::milliseconds timeout) {
     }
     }
     out.status = NextStatus::Frame;
-    out.frame.sequence = m_sequence++;
+    // The driver's frame count since STREAMON: frames it dropped leave gaps.
+    out.frame.sequence = buffer.sequence;
+    ++m_sequence;
     out.frame.captured = FrameClock::now();
+    // The driver's capture time, when it is on the monotonic clock (as steady_clock is): the
+    // frame was taken then, not when this thread got round to dequeuing it.
+    if ((buffer.flags & V4L2_BUF_FLAG_TIMESTAMP_MASK) == V4L2_BUF_FLAG_TIMESTAMP_MONOTONIC &&
+        (buffer.timestamp.tv_sec != 0 || buffer.timestamp.tv_usec != 0)) {
+        const FrameClock::time_point taken(std::chrono::duration_cast<FrameClock::duration>(
+            std::chrono::seconds(buffer.timestamp.tv_sec) +
+            std::chrono::microseconds(buffer.timestamp.tv_usec)));
+        if (taken <= out.frame.captured && out.frame.captured - taken < std::chrono::seconds(2)) {
+            out.frame.captured = taken;
+        }
+    }
+    m_lastFrame = FrameClock::now();
     return out;
 }
 

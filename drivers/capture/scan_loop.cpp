@@ -1,5 +1,7 @@
 #include "drivers/capture/scan_loop.hpp"
 
+#include <algorithm>
+
 namespace doorpost::drivers::capture {
 
 ScanLoop::ScanLoop(std::unique_ptr<camera::FrameSource> source, ScanLoopOptions options,
@@ -19,6 +21,7 @@ DriverStatus ScanLoop::start() {
     if (!opened && m_source->state() != camera::SourceState::Unplugged) {
         return opened;
     }
+    m_openMessage = opened ? m_source->describe() : opened.error().message;
     // Forked here, before the loop's thread exists.
     m_decoder = std::make_unique<decode::IsolatedDecoder>(m_options.decoder);
     m_running = true;
@@ -41,13 +44,18 @@ DiagnosticsSnapshot ScanLoop::diagnostics() const {
 
 void ScanLoop::run() {
     camera::SourceState last = m_source->state();
+    std::string lastName = m_source->describe();
     if (m_callbacks.onState) {
-        m_callbacks.onState(last, m_source->describe());
+        m_callbacks.onState(last, m_openMessage); // why not streaming, when it is not
     }
     while (m_running) {
         const camera::NextFrame next = m_source->next(m_options.frameTimeout);
-        if (m_source->state() != last) {
+        // A change of state, or of camera (one chosen while the door runs, or a node that came
+        // back under another number), is news for whoever shows the camera's state.
+        std::string name = m_source->describe();
+        if (m_source->state() != last || name != lastName) {
             last = m_source->state();
+            lastName = std::move(name);
             if (last != camera::SourceState::Streaming) {
                 m_duplicates.reset(); // a reconnected camera starts a fresh view
             }
@@ -62,19 +70,59 @@ void ScanLoop::run() {
         if (next.status != camera::NextStatus::Frame) {
             continue;
         }
-        const PictureStats picture = measurePicture(next.frame.luma);
-        const auto outcome = m_decoder->decode(next.frame.luma);
-        const bool read = outcome && outcome->read;
+        const camera::LumaView& luma = next.frame.luma;
+        const bool measure =
+            m_framesSeen++ % static_cast<std::uint64_t>(std::max(1, m_options.measureEvery)) == 0;
+        FrameReport report;
+        std::optional<DriverResult<decode::DecodeOutcome>> outcome;
+        if (worthDecoding(luma)) {
+            outcome = m_decoder->decode(luma);
+            report.decoded = true;
+            report.read = *outcome && (*outcome)->read;
+            const bool codeLike = *outcome && ((*outcome)->sawCandidate || report.read);
+            m_idleFrames = codeLike ? 0 : m_idleFrames + 1;
+        }
+        if (measure) {
+            m_lastPicture = measurePicture(luma);
+        }
         {
             std::lock_guard lock(m_mutex);
-            m_diagnostics.addFrame(picture, read, !outcome);
+            m_diagnostics.addFrame(m_lastPicture, report.read, report.decoded && !*outcome);
         }
-        if (read &&
-            m_duplicates.accept(outcome->read->format, outcome->read->bytes, next.frame.captured) &&
-            m_callbacks.onRead) {
-            m_callbacks.onRead({*outcome->read, next.frame.captured, next.frame.sequence});
+        if (report.read) {
+            // Where it was, for the preview's outline: the decoder answers with content only,
+            // so the locator (a fraction of a millisecond) is asked on the frames that read.
+            const auto regions = decode::locateCodes(luma, 1);
+            if (!regions.empty()) {
+                report.where = regions.front();
+            }
+            const decode::CodeRead& code = *(*outcome)->read;
+            if (m_duplicates.accept(code.format, code.bytes, next.frame.captured) &&
+                m_callbacks.onRead) {
+                m_callbacks.onRead({code, next.frame.captured, next.frame.sequence, report.where});
+            }
+        }
+        if (m_callbacks.onFrame) {
+            m_callbacks.onFrame(next.frame, report);
         }
     }
+}
+
+bool ScanLoop::worthDecoding(const camera::LumaView& frame) {
+    // An empty doorway for more than a second: every Nth frame is decoded, and any frame in
+    // between whose texture looks like a code. A code held up is therefore decoded on the frame
+    // it appears in, and an empty view costs the locator instead of the decoder.
+    constexpr std::uint64_t kIdleAfter = 30;
+    const auto every = static_cast<std::uint64_t>(std::max(1, m_options.idleDecodeEvery));
+    if (every == 1 || m_idleFrames < kIdleAfter || m_idleFrames % every == 0) {
+        return true;
+    }
+    bool flooded = false;
+    if (!decode::locateCodes(frame, 1, &flooded).empty() || flooded) {
+        return true;
+    }
+    ++m_idleFrames;
+    return false;
 }
 
 } // namespace doorpost::drivers::capture

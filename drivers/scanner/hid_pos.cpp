@@ -102,36 +102,78 @@ DriverResult<std::unique_ptr<HidPosScanner>> HidPosScanner::open(std::uint16_t v
                            "no HID POS scanner with that vendor/product id"};
     }
     scanner->m_handle = handle;
+    if (auto claimed = scanner->claim(-1); !claimed) {
+        return claimed.error();
+    }
+    return scanner;
+}
+
+DriverResult<std::unique_ptr<HidPosScanner>>
+HidPosScanner::open(std::uint8_t bus, std::uint8_t address, int posInterface) {
+    std::unique_ptr<HidPosScanner> scanner(new HidPosScanner);
+    libusb_context* context = nullptr;
+    if (libusb_init(&context) != 0) {
+        return DriverError{DriverErrorKind::Device, "libusb could not start"};
+    }
+    scanner->m_context = context;
+    libusb_device** list = nullptr;
+    const ssize_t count = libusb_get_device_list(context, &list);
+    for (ssize_t i = 0; i < count; ++i) {
+        if (libusb_get_bus_number(list[i]) == bus &&
+            libusb_get_device_address(list[i]) == address) {
+            libusb_device_handle* handle = nullptr;
+            if (libusb_open(list[i], &handle) == 0) {
+                scanner->m_handle = handle;
+            }
+            break;
+        }
+    }
+    if (count >= 0) {
+        libusb_free_device_list(list, 1);
+    }
+    if (scanner->m_handle == nullptr) {
+        return DriverError{DriverErrorKind::NotFound, "the scanner is gone or cannot be opened"};
+    }
+    if (auto claimed = scanner->claim(posInterface); !claimed) {
+        return claimed.error();
+    }
+    return scanner;
+}
+
+DriverStatus HidPosScanner::claim(int onlyInterface) {
     libusb_config_descriptor* config = nullptr;
-    if (libusb_get_active_config_descriptor(libusb_get_device(handle), &config) != 0) {
+    if (libusb_get_active_config_descriptor(libusb_get_device(dev(m_handle)), &config) != 0) {
         return DriverError{DriverErrorKind::Device, "scanner has no readable configuration"};
     }
-    // The first HID interface with an interrupt IN endpoint carries the reports.
-    for (int i = 0; i < config->bNumInterfaces && scanner->m_interface < 0; ++i) {
+    // The HID interface with an interrupt IN endpoint that carries the reports: the one named,
+    // or else the first.
+    for (int i = 0; i < config->bNumInterfaces && m_interface < 0; ++i) {
         const libusb_interface_descriptor& alt = config->interface[i].altsetting[0];
-        if (alt.bInterfaceClass != LIBUSB_CLASS_HID) {
+        if (alt.bInterfaceClass != LIBUSB_CLASS_HID ||
+            (onlyInterface >= 0 && alt.bInterfaceNumber != onlyInterface)) {
             continue;
         }
         for (int e = 0; e < alt.bNumEndpoints; ++e) {
             const auto& endpoint = alt.endpoint[e];
             if ((endpoint.bmAttributes & 0x03) == LIBUSB_TRANSFER_TYPE_INTERRUPT &&
                 (endpoint.bEndpointAddress & LIBUSB_ENDPOINT_IN) != 0) {
-                scanner->m_interface = alt.bInterfaceNumber;
-                scanner->m_endpoint = endpoint.bEndpointAddress;
+                m_interface = alt.bInterfaceNumber;
+                m_endpoint = endpoint.bEndpointAddress;
                 break;
             }
         }
     }
     libusb_free_config_descriptor(config);
-    if (scanner->m_interface < 0) {
+    if (m_interface < 0) {
         return DriverError{DriverErrorKind::Unsupported, "device has no HID interrupt endpoint"};
     }
-    libusb_set_auto_detach_kernel_driver(handle, 1);
-    if (libusb_claim_interface(handle, scanner->m_interface) != 0) {
-        scanner->m_interface = -1;
+    // Auto-detach applies to the interface claimed here only, and gives it back on release.
+    libusb_set_auto_detach_kernel_driver(dev(m_handle), 1);
+    if (libusb_claim_interface(dev(m_handle), m_interface) != 0) {
+        m_interface = -1;
         return DriverError{DriverErrorKind::Device, "cannot claim the scanner's interface"};
     }
-    return scanner;
+    return Done{};
 }
 
 HidPosScanner::~HidPosScanner() {

@@ -66,11 +66,17 @@ public:
 
     static DriverResult<std::unique_ptr<HidPosScanner>> open(std::uint16_t vendorId,
                                                              std::uint16_t productId);
+    // The scanner at bus/address (as the watcher announced it), reading interface
+    // `posInterface` (the one whose report descriptor is on page 0x8C). Only that interface's
+    // kernel driver is detached; it is given back when the scanner is closed.
+    static DriverResult<std::unique_ptr<HidPosScanner>> open(std::uint8_t bus, std::uint8_t address,
+                                                             int posInterface);
     // Waits up to `timeout` for the next complete read.
     ScannerEvent next(std::chrono::milliseconds timeout);
 
 private:
     HidPosScanner() = default;
+    DriverStatus claim(int onlyInterface);
     void* m_context = nullptr; // libusb_context
     void* m_handle = nullptr;  // libusb_device_handle
     int m_interface = -1;

@@ -1,5 +1,7 @@
 #include "drivers/scanner/usb_watcher.hpp"
 
+#include "drivers/scanner/usb_devices.hpp"
+
 #include <libusb.h>
 
 namespace doorpost::drivers::scanner {
@@ -91,9 +93,11 @@ DriverStatus UsbWatcher::start(std::function<void(const UsbEvent&)> onEvent) {
     }
     m_running = true;
     m_thread = std::thread([this] {
+        classifyPending(); // the devices already plugged in
         while (m_running) {
             timeval tick{0, 200000}; // wakes up to notice stop()
             libusb_handle_events_timeout_completed(ctx(m_context), &tick, nullptr);
+            classifyPending();
         }
     });
     return Done{};
@@ -108,48 +112,52 @@ void UsbWatcher::stop() {
     if (m_thread.joinable()) {
         m_thread.join();
     }
+    for (const auto& note : m_pending) {
+        libusb_unref_device(static_cast<libusb_device*>(note.first));
+    }
+    m_pending.clear();
     libusb_exit(ctx(m_context));
     m_context = nullptr;
 }
 
 void UsbWatcher::handle(void* devicePtr, bool attached) {
-    auto* device = static_cast<libusb_device*>(devicePtr);
-    const std::uint8_t bus = libusb_get_bus_number(device);
-    const std::uint8_t address = libusb_get_device_address(device);
-    const auto key = static_cast<std::uint16_t>(bus << 8 | address);
-    if (!attached) {
-        const auto it = m_known.find(key);
-        if (it != m_known.end()) {
-            UsbEvent event = it->second;
-            event.attached = false;
-            m_known.erase(it);
-            m_onEvent(event);
-        }
-        return;
+    // Inside libusb's event handling: only note the device. Opening it (to read its report
+    // descriptors) happens in classifyPending, after the event handler returned.
+    std::lock_guard lock(m_pendingMutex);
+    m_pending.emplace_back(libusb_ref_device(static_cast<libusb_device*>(devicePtr)), attached);
+}
+
+void UsbWatcher::classifyPending() {
+    std::vector<std::pair<void*, bool>> pending;
+    {
+        std::lock_guard lock(m_pendingMutex);
+        pending.swap(m_pending);
     }
-    libusb_device_descriptor descriptor{};
-    if (libusb_get_device_descriptor(device, &descriptor) != 0) {
-        return;
-    }
-    std::vector<UsbInterfaceInfo> interfaces;
-    libusb_config_descriptor* config = nullptr;
-    if (libusb_get_config_descriptor(device, 0, &config) == 0) {
-        for (int i = 0; i < config->bNumInterfaces; ++i) {
-            for (int a = 0; a < config->interface[i].num_altsetting; ++a) {
-                const auto& alt = config->interface[i].altsetting[a];
-                interfaces.push_back(
-                    {alt.bInterfaceClass, alt.bInterfaceSubClass, alt.bInterfaceProtocol});
+    for (const auto& [devicePtr, attached] : pending) {
+        auto* device = static_cast<libusb_device*>(devicePtr);
+        const std::uint8_t bus = libusb_get_bus_number(device);
+        const std::uint8_t address = libusb_get_device_address(device);
+        const auto key = static_cast<std::uint16_t>(bus << 8 | address);
+        if (!attached) {
+            const auto it = m_known.find(key);
+            if (it != m_known.end()) {
+                UsbEvent event = it->second;
+                event.attached = false;
+                m_known.erase(it);
+                m_onEvent(event);
+            }
+        } else {
+            const UsbInputDevice described = describeUsbDevice(device);
+            if (described.kind != UsbDeviceKind::Other) { // hubs, storage, mice: not ours
+                UsbEvent event{
+                    true,    described.kind,         described.vendorId, described.productId, bus,
+                    address, described.posInterface, described.product,  described.serial};
+                m_known[key] = event;
+                m_onEvent(event);
             }
         }
-        libusb_free_config_descriptor(config);
+        libusb_unref_device(device);
     }
-    const UsbDeviceKind kind = classifyUsbDevice(descriptor.bDeviceClass, interfaces);
-    if (kind == UsbDeviceKind::Other) {
-        return; // hubs, storage, ...: not ours
-    }
-    UsbEvent event{true, kind, descriptor.idVendor, descriptor.idProduct, bus, address};
-    m_known[key] = event;
-    m_onEvent(event);
 }
 
 } // namespace doorpost::drivers::scanner

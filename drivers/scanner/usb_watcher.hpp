@@ -28,19 +28,23 @@ struct UsbInterfaceInfo {
     std::uint8_t protocol = 0;
 };
 
-// Cameras are USB video class (0x0E); a HID keyboard interface (boot protocol 1) is a wedge
-// scanner or a keyboard; other HID interfaces are taken as HID POS scanners (their report
-// descriptor, read when opened, tells for sure).
+// A first look from the interface classes alone: cameras are USB video class (0x0E); a HID
+// keyboard interface (boot protocol 1) is a wedge scanner or a keyboard; another HID interface
+// (protocol 0) may be a HID POS scanner. Only its report descriptor (usb_devices.hpp) tells:
+// nothing is taken for a scanner on this look alone.
 UsbDeviceKind classifyUsbDevice(std::uint8_t deviceClass,
                                 const std::vector<UsbInterfaceInfo>& interfaces);
 
 struct UsbEvent {
     bool attached = true;
-    UsbDeviceKind kind = UsbDeviceKind::Other;
+    UsbDeviceKind kind = UsbDeviceKind::Other; // from the descriptors (usb_devices.hpp)
     std::uint16_t vendorId = 0;
     std::uint16_t productId = 0;
     std::uint8_t bus = 0;
     std::uint8_t address = 0;
+    int posInterface = -1; // a scanner: the interface carrying its reports
+    std::string product;
+    std::string serial;
 };
 
 class UsbWatcher {
@@ -55,10 +59,13 @@ public:
     DriverStatus start(std::function<void(const UsbEvent&)> onEvent);
     void stop();
 
-    // Called by libusb on the watcher thread (public for the C callback trampoline).
+    // Called by libusb (public for the C callback trampoline): notes the device for the
+    // watcher thread, which classifies it outside libusb's event handling.
     void handle(void* device, bool attached);
 
 private:
+    void classifyPending();
+
     void* m_context = nullptr;
     int m_callback = 0;
     std::atomic<bool> m_running{false};
@@ -66,6 +73,11 @@ private:
     std::function<void(const UsbEvent&)> m_onEvent;
     // What each attached device was, by bus/address: a detached device can no longer be asked.
     std::map<std::uint16_t, UsbEvent> m_known;
+    // Hot-plug notes waiting for the watcher thread: libusb_device*, referenced, and whether it
+    // arrived. Filled from inside libusb's callbacks (on the watcher thread, and on the
+    // starting thread for the devices already present), hence the mutex.
+    std::mutex m_pendingMutex;
+    std::vector<std::pair<void*, bool>> m_pending;
 };
 
 } // namespace doorpost::drivers::scanner

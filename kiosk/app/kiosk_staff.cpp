@@ -122,7 +122,29 @@ StaffNotice KioskStaff::doExport() {
 }
 
 void KioskStaff::selectCamera(std::string source, StaffDone done) {
-    done(staffFailed(StaffOutcome::CameraAtStart, {source}));
+    if (!m_config.switchCamera) {
+        done(staffFailed(StaffOutcome::CameraRefused, {source, "no camera feed in this kiosk"}));
+        return;
+    }
+    if (!m_deviceWorker.submit([this, source, done] { done(doSelectCamera(source)); })) {
+        done(staffFailed(StaffOutcome::CameraRefused, {source, "busy"}));
+    }
+}
+
+StaffNotice KioskStaff::doSelectCamera(const std::string& spec) {
+    // The switch itself only hands the new source to the capture thread; opening it happens
+    // there. What is written here is the choice, so a restart opens the same camera.
+    if (auto switched = m_config.switchCamera(spec); !switched.ok()) {
+        return staffFailed(StaffOutcome::CameraRefused, {spec, switched.error().message});
+    }
+    auto db = storage::Database::open(m_config.dbPath);
+    if (!db.ok()) {
+        return staffFailed(StaffOutcome::CameraRefused, {spec, db.error().message});
+    }
+    if (auto kept = db.value().setMeta(kCameraChoiceKey, spec); !kept.ok()) {
+        return staffFailed(StaffOutcome::CameraRefused, {spec, kept.error().message});
+    }
+    return staffOk(StaffOutcome::CameraSwitched, {spec});
 }
 
 void KioskStaff::setSiteProfile(std::string profile, StaffDone done) {

@@ -9,6 +9,7 @@
 #include "kiosk/app/task_runner.hpp"
 
 #include <atomic>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -24,7 +25,13 @@ struct KioskStaffConfig {
     std::string exportDir;                  // empty: the first writable removable-media mount
     std::vector<std::string> mediaRoots = {"/media", "/run/media"};
     int syncWaitMs = 20'000; // how long sync now waits for the nudged round before answering
+    // Switches the running camera feed to a --camera spec (camera_setup.hpp), on the staff
+    // device thread; empty: this kiosk has no camera feed to switch.
+    std::function<Result<void>(const std::string& spec)> switchCamera;
 };
+
+// The database meta key that keeps staff's camera choice across restarts.
+inline constexpr const char* kCameraChoiceKey = "camera";
 
 class KioskStaff final : public StaffPort {
 public:
@@ -35,13 +42,15 @@ public:
 
     void syncNow(StaffDone done) override;
     void exportForAuditors(StaffDone done) override;
-    // The camera and the profile are chosen at start (run --synthetic/--replay, --profile).
+    // Switches the camera while the door runs and keeps the choice in the database (meta
+    // "camera"), so the next start opens it too. The profile is chosen at start (--profile).
     void selectCamera(std::string source, StaffDone done) override;
     void setSiteProfile(std::string profile, StaffDone done) override;
 
 private:
-    StaffNotice doExport(); // export worker thread
-    StaffNotice doSync();   // sync worker thread
+    StaffNotice doExport();                              // export worker thread
+    StaffNotice doSync();                                // sync worker thread
+    StaffNotice doSelectCamera(const std::string& spec); // device worker thread
 
     KioskStaffConfig m_config;
     sync::client::SyncWorker* m_sync;
@@ -51,6 +60,7 @@ private:
     std::atomic<int> m_childPid{0};
     TaskRunner m_syncWorker{2}; // last members: their threads stop before the rest goes
     TaskRunner m_exportWorker{2};
+    TaskRunner m_deviceWorker{2};
 };
 
 } // namespace doorpost::kiosk::app

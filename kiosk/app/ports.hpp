@@ -10,6 +10,7 @@
 #include "storage/base/result.hpp"
 #include "storage/base/verdict.hpp"
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -69,6 +70,8 @@ struct CodeRead {
     std::string text;
     ReadSource source = ReadSource::Camera;
     std::string format; // the symbology when known: "QR_CODE", "PDF_417", ...
+    std::chrono::steady_clock::time_point seen{}; // camera reads: when the frame was taken
+    std::uint64_t frame = 0;                      // camera reads: the frame's sequence number
 };
 
 using VerdictCallback = std::function<void(Result<VerdictView>)>;

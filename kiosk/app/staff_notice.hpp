@@ -29,7 +29,7 @@ enum class StaffOutcome {
     ExportDbFailed,       // {0} the error
     ExportShuttingDown,
     ExportFailed,   // {0} the error
-    CameraAtStart,  // {0} the camera asked for
+    CameraRefused,  // {0} the camera asked for, {1} why
     ProfileAtStart, // {0} the profile asked for
     CameraSwitched, // {0} the camera now in use
     ProfileChanged, // {0} the profile now in use

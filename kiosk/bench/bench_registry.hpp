@@ -27,5 +27,6 @@ void registerBenchUiCommand(CLI::App& app, CommandContext& context);
 void registerBenchVerifyCommand(CLI::App& app, CommandContext& context);
 void registerBenchExportCommand(CLI::App& app, CommandContext& context);
 void registerBenchSubjectKeyCommand(CLI::App& app, CommandContext& context);
+void registerBenchDoorCommand(CLI::App& app, CommandContext& context);
 
 } // namespace doorpost::kiosk::bench

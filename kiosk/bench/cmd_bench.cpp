@@ -25,6 +25,7 @@ void registerBenchCommands(CLI::App& app, CommandContext& context) {
     registerBenchExportCommand(app, context);
     registerBenchSubjectKeyCommand(app, context);
     registerBenchUiCommand(app, context);
+    registerBenchDoorCommand(app, context);
 }
 
 } // namespace doorpost::kiosk::bench

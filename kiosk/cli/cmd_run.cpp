@@ -13,11 +13,15 @@
 #include "kiosk/cli/output.hpp"
 #include "kiosk/ui/app.hpp"
 #include "kiosk/ui/camera_hookup.hpp"
+#include "kiosk/ui/scanner_hookup.hpp"
 #include "storage/base/service_notify.hpp"
+#include "storage/database.hpp"
 #include "sync/client/sync_worker.hpp"
 
+#include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <mutex>
 #include <sstream>
 
 namespace doorpost::kiosk::cli {
@@ -28,6 +32,7 @@ struct RunOptions {
     bool windowed = false;
     bool synthetic = false;
     std::string replayDir;
+    std::string camera; // empty: staff's last choice (database meta), else auto
     int frames = 0;
     std::string screenshot;
     std::string scriptPath;
@@ -40,6 +45,7 @@ struct RunOptions {
     std::string demoAuditorPin;
     std::string exportDir; // empty: the first writable removable-media mount
     bool noSound = false;
+    bool noUsb = false;
     bool json = false;
     sync::client::SyncConfig sync; // centralUrl empty: no sync worker in this process
 };
@@ -52,6 +58,31 @@ Result<std::string> readFile(const std::string& path, const char* field) {
     std::ostringstream text;
     text << in.rdbuf();
     return text.str();
+}
+
+// The camera this run opens: --camera, --synthetic or --replay as given; else the one staff
+// chose last (kept in the database), else the first camera found.
+Result<std::string> chooseCamera(const RunOptions& options, const GlobalOptions& global) {
+    if (options.synthetic) {
+        return std::string("synthetic");
+    }
+    if (!options.replayDir.empty()) {
+        return "replay:" + options.replayDir;
+    }
+    if (!options.camera.empty()) {
+        return options.camera;
+    }
+    std::error_code missing;
+    if (std::filesystem::exists(global.dbPath, missing)) {
+        auto db = storage::Database::open(global.dbPath);
+        if (db.ok()) {
+            auto kept = db.value().meta(app::kCameraChoiceKey);
+            if (kept.ok() && kept.value() && app::parseCameraSpec(*kept.value()).ok()) {
+                return *kept.value();
+            }
+        }
+    }
+    return std::string("auto");
 }
 
 int runKiosk(const RunOptions& options, const GlobalOptions& global) {
@@ -104,20 +135,24 @@ int runKiosk(const RunOptions& options, const GlobalOptions& global) {
     if (options.synthetic && !options.replayDir.empty()) {
         return fail(badInput("--replay: give either --replay DIR or --synthetic, not both"));
     }
-    std::unique_ptr<drivers::camera::FrameSource> camera;
-    if (options.synthetic || !options.replayDir.empty()) {
-        app::CameraChoice choice;
-        choice.kind = options.synthetic ? app::CameraChoice::Kind::Synthetic
-                                        : app::CameraChoice::Kind::Replay;
-        choice.replayPath = options.replayDir;
-        auto source = app::makeFrameSource(choice);
-        if (!source.ok()) {
-            return fail(source.error());
-        }
-        camera = std::move(source.value());
-        config.cameraChoice = options.synthetic ? "synthetic" : "replay:" + options.replayDir;
-        config.cameraChoices = {config.cameraChoice};
+    if (!options.camera.empty() && (options.synthetic || !options.replayDir.empty())) {
+        return fail(badInput("--camera: give either --camera or --synthetic/--replay, not both"));
     }
+    auto cameraSpec = chooseCamera(options, global);
+    if (!cameraSpec.ok()) {
+        return fail(cameraSpec.error());
+    }
+    auto cameraChoice = app::parseCameraSpec(cameraSpec.value());
+    if (!cameraChoice.ok()) {
+        return fail(cameraChoice.error());
+    }
+    auto cameraSource = app::makeFrameSource(cameraChoice.value());
+    if (!cameraSource.ok()) {
+        return fail(cameraSource.error());
+    }
+    std::unique_ptr<drivers::camera::FrameSource> camera = std::move(cameraSource.value());
+    config.cameraChoice = cameraSpec.value();
+    config.cameraChoices = app::cameraChoices(config.cameraChoice);
 
     config.centralAddress = options.sync.centralUrl;
 
@@ -154,6 +189,30 @@ int runKiosk(const RunOptions& options, const GlobalOptions& global) {
     app::KioskStaffConfig staffConfig;
     staffConfig.dbPath = global.dbPath;
     staffConfig.exportDir = options.exportDir;
+    // Staff's camera choice reaches the feed through this holder. Threads meet here: the staff
+    // device thread switches under the mutex; the holder is emptied (under it too) before the
+    // feed is destroyed, so a late switch finds no feed instead of a freed one.
+    struct FeedHolder {
+        std::mutex mutex;
+        app::CameraFeed* feed = nullptr;
+    };
+    auto holder = std::make_shared<FeedHolder>();
+    staffConfig.switchCamera = [holder](const std::string& spec) -> Result<void> {
+        auto choice = app::parseCameraSpec(spec);
+        if (!choice.ok()) {
+            return choice.error();
+        }
+        auto source = app::makeFrameSource(choice.value());
+        if (!source.ok()) {
+            return source.error();
+        }
+        std::lock_guard lock(holder->mutex);
+        if (holder->feed == nullptr) {
+            return environmentFault("the camera feed has stopped");
+        }
+        holder->feed->switchTo(std::move(source.value()));
+        return {};
+    };
     app::KioskStaff staff(std::move(staffConfig), syncWorker.get());
     ui::UiPorts ports;
     ports.query = &query;
@@ -170,15 +229,32 @@ int runKiosk(const RunOptions& options, const GlobalOptions& global) {
     };
     ui::App app(std::move(config), ports);
     // Declared after the app: the feed's thread posts to the app's queue, so it stops first.
-    std::unique_ptr<app::CameraFeed> feed;
-    if (camera) {
-        feed = ui::makeCameraFeed(app, ports.gate, std::move(camera));
+    std::unique_ptr<app::CameraFeed> feed = ui::makeCameraFeed(app, ports.gate, std::move(camera));
+    struct Unhold {
+        FeedHolder& holder;
+        ~Unhold() {
+            std::lock_guard lock(holder.mutex);
+            holder.feed = nullptr;
+        }
+    } unhold{*holder}; // destroyed before the feed
+    {
+        std::lock_guard lock(holder->mutex);
+        holder->feed = feed.get();
     }
     if (auto started = app.start(); !started.ok()) {
         return fail(started.error());
     }
-    if (feed) {
-        feed->start();
+    if (auto started = feed->start(); !started.ok()) {
+        return fail(started.error());
+    }
+    std::unique_ptr<app::ScannerService> scanners;
+    if (!options.noUsb) {
+        scanners = ui::makeScannerService(app, ports.gate, cameraSpec.value());
+        if (auto watching = scanners->start(); !watching.ok()) {
+            // No USB watching here (no /dev/bus/usb, no permission): wedge scanners still type.
+            std::cerr << "doorpost: " << watching.error().message << '\n';
+            scanners.reset();
+        }
     }
     if (syncWorker) {
         syncWorker->start();
@@ -210,6 +286,9 @@ void registerRunCommand(CLI::App& app, CommandContext& context) {
     CLI::App* run = app.add_subcommand("run", "The kiosk: full-screen touch UI (or --headless)");
     run->add_flag("--headless", options->headless, "Draw off-screen (no display needed)");
     run->add_flag("--windowed", options->windowed, "A window instead of full screen");
+    run->add_option("--camera", options->camera,
+                    "auto, /dev/videoN, by-id:NAME, bus:INFO, synthetic or replay:DIR (default: "
+                    "staff's last choice, else auto)");
     run->add_flag("--synthetic", options->synthetic, "Synthetic camera (rendered codes)");
     run->add_option("--replay", options->replayDir,
                     "Replay camera: a folder of images or a Y4M file");
@@ -234,6 +313,8 @@ void registerRunCommand(CLI::App& app, CommandContext& context) {
     run->add_option("--demo-auditor-pin", options->demoAuditorPin,
                     "Demo only: an auditor PIN hashed at start");
     run->add_flag("--no-sound", options->noSound, "No verdict tones");
+    run->add_flag("--no-usb", options->noUsb,
+                  "Do not watch USB for HID POS scanners (keyboard-wedge scanners still work)");
     run->add_option("--central", options->sync.centralUrl,
                     "Central URL: sync runs in the kiosk and feeds the central chip");
     run->add_option("--token", options->sync.token, "Device bearer token (with --central)")

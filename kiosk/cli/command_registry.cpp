@@ -14,6 +14,7 @@ void registerAllCommands(CLI::App& app, CommandContext& context) {
     registerRosterCommand(app, context);
     registerExportCommand(app, context);
     registerVerifyExportCommand(app, context);
+    registerDevicesCommand(app, context);
 }
 
 } // namespace doorpost::kiosk::cli

@@ -33,5 +33,6 @@ void registerTrustCommand(CLI::App& app, CommandContext& context);
 void registerRosterCommand(CLI::App& app, CommandContext& context);
 void registerExportCommand(CLI::App& app, CommandContext& context);
 void registerVerifyExportCommand(CLI::App& app, CommandContext& context);
+void registerDevicesCommand(CLI::App& app, CommandContext& context);
 
 } // namespace doorpost::kiosk::cli

@@ -8,6 +8,7 @@
 #include "kiosk/ui/ui_context.hpp"
 #include "storage/base/result.hpp"
 
+#include <chrono>
 #include <functional>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -41,6 +42,10 @@ struct AppConfig {
     // any) is drawn: the service manager's READY=1 and watchdog (kiosk/cli/cmd_run.cpp).
     std::function<void()> onLoopTurn;
     int wakeEveryMs = 0; // > 0: an idle loop still turns this often (the watchdog's pace)
+    // Benchmarks: called on the UI thread right after the first frame showing a verdict has
+    // been presented, with that verdict and the time it was presented.
+    std::function<void(const app::VerdictView&, std::chrono::steady_clock::time_point)>
+        onVerdictDrawn;
 };
 
 struct FrameStats {

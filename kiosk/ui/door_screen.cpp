@@ -4,6 +4,7 @@
 #include "storage/base/local_time.hpp"
 
 #include <algorithm>
+#include <cfloat>
 #include <cstdio>
 #include <ctime>
 #include <string>
@@ -52,6 +53,23 @@ std::string formatAge(std::int64_t seconds) {
 
 void panel(ImVec2 min, ImVec2 max, ImU32 colour, float rounding) {
     ImGui::GetWindowDrawList()->AddRectFilled(min, max, colour, rounding);
+}
+
+// The drivers' diagnostics hints, in the language on screen.
+const char* hintText(UiContext& ctx, const std::string& hint) {
+    if (hint == "too dark") {
+        return ctx.t(Str::HintTooDark);
+    }
+    if (hint == "too bright or glare") {
+        return ctx.t(Str::HintTooBright);
+    }
+    if (hint == "lens dirty or out of focus") {
+        return ctx.t(Str::HintBlurry);
+    }
+    if (hint == "decoder failing on many frames") {
+        return ctx.t(Str::HintDecoderFailing);
+    }
+    return hint.c_str();
 }
 
 } // namespace
@@ -225,6 +243,21 @@ void DoorScreen::drawPreview(UiContext& ctx, ImVec2 size) {
             }
             draw->AddPolyline(points, 4, IM_COL32(0x3C, 0xE0, 0x6C, 0xFF), ImDrawFlags_Closed,
                               5.0f * ctx.scale);
+        }
+        // The camera's own diagnosis, for staff walking past: why reads may be failing.
+        float y = origin.y + drawSize.y - 8.0f * ctx.scale;
+        for (const std::string& hint : ctx.model.camera.hints) {
+            const char* text = hintText(ctx, hint);
+            const ImVec2 textSize =
+                ctx.fonts.body->CalcTextSizeA(ctx.fonts.body->FontSize, FLT_MAX, 0.0f, text);
+            y -= textSize.y + 8.0f * ctx.scale;
+            const ImVec2 at(origin.x + 12.0f * ctx.scale, y);
+            draw->AddRectFilled(
+                ImVec2(at.x - 6.0f * ctx.scale, at.y - 4.0f * ctx.scale),
+                ImVec2(at.x + textSize.x + 6.0f * ctx.scale, at.y + textSize.y + 4.0f * ctx.scale),
+                IM_COL32(0xE0, 0x9A, 0x1C, 0xE0), 6.0f * ctx.scale);
+            draw->AddText(ctx.fonts.body, ctx.fonts.body->FontSize, at,
+                          IM_COL32(0x14, 0x1A, 0x22, 0xFF), text);
         }
     } else {
         const char* text = ctx.model.camera.state == app::DeviceState::Offline

@@ -58,8 +58,8 @@ Str staffNoticeText(app::StaffOutcome what) {
         return Str::StaffExportShuttingDown;
     case app::StaffOutcome::ExportFailed:
         return Str::StaffExportFailed;
-    case app::StaffOutcome::CameraAtStart:
-        return Str::StaffCameraAtStart;
+    case app::StaffOutcome::CameraRefused:
+        return Str::StaffCameraRefused;
     case app::StaffOutcome::ProfileAtStart:
         return Str::StaffProfileAtStart;
     case app::StaffOutcome::CameraSwitched:

@@ -130,11 +130,15 @@ enum class Str {
     StaffExportDbFailed,
     StaffExportShuttingDown,
     StaffExportFailed,
-    StaffCameraAtStart,
+    StaffCameraRefused,
     StaffProfileAtStart,
     StaffCameraSwitched,
     StaffProfileChanged,
     MaskedOnlyRecord,
+    HintTooDark,
+    HintTooBright,
+    HintBlurry,
+    HintDecoderFailing,
     AlreadyAdmittedAt, // {0} time of day (local), {1} door
     Count_
 };

@@ -24,7 +24,8 @@ const char* screenName(ScreenId id); // "door", "manual", ... (scripts and state
 
 struct DeviceChip {
     app::DeviceState state = app::DeviceState::Missing;
-    std::string detail; // e.g. "replay: /path" or the last error
+    std::string detail;             // e.g. "replay: /path" or the last error
+    std::vector<std::string> hints; // the camera's diagnostics: "too dark", ...
 };
 
 struct CentralChip {

@@ -1,14 +1,15 @@
 #include "kiosk/ui/ui_queue.hpp"
 
+#include <algorithm>
 #include <utility>
 
 namespace doorpost::kiosk::ui {
 
-void UiQueue::post(Task task) {
+void UiQueue::post(Task task, int frames) {
     std::function<void()> waker;
     {
         std::lock_guard lock(m_mutex);
-        m_tasks.push_back(std::move(task));
+        m_tasks.emplace_back(std::move(task), frames);
         waker = m_waker;
     }
     m_posted.notify_one();
@@ -18,15 +19,17 @@ void UiQueue::post(Task task) {
 }
 
 int UiQueue::drain(UiModel& model) {
-    std::vector<Task> tasks;
+    std::vector<std::pair<Task, int>> tasks;
     {
         std::lock_guard lock(m_mutex);
         tasks.swap(m_tasks);
     }
-    for (auto& task : tasks) {
+    int frames = 0;
+    for (auto& [task, wants] : tasks) {
         task(model);
+        frames = std::max(frames, wants);
     }
-    return static_cast<int>(tasks.size());
+    return frames;
 }
 
 void UiQueue::waitForPost(std::chrono::milliseconds timeout) {

@@ -18,10 +18,13 @@ class UiQueue {
 public:
     using Task = std::function<void(UiModel&)>;
 
-    // Called from any thread. Wakes the UI loop if it is idling in its event wait.
-    void post(Task task);
+    // Called from any thread. Wakes the UI loop if it is idling in its event wait. `frames`:
+    // how many frames the change needs drawn (2 where layout may move, as text changes do; 1
+    // for a new camera preview, which only repaints its panel).
+    void post(Task task, int frames = 2);
 
-    // UI thread only: runs everything posted so far; returns how many closures ran.
+    // UI thread only: runs everything posted so far; returns the most frames any of it asked
+    // for (0: nothing was posted).
     int drain(UiModel& model);
 
     // UI thread: sleeps until something is posted or `timeout` passes. Used where SDL has no
@@ -34,8 +37,8 @@ public:
 private:
     std::mutex m_mutex;
     std::condition_variable m_posted;
-    std::vector<Task> m_tasks;     // guarded by m_mutex
-    std::function<void()> m_waker; // guarded by m_mutex
+    std::vector<std::pair<Task, int>> m_tasks; // guarded by m_mutex
+    std::function<void()> m_waker;             // guarded by m_mutex
 };
 
 } // namespace doorpost::kiosk::ui

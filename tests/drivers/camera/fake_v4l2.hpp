@@ -38,6 +38,7 @@ struct FakeCamera {
     std::deque<std::uint32_t> queued; // owned by the driver, waiting to be filled
     std::deque<std::uint32_t> done;   // filled, waiting for DQBUF
     std::vector<std::uint32_t> dequeueOrder;
+    std::uint32_t sequence = 0;
 
     std::size_t frameSize() const { return static_cast<std::size_t>(bytesPerLine) * height; }
 
@@ -183,6 +184,7 @@ public:
                 return -1;
             }
             buffer->index = cam.done.front();
+            buffer->sequence = cam.sequence++; // frames since STREAMON, as drivers count
             cam.done.pop_front();
             buffer->bytesused = static_cast<std::uint32_t>(
                 cam.format == V4L2_PIX_FMT_MJPEG ? cam.nextFrame.size() : cam.frameSize());
@@ -192,6 +194,7 @@ public:
         }
         case VIDIOC_STREAMON:
             cam.streaming = true;
+            cam.sequence = 0;
             return 0;
         case VIDIOC_STREAMOFF:
             cam.streaming = false;

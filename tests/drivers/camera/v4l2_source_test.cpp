@@ -6,6 +6,7 @@
 #include "fake_v4l2.hpp"
 
 #include <catch2/catch.hpp>
+#include <thread>
 #include <turbojpeg.h>
 
 using namespace doorpost;
@@ -217,4 +218,54 @@ TEST_CASE("v4l2: a camera absent at start is waited for") {
         next = rig.source->next(30ms);
     }
     CHECK(next.status == NextStatus::Frame);
+}
+
+TEST_CASE("v4l2: a stream that stops delivering frames is restarted by the watchdog") {
+    V4l2Config config;
+    config.watchdog = 60ms;
+    Rig rig(config);
+    rig.camera->maxWidth = 32;
+    rig.camera->maxHeight = 8;
+    REQUIRE(rig.source->open());
+    rig.camera->nextFrame = yuyvFrame(32, 8, rig.camera->bytesPerLine);
+    REQUIRE(rig.source->next(100ms).status == NextStatus::Frame);
+    rig.camera->autoProduce = false; // the camera goes silent
+    const int opensBefore = rig.camera->opens;
+    std::string restarted;
+    for (int i = 0; i < 30 && restarted.empty(); ++i) {
+        std::this_thread::sleep_for(10ms); // the fake's poll answers at once
+        const NextFrame next = rig.source->next(20ms);
+        CHECK(next.status == NextStatus::Timeout);
+        restarted = next.message;
+    }
+    CHECK(restarted.find("stream restarted") != std::string::npos);
+    CHECK(rig.source->watchdogRestarts() == 1);
+    CHECK(rig.camera->opens == opensBefore + 1); // closed and opened again
+    CHECK(rig.camera->openFds == 1);
+    rig.camera->autoProduce = true;
+    CHECK(rig.source->next(100ms).status == NextStatus::Frame);
+    CHECK(rig.source->state() == SourceState::Streaming);
+}
+
+TEST_CASE("v4l2: the node to open is decided on each open (a renumbered camera)") {
+    V4l2Config config;
+    int asked = 0;
+    config.resolve = [&asked]() -> DriverResult<std::string> {
+        return ++asked == 1 ? std::string("/dev/video0") : std::string("/dev/video3");
+    };
+    Rig rig(config);
+    rig.camera->maxWidth = 32;
+    rig.camera->maxHeight = 8;
+    REQUIRE(rig.source->open());
+    CHECK(rig.source->describe() == "v4l2:/dev/video0");
+    rig.camera->plugged = false;
+    CHECK(rig.source->next(50ms).status == NextStatus::Unplugged);
+    rig.camera->plugged = true;
+    rig.camera->nextFrame = yuyvFrame(32, 8, 64);
+    NextFrame back;
+    for (int i = 0; i < 10 && back.status != NextStatus::Frame; ++i) {
+        back = rig.source->next(30ms);
+    }
+    REQUIRE(back.status == NextStatus::Frame);
+    CHECK(rig.source->describe() == "v4l2:/dev/video3");
 }

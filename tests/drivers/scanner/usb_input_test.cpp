@@ -2,6 +2,7 @@
 // POS reports; and the USB device classification the hot-plug watcher uses.
 
 #include "drivers/scanner/hid_pos.hpp"
+#include "drivers/scanner/usb_devices.hpp"
 #include "drivers/scanner/usb_watcher.hpp"
 #include "drivers/scanner/wedge_parser.hpp"
 
@@ -178,4 +179,39 @@ TEST_CASE("hid pos: opening a scanner that is not there is NotFound or a libusb 
     REQUIRE_FALSE(scanner);
     CHECK((scanner.error().kind == DriverErrorKind::NotFound ||
            scanner.error().kind == DriverErrorKind::Device));
+}
+
+TEST_CASE("usb: only a report descriptor on usage page 0x8C makes a HID POS scanner") {
+    // Usage Page (Bar Code Scanner), Usage (Bar Code Badge Reader), Collection (Application),
+    // Report ID 2, 63 bytes of input, End Collection.
+    const std::vector<std::uint8_t> scanner = {0x05, 0x8C, 0x09, 0x02, 0xA1, 0x01, 0x85, 0x02,
+                                               0x15, 0x00, 0x26, 0xFF, 0x00, 0x75, 0x08, 0x95,
+                                               0x3F, 0x09, 0x00, 0x81, 0x02, 0xC0};
+    REQUIRE(hidApplicationUsages(scanner).size() == 1);
+    CHECK(hidApplicationUsages(scanner)[0].page == 0x8C);
+    CHECK(declaresBarcodeScanner(scanner));
+    // A keyboard: Generic Desktop, Keyboard.
+    const std::vector<std::uint8_t> keyboard = {0x05, 0x01, 0x09, 0x06, 0xA1, 0x01, 0x05, 0x07,
+                                                0x19, 0xE0, 0x29, 0xE7, 0x81, 0x02, 0xC0};
+    REQUIRE(hidApplicationUsages(keyboard).size() == 1);
+    CHECK(hidApplicationUsages(keyboard)[0].page == 0x01);
+    CHECK(hidApplicationUsages(keyboard)[0].usage == 0x06);
+    CHECK_FALSE(declaresBarcodeScanner(keyboard));
+    // A touchscreen (Digitizer, Touch Screen) whose interface is a non-boot HID one, like a
+    // scanner's: its report descriptor says it is not.
+    const std::vector<std::uint8_t> touch = {0x05, 0x0D, 0x09, 0x04, 0xA1, 0x01, 0x09, 0x22,
+                                             0xA1, 0x02, 0x09, 0x42, 0x81, 0x02, 0xC0, 0xC0};
+    CHECK(hidApplicationUsages(touch).size() == 1);
+    CHECK_FALSE(declaresBarcodeScanner(touch));
+    // A composite: a keyboard collection and a POS collection (the page given in a 4-byte usage).
+    const std::vector<std::uint8_t> both = {0x05, 0x01, 0x09, 0x06, 0xA1, 0x01, 0xC0, 0x0B,
+                                            0x02, 0x00, 0x8C, 0x00, 0xA1, 0x01, 0xC0};
+    const auto usages = hidApplicationUsages(both);
+    REQUIRE(usages.size() == 2);
+    CHECK(usages[1].page == 0x8C);
+    CHECK(declaresBarcodeScanner(both));
+    // Truncated and empty descriptors declare nothing and are not read past.
+    CHECK(hidApplicationUsages(std::vector<std::uint8_t>{0x05}).empty());
+    CHECK(hidApplicationUsages(std::vector<std::uint8_t>{}).empty());
+    CHECK_FALSE(declaresBarcodeScanner(std::vector<std::uint8_t>{0x06, 0x8C}));
 }

@@ -77,7 +77,7 @@ TEST_CASE(
     const std::unique_ptr<CameraFeed> feedOwner = makeCameraFeed(app, &gate, camera());
     CameraFeed& feed = *feedOwner;
     REQUIRE(app.start().ok());
-    feed.start();
+    REQUIRE(feed.start().ok());
     auto result = app.run();
     REQUIRE(result.ok());
     INFO(app.failure());
@@ -127,7 +127,7 @@ TEST_CASE("the replay camera (recorded frames, as `doorpost run --replay DIR`) u
     App app(config, UiPorts{&gate, &query, nullptr});
     const std::unique_ptr<CameraFeed> feed = makeCameraFeed(app, &gate, std::move(source.value()));
     REQUIRE(app.start().ok());
-    feed->start();
+    REQUIRE(feed->start().ok());
     auto result = app.run();
     REQUIRE(result.ok());
     INFO(app.failure());

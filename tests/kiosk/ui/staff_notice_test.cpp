@@ -116,9 +116,9 @@ TEST_CASE("KioskStaff's immediate answers are notices worded in both languages")
         answerOf([&](StaffDone d) { staff.selectCamera("/dev/video1", std::move(d)); });
     CHECK(camera.failed);
     CHECK(formatNotice(Lang::Zh, camera) ==
-          "摄像头只能在启动时选择（run --synthetic 或 --replay），未切换到 /dev/video1");
+          "无法切换到摄像头 /dev/video1：no camera feed in this kiosk");
     CHECK(formatNotice(Lang::En, camera) ==
-          "Camera: chosen at start (run --synthetic or --replay); not /dev/video1");
+          "Camera: cannot switch to /dev/video1: no camera feed in this kiosk");
 
     const StaffNotice profile =
         answerOf([&](StaffDone d) { staff.setSiteProfile("transit", std::move(d)); });
