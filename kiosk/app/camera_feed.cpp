@@ -161,7 +161,10 @@ CameraFeed::CameraFeed(std::unique_ptr<camera::FrameSource> source, CameraEvents
 }
 
 CameraFeed::~CameraFeed() {
-    m_loop.reset(); // joins the capture thread before the callbacks' targets go
+    // Join the capture thread while m_loop still points at the loop: reset() clears the pointer
+    // before it destroys the loop, and a frame in flight calls m_loop->diagnostics().
+    m_loop->stop();
+    m_loop.reset();
 }
 
 Result<void> CameraFeed::start() {

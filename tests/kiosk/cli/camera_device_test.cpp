@@ -6,6 +6,7 @@
 // out, comes back, misbehaves.
 
 #include "drivers/synthetic/synthetic_scene.hpp"
+#include "storage/database.hpp"
 #include "tests/support/command_run.hpp"
 #include "tests/support/temp_dir.hpp"
 
@@ -68,6 +69,13 @@ struct Door {
             auto shown = drivers::synthetic::renderScene(scene);
             REQUIRE(shown);
             writePgmAndJpeg(shown.value(), frames + "/ticket" + std::to_string(n++));
+        }
+        {
+            // An enrolled kiosk holds the deployment's subject secret (issue 17), without which
+            // a roster with ID numbers is refused.
+            auto enrolled = storage::Database::open(db);
+            REQUIRE(enrolled);
+            REQUIRE(enrolled->setMeta("subject_secret", std::string(64, '5')));
         }
         std::ofstream(dir.file("roster.csv"))
             << "candidate_number,name,id_number,session,room,seat\n"

@@ -137,7 +137,7 @@ TEST_CASE("config check passes the shipped kiosk.toml and names a bad key with i
                            ": line 5: profiles.night.credentials: unknown credential 'dp9'\n");
 }
 
-TEST_CASE("--config: the file's keys apply to the command, the command line wins") {
+TEST_CASE("a --config file: its keys apply to the command, the command line wins") {
     TempDir dir;
     const std::string dbPath = dir.file("from-file.db");
     std::string deviceId;
