@@ -50,7 +50,7 @@ std::string residentId(int n) {
     const int day = 1 + n % 28;
     const int month = 1 + (n / 28) % 12;
     const int year = 1970 + (n / 336) % 40;
-    char first17[18];
+    char first17[32]; // room for any int the compiler can imagine; 17 digits are used
     std::snprintf(first17, sizeof first17, "440305%04d%02d%02d%03d", year, month, day,
                   100 + n % 900);
     return std::string(first17) + residentIdCheckCharacter(first17);
