@@ -1,5 +1,6 @@
 #include "storage/audit/format.hpp"
 #include "storage/audit/views.hpp"
+#include "storage/base/html.hpp"
 
 #include <algorithm>
 #include <cerrno>
@@ -13,33 +14,6 @@ namespace doorpost::storage::audit {
 namespace {
 
 constexpr std::int64_t kSlotSeconds = 600; // 10 minutes
-
-std::string escape(std::string_view text) {
-    std::string out;
-    out.reserve(text.size());
-    for (const char c : text) {
-        switch (c) {
-        case '&':
-            out += "&amp;";
-            break;
-        case '<':
-            out += "&lt;";
-            break;
-        case '>':
-            out += "&gt;";
-            break;
-        case '"':
-            out += "&quot;";
-            break;
-        case '\'':
-            out += "&#39;";
-            break;
-        default:
-            out.push_back(c);
-        }
-    }
-    return out;
-}
 
 enum class Shown { Clock, DayClock, Date, DateSeconds };
 
@@ -163,7 +137,7 @@ std::string ReportView::html(const ReportHeader& header) const {
            // No network: nothing here is fetched (inline style, inline SVG, no scripts).
            "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
            "style-src 'unsafe-inline'; img-src data:\">\n<title>";
-    out += escape("Doorpost audit report · " + header.title);
+    out += htmlEscape("Doorpost audit report · " + header.title);
     out += "</title>\n<style>\n"
            "body{font-family:'Noto Sans CJK SC','Noto Sans',sans-serif;margin:24px;color:#222}\n"
            "h1{font-size:22px;margin:0 0 4px}h2{font-size:17px;margin:24px 0 8px;border-bottom:1px "
@@ -176,16 +150,16 @@ std::string ReportView::html(const ReportHeader& header) const {
            "margin-right:14px}\n"
            ".sw{display:inline-block;width:12px;height:12px;margin-right:4px;vertical-align:"
            "middle}\n</style></head><body>\n";
-    out += "<h1>审计报告 Audit report · " + escape(header.title) + "</h1>\n";
-    out += "<p>时段 Period: " + escape(header.from) + " — " + escape(header.to) +
-           " (UTC) · 导出于 created " + escape(header.createdAt) + " · " +
+    out += "<h1>审计报告 Audit report · " + htmlEscape(header.title) + "</h1>\n";
+    out += "<p>时段 Period: " + htmlEscape(header.from) + " — " + htmlEscape(header.to) +
+           " (UTC) · 导出于 created " + htmlEscape(header.createdAt) + " · " +
            std::to_string(m_events) + " 条事件 events · " +
            (header.unmasked ? "<b>证件号已解封 ID numbers UNMASKED</b>"
                             : "证件号已脱敏 ID numbers masked") +
            "</p>\n";
     const bool verified = header.verification.rfind("intact", 0) == 0;
     out += "<p>校验 Verification: <span class=\"" + std::string(verified ? "ok" : "bad") + "\">" +
-           escape(header.verification) + "</span></p>\n";
+           htmlEscape(header.verification) + "</span></p>\n";
 
     out += "<h2>每 10 分钟 Per 10 minutes, per door</h2>\n<p class=\"legend\">"
            "<span><i class=\"sw\" style=\"background:#2e7d32\"></i>放行 admitted</span>"
@@ -216,9 +190,9 @@ std::string ReportView::html(const ReportHeader& header) const {
         const int chartW = 60 + static_cast<int>(count) * (bar + 2);
         const int chartH = 150;
         const int manualH = 40;
-        out += "<h3>" + escape(door) + "</h3>\n<svg width=\"" + std::to_string(chartW) +
+        out += "<h3>" + htmlEscape(door) + "</h3>\n<svg width=\"" + std::to_string(chartW) +
                "\" height=\"" + std::to_string(chartH + manualH + 40) +
-               "\" role=\"img\" aria-label=\"" + escape(door) + "\">\n";
+               "\" role=\"img\" aria-label=\"" + htmlEscape(door) + "\">\n";
         out += "<text x=\"0\" y=\"12\" font-size=\"11\">" + std::to_string(peak) + "</text>";
         out += "<line x1=\"50\" y1=\"" + std::to_string(chartH) + "\" x2=\"" +
                std::to_string(chartW) + "\" y2=\"" + std::to_string(chartH) +
@@ -240,7 +214,7 @@ std::string ReportView::html(const ReportHeader& header) const {
                     out += "<rect x=\"" + std::to_string(x) + "\" y=\"" + std::to_string(y) +
                            "\" width=\"" + std::to_string(bar) + "\" height=\"" +
                            std::to_string(h) + "\" fill=\"" + colour + "\"><title>" +
-                           escape(localText(slot, Shown::Clock)) + " " + std::to_string(value) +
+                           htmlEscape(localText(slot, Shown::Clock)) + " " + std::to_string(value) +
                            "</title></rect>";
                 }
                 if (b.manual > 0) {
@@ -255,14 +229,14 @@ std::string ReportView::html(const ReportHeader& header) const {
             if (i % 6 == 0)
                 out += "<text x=\"" + std::to_string(x) + "\" y=\"" +
                        std::to_string(chartH + manualH + 16) + "\" font-size=\"10\">" +
-                       escape(localText(slot,
-                                        count * width > 86400 ? Shown::DayClock : Shown::Clock)) +
+                       htmlEscape(localText(slot, count * width > 86400 ? Shown::DayClock
+                                                                        : Shown::Clock)) +
                        "</text>";
         }
         out += "\n</svg>\n<table><tr><th>时间 local time</th><th>放行 admit</th><th>拒绝 "
                "deny</th><th>转人工 refer</th><th>手工 manual</th></tr>\n";
         for (const auto& [slot, b] : drawn)
-            out += "<tr><td>" + escape(localText(slot, Shown::Date)) + "</td><td>" +
+            out += "<tr><td>" + htmlEscape(localText(slot, Shown::Date)) + "</td><td>" +
                    std::to_string(b.admit) + "</td><td>" + std::to_string(b.deny) + "</td><td>" +
                    std::to_string(b.refer) + "</td><td>" + std::to_string(b.manual) +
                    "</td></tr>\n";
@@ -274,7 +248,7 @@ std::string ReportView::html(const ReportHeader& header) const {
     std::stable_sort(reasons.begin(), reasons.end(),
                      [](const auto& a, const auto& b) { return a.second > b.second; });
     for (const auto& [code, count] : reasons)
-        out += "<tr><td class=\"mono\">" + escape(code) + "</td><td>" + std::to_string(count) +
+        out += "<tr><td class=\"mono\">" + htmlEscape(code) + "</td><td>" + std::to_string(count) +
                "</td></tr>\n";
     out += "</table>\n";
 
@@ -284,19 +258,19 @@ std::string ReportView::html(const ReportHeader& header) const {
            (header.unmasked ? "<th>姓名 name</th>" : "") +
            "<th>原因 reason</th><th>操作员 operator</th><th>结论 verdict</th></tr>\n";
     for (const Manual& m : m_manual)
-        out += "<tr><td>" + escape(localText(m.wallTimeMs / 1000, Shown::DateSeconds)) +
-               "</td><td>" + escape(m.door) + "</td><td>" + std::to_string(m.seq) +
-               "</td><td class=\"mono\">" + escape(m.id) + "</td>" +
-               (header.unmasked ? "<td>" + escape(m.name) + "</td>" : "") + "<td>" +
-               escape(m.reason) + "</td><td>" + escape(m.operatorId) + "</td><td>" +
-               escape(m.verdict) + "</td></tr>\n";
+        out += "<tr><td>" + htmlEscape(localText(m.wallTimeMs / 1000, Shown::DateSeconds)) +
+               "</td><td>" + htmlEscape(m.door) + "</td><td>" + std::to_string(m.seq) +
+               "</td><td class=\"mono\">" + htmlEscape(m.id) + "</td>" +
+               (header.unmasked ? "<td>" + htmlEscape(m.name) + "</td>" : "") + "<td>" +
+               htmlEscape(m.reason) + "</td><td>" + htmlEscape(m.operatorId) + "</td><td>" +
+               htmlEscape(m.verdict) + "</td></tr>\n";
     out += "</table>\n";
 
     out += "<h2>清单 Manifest hashes (SHA-256)</h2>\n<table><tr><th>文件 file</th><th>字节 "
            "bytes</th><th>SHA-256</th></tr>\n";
     for (const ReportFile& file : header.files)
-        out += "<tr><td>" + escape(file.name) + "</td><td>" + std::to_string(file.bytes) +
-               "</td><td class=\"mono\">" + escape(file.sha256) + "</td></tr>\n";
+        out += "<tr><td>" + htmlEscape(file.name) + "</td><td>" + std::to_string(file.bytes) +
+               "</td><td class=\"mono\">" + htmlEscape(file.sha256) + "</td></tr>\n";
     out += "</table>\n<p>manifest.json (signed) lists these and this page; "
            "<code>doorpost verify-export DIR</code> checks them.</p>\n</body></html>\n";
     return out;

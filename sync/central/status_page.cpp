@@ -1,5 +1,6 @@
 #include "sync/central/status_page.hpp"
 
+#include "storage/base/html.hpp"
 #include "storage/base/iso_time.hpp"
 
 #include <cctype>
@@ -10,32 +11,6 @@
 
 namespace doorpost::sync::central {
 namespace {
-
-std::string escape(const std::string& text) {
-    std::string out;
-    for (const char c : text) {
-        switch (c) {
-        case '&':
-            out += "&amp;";
-            break;
-        case '<':
-            out += "&lt;";
-            break;
-        case '>':
-            out += "&gt;";
-            break;
-        case '"':
-            out += "&quot;";
-            break;
-        case '\'':
-            out += "&#39;";
-            break;
-        default:
-            out += c;
-        }
-    }
-    return out;
-}
 
 // Every word on the page in both languages.
 struct Words {
@@ -227,8 +202,8 @@ std::string renderStatusPage(const StatusPage& page, PageLanguage language) {
         << "<meta charset=\"utf-8\">\n<meta http-equiv=\"refresh\" content=\"" << page.refreshS
         << "\">\n<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">\n"
         << "<title>" << w.title << "</title>\n<style>" << kStyle << "</style>\n</head>\n<body>\n"
-        << "<h1>" << w.title << "</h1>\n<div class=\"meta\">" << escape(isoUtc(page.nowMs))
-        << " &middot; " << escape(page.version) << " &middot; " << w.refreshes << ' '
+        << "<h1>" << w.title << "</h1>\n<div class=\"meta\">" << htmlEscape(isoUtc(page.nowMs))
+        << " &middot; " << htmlEscape(page.version) << " &middot; " << w.refreshes << ' '
         << page.refreshS << (en ? " s" : " 秒")
         << " <nav><a href=\"?lang=zh-CN\" lang=\"zh-CN\">中文</a><a href=\"?lang=en\" "
            "lang=\"en\">English</a></nav></div>\n";
@@ -253,24 +228,24 @@ std::string renderStatusPage(const StatusPage& page, PageLanguage language) {
         if (door.role != "door")
             continue;
         const std::string state = doorState(door, page.nowMs, page.quietAfterS);
-        out << "<tr data-door=\"" << escape(door.name) << "\" data-state=\"" << state
+        out << "<tr data-door=\"" << htmlEscape(door.name) << "\" data-state=\"" << state
             << "\" data-waiting=\"" << door.ackedLag << "\" data-events=\"" << door.events
             << "\" data-acked=\"" << door.ackedThrough << "\" data-quarantined=\""
             << door.quarantined << "\" data-findings=\"" << door.findings << "\" data-conflicts=\""
             << door.alerts << "\" data-last-contact-ms=\"" << door.lastContactMs << "\">";
-        out << "<td>" << escape(door.name) << "</td><td><span class=\"state " << state << "\">"
+        out << "<td>" << htmlEscape(door.name) << "</td><td><span class=\"state " << state << "\">"
             << stateSymbol(state) << ' ' << stateWord(state, w) << "</span>";
         if (door.revoked && !door.revokeReason.empty())
-            out << " <small>" << escape(door.revokeReason) << "</small>";
+            out << " <small>" << htmlEscape(door.revokeReason) << "</small>";
         out << "</td><td class=\"n\">" << door.ackedLag << "</td><td>";
         if (door.lastContactMs > 0)
-            out << "<span title=\"" << escape(isoUtc(door.lastContactMs)) << "\">"
-                << escape(age(page.nowMs - door.lastContactMs, w, language)) << "</span>";
+            out << "<span title=\"" << htmlEscape(isoUtc(door.lastContactMs)) << "\">"
+                << htmlEscape(age(page.nowMs - door.lastContactMs, w, language)) << "</span>";
         else
             out << w.never;
         out << "</td><td class=\"n\">" << door.events << "</td><td class=\"n\">" << door.quarantined
             << "</td><td class=\"n\">" << door.findings << "</td><td class=\"n\">" << door.alerts
-            << "</td><td>" << escape(door.softwareVersion) << "</td><td class=\"n\">";
+            << "</td><td>" << htmlEscape(door.softwareVersion) << "</td><td class=\"n\">";
         if (door.clockOffsetMs) {
             const double seconds = static_cast<double>(*door.clockOffsetMs) / 1000.0;
             char text[32];
@@ -285,9 +260,9 @@ std::string renderStatusPage(const StatusPage& page, PageLanguage language) {
     if (page.sets.empty())
         out << "<tr><td colspan=\"4\">" << w.none << "</td></tr>\n";
     for (const SetVersion& set : page.sets)
-        out << "<tr data-set=\"" << escape(set.name) << "\" data-version=\"" << set.version
-            << "\"><td>" << escape(set.name) << "</td><td class=\"n\">" << set.version
-            << "</td><td class=\"n\">" << set.items << "</td><td>" << escape(set.validUntil)
+        out << "<tr data-set=\"" << htmlEscape(set.name) << "\" data-version=\"" << set.version
+            << "\"><td>" << htmlEscape(set.name) << "</td><td class=\"n\">" << set.version
+            << "</td><td class=\"n\">" << set.items << "</td><td>" << htmlEscape(set.validUntil)
             << "</td></tr>\n";
     out << "</table>\n</body>\n</html>\n";
     return out.str();
