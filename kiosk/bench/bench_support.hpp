@@ -1,6 +1,6 @@
 #pragma once
-// Shared by the storage benchmarks (`bench write`, `bench storage`): synthetic scan events
-// shaped like the gate's, and percentiles.
+// Shared by the benchmarks: synthetic scan events shaped like the gate's (`bench write`,
+// `bench storage`), and the two ways they read a distribution (quantile, percentile).
 
 #include "storage/event.hpp"
 
@@ -41,6 +41,16 @@ inline storage::EventDraft syntheticScan(std::mt19937_64& random, std::uint64_t 
     draft.detail = R"({"raw":"DP1:6BFOXN*TS0BI$ZD4N9:9S6RCVN5+O30K3/XIV0W23NTDEXWK G2EP4J0B)" +
                    std::to_string(random() % 1000000) + R"(","room":"A-101"})";
     return draft;
+}
+
+// The q-quantile (0..1) of `values`: the value at the nearest index q*(n-1); 0 when empty.
+inline double quantile(std::vector<double> values, double q) {
+    if (values.empty()) {
+        return 0.0;
+    }
+    std::sort(values.begin(), values.end());
+    const auto index = static_cast<std::size_t>(q * static_cast<double>(values.size() - 1) + 0.5);
+    return values[std::min(index, values.size() - 1)];
 }
 
 // The p-th percentile (0..100) of `values`, nearest rank; sorts the vector.

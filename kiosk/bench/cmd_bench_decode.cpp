@@ -12,6 +12,7 @@
 #include "drivers/synthetic/door_crowd.hpp"
 #include "drivers/synthetic/synthetic_scene.hpp"
 #include "kiosk/bench/bench_registry.hpp"
+#include "kiosk/bench/bench_support.hpp"
 #include "kiosk/cli/output.hpp"
 
 #include <algorithm>
@@ -51,15 +52,6 @@ double threadCpuMs() {
 
 double msSince(Clock::time_point start) {
     return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
-}
-
-double percentile(std::vector<double> values, double p) {
-    if (values.empty()) {
-        return 0.0;
-    }
-    std::sort(values.begin(), values.end());
-    const auto index = static_cast<std::size_t>(p * static_cast<double>(values.size() - 1) + 0.5);
-    return values[std::min(index, values.size() - 1)];
 }
 
 std::string fixed(double value, int digits = 2) {
@@ -102,8 +94,8 @@ struct Tally {
         return prefix + "correct=" + std::to_string(correct) + " " + prefix +
                "wrong=" + std::to_string(wrong) + " " + prefix +
                "missed=" + std::to_string(missed) + " " + prefix +
-               "median_ms=" + fixed(percentile(ms, 0.5)) + " " + prefix +
-               "p95_ms=" + fixed(percentile(ms, 0.95));
+               "median_ms=" + fixed(quantile(ms, 0.5)) + " " + prefix +
+               "p95_ms=" + fixed(quantile(ms, 0.95));
     }
 };
 
@@ -360,8 +352,8 @@ int benchSynthetic(const BenchDecodeArgs& args) {
         std::cout << "degradation=" << row.degradation << " level=" << row.level
                   << " doorpost_read_rate=" << fixed(ours / n)
                   << " baseline_read_rate=" << fixed(base / n)
-                  << " doorpost_cpu_p95_ms=" << fixed(percentile(oursCpu, 0.95))
-                  << " doorpost_wall_p95_ms=" << fixed(percentile(oursMs, 0.95)) << '\n';
+                  << " doorpost_cpu_p95_ms=" << fixed(quantile(oursCpu, 0.95))
+                  << " doorpost_wall_p95_ms=" << fixed(quantile(oursMs, 0.95)) << '\n';
     }
     std::cout << "synthetic_doorpost_reads=" << oursTotal
               << " synthetic_baseline_reads=" << baseTotal << " rows_better=" << rowsBetter
@@ -424,28 +416,27 @@ int benchFrames(const BenchDecodeArgs& args) {
         }
     }
     const double n = args.frameCount;
-    const double emptyP95 = percentile(emptyCpu, 0.95);
-    const double codeP95 = percentile(codeCpu, 0.95);
+    const double emptyP95 = quantile(emptyCpu, 0.95);
+    const double codeP95 = quantile(codeCpu, 0.95);
     std::cout << "frame=1280x720 cores=1 frames=" << args.frameCount << '\n'
-              << "nocode_cpu_median_ms=" << fixed(percentile(emptyCpu, 0.5))
+              << "nocode_cpu_median_ms=" << fixed(quantile(emptyCpu, 0.5))
               << " nocode_cpu_p95_ms=" << fixed(emptyP95)
-              << " nocode_wall_median_ms=" << fixed(percentile(emptyMs, 0.5))
-              << " nocode_wall_p95_ms=" << fixed(percentile(emptyMs, 0.95))
-              << " baseline_nocode_median_ms=" << fixed(percentile(baseEmptyMs, 0.5))
-              << " baseline_nocode_p95_ms=" << fixed(percentile(baseEmptyMs, 0.95)) << '\n'
-              << "code_cpu_median_ms=" << fixed(percentile(codeCpu, 0.5))
+              << " nocode_wall_median_ms=" << fixed(quantile(emptyMs, 0.5))
+              << " nocode_wall_p95_ms=" << fixed(quantile(emptyMs, 0.95))
+              << " baseline_nocode_median_ms=" << fixed(quantile(baseEmptyMs, 0.5))
+              << " baseline_nocode_p95_ms=" << fixed(quantile(baseEmptyMs, 0.95)) << '\n'
+              << "code_cpu_median_ms=" << fixed(quantile(codeCpu, 0.5))
               << " code_cpu_p95_ms=" << fixed(codeP95)
-              << " code_wall_median_ms=" << fixed(percentile(codeMs, 0.5))
-              << " code_wall_p95_ms=" << fixed(percentile(codeMs, 0.95))
-              << " baseline_code_median_ms=" << fixed(percentile(baseCodeMs, 0.5))
-              << " baseline_code_p95_ms=" << fixed(percentile(baseCodeMs, 0.95)) << '\n'
+              << " code_wall_median_ms=" << fixed(quantile(codeMs, 0.5))
+              << " code_wall_p95_ms=" << fixed(quantile(codeMs, 0.95))
+              << " baseline_code_median_ms=" << fixed(quantile(baseCodeMs, 0.5))
+              << " baseline_code_p95_ms=" << fixed(quantile(baseCodeMs, 0.95)) << '\n'
               << "code_read_rate=" << fixed(reads / n)
               << " baseline_code_read_rate=" << fixed(baseReads / n)
               << " false_reads=" << falseReads << '\n'
               << "nocode_budget_ms=5 code_budget_ms=10 within_budget="
               << (emptyP95 <= 5.0 && codeP95 <= 10.0 ? "true" : "false") << " ratio="
-              << fixed(percentile(baseCodeMs, 0.95) > 0 ? codeP95 / percentile(baseCodeMs, 0.95)
-                                                        : 0.0)
+              << fixed(quantile(baseCodeMs, 0.95) > 0 ? codeP95 / quantile(baseCodeMs, 0.95) : 0.0)
               << '\n';
     return falseReads == 0 ? kExitOk : kExitNegative;
 }
@@ -523,16 +514,16 @@ int benchPeople(const BenchDecodeArgs& args) {
     std::cout << "people=" << args.people << " seed=" << args.seed << " fps=30 frames_per_person=36"
               << " never_whole_in_view=" << neverWhole << '\n'
               << "doorpost_read=" << fixed(static_cast<double>(oursTimes.size()) / n, 3)
-              << " doorpost_time_to_read_p50_ms=" << fixed(percentile(oursTimes, 0.5), 0)
-              << " doorpost_time_to_read_p95_ms=" << fixed(percentile(oursTimes, 0.95), 0)
-              << " doorpost_cpu_p95_ms=" << fixed(percentile(cpu, 0.95))
+              << " doorpost_time_to_read_p50_ms=" << fixed(quantile(oursTimes, 0.5), 0)
+              << " doorpost_time_to_read_p95_ms=" << fixed(quantile(oursTimes, 0.95), 0)
+              << " doorpost_cpu_p95_ms=" << fixed(quantile(cpu, 0.95))
               << " doorpost_frames=" << frames << " wrong=" << wrong << '\n'
               << "baseline_read=" << fixed(static_cast<double>(baseTimes.size()) / n, 3)
-              << " baseline_time_to_read_p50_ms=" << fixed(percentile(baseTimes, 0.5), 0)
-              << " baseline_time_to_read_p95_ms=" << fixed(percentile(baseTimes, 0.95), 0) << '\n'
+              << " baseline_time_to_read_p50_ms=" << fixed(quantile(baseTimes, 0.5), 0)
+              << " baseline_time_to_read_p95_ms=" << fixed(quantile(baseTimes, 0.95), 0) << '\n'
               << "target_read=0.99 target_p95_ms=300 within_target="
               << (static_cast<double>(oursTimes.size()) / n >= 0.99 &&
-                          percentile(oursTimes, 0.95) <= 300.0
+                          quantile(oursTimes, 0.95) <= 300.0
                       ? "true"
                       : "false")
               << '\n';

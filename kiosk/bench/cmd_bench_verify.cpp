@@ -10,6 +10,7 @@
 //                     baseline: a bare event-log append (the fsync'd commit alone)
 
 #include "kiosk/bench/bench_registry.hpp"
+#include "kiosk/bench/bench_support.hpp"
 #include "kiosk/cli/gate_session.hpp"
 #include "kiosk/cli/output.hpp"
 #include "kiosk/credentials/dp1_verifier.hpp"
@@ -50,12 +51,6 @@ template <typename F> double perSecond(int count, F&& body) {
         body();
     const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
     return count / seconds;
-}
-
-double percentile(std::vector<double> values, double p) {
-    std::sort(values.begin(), values.end());
-    const auto index = static_cast<std::size_t>(p * static_cast<double>(values.size() - 1) + 0.5);
-    return values[std::min(index, values.size() - 1)];
 }
 
 void print(const std::string& name, double value) {
@@ -234,12 +229,12 @@ int runBench(const BenchArgs& args) {
         }
     }
     std::filesystem::remove_all(dir);
-    const double p99 = percentile(gateMs, 0.99);
-    const double appendP99 = percentile(appendMs, 0.99);
+    const double p99 = quantile(gateMs, 0.99);
+    const double appendP99 = quantile(appendMs, 0.99);
     print("gate_reads", static_cast<double>(gateMs.size()));
-    print("gate_p50_ms", percentile(gateMs, 0.5));
+    print("gate_p50_ms", quantile(gateMs, 0.5));
     print("gate_p99_ms", p99);
-    print("gate_max_ms", percentile(gateMs, 1.0));
+    print("gate_max_ms", quantile(gateMs, 1.0));
     print("gate_limit_p99_ms", 20);
     print("gate_baseline_append_p99_ms", appendP99);
     print("gate_ratio", p99 / std::max(appendP99, 0.001));

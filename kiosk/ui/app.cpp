@@ -34,21 +34,12 @@ using Clock = std::chrono::steady_clock;
 // The longest a frame waits for glyphs of texts that just arrived (see App::Impl::glyphHold).
 constexpr auto kGlyphHold = std::chrono::milliseconds(250);
 
-const char* verdictName(const std::optional<ShownVerdict>& verdict) {
-    if (!verdict) {
+// The verdict in the state's JSON: storage/base's name, "none" while nothing is shown.
+std::string verdictName(const std::optional<ShownVerdict>& verdict) {
+    if (!verdict || verdict->view.kind == Verdict::None) {
         return "none";
     }
-    switch (verdict->view.kind) {
-    case Verdict::Admit:
-        return "admit";
-    case Verdict::Deny:
-        return "deny";
-    case Verdict::Refer:
-        return "refer";
-    case Verdict::None:
-        break;
-    }
-    return "none";
+    return std::string(toString(verdict->view.kind));
 }
 
 const char* trustName(TrustState state) {

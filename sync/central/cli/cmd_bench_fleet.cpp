@@ -18,6 +18,7 @@
 #include "sync/central/central_server.hpp"
 #include "sync/central/cli/central_cli.hpp"
 #include "sync/central/cli/copy_baseline.hpp"
+#include "sync/central/cli/scratch_dir.hpp"
 #include "sync/event_wire.hpp"
 
 #include <algorithm>
@@ -509,18 +510,10 @@ int run(const FleetOptions& options) {
             server = env;
     if (options.only == "postgres" && server.empty())
         return fail(badInput("--store postgres: give --postgres URL or $DOORPOST_PG_URL"));
-    std::string pattern =
-        (std::filesystem::temp_directory_path() / "doorpost-fleet-XXXXXX").string();
-    if (!::mkdtemp(pattern.data()))
+    const ScratchDir scratch("doorpost-fleet");
+    if (!scratch.created())
         return fail(environmentFault("cannot create a temporary folder"));
-    const std::filesystem::path dir = pattern;
-    struct Cleanup {
-        std::filesystem::path dir;
-        ~Cleanup() {
-            std::error_code ignored;
-            std::filesystem::remove_all(dir, ignored);
-        }
-    } cleanup{dir};
+    const std::filesystem::path& dir = scratch.path();
 
     const auto fillStart = Clock::now();
     auto doors = makeDoors(dir, options.doors, options.events);

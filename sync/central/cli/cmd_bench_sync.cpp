@@ -10,6 +10,7 @@
 #include "sync/central/central_server.hpp"
 #include "sync/central/cli/central_cli.hpp"
 #include "sync/central/cli/copy_baseline.hpp"
+#include "sync/central/cli/scratch_dir.hpp"
 #include "sync/event_wire.hpp"
 
 #include <chrono>
@@ -173,18 +174,10 @@ Result<Backlog> fillBacklog(const std::string& path, int count) {
 int run(const BenchSyncOptions& options) {
     if (options.events < 1)
         return fail(badInput("--events must be positive"));
-    std::string pattern =
-        (std::filesystem::temp_directory_path() / "doorpost-bench-XXXXXX").string();
-    if (!::mkdtemp(pattern.data()))
+    const ScratchDir scratch("doorpost-bench");
+    if (!scratch.created())
         return fail(environmentFault("cannot create a temporary folder"));
-    const std::filesystem::path dir = pattern;
-    struct Cleanup {
-        std::filesystem::path dir;
-        ~Cleanup() {
-            std::error_code ignored;
-            std::filesystem::remove_all(dir, ignored);
-        }
-    } cleanup{dir};
+    const std::filesystem::path& dir = scratch.path();
 
     const std::string kioskDb = (dir / "kiosk.db").string();
     const auto fillStart = Clock::now();
