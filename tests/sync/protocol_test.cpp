@@ -203,7 +203,7 @@ TEST_CASE("a kiosk holds no subject secret while the central derives another ver
         res.set_content(answer.dump(), "application/json");
     });
     central.start();
-    TempDir dir;
+    doorpost::test::TempDir dir;
     auto db = storage::Database::open(dir.file("kiosk.db"));
     REQUIRE(db);
     // Held from an enrolment before (same secret): kept only if the versions agree.
