@@ -85,9 +85,7 @@ public:
 
     // The manual form's hints, in order with the submissions: "prepare:<id>", "forget",
     // "submit:<id>".
-    void prepareRegistration(IdType, std::string idNumber) override {
-        note("prepare:" + idNumber);
-    }
+    void prepareRegistration(IdType, std::string idNumber) override { note("prepare:" + idNumber); }
     void forgetRegistration() override { note("forget"); }
     std::vector<std::string> hints() {
         std::lock_guard lock(m_mutex);

@@ -87,7 +87,8 @@ TEST_CASE("the form asks for a subject key only for a complete valid number, and
     // Wrong check character: nothing asked. Corrected: asked. Edited away: forgotten.
     const std::string script = "tap manual\n" + tapDigits("110105194912310021") +
                                "expect id_status check_wrong\n"
-                               "tap key_del\n" + tapDigits("X") +
+                               "tap key_del\n" +
+                               tapDigits("X") +
                                "expect id_status check_ok\n"
                                "tap key_del\n"
                                "expect id_status incomplete\n";
