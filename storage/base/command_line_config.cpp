@@ -7,10 +7,8 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <fstream>
 #include <iostream>
 #include <memory>
-#include <sstream>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -253,19 +251,6 @@ Result<void> checkSecretPath(const ConfigFile& file, const ConfigValue& value) {
                         "); make it 0600, or 0640 for a group of readers");
     }
     return {};
-}
-
-Result<std::string> readConfigText(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) {
-        return badInput("config: cannot read " + path);
-    }
-    std::ostringstream text;
-    text << in.rdbuf();
-    if (in.bad()) {
-        return badInput("config: cannot read " + path);
-    }
-    return text.str();
 }
 
 } // namespace
