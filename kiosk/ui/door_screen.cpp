@@ -15,7 +15,7 @@ namespace {
 // "2026-12-07 08:05" local: the estimate may be on another day than the kiosk's clock.
 std::string dateAndClock(std::int64_t unixSeconds) {
     const int ymd = localDateYmd(unixSeconds);
-    char date[16];
+    char date[40];
     std::snprintf(date, sizeof date, "%04d-%02d-%02d ", ymd / 10000, ymd / 100 % 100, ymd % 100);
     return date + localClock(unixSeconds);
 }
