@@ -1,5 +1,7 @@
 #include "kiosk/policy/decision.hpp"
 
+#include "kiosk/policy/clock_rules.hpp"
+
 #include <algorithm>
 
 namespace doorpost::kiosk::policy {
@@ -83,7 +85,9 @@ Decision decide(const DecisionInput& input) {
 
     if (profile.reentryWindowSeconds > 0 && input.lastAdmission &&
         input.now - input.lastAdmission->at <= profile.reentryWindowSeconds &&
-        input.now >= input.lastAdmission->at) {
+        // An admission a little after `now` (an estimate anchored on a Date header of one-second
+        // resolution, clocks that disagree within the tolerance) is still a recent one.
+        input.now + kClockToleranceMs / 1000 >= input.lastAdmission->at) {
         out.alreadyAdmitted = input.lastAdmission;
         return verdict(Verdict::Refer, credentials::Reason::AlreadyAdmitted);
     }

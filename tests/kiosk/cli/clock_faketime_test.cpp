@@ -55,6 +55,10 @@ std::string env(const std::string& faketime, const std::string& bootIdFile = "")
     return out;
 }
 
+// The IDs of the roster's candidates 100100001 and 100100003.
+const char* kZhang = "11010519491231002X";
+const char* kWang = "110105199003071239";
+
 struct Kiosk {
     TempDir dir;
     std::string db = dir.file("kiosk.db");
@@ -102,6 +106,7 @@ struct Kiosk {
         REQUIRE(runCommand(bin("doorpost-central") + " --data-dir " + central + " keys").exitCode ==
                 0);
         REQUIRE(doorpost("", "trust add-key " + central + "/keys/public-keys.json").exitCode == 0);
+        issuePass(kZhang); // the central makes the deployment's subject secret on first need
         const auto secret = runCommand("sqlite3 " + central +
                                        "/central.db \"SELECT value FROM central_secrets"
                                        " WHERE name = 'subject_secret'\"");
@@ -149,9 +154,6 @@ nlohmann::json detailOf(const nlohmann::json& event) {
 }
 
 const char* kRtcReset = "@2020-01-01 09:00:00";
-// The IDs of the roster's candidates 100100001 and 100100003.
-const char* kZhang = "11010519491231002X";
-const char* kWang = "110105199003071239";
 
 std::string isoUtc(std::int64_t seconds) {
     char text[32];
