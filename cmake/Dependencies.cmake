@@ -35,6 +35,10 @@ if(DOORPOST_TESTS)
     # The USB scanner tests run the real doorpost in a umockdev testbed (libumockdev-dev for
     # the testbed and its ioctl handlers, umockdev for the preload library).
     pkg_check_modules(UMOCKDEV REQUIRED IMPORTED_TARGET umockdev-1.0)
+    # The clock tests fake the wall clock of the real binaries with libfaketime (faketime).
+    find_library(DOORPOST_FAKETIME_LIB NAMES libfaketime.so.1
+                 PATHS /usr/lib/${CMAKE_LIBRARY_ARCHITECTURE}/faketime /usr/lib/faketime
+                 REQUIRED NO_DEFAULT_PATH)
 endif()
 
 # kiosk/ui: Dear ImGui's SDL backends, which Debian ships as example sources

@@ -1,6 +1,7 @@
 #include "storage/event_log.hpp"
 
 #include "storage/base/hex.hpp"
+#include "storage/clock_evidence.hpp"
 #include "storage/event_row.hpp"
 
 #include <ctime>
@@ -15,13 +16,6 @@ std::int64_t clockMs(clockid_t clock) {
     timespec ts{};
     clock_gettime(clock, &ts);
     return static_cast<std::int64_t>(ts.tv_sec) * 1000 + ts.tv_nsec / 1000000;
-}
-
-std::string readBootId() {
-    std::ifstream file("/proc/sys/kernel/random/boot_id");
-    std::string id;
-    std::getline(file, id);
-    return id.empty() ? std::string("unknown") : id;
 }
 
 Result<std::string> requireMeta(Database& db, std::string_view key) {
@@ -45,7 +39,7 @@ Result<EventLog> EventLog::open(Database& db) {
         return epoch.error();
     }
     log.m_epoch = *epoch;
-    log.m_bootId = readBootId();
+    log.m_bootId = currentBootId();
 
     struct Prepared {
         Statement* target;

@@ -245,6 +245,22 @@ CREATE VIEW recent_admissions(seq, subject_key) AS
     WHERE verdict = 'admit' AND seq > (SELECT coalesce(max(seq), 0) / 1024 * 1024 FROM events);
 DROP INDEX events_admission_by_subject;
 )sql"},
+    {"clock anchors",
+     R"sql(
+-- Moments whose true time the kiosk learnt from outside its own clock (docs/clock.md): the
+-- central's Date header at each sync, a staff member confirming or setting the time. With the
+-- boot id and CLOCK_BOOTTIME of that moment, an anchor gives the time for the rest of that boot
+-- whatever the wall clock does; in a later boot it still says "at least this late".
+CREATE TABLE clock_anchors (
+    id           INTEGER PRIMARY KEY,
+    source       TEXT NOT NULL CHECK (source IN ('sync', 'staff')),
+    boot_id      TEXT NOT NULL,
+    boottime_ms  INTEGER NOT NULL,
+    wall_ms      INTEGER NOT NULL,
+    reference_ms INTEGER NOT NULL
+);
+CREATE INDEX clock_anchors_by_boot ON clock_anchors(boot_id, id);
+)sql"},
 };
 
 Result<int> userVersion(sqlite3* db) {

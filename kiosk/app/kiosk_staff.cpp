@@ -2,6 +2,7 @@
 
 #include "kiosk/app/audit_export_child.hpp"
 #include "kiosk/gate/gate.hpp"
+#include "storage/base/local_time.hpp"
 #include "storage/database.hpp"
 #include "sync/client/sync_worker.hpp"
 
@@ -145,6 +146,31 @@ StaffNotice KioskStaff::doSelectCamera(const std::string& spec) {
         return staffFailed(StaffOutcome::CameraRefused, {spec, kept.error().message});
     }
     return staffOk(StaffOutcome::CameraSwitched, {spec});
+}
+
+void KioskStaff::confirmClock(StaffDone done) {
+    if (!m_deviceWorker.submit([this, done] { done(doConfirmClock()); })) {
+        done(staffFailed(StaffOutcome::ClockFailed, {"busy"}));
+    }
+}
+
+StaffNotice KioskStaff::doConfirmClock() {
+    // Its own connection and gate: the event log takes writers on several connections (each
+    // append chains in its own write transaction), and the door's gate reads the new anchor at
+    // its next decision (clock_watch.hpp).
+    auto db = storage::Database::open(m_config.dbPath);
+    if (!db.ok()) {
+        return staffFailed(StaffOutcome::ClockFailed, {db.error().message});
+    }
+    auto gate = gate::Gate::open(db.value(), gate::GateConfig{});
+    if (!gate.ok()) {
+        return staffFailed(StaffOutcome::ClockFailed, {gate.error().message});
+    }
+    auto set = gate.value().setClock(std::nullopt, "staff");
+    if (!set.ok()) {
+        return staffFailed(StaffOutcome::ClockFailed, {set.error().message});
+    }
+    return staffOk(StaffOutcome::ClockConfirmed, {localClock(set.value().after.estimateMs / 1000)});
 }
 
 void KioskStaff::setSiteProfile(std::string profile, StaffDone done) {

@@ -46,11 +46,13 @@ public:
     // "camera"), so the next start opens it too. The profile is chosen at start (--profile).
     void selectCamera(std::string source, StaffDone done) override;
     void setSiteProfile(std::string profile, StaffDone done) override;
+    void confirmClock(StaffDone done) override;
 
 private:
     StaffNotice doExport();                              // export worker thread
     StaffNotice doSync();                                // sync worker thread
     StaffNotice doSelectCamera(const std::string& spec); // device worker thread
+    StaffNotice doConfirmClock();                        // device worker thread
 
     KioskStaffConfig m_config;
     sync::client::SyncWorker* m_sync;

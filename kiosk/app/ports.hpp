@@ -130,6 +130,13 @@ struct KioskStatus {
     std::int64_t eventsWaiting = 0; // committed events the central has not acknowledged
     std::int64_t lastSyncUnix = 0;
     std::string syncError;
+    // The device clock as the gate judges it (docs/clock.md): "ok", "suspect" or "unknown",
+    // the wall clock and the best estimate of the true time when it was read.
+    std::string clockState = "ok";
+    std::int64_t clockWallUnix = 0;
+    std::int64_t clockEstimateUnix = 0;
+    std::int64_t clockOffsetMs = 0;
+    bool clockFloor = false; // the estimate is only "not earlier than"
 };
 
 // Reads for the statistics, roster and counters. Served off the UI thread (SQLite reads).
@@ -154,6 +161,9 @@ public:
     virtual void exportForAuditors(StaffDone done) = 0;
     virtual void selectCamera(std::string source, StaffDone done) = 0;
     virtual void setSiteProfile(std::string profile, StaffDone done) = 0;
+    // Staff vouch that the kiosk's clock is right (docs/clock.md): recorded as an operator
+    // event, then the estimate follows it for the rest of this boot.
+    virtual void confirmClock(StaffDone done) { done(staffFailed(StaffOutcome::NotAvailable)); }
 };
 
 // The camera feed as staff and scripts can act on it: pull the camera out and put it back (the

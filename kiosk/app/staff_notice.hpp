@@ -33,6 +33,8 @@ enum class StaffOutcome {
     ProfileAtStart, // {0} the profile asked for
     CameraSwitched, // {0} the camera now in use
     ProfileChanged, // {0} the profile now in use
+    ClockConfirmed, // {0} the time staff vouched for (local)
+    ClockFailed,    // {0} the error
 };
 
 struct StaffNotice {

@@ -1,5 +1,6 @@
 #include "kiosk/app/status_reader.hpp"
 
+#include "kiosk/gate/clock_watch.hpp"
 #include "storage/roster_store.hpp"
 #include "storage/trust_store.hpp"
 #include "sync/client/sync_state.hpp"
@@ -71,6 +72,20 @@ Result<KioskStatus> readKioskStatus(storage::Database& db, storage::EventLog& lo
     status.eventsWaiting =
         std::max<std::int64_t>(0, head.value().lastSeq - position.value().ackedThrough);
     status.lastSyncUnix = position.value().lastSyncMs / 1000;
+
+    auto clock = gate::ClockWatch::open(db);
+    if (!clock.ok()) {
+        return clock.error();
+    }
+    auto reading = clock.value().read();
+    if (!reading.ok()) {
+        return reading.error();
+    }
+    status.clockState = std::string(policy::toString(reading.value().state));
+    status.clockWallUnix = reading.value().wallMs / 1000;
+    status.clockEstimateUnix = reading.value().estimateMs / 1000;
+    status.clockOffsetMs = reading.value().offsetMs;
+    status.clockFloor = !reading.value().exact;
     return status;
 }
 

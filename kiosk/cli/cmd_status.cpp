@@ -5,6 +5,8 @@
 
 #include "kiosk/cli/command_registry.hpp"
 #include "kiosk/cli/output.hpp"
+#include "kiosk/gate/clock_watch.hpp"
+#include "storage/base/iso_time.hpp"
 #include "storage/database.hpp"
 #include "storage/event_log.hpp"
 #include "sync/client/sync_summary.hpp"
@@ -90,6 +92,20 @@ int runStatus(const GlobalOptions& global, const StatusOptions& options) {
                    {"last_end", summary->lastEnd},
                    {"last_error", summary->lastError},
                    {"clock_offset_ms", summary->clockOffsetMs}};
+
+    // The clock as the gate would judge it now (docs/clock.md).
+    auto clock = gate::ClockWatch::open(*db);
+    if (!clock) {
+        return fail(clock.error());
+    }
+    auto reading = clock->read();
+    if (!reading) {
+        return fail(reading.error());
+    }
+    out["clock"] = gate::clockJson(*reading, clock->lastEventWallMs());
+    out["clock"]["wall"] = formatIsoTime(reading->wallMs / 1000);
+    out["clock"]["estimate"] = formatIsoTime(reading->estimateMs / 1000);
+    out["clock"]["boot_id"] = clock->bootId();
 
     if (options.json) {
         printJsonLine(out);

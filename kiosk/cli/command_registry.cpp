@@ -15,6 +15,7 @@ void registerAllCommands(CLI::App& app, CommandContext& context) {
     registerExportCommand(app, context);
     registerVerifyExportCommand(app, context);
     registerDevicesCommand(app, context);
+    registerClockCommand(app, context);
 }
 
 } // namespace doorpost::kiosk::cli

@@ -34,5 +34,6 @@ void registerRosterCommand(CLI::App& app, CommandContext& context);
 void registerExportCommand(CLI::App& app, CommandContext& context);
 void registerVerifyExportCommand(CLI::App& app, CommandContext& context);
 void registerDevicesCommand(CLI::App& app, CommandContext& context);
+void registerClockCommand(CLI::App& app, CommandContext& context);
 
 } // namespace doorpost::kiosk::cli

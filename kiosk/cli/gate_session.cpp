@@ -43,6 +43,7 @@ nlohmann::json verdictJson(const gate::GateResult& result) {
     if (result.alreadyAdmitted)
         out["already_admitted"] = {{"at", formatIsoTime(result.alreadyAdmitted->at)},
                                    {"door", result.alreadyAdmitted->door}};
+    out["clock"] = gate::clockJson(result.clock, 0);
     return out;
 }
 

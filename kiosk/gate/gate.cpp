@@ -6,6 +6,7 @@
 #include "storage/base/hex.hpp"
 #include "storage/base/iso_time.hpp"
 #include "storage/base/local_time.hpp"
+#include "storage/clock_evidence.hpp"
 #include "storage/trust_generation.hpp"
 #include "sync/pass/sealed_identity.hpp"
 #include "sync/pass/subject_key.hpp"
@@ -25,7 +26,10 @@ Result<Gate> Gate::open(storage::Database& db, GateConfig config) {
     auto log = storage::EventLog::open(db);
     if (!log)
         return log.error();
-    Gate gate(db, std::move(*log), std::move(config));
+    auto clock = ClockWatch::open(db);
+    if (!clock)
+        return clock.error();
+    Gate gate(db, std::move(*log), std::move(*clock), std::move(config));
     if (auto loaded = gate.reloadTrust(); !loaded)
         return loaded.error();
     return gate;
@@ -77,23 +81,82 @@ Result<void> Gate::followTrust() {
     return {};
 }
 
+Result<Gate::DecisionClock> Gate::decisionClock(const std::optional<std::int64_t>& at) {
+    auto reading = m_clock.read();
+    if (!reading)
+        return reading.error();
+    DecisionClock clock;
+    clock.reading = *reading;
+    clock.explicitClock = at.has_value();
+    // A suspect clock decides at the estimate (docs/clock.md): exact within a boot anchored
+    // by a sync or staff, otherwise a floor, which decide() knows to be only that.
+    clock.now = at.value_or(reading->estimateMs / 1000);
+    return clock;
+}
+
+Result<ClockSetResult> Gate::setClock(std::optional<std::int64_t> toMs,
+                                      const std::string& operatorId) {
+    if (operatorId.empty())
+        return badInput("operator: who sets the clock must be named");
+    if (toMs && *toMs < buildDateMs())
+        return badInput("time: " + formatIsoTime(*toMs / 1000) +
+                        " is before this build's date, so it cannot be now");
+    auto before = m_clock.read();
+    if (!before)
+        return before.error();
+    storage::ClockAnchor anchor;
+    anchor.source = storage::AnchorSource::Staff;
+    anchor.bootId = m_clock.bootId();
+    anchor.boottimeMs = storage::boottimeMs();
+    anchor.wallMs = before->wallMs;
+    anchor.referenceMs = toMs.value_or(before->wallMs);
+
+    storage::EventDraft draft;
+    draft.kind = storage::EventKind::Operator;
+    draft.reasons = {toMs ? "clock_set" : "clock_confirmed"};
+    draft.operatorId = operatorId;
+    draft.wallTimeMs = before->wallMs;
+    nlohmann::json detail = {{"door", m_config.door},
+                             {"action", toMs ? "clock_set" : "clock_confirmed"},
+                             {"set_to", formatIsoTime(anchor.referenceMs / 1000)},
+                             {"wall", formatIsoTime(before->wallMs / 1000)},
+                             {"offset_ms", anchor.referenceMs - before->wallMs},
+                             {"clock", clockJson(*before, m_clock.lastEventWallMs())}};
+    draft.detail = detail.dump();
+    // The event first: an anchor nobody can account for must not exist.
+    auto seq = m_log.append(draft);
+    if (!seq)
+        return seq.error();
+    m_clock.noteEvent(before->wallMs);
+    if (auto recorded = storage::recordClockAnchor(*m_db, anchor); !recorded)
+        return recorded.error();
+    auto after = m_clock.read();
+    if (!after)
+        return after.error();
+    return ClockSetResult{*seq, *before, *after};
+}
+
 Result<GateResult> Gate::scan(const ScanInput& input) {
     if (auto followed = followTrust(); !followed)
         return followed.error();
-    const std::int64_t now = input.at.value_or(wallClockSeconds());
+    auto clock = decisionClock(input.at);
+    if (!clock)
+        return clock.error();
     const credentials::VerifyContext context{
-        m_trust.set, now, m_trust.subjectSecret ? &*m_trust.subjectSecret : nullptr};
+        m_trust.set, clock->now, m_trust.subjectSecret ? &*m_trust.subjectSecret : nullptr};
     credentials::CredentialResult credential = credentials::verifyCode(input.text, context);
     credential.checks.pictureDecode = input.pictureDecode;
-    return decideAndRecord(std::move(credential), now, input.at.has_value(), nullptr);
+    return decideAndRecord(std::move(credential), *clock, nullptr);
 }
 
 Result<GateResult> Gate::registerManual(const ManualInput& input) {
     if (auto followed = followTrust(); !followed)
         return followed.error();
-    const std::int64_t now = input.at.value_or(wallClockSeconds());
+    auto clock = decisionClock(input.at);
+    if (!clock)
+        return clock.error();
     // The keypad preview applies this same check to the same local date (kiosk/app/id_preview).
-    auto checked = checkIdNumber(input.idType, input.id, localDateYmd(now));
+    auto checked = checkIdNumber(input.idType, input.id, localDateYmd(clock->now));
     if (!checked)
         return checked.error();
     if (m_config.profile.manualReasons.count(input.reason) == 0) {
@@ -132,11 +195,12 @@ Result<GateResult> Gate::registerManual(const ManualInput& input) {
     }
     ManualInput normalised = input;
     normalised.id = checked->normalised;
-    return decideAndRecord(std::move(credential), now, input.at.has_value(), &normalised);
+    return decideAndRecord(std::move(credential), *clock, &normalised);
 }
 
-Result<GateResult> Gate::decideAndRecord(credentials::CredentialResult credential, std::int64_t now,
-                                         bool explicitClock, const ManualInput* manual) {
+Result<GateResult> Gate::decideAndRecord(credentials::CredentialResult credential,
+                                         const DecisionClock& clock, const ManualInput* manual) {
+    const std::int64_t now = clock.now;
     // Roster: a ticket is looked up by candidate number, everything else by subject key; a
     // roster hit also names the person's subject for the re-entry rule.
     auto rosterInfo = m_roster.info();
@@ -168,7 +232,13 @@ Result<GateResult> Gate::decideAndRecord(credentials::CredentialResult credentia
             std::string door = detail.is_object() ? detail.value("door", "") : "";
             if (door.empty())
                 door = (*last)->deviceId;
-            prior = policy::PriorAdmission{(*last)->wallTimeMs / 1000, door};
+            // Admitted while the clock was not ok: its estimate, not the wrong wall time.
+            std::int64_t at = (*last)->wallTimeMs / 1000;
+            if (detail.is_object() && detail.contains("clock") && detail["clock"].is_object() &&
+                detail["clock"].value("state", "ok") != "ok")
+                at = (*last)->wallTimeMs / 1000 +
+                     detail["clock"].value("offset_ms", std::int64_t{0}) / 1000;
+            prior = policy::PriorAdmission{at, door};
         }
     }
 
@@ -184,6 +254,7 @@ Result<GateResult> Gate::decideAndRecord(credentials::CredentialResult credentia
     input.onRoster = rosterEntry.has_value();
     input.lastAdmission = prior;
     input.manual = manual != nullptr;
+    input.clockIsFloor = !clock.explicitClock && !clock.reading.exact;
     policy::Decision decision = policy::decide(input);
     // The verdict is decide()'s; the extra code only says why the full ID is missing.
     const bool unsealed = manual != nullptr && !m_trust.sealPublicKey;
@@ -200,8 +271,9 @@ Result<GateResult> Gate::decideAndRecord(credentials::CredentialResult credentia
     for (credentials::Reason reason : decision.reasons)
         draft.reasons.emplace_back(credentials::reasonText(reason).code);
     nlohmann::json detail = {{"door", m_config.door}, {"profile", m_config.profile.name}};
-    if (explicitClock)
+    if (clock.explicitClock)
         detail["decided_at"] = formatIsoTime(now);
+    detail["clock"] = clockJson(clock.reading, m_clock.lastEventWallMs());
     if (!decision.detail.empty())
         detail["message"] = decision.detail;
     if (decision.alreadyAdmitted)
@@ -242,10 +314,14 @@ Result<GateResult> Gate::decideAndRecord(credentials::CredentialResult credentia
     }
     draft.detail = detail.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 
+    // The wall time the clock was judged by is the one stored (and compared with the last).
+    draft.wallTimeMs = clock.reading.wallMs;
+
     // Only a committed event makes a verdict: append() returns after COMMIT (synchronous=FULL).
     auto seq = m_log.append(draft);
     if (!seq)
         return seq.error();
+    m_clock.noteEvent(clock.reading.wallMs);
     GateResult result;
     result.verdict = decision.verdict;
     result.reasons = decision.reasons;
@@ -254,6 +330,7 @@ Result<GateResult> Gate::decideAndRecord(credentials::CredentialResult credentia
     result.credential = std::move(credential);
     result.seq = *seq;
     result.rosterEntry = std::move(rosterEntry);
+    result.clock = clock.reading;
     return result;
 }
 

@@ -11,6 +11,7 @@
 // the CLI calls it directly.
 
 #include "kiosk/credentials/credential.hpp"
+#include "kiosk/gate/clock_watch.hpp"
 #include "kiosk/gate/trust_loader.hpp"
 #include "kiosk/policy/decision.hpp"
 #include "kiosk/policy/site_profile.hpp"
@@ -58,6 +59,14 @@ struct GateResult {
     // The roster row the decision used (its room and seat are in the event's detail): what the
     // door shows beside the verdict, without reading the event back.
     std::optional<storage::RosterEntry> rosterEntry;
+    policy::ClockReading clock; // the clock as the decision saw it (recorded in the event)
+};
+
+// Staff confirming the kiosk's clock or setting the true time (docs/clock.md).
+struct ClockSetResult {
+    std::int64_t seq = 0; // the operator event recording it
+    policy::ClockReading before;
+    policy::ClockReading after;
 };
 
 class Gate {
@@ -79,17 +88,34 @@ public:
     // It must outlive the Gate; null: every registration derives its own.
     void usePrecompute(SubjectKeyPrecompute* precompute);
     const GateConfig& config() const { return m_config; }
+    // The clock state now (docs/clock.md), as the next decision would see it.
+    Result<policy::ClockReading> clock() { return m_clock.read(); }
+    // Staff vouch for the time: `toMs` is the true time now, or nullopt for "the kiosk's clock
+    // is right". Recorded as an operator event (clock_set / clock_confirmed), then kept as a
+    // staff anchor for the rest of this boot. The system clock is left alone: the time service
+    // (timesyncd, chrony) owns it.
+    Result<ClockSetResult> setClock(std::optional<std::int64_t> toMs,
+                                    const std::string& operatorId);
 
 private:
-    Gate(storage::Database& db, storage::EventLog log, GateConfig config)
-        : m_db(&db), m_log(std::move(log)), m_roster(db), m_config(std::move(config)) {}
+    Gate(storage::Database& db, storage::EventLog log, ClockWatch clock, GateConfig config)
+        : m_db(&db), m_log(std::move(log)), m_roster(db), m_clock(std::move(clock)),
+          m_config(std::move(config)) {}
+    // The decision time: the explicit clock when given, else the clock's best estimate.
+    struct DecisionClock {
+        std::int64_t now = 0;
+        bool explicitClock = false;
+        policy::ClockReading reading;
+    };
+    Result<DecisionClock> decisionClock(const std::optional<std::int64_t>& at);
     Result<void> followTrust(); // reloads when the trust generation moved
-    Result<GateResult> decideAndRecord(credentials::CredentialResult credential, std::int64_t now,
-                                       bool explicitClock, const ManualInput* manual);
+    Result<GateResult> decideAndRecord(credentials::CredentialResult credential,
+                                       const DecisionClock& clock, const ManualInput* manual);
 
     storage::Database* m_db;
     storage::EventLog m_log;
     storage::RosterStore m_roster;
+    ClockWatch m_clock;
     GateConfig m_config;
     TrustSnapshot m_trust;
     std::optional<std::string> m_trustGeneration; // what m_trust was loaded at

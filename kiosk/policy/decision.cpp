@@ -1,9 +1,21 @@
 #include "kiosk/policy/decision.hpp"
 
+#include "kiosk/policy/clock_rules.hpp"
+
 #include <algorithm>
 
 namespace doorpost::kiosk::policy {
 namespace {
+
+// Problems a later true time could undo. Past expiry is not one: the true time is not earlier
+// than the floor, so a pass expired at the floor is expired.
+bool onlyTooEarly(const std::vector<credentials::Reason>& problems) {
+    return !problems.empty() &&
+           std::all_of(problems.begin(), problems.end(), [](credentials::Reason reason) {
+               return reason == credentials::Reason::PassNotYetValid ||
+                      reason == credentials::Reason::SignerNotValid;
+           });
+}
 
 bool signedCredential(credentials::CredentialKind kind) {
     return kind == credentials::CredentialKind::Dp1 || kind == credentials::CredentialKind::Hc1;
@@ -15,6 +27,10 @@ Decision decide(const DecisionInput& input) {
     const credentials::CredentialResult& credential = input.credential;
     const SiteProfile& profile = input.profile;
     Decision out;
+    // With only a floor of the true time, every decision says so: the checks that passed were
+    // judged at the floor, and auditors and staff see which verdicts leant on it.
+    if (input.clockIsFloor)
+        out.reasons.push_back(credentials::Reason::DeviceClockWrong);
     const auto verdict = [&out](Verdict v, credentials::Reason r) {
         out.verdict = v;
         out.reasons.insert(out.reasons.begin(), r);
@@ -27,10 +43,20 @@ Decision decide(const DecisionInput& input) {
             out.reasons.push_back(credentials::Reason::Unrecognised);
         return verdict(Verdict::Refer, credentials::Reason::CredentialNotAccepted);
     }
+    if (!credential.valid() && input.clockIsFloor && onlyTooEarly(credential.problems)) {
+        // "Not yet valid" at a floor of the true time says nothing: the wrong clock alone
+        // would deny. Staff look; the problems stay beside the clock reason.
+        out.verdict = Verdict::Refer;
+        out.reasons.insert(out.reasons.end(), credential.problems.begin(),
+                           credential.problems.end());
+        out.detail = credential.message;
+        return out;
+    }
     if (!credential.valid()) {
         out.verdict = credential.kind == credentials::CredentialKind::Unrecognised ? Verdict::Refer
                                                                                    : Verdict::Deny;
-        out.reasons = credential.problems;
+        out.reasons.insert(out.reasons.begin(), credential.problems.begin(),
+                           credential.problems.end());
         out.detail = credential.message;
         return out;
     }
@@ -59,7 +85,9 @@ Decision decide(const DecisionInput& input) {
 
     if (profile.reentryWindowSeconds > 0 && input.lastAdmission &&
         input.now - input.lastAdmission->at <= profile.reentryWindowSeconds &&
-        input.now >= input.lastAdmission->at) {
+        // An admission a little after `now` (an estimate anchored on a Date header of one-second
+        // resolution, clocks that disagree within the tolerance) is still a recent one.
+        input.now + kClockToleranceMs / 1000 >= input.lastAdmission->at) {
         out.alreadyAdmitted = input.lastAdmission;
         return verdict(Verdict::Refer, credentials::Reason::AlreadyAdmitted);
     }

@@ -30,6 +30,9 @@ struct DecisionInput {
     bool onRoster = false;                       // by candidate number or subject key
     std::optional<PriorAdmission> lastAdmission; // of this subject key
     bool manual = false;                         // a manual registration, not a code read
+    // The device clock is suspect and `now` is only a floor of the true time (clock_rules.hpp):
+    // a time check the floor cannot settle refers to staff (device_clock_wrong), never denies.
+    bool clockIsFloor = false;
 };
 
 // Values, never sentences: the screen words them in the language it shows (and the local time

@@ -13,6 +13,7 @@
 #include "kiosk/ui/stats_screen.hpp"
 #include "kiosk/ui/tones.hpp"
 #include "kiosk/ui/wedge_input.hpp"
+#include "storage/clock_evidence.hpp"
 
 #include <SDL.h>
 #include <algorithm>
@@ -115,6 +116,9 @@ struct App::Impl final : ScriptHost {
     bool statusInFlight = false;
     Clock::time_point nextStatus{};
     std::int64_t lastMinuteDrawn = 0;
+    // CLOCK_REALTIME - CLOCK_BOOTTIME at the last frame: it moves only when the system clock is
+    // stepped (docs/clock.md), and then the clock is judged again at once.
+    std::optional<std::int64_t> lastClockDrift;
     FrameStats* recording = nullptr;
     int framesDrawn = 0;
     std::optional<Clock::time_point> frameStarted; // the first turn of the frame to be drawn
@@ -320,6 +324,9 @@ struct App::Impl final : ScriptHost {
                       : model.rosterChip.expired ? "expired"
                                                  : "ok";
         s["roster_count"] = model.rosterChip.count;
+        s["clock"] = model.clock.known ? model.clock.state : "unknown";
+        s["clock_offset_ms"] = model.clock.offsetMs;
+        s["clock_chip_red"] = model.clock.known && model.clock.state != "ok";
         s["seal_key"] = !model.sealKeyKnown ? "unknown" : model.sealKey ? "yes" : "no";
         s["verdict"] = verdictName(model.verdict);
         s["verdict_seq"] = model.verdict ? model.verdict->view.seq : 0;
@@ -438,6 +445,15 @@ struct App::Impl final : ScriptHost {
         if (model.verdict || auth.lockout().locked(now)) {
             dirtyFrames = std::max(dirtyFrames, 1); // the countdowns move
         }
+        // Two clock reads (vDSO, no system call): a step of the system clock (timesyncd,
+        // chrony, a reset RTC) sends the status read, and so the clock chip, now. The kiosk
+        // never steps the clock itself: the time service owns it.
+        const std::int64_t drift = storage::realtimeMs() - storage::boottimeMs();
+        if (lastClockDrift && (drift - *lastClockDrift > 2000 || *lastClockDrift - drift > 2000)) {
+            nextStatus = now;
+            lastMinuteDrawn = 0;
+        }
+        lastClockDrift = drift;
         const std::int64_t minute = wallNow() / 60;
         if (minute != lastMinuteDrawn) {
             lastMinuteDrawn = minute; // the clock on the door screen, the chips' ages

@@ -12,6 +12,14 @@
 namespace doorpost::kiosk::ui {
 namespace {
 
+// "2026-12-07 08:05" local: the estimate may be on another day than the kiosk's clock.
+std::string dateAndClock(std::int64_t unixSeconds) {
+    const int ymd = localDateYmd(unixSeconds);
+    char date[40];
+    std::snprintf(date, sizeof date, "%04d-%02d-%02d ", ymd / 10000, ymd / 100 % 100, ymd % 100);
+    return date + localClock(unixSeconds);
+}
+
 ImU32 verdictColour(Verdict kind) {
     switch (kind) {
     case Verdict::Admit:
@@ -210,6 +218,15 @@ void DoorScreen::drawChips(UiContext& ctx) {
         break;
     }
     ImGui::SameLine();
+    // The clock chip appears only when the clock is not ok: red, the kiosk's time and the
+    // estimate ("≥" when it is only a floor), so staff know why time checks refer to them.
+    if (m.clock.known && m.clock.state != "ok") {
+        statusChip(ctx, "clock", ctx.t(Str::DeviceClock),
+                   localClock(m.clock.wallUnix) + " · " + ctx.t(Str::ClockEstimate) + " " +
+                       (m.clock.floor ? "≥ " : "") + dateAndClock(m.clock.estimateUnix),
+                   colours::kDeny, "×");
+        ImGui::SameLine();
+    }
     ImGui::SetCursorPosX(
         std::max(ImGui::GetCursorPosX(), ImGui::GetWindowWidth() - 330.0f * ctx.scale));
     ImGui::PushFont(ctx.fonts.large);

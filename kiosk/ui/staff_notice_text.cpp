@@ -66,6 +66,10 @@ Str staffNoticeText(app::StaffOutcome what) {
         return Str::StaffCameraSwitched;
     case app::StaffOutcome::ProfileChanged:
         return Str::StaffProfileChanged;
+    case app::StaffOutcome::ClockConfirmed:
+        return Str::StaffClockConfirmed;
+    case app::StaffOutcome::ClockFailed:
+        return Str::StaffClockFailed;
     }
     return Str::NotAvailable;
 }

@@ -1,5 +1,7 @@
 #include "kiosk/ui/staff_screen.hpp"
 
+#include "storage/base/local_time.hpp"
+
 #include <algorithm>
 #include <cstdio>
 
@@ -99,6 +101,21 @@ void StaffScreen::drawBody(UiContext& ctx) {
         ImGui::SameLine();
     }
     ImGui::NewLine();
+
+    // The clock (docs/clock.md): its state, and staff vouching for the kiosk's time, which is
+    // recorded as an event. Setting another time is `doorpost clock set` for now.
+    row(Str::DeviceClockRow);
+    {
+        ImGui::AlignTextToFramePadding();
+        const bool ok = !m.clock.known || m.clock.state == "ok";
+        ImGui::TextColored(ImColor(ok ? colours::kText : colours::kDeny), "%s %s",
+                           m.clock.state.c_str(), localClock(m.clock.wallUnix).c_str());
+        ImGui::SameLine();
+        if (touchButton(ctx, "clock_confirm", ctx.t(Str::ClockConfirm), ImVec2(260 * s, 64 * s),
+                        colours::kPanel, settings && ctx.ports.staff != nullptr)) {
+            ctx.ports.staff->confirmClock(toast(ctx));
+        }
+    }
 
     row(Str::CentralAddress);
     ImGui::SetNextItemWidth(620 * s);

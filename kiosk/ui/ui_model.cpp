@@ -39,7 +39,10 @@ const char* faultName(const std::optional<GateFault>& fault) {
     return "environment";
 }
 
-void ageChips(UiModel& model, std::int64_t nowUnix) {
+void ageChips(UiModel& model, std::int64_t wallUnix) {
+    // With a suspect clock the chips age by the estimate, as the gate decides by it.
+    const std::int64_t nowUnix =
+        model.clock.state == "ok" ? wallUnix : wallUnix + model.clock.offsetMs / 1000;
     TrustChip& trust = model.trust;
     if (trust.validUntilUnix > 0) {
         trust.ageSeconds = std::max<std::int64_t>(0, nowUnix - trust.fetchedUnix);
@@ -68,6 +71,12 @@ void applyStatus(UiModel& model, const app::KioskStatus& status, std::int64_t no
     model.rosterChip.validUntilUnix = status.rosterValidUntilUnix;
     model.sealKeyKnown = true;
     model.sealKey = status.sealKey;
+    model.clock.known = true;
+    model.clock.state = status.clockState;
+    model.clock.wallUnix = status.clockWallUnix;
+    model.clock.estimateUnix = status.clockEstimateUnix;
+    model.clock.offsetMs = status.clockOffsetMs;
+    model.clock.floor = status.clockFloor;
     ageChips(model, nowUnix);
 }
 

@@ -46,6 +46,16 @@ struct TrustChip {
     std::int64_t validUntilUnix = 0;
 };
 
+// The device clock (docs/clock.md): red when not ok, with the kiosk's time and the estimate.
+struct ClockChip {
+    bool known = false;
+    std::string state = "ok"; // "ok", "suspect", "unknown"
+    std::int64_t wallUnix = 0;
+    std::int64_t estimateUnix = 0;
+    std::int64_t offsetMs = 0;
+    bool floor = false;
+};
+
 struct RosterChip {
     bool known = false; // no status read yet
     bool loaded = false;
@@ -84,6 +94,7 @@ struct UiModel {
     CentralChip central;
     TrustChip trust;
     RosterChip rosterChip;
+    ClockChip clock;
     std::int64_t trustWarnSeconds = 24 * 3600; // the site profile's warning period
     bool sealKeyKnown = false;
     bool sealKey =

@@ -133,6 +133,32 @@ void ReportView::add(const Event& event, const OpenedId* opened) {
     }
     for (const auto& reason : event.reasons)
         ++m_reasons[reason];
+    // Clock jumps, seen two ways: against the event before it in this export, and as the gate
+    // recorded it (detail.clock.wall_back_ms, against the latest wall time in the whole log).
+    const nlohmann::json* clock =
+        detail.is_object() && detail.contains("clock") && detail["clock"].is_object()
+            ? &detail["clock"]
+            : nullptr;
+    std::int64_t back =
+        m_events > 1 && event.wallTimeMs < m_lastWallMs ? m_lastWallMs - event.wallTimeMs : 0;
+    if (clock != nullptr && clock->contains("wall_back_ms") && (*clock)["wall_back_ms"].is_number())
+        back = std::max(back, (*clock)["wall_back_ms"].get<std::int64_t>());
+    if (back > 0)
+        m_clockNotes.push_back({event.seq, event.wallTimeMs, "wall time back 时间倒退",
+                                std::to_string(back / 1000) + " s"});
+    m_lastWallMs = std::max(m_lastWallMs, event.wallTimeMs);
+    const std::string action = detailText(detail, "action");
+    if (action == "clock_set" || action == "clock_confirmed") {
+        m_clockNotes.push_back({event.seq, event.wallTimeMs, action + " (" + event.operatorId + ")",
+                                detailText(detail, "set_to")});
+    } else if (clock != nullptr && detailText(*clock, "state") != "ok" &&
+               !detailText(*clock, "state").empty()) {
+        ++m_clockNotOk;
+        if (m_clockNotOk <= 50 || back > 0)
+            m_clockNotes.push_back({event.seq, event.wallTimeMs,
+                                    "clock " + detailText(*clock, "state"),
+                                    "estimate " + detailText(*clock, "estimate")});
+    }
     if (event.kind == EventKind::Manual) {
         ++bucket.manual;
         Manual manual;
@@ -299,6 +325,23 @@ std::string ReportView::html(const ReportHeader& header) const {
                htmlEscape(m.reason) + "</td><td>" + htmlEscape(m.operatorId) + "</td><td>" +
                htmlEscape(m.verdict) + "</td></tr>\n";
     out += "</table>\n";
+
+    out += "<h2>设备时钟 Device clock</h2>\n<p>" + std::to_string(m_clockNotOk) +
+           " 条事件在时钟可疑时记录 events recorded while the clock was not ok; " +
+           std::to_string(std::count_if(
+               m_clockNotes.begin(), m_clockNotes.end(),
+               [](const ClockNote& n) { return n.what.rfind("wall time back", 0) == 0; })) +
+           " 次时间倒退 wall-time jumps back</p>\n";
+    if (!m_clockNotes.empty()) {
+        out += "<table><tr><th>序号 seq</th><th>设备时间 device time</th><th>事项 what</th>"
+               "<th>值 value</th></tr>\n";
+        for (const ClockNote& note : m_clockNotes)
+            out += "<tr><td>" + std::to_string(note.seq) + "</td><td>" +
+                   htmlEscape(localText(note.wallTimeMs / 1000, Shown::DateSeconds)) +
+                   "</td><td class=\"bad\">" + htmlEscape(note.what) + "</td><td>" +
+                   htmlEscape(note.value) + "</td></tr>\n";
+        out += "</table>\n";
+    }
 
     out += "<h2>清单 Manifest hashes (SHA-256)</h2>\n<table><tr><th>文件 file</th><th>字节 "
            "bytes</th><th>SHA-256</th></tr>\n";

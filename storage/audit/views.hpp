@@ -92,6 +92,17 @@ private:
     std::map<std::string, std::map<std::int64_t, Bucket>> m_doors;
     std::map<std::string, std::int64_t> m_reasons;
     std::vector<Manual> m_manual;
+    // The device clock (docs/clock.md): a wall time earlier than the one before it, an event
+    // decided while the clock was not ok, staff confirming or setting the time.
+    struct ClockNote {
+        std::int64_t seq = 0;
+        std::int64_t wallTimeMs = 0;
+        std::string what;  // "wall time back", "clock suspect", "clock_set", ...
+        std::string value; // by how much, the estimate, the time staff gave
+    };
+    std::vector<ClockNote> m_clockNotes;
+    std::int64_t m_clockNotOk = 0;
+    std::int64_t m_lastWallMs = 0;
     std::int64_t m_events = 0;
     std::int64_t m_backdated = 0; // events whose decision time was given (--at), far from recording
 };

@@ -137,6 +137,13 @@ void SyncSession::noteClock(const HttpAnswer& answer, std::int64_t sentMs,
         return;
     // The Date header has one-second resolution: compare with the middle of the exchange.
     m_clockOffsetMs = serverMs + 500 - (sentMs + receivedMs) / 2;
+    storage::ClockAnchor anchor;
+    anchor.source = storage::AnchorSource::Sync;
+    anchor.bootId = storage::currentBootId();
+    anchor.boottimeMs = storage::boottimeMs() - (receivedMs - sentMs) / 2;
+    anchor.wallMs = (sentMs + receivedMs) / 2;
+    anchor.referenceMs = serverMs + 500;
+    m_anchor = anchor;
 }
 
 RoundReport SyncSession::runRound() {
@@ -144,6 +151,10 @@ RoundReport SyncSession::runRound() {
     // For `doorpost status` in any process: how this round ended. A kiosk database that cannot
     // take it has already failed the round in a way the report names.
     (void)recordRound(m_db, report, wallNowMs());
+    // Likewise the clock anchor: a database that cannot take it keeps the previous one.
+    if (m_anchor)
+        (void)storage::recordClockAnchor(m_db, *m_anchor);
+    m_anchor.reset();
     return report;
 }
 

@@ -4,6 +4,7 @@
 // log from the acknowledged prefix until caught up, then pull every set with its cursor.
 // A round never throws and never blocks the gate: it uses its own database connection.
 
+#include "storage/clock_evidence.hpp"
 #include "storage/database.hpp"
 #include "storage/event_log.hpp"
 #include "sync/client/http_client.hpp"
@@ -13,6 +14,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -90,6 +92,10 @@ private:
     std::string m_deviceId;
     std::string m_setKey;
     std::int64_t m_clockOffsetMs = 0;
+    // The central's Date at the last answer of this round, with the boot and CLOCK_BOOTTIME of
+    // that moment: recorded when the round ends, the anchor the gate's clock reads
+    // (docs/clock.md).
+    std::optional<storage::ClockAnchor> m_anchor;
     std::size_t m_batchLimit;
 };
 
