@@ -59,10 +59,18 @@ TEST_CASE("a prepared subject key is the one the gate would derive, handed over 
         waitDerived(precompute, 2);
         precompute.prepare(b);
         waitDerived(precompute, 3);
-        CHECK_FALSE(precompute.take(kIdA, kSecret));
         precompute.prepare(b); // already there: not derived again
-        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
         CHECK(precompute.derived() == 3);
+        const auto taken = precompute.take(b, kSecret);
+        REQUIRE(taken);
+        CHECK(*taken == *sync::pass::subjectKey(b, kSecret));
+        // A replaced, then asked for: gone.
+        precompute.prepare(kIdA);
+        waitDerived(precompute, 4);
+        precompute.prepare(b);
+        waitDerived(precompute, 5);
+        CHECK_FALSE(precompute.take(kIdA, kSecret));
     }
     SECTION("forget() drops it") {
         precompute.prepare(kIdA);
