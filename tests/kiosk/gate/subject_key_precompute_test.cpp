@@ -62,9 +62,9 @@ TEST_CASE("a prepared subject key is the one the gate would derive, handed over 
         precompute.prepare(b); // already there: not derived again
         std::this_thread::sleep_for(std::chrono::milliseconds(100));
         CHECK(precompute.derived() == 3);
-        const auto taken = precompute.take(b, kSecret);
-        REQUIRE(taken);
-        CHECK(*taken == *sync::pass::subjectKey(b, kSecret));
+        const auto takenB = precompute.take(b, kSecret);
+        REQUIRE(takenB);
+        CHECK(*takenB == *sync::pass::subjectKey(b, kSecret));
         // A replaced, then asked for: gone.
         precompute.prepare(kIdA);
         waitDerived(precompute, 4);
