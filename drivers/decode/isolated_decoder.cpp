@@ -1,5 +1,7 @@
 #include "drivers/decode/isolated_decoder.hpp"
 
+#include "storage/base/journal_log.hpp"
+
 #include <algorithm>
 #include <cerrno>
 #include <csignal>
@@ -197,14 +199,14 @@ void IsolatedDecoder::workerLoop() {
     }
 }
 
-void IsolatedDecoder::stopWorker() {
+int IsolatedDecoder::stopWorker() {
+    int status = 0;
     if (m_pid > 0) {
         // Killed, not asked: another worker forked later may hold a copy of our socket, so the
         // worker would not see EOF; and a worker has no state worth a clean exit.
         kill(m_pid, SIGKILL);
         close(m_socket);
         m_socket = -1;
-        int status = 0;
         while (waitpid(m_pid, &status, 0) < 0 && errno == EINTR) {
         }
         m_pid = -1;
@@ -214,6 +216,26 @@ void IsolatedDecoder::stopWorker() {
         m_shared = nullptr;
         m_capacity = 0;
     }
+    return status;
+}
+
+void IsolatedDecoder::logRestart(const std::string& cause) {
+    // Called on the decoding thread only, like everything here; logLine writes one line in one
+    // write(2), so it does not interleave with the other threads' lines.
+    const auto now = std::chrono::steady_clock::now();
+    if (m_lastRestartLine != std::chrono::steady_clock::time_point{} &&
+        now - m_lastRestartLine < m_isolation.restartLineEvery) {
+        ++m_unloggedRestarts;
+        return;
+    }
+    std::string line = "decoder " + cause + "; worker replaced (" + std::to_string(m_restarts) +
+                       (m_restarts == 1 ? " restart" : " restarts") + " since start";
+    if (m_unloggedRestarts > 0) {
+        line += ", " + std::to_string(m_unloggedRestarts) + " not logged since the last line";
+    }
+    logLine(LogPriority::Warning, program_invocation_short_name, line + ")");
+    m_lastRestartLine = now;
+    m_unloggedRestarts = 0;
 }
 
 DriverResult<DecodeOutcome> IsolatedDecoder::decode(const camera::LumaView& frame) {
@@ -224,8 +246,20 @@ DriverResult<DecodeOutcome> IsolatedDecoder::decode(const camera::LumaView& fram
     if (m_pid <= 0 || needed > m_capacity) {
         stopWorker();
         auto started = startWorker(std::max(kMinCapacity, needed));
+        // One line when starting begins to fail and one when it works again, not per frame.
         if (!started) {
+            if (!m_startFailing) {
+                logLine(LogPriority::Error, program_invocation_short_name,
+                        "decoder worker cannot start: " + started.error().message +
+                            "; camera frames are not decoded until it can");
+            }
+            m_startFailing = true;
             return started.error();
+        }
+        if (m_startFailing) {
+            logLine(LogPriority::Info, program_invocation_short_name,
+                    "decoder worker started again");
+            m_startFailing = false;
         }
     }
     // The one copy on the way: the worker cannot see the camera's buffers.
@@ -235,7 +269,7 @@ DriverResult<DecodeOutcome> IsolatedDecoder::decode(const camera::LumaView& fram
     m_newStream = false;
     std::vector<std::uint8_t> answer(kMaxAnswer);
     ssize_t got = -1;
-    std::string why = "decoder worker died";
+    bool hung = false;
     if (send(m_socket, &request, sizeof request, MSG_NOSIGNAL) ==
         static_cast<ssize_t>(sizeof request)) {
         pollfd pfd{m_socket, POLLIN, 0};
@@ -244,7 +278,7 @@ DriverResult<DecodeOutcome> IsolatedDecoder::decode(const camera::LumaView& fram
             ready = poll(&pfd, 1, static_cast<int>(m_isolation.hangTimeout.count()));
         } while (ready < 0 && errno == EINTR);
         if (ready == 0) {
-            why = "decoder worker hung";
+            hung = true;
         } else if (ready > 0) {
             got = recv(m_socket, answer.data(), answer.size(), 0);
         }
@@ -256,9 +290,27 @@ DriverResult<DecodeOutcome> IsolatedDecoder::decode(const camera::LumaView& fram
     // The worker died (abort, uncaught exception, signal) or hung on this frame: replace it
     // now, so the next frame is decoded without delay.
     const std::size_t capacity = m_capacity;
-    stopWorker();
-    (void)startWorker(capacity);
-    return DriverError{DriverErrorKind::Crashed, why};
+    const int status = stopWorker();
+    std::string cause = (hung ? "worker hung on a " : "worker died on a ") +
+                        std::to_string(frame.width()) + "x" + std::to_string(frame.height()) +
+                        " frame";
+    if (hung) {
+        cause += " for " + std::to_string(m_isolation.hangTimeout.count()) + " ms";
+    } else if (WIFSIGNALED(status)) {
+        cause += " (signal " + std::to_string(WTERMSIG(status)) + ", " +
+                 strsignal(WTERMSIG(status)) + ")";
+    } else if (WIFEXITED(status)) {
+        cause += " (exit " + std::to_string(WEXITSTATUS(status)) + ")";
+    }
+    if (auto started = startWorker(capacity); started) {
+        logRestart(cause);
+    } else {
+        m_startFailing = true;
+        logLine(LogPriority::Error, program_invocation_short_name,
+                "decoder " + cause + "; no new worker: " + started.error().message);
+    }
+    return DriverError{DriverErrorKind::Crashed,
+                       hung ? "decoder worker hung" : "decoder worker died"};
 }
 
 } // namespace doorpost::drivers::decode

@@ -3,7 +3,10 @@
 // and aborts on some images (zxing-cpp #740); a decoder that takes the kiosk down with it would
 // close the door. So frames are decoded by a forked worker: the frame goes over shared memory,
 // the request and the result over a socket pair. If the worker dies or hangs, that one frame is
-// reported as Crashed, the worker is replaced, and the next frame decodes as usual.
+// reported as Crashed, the worker is replaced, and the next frame decodes as usual. Each
+// replacement is one warning line on stderr (the journal, under the unit: storage/base's
+// journal_log), at most one a minute: a decoder dying on every frame must not flood the
+// journal, so the next line counts those it did not write.
 //
 // Threads: one IsolatedDecoder is used by one thread (the capture/decode thread). The worker is
 // a separate process, so nothing in it is shared with the kiosk's threads; the frame buffer in
@@ -28,6 +31,8 @@ struct IsolationOptions {
     // Runs in the worker instead of the normal pipeline. A seam for tests (e.g. to make the
     // worker abort on a marked frame); empty in production.
     std::function<DecodeOutcome(FrameDecoder&, const camera::LumaView&)> workerHook;
+    // Restarts within this time of the last journal line are counted, not written.
+    std::chrono::milliseconds restartLineEvery{60000};
 };
 
 class IsolatedDecoder {
@@ -50,7 +55,9 @@ public:
 
 private:
     DriverStatus startWorker(std::size_t capacity);
-    void stopWorker();
+    // Kills and reaps the worker; its wait status (how it ended), 0 when there was none.
+    int stopWorker();
+    void logRestart(const std::string& cause);
     [[noreturn]] void workerLoop();
 
     DecoderOptions m_options;
@@ -62,6 +69,9 @@ private:
     int m_restarts = 0;
     bool m_everStarted = false;
     bool m_newStream = false;
+    bool m_startFailing = false; // the last start failed (logged once, until one succeeds)
+    std::chrono::steady_clock::time_point m_lastRestartLine{}; // zero: no line yet
+    int m_unloggedRestarts = 0;
 };
 
 } // namespace doorpost::drivers::decode

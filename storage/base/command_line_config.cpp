@@ -3,26 +3,49 @@
 #include "storage/base/command_line.hpp"
 #include "storage/base/secret_file.hpp"
 
+#include <cerrno>
+#include <cstdio>
 #include <cstdlib>
+#include <cstring>
+#include <iostream>
 #include <memory>
+#include <sys/stat.h>
+#include <unistd.h>
 
 namespace doorpost {
 namespace {
 
-// The program and every subcommand under it (option groups included: they hold options too).
-void everyApp(CLI::App* app, std::vector<CLI::App*>& out) {
+// The program and every subcommand under it (option groups included: they hold options too),
+// but for the subcommands the file does not reach.
+void everyApp(CLI::App* app, const ConfigRules& rules, std::vector<CLI::App*>& out) {
     out.push_back(app);
     for (CLI::App* sub : app->get_subcommands([](CLI::App*) { return true; })) {
-        everyApp(sub, out);
+        if (rules.untouched.count(sub->get_name()) == 0) {
+            everyApp(sub, rules, out);
+        }
     }
 }
 
 // The program and the subcommands the command line chose, outermost first.
-void chosenApps(CLI::App* app, std::vector<CLI::App*>& out) {
+void chosenApps(CLI::App* app, const ConfigRules& rules, std::vector<CLI::App*>& out) {
     out.push_back(app);
     for (CLI::App* sub : app->get_subcommands()) {
-        chosenApps(sub, out);
+        if (rules.untouched.count(sub->get_name()) == 0) {
+            chosenApps(sub, rules, out);
+        }
     }
+}
+
+std::string modeText(mode_t mode) {
+    char text[8];
+    std::snprintf(text, sizeof text, "%04o", static_cast<unsigned>(mode & 07777));
+    return text;
+}
+
+// Whether a value meant to be a path holds key material instead (PEM text, several lines).
+bool looksLikeKeyMaterial(std::string_view value) {
+    return value.find('\n') != std::string_view::npos ||
+           value.find("-----BEGIN") != std::string_view::npos;
 }
 
 // The options named `--name` in `apps` (a subcommand's own, not its children's).
@@ -67,6 +90,11 @@ Result<void> admissible(const ConfigFile& file, const ConfigValue& value, const 
         return badInput(at + ": a secret is never written in a configuration file; use the " +
                         "credential " + value.key + " or " + value.key + "-file = \"FILE\"");
     }
+    if (rules.secretPaths.count(value.key) != 0 && looksLikeKeyMaterial(value.text)) {
+        return badInput(at + ": a secret is never written in a configuration file; name the " +
+                        "file that holds it (" + value.key + " = \"FILE\") or use the " +
+                        "credential " + value.key);
+    }
     if (rules.commandLineOnly.count(value.key) != 0) {
         return badInput(at + ": given on the command line only, not in a configuration file");
     }
@@ -76,6 +104,11 @@ Result<void> admissible(const ConfigFile& file, const ConfigValue& value, const 
     if (value.type == ConfigValue::Type::Other) {
         return badInput(at + ": expected a string, an integer or true or false, not " +
                         std::string(configTypeName(value.type)));
+    }
+    if (rules.refuseValue) {
+        if (auto reason = rules.refuseValue(value); reason) {
+            return badInput(at + ": " + *reason);
+        }
     }
     return {};
 }
@@ -105,9 +138,9 @@ Result<void> applyFile(CLI::App& root, const std::string& path, const ConfigRule
         return file.error();
     }
     std::vector<CLI::App*> tree;
-    everyApp(&root, tree);
+    everyApp(&root, rules, tree);
     std::vector<CLI::App*> chosen;
-    chosenApps(&root, chosen);
+    chosenApps(&root, rules, chosen);
     for (const ConfigValue& value : file->values) {
         if (auto ok = admissible(*file, value, rules, tree); !ok) {
             return ok.error();
@@ -149,7 +182,7 @@ Result<std::optional<std::string>> findSecret(CLI::App* app, const SecretOption&
 
 Result<void> applySecrets(CLI::App& root, const ConfigRules& rules) {
     std::vector<CLI::App*> chosen;
-    chosenApps(&root, chosen);
+    chosenApps(&root, rules, chosen);
     for (CLI::App* app : chosen) {
         for (const SecretOption& secret : rules.secrets) {
             CLI::Option* option = app->get_option_no_throw("--" + secret.name);
@@ -176,11 +209,55 @@ Result<void> applySecrets(CLI::App& root, const ConfigRules& rules) {
     return {};
 }
 
+// Path options still unset take the credential's file: systemd copied it, readable by this
+// service only, into $CREDENTIALS_DIRECTORY.
+Result<void> applyCredentialPaths(CLI::App& root, const ConfigRules& rules) {
+    const char* directory = std::getenv("CREDENTIALS_DIRECTORY");
+    if (rules.credentialPaths.empty() || directory == nullptr || *directory == '\0') {
+        return {};
+    }
+    std::vector<CLI::App*> chosen;
+    chosenApps(&root, rules, chosen);
+    for (const std::string& name : rules.credentialPaths) {
+        const std::string path = std::string(directory) + "/" + name;
+        if (::access(path.c_str(), F_OK) != 0) {
+            continue; // each credential is optional in the unit
+        }
+        for (CLI::Option* option : optionsNamed(chosen, name)) {
+            if (option->count() != 0) {
+                continue; // the command line or the file named another one
+            }
+            try {
+                option->add_result(path);
+                option->run_callback();
+            } catch (const CLI::Error& error) {
+                return badInput("credential " + name + ": " + error.what());
+            }
+        }
+    }
+    return {};
+}
+
+// A secret's file that `config check` finds readable by others: the key may already be out.
+Result<void> checkSecretPath(const ConfigFile& file, const ConfigValue& value) {
+    struct stat status {};
+    if (::stat(value.text.c_str(), &status) != 0) {
+        return badInput(file.where(value) + ": " + value.key + ": " + value.text + ": " +
+                        std::strerror(errno));
+    }
+    if ((status.st_mode & (S_IROTH | S_IWOTH)) != 0) {
+        return badInput(file.where(value) + ": " + value.key + ": " + value.text +
+                        ": readable by others (mode " + modeText(status.st_mode) +
+                        "); make it 0600, or 0640 for a group of readers");
+    }
+    return {};
+}
+
 } // namespace
 
 void installCommandLineConfig(CLI::App& root, const std::string& configPath, ConfigRules rules) {
     std::vector<CLI::App*> tree;
-    everyApp(&root, tree);
+    everyApp(&root, rules, tree);
     for (CLI::App* app : tree) {
         for (const SecretOption& secret : rules.secrets) {
             if (app->get_option_no_throw("--" + secret.name) == nullptr ||
@@ -204,6 +281,9 @@ void installCommandLineConfig(CLI::App& root, const std::string& configPath, Con
             applied = applyFile(root, configPath, *shared);
         }
         if (applied) {
+            applied = applyCredentialPaths(root, *shared);
+        }
+        if (applied) {
             applied = applySecrets(root, *shared);
         }
         if (!applied) {
@@ -214,7 +294,7 @@ void installCommandLineConfig(CLI::App& root, const std::string& configPath, Con
 
 Result<void> checkConfigFile(CLI::App& root, const ConfigFile& file, const ConfigRules& rules) {
     std::vector<CLI::App*> tree;
-    everyApp(&root, tree);
+    everyApp(&root, rules, tree);
     for (const ConfigValue& value : file.values) {
         if (auto ok = admissible(file, value, rules, tree); !ok) {
             return ok.error();
@@ -225,6 +305,11 @@ Result<void> checkConfigFile(CLI::App& root, const ConfigFile& file, const Confi
         for (CLI::Option* option : optionsNamed(tree, value.key)) {
             option->clear();
             if (auto ok = applyValue(option, file, value); !ok) {
+                return ok.error();
+            }
+        }
+        if (rules.secretPaths.count(value.key) != 0) {
+            if (auto ok = checkSecretPath(file, value); !ok) {
                 return ok.error();
             }
         }
@@ -239,6 +324,48 @@ Result<void> checkConfigFile(CLI::App& root, const ConfigFile& file, const Confi
         }
     }
     return {};
+}
+
+void addConfigCheckCommand(CLI::App& root, ConfigRules rules, int& exitCode,
+                           ConfigTextCheck extra) {
+    CLI::App* config =
+        root.add_subcommand("config", "The configuration file (/etc/doorpost/*.toml)");
+    config->require_subcommand(1);
+    CLI::App* check = config->add_subcommand(
+        "check", "Check a configuration file: every key an option, every value valid; a bad one "
+                 "is named with its line (exit 2)");
+    auto path = std::make_shared<std::string>();
+    auto json = std::make_shared<bool>(false);
+    check->add_option("FILE", *path, "The file, e.g. " + rules.shippedFile)->required();
+    check->add_flag("--json", *json, "Print one JSON object");
+    auto shared = std::make_shared<ConfigRules>(std::move(rules));
+    check->callback([&root, &exitCode, path, json, shared, extra = std::move(extra)] {
+        const auto failed = [&](const Error& error) {
+            exitCode = reportError(shared->program, error);
+        };
+        auto text = readConfigText(*path);
+        if (!text) {
+            return failed(text.error());
+        }
+        auto file = parseConfigText(*text, *path);
+        if (!file) {
+            return failed(file.error());
+        }
+        if (auto checked = checkConfigFile(root, *file, *shared); !checked) {
+            return failed(checked.error());
+        }
+        if (extra) {
+            if (auto checked = extra(*path, *text); !checked) {
+                return failed(checked.error());
+            }
+        }
+        if (*json) {
+            printJsonLine({{"file", *path}, {"ok", true}, {"keys", file->values.size()}});
+        } else {
+            std::cout << *path << ": ok (" << file->values.size() << " keys)\n";
+        }
+        exitCode = kExitOk;
+    });
 }
 
 } // namespace doorpost

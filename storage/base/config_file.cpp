@@ -81,7 +81,7 @@ Result<ConfigFile> parseConfigText(std::string_view text, std::string_view path)
     return file;
 }
 
-Result<ConfigFile> readConfigFile(const std::string& path) {
+Result<std::string> readConfigText(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
     if (!in) {
         return badInput("config: cannot read " + path);
@@ -91,7 +91,15 @@ Result<ConfigFile> readConfigFile(const std::string& path) {
     if (in.bad()) {
         return badInput("config: cannot read " + path);
     }
-    return parseConfigText(text.str(), path);
+    return text.str();
+}
+
+Result<ConfigFile> readConfigFile(const std::string& path) {
+    auto text = readConfigText(path);
+    if (!text) {
+        return text.error();
+    }
+    return parseConfigText(*text, path);
 }
 
 } // namespace doorpost

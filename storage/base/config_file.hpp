@@ -32,6 +32,8 @@ struct ConfigFile {
 
 // Parses TOML text; `path` names it in messages. A syntax error is bad input naming the line.
 Result<ConfigFile> parseConfigText(std::string_view text, std::string_view path);
+// Reads a file's text; an unreadable file is bad input naming it.
+Result<std::string> readConfigText(const std::string& path);
 // Reads and parses a file; an unreadable file is bad input naming it (the path came from the
 // command line or the unit).
 Result<ConfigFile> readConfigFile(const std::string& path);

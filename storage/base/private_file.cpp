@@ -3,6 +3,7 @@
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
+#include <filesystem>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -39,6 +40,33 @@ Result<void> makeOwnerOnly(const std::string& path) {
     if (auto done = narrow(path + "-wal", false); !done)
         return done;
     return narrow(path + "-shm", false);
+}
+
+Result<void> makeOwnerOnlyDirectory(const std::string& path) {
+    std::error_code error;
+    const std::filesystem::path folder(path);
+    if (std::filesystem::is_directory(folder, error)) {
+        return {};
+    }
+    if (folder.has_parent_path() && !folder.parent_path().empty()) {
+        std::filesystem::create_directories(folder.parent_path(), error);
+        if (error) {
+            return environmentFault("cannot create " + folder.parent_path().string() + ": " +
+                                    error.message());
+        }
+    }
+    // mkdir's mode passes through the umask, which only takes bits away: 0700 stays 0700 (or
+    // less, under a umask that takes the owner's own bits, which chmod puts back).
+    if (::mkdir(path.c_str(), 0700) != 0) {
+        if (errno == EEXIST && std::filesystem::is_directory(folder, error)) {
+            return {}; // made by another process a moment ago
+        }
+        return environmentFault("cannot create " + path + ": " + std::strerror(errno));
+    }
+    if (::chmod(path.c_str(), 0700) != 0) {
+        return environmentFault("cannot make " + path + " 0700: " + std::strerror(errno));
+    }
+    return {};
 }
 
 } // namespace doorpost

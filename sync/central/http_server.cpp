@@ -239,17 +239,20 @@ struct HttpServer::Impl {
             state->phase = Phase::Ready;
             return respond(connection, *state);
         }
+        bool queued = false;
         {
             std::lock_guard lock(queueMutex);
-            const bool refuse = stopping || (lane == Lane::Work && !admitWork());
-            if (!refuse) {
+            queued = !stopping && (lane != Lane::Work || admitWork());
+            if (queued) {
                 state->phase = Phase::Waiting;
                 inFlight += 1;
                 MHD_suspend_connection(connection);
                 (lane == Lane::Control ? control : work).push_back({state, connection});
             }
         }
-        if (state->phase == Phase::Waiting) {
+        // Once queued, the state belongs to a worker, which may already have finished it:
+        // only the local flag may be read here, never state->phase.
+        if (queued) {
             wake.notify_one();
             return MHD_YES;
         }

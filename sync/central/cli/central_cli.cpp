@@ -1,5 +1,7 @@
 #include "sync/central/cli/central_cli.hpp"
 
+#include "storage/base/private_file.hpp"
+
 #include <filesystem>
 
 namespace doorpost::sync::central::cli {
@@ -7,11 +9,9 @@ namespace doorpost::sync::central::cli {
 Result<std::unique_ptr<CentralStore>> openStore(const CentralContext& context) {
     std::string location = context.global.store;
     if (location.empty()) {
-        std::error_code error;
-        std::filesystem::create_directories(context.global.dataDir, error);
-        if (error)
-            return environmentFault("cannot create data dir " + context.global.dataDir + ": " +
-                                    error.message());
+        // The folder holds the store, the keys and the tokens: 0700 whatever the umask.
+        if (auto made = makeOwnerOnlyDirectory(context.global.dataDir); !made)
+            return environmentFault("data dir: " + made.error().message);
         location = (std::filesystem::path(context.global.dataDir) / "central.db").string();
     }
     StoreOptions options;

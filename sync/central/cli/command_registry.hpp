@@ -13,6 +13,7 @@ struct CentralOptions {
     std::string dataDir = "central-data"; // keys, SQLite store, issued tokens
     std::string store;                    // empty: <dataDir>/central.db; or postgresql://...
     std::int64_t reentryWindowS = 600;    // "same subject at two doors" window for findings
+    std::string configPath;               // --config: /etc/doorpost/central.toml under the unit
 };
 
 struct CentralContext {

@@ -1,6 +1,7 @@
 #include "sync/central/cli/issuer_keys.hpp"
 
 #include "storage/base/hex.hpp"
+#include "storage/base/private_file.hpp"
 #include "sync/central/cli/sealing_key_file.hpp"
 #include "sync/pass/dp1.hpp"
 #include "sync/pass/sealed_identity.hpp"
@@ -75,10 +76,11 @@ Result<IssuerKeyStore> IssuerKeyStore::open(const std::string& dataDir) {
     IssuerKeyStore store;
     store.m_dir = (fs::path(dataDir) / "keys").string();
     store.m_publicKeysPath = (fs::path(store.m_dir) / "public-keys.json").string();
-    std::error_code error;
-    fs::create_directories(store.m_dir, error);
-    if (error)
-        return environmentFault("keys: cannot create " + store.m_dir);
+    // The data dir (when new) and its keys/ folder: 0700 whatever the umask.
+    if (auto made = makeOwnerOnlyDirectory(dataDir); !made)
+        return environmentFault("keys: " + made.error().message);
+    if (auto made = makeOwnerOnlyDirectory(store.m_dir); !made)
+        return environmentFault("keys: " + made.error().message);
 
     const fs::path sealPath = fs::path(store.m_dir) / "seal.json";
     if (fs::exists(sealPath)) {

@@ -2,7 +2,9 @@
 // the command line and runs the chosen subcommand; `serve` (cmd_serve.cpp) composes the service.
 
 #include "doorpost_version.hpp"
+#include "storage/base/command_line.hpp"
 #include "sync/central/cli/command_registry.hpp"
+#include "sync/central/cli/config_setup.hpp"
 
 #include <CLI/CLI.hpp>
 
@@ -24,13 +26,18 @@ int main(int argc, char** argv) {
     app.add_option("--reentry-window", context.global.reentryWindowS,
                    "Seconds within which one subject admitted at two doors is a finding")
         ->capture_default_str();
+    app.add_option("--config", context.global.configPath,
+                   "Configuration file (TOML, e.g. /etc/doorpost/central.toml): every key a long "
+                   "option; the command line wins over it");
     registerAllCommands(app, context);
+    installCentralConfig(app, context); // last: it sees every subcommand's options
 
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& error) {
+        // CLI11 prints help (exit 0) or a one-line usage error; bad usage is bad input.
         const int code = app.exit(error);
-        return code == 0 ? 0 : 2; // usage errors are bad input (exit 2)
+        return code == 0 ? doorpost::kExitOk : doorpost::kExitBadInput;
     }
     return context.exitCode;
 }

@@ -4,11 +4,16 @@
 #include "drivers/decode/isolated_decoder.hpp"
 #include "drivers/synthetic/synthetic_scene.hpp"
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <csignal>
 #include <cstdlib>
+#include <fcntl.h>
+#include <fstream>
+#include <sstream>
 #include <stdexcept>
 #include <thread>
+#include <unistd.h>
 
 using namespace doorpost;
 using namespace doorpost::drivers::camera;
@@ -60,6 +65,48 @@ DecodeOutcome hook(FrameDecoder& decoder, const LumaView& frame) {
         }
     }
     return decoder.decode(frame);
+}
+
+// What this process writes to stderr while it lives: fd 2 goes to a file (journal lines are
+// written with write(2) on fd 2, past any stream buffer).
+class StderrCapture {
+public:
+    StderrCapture() {
+        char name[] = "/tmp/doorpost-stderr-XXXXXX";
+        m_fd = ::mkstemp(name);
+        REQUIRE(m_fd >= 0);
+        m_path = name;
+        m_saved = ::dup(STDERR_FILENO);
+        REQUIRE(::dup2(m_fd, STDERR_FILENO) >= 0);
+    }
+    ~StderrCapture() {
+        restore();
+        ::close(m_fd);
+        ::unlink(m_path.c_str());
+    }
+    std::string text() {
+        restore();
+        std::ifstream in(m_path);
+        std::stringstream all;
+        all << in.rdbuf();
+        return all.str();
+    }
+
+private:
+    void restore() {
+        if (m_saved >= 0) {
+            ::dup2(m_saved, STDERR_FILENO);
+            ::close(m_saved);
+            m_saved = -1;
+        }
+    }
+    int m_fd = -1;
+    int m_saved = -1;
+    std::string m_path;
+};
+
+std::size_t lineCount(const std::string& text) {
+    return static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n'));
 }
 
 } // namespace
@@ -141,4 +188,38 @@ TEST_CASE("frames larger than the shared buffer get a bigger worker") {
     REQUIRE(outcome->read);
     CHECK(outcome->read->text == "BIG-FRAME");
     CHECK_FALSE(decoder.decode(LumaView{}));
+}
+
+TEST_CASE("each worker restart is one warning line, at most one per interval, counting the rest") {
+    IsolationOptions isolation;
+    isolation.workerHook = hook;
+    isolation.restartLineEvery = 400ms;
+    const LumaImage good = codeFrame("LOGGED");
+    StderrCapture capture;
+    std::string first;
+    {
+        IsolatedDecoder decoder({}, isolation);
+        // Three deaths in a few milliseconds: one line, for the first.
+        for (const std::uint8_t kind : {kAbort, kSegv, kAbort}) {
+            REQUIRE_FALSE(decoder.decode(poisoned(good, kind).view()));
+        }
+        // Frames that decode write nothing.
+        for (int i = 0; i < 20; ++i) {
+            REQUIRE(decoder.decode(good.view()));
+        }
+        first = capture.text();
+        std::this_thread::sleep_for(450ms);
+        StderrCapture later;
+        REQUIRE_FALSE(decoder.decode(poisoned(good, kAbort).view()));
+        const std::string second = later.text();
+        CHECK(lineCount(second) == 1);
+        CHECK(second.find(": decoder worker died on a 640x480 frame (signal 6, ") !=
+              std::string::npos);
+        CHECK(second.find("; worker replaced (4 restarts since start, 2 not logged since the last "
+                          "line)\n") != std::string::npos);
+    }
+    INFO(first);
+    CHECK(lineCount(first) == 1);
+    CHECK(first.find(": decoder worker died on a 640x480 frame (signal 6, ") != std::string::npos);
+    CHECK(first.find("; worker replaced (1 restart since start)\n") != std::string::npos);
 }

@@ -165,6 +165,59 @@ TEST_CASE("doorpost run on a USB camera: admit, the camera is pulled out (ENODEV
     CHECK(log.find("S_FMT YUYV") != std::string::npos);
 }
 
+// Lines of `text` that start with `prefix` and hold `part`.
+std::size_t countLines(const std::string& text, const std::string& prefix,
+                       const std::string& part = "") {
+    std::istringstream lines(text);
+    std::size_t count = 0;
+    for (std::string line; std::getline(lines, line);) {
+        count += line.rfind(prefix, 0) == 0 && line.find(part) != std::string::npos ? 1 : 0;
+    }
+    return count;
+}
+
+TEST_CASE("the journal under the unit: one line for a sync failure, one for a camera unplug, one "
+          "for a decoder restart, each with its priority, and nothing per frame",
+          DOORPOST_CAMERA_RUN_TAGS) {
+    Door door;
+    const std::string journal = door.dir.file("journal");
+    const std::string script = door.dir.file("door.script");
+    std::ofstream(script) << kAdmitUnplugReplugAdmit;
+    // stderr is a file whose device and inode $JOURNAL_STREAM names, as systemd sets it for
+    // StandardError=journal: each line then starts with its priority, <3> error, <4> warning,
+    // <6> info. The central is a closed port (every sync round fails). The decoder's worker
+    // process is SIGKILLed from outside once it exists, as a crash in the decoding library ends
+    // it; the door goes on reading.
+    const auto run = test::runCommand(
+        ": > " + journal + "; export JOURNAL_STREAM=$(stat -c %d:%i " + journal + "); " +
+        door.camera("show blank 30; show ticket1 60; show blank 150; unplug 3000; show blank 10; "
+                    "show ticket2 60; show blank 60",
+                    "DOORPOST_SYNC_TOKEN=dpt_journal") +
+        DOORPOST_BIN_DIR "/doorpost --db " + door.db +
+        " run --headless --no-sound --no-usb --lang en --camera /dev/video0"
+        " --central http://127.0.0.1:1 --script " +
+        script + " --json 2>>" + journal +
+        " & kiosk=$!; worker=; for _ in $(seq 100); do worker=$(pgrep -o -P $kiosk) && break; "
+        "sleep 0.05; done; sleep 1; kill -KILL $worker; wait $kiosk; status=$?; "
+        "{ cat " +
+        journal + " >&2; exit $status; }");
+    INFO(run.err);
+    INFO(door.cameraLog());
+    REQUIRE(run.exitCode == 0);
+    CHECK(lastState(run.out)["admitted"] == 2);
+    const std::string& lines = run.err;
+
+    CHECK(countLines(lines, "<4>doorpost: sync with http://127.0.0.1:1 failed") == 1);
+    CHECK(countLines(lines, "<4>doorpost: camera ") == 1);              // unplugged
+    CHECK(countLines(lines, "<6>doorpost: camera ", ": working") == 2); // at start, plugged back
+    CHECK(countLines(lines, "<4>doorpost: decoder worker died on a 640x480 frame (signal 9, ",
+                     "; worker replaced (1 restart since start)") == 1);
+    // Every line has its priority, and those are all there is: some 400 frames, sync rounds
+    // retried with backoff, and no line for any of them.
+    CHECK(countLines(lines, "<") == countLines(lines, ""));
+    CHECK(countLines(lines, "") == 5);
+}
+
 TEST_CASE("an MJPEG-only camera with wide strides and damaged buffers still admits, across an "
           "unplug",
           DOORPOST_CAMERA_RUN_TAGS) {
