@@ -121,8 +121,10 @@ json toJson(const EnrolRequest& request) {
 
 json toJson(const EnrolResponse& response) {
     json out = {{"device_id", response.deviceId}, {"set_key", response.setKey}};
-    if (!response.subjectSecret.empty())
+    if (!response.subjectSecret.empty()) {
         out["subject_secret"] = response.subjectSecret;
+        out["subject_key_version"] = response.subjectKeyVersion;
+    }
     return out;
 }
 
@@ -306,6 +308,12 @@ Result<EnrolResponse> enrolResponseFromJson(const json& value) {
         if (!isLowerHex(*secret, 64))
             return badInput("subject_secret: 64 lowercase hex digits expected");
         response.subjectSecret = *secret;
+        if (value.contains("subject_key_version")) {
+            auto version = getInt(value, "subject_key_version");
+            if (!version)
+                return version.error();
+            response.subjectKeyVersion = static_cast<int>(*version);
+        }
     }
     return response;
 }

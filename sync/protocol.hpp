@@ -70,6 +70,10 @@ struct EnrolResponse {
     // The deployment's subject secret (sync/pass/subject_key.hpp), 64 hex; only ever in this
     // answer to an authenticated enrolment. Empty from a central that predates it.
     std::string subjectSecret;
+    // Which subject key function the central derives with (pass::kSubjectKeyVersion): a kiosk
+    // of another version would compute keys that match none of the central's. 0: not said (a
+    // central before version 3).
+    int subjectKeyVersion = 0;
 };
 
 // One page of a set (roster, denylist, keys, config) from `cursor` to `nextCursor`.

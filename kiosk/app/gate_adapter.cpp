@@ -105,4 +105,12 @@ void GateAdapter::submitRegistration(ManualRegistration registration, VerdictCal
     m_worker->submit(std::move(input), answerWith(std::move(done)));
 }
 
+void GateAdapter::prepareRegistration(IdType type, std::string idNumber) {
+    m_worker->prepareManual(type, idNumber);
+}
+
+void GateAdapter::forgetRegistration() {
+    m_worker->forgetManual();
+}
+
 } // namespace doorpost::kiosk::app

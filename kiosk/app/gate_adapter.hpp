@@ -39,6 +39,8 @@ public:
 
     void submitRead(CodeRead read, VerdictCallback done) override;
     void submitRegistration(ManualRegistration registration, VerdictCallback done) override;
+    void prepareRegistration(IdType type, std::string idNumber) override;
+    void forgetRegistration() override;
 
 private:
     std::unique_ptr<gate::GateWorker> m_worker;

@@ -82,6 +82,14 @@ public:
     virtual ~GatePort() = default;
     virtual void submitRead(CodeRead read, VerdictCallback done) = 0;
     virtual void submitRegistration(ManualRegistration registration, VerdictCallback done) = 0;
+    // Hints from the manual form, so confirm does not wait for work that can start earlier:
+    // the number typed is complete and valid (the gate may derive its subject key now), or the
+    // registration in progress was abandoned. A gate may ignore them; the verdict is the same.
+    virtual void prepareRegistration(IdType type, std::string idNumber) {
+        (void)type;
+        (void)idNumber;
+    }
+    virtual void forgetRegistration() {}
 };
 
 struct TodayCounters {

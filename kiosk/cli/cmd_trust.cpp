@@ -207,8 +207,10 @@ int list(const CommandContext& context, const TrustArgs& args) {
                          {"fetched_at", (*roster)->fetchedAt},
                          {"valid_until", (*roster)->validUntil}});
     // Whether the kiosk holds the subject secret, never the secret itself.
-    lines.push_back({{"kind", "subject_secret"},
-                     {"source", *secret ? "enrolment" : "none (enrol with `doorpost sync`)"}});
+    lines.push_back(
+        {{"kind", "subject_secret"},
+         {"source",
+          *secret && !(*secret)->empty() ? "enrolment" : "none (enrol with `doorpost sync`)"}});
     for (const auto& line : lines) {
         if (args.json)
             printJsonLine(line);

@@ -2,6 +2,7 @@
 
 #include "kiosk/credentials/verify_code.hpp"
 #include "kiosk/gate/checks_json.hpp"
+#include "kiosk/gate/subject_key_precompute.hpp"
 #include "storage/base/hex.hpp"
 #include "storage/base/iso_time.hpp"
 #include "storage/base/local_time.hpp"
@@ -44,7 +45,15 @@ Result<void> Gate::reloadTrust() {
         return snapshot.error();
     m_trust = std::move(*snapshot);
     m_trustGeneration = std::move(*generation);
+    if (m_precompute)
+        m_precompute->setSecret(m_trust.subjectSecret);
     return {};
+}
+
+void Gate::usePrecompute(SubjectKeyPrecompute* precompute) {
+    m_precompute = precompute;
+    if (m_precompute)
+        m_precompute->setSecret(m_trust.subjectSecret);
 }
 
 namespace {
@@ -168,12 +177,21 @@ Result<GateResult> Gate::registerManual(const ManualInput& input) {
     credential.kind = credentials::CredentialKind::ResidentId;
     credential.maskedId = checked->masked;
     // Without the deployment's secret (not enrolled yet) there is no key to compute: the event
-    // keeps the masked ID only. A derivation is tens of ms of this thread (memory-hard).
+    // keeps the masked ID only. A derivation is tens of ms of a core (memory-hard): the manual
+    // screen has it derived while staff pick the reason, and only a registration confirmed
+    // before that (or from the CLI) derives it here.
     if (m_trust.subjectSecret) {
-        auto key = sync::pass::subjectKey(checked->normalised, *m_trust.subjectSecret);
-        if (!key)
-            return key.error();
-        credential.subjectKey = toHex(*key);
+        std::optional<sync::pass::SubjectKey> prepared =
+            m_precompute ? m_precompute->take(checked->normalised, *m_trust.subjectSecret)
+                         : std::nullopt;
+        if (prepared) {
+            credential.subjectKey = toHex(*prepared);
+        } else {
+            auto key = sync::pass::subjectKey(checked->normalised, *m_trust.subjectSecret);
+            if (!key)
+                return key.error();
+            credential.subjectKey = toHex(*key);
+        }
     }
     ManualInput normalised = input;
     normalised.id = checked->normalised;

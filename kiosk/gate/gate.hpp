@@ -27,6 +27,8 @@
 
 namespace doorpost::kiosk::gate {
 
+class SubjectKeyPrecompute;
+
 struct GateConfig {
     policy::SiteProfile profile = policy::examProfile();
     std::string door = "door-1"; // named in "already admitted 08:12 at door-1"
@@ -81,6 +83,10 @@ public:
     // such change moves a counter in meta: storage/trust_generation.hpp).
     Result<void> reloadTrust();
     const TrustSnapshot& trust() const { return m_trust; }
+    // Manual registrations take their subject key from `precompute` when it derived the key of
+    // that ID ahead of confirm (subject_key_precompute.hpp); the gate keeps its secret current.
+    // It must outlive the Gate; null: every registration derives its own.
+    void usePrecompute(SubjectKeyPrecompute* precompute);
     const GateConfig& config() const { return m_config; }
     // The clock state now (docs/clock.md), as the next decision would see it.
     Result<policy::ClockReading> clock() { return m_clock.read(); }
@@ -113,6 +119,7 @@ private:
     GateConfig m_config;
     TrustSnapshot m_trust;
     std::optional<std::string> m_trustGeneration; // what m_trust was loaded at
+    SubjectKeyPrecompute* m_precompute = nullptr;
 };
 
 std::int64_t wallClockSeconds();

@@ -1,5 +1,7 @@
 #include "kiosk/gate/gate_worker.hpp"
 
+#include "storage/base/local_time.hpp"
+
 #include <algorithm>
 
 namespace doorpost::kiosk::gate {
@@ -33,6 +35,21 @@ std::uint64_t GateWorker::submit(Request request, Completion done) {
     return ticket;
 }
 
+void GateWorker::prepareManual(IdType type, std::string_view id) {
+    // The same check registerManual() applies (pure, microseconds): only a number the gate will
+    // accept is worth a derivation.
+    auto checked = checkIdNumber(type, id, localDateYmd(wallClockSeconds()));
+    if (!checked) {
+        m_precompute.forget();
+        return;
+    }
+    m_precompute.prepare(std::move(checked->normalised));
+}
+
+void GateWorker::forgetManual() {
+    m_precompute.forget();
+}
+
 std::vector<GateResponse> GateWorker::poll() {
     std::lock_guard lock(m_mutex);
     std::vector<GateResponse> out(std::make_move_iterator(m_responses.begin()),
@@ -62,6 +79,8 @@ void GateWorker::run(const std::string& dbPath, const GateConfig& config) {
     // touched by another thread.
     auto db = storage::Database::open(dbPath);
     Result<Gate> gate = db ? Gate::open(*db, config) : Result<Gate>(db.error());
+    if (gate)
+        gate->usePrecompute(&m_precompute); // passes it the secret; prepare() waits for that
     while (true) {
         Pending next;
         {

@@ -13,10 +13,13 @@
 //    posts it to the UI queue, so nobody waits for it). Submitted without, it waits in the
 //    response queue until someone takes it: poll() (a short lock, no waiting), or waitFor() where
 //    blocking is fine (CLI, benchmarks, tests).
+//  - prepareManual()/forgetManual() (UI thread) hand the registration in progress to the
+//    subject key precompute (its own thread, subject_key_precompute.hpp): a short lock there.
 // The destructor stops the gate thread after the requests already submitted are answered, their
 // completions run.
 
 #include "kiosk/gate/gate.hpp"
+#include "kiosk/gate/subject_key_precompute.hpp"
 
 #include <condition_variable>
 #include <cstdint>
@@ -25,6 +28,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <variant>
 #include <vector>
@@ -54,6 +58,12 @@ public:
     // The answer goes to `done` instead of to poll()/waitFor().
     std::uint64_t submit(Request request, Completion done);
     std::vector<GateResponse> poll();
+    // The manual form's number is complete and valid (as the gate will check it, today's local
+    // date): its subject key is derived now, so confirm does not wait for it. An invalid number
+    // forgets instead. Never blocks.
+    void prepareManual(IdType type, std::string_view id);
+    void forgetManual(); // the form was cleared, edited to invalid or left
+    const SubjectKeyPrecompute& precompute() const { return m_precompute; }
     std::optional<GateResponse> waitFor(std::uint64_t ticket, std::chrono::milliseconds timeout);
 
 private:
@@ -71,7 +81,8 @@ private:
     std::deque<GateResponse> m_responses;
     std::uint64_t m_nextTicket = 1;
     bool m_stopping = false;
-    std::thread m_thread; // last: started once everything above exists
+    SubjectKeyPrecompute m_precompute; // the gate thread's Gate points at it
+    std::thread m_thread;              // last: started once everything above exists
 };
 
 } // namespace doorpost::kiosk::gate

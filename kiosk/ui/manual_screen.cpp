@@ -23,6 +23,32 @@ void ManualScreen::onEnter(UiContext& ctx) {
     m_numberText[0] = '\0';
     m_reason.reset();
     m_preview = {};
+    // A new person: whatever the last form had prepared is not theirs.
+    m_prepared.clear();
+    if (ctx.ports.gate != nullptr) {
+        ctx.ports.gate->forgetRegistration();
+    }
+}
+
+void ManualScreen::followPrepared(UiContext& ctx) {
+    // The subject key (argon2id, tens of ms of a core) is derived on the gate's side as soon as
+    // the number is complete and valid, while staff pick the reason: confirm then does not wait
+    // for it. Asked once per change of the number; the gate keeps it for this registration only.
+    const std::string wanted = m_preview.valid ? m_number : std::string();
+    if (wanted == m_prepared && m_type == m_preparedType) {
+        return;
+    }
+    const bool had = !m_prepared.empty();
+    m_prepared = wanted;
+    m_preparedType = m_type;
+    if (ctx.ports.gate == nullptr) {
+        return;
+    }
+    if (!wanted.empty()) {
+        ctx.ports.gate->prepareRegistration(m_type, wanted);
+    } else if (had) {
+        ctx.ports.gate->forgetRegistration();
+    }
 }
 
 void ManualScreen::press(char key) {
@@ -40,6 +66,7 @@ void ManualScreen::press(char key) {
 
 void ManualScreen::drawBody(UiContext& ctx) {
     m_preview = app::previewId(m_type, m_number, localDateYmd(ctx.wallNowUnix));
+    followPrepared(ctx);
     drawIdTypes(ctx);
     const float left = ImGui::GetContentRegionAvail().x - 470.0f * ctx.scale;
     ImGui::BeginGroup();

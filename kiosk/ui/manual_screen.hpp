@@ -28,6 +28,7 @@ private:
     void drawReasons(UiContext& ctx, float width);
     void confirm(UiContext& ctx);
     void press(char key);
+    void followPrepared(UiContext& ctx);
 
     IdType m_type = IdType::Resident;
     std::string m_number;
@@ -35,6 +36,9 @@ private:
     char m_numberText[40] = {}; // for types typed with letters (passport, permit, other)
     std::optional<app::ManualReason> m_reason;
     app::IdPreview m_preview;
+    // What the gate was last asked to prepare ("" none), with its type: a change re-asks.
+    std::string m_prepared;
+    IdType m_preparedType = IdType::Resident;
 };
 
 } // namespace doorpost::kiosk::ui

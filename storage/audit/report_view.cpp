@@ -1,9 +1,11 @@
 #include "storage/audit/format.hpp"
 #include "storage/audit/views.hpp"
 #include "storage/base/html.hpp"
+#include "storage/base/iso_time.hpp"
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <ctime>
 #include <fcntl.h>
@@ -55,6 +57,19 @@ std::string detailText(const nlohmann::json& detail, const char* key) {
     return detail[key].get<std::string>();
 }
 
+// When the event happened, in ms: the decision clock the gate was given (`doorpost scan|register
+// --at`: a registration entered after the fact, from a paper list) when there was one, which
+// the gate records as detail.decided_at; else when it was recorded. The log's wall_time_ms is
+// always the recording time (the chain's order), so a backdated registration counted at it
+// would land in the slot of whoever typed it in later.
+std::int64_t decidedAtMs(const Event& event, const nlohmann::json& detail) {
+    const std::string given = detailText(detail, "decided_at");
+    if (given.empty())
+        return event.wallTimeMs;
+    auto seconds = parseIsoTime(given);
+    return seconds ? *seconds * 1000 : event.wallTimeMs;
+}
+
 } // namespace
 
 Result<std::pair<std::string, std::int64_t>> fingerprintFile(const std::string& path) {
@@ -97,7 +112,12 @@ void ReportView::add(const Event& event, const OpenedId* opened) {
     std::string door = detailText(detail, "door");
     if (door.empty())
         door = event.deviceId;
-    Bucket& bucket = m_doors[door][localSlot(event.wallTimeMs)];
+    const std::int64_t at = decidedAtMs(event, detail);
+    // Set apart from the recording by more than a minute: a registration entered after the fact.
+    const bool backdated = std::abs(at - event.wallTimeMs) >= 60'000;
+    if (backdated)
+        ++m_backdated;
+    Bucket& bucket = m_doors[door][localSlot(at)];
     switch (event.verdict) {
     case Verdict::Admit:
         ++bucket.admit;
@@ -142,7 +162,9 @@ void ReportView::add(const Event& event, const OpenedId* opened) {
     if (event.kind == EventKind::Manual) {
         ++bucket.manual;
         Manual manual;
-        manual.wallTimeMs = event.wallTimeMs;
+        manual.decidedAtMs = at;
+        if (backdated)
+            manual.recordedAtMs = event.wallTimeMs;
         manual.door = door;
         manual.id = opened != nullptr && !opened->idNumber.empty()
                         ? opened->idNumber
@@ -192,6 +214,13 @@ std::string ReportView::html(const ReportHeader& header) const {
            "<span><i class=\"sw\" style=\"background:#c62828\"></i>拒绝 denied</span>"
            "<span><i class=\"sw\" style=\"background:#f9a825\"></i>转人工 referred</span>"
            "<span><i class=\"sw\" style=\"background:#1565c0\"></i>手工登记 manual</span></p>\n";
+    if (m_backdated > 0)
+        out += "<p>" + std::to_string(m_backdated) +
+               " 条事件为事后登记，按登记时给定的决定时间 (--at) 计入。 " +
+               std::to_string(m_backdated) +
+               " events were registered after the fact with their decision time (--at): they "
+               "are counted at that time. events.csv's time_utc is when each was recorded; "
+               "events.jsonl keeps the time given as detail.decided_at.</p>\n";
     for (const auto& [door, slots] : m_doors) {
         const std::int64_t first = slots.begin()->first;
         const std::int64_t last = slots.rbegin()->first;
@@ -284,7 +313,12 @@ std::string ReportView::html(const ReportHeader& header) const {
            (header.unmasked ? "<th>姓名 name</th>" : "") +
            "<th>原因 reason</th><th>操作员 operator</th><th>结论 verdict</th></tr>\n";
     for (const Manual& m : m_manual)
-        out += "<tr><td>" + htmlEscape(localText(m.wallTimeMs / 1000, Shown::DateSeconds)) +
+        out += "<tr><td>" + htmlEscape(localText(m.decidedAtMs / 1000, Shown::DateSeconds)) +
+               (m.recordedAtMs
+                    ? "<br><small>登记于 recorded " +
+                          htmlEscape(localText(*m.recordedAtMs / 1000, Shown::DateSeconds)) +
+                          "</small>"
+                    : std::string()) +
                "</td><td>" + htmlEscape(m.door) + "</td><td>" + std::to_string(m.seq) +
                "</td><td class=\"mono\">" + htmlEscape(m.id) + "</td>" +
                (header.unmasked ? "<td>" + htmlEscape(m.name) + "</td>" : "") + "<td>" +

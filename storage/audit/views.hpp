@@ -5,7 +5,8 @@
 //                hashes), times as real date-times in the site's local time beside UTC, a
 //                frozen bilingual header, filters and widths (libxlsxwriter, constant memory);
 //   report.html  one self-contained page (inline CSS and SVG, no network): admissions, denials,
-//                referrals and manual registrations per 10 minutes per door, the reasons, the
+//                referrals and manual registrations per 10 minutes per door (at the decision
+//                time: detail.decided_at for events registered after the fact), the reasons, the
 //                manual registrations (masked, or full in an unmasked central export), the
 //                verification result and the manifest's hashes.
 // Neither is rebuilt by the verifier; both are fingerprinted by the signed manifest.
@@ -16,6 +17,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -76,7 +78,8 @@ private:
         std::int64_t manual = 0;
     };
     struct Manual {
-        std::int64_t wallTimeMs = 0;
+        std::int64_t decidedAtMs = 0;             // detail.decided_at when given, else recorded
+        std::optional<std::int64_t> recordedAtMs; // set when far from decidedAtMs
         std::string door;
         std::string id; // masked, or full when opened
         std::string name;
@@ -101,6 +104,7 @@ private:
     std::int64_t m_clockNotOk = 0;
     std::int64_t m_lastWallMs = 0;
     std::int64_t m_events = 0;
+    std::int64_t m_backdated = 0; // events whose decision time was given (--at), far from recording
 };
 
 // The door an event was recorded at: detail.door when set, else the device id.

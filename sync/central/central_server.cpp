@@ -255,9 +255,9 @@ struct CentralServer::Impl {
             return replyStoreFault(res, subjectSecret.error());
         noteContact(store, req, res, *device, {});
         // The one way the subject secret leaves the central: to an enrolled device's token.
-        replyJson(
-            res, 200,
-            toJson(EnrolResponse{*device, setSigningPublicKeyHex(*secret), toHex(*subjectSecret)}));
+        replyJson(res, 200,
+                  toJson(EnrolResponse{*device, setSigningPublicKeyHex(*secret),
+                                       toHex(*subjectSecret), pass::kSubjectKeyVersion}));
     }
 
     void push(CentralStore& store, const HttpRequest& req, HttpResponse& res,

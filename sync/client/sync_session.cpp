@@ -231,7 +231,10 @@ bool SyncSession::enrol(RoundReport& report) {
     }
     // The subject secret arrives only here, over the authenticated enrolment, and is kept in
     // the database's meta (0600, never exported or logged). A change reaches a running gate
-    // through the trust generation, like any trust data.
+    // through the trust generation, like any trust data. A central deriving with another
+    // version of the subject key function (an upgrade of one end only) would match none of
+    // this kiosk's keys: the kiosk then holds no secret (masked IDs only, tickets still match)
+    // until both run the same version, and says so.
     if (!answer->subjectSecret.empty()) {
         auto held = m_db.meta(std::string(pass::kSubjectSecretMetaKey));
         if (!held) {
@@ -239,10 +242,17 @@ bool SyncSession::enrol(RoundReport& report) {
             report.error = held.error().message;
             return false;
         }
-        if (!*held || **held != answer->subjectSecret) {
+        const bool sameVersion = answer->subjectKeyVersion == pass::kSubjectKeyVersion;
+        const std::string keep = sameVersion ? answer->subjectSecret : std::string();
+        if (!sameVersion)
+            report.error = "subject keys: the central derives version " +
+                           std::to_string(answer->subjectKeyVersion) + ", this kiosk version " +
+                           std::to_string(pass::kSubjectKeyVersion) +
+                           "; ID numbers get no subject key until both run one version";
+        if (*held ? **held != keep : !keep.empty()) {
             auto saved = storage::changeTrustData(m_db, [&]() -> Result<void> {
-                return m_db.setMeta(std::string(pass::kSubjectSecretMetaKey),
-                                    answer->subjectSecret);
+                // An empty value is no secret (trust_loader reads none from it).
+                return m_db.setMeta(std::string(pass::kSubjectSecretMetaKey), keep);
             });
             if (!saved) {
                 report.end = RoundEnd::LocalFault;

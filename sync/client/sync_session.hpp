@@ -53,9 +53,10 @@ std::string_view toString(RoundEnd end);
 
 struct RoundReport {
     RoundEnd end = RoundEnd::Done;
-    std::string error;             // one line when end != Done (or a set was refused)
-    long retryAfterS = -1;         // from the server, when it sent one
-    std::int64_t pushed = 0;       // records acknowledged during this round
+    std::string error;       // one line when end != Done (or a set was refused, or the central
+                             // derives subject keys with another version)
+    long retryAfterS = -1;   // from the server, when it sent one
+    std::int64_t pushed = 0; // records acknowledged during this round
     std::int64_t ackedThrough = 0; // the central's acknowledged prefix
     std::int64_t lastSeq = 0;      // the log's last seq
     std::int64_t quarantined = 0;

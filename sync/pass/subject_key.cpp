@@ -14,8 +14,11 @@ const unsigned char* bytes(std::string_view text) {
 } // namespace
 
 Result<SubjectKey> subjectKey(std::string_view normalisedId, const SubjectSecret& secret) {
-    constexpr std::string_view kSaltDomain = "doorpost-subject-salt-v2";
-    constexpr std::string_view kKeyDomain = "doorpost-subject-v2";
+    // The version names the parameters too (kSubjectKeyVersion): a key of another version never
+    // equals one of this version, whatever the parameters.
+    constexpr std::string_view kSaltDomain = "doorpost-subject-salt-v3";
+    constexpr std::string_view kKeyDomain = "doorpost-subject-v3";
+    static_assert(kSubjectKeyVersion == 3, "the domain strings name the version");
     // The argon2id salt depends on the secret, so precomputation without it is impossible too.
     std::array<unsigned char, crypto_pwhash_SALTBYTES> salt{};
     crypto_generichash(salt.data(), salt.size(), bytes(kSaltDomain), kSaltDomain.size(),

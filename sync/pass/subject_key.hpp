@@ -3,12 +3,12 @@
 //
 // The ID space is small (given a masked resident ID, a few million candidates at most), so a
 // plain hash with a shipped salt is an oracle: whoever holds the salt tests every candidate in
-// seconds. Version 2 is keyed and memory-hard:
+// seconds. Version 3 (as version 2, with other argon2id parameters) is keyed and memory-hard:
 //
-//   salt       = BLAKE2b-128(key = secret, "doorpost-subject-salt-v2")
+//   salt       = BLAKE2b-128(key = secret, "doorpost-subject-salt-v3")
 //   stretched  = argon2id(password = normalised ID number, salt, kSubjectOpsLimit,
 //                         kSubjectMemLimit), 32 bytes
-//   subjectKey = BLAKE2b-256(key = secret, "doorpost-subject-v2" || stretched)
+//   subjectKey = BLAKE2b-256(key = secret, "doorpost-subject-v3" || stretched)
 //
 // `secret` is the deployment's subject secret (32 random bytes): it lives at the central (in
 // its store) and in enrolled kiosks' databases, reaches a kiosk only in the answer to its
@@ -33,11 +33,17 @@ namespace doorpost::sync::pass {
 using SubjectKey = std::array<std::uint8_t, 32>;
 using SubjectSecret = std::array<std::uint8_t, 32>;
 
-// Chosen with `doorpost bench subject-key`: about 35 ms of one core here, which keeps the
-// gate's p99 under 100 ms and puts one resident ID behind at least a CPU-day (the issue's
-// enumeration with the mask of id_number.hpp).
-inline constexpr unsigned long long kSubjectOpsLimit = 2;
-inline constexpr std::size_t kSubjectMemLimit = std::size_t{32} << 20;
+// The one definition, deployment-wide: the central (passes, rosters) and every kiosk derive
+// with these, so changing them changes every key. A change takes a new version (the domain
+// strings in subject_key.cpp, kSubjectKeyVersion) so keys of two versions never pass for one.
+// Version 3, chosen with `doorpost bench subject-key` and the attacker test
+// (docs/credentials.md): 16 MiB, 3 passes, about 23 ms of one core idle (version 2 had 32 MiB,
+// 2 passes, 36 ms), so 19.1 million candidates cost about 5 CPU-days; the manual screen
+// derives ahead of confirm (kiosk/gate/subject_key_precompute.hpp), so the gate's p99 does not
+// carry it.
+inline constexpr int kSubjectKeyVersion = 3;
+inline constexpr unsigned long long kSubjectOpsLimit = 3;
+inline constexpr std::size_t kSubjectMemLimit = std::size_t{16} << 20;
 
 // Environment fault when argon2id cannot get its memory.
 Result<SubjectKey> subjectKey(std::string_view normalisedId, const SubjectSecret& secret);

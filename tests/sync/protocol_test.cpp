@@ -2,8 +2,10 @@
 
 #include "storage/event.hpp"
 #include "sync/event_wire.hpp"
+#include "sync/pass/subject_key.hpp"
 #include "sync/protocol.hpp"
 #include "sync/set_signature.hpp"
+#include "tests/support/loopback_http.hpp"
 #include "tests/sync/sync_harness.hpp"
 
 #include <catch2/catch.hpp>
@@ -167,4 +169,58 @@ TEST_CASE("the push path's JSON writer writes what nlohmann would", "[sync][prot
     event.detail = "{}";
     event.maskedId = "\xED\xA0\x80"; // a UTF-16 surrogate encoded as UTF-8
     CHECK_FALSE(appendWireJson(declined, event, ""));
+}
+
+TEST_CASE("the enrol answer names the subject key version with the secret", "[sync][protocol]") {
+    const EnrolResponse response{"door-1", std::string(64, 'a'), std::string(64, 'b'),
+                                 pass::kSubjectKeyVersion};
+    const auto json = toJson(response);
+    CHECK(json.at("subject_key_version") == pass::kSubjectKeyVersion);
+    auto parsed = enrolResponseFromJson(json);
+    REQUIRE(parsed.ok());
+    CHECK(parsed->subjectSecret == response.subjectSecret);
+    CHECK(parsed->subjectKeyVersion == pass::kSubjectKeyVersion);
+    // A central before version 3 said nothing: version 0, another version than the kiosk's.
+    auto older = enrolResponseFromJson({{"device_id", "door-1"},
+                                        {"set_key", std::string(64, 'a')},
+                                        {"subject_secret", std::string(64, 'b')}});
+    REQUIRE(older.ok());
+    CHECK(older->subjectKeyVersion == 0);
+}
+
+TEST_CASE("a kiosk holds no subject secret while the central derives another version",
+          "[sync][protocol]") {
+    // A central that answers the enrolment and nothing else: what the kiosk keeps of it is
+    // decided at enrolment, whatever the rest of the round does.
+    const std::string secret(64, '7');
+    const int version = GENERATE(0, 2, pass::kSubjectKeyVersion);
+    doorpost::test::LoopbackHttp central;
+    central.server().Post("/v1/enrol", [&](const httplib::Request&, httplib::Response& res) {
+        nlohmann::json answer = {
+            {"device_id", "door-9"}, {"set_key", std::string(64, 'a')}, {"subject_secret", secret}};
+        if (version != 0)
+            answer["subject_key_version"] = version;
+        res.set_content(answer.dump(), "application/json");
+    });
+    central.start();
+    doorpost::test::TempDir dir;
+    auto db = storage::Database::open(dir.file("kiosk.db"));
+    REQUIRE(db);
+    // Held from an enrolment before (same secret): kept only if the versions agree.
+    REQUIRE(db->setMeta(std::string(pass::kSubjectSecretMetaKey), secret));
+    SyncConfig config;
+    config.centralUrl = central.url();
+    config.token = "token";
+    config.sets = {};
+    auto session = SyncSession::open(*db, config);
+    REQUIRE(session);
+    const RoundReport report = (*session)->runRound();
+    auto held = db->meta(std::string(pass::kSubjectSecretMetaKey));
+    REQUIRE(held);
+    if (version == pass::kSubjectKeyVersion) {
+        CHECK(*held == secret);
+    } else {
+        CHECK(*held == std::string());
+        CHECK(report.error.find("subject keys: the central derives version") != std::string::npos);
+    }
 }

@@ -231,7 +231,8 @@ TEST_CASE("an attacker cannot test a candidate with an export and the public fil
         const double shaCost = (threadCpuSeconds() - shaStarted) / 100000 + (sink == 1 ? 0 : 0);
         std::cout << "attacker, whole kiosk: mask " << masked << " leaves " << count
                   << " candidates; " << perCandidate * 1000 << " ms CPU each (argon2id, "
-                  << (sync::pass::kSubjectMemLimit >> 20) << " MiB); " << cpuDays
+                  << (sync::pass::kSubjectMemLimit >> 20) << " MiB, "
+                  << sync::pass::kSubjectOpsLimit << " passes); " << cpuDays
                   << " CPU-days to try them all, " << cpuDays / 2
                   << " expected to find one number\n"
                   << "attacker, before this change: " << oldCount << " candidates at "

@@ -59,6 +59,7 @@ public:
 
     void submitRegistration(app::ManualRegistration registration,
                             app::VerdictCallback done) override {
+        note("submit:" + registration.idNumber);
         m_worker.answer<app::VerdictView>(
             [this, registration = std::move(registration)]() -> Result<app::VerdictView> {
                 std::this_thread::sleep_for(std::chrono::milliseconds(5));
@@ -82,6 +83,15 @@ public:
             std::move(done));
     }
 
+    // The manual form's hints, in order with the submissions: "prepare:<id>", "forget",
+    // "submit:<id>".
+    void prepareRegistration(IdType, std::string idNumber) override { note("prepare:" + idNumber); }
+    void forgetRegistration() override { note("forget"); }
+    std::vector<std::string> hints() {
+        std::lock_guard lock(m_mutex);
+        return m_hints;
+    }
+
     std::vector<app::ManualRegistration> registrations() {
         std::lock_guard lock(m_mutex);
         return m_registrations;
@@ -92,6 +102,10 @@ public:
     }
 
 private:
+    void note(std::string hint) {
+        std::lock_guard lock(m_mutex);
+        m_hints.push_back(std::move(hint));
+    }
     void record(Verdict kind, bool manual) {
         std::lock_guard lock(m_mutex);
         (kind == Verdict::Admit  ? m_counters.admitted
@@ -102,6 +116,7 @@ private:
 
     std::mutex m_mutex;
     std::vector<app::ManualRegistration> m_registrations;
+    std::vector<std::string> m_hints;
     app::TodayCounters m_counters;
     std::atomic<std::int64_t> m_seq{0};
     app::TaskRunner m_worker; // last: stops before the rest

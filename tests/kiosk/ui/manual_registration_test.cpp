@@ -41,6 +41,10 @@ TEST_CASE("manual registration of a resident ID by keypad takes at most 25 taps"
     CHECK(registrations[0].idNumber == "440524188001010014");
     CHECK(registrations[0].idType == IdType::Resident);
     CHECK(registrations[0].reason == ManualReason::WillNotScan);
+    // The 18th digit made the number valid: the gate was asked for its subject key then, once,
+    // before confirm (the derivation runs while staff pick the reason).
+    CHECK(gate.hints() == std::vector<std::string>{"forget", "prepare:440524188001010014",
+                                                   "submit:440524188001010014"});
 }
 
 TEST_CASE("a code read while staff type a registration does not take the form away") {
@@ -76,6 +80,23 @@ TEST_CASE("confirm stays disabled for an invalid ID or without a reason") {
     CHECK(blocked.exitCode == 1);
     CHECK(blocked.failure.find("confirm") != std::string::npos);
     CHECK(gate.registrations().empty());
+}
+
+TEST_CASE("the form asks for a subject key only for a complete valid number, and forgets it") {
+    FakeGate gate;
+    // Wrong check character: nothing asked. Corrected: asked. Edited away: forgotten.
+    const std::string script = "tap manual\n" + tapDigits("110105194912310021") +
+                               "expect id_status check_wrong\n"
+                               "tap key_del\n" +
+                               tapDigits("X") +
+                               "expect id_status check_ok\n"
+                               "tap key_del\n"
+                               "expect id_status incomplete\n";
+    const ScriptRun run = runScript(script, UiPorts{&gate, nullptr, nullptr});
+    INFO(run.failure);
+    REQUIRE(run.exitCode == 0);
+    CHECK(gate.hints() ==
+          std::vector<std::string>{"forget", "prepare:11010519491231002X", "forget"});
 }
 
 TEST_CASE("a wrong staff PIN is refused, the right one opens staff settings") {
