@@ -177,48 +177,127 @@ DriverStatus HidPosScanner::claim(int onlyInterface) {
 }
 
 HidPosScanner::~HidPosScanner() {
+    close();
+}
+
+void HidPosScanner::transferDone() {
+    m_inFlight = false;
+    m_completed = 1;
+}
+
+namespace {
+
+void LIBUSB_CALL onTransfer(libusb_transfer* transfer) {
+    static_cast<HidPosScanner*>(transfer->user_data)->transferDone();
+}
+
+// How long closing waits for a cancelled transfer to come back. A kernel answers at once; a
+// device gone mid-transfer may never answer, and libusb_close then drops the transfer.
+constexpr auto kCancelWait = std::chrono::milliseconds(500);
+// The longest slice of libusb event handling, so a wait never overruns what was asked by much.
+constexpr auto kEventSlice = std::chrono::milliseconds(100);
+
+void handleEventsFor(libusb_context* context, std::chrono::milliseconds slice, int* completed) {
+    const auto ms = std::max<long long>(1, slice.count());
+    timeval tick{static_cast<time_t>(ms / 1000), static_cast<suseconds_t>((ms % 1000) * 1000)};
+    libusb_handle_events_timeout_completed(context, &tick, completed);
+}
+
+} // namespace
+
+void HidPosScanner::close() {
+    auto* transfer = static_cast<libusb_transfer*>(m_transfer);
+    if (transfer != nullptr && m_inFlight) {
+        // Cancelled, the transfer comes back through its callback; a device that is gone may
+        // answer the cancel with NO_DEVICE and never return it: then only a short wait.
+        const int cancelled = libusb_cancel_transfer(transfer);
+        const auto deadline = std::chrono::steady_clock::now() +
+                              (cancelled == 0 ? kCancelWait : std::chrono::milliseconds(50));
+        while (m_inFlight && std::chrono::steady_clock::now() < deadline) {
+            m_completed = 0;
+            handleEventsFor(ctx(m_context), std::chrono::milliseconds(20), &m_completed);
+        }
+    }
     if (m_handle != nullptr) {
         if (m_interface >= 0) {
             libusb_release_interface(dev(m_handle), m_interface);
         }
+        // Takes a transfer that never came back off libusb's in-flight list; closing the usbfs
+        // node makes the kernel drop its URB, so the buffer is not written after this.
         libusb_close(dev(m_handle));
+        m_handle = nullptr;
+    }
+    if (transfer != nullptr) {
+        libusb_free_transfer(transfer);
+        m_transfer = nullptr;
+        m_inFlight = false;
     }
     if (m_context != nullptr) {
         libusb_exit(ctx(m_context));
+        m_context = nullptr;
     }
 }
 
 ScannerEvent HidPosScanner::next(std::chrono::milliseconds timeout) {
     ScannerEvent event;
     const auto deadline = std::chrono::steady_clock::now() + timeout;
+    auto* transfer = static_cast<libusb_transfer*>(m_transfer);
+    if (transfer == nullptr) {
+        transfer = libusb_alloc_transfer(0);
+        if (transfer == nullptr) {
+            event.status = ScannerStatus::Error;
+            event.message = "cannot allocate a USB transfer";
+            return event;
+        }
+        m_transfer = transfer;
+    }
     for (;;) {
-        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-            deadline - std::chrono::steady_clock::now());
-        if (left.count() <= 0) {
-            event.status = ScannerStatus::Timeout;
-            return event;
+        if (!m_inFlight) {
+            // No libusb timeout: the transfer waits for the scanner's next report, however long
+            // the doorway is empty; this call's wait is bounded by the event slices below.
+            libusb_fill_interrupt_transfer(transfer, dev(m_handle), m_endpoint, m_report,
+                                           static_cast<int>(sizeof m_report), onTransfer, this, 0);
+            m_completed = 0;
+            const int submitted = libusb_submit_transfer(transfer);
+            if (submitted == LIBUSB_ERROR_NO_DEVICE) {
+                event.status = ScannerStatus::Unplugged;
+                event.message = "scanner unplugged";
+                return event;
+            }
+            if (submitted != 0) {
+                event.status = ScannerStatus::Error;
+                event.message = libusb_error_name(submitted);
+                return event;
+            }
+            m_inFlight = true;
         }
-        unsigned char report[kHidPosReportSize] = {};
-        int got = 0;
-        const int result =
-            libusb_interrupt_transfer(dev(m_handle), m_endpoint, report, sizeof report, &got,
-                                      static_cast<unsigned>(left.count()));
-        if (result == LIBUSB_ERROR_TIMEOUT) {
-            event.status = ScannerStatus::Timeout;
-            return event;
+        while (m_inFlight) {
+            const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+                deadline - std::chrono::steady_clock::now());
+            if (left.count() <= 0) {
+                event.status = ScannerStatus::Timeout; // the transfer stays in flight
+                return event;
+            }
+            handleEventsFor(ctx(m_context), std::min(left, kEventSlice), &m_completed);
         }
-        if (result == LIBUSB_ERROR_NO_DEVICE) {
+        switch (transfer->status) {
+        case LIBUSB_TRANSFER_COMPLETED:
+            break;
+        case LIBUSB_TRANSFER_NO_DEVICE:
             event.status = ScannerStatus::Unplugged;
             event.message = "scanner unplugged";
             return event;
-        }
-        if (result != 0) {
+        case LIBUSB_TRANSFER_TIMED_OUT:
+        case LIBUSB_TRANSFER_CANCELLED:
+            continue; // not asked for: submit again
+        default:
             event.status = ScannerStatus::Error;
-            event.message = libusb_error_name(result);
+            event.message = libusb_error_name(
+                transfer->status == LIBUSB_TRANSFER_STALL ? LIBUSB_ERROR_PIPE : LIBUSB_ERROR_IO);
             return event;
         }
-        if (auto read = m_parser.feed(
-                std::span<const std::uint8_t>(report, static_cast<std::size_t>(got)))) {
+        if (auto read = m_parser.feed(std::span<const std::uint8_t>(
+                m_report, static_cast<std::size_t>(std::max(0, transfer->actual_length))))) {
             event.status = ScannerStatus::Read;
             event.read = std::move(*read);
             return event;

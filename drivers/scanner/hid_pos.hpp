@@ -57,7 +57,13 @@ struct ScannerEvent {
 };
 
 // A HID POS scanner claimed through libusb (the kernel's hid driver is detached from it).
-// Threads: used by one thread (the USB thread), which posts reads to the kiosk's queue.
+// Reports are read with one asynchronous interrupt transfer kept in flight across next() calls
+// (no report is lost between two waits), driven by libusb's event handling in short slices, so
+// no wait is longer than asked: a scanner pulled out mid-transfer, whose transfer may never
+// complete, cannot hold its reader. Closing cancels the transfer, waits a bounded time for it,
+// then closes the handle (which takes a transfer that never came back off libusb's list).
+// Threads: used by one thread (the USB thread), which posts reads to the kiosk's queue; the
+// transfer's callback runs on that thread too (inside next() or the destructor).
 class HidPosScanner {
 public:
     ~HidPosScanner();
@@ -71,16 +77,25 @@ public:
     // kernel driver is detached; it is given back when the scanner is closed.
     static DriverResult<std::unique_ptr<HidPosScanner>> open(std::uint8_t bus, std::uint8_t address,
                                                              int posInterface);
-    // Waits up to `timeout` for the next complete read.
+    // Waits up to `timeout` for the next complete read. Unplugged (LIBUSB_ERROR_NO_DEVICE) and
+    // Error end the scanner: the caller closes it.
     ScannerEvent next(std::chrono::milliseconds timeout);
+
+    // Called by libusb (public for the C callback trampoline), on the reading thread.
+    void transferDone();
 
 private:
     HidPosScanner() = default;
     DriverStatus claim(int onlyInterface);
-    void* m_context = nullptr; // libusb_context
-    void* m_handle = nullptr;  // libusb_device_handle
+    void close();
+    void* m_context = nullptr;  // libusb_context
+    void* m_handle = nullptr;   // libusb_device_handle
+    void* m_transfer = nullptr; // libusb_transfer, reused for every report
+    bool m_inFlight = false;    // submitted, its callback not yet run
+    int m_completed = 0;        // set by the callback (libusb's `completed` flag)
     int m_interface = -1;
     unsigned char m_endpoint = 0;
+    unsigned char m_report[kHidPosReportSize] = {};
     HidPosParser m_parser;
 };
 

@@ -89,7 +89,10 @@ void ScannerService::onUsbEvent(const scanner::UsbEvent& event) {
     }
     if (gone) {
         gone->stop = true;
-        gone->thread.join(); // its transfer ends within a poll interval (the device is gone)
+        // The reader notices the flag within one wait (200 ms); closing its scanner cancels the
+        // transfer and waits at most half a second for it (hid_pos.hpp), so this join is bounded
+        // even when the device vanished mid-transfer and its transfer never comes back.
+        gone->thread.join();
         if (m_events.onState) {
             m_events.onState(DeviceState::Offline,
                              name(event.attached ? gone->device : event) + " unplugged");
@@ -125,7 +128,12 @@ void ScannerService::read(Reader& reader) {
                              {}});
             }
         } else if (event.status == scanner::ScannerStatus::Unplugged) {
-            break; // the detach event follows from the watcher
+            // LIBUSB_ERROR_NO_DEVICE: the chip turns red now; the watcher's detach event, when
+            // it follows, says so again.
+            if (m_events.onState) {
+                m_events.onState(DeviceState::Offline, name(device) + " unplugged");
+            }
+            break;
         } else if (event.status == scanner::ScannerStatus::Error && ++errors > 20) {
             if (m_events.onState) {
                 m_events.onState(DeviceState::Offline, name(device) + ": " + event.message);
