@@ -91,9 +91,13 @@ TEST_CASE("a database of the previous schema version migrates with every event k
         RawDb raw(path);
         REQUIRE(applyMigrations(raw.db, migrations(), latest - 1));
         exec(raw.db, "ATTACH DATABASE '" + written + "' AS written");
+        // What the previous release writes as it appends: events, their times, and (since
+        // migration 8) the admissions filed by subject that the re-entry rule reads.
         exec(raw.db, "DELETE FROM meta; INSERT INTO meta SELECT * FROM written.meta;"
                      "INSERT INTO events SELECT * FROM written.events;"
-                     "INSERT INTO events_wall_time SELECT * FROM written.events_wall_time;");
+                     "INSERT INTO events_wall_time SELECT * FROM written.events_wall_time;"
+                     "INSERT INTO admissions_by_subject"
+                     " SELECT * FROM written.admissions_by_subject;");
         exec(raw.db, "DETACH DATABASE written");
         before = firstText(raw.db, kEveryEvent);
         REQUIRE(firstText(raw.db, "PRAGMA user_version") == std::to_string(latest - 1));
