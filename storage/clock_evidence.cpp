@@ -45,6 +45,10 @@ std::int64_t realtimeMs() {
     return clockMs(CLOCK_REALTIME);
 }
 
+std::int64_t monotonicMs() {
+    return clockMs(CLOCK_MONOTONIC);
+}
+
 std::string_view toString(AnchorSource source) {
     return source == AnchorSource::Staff ? "staff" : "sync";
 }

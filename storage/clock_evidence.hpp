@@ -23,6 +23,7 @@ std::string currentBootId();
 // again at every boot, which is why an anchor is only used within the boot it was taken in.
 std::int64_t boottimeMs();
 std::int64_t realtimeMs();
+std::int64_t monotonicMs(); // CLOCK_MONOTONIC, which the event log records beside the wall time
 
 enum class AnchorSource { Sync, Staff };
 std::string_view toString(AnchorSource source); // "sync", "staff"

@@ -4,19 +4,12 @@
 #include "storage/clock_evidence.hpp"
 #include "storage/event_row.hpp"
 
-#include <ctime>
 #include <fstream>
 #include <sodium.h>
 
 namespace doorpost::storage {
 
 namespace {
-
-std::int64_t clockMs(clockid_t clock) {
-    timespec ts{};
-    clock_gettime(clock, &ts);
-    return static_cast<std::int64_t>(ts.tv_sec) * 1000 + ts.tv_nsec / 1000000;
-}
 
 Result<std::string> requireMeta(Database& db, std::string_view key) {
     auto value = db.meta(key);
@@ -220,8 +213,8 @@ Result<std::int64_t> EventLog::insertInTransaction(const EventDraft& draft) {
 
     event.eventId = randomEventId();
     event.epoch = m_epoch;
-    event.wallTimeMs = draft.wallTimeMs.value_or(clockMs(CLOCK_REALTIME));
-    event.monotonicMs = draft.monotonicMs.value_or(clockMs(CLOCK_MONOTONIC));
+    event.wallTimeMs = draft.wallTimeMs.value_or(realtimeMs());
+    event.monotonicMs = draft.monotonicMs.value_or(monotonicMs());
     event.bootId = m_bootId;
     event.kind = draft.kind;
     event.credentialType = draft.credentialType;

@@ -44,15 +44,10 @@ int runClock(const CommandContext& context, const ClockArgs& args, bool set, boo
             return fail(badInput("--time: " + parsed.error().message));
         toMs = *parsed * 1000;
     }
-    auto config = loadGateConfig(context.global);
-    if (!config)
-        return fail(config.error());
-    auto db = openKioskDatabase(context.global);
-    if (!db)
-        return fail(db.error());
-    auto gate = gate::Gate::open(*db, *config);
-    if (!gate)
-        return fail(gate.error());
+    auto session = openGateSession(context.global);
+    if (!session)
+        return fail(session.error());
+    auto& gate = (*session)->gate;
     if (!set && !confirm) {
         auto reading = gate->clock();
         if (!reading)

@@ -32,15 +32,10 @@ int runRegister(const CommandContext& context, const RegisterArgs& args) {
     auto at = parseClockOption("--at", args.at);
     if (!at)
         return fail(at.error());
-    auto config = loadGateConfig(context.global);
-    if (!config)
-        return fail(config.error());
-    auto db = openKioskDatabase(context.global);
-    if (!db)
-        return fail(db.error());
-    auto gate = gate::Gate::open(*db, *config);
-    if (!gate)
-        return fail(gate.error());
+    auto session = openGateSession(context.global);
+    if (!session)
+        return fail(session.error());
+    auto& gate = (*session)->gate;
     gate::ManualInput input{*type, args.id, args.name, args.reason, args.operatorId, *at};
     auto result = gate->registerManual(input);
     if (!result)

@@ -33,15 +33,10 @@ int runScan(const CommandContext& context, const ScanArgs& args, const std::vect
         return fail(at.error());
     if (inputs.empty())
         return fail(badInput("IMAGE or --text: nothing to scan"));
-    auto config = loadGateConfig(context.global);
-    if (!config)
-        return fail(config.error());
-    auto db = openKioskDatabase(context.global);
-    if (!db)
-        return fail(db.error());
-    auto gate = gate::Gate::open(*db, *config);
-    if (!gate)
-        return fail(gate.error());
+    auto session = openGateSession(context.global);
+    if (!session)
+        return fail(session.error());
+    auto& gate = (*session)->gate;
 
     std::unique_ptr<drivers::decode::IsolatedDecoder> decoder; // started on the first image only
     for (const Input& input : inputs) {

@@ -18,6 +18,22 @@ Result<gate::GateConfig> loadGateConfig(const GlobalOptions& global, std::string
     return config;
 }
 
+Result<std::unique_ptr<GateSession>> openGateSession(const GlobalOptions& global) {
+    auto config = loadGateConfig(global);
+    if (!config)
+        return config.error();
+    auto db = openKioskDatabase(global);
+    if (!db)
+        return db.error();
+    auto session = std::make_unique<GateSession>();
+    session->db = std::make_unique<storage::Database>(std::move(*db));
+    auto gate = gate::Gate::open(*session->db, std::move(*config));
+    if (!gate)
+        return gate.error();
+    session->gate.emplace(std::move(*gate));
+    return session;
+}
+
 nlohmann::json verdictJson(const gate::GateResult& result) {
     nlohmann::json reasons = nlohmann::json::array();
     nlohmann::json zh = nlohmann::json::array();

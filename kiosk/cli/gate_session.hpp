@@ -6,6 +6,7 @@
 #include "kiosk/gate/gate.hpp"
 #include "storage/database.hpp"
 
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -17,6 +18,14 @@ Result<storage::Database> openKioskDatabase(const GlobalOptions& global);
 // The site profile `profile` names (a built-in one or a [profiles.NAME] of --config), else the one
 // the --config file selects, else `exam`.
 Result<gate::GateConfig> loadGateConfig(const GlobalOptions& global, std::string_view profile = {});
+
+// The kiosk database and a gate over it with the configured profile, for one command. The gate
+// keeps a pointer to the database, so the two live together and the database never moves.
+struct GateSession {
+    std::unique_ptr<storage::Database> db;
+    std::optional<gate::Gate> gate;
+};
+Result<std::unique_ptr<GateSession>> openGateSession(const GlobalOptions& global);
 
 // {"read", "credential", "verdict", "reasons", "reason_text", "seq", "checks", ...}
 nlohmann::json verdictJson(const gate::GateResult& result);
