@@ -494,7 +494,14 @@ static void runWithHotPluggedScanner(bool unplug) {
     UsbTestbed bed;
     bed.add(keyboard(), 3, false);
     bed.add(touchscreen(), 4, false);
-    const std::string command = bed.env() + DOORPOST_BIN_DIR "/doorpost --db " + db +
+    // A kernel gives back every URB of a device that goes away and signals POLLERR on its node,
+    // from which libusb frees the URB of the transfer still in flight. umockdev's node never
+    // signals it, so in the ASan build LeakSanitizer would see that one URB (56 bytes, inside
+    // libusb) as lost; only the unplug run excuses it, and only inside libusb.
+    std::ofstream(dir.file("lsan.supp")) << "leak:libusb-1.0.so.0\n";
+    const std::string lsan =
+        unplug ? "LSAN_OPTIONS=suppressions=" + dir.file("lsan.supp") + " " : "";
+    const std::string command = lsan + bed.env() + DOORPOST_BIN_DIR "/doorpost --db " + db +
                                 " run --headless --no-sound --lang en --camera auto"
                                 " --script " +
                                 dir.file("door.script") + " --json >" + dir.file("out.txt") +
