@@ -50,11 +50,14 @@ Result<policy::ClockReading> ClockWatch::read(std::int64_t wallMs, std::int64_t 
     if (*anchor && boottime >= (*anchor)->boottimeMs) {
         evidence.anchoredMs = (*anchor)->referenceMs + (boottime - (*anchor)->boottimeMs);
         evidence.anchorSource = std::string(storage::toString((*anchor)->source));
+    } else {
+        // Floors count only without an anchor of this boot (assessClock), so the gate's usual
+        // read, once a sync has anchored the boot, is one query, not two.
+        auto anchorFloor = storage::latestAnchorReferenceMs(*m_db);
+        if (!anchorFloor)
+            return anchorFloor.error();
+        evidence.anchorFloorMs = *anchorFloor;
     }
-    auto anchorFloor = storage::latestAnchorReferenceMs(*m_db);
-    if (!anchorFloor)
-        return anchorFloor.error();
-    evidence.anchorFloorMs = *anchorFloor;
     evidence.lastEventMs = m_lastEventMs;
     evidence.trustFloorMs = m_trustFloorMs;
     evidence.buildMs = buildDateMs();

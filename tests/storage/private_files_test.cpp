@@ -3,6 +3,7 @@
 
 #include "storage/database.hpp"
 #include "storage/event_log.hpp"
+#include "tests/support/file_mode.hpp"
 #include "tests/support/temp_dir.hpp"
 
 #include <catch2/catch.hpp>
@@ -12,15 +13,10 @@
 
 using namespace doorpost;
 using namespace doorpost::storage;
+using doorpost::test::fileMode;
 using doorpost::test::TempDir;
 
 namespace {
-
-unsigned modeOf(const std::string& path) {
-    struct stat status {};
-    REQUIRE(::stat(path.c_str(), &status) == 0);
-    return status.st_mode & 07777;
-}
 
 // The process's umask for one scope (a shell's usual 022 by default).
 struct ScopedUmask {
@@ -45,16 +41,16 @@ TEST_CASE("a new database is 0600, its WAL too, under umask 022") {
         EventDraft draft;
         draft.verdict = Verdict::Admit;
         REQUIRE(log->append(draft));
-        CHECK(modeOf(path + "-wal") == 0600);
-        CHECK(modeOf(path + "-shm") == 0600);
+        CHECK(fileMode(path + "-wal") == 0600);
+        CHECK(fileMode(path + "-shm") == 0600);
     }
-    CHECK(modeOf(path) == 0600);
-    CHECK(modeOf(data) == 0700); // the folder is left as it was
+    CHECK(fileMode(path) == 0600);
+    CHECK(fileMode(data) == 0700); // the folder is left as it was
 
     SECTION("an older database left readable by others is narrowed to 0600 at open") {
         REQUIRE(::chmod(path.c_str(), 0644) == 0);
         REQUIRE(Database::open(path));
-        CHECK(modeOf(path) == 0600);
+        CHECK(fileMode(path) == 0600);
     }
 }
 
@@ -73,5 +69,5 @@ TEST_CASE("the fresh database made after moving a corrupt one aside is 0600 too"
     auto db = Database::open(path);
     REQUIRE(db);
     REQUIRE(db->movedAside());
-    CHECK(modeOf(path) == 0600);
+    CHECK(fileMode(path) == 0600);
 }

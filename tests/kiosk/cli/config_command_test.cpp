@@ -6,6 +6,7 @@
 #include "storage/database.hpp"
 #include "storage/event_log.hpp"
 #include "tests/support/command_run.hpp"
+#include "tests/support/file_mode.hpp"
 #include "tests/support/temp_dir.hpp"
 
 #include <algorithm>
@@ -26,16 +27,9 @@ using namespace doorpost;
 using doorpost::test::runBinary;
 using doorpost::test::runCommand;
 using doorpost::test::TempDir;
+using doorpost::test::writeFileWithMode;
 
 namespace {
-
-std::string writeFile(const TempDir& dir, const std::string& name, const std::string& text,
-                      mode_t mode = 0600) {
-    const std::string path = dir.file(name);
-    std::ofstream(path, std::ios::binary) << text;
-    REQUIRE(::chmod(path.c_str(), mode) == 0);
-    return path;
-}
 
 std::string bin(const std::string& name) {
     return std::string(DOORPOST_BIN_DIR) + "/" + name;
@@ -111,26 +105,28 @@ TEST_CASE("config check passes the shipped kiosk.toml and names a bad key with i
     CHECK(ok.out == shipped + ": ok (3 keys)\n"); // db, profile, lang
 
     TempDir dir;
-    const auto bad = writeFile(dir, "bad.toml", "db = \"k.db\"\n# a comment\nlnag = \"en\"\n");
+    const auto bad =
+        writeFileWithMode(dir, "bad.toml", "db = \"k.db\"\n# a comment\nlnag = \"en\"\n");
     auto unknown = runBinary("doorpost", "config check " + bad);
     CHECK(unknown.exitCode == 2);
     CHECK(unknown.err == "doorpost: " + bad + " line 3: lnag: unknown key (no option --lnag)\n");
     CHECK(unknown.out.empty());
 
     const auto secret =
-        writeFile(dir, "secret.toml", "central = \"https://c.test\"\ntoken = \"x\"\n");
+        writeFileWithMode(dir, "secret.toml", "central = \"https://c.test\"\ntoken = \"x\"\n");
     auto refused = runBinary("doorpost", "config check " + secret);
     CHECK(refused.exitCode == 2);
     CHECK(refused.err.find(secret + " line 2: token: a secret") != std::string::npos);
 
-    const auto value = writeFile(dir, "value.toml", "lang = \"fr\"\n");
+    const auto value = writeFileWithMode(dir, "value.toml", "lang = \"fr\"\n");
     auto wrong = runBinary("doorpost", "config check " + value);
     CHECK(wrong.exitCode == 2);
     CHECK(wrong.err.find(value + " line 1: lang = fr: ") != std::string::npos);
 
-    const auto profile = writeFile(dir, "profile.toml",
-                                   "profile = \"night\"\n\n[profiles.night]\nbase = \"transit\"\n"
-                                   "credentials = [\"dp1\", \"dp9\"]\n");
+    const auto profile =
+        writeFileWithMode(dir, "profile.toml",
+                          "profile = \"night\"\n\n[profiles.night]\nbase = \"transit\"\n"
+                          "credentials = [\"dp1\", \"dp9\"]\n");
     auto table = runBinary("doorpost", "config check " + profile);
     CHECK(table.exitCode == 2);
     CHECK(table.err == "doorpost: " + profile +
@@ -149,8 +145,8 @@ TEST_CASE("a --config file: its keys apply to the command, the command line wins
         REQUIRE(log->append(storage::EventDraft{}));
         deviceId = *db->meta("device_id").value();
     }
-    const auto config =
-        writeFile(dir, "kiosk.toml", "db = \"" + dbPath + "\"\nlang = \"en\"\nno-sound = true\n");
+    const auto config = writeFileWithMode(
+        dir, "kiosk.toml", "db = \"" + dbPath + "\"\nlang = \"en\"\nno-sound = true\n");
 
     auto status = runBinary("doorpost", "--config " + config + " status --json");
     INFO(status.err);
@@ -171,7 +167,8 @@ TEST_CASE("a --config file: its keys apply to the command, the command line wins
     REQUIRE(runZh.exitCode == 0);
     CHECK(lastJson(runZh.out)["lang"] == "zh");
 
-    const auto broken = writeFile(dir, "broken.toml", "db = \"" + dbPath + "\"\nlang = \"fr\"\n");
+    const auto broken =
+        writeFileWithMode(dir, "broken.toml", "db = \"" + dbPath + "\"\nlang = \"fr\"\n");
     auto refused = runBinary("doorpost", "--config " + broken + " run --headless --frames 2");
     CHECK(refused.exitCode == 2);
     CHECK(refused.err.rfind("doorpost: " + broken + " line 2: lang = fr: ", 0) == 0);
@@ -191,7 +188,7 @@ TEST_CASE("doorpost run takes the staff PIN hash from $CREDENTIALS_DIRECTORY, ne
     REQUIRE(::chmod(credential.c_str(), 0400) == 0);
     const std::string unlock = "tap staff\ntap pin_2\ntap pin_4\ntap pin_6\ntap pin_8\n"
                                "tap pin_ok\nwait-for screen staff ";
-    const auto script = writeFile(dir, "unlock.txt", unlock + "15000\n");
+    const auto script = writeFileWithMode(dir, "unlock.txt", unlock + "15000\n");
     const std::string run = " " + bin("doorpost") + " --db " + dir.file("k.db") +
                             " run --headless --no-sound --json --script ";
 
@@ -201,7 +198,7 @@ TEST_CASE("doorpost run takes the staff PIN hash from $CREDENTIALS_DIRECTORY, ne
     CHECK(lastJson(unlocked.out)["screen"] == "staff");
 
     // No PIN hash: the staff screen stays shut and the script's expectation fails.
-    const auto quick = writeFile(dir, "quick.txt", unlock + "2000\n");
+    const auto quick = writeFileWithMode(dir, "quick.txt", unlock + "2000\n");
     auto shut = runCommand("env -u CREDENTIALS_DIRECTORY" + run + quick);
     CHECK(shut.exitCode == 1);
 
@@ -243,7 +240,7 @@ TEST_CASE("doorpost run under Type=notify: READY=1 from the UI loop, then WATCHD
 TEST_CASE("errors carry the journal's priority when stderr is the journal") {
     TempDir dir;
     const std::string log = dir.file("journal");
-    const auto bad = writeFile(dir, "bad.toml", "lnag = \"en\"\n");
+    const auto bad = writeFileWithMode(dir, "bad.toml", "lnag = \"en\"\n");
     // $JOURNAL_STREAM names stderr's device and inode, as systemd sets it for
     // StandardError=journal; the same variable with stderr elsewhere changes nothing.
     auto journal = runCommand(": > " + log + "; JOURNAL_STREAM=$(stat -c %d:%i " + log + ") " +

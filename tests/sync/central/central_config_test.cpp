@@ -4,6 +4,7 @@
 // that is 0700 (its store 0600) whatever the umask. Each case runs the real binary.
 
 #include "tests/support/command_run.hpp"
+#include "tests/support/file_mode.hpp"
 #include "tests/support/temp_dir.hpp"
 
 #include <catch2/catch.hpp>
@@ -14,28 +15,16 @@
 #include <sys/stat.h>
 
 using doorpost::test::CommandRun;
+using doorpost::test::fileMode;
 using doorpost::test::runBinary;
 using doorpost::test::runCommand;
 using doorpost::test::TempDir;
+using doorpost::test::writeFileWithMode;
 
 namespace {
 
-std::string writeFile(const TempDir& dir, const std::string& name, const std::string& text,
-                      mode_t mode = 0600) {
-    const std::string path = dir.file(name);
-    std::ofstream(path, std::ios::binary) << text;
-    REQUIRE(::chmod(path.c_str(), mode) == 0);
-    return path;
-}
-
 std::string bin(const std::string& name) {
     return std::string(DOORPOST_BIN_DIR) + "/" + name;
-}
-
-unsigned modeOf(const std::string& path) {
-    struct stat status {};
-    REQUIRE(::stat(path.c_str(), &status) == 0);
-    return status.st_mode & 07777;
 }
 
 // The JSON object on each line of `text`.
@@ -52,7 +41,7 @@ std::vector<nlohmann::json> jsonLines(const std::string& text) {
 
 // `config check` on a file holding `text`: exit 2, and the one line it printed.
 std::string refusal(const TempDir& dir, const std::string& name, const std::string& text) {
-    const auto path = writeFile(dir, name, text);
+    const auto path = writeFileWithMode(dir, name, text);
     const CommandRun run = runBinary("doorpost-central", "config check " + path);
     INFO(text);
     CHECK(run.exitCode == 2);
@@ -99,7 +88,7 @@ TEST_CASE("config check passes the shipped central.toml", "[central][config]") {
         }
     }
     TempDir dir;
-    const auto all = writeFile(dir, "all.toml", uncommented);
+    const auto all = writeFileWithMode(dir, "all.toml", uncommented);
     const CommandRun every = runBinary("doorpost-central", "config check " + all);
     INFO(uncommented);
     INFO(every.err);
@@ -162,19 +151,19 @@ TEST_CASE("no secret in central.toml: the TLS key's file is named, a store URL h
     CHECK(password.find("hunter2") == std::string::npos);
     CHECK(refusal(dir, "query.toml", "store = \"postgresql://db/doorpost?password=hunter2\"\n")
               .find("hunter2") == std::string::npos);
-    const auto peer = writeFile(
+    const auto peer = writeFileWithMode(
         dir, "peer.toml", "store = \"postgresql://doorpost@/doorpost?host=/run/postgresql\"\n");
     CHECK(runBinary("doorpost-central", "config check " + peer).exitCode == 0);
 
     // A key file others can read is refused (its group may read it: an ACME client's).
-    const auto key = writeFile(dir, "privkey.pem", pem + "\n", 0644);
-    const auto cert = writeFile(dir, "fullchain.pem", "certificate\n", 0644);
+    const auto key = writeFileWithMode(dir, "privkey.pem", pem + "\n", 0644);
+    const auto cert = writeFileWithMode(dir, "fullchain.pem", "certificate\n", 0644);
     const std::string named = "tls-cert = \"" + cert + "\"\ntls-key = \"" + key + "\"\n";
     CHECK(refusal(dir, "open.toml", named) ==
           p + "open.toml line 2: tls-key: " + key +
               ": readable by others (mode 0644); make it 0600, or 0640 for a group of readers\n");
     REQUIRE(::chmod(key.c_str(), 0640) == 0);
-    const auto group = writeFile(dir, "group.toml", named);
+    const auto group = writeFileWithMode(dir, "group.toml", named);
     const CommandRun ok = runBinary("doorpost-central", "config check " + group);
     INFO(ok.err);
     CHECK(ok.exitCode == 0);
@@ -185,10 +174,10 @@ TEST_CASE("doorpost-central --config: the file's keys reach every command, the c
     TempDir dir;
     const std::string fromFile = dir.file("from-file");
     const std::string fromLine = dir.file("from-line");
-    const auto config = writeFile(dir, "central.toml",
-                                  "data-dir = \"" + fromFile +
-                                      "\"\nquiet-after = 7\n"
-                                      "host = \"0.0.0.0\"\nport = 0\n");
+    const auto config = writeFileWithMode(dir, "central.toml",
+                                          "data-dir = \"" + fromFile +
+                                              "\"\nquiet-after = 7\n"
+                                              "host = \"0.0.0.0\"\nport = 0\n");
     const std::string central = "--config " + config + " ";
 
     // data-dir (a global option) and quiet-after (an option of `devices list`) from the file.
@@ -224,7 +213,7 @@ TEST_CASE("doorpost-central --config: the file's keys reach every command, the c
 
     // A bad file stops every command before it runs, with one line and exit 2.
     const auto broken =
-        writeFile(dir, "broken.toml", "data-dir = \"" + fromFile + "\"\nthreds = 4\n");
+        writeFileWithMode(dir, "broken.toml", "data-dir = \"" + fromFile + "\"\nthreds = 4\n");
     const CommandRun refused = runBinary("doorpost-central", "--config " + broken + " keys");
     CHECK(refused.exitCode == 2);
     CHECK(refused.err ==
@@ -243,8 +232,8 @@ TEST_CASE("serve takes the TLS certificate and key from $CREDENTIALS_DIRECTORY",
     INFO(made.err);
     REQUIRE(made.exitCode == 0);
     REQUIRE(::chmod((credentials + "/tls-key").c_str(), 0400) == 0);
-    const auto config =
-        writeFile(dir, "central.toml", "data-dir = \"" + dir.file("data") + "\"\nport = 0\n");
+    const auto config = writeFileWithMode(dir, "central.toml",
+                                          "data-dir = \"" + dir.file("data") + "\"\nport = 0\n");
 
     const CommandRun https = serveBriefly("--config " + config + " serve --json",
                                           "CREDENTIALS_DIRECTORY=" + credentials);
@@ -272,22 +261,22 @@ TEST_CASE("the central's data folder is 0700 and its store 0600 under umask 022"
                    bin("doorpost-central") + " --data-dir " + data + " enroll door-1 --json");
     INFO(made.err);
     REQUIRE(made.exitCode == 0);
-    CHECK(modeOf(data) == 0700);
-    CHECK(modeOf(data + "/keys") == 0700);
-    CHECK(modeOf(data + "/central.db") == 0600);
+    CHECK(fileMode(data) == 0700);
+    CHECK(fileMode(data + "/keys") == 0700);
+    CHECK(fileMode(data + "/central.db") == 0600);
     for (const char* side : {"-wal", "-shm"}) {
         if (std::filesystem::exists(data + "/central.db" + side)) {
-            CHECK(modeOf(data + "/central.db" + side) == 0600);
+            CHECK(fileMode(data + "/central.db" + side) == 0600);
         }
     }
     // A parent it had to make is an ordinary folder; only the data folder itself is private.
-    CHECK(modeOf(dir.file("var/lib")) == 0755);
+    CHECK(fileMode(dir.file("var/lib")) == 0755);
 
     // The store first (no keys yet), in a fresh folder: the same.
     const std::string second = dir.file("second");
     const CommandRun enrolled = runCommand("umask 022; " + bin("doorpost-central") +
                                            " --data-dir " + second + " enroll door-1 --json");
     REQUIRE(enrolled.exitCode == 0);
-    CHECK(modeOf(second) == 0700);
-    CHECK(modeOf(second + "/central.db") == 0600);
+    CHECK(fileMode(second) == 0700);
+    CHECK(fileMode(second + "/central.db") == 0600);
 }
