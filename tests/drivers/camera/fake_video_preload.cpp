@@ -45,6 +45,7 @@
 #include <map>
 #include <mutex>
 #include <poll.h>
+#include <pthread.h>
 #include <set>
 #include <string>
 #include <sys/mman.h>
@@ -52,6 +53,8 @@
 #include <thread>
 #include <unistd.h>
 #include <vector>
+
+extern char** environ;
 
 namespace {
 
@@ -311,10 +314,21 @@ void advance(Camera& c);
 
 // Takes the camera's lock, sets it up on first use, and plugs it back in when its time away
 // is over (perhaps as another node).
+//
+// Not before the process has its environment: an ASan-instrumented doorpost starts the ASan
+// runtime from its preinit_array, before libc's own initialisation sets `environ`, and the
+// runtime's symbolizer already maps memory then (libbacktrace's mmap, reaching this shim through
+// the runtime's interceptor). A camera set up at that moment read an empty environment: no
+// FAKE_VIDEO_PLAN, FAKE_VIDEO_DIR, FAKE_VIDEO_ABSENT or FAKE_VIDEO_LOG, so it showed a grey
+// picture for ever and was present when it should have been absent. Until `environ` exists the
+// camera stays unset and every call goes to the system (no camera descriptor can exist yet).
 std::unique_lock<std::mutex> locked(Camera& c) {
     std::unique_lock lock(c.mutex);
-    if (!c.ready) {
+    if (!c.ready && environ != nullptr) {
         setUp(c);
+    }
+    if (!c.ready) {
+        return lock;
     }
     if (!c.present && Clock::now() >= c.replugAt) {
         c.present = true;
@@ -336,6 +350,9 @@ bool isNode(const Camera& c, const char* path) {
 std::string redirect(const Camera& c, const char* path) {
     if (path == nullptr) {
         return {};
+    }
+    if (!c.ready) {
+        return path;
     }
     for (const char* prefix : {"/sys/class/video4linux", "/dev/v4l"}) {
         const std::size_t n = std::strlen(prefix);
@@ -726,13 +743,31 @@ int openAny(const char* name, const char* path, int flags, mode_t mode) {
     if (isVideoPath(path)) {
         Camera& c = camera();
         auto lock = locked(c);
-        return openCamera(c, path, flags);
+        if (c.ready) {
+            return openCamera(c, path, flags);
+        }
     }
     return real<int (*)(const char*, int, ...)>(name)(path, flags, mode);
 }
 
 bool isCameraFd(Camera& c, int fd) {
     return c.fds.count(fd) != 0;
+}
+
+// A system call is over before fork() copies the process, so a kernel never leaves a forked
+// child holding half a call. This shim holds its lock across its calls (every close, mmap,
+// poll, ... of the process goes through it): a thread inside one while another thread forks
+// (doorpost forks its decoder's worker from a threaded process) would leave the child's copy of
+// the lock taken for ever, and the worker would hang on its first close(). So fork waits for
+// the call in progress, as it would for a kernel's.
+void lockForFork() {
+    camera().mutex.lock();
+}
+void unlockAfterFork() {
+    camera().mutex.unlock();
+}
+__attribute__((constructor)) void registerForkHandlers() {
+    pthread_atfork(lockForFork, unlockAfterFork, unlockAfterFork);
 }
 
 } // namespace
@@ -902,10 +937,12 @@ __attribute__((visibility("default"))) int access(const char* path, int mode) {
     if (isVideoPath(path)) {
         Camera& c = camera();
         auto lock = locked(c);
-        if (c.present && !c.absent && isNode(c, path)) {
-            return 0;
+        if (c.ready) {
+            if (c.present && !c.absent && isNode(c, path)) {
+                return 0;
+            }
+            return fail(ENOENT);
         }
-        return fail(ENOENT);
     }
     return real<int (*)(const char*, int)>("access")(path, mode);
 }

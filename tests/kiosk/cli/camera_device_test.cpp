@@ -131,20 +131,8 @@ const char* kAdmitUnplugReplugAdmit = "wait-for camera ok 20000\n"
 
 } // namespace
 
-// The run tests below time a door reading through the fake camera. In the ASan+UBSan build the
-// instrumented decoder and the shim behind the ASan runtime do not keep those times (reads arrive
-// after the scripts' deadlines, and the absent camera still answers): they run in the release
-// build only, until that is understood; bench door likewise. The camera switch and devices tests
-// run in both.
-#if defined(DOORPOST_SANITIZED)
-#define DOORPOST_CAMERA_RUN_TAGS "[.sanitized-camera-run]"
-#else
-#define DOORPOST_CAMERA_RUN_TAGS ""
-#endif
-
 TEST_CASE("doorpost run on a USB camera: admit, the camera is pulled out (ENODEV, POLLERR), "
-          "plugged back, and the next person is admitted",
-          DOORPOST_CAMERA_RUN_TAGS) {
+          "plugged back, and the next person is admitted") {
     Door door;
     const auto run = door.run(
         door.camera("show blank 10; show ticket1 60; show blank 90; unplug 4000; show blank 10; "
@@ -177,8 +165,7 @@ std::size_t countLines(const std::string& text, const std::string& prefix,
 }
 
 TEST_CASE("the journal under the unit: one line for a sync failure, one for a camera unplug, one "
-          "for a decoder restart, each with its priority, and nothing per frame",
-          DOORPOST_CAMERA_RUN_TAGS) {
+          "for a decoder restart, each with its priority, and nothing per frame") {
     Door door;
     const std::string journal = door.dir.file("journal");
     const std::string script = door.dir.file("door.script");
@@ -219,8 +206,7 @@ TEST_CASE("the journal under the unit: one line for a sync failure, one for a ca
 }
 
 TEST_CASE("an MJPEG-only camera with wide strides and damaged buffers still admits, across an "
-          "unplug",
-          DOORPOST_CAMERA_RUN_TAGS) {
+          "unplug") {
     Door door;
     const auto run = door.run(
         door.camera("show blank 10; errors 5; show ticket1 60; show blank 90; unplug 4000; "
@@ -233,8 +219,7 @@ TEST_CASE("an MJPEG-only camera with wide strides and damaged buffers still admi
     CHECK(door.cameraLog().find("S_FMT MJPG") != std::string::npos);
 }
 
-TEST_CASE("a YUYV camera whose lines are wider than the picture, with damaged buffers",
-          DOORPOST_CAMERA_RUN_TAGS) {
+TEST_CASE("a YUYV camera whose lines are wider than the picture, with damaged buffers") {
     Door door;
     const auto run = door.run(door.camera("show blank 10; errors 8; show ticket1 90; show blank 30",
                                           "FAKE_VIDEO_FORMATS=YUYV FAKE_VIDEO_PAD=96"),
@@ -246,8 +231,7 @@ TEST_CASE("a YUYV camera whose lines are wider than the picture, with damaged bu
 }
 
 TEST_CASE("a camera that stops streaming is restarted by the watchdog, and one that fails with "
-          "EIO after a USB reset is reopened",
-          DOORPOST_CAMERA_RUN_TAGS) {
+          "EIO after a USB reset is reopened") {
     Door door;
     const auto run = door.run(
         door.camera("show blank 10; show ticket1 60; show blank 30; stall; show blank 10; "
@@ -271,8 +255,7 @@ TEST_CASE("a camera that stops streaming is restarted by the watchdog, and one t
     CHECK(streams >= 2);
 }
 
-TEST_CASE("run --camera auto follows its camera by stable id when a re-plug renumbers it",
-          DOORPOST_CAMERA_RUN_TAGS) {
+TEST_CASE("run --camera auto follows its camera by stable id when a re-plug renumbers it") {
     Door door;
     const auto run =
         door.run(door.camera("show blank 10; show ticket1 60; show blank 90; unplug 3000 video3; "
@@ -287,8 +270,7 @@ TEST_CASE("run --camera auto follows its camera by stable id when a re-plug renu
 
 TEST_CASE(
     "run --camera auto with no camera: the door runs, the camera chip is red, and a person is "
-    "registered by hand",
-    DOORPOST_CAMERA_RUN_TAGS) {
+    "registered by hand") {
     Door door;
     std::string script = "wait-for camera offline 10000\n"
                          "screenshot " +
@@ -368,8 +350,7 @@ TEST_CASE("doorpost devices --json lists the camera the kiosk sees, with its sta
     CHECK(found);
 }
 
-TEST_CASE("bench door on the fake camera at 30 fps: latency and CPU lines, verdicts drawn",
-          DOORPOST_CAMERA_RUN_TAGS) {
+TEST_CASE("bench door on the fake camera at 30 fps: latency and CPU lines, verdicts drawn") {
     // 1280x720 as the kiosk asks, four tickets in turn (one second each, two seconds apart).
     Door door;
     drivers::synthetic::SceneSpec scene;
