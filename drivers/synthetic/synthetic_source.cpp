@@ -12,6 +12,12 @@ DriverStatus SyntheticSource::open() {
         m_state = camera::SourceState::Failed;
         return DriverError{DriverErrorKind::BadInput, "synthetic frame size must be positive"};
     }
+    if (m_config.renderOnce && m_scenes.empty()) {
+        if (auto rendered = renderScenes(); !rendered) {
+            m_state = camera::SourceState::Failed;
+            return rendered;
+        }
+    }
     if (m_state != camera::SourceState::Streaming) {
         m_state = camera::SourceState::Streaming;
         m_sequence = 0;
@@ -33,20 +39,49 @@ camera::NextFrame SyntheticSource::next(std::chrono::milliseconds timeout) {
         out.status = camera::NextStatus::Ended;
         return out;
     }
-    camera::FrameClock::time_point scheduled = camera::FrameClock::now();
     if (m_config.fps > 0) {
+        const auto interval = std::chrono::duration_cast<camera::FrameClock::duration>(
+            std::chrono::duration<double>(1.0 / m_config.fps));
         const auto now = camera::FrameClock::now();
         if (m_nextDue > now + timeout) {
             std::this_thread::sleep_for(timeout);
             out.status = camera::NextStatus::Timeout;
             return out;
         }
+        // A camera whose reader falls behind drops the frames it has no buffer for; it does not
+        // queue them up. Slots that passed a whole frame interval ago are skipped (the sequence
+        // counts them, as a driver's does), so no backlog builds and a frame is never older
+        // than one interval when it is handed over.
+        if (now - m_nextDue >= interval) {
+            const auto missed = static_cast<std::uint64_t>((now - m_nextDue) / interval);
+            m_sequence += missed;
+            m_dropped += missed;
+            m_nextDue += interval * static_cast<camera::FrameClock::duration::rep>(missed);
+        }
         std::this_thread::sleep_until(m_nextDue);
-        // A paced source's frame is "taken" on its schedule, not when the consumer got round
-        // to asking: timestamps stay evenly spaced even when the consumer falls behind.
-        scheduled = m_nextDue;
-        m_nextDue += std::chrono::duration_cast<camera::FrameClock::duration>(
-            std::chrono::duration<double>(1.0 / m_config.fps));
+        m_nextDue += interval;
+    }
+    if (m_config.frameLimit != 0 && m_sequence >= m_config.frameLimit) {
+        m_state = camera::SourceState::Ended;
+        out.status = camera::NextStatus::Ended;
+        return out;
+    }
+
+    if (m_config.renderOnce) {
+        std::size_t scene = 0;
+        m_lastPayload = nullptr;
+        const auto cycle =
+            static_cast<std::uint64_t>(m_config.framesWithCode + m_config.framesWithout);
+        if (!m_config.payloads.empty() && cycle > 0 &&
+            m_sequence % cycle < static_cast<std::uint64_t>(m_config.framesWithCode)) {
+            scene = 1 + (m_sequence / cycle) % m_config.payloads.size();
+            m_lastPayload = &m_config.payloads[scene - 1];
+        }
+        out.status = camera::NextStatus::Frame;
+        out.frame.luma = m_scenes[scene].view();
+        out.frame.sequence = m_sequence++;
+        out.frame.captured = camera::FrameClock::now();
+        return out;
     }
 
     SceneSpec spec;
@@ -78,8 +113,33 @@ camera::NextFrame SyntheticSource::next(std::chrono::milliseconds timeout) {
     out.status = camera::NextStatus::Frame;
     out.frame.luma = m_image.view();
     out.frame.sequence = m_sequence++;
-    out.frame.captured = m_config.fps > 0 ? scheduled : camera::FrameClock::now();
+    // The frame is "taken" when it is ready, after its rendering: what comes after (decoding,
+    // the gate, the screen) is then timed from the moment a camera would have delivered it, and
+    // the renderer's own cost is not counted as the kiosk's latency.
+    out.frame.captured = camera::FrameClock::now();
     return out;
+}
+
+DriverStatus SyntheticSource::renderScenes() {
+    std::vector<camera::LumaImage> scenes;
+    SceneSpec spec;
+    spec.width = m_config.width;
+    spec.height = m_config.height;
+    spec.degradation = m_config.degradation;
+    spec.seed = m_config.seed * 1000003ull;
+    for (std::size_t i = 0; i <= m_config.payloads.size(); ++i) {
+        if (i > 0) {
+            spec.code = m_config.payloads[i - 1];
+            spec.seed = m_config.seed * 1000003ull + i;
+        }
+        auto rendered = renderScene(spec);
+        if (!rendered) {
+            return rendered.error();
+        }
+        scenes.push_back(std::move(rendered).value());
+    }
+    m_scenes = std::move(scenes);
+    return Done{};
 }
 
 void SyntheticSource::close() {

@@ -7,6 +7,7 @@
 #include "drivers/synthetic/synthetic_source.hpp"
 
 #include <ZXing/ReadBarcode.h>
+#include <thread>
 
 using namespace doorpost;
 using namespace doorpost::drivers::camera;
@@ -108,6 +109,55 @@ TEST_CASE("a paced synthetic source keeps its frame rate") {
     }
     // Five frames at 50 fps: the first is due at once, the fifth 80 ms later.
     CHECK(FrameClock::now() - start >= 75ms);
+}
+
+TEST_CASE("a synthetic source that renders once delivers the same pictures in the same turns") {
+    SyntheticConfig config;
+    config.width = 320;
+    config.height = 240;
+    config.payloads = {{"A-1", CodeFormat::QRCode}, {"B-2", CodeFormat::QRCode}};
+    config.framesWithCode = 2;
+    config.framesWithout = 1;
+    config.frameLimit = 7;
+    config.renderOnce = true;
+    SyntheticSource source(config);
+    REQUIRE(source.open());
+    std::vector<std::string> seen;
+    std::vector<const std::uint8_t*> pictures;
+    for (int i = 0; i < 7; ++i) {
+        const NextFrame next = source.next(100ms);
+        REQUIRE(next.status == NextStatus::Frame);
+        CHECK(next.frame.sequence == static_cast<std::uint64_t>(i));
+        seen.push_back(zxingRead(next.frame.luma));
+        pictures.push_back(next.frame.luma.data());
+    }
+    CHECK(seen == std::vector<std::string>{"A-1", "A-1", "", "B-2", "B-2", "", "A-1"});
+    // Rendered once: a payload's frames, and the empty ones, are one picture each.
+    CHECK(pictures[0] == pictures[1]);
+    CHECK(pictures[0] == pictures[6]);
+    CHECK(pictures[2] == pictures[5]);
+    CHECK(pictures[0] != pictures[3]);
+    CHECK(source.next(100ms).status == NextStatus::Ended);
+}
+
+TEST_CASE("a paced synthetic source whose reader falls behind drops frames, as a camera does") {
+    SyntheticConfig config;
+    config.width = 64;
+    config.height = 48;
+    config.fps = 50;
+    SyntheticSource source(config);
+    REQUIRE(source.open());
+    REQUIRE(source.next(1000ms).status == NextStatus::Frame);
+    std::this_thread::sleep_for(200ms); // the reader is busy for ten frame intervals
+    const auto asked = FrameClock::now();
+    const NextFrame next = source.next(1000ms);
+    REQUIRE(next.status == NextStatus::Frame);
+    // The frames nobody took are gone (the sequence counts them); what comes is fresh, not a
+    // frame due 200 ms ago.
+    CHECK(next.frame.sequence >= 9);
+    CHECK(source.framesDropped() == next.frame.sequence - 1);
+    CHECK(next.frame.captured >= asked);
+    CHECK(next.frame.captured - asked <= 100ms);
 }
 
 TEST_CASE("the code locator finds a held-up code and nothing in an empty doorway") {
