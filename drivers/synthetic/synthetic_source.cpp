@@ -1,5 +1,6 @@
 #include "drivers/synthetic/synthetic_source.hpp"
 
+#include <optional>
 #include <thread>
 #include <utility>
 
@@ -39,6 +40,9 @@ camera::NextFrame SyntheticSource::next(std::chrono::milliseconds timeout) {
         out.status = camera::NextStatus::Ended;
         return out;
     }
+    // Without dropWhenBehind a paced frame is "taken" on its schedule, not when the consumer got
+    // round to asking: timestamps stay evenly spaced when the consumer falls behind.
+    std::optional<camera::FrameClock::time_point> scheduled;
     if (m_config.fps > 0) {
         const auto interval = std::chrono::duration_cast<camera::FrameClock::duration>(
             std::chrono::duration<double>(1.0 / m_config.fps));
@@ -52,13 +56,14 @@ camera::NextFrame SyntheticSource::next(std::chrono::milliseconds timeout) {
         // queue them up. Slots that passed a whole frame interval ago are skipped (the sequence
         // counts them, as a driver's does), so no backlog builds and a frame is never older
         // than one interval when it is handed over.
-        if (now - m_nextDue >= interval) {
+        if (m_config.dropWhenBehind && now - m_nextDue >= interval) {
             const auto missed = static_cast<std::uint64_t>((now - m_nextDue) / interval);
             m_sequence += missed;
             m_dropped += missed;
             m_nextDue += interval * static_cast<camera::FrameClock::duration::rep>(missed);
         }
         std::this_thread::sleep_until(m_nextDue);
+        scheduled = m_nextDue;
         m_nextDue += interval;
     }
     if (m_config.frameLimit != 0 && m_sequence >= m_config.frameLimit) {
@@ -80,7 +85,7 @@ camera::NextFrame SyntheticSource::next(std::chrono::milliseconds timeout) {
         out.status = camera::NextStatus::Frame;
         out.frame.luma = m_scenes[scene].view();
         out.frame.sequence = m_sequence++;
-        out.frame.captured = camera::FrameClock::now();
+        out.frame.captured = frameTime(scheduled);
         return out;
     }
 
@@ -113,11 +118,19 @@ camera::NextFrame SyntheticSource::next(std::chrono::milliseconds timeout) {
     out.status = camera::NextStatus::Frame;
     out.frame.luma = m_image.view();
     out.frame.sequence = m_sequence++;
-    // The frame is "taken" when it is ready, after its rendering: what comes after (decoding,
-    // the gate, the screen) is then timed from the moment a camera would have delivered it, and
-    // the renderer's own cost is not counted as the kiosk's latency.
-    out.frame.captured = camera::FrameClock::now();
+    out.frame.captured = frameTime(scheduled);
     return out;
+}
+
+camera::FrameClock::time_point
+SyntheticSource::frameTime(std::optional<camera::FrameClock::time_point> scheduled) const {
+    // Dropping as a camera does, a frame is "taken" when it is ready, after its rendering: what
+    // comes after (decoding, the gate, the screen) is timed from the moment a camera would have
+    // delivered it, and the renderer's own cost is not counted as the kiosk's latency.
+    if (!scheduled || m_config.dropWhenBehind) {
+        return camera::FrameClock::now();
+    }
+    return *scheduled;
 }
 
 DriverStatus SyntheticSource::renderScenes() {

@@ -6,6 +6,7 @@
 #include "drivers/synthetic/synthetic_scene.hpp"
 
 #include <cstdint>
+#include <optional>
 #include <vector>
 
 namespace doorpost::drivers::synthetic {
@@ -26,6 +27,11 @@ struct SyntheticConfig {
     // kiosk does not measure the renderer (~40 ms of CPU a 1280x720 frame, more than a 30 fps
     // frame interval). Off: every frame is rendered anew (the hand drifts, the noise changes).
     bool renderOnce = false;
+    // Paced (fps > 0): when the reader (or the rendering) falls a whole frame interval behind,
+    // skip the frames it missed, as a camera drops frames it has no buffer for, and stamp each
+    // frame when it is ready. Off: every frame is delivered, late, with its scheduled time, so a
+    // test sees every frame of its sequence whatever the machine's load.
+    bool dropWhenBehind = false;
 };
 
 class SyntheticSource final : public camera::FrameSource {
@@ -45,6 +51,8 @@ public:
 
 private:
     DriverStatus renderScenes();
+    camera::FrameClock::time_point
+    frameTime(std::optional<camera::FrameClock::time_point> scheduled) const;
 
     SyntheticConfig m_config;
     camera::SourceState m_state = camera::SourceState::Closed;

@@ -14,6 +14,7 @@ drivers::synthetic::SyntheticConfig doorSyntheticConfig() {
     config.width = 1280;
     config.height = 720;
     config.fps = 15.0;
+    config.dropWhenBehind = true; // as a camera: a busy kiosk skips frames, it never lags behind
     config.framesWithCode = 20;
     config.framesWithout = 40;
     for (const char* ticket : {"2021110100731", "2021110100732", "2021110100733"}) {

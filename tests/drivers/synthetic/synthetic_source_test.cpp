@@ -145,6 +145,7 @@ TEST_CASE("a paced synthetic source whose reader falls behind drops frames, as a
     config.width = 64;
     config.height = 48;
     config.fps = 50;
+    config.dropWhenBehind = true;
     SyntheticSource source(config);
     REQUIRE(source.open());
     REQUIRE(source.next(1000ms).status == NextStatus::Frame);
