@@ -174,7 +174,9 @@ TEST_CASE("the journal under the unit: one line for a sync failure, one for a ca
     // StandardError=journal: each line then starts with its priority, <3> error, <4> warning,
     // <6> info. The central is a closed port (every sync round fails). The decoder's worker
     // process is SIGKILLed from outside once it exists, as a crash in the decoding library ends
-    // it; the door goes on reading.
+    // it; the door goes on reading. The worker is looked for up to 60 s (the loop ends as soon as
+    // it is there): an ASan+UBSan doorpost on a loaded machine took more than the 5 s this once
+    // allowed to fork it, and the kill then had no process to end.
     const auto run = test::runCommand(
         ": > " + journal + "; export JOURNAL_STREAM=$(stat -c %d:%i " + journal + "); " +
         door.camera("show blank 30; show ticket1 60; show blank 150; unplug 3000; show blank 10; "
@@ -184,7 +186,7 @@ TEST_CASE("the journal under the unit: one line for a sync failure, one for a ca
         " run --headless --no-sound --no-usb --lang en --camera /dev/video0"
         " --central http://127.0.0.1:1 --script " +
         script + " --json 2>>" + journal +
-        " & kiosk=$!; worker=; for _ in $(seq 100); do worker=$(pgrep -o -P $kiosk) && break; "
+        " & kiosk=$!; worker=; for _ in $(seq 1200); do worker=$(pgrep -o -P $kiosk) && break; "
         "sleep 0.05; done; sleep 1; kill -KILL $worker; wait $kiosk; status=$?; "
         "{ cat " +
         journal + " >&2; exit $status; }");
