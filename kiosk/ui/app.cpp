@@ -13,6 +13,7 @@
 #include "kiosk/ui/stats_screen.hpp"
 #include "kiosk/ui/tones.hpp"
 #include "kiosk/ui/wedge_input.hpp"
+#include "storage/base/iso_time.hpp"
 #include "storage/clock_evidence.hpp"
 
 #include <SDL.h>
@@ -327,6 +328,8 @@ struct App::Impl final : ScriptHost {
         s["clock"] = model.clock.known ? model.clock.state : "unknown";
         s["clock_offset_ms"] = model.clock.offsetMs;
         s["clock_chip_red"] = model.clock.known && model.clock.state != "ok";
+        s["clock_floor"] = model.clock.floor; // the estimate is only "not earlier than"
+        s["clock_estimate"] = model.clock.known ? formatIsoTime(model.clock.estimateUnix) : "";
         s["seal_key"] = !model.sealKeyKnown ? "unknown" : model.sealKey ? "yes" : "no";
         s["verdict"] = verdictName(model.verdict);
         s["verdict_seq"] = model.verdict ? model.verdict->view.seq : 0;
