@@ -1,6 +1,7 @@
 #include "sync/central/http_server.hpp"
 
 #include "sync/central/tls_credentials.hpp"
+#include "sync/central/work_admission.hpp"
 
 #include <arpa/inet.h>
 #include <atomic>
@@ -9,6 +10,7 @@
 #include <cstdarg>
 #include <cstring>
 #include <deque>
+#include <functional>
 #include <microhttpd.h>
 #include <mutex>
 #include <netdb.h>
@@ -56,6 +58,8 @@ struct RequestState {
 struct Job {
     RequestState* state;
     MHD_Connection* connection;
+    std::uint64_t requester = 0; // Work jobs: who asked, and with what priority
+    int priority = 0;            // (work_admission.hpp)
 };
 
 MHD_Result collectHeader(void* target, MHD_ValueKind, const char* key, const char* value) {
@@ -100,6 +104,13 @@ void errorBody(HttpResponse& response, int status, const std::string& message) {
     response.body = R"({"error":")" + escaped + "\"}";
 }
 
+// Who is asking, for fairness between doors (work_admission.hpp): a door's credential, else
+// its address. Hashed: the server keeps no token.
+std::uint64_t requesterOf(const HttpRequest& request) {
+    const std::string credential = request.header("authorization");
+    return std::hash<std::string>{}(credential.empty() ? "peer " + request.peer : credential);
+}
+
 } // namespace
 
 struct HttpServer::Impl {
@@ -117,7 +128,7 @@ struct HttpServer::Impl {
     std::deque<Job> control;
     std::deque<Job> work;
     bool stopping = false;
-    double jobMs = 5.0; // moving average of a job's time, for the queue budget
+    WorkAdmission admission;
     std::vector<std::thread> workers;
     std::atomic<std::int64_t> inFlight{0};
 
@@ -128,7 +139,9 @@ struct HttpServer::Impl {
 
     Impl(HttpServerOptions o, Classifier c, Handler h, Observer ob, CentralLog& l)
         : options(std::move(o)), classify(std::move(c)), handler(std::move(h)),
-          observer(std::move(ob)), log(l) {}
+          observer(std::move(ob)), log(l),
+          admission(static_cast<std::size_t>(std::max(1, options.workers)), options.queueBudget,
+                    options.maxQueue) {}
 
     void runHandler(RequestState& state, int worker) {
         try {
@@ -162,20 +175,6 @@ struct HttpServer::Impl {
         if (observer)
             observer(state.request, res, ms);
         return queued;
-    }
-
-    // Whether a Work job may join the queue: refused when the queue's expected wait (its length
-    // over the workers, at the recent time per job) passes the budget.
-    bool admitWork() {
-        const std::size_t queued = work.size() + control.size();
-        if (queued >= options.maxQueue)
-            return false;
-        const auto workerCount = static_cast<std::size_t>(std::max(1, options.workers));
-        if (queued < workerCount)
-            return true;
-        const double expectedMs =
-            static_cast<double>(queued) * jobMs / static_cast<double>(workerCount);
-        return expectedMs <= static_cast<double>(options.queueBudget.count());
     }
 
     MHD_Result onRequest(MHD_Connection* connection, const char* url, const char* method,
@@ -242,12 +241,36 @@ struct HttpServer::Impl {
         bool queued = false;
         {
             std::lock_guard lock(queueMutex);
-            queued = !stopping && (lane != Lane::Work || admitWork());
+            Job job{state, connection};
+            if (!stopping && lane == Lane::Work) {
+                const auto now = Clock::now();
+                job.requester = requesterOf(state->request);
+                std::vector<int> priorities;
+                priorities.reserve(work.size());
+                for (const Job& waiting : work)
+                    priorities.push_back(waiting.priority);
+                const auto decision =
+                    admission.decide(job.requester, work.size() + control.size(), priorities, now);
+                queued = decision.queue;
+                job.priority = decision.priority;
+                if (decision.displaces) {
+                    const Job out = work[*decision.displaces];
+                    work.erase(work.begin() + static_cast<std::ptrdiff_t>(*decision.displaces));
+                    admission.displaced(out.requester, out.priority, now);
+                    // The displaced job was only waiting (workers take jobs under this lock), so
+                    // its state is still the polling threads': answer it as if refused on arrival.
+                    refuseBusy(*out.state);
+                    inFlight -= 1;
+                    MHD_resume_connection(out.connection);
+                }
+            } else {
+                queued = !stopping;
+            }
             if (queued) {
                 state->phase = Phase::Waiting;
                 inFlight += 1;
                 MHD_suspend_connection(connection);
-                (lane == Lane::Control ? control : work).push_back({state, connection});
+                (lane == Lane::Control ? control : work).push_back(job);
             }
         }
         // Once queued, the state belongs to a worker, which may already have finished it:
@@ -256,15 +279,24 @@ struct HttpServer::Impl {
             wake.notify_one();
             return MHD_YES;
         }
-        // Busy: come back soon. 429 is a 4xx on purpose: the store is fine, just full.
-        state->response.route = state->request.path;
-        errorBody(state->response, stoppingNow() ? 503 : 429,
-                  stoppingNow() ? "central is stopping" : "central busy: retry after 1 s");
-        state->response.setHeader("Retry-After", "1");
-        if (!stoppingNow())
-            refusedBusy += 1;
-        state->phase = Phase::Ready;
+        if (stoppingNow()) {
+            state->response.route = state->request.path;
+            errorBody(state->response, 503, "central is stopping");
+            state->response.setHeader("Retry-After", "1");
+            state->phase = Phase::Ready;
+        } else {
+            refuseBusy(*state);
+        }
         return respond(connection, *state);
+    }
+
+    // Busy: come back soon. 429 is a 4xx on purpose: the store is fine, just full.
+    void refuseBusy(RequestState& state) {
+        state.response.route = state.request.path;
+        errorBody(state.response, 429, "central busy: retry after 1 s");
+        state.response.setHeader("Retry-After", "1");
+        refusedBusy += 1;
+        state.phase = Phase::Ready;
     }
 
     std::size_t discardLimit() const { return options.maxBodyBytes * 8; }
@@ -292,7 +324,7 @@ struct HttpServer::Impl {
                 std::chrono::duration<double, std::milli>(Clock::now() - start).count();
             {
                 std::lock_guard lock(queueMutex);
-                jobMs = 0.8 * jobMs + 0.2 * ms;
+                admission.timed(ms);
             }
             job.state->phase = Phase::Ready;
             // After this the polling thread owns the state again (and may free it).

@@ -74,8 +74,8 @@ struct HttpServerOptions {
     unsigned connectionLimit = 4096; // open connections in all
     unsigned perAddressLimit = 256;  // open connections from one address (0: no limit)
     unsigned idleTimeoutS = 30;      // a connection silent this long is closed
-    // A Work request that would wait longer than this for a worker (judged from the queue's
-    // length and the recent time per job) is answered 429 at once.
+    // A Work request that would be answered later than this (judged from the queue's length
+    // and the recent time per job) is answered 429 at once.
     std::chrono::milliseconds queueBudget{250};
     std::size_t maxQueue = 1024;
     TlsCredentials* tls = nullptr; // HTTPS when set

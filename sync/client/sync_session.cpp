@@ -122,6 +122,7 @@ bool SyncSession::failed(const HttpOutcome& outcome, RoundReport& report, const 
                    answerMessage(outcome.answer);
     if (status >= 500 || status == 429) {
         report.end = RoundEnd::ServerError;
+        report.busy = status == 429;
         report.retryAfterS = std::min(retryAfterSeconds(outcome.answer.header("retry-after")),
                                       m_config.maxRetryAfterS);
     } else {

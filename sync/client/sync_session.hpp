@@ -56,6 +56,7 @@ struct RoundReport {
     std::string error;       // one line when end != Done (or a set was refused, or the central
                              // derives subject keys with another version)
     long retryAfterS = -1;   // from the server, when it sent one
+    bool busy = false;       // answered 429: the central is up but full (Backoff::busy)
     std::int64_t pushed = 0; // records acknowledged during this round
     std::int64_t ackedThrough = 0; // the central's acknowledged prefix
     std::int64_t lastSeq = 0;      // the log's last seq

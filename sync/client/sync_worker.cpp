@@ -73,7 +73,8 @@ void SyncWorker::run() {
         if (report.end == RoundEnd::Done && report.refusedSets.empty()) {
             backoff.reset();
         } else if (report.end != RoundEnd::Done) {
-            wait = backoff.next(report.retryAfterS);
+            wait =
+                report.busy ? backoff.busy(report.retryAfterS) : backoff.next(report.retryAfterS);
         }
         // The journal gets a line when sync starts failing and when it comes back, not one per
         // round: the worker retries forever. Written outside the lock the UI reads under.

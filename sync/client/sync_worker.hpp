@@ -4,7 +4,7 @@
 // on it: the worker reads the event log through its own database connection, and the UI reads
 // its state through status(), a copy taken under a lock.
 
-#include "sync/client/backoff.hpp"
+#include "sync/backoff.hpp"
 #include "sync/client/sync_session.hpp"
 
 #include <condition_variable>

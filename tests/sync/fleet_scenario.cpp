@@ -24,6 +24,10 @@ std::map<std::string, std::string> runFleet(const std::string& store, const Flee
     CHECK(values.at(p + "answers_5xx") == "0");
     CHECK(values.at(p + "answers_4xx_other") == "0");
     CHECK(std::stod(values.at(p + "slowest_door_s")) >= std::stod(values.at(p + "fastest_door_s")));
+    // No door waits longer than the whole drain, and a door's longest wait is a real figure.
+    CHECK(std::stod(values.at(p + "longest_door_wait_s")) > 0);
+    CHECK(std::stod(values.at(p + "longest_door_wait_s")) <=
+          std::stod(values.at(p + "slowest_door_s")) + 0.001);
     WARN(store << " fleet " << size.doors << "x" << size.events << " trickle " << size.trickle
                << ": drain " << values.at(p + "drain_seconds") << " s, "
                << values.at(p + "events_per_s") << " events/s, p99 " << values.at(p + "push_p99_ms")

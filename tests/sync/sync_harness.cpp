@@ -1,7 +1,7 @@
 #include "tests/sync/sync_harness.hpp"
 
 #include "storage/base/hex.hpp"
-#include "sync/client/backoff.hpp"
+#include "sync/backoff.hpp"
 #include "sync/set_signature.hpp"
 
 #include <catch2/catch.hpp>
@@ -173,13 +173,14 @@ client::RoundReport syncUntilDone(storage::Database& db, const client::SyncConfi
         failed.error = "open sync session: " + session.error().message;
         return failed;
     }
-    client::Backoff backoff(config.backoffBase, config.backoffCap, 42);
+    Backoff backoff(config.backoffBase, config.backoffCap, 42);
     client::RoundReport report;
     for (int round = 0; round < maxRounds; ++round) {
         report = (*session)->runRound();
         if (report.end == client::RoundEnd::Done)
             return report;
-        std::this_thread::sleep_for(backoff.next(report.retryAfterS));
+        std::this_thread::sleep_for(report.busy ? backoff.busy(report.retryAfterS)
+                                                : backoff.next(report.retryAfterS));
     }
     return report;
 }

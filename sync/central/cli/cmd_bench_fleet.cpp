@@ -3,7 +3,8 @@
 // (default 2,000) in its own kiosk log, reconnect at once to a central on loopback and drain.
 // Per store (SQLite; PostgreSQL with --postgres or $DOORPOST_PG_URL) it prints the time to
 // drain, events/s, push latency p50/p99 (answers 200), 429/4xx/5xx counts, the fastest and the
-// slowest door's drain time, and whether every event arrived exactly once; beside it the same
+// slowest door's drain time, the longest any door went without an acknowledged push (a starved
+// door shows here), and whether every event arrived exactly once; beside it the same
 // run's bulk load of the same kind of rows (COPY / one INSERT transaction) as the baseline.
 // --trickle T also holds T connections that send a request a byte at a time throughout.
 //
@@ -15,6 +16,7 @@
 #include "storage/base/command_line.hpp"
 #include "storage/device_key.hpp"
 #include "storage/event_log.hpp"
+#include "sync/backoff.hpp"
 #include "sync/central/central_server.hpp"
 #include "sync/central/cli/central_cli.hpp"
 #include "sync/central/cli/copy_baseline.hpp"
@@ -216,6 +218,7 @@ private:
 
 struct DoorResult {
     double drainSeconds = -1; // -1: did not finish
+    double longestGapS = 0;   // the longest this door went without a push acknowledged
     std::vector<double> pushMs;
     std::int64_t pushes = 0;
     std::int64_t busy = 0; // 429
@@ -241,17 +244,8 @@ DoorResult driveDoor(const DoorLog& door, const std::string& token, int port,
     client.set_connection_timeout(5);
     client.set_read_timeout(60);
     client.set_write_timeout(60);
-    std::mt19937_64 random(seed);
-    int failures = 0;
-    // As the kiosk's Backoff: full jitter from 500 ms doubling, Retry-After as a floor.
-    auto backOff = [&](long retryAfterS) {
-        const std::int64_t ceiling = std::min<std::int64_t>(60000, 500LL << std::min(failures, 7));
-        ++failures;
-        std::int64_t wait = std::uniform_int_distribution<std::int64_t>(0, ceiling)(random);
-        if (retryAfterS >= 0)
-            wait = std::max<std::int64_t>(wait, retryAfterS * 1000);
-        std::this_thread::sleep_for(std::chrono::milliseconds(wait));
-    };
+    // Paced exactly as the kiosk's sync worker paces itself (sync/backoff.hpp).
+    Backoff backoff(std::chrono::milliseconds(500), std::chrono::milliseconds(60000), seed);
     auto headers = [&](std::int64_t lastSeq) {
         httplib::Headers out{{"Authorization", "Bearer " + token},
                              {"User-Agent", "doorpost-fleet/1"},
@@ -263,7 +257,7 @@ DoorResult driveDoor(const DoorLog& door, const std::string& token, int port,
     auto classify = [&](const httplib::Result& answer) -> bool {
         if (!answer) {
             ++result.transport;
-            backOff(-1);
+            std::this_thread::sleep_for(backoff.next());
             return false;
         }
         if (answer->status == 200)
@@ -281,7 +275,8 @@ DoorResult driveDoor(const DoorLog& door, const std::string& token, int port,
             result.error = "answered " + std::to_string(answer->status) + ": " + answer->body;
             return false;
         }
-        backOff(retryAfter);
+        std::this_thread::sleep_for(answer->status == 429 ? backoff.busy(retryAfter)
+                                                          : backoff.next(retryAfter));
         return false;
     };
     const std::string enrolBody =
@@ -295,6 +290,7 @@ DoorResult driveDoor(const DoorLog& door, const std::string& token, int port,
     }
     const auto total = static_cast<std::int64_t>(door.wire.size());
     std::int64_t acked = 0;
+    auto lastProgress = start;
     for (int attempt = 0; acked < total && attempt < 100000; ++attempt) {
         std::string body = R"({"epoch":")" + door.epoch + R"(","events":[)";
         std::int64_t last = acked;
@@ -319,7 +315,9 @@ DoorResult driveDoor(const DoorLog& door, const std::string& token, int port,
         }
         result.pushMs.push_back(
             std::chrono::duration<double, std::milli>(Clock::now() - sent).count());
-        failures = 0;
+        result.longestGapS = std::max(result.longestGapS, secondsSince(lastProgress));
+        lastProgress = Clock::now();
+        backoff.reset();
         auto json = parseJson(answer->body);
         auto parsed = json ? pushResponseFromJson(*json) : Result<PushResponse>(json.error());
         if (!parsed) {
@@ -402,6 +400,7 @@ int runStore(const std::string& prefix, const std::string& location, bool postgr
     DoorResult sum;
     double fastest = 1e9;
     double slowest = 0;
+    double longestGap = 0;
     int finished = 0;
     std::string firstError;
     for (auto& result : results) {
@@ -411,6 +410,7 @@ int runStore(const std::string& prefix, const std::string& location, bool postgr
         sum.other4xx += result.other4xx;
         sum.server5xx += result.server5xx;
         sum.transport += result.transport;
+        longestGap = std::max(longestGap, result.longestGapS);
         if (result.drainSeconds >= 0) {
             ++finished;
             fastest = std::min(fastest, result.drainSeconds);
@@ -453,6 +453,7 @@ int runStore(const std::string& prefix, const std::string& location, bool postgr
               << prefix << "_transport_errors=" << sum.transport << '\n'
               << prefix << "_fastest_door_s=" << (finished ? fastest : -1) << '\n'
               << prefix << "_slowest_door_s=" << (finished ? slowest : -1) << '\n'
+              << prefix << "_longest_door_wait_s=" << longestGap << '\n'
               << prefix << "_exactly_once_doors=" << exact << '\n';
     if (options.trickle > 0)
         std::cout << prefix << "_trickle_opened=" << trickleOpened << '\n'

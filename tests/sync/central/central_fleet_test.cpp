@@ -2,6 +2,7 @@
 // request a byte at a time. Before libmicrohttpd, eight such connections took all eight of
 // cpp-httplib's threads and a health request timed out after 12 s (measured on 6958711).
 
+#include "sync/central/http_server.hpp"
 #include "sync/client/http_client.hpp"
 #include "tests/sync/fleet_scenario.hpp"
 #include "tests/sync/sync_harness.hpp"
@@ -9,6 +10,9 @@
 #include <arpa/inet.h>
 #include <catch2/catch.hpp>
 #include <chrono>
+#include <condition_variable>
+#include <future>
+#include <mutex>
 #include <netinet/in.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
@@ -86,6 +90,76 @@ TEST_CASE("500 half-sent requests leave the central answering and a door syncing
     requireCentralHoldsExactly(dir.file("central.db"), "door-a", kiosk);
     for (const int fd : idle)
         ::close(fd);
+}
+
+TEST_CASE("backpressure: before any job is timed, the queue holds one job per worker and the rest "
+          "hear 429 with Retry-After at once",
+          "[sync][central][fleet]") {
+    // A handler held on a gate stands for a store that has not answered yet: the moment after an
+    // outage when every door arrives before the first push is timed. An optimistic guess of the
+    // job time then queued seconds of work (bench fleet at 200 doors: push p99 1.1 s).
+    std::mutex mutex;
+    std::condition_variable opened;
+    bool open = false;
+    int started = 0;
+    central::CentralLog log(central::LogLevel::Error);
+    central::HttpServerOptions options;
+    options.workers = 1;
+    central::HttpServer server(
+        options, [](const std::string&, const std::string&) { return central::Lane::Work; },
+        [&](const central::HttpRequest&, central::HttpResponse& res, int) {
+            std::unique_lock lock(mutex);
+            started += 1;
+            opened.wait(lock, [&] { return open; });
+            res.body = "{}";
+        },
+        {}, log);
+    const int port = server.start().value();
+    const std::string url = "http://127.0.0.1:" + std::to_string(port);
+    auto post = [&] { return client::HttpClient({url, ""}).post("/v1/enrol", "{}"); };
+    // The first job reaches the worker and holds it there.
+    auto first = std::async(std::launch::async, post);
+    for (int i = 0; i < 500; ++i) {
+        {
+            std::lock_guard lock(mutex);
+            if (started == 1)
+                break;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    // One more may wait in the queue beside the busy worker; every other is refused at once.
+    std::vector<std::future<client::HttpOutcome>> burst;
+    for (int i = 0; i < 6; ++i)
+        burst.push_back(std::async(std::launch::async, post));
+    // Five answers come back while the gate is still shut; the one admitted waits for it.
+    std::vector<bool> answered(burst.size(), false);
+    int refused = 0;
+    for (const auto deadline = Clock::now() + std::chrono::seconds(20);
+         refused < 5 && Clock::now() < deadline;) {
+        for (std::size_t i = 0; i < burst.size(); ++i) {
+            if (answered[i] ||
+                burst[i].wait_for(std::chrono::milliseconds(10)) != std::future_status::ready)
+                continue;
+            answered[i] = true;
+            const client::HttpOutcome outcome = burst[i].get();
+            REQUIRE(outcome.answered);
+            CHECK(outcome.answer.status == 429);
+            CHECK(outcome.answer.header("retry-after") == "1");
+            refused += 1;
+        }
+    }
+    CHECK(refused == 5);
+    CHECK(server.counters().refusedBusy == 5);
+    {
+        std::lock_guard lock(mutex);
+        open = true;
+    }
+    opened.notify_all();
+    CHECK(first.get().answer.status == 200);
+    for (std::size_t i = 0; i < burst.size(); ++i)
+        if (!answered[i])
+            CHECK(burst[i].get().answer.status == 200);
+    server.stop();
 }
 
 TEST_CASE("one address cannot hold more than its share of connections", "[sync][central][fleet]") {

@@ -1,7 +1,7 @@
 // The kiosk side: backoff, Retry-After, unreachable vs answered, quarantine of a refused record,
 // the worker thread's status snapshot and the `doorpost sync` command.
 
-#include "sync/client/backoff.hpp"
+#include "sync/backoff.hpp"
 #include "sync/client/http_client.hpp"
 #include "sync/client/sync_state.hpp"
 #include "sync/client/sync_worker.hpp"
@@ -20,9 +20,10 @@ using namespace doorpost::sync::client;
 using namespace doorpost::sync::test;
 using namespace std::chrono_literals;
 
-TEST_CASE("full-jitter backoff stays under its ceiling, varies, and honours Retry-After",
+TEST_CASE("full-jitter backoff stays under its ceiling, varies, and honours Retry-After; busy "
+          "waits as asked",
           "[sync][worker]") {
-    client::Backoff backoff(100ms, 2000ms, 1);
+    Backoff backoff(100ms, 2000ms, 1);
     std::set<std::int64_t> seen;
     for (int attempt = 0; attempt < 40; ++attempt) {
         const auto wait = backoff.next();
@@ -35,6 +36,24 @@ TEST_CASE("full-jitter backoff stays under its ceiling, varies, and honours Retr
     CHECK(backoff.next(3).count() >= 3000);
     backoff.reset();
     CHECK(backoff.next().count() <= 100);
+
+    // Busy (429): between the ask and twice the ask, and the failure count does not grow, so a
+    // door that was told "full, come back in 1 s" comes back then, not a minute later.
+    for (int i = 0; i < 3; ++i)
+        CHECK(backoff.next().count() >= 0);
+    const int failuresBefore = backoff.failures();
+    std::set<std::int64_t> busyWaits;
+    for (int attempt = 0; attempt < 40; ++attempt) {
+        const auto wait = backoff.busy(1);
+        CHECK(wait.count() >= 1000);
+        CHECK(wait.count() <= 2000);
+        busyWaits.insert(wait.count());
+    }
+    CHECK(busyWaits.size() > 10); // spread, so a fleet does not return in one instant
+    CHECK(backoff.failures() == failuresBefore);
+    CHECK(backoff.busy(-1).count() >= 1000); // no Retry-After: one second
+    CHECK(backoff.busy(5).count() >= 5000);
+    CHECK(backoff.busy(5).count() <= 10000);
 
     CHECK(client::retryAfterSeconds("7") == 7);
     CHECK(client::retryAfterSeconds("") == -1);
