@@ -149,26 +149,37 @@ StaffNotice KioskStaff::doSelectCamera(const std::string& spec) {
 }
 
 void KioskStaff::confirmClock(StaffDone done) {
-    if (!m_deviceWorker.submit([this, done] { done(doConfirmClock()); })) {
+    if (!m_deviceWorker.submit([this, done] { done(doClock(std::nullopt)); })) {
         done(staffFailed(StaffOutcome::ClockFailed, {"busy"}));
     }
 }
 
-StaffNotice KioskStaff::doConfirmClock() {
+void KioskStaff::setClock(std::int64_t toMs, StaffDone done) {
+    if (!m_deviceWorker.submit([this, toMs, done] { done(doClock(toMs)); })) {
+        done(staffFailed(StaffOutcome::ClockSetFailed, {"busy"}));
+    }
+}
+
+StaffNotice KioskStaff::doClock(std::optional<std::int64_t> toMs) {
+    const StaffOutcome failed = toMs ? StaffOutcome::ClockSetFailed : StaffOutcome::ClockFailed;
     // Its own connection and gate: the event log takes writers on several connections (each
     // append chains in its own write transaction), and the door's gate reads the new anchor at
-    // its next decision (clock_watch.hpp).
+    // its next decision (clock_watch.hpp). Gate::setClock is what `doorpost clock set|confirm`
+    // runs too: one implementation of the event and the anchor.
     auto db = storage::Database::open(m_config.dbPath);
     if (!db.ok()) {
-        return staffFailed(StaffOutcome::ClockFailed, {db.error().message});
+        return staffFailed(failed, {db.error().message});
     }
     auto gate = gate::Gate::open(db.value(), gate::GateConfig{});
     if (!gate.ok()) {
-        return staffFailed(StaffOutcome::ClockFailed, {gate.error().message});
+        return staffFailed(failed, {gate.error().message});
     }
-    auto set = gate.value().setClock(std::nullopt, "staff");
+    auto set = gate.value().setClock(toMs, "staff");
     if (!set.ok()) {
-        return staffFailed(StaffOutcome::ClockFailed, {set.error().message});
+        return staffFailed(failed, {set.error().message});
+    }
+    if (toMs) {
+        return staffOk(StaffOutcome::ClockSet, {formatLocalMinute(localMinute(*toMs / 1000))});
     }
     return staffOk(StaffOutcome::ClockConfirmed, {localClock(set.value().after.estimateMs / 1000)});
 }

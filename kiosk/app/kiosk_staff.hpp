@@ -9,7 +9,9 @@
 #include "kiosk/app/task_runner.hpp"
 
 #include <atomic>
+#include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -47,12 +49,14 @@ public:
     void selectCamera(std::string source, StaffDone done) override;
     void setSiteProfile(std::string profile, StaffDone done) override;
     void confirmClock(StaffDone done) override;
+    void setClock(std::int64_t toMs, StaffDone done) override;
 
 private:
     StaffNotice doExport();                              // export worker thread
     StaffNotice doSync();                                // sync worker thread
     StaffNotice doSelectCamera(const std::string& spec); // device worker thread
-    StaffNotice doConfirmClock();                        // device worker thread
+    // Confirms (no time) or sets the clock through Gate::setClock; device worker thread.
+    StaffNotice doClock(std::optional<std::int64_t> toMs);
 
     KioskStaffConfig m_config;
     sync::client::SyncWorker* m_sync;

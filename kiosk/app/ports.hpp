@@ -164,6 +164,12 @@ public:
     // Staff vouch that the kiosk's clock is right (docs/clock.md): recorded as an operator
     // event, then the estimate follows it for the rest of this boot.
     virtual void confirmClock(StaffDone done) { done(staffFailed(StaffOutcome::NotAvailable)); }
+    // Staff give the true time (ms since 1970), as `doorpost clock set` does: the same operator
+    // event (clock_set) and anchor. The system clock is left to the time service.
+    virtual void setClock(std::int64_t toMs, StaffDone done) {
+        (void)toMs;
+        done(staffFailed(StaffOutcome::NotAvailable));
+    }
 };
 
 // The camera feed as staff and scripts can act on it: pull the camera out and put it back (the

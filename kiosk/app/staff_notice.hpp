@@ -35,6 +35,8 @@ enum class StaffOutcome {
     ProfileChanged, // {0} the profile now in use
     ClockConfirmed, // {0} the time staff vouched for (local)
     ClockFailed,    // {0} the error
+    ClockSet,       // {0} the time staff gave (local, to the minute)
+    ClockSetFailed, // {0} the error
 };
 
 struct StaffNotice {

@@ -4,6 +4,11 @@
 #include "storage/clock_evidence.hpp"
 
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <ctime>
+#include <sys/timerfd.h>
+#include <unistd.h>
 
 namespace doorpost::kiosk::gate {
 
@@ -66,6 +71,54 @@ Result<policy::ClockReading> ClockWatch::read(std::int64_t wallMs, std::int64_t 
 
 void ClockWatch::noteEvent(std::int64_t wallMs) {
     m_lastEventMs = std::max(m_lastEventMs, wallMs);
+}
+
+Result<ClockStepSignal> ClockStepSignal::open() {
+    const int fd = ::timerfd_create(CLOCK_REALTIME, TFD_NONBLOCK | TFD_CLOEXEC);
+    if (fd < 0)
+        return environmentFault(std::string("timerfd_create: ") + std::strerror(errno));
+    ClockStepSignal signal(fd);
+    if (!signal.arm())
+        return environmentFault(std::string("timerfd_settime: ") + std::strerror(errno));
+    return signal;
+}
+
+ClockStepSignal::ClockStepSignal(ClockStepSignal&& other) noexcept : m_fd(other.m_fd) {
+    other.m_fd = -1;
+}
+
+ClockStepSignal& ClockStepSignal::operator=(ClockStepSignal&& other) noexcept {
+    if (this != &other) {
+        if (m_fd >= 0)
+            ::close(m_fd);
+        m_fd = other.m_fd;
+        other.m_fd = -1;
+    }
+    return *this;
+}
+
+ClockStepSignal::~ClockStepSignal() {
+    if (m_fd >= 0)
+        ::close(m_fd);
+}
+
+bool ClockStepSignal::arm() {
+    // Never expires (9999-12-31T23:59:59Z): only a step of the clock ends the wait.
+    itimerspec spec{};
+    spec.it_value.tv_sec = 253402300799;
+    return ::timerfd_settime(m_fd, TFD_TIMER_ABSTIME | TFD_TIMER_CANCEL_ON_SET, &spec, nullptr) ==
+           0;
+}
+
+bool ClockStepSignal::stepped() {
+    std::uint64_t expirations = 0;
+    const ssize_t n = ::read(m_fd, &expirations, sizeof expirations);
+    if (n < 0 && errno == ECANCELED) {
+        // The clock was set: the timer is cancelled until armed again.
+        arm();
+        return true;
+    }
+    return false;
 }
 
 } // namespace doorpost::kiosk::gate

@@ -25,6 +25,35 @@ std::int64_t buildDateMs();
 // "wall_back_ms" when the wall time is earlier than the latest one in the log.
 nlohmann::json clockJson(const policy::ClockReading& reading, std::int64_t lastEventWallMs);
 
+// Tells at once when the system clock is stepped (clock_settime, settimeofday, timesyncd or
+// chrony stepping, the RTC read at resume): a timerfd on CLOCK_REALTIME armed at the end of time
+// with TFD_TIMER_ABSTIME | TFD_TIMER_CANCEL_ON_SET, whose read() fails with ECANCELED when the
+// clock is set. The kiosk never sets the clock; a step only makes it judge the clock again.
+// A slew (adjtime, NTP's gradual correction) is no step and does not fire.
+//
+// Threads: one thread waits on fd() (poll, POLLIN) and calls stepped(); nothing else touches it.
+class ClockStepSignal {
+public:
+    // An environment fault where timerfd or TFD_TIMER_CANCEL_ON_SET is unavailable (the caller
+    // then keeps only its own detection, docs/clock.md).
+    static Result<ClockStepSignal> open();
+    ClockStepSignal(ClockStepSignal&& other) noexcept;
+    ClockStepSignal& operator=(ClockStepSignal&& other) noexcept;
+    ClockStepSignal(const ClockStepSignal&) = delete;
+    ClockStepSignal& operator=(const ClockStepSignal&) = delete;
+    ~ClockStepSignal();
+
+    int fd() const { return m_fd; }
+    // After fd() polled readable: true when the clock was stepped since the last call (the timer
+    // is armed again for the next step), false when nothing happened (non-blocking).
+    bool stepped();
+
+private:
+    explicit ClockStepSignal(int fd) : m_fd(fd) {}
+    bool arm();
+    int m_fd = -1;
+};
+
 class ClockWatch {
 public:
     static Result<ClockWatch> open(storage::Database& db);

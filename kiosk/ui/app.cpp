@@ -1,5 +1,6 @@
 #include "kiosk/ui/app.hpp"
 
+#include "kiosk/app/clock_step_watcher.hpp"
 #include "kiosk/app/staff_auth.hpp"
 #include "kiosk/ui/door_screen.hpp"
 #include "kiosk/ui/draw_sdl.hpp"
@@ -13,6 +14,7 @@
 #include "kiosk/ui/stats_screen.hpp"
 #include "kiosk/ui/tones.hpp"
 #include "kiosk/ui/wedge_input.hpp"
+#include "storage/base/iso_time.hpp"
 #include "storage/clock_evidence.hpp"
 
 #include <SDL.h>
@@ -82,7 +84,8 @@ struct App::Impl final : ScriptHost {
     Fonts fonts;
     // Draws the glyphs of names and reasons the atlas lacks, off this thread (see fonts.hpp).
     std::unique_ptr<GlyphRasterizer> rasterizer;
-    std::vector<std::uint32_t> atlasPixels; // scratch for uploading part of the atlas
+    std::unique_ptr<app::ClockStepWatcher> clockSteps; // null: only the per-frame check
+    std::vector<std::uint32_t> atlasPixels;            // scratch for uploading part of the atlas
     WidgetRegistry widgets;
     Tones tones;
     app::StaffAuth auth;
@@ -145,6 +148,7 @@ struct App::Impl final : ScriptHost {
 
     ~Impl() override {
         queue.setWaker(nullptr); // late posts (a gate finishing after us) must not touch SDL
+        clockSteps.reset();
         rasterizer.reset();
         if (previewTexture != nullptr) {
             SDL_DestroyTexture(previewTexture);
@@ -275,6 +279,13 @@ struct App::Impl final : ScriptHost {
                     });
                 });
         }
+        // A step of the system clock, the moment it happens: the watcher's thread posts, which
+        // wakes the loop even while the door sleeps until the next minute.
+        auto watcher = app::ClockStepWatcher::start(
+            [q = sharedQueue] { q->post([](UiModel& m) { m.clockStepped = true; }); });
+        if (watcher.ok()) {
+            clockSteps = std::move(watcher.value());
+        }
         if (config.sound && !tones.open()) {
             std::cerr << "doorpost: " << tones.error() << " (continuing without sound)\n";
         }
@@ -327,6 +338,8 @@ struct App::Impl final : ScriptHost {
         s["clock"] = model.clock.known ? model.clock.state : "unknown";
         s["clock_offset_ms"] = model.clock.offsetMs;
         s["clock_chip_red"] = model.clock.known && model.clock.state != "ok";
+        s["clock_floor"] = model.clock.floor; // the estimate is only "not earlier than"
+        s["clock_estimate"] = model.clock.known ? formatIsoTime(model.clock.estimateUnix) : "";
         s["seal_key"] = !model.sealKeyKnown ? "unknown" : model.sealKey ? "yes" : "no";
         s["verdict"] = verdictName(model.verdict);
         s["verdict_seq"] = model.verdict ? model.verdict->view.seq : 0;
@@ -448,8 +461,12 @@ struct App::Impl final : ScriptHost {
         // Two clock reads (vDSO, no system call): a step of the system clock (timesyncd,
         // chrony, a reset RTC) sends the status read, and so the clock chip, now. The kiosk
         // never steps the clock itself: the time service owns it.
+        // The timerfd watcher (clock_step_watcher.hpp) tells at once, even while the loop sleeps;
+        // this check remains for where it is unavailable.
         const std::int64_t drift = storage::realtimeMs() - storage::boottimeMs();
-        if (lastClockDrift && (drift - *lastClockDrift > 2000 || *lastClockDrift - drift > 2000)) {
+        if (model.clockStepped || (lastClockDrift && (drift - *lastClockDrift > 2000 ||
+                                                      *lastClockDrift - drift > 2000))) {
+            model.clockStepped = false;
             nextStatus = now;
             lastMinuteDrawn = 0;
         }

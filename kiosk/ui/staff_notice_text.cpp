@@ -70,6 +70,10 @@ Str staffNoticeText(app::StaffOutcome what) {
         return Str::StaffClockConfirmed;
     case app::StaffOutcome::ClockFailed:
         return Str::StaffClockFailed;
+    case app::StaffOutcome::ClockSet:
+        return Str::StaffClockSet;
+    case app::StaffOutcome::ClockSetFailed:
+        return Str::StaffClockSetFailed;
     }
     return Str::NotAvailable;
 }

@@ -12,6 +12,7 @@ void StaffScreen::onEnter(UiContext& ctx) {
     std::snprintf(m_address, sizeof m_address, "%s",
                   ctx.model.centralAddress.empty() ? "—" : ctx.model.centralAddress.c_str());
     ctx.model.staffNotice.reset();
+    m_clockEntry.reset();
 }
 
 app::StaffDone StaffScreen::toast(UiContext& ctx) {
@@ -34,9 +35,48 @@ void StaffScreen::request(UiContext& ctx, void (app::StaffPort::*action)(app::St
     (ctx.ports.staff->*action)(toast(ctx));
 }
 
+void StaffScreen::drawClockEntry(UiContext& ctx) {
+    UiModel& m = ctx.model;
+    // The clock as the last status read judged it, so staff see what they correct.
+    ImGui::AlignTextToFramePadding();
+    ImGui::TextColored(ImColor(colours::kMuted), "%s", ctx.t(Str::DeviceClockRow));
+    ImGui::SameLine(260 * ctx.scale);
+    const bool ok = !m.clock.known || m.clock.state == "ok";
+    std::string shown = m.clock.state + " " + formatLocalMinute(localMinute(m.clock.wallUnix));
+    if (!ok) {
+        shown += std::string(" · ") + ctx.t(Str::ClockEstimate) + " " +
+                 (m.clock.floor ? "≥ " : "") + formatLocalMinute(localMinute(m.clock.estimateUnix));
+    }
+    ImGui::TextColored(ImColor(ok ? colours::kText : colours::kDeny), "%s", shown.c_str());
+    ImGui::Spacing();
+
+    const ClockEntry::Action action = m_clockEntry->draw(ctx, !m.staffBusy);
+    if (action == ClockEntry::Action::Cancel) {
+        m_clockEntry.reset();
+    } else if (action == ClockEntry::Action::Set && ctx.ports.staff != nullptr) {
+        const std::int64_t toMs = m_clockEntry->unixSeconds() * 1000;
+        m_clockEntry.reset(); // the answer comes back as the settings' toast
+        // A time set moves the estimate, so the chips are read again at once, not in 10 s.
+        auto shownToast = toast(ctx);
+        auto reread = ctx.onUi<app::StaffNotice>([](UiModel& model, app::StaffNotice notice) {
+            if (!notice.failed) {
+                model.countersStale = true; // sends the status read (app.cpp) with the counters
+            }
+        });
+        ctx.ports.staff->setClock(toMs, [shownToast, reread](app::StaffNotice notice) {
+            reread(notice);
+            shownToast(std::move(notice));
+        });
+    }
+}
+
 void StaffScreen::drawBody(UiContext& ctx) {
     const float s = ctx.scale;
     UiModel& m = ctx.model;
+    if (m_clockEntry) {
+        drawClockEntry(ctx);
+        return;
+    }
     const bool enabled = !m.staffBusy;
     // The auditor's PIN opens this screen for Export for auditors (and Lock) only.
     const bool settings = enabled && !m.auditorOnly;
@@ -102,8 +142,8 @@ void StaffScreen::drawBody(UiContext& ctx) {
     }
     ImGui::NewLine();
 
-    // The clock (docs/clock.md): its state, and staff vouching for the kiosk's time, which is
-    // recorded as an event. Setting another time is `doorpost clock set` for now.
+    // The clock (docs/clock.md): its state, staff vouching for the kiosk's time or giving the
+    // true one (the time entry, prefilled with the estimate); either is recorded as an event.
     row(Str::DeviceClockRow);
     {
         ImGui::AlignTextToFramePadding();
@@ -114,6 +154,15 @@ void StaffScreen::drawBody(UiContext& ctx) {
         if (touchButton(ctx, "clock_confirm", ctx.t(Str::ClockConfirm), ImVec2(260 * s, 64 * s),
                         colours::kPanel, settings && ctx.ports.staff != nullptr)) {
             ctx.ports.staff->confirmClock(toast(ctx));
+        }
+        ImGui::SameLine();
+        if (touchButton(ctx, "clock_set_open", ctx.t(Str::ClockSetOpen), ImVec2(220 * s, 64 * s),
+                        colours::kPanel, settings && ctx.ports.staff != nullptr)) {
+            // The best estimate when the clock is not ok, else the kiosk's own clock.
+            const std::int64_t start = m.clock.known && m.clock.state != "ok"
+                                           ? ctx.wallNowUnix + m.clock.offsetMs / 1000
+                                           : ctx.wallNowUnix;
+            m_clockEntry.emplace(start);
         }
     }
 
@@ -158,6 +207,7 @@ void StaffScreen::drawBody(UiContext& ctx) {
 
 void StaffScreen::describe(nlohmann::json& state) const {
     state["central_address"] = m_address;
+    state["clock_entry"] = m_clockEntry ? formatLocalMinute(m_clockEntry->value()) : "";
 }
 
 } // namespace doorpost::kiosk::ui

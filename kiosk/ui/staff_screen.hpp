@@ -1,9 +1,13 @@
 #pragma once
-// Staff settings, reached through the PIN pad: camera and scanner, site profile, central
-// address, sync now, export for auditors, lock, shut down. Every action is a request to a port;
+// Staff settings, reached through the PIN pad: camera and scanner, site profile, the device
+// clock (confirm it, or set the time), central address, sync now, export for auditors, lock,
+// shut down. Every action is a request to a port;
 // its button is disabled until the answer comes back as a one-line toast.
 
+#include "kiosk/ui/clock_entry.hpp"
 #include "kiosk/ui/screen.hpp"
+
+#include <optional>
 
 namespace doorpost::kiosk::ui {
 
@@ -19,6 +23,10 @@ protected:
 private:
     void request(UiContext& ctx, void (app::StaffPort::*action)(app::StaffDone));
     app::StaffDone toast(UiContext& ctx);
+    void drawClockEntry(UiContext& ctx);
+
+    // Set when staff opened the time entry: the body shows it instead of the settings.
+    std::optional<ClockEntry> m_clockEntry;
 
     char m_address[128] = {};
 };

@@ -140,6 +140,13 @@ enum class Str {
     StaffClockFailed,
     DeviceClockRow,
     ClockConfirm,
+    StaffClockSet,       // {0} the local time staff gave
+    StaffClockSetFailed, // {0} the error
+    ClockSetOpen,
+    ClockDate,
+    ClockTime,
+    ClockNewTime,
+    ClockSetApply,
     MaskedOnlyRecord,
     HintTooDark,
     HintTooBright,

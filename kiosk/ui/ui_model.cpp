@@ -77,6 +77,9 @@ void applyStatus(UiModel& model, const app::KioskStatus& status, std::int64_t no
     model.clock.estimateUnix = status.clockEstimateUnix;
     model.clock.offsetMs = status.clockOffsetMs;
     model.clock.floor = status.clockFloor;
+    if (model.clock.floor) {
+        model.noteText("≥"); // the chip's and the staff screen's "not earlier than" sign
+    }
     ageChips(model, nowUnix);
 }
 

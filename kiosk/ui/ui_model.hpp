@@ -142,6 +142,7 @@ struct UiModel {
     std::vector<std::shared_ptr<const GlyphBatch>> glyphBatches;
     std::optional<Verdict> pendingTone; // played by the app after the drain
     bool countersStale = true;          // ask the query port for today's counters
+    bool clockStepped = false;          // the system clock was set: read the status now
     int tonesPlayed = 0;
     int taps = 0; // pointer presses, real or scripted, since start
 

@@ -72,7 +72,7 @@ std::string exportKind(const std::string& dir) {
     if (!json.is_object() || !json.contains("format") || !json["format"].is_string())
         return {};
     const std::string format = json["format"].get<std::string>();
-    if (format == kExportFormat)
+    if (isKioskExportFormat(format))
         return "kiosk";
     if (format == kCentralExportFormat)
         return "central";

@@ -61,6 +61,20 @@ void appendCsvText(std::string& out, std::string_view text) {
     appendCsvField(out, safe);
 }
 
+// An integer as JSON writes it ("-63072000000") is a number to a spreadsheet, not a formula:
+// written as it is. Anything else is text, guarded as text is.
+void appendCsvInteger(std::string& out, std::string_view text) {
+    const std::size_t start = !text.empty() && text[0] == '-' ? 1 : 0;
+    bool digits = text.size() > start && text.size() <= 20;
+    for (std::size_t i = start; digits && i < text.size(); ++i)
+        digits = isDigit(text[i]);
+    if (digits) {
+        out.append(text);
+    } else {
+        appendCsvText(out, text);
+    }
+}
+
 void appendDigits(std::string& out, int value, int width) {
     char digits[12];
     for (int i = width - 1; i >= 0; --i) {
@@ -86,19 +100,31 @@ void civilFromDays(std::int64_t days, std::int64_t& year, int& month, int& day) 
 
 } // namespace
 
-std::string csvHeader() {
-    return "seq,time_utc,device_id,kind,credential_type,masked_id,name,room,seat,verdict,reasons,"
-           "operator,event_id,hash\r\n";
+CsvLayout csvLayoutOf(std::string_view exportFormat) {
+    return exportFormat == kExportFormatV1 ? CsvLayout::V1 : CsvLayout::V2;
 }
 
-std::string csvRow(const Event& event) {
+bool isKioskExportFormat(std::string_view exportFormat) {
+    return exportFormat == kExportFormat || exportFormat == kExportFormatV1;
+}
+
+std::string csvHeader(CsvLayout layout) {
+    std::string header =
+        "seq,time_utc,device_id,kind,credential_type,masked_id,name,room,seat,verdict,reasons,"
+        "operator,event_id,hash";
+    if (layout == CsvLayout::V2)
+        header += ",clock_state,clock_offset_ms,clock_floor,clock_wall_back_ms";
+    return header + "\r\n";
+}
+
+std::string csvRow(const Event& event, CsvLayout layout) {
     std::string row;
     row.reserve(256);
-    appendCsvRow(row, event);
+    appendCsvRow(row, event, layout);
     return row;
 }
 
-void appendCsvRow(std::string& row, const Event& event) {
+void appendCsvRow(std::string& row, const Event& event, CsvLayout layout) {
     const DetailColumns detail = detailColumns(event.detail);
     char number[24];
     const auto [end, ignored] = std::to_chars(number, number + sizeof number, event.seq);
@@ -134,6 +160,18 @@ void appendCsvRow(std::string& row, const Event& event) {
     row.append(event.eventId);
     row.push_back(',');
     row.append(event.hash);
+    if (layout == CsvLayout::V2) {
+        // The clock the event recorded (empty for events from before issue 20). Numbers as
+        // written; a hand-made record's odd value goes through the same guard as any text.
+        row.push_back(',');
+        appendCsvText(row, detail.clockState);
+        row.push_back(',');
+        appendCsvInteger(row, detail.clockOffsetMs);
+        row.push_back(',');
+        appendCsvText(row, detail.clockFloor);
+        row.push_back(',');
+        appendCsvInteger(row, detail.clockWallBackMs);
+    }
     row.append("\r\n");
 }
 

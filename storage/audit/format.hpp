@@ -5,7 +5,9 @@
 //                 so the chain hash can be recomputed with storage's own eventHash();
 //   events.csv    the spreadsheet view: UTF-8 with a BOM, RFC 4180 quoting, CRLF line ends, a
 //                 fixed set of columns derived from the event alone (so it can be rebuilt);
-//   manifest.json what the export claims, signed with the device key.
+//   manifest.json what the export claims, signed with the device key. Its format names the
+//                 CSV's columns: v1 the first 14, v2 (since issue 20) the same 14 and then the
+//                 device clock each event recorded. The verifier reads both.
 
 #include "storage/base/result.hpp"
 #include "storage/event.hpp"
@@ -17,7 +19,9 @@
 
 namespace doorpost::storage::audit {
 
-inline constexpr std::string_view kExportFormat = "doorpost-audit-export-v1";
+// What exports are written as now, and the format before the clock columns (still verified).
+inline constexpr std::string_view kExportFormat = "doorpost-audit-export-v2";
+inline constexpr std::string_view kExportFormatV1 = "doorpost-audit-export-v1";
 inline constexpr std::string_view kCsvFile = "events.csv";
 inline constexpr std::string_view kJsonlFile = "events.jsonl";
 inline constexpr std::string_view kManifestFile = "manifest.json";
@@ -38,17 +42,30 @@ Result<void> eventFromJsonLine(std::string_view line, Event& event);
 
 // The detail keys that go into the CSV (docs/audit.md "What leaves the kiosk"): strings as
 // they are, other values as their JSON text; empty when absent, null, or detail is malformed.
+// From detail.clock (docs/clock.md): state, offset_ms, floor and wall_back_ms.
 struct DetailColumns {
     std::string name;
     std::string room;
     std::string seat;
+    std::string clockState;
+    std::string clockOffsetMs;
+    std::string clockFloor;
+    std::string clockWallBackMs;
 };
 DetailColumns detailColumns(std::string_view detail);
 
+// The CSV's columns: V1 the 14 of doorpost-audit-export-v1; V2 (kExportFormat) the same 14 and
+// then clock_state, clock_offset_ms, clock_floor, clock_wall_back_ms, appended so that a reader
+// of the older file finds every column where it was.
+enum class CsvLayout { V1, V2 };
+// The layout of an export of this manifest format (kExportFormat or kExportFormatV1).
+CsvLayout csvLayoutOf(std::string_view exportFormat);
+bool isKioskExportFormat(std::string_view exportFormat);
+
 // The CSV header line and one event's row, each ending in CRLF (BOM not included).
-std::string csvHeader();
-std::string csvRow(const Event& event);
-void appendCsvRow(std::string& out, const Event& event);
+std::string csvHeader(CsvLayout layout = CsvLayout::V2);
+std::string csvRow(const Event& event, CsvLayout layout = CsvLayout::V2);
+void appendCsvRow(std::string& out, const Event& event, CsvLayout layout = CsvLayout::V2);
 // RFC 4180: quoted when the field holds a comma, a quote, CR or LF; quotes doubled.
 void appendCsvField(std::string& out, std::string_view field);
 // One field as text for a spreadsheet: RFC 4180 quoting and the formula guard (a leading '),

@@ -291,6 +291,48 @@ constexpr const char* kFieldNames[kFieldCount] = {
 
 } // namespace
 
+namespace {
+
+// One member's value into `target` (null: skipped): strings as they are, other values as their
+// JSON text, nothing for null.
+bool readMember(LineReader& reader, std::string* target) {
+    if (target != nullptr && reader.peek('"')) {
+        return reader.readString(*target);
+    }
+    std::string_view raw;
+    if (!reader.skipValue(raw)) {
+        return false;
+    }
+    if (target != nullptr && raw != "null") {
+        target->assign(raw);
+    }
+    return true;
+}
+
+// detail.clock (docs/clock.md), after its '{' was read: state, offset_ms, floor, wall_back_ms.
+bool readClock(LineReader& reader, DetailColumns& columns) {
+    if (reader.consume('}')) {
+        return true;
+    }
+    std::string key;
+    do {
+        if (!reader.readString(key) || !reader.consume(':')) {
+            return false;
+        }
+        std::string* target = key == "state"          ? &columns.clockState
+                              : key == "offset_ms"    ? &columns.clockOffsetMs
+                              : key == "floor"        ? &columns.clockFloor
+                              : key == "wall_back_ms" ? &columns.clockWallBackMs
+                                                      : nullptr;
+        if (!readMember(reader, target)) {
+            return false;
+        }
+    } while (reader.consume(','));
+    return reader.consume('}');
+}
+
+} // namespace
+
 DetailColumns detailColumns(std::string_view detail) {
     DetailColumns columns;
     LineReader reader(detail);
@@ -302,22 +344,18 @@ DetailColumns detailColumns(std::string_view detail) {
         if (!reader.readString(key) || !reader.consume(':')) {
             return {};
         }
-        std::string* target = key == "name"   ? &columns.name
-                              : key == "room" ? &columns.room
-                              : key == "seat" ? &columns.seat
-                                              : nullptr;
-        if (target != nullptr && reader.peek('"')) {
-            if (!reader.readString(*target)) {
+        if (key == "clock" && reader.consume('{')) {
+            if (!readClock(reader, columns)) {
                 return {};
             }
             continue;
         }
-        std::string_view raw;
-        if (!reader.skipValue(raw)) {
+        std::string* target = key == "name"   ? &columns.name
+                              : key == "room" ? &columns.room
+                              : key == "seat" ? &columns.seat
+                                              : nullptr;
+        if (!readMember(reader, target)) {
             return {};
-        }
-        if (target != nullptr && raw != "null") {
-            target->assign(raw);
         }
     } while (reader.consume(','));
     return columns;

@@ -75,7 +75,8 @@ Result<void> readFile(const Json& files, std::string_view name, ExportedFile& ou
 } // namespace
 
 std::string manifestSignedBytes(const Manifest& manifest) {
-    return std::string(kExportFormat) + "\n" + dumpCompact(unsignedJson(manifest));
+    // The manifest's own format: an export of the v1 format verifies as it was signed.
+    return manifest.format + "\n" + dumpCompact(unsignedJson(manifest));
 }
 
 std::string manifestToText(const Manifest& manifest) {
@@ -155,9 +156,9 @@ Result<Manifest> manifestFromText(const std::string& text) {
     if (auto read = readFile(*files, kJsonlFile, m.jsonl); !read) {
         return read.error();
     }
-    if (m.format != kExportFormat) {
+    if (!isKioskExportFormat(m.format)) {
         return badInput("manifest.json: format is '" + m.format + "', not " +
-                        std::string(kExportFormat));
+                        std::string(kExportFormat) + " or " + std::string(kExportFormatV1));
     }
     return m;
 }

@@ -1,11 +1,12 @@
 #pragma once
 // manifest.json of an audit export (docs/audit.md): what the export claims about itself, signed
 // with the device's Ed25519 key. The signature covers
-//     "doorpost-audit-export-v1\n" || the manifest without "signature", as compact JSON with keys
+//     format || "\n" || the manifest without "signature", as compact JSON with keys
 //                                    sorted (Python: json.dumps(m, sort_keys=True,
 //                                    separators=(",", ":"), ensure_ascii=False))
-// so the verifier rebuilds the signed bytes from the parsed fields; unknown fields are refused
-// (they would not be covered).
+// (format: "doorpost-audit-export-v2", or "-v1" in an export from before the CSV's clock
+// columns) so the verifier rebuilds the signed bytes from the parsed fields; unknown fields are
+// refused (they would not be covered).
 
 #include "storage/base/result.hpp"
 
@@ -21,7 +22,7 @@ struct ExportedFile {
 };
 
 struct Manifest {
-    std::string format; // kExportFormat
+    std::string format; // kExportFormat, or kExportFormatV1 read from an older export
     std::string device; // the device id at export time
     std::string devicePublicKey;
     std::string epoch;

@@ -236,7 +236,10 @@ Result<VerifyExportReport> verifyAuditExport(const VerifyExportOptions& options)
     }
     std::vector<Located> csvFound;
     bool csvInStep = csv.opened();
-    if (csvInStep && !csv.expect(std::string(kUtf8Bom) + csvHeader())) {
+    // The columns the signed manifest's format names: an export from before the clock columns
+    // (v1) is rebuilt as it was written. Without a readable manifest, the current layout.
+    const CsvLayout layout = manifest ? csvLayoutOf(manifest->format) : CsvLayout::V2;
+    if (csvInStep && !csv.expect(std::string(kUtf8Bom) + csvHeader(layout))) {
         csvFound.push_back({"events.csv row 1", 0, "the BOM or header differs from the format"});
         csvInStep = false;
     }
@@ -315,7 +318,7 @@ Result<VerifyExportReport> verifyAuditExport(const VerifyExportOptions& options)
                     break;
                 }
                 row.clear();
-                appendCsvRow(row, event);
+                appendCsvRow(row, event, layout);
                 if (csvInStep && !csv.expect(row)) {
                     csvFound.push_back({"events.csv row " + std::to_string(batch[i].line + 1) +
                                             " (seq " + std::to_string(event.seq) + ")",

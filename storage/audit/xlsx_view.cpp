@@ -103,7 +103,13 @@ Result<std::unique_ptr<XlsxView>> XlsxView::create(const std::string& path, bool
                                                     {"原因\nreasons", 30},
                                                     {"操作员\noperator", 12},
                                                     {"事件\nevent id", 34},
-                                                    {"哈希\nhash", 66}})
+                                                    {"哈希\nhash", 66},
+                                                    // The device clock the event recorded
+                                                    // (docs/clock.md), after every older column.
+                                                    {"时钟状态\nclock state", 12},
+                                                    {"时钟偏差（毫秒）\nclock offset (ms)", 18},
+                                                    {"估计为下限\nestimate is a floor", 14},
+                                                    {"时间回退（毫秒）\nwall time back (ms)", 18}})
         columns.push_back(column);
     s.lastColumn = static_cast<lxw_col_t>(columns.size() - 1);
     s.columns = std::move(columns);
@@ -185,6 +191,29 @@ bool XlsxView::add(const Event& event, const OpenedId* opened) {
     text(event.operatorId);
     text(event.eventId);
     text(event.hash);
+    // detail.clock: the state as text, the offset and the jump back as numbers (ms).
+    const nlohmann::json* clock =
+        detail.is_object() && detail.contains("clock") && detail["clock"].is_object()
+            ? &detail["clock"]
+            : nullptr;
+    const auto clockText = [&](const char* key) -> std::string {
+        if (clock == nullptr || !clock->contains(key) || (*clock)[key].is_null())
+            return {};
+        const auto& value = (*clock)[key];
+        return value.is_string() ? value.get<std::string>() : value.dump();
+    };
+    const auto clockNumber = [&](const char* key) {
+        if (clock != nullptr && clock->contains(key) && (*clock)[key].is_number_integer()) {
+            worksheet_write_number(s.sheet, s.row, c++,
+                                   static_cast<double>((*clock)[key].get<std::int64_t>()), nullptr);
+        } else {
+            text(clockText(key));
+        }
+    };
+    text(clockText("state"));
+    clockNumber("offset_ms");
+    text(clockText("floor"));
+    clockNumber("wall_back_ms");
     ++s.row;
     return s.error == LXW_NO_ERROR;
 }

@@ -1,5 +1,6 @@
 #include "storage/base/local_time.hpp"
 
+#include <cstdio>
 #include <ctime>
 
 namespace doorpost {
@@ -28,6 +29,31 @@ std::string localClock(std::int64_t unixSeconds) {
     localtime_r(&t, &local);
     char text[16];
     std::strftime(text, sizeof text, "%H:%M", &local);
+    return text;
+}
+
+LocalMinute localMinute(std::int64_t unixSeconds) {
+    const auto t = static_cast<std::time_t>(unixSeconds);
+    std::tm local{};
+    localtime_r(&t, &local);
+    return {local.tm_year + 1900, local.tm_mon + 1, local.tm_mday, local.tm_hour, local.tm_min};
+}
+
+std::int64_t unixFromLocalMinute(const LocalMinute& local) {
+    std::tm tm{};
+    tm.tm_year = local.year - 1900;
+    tm.tm_mon = local.month - 1;
+    tm.tm_mday = local.day;
+    tm.tm_hour = local.hour;
+    tm.tm_min = local.minute;
+    tm.tm_isdst = -1;
+    return static_cast<std::int64_t>(std::mktime(&tm));
+}
+
+std::string formatLocalMinute(const LocalMinute& local) {
+    char text[40];
+    std::snprintf(text, sizeof text, "%04d-%02d-%02d %02d:%02d", local.year, local.month, local.day,
+                  local.hour, local.minute);
     return text;
 }
 

@@ -14,4 +14,21 @@ int localDateYmd(std::int64_t unixSeconds);
 // "08:05" in local time.
 std::string localClock(std::int64_t unixSeconds);
 
+// A local date and time to the minute, as staff read it off a wall clock or a phone (the staff
+// screen's time entry): month 1-12, day 1-31, hour 0-23, minute 0-59.
+struct LocalMinute {
+    int year = 1970;
+    int month = 1;
+    int day = 1;
+    int hour = 0;
+    int minute = 0;
+};
+// The local minute that holds `unixSeconds` (seconds dropped).
+LocalMinute localMinute(std::int64_t unixSeconds);
+// The moment that local minute starts (mktime: DST decided for that moment; a time skipped by a
+// DST change reads as the hour after).
+std::int64_t unixFromLocalMinute(const LocalMinute& local);
+// "2026-12-07 08:05".
+std::string formatLocalMinute(const LocalMinute& local);
+
 } // namespace doorpost

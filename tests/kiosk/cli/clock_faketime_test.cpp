@@ -139,9 +139,32 @@ struct Kiosk {
         std::stringstream html;
         html << report.rdbuf();
         lastReport = html.str();
+        lastCsv = readBack(out);
         return events;
     }
     std::string lastReport;
+    // events.csv and events.xlsx of the last export, each as rows of {column: value}.
+    nlohmann::json lastCsv;
+
+    // Python's csv module (as Excel reads the file) and openpyxl (the workbook); the rows come
+    // back as {"csv": [...], "xlsx": [...]}, the workbook's columns named by their English line.
+    nlohmann::json readBack(const std::string& out) {
+        std::ofstream(dir.file("read_back.py"))
+            << "import csv, json, sys, openpyxl\n"
+               "with open(sys.argv[1] + '/events.csv', encoding='utf-8-sig', newline='') as f:\n"
+               "    rows = list(csv.DictReader(f, strict=True))\n"
+               "ws = openpyxl.load_workbook(sys.argv[1] + '/events.xlsx').worksheets[0]\n"
+               "header = [c.value.split('\\n')[1] for c in ws[1]]\n"
+               "cells = [dict(zip(header, [c.value for c in r])) for r in "
+               "ws.iter_rows(min_row=2)]\n"
+               "print(json.dumps({'csv': rows, 'xlsx': cells}, ensure_ascii=False, "
+               "default=str))\n";
+        // Debian's python3-openpyxl belongs to the system interpreter.
+        const auto run = runCommand("/usr/bin/python3 " + dir.file("read_back.py") + " " + out);
+        INFO(run.out << run.err);
+        REQUIRE(run.exitCode == 0);
+        return nlohmann::json::parse(run.out);
+    }
 };
 
 bool hasReason(const nlohmann::json& verdict, const char* code) {
@@ -237,6 +260,28 @@ TEST_CASE("the RTC reset to 2020 after a day of events: no clock-caused DENY, th
     for (const auto& event : events)
         CHECK(detailOf(event).contains("clock"));
     CHECK(kiosk.lastReport.find("wall time back") != std::string::npos);
+
+    // The export carries them: events.csv and events.xlsx, row for row with events.jsonl.
+    const auto& csv = kiosk.lastCsv["csv"];
+    const auto& xlsx = kiosk.lastCsv["xlsx"];
+    REQUIRE(csv.size() == events.size());
+    REQUIRE(xlsx.size() == events.size());
+    CHECK(csv[0]["clock_state"] == "ok");
+    CHECK_FALSE(csv[0]["clock_offset_ms"].get<std::string>().empty());
+    CHECK(csv[0]["clock_wall_back_ms"] == "");
+    CHECK(csv[1]["clock_state"] == "suspect");
+    CHECK(std::stoll(csv[1]["clock_offset_ms"].get<std::string>()) ==
+          jumped["clock"]["offset_ms"].get<std::int64_t>());
+    CHECK(std::stoll(csv[1]["clock_offset_ms"].get<std::string>()) > 6 * kYearMs);
+    CHECK(csv[1]["clock_floor"] == "true");
+    CHECK(std::stoll(csv[1]["clock_wall_back_ms"].get<std::string>()) > 6 * kYearMs);
+    CHECK(xlsx[1]["clock state"] == "suspect");
+    CHECK(xlsx[1]["clock offset (ms)"].get<std::int64_t>() ==
+          jumped["clock"]["offset_ms"].get<std::int64_t>());
+    CHECK(xlsx[1]["estimate is a floor"] == "true");
+    CHECK(xlsx[1]["wall time back (ms)"].get<std::int64_t>() > 6 * kYearMs);
+    for (std::size_t i = 0; i < events.size(); ++i)
+        CHECK(csv[i]["clock_state"] == detailOf(events[i])["clock"]["state"]);
 }
 
 TEST_CASE("a sync anchors the time for the boot: the RTC two years ahead expires nothing, a "
@@ -360,6 +405,19 @@ TEST_CASE("staff set the time: recorded as an event, the estimate follows, the e
     CHECK(detailOf(*it)["action"] == "clock_set");
     CHECK(detailOf(*it)["offset_ms"].get<std::int64_t>() > 6 * kYearMs);
     CHECK(kiosk.lastReport.find("clock_set (op1)") != std::string::npos);
+    // In the spreadsheet views too: the row of clock_set, with the clock it was set from.
+    const auto seq = std::to_string((*it)["seq"].get<std::int64_t>());
+    bool found = false;
+    for (const auto& row : kiosk.lastCsv["csv"]) {
+        if (row["seq"] != seq)
+            continue;
+        found = true;
+        CHECK(row["reasons"] == "clock_set");
+        CHECK(row["operator"] == "op1");
+        CHECK(row["clock_state"] == "suspect");
+        CHECK(row["clock_floor"] == "true");
+    }
+    CHECK(found);
 }
 
 TEST_CASE("the RTC resets while the door runs: the step is noticed, the chip turns red and a "

@@ -2,6 +2,7 @@
 // all-or-nothing output, and a consistent snapshot while the gate keeps appending.
 
 #include "storage/audit/format.hpp"
+#include "storage/audit/manifest.hpp"
 #include "storage/audit/verify.hpp"
 #include "storage/device_key.hpp"
 #include "tests/storage/audit/export_fixture.hpp"
@@ -279,4 +280,99 @@ TEST_CASE("exporting while the gate appends gives consistent, verifiable segment
     auto status = log->status();
     REQUIRE(status);
     CHECK(status->lastSeq > exports.back().lastSeq - 1);
+}
+
+TEST_CASE("events.csv carries the clock each event recorded, in columns after the older ones; "
+          "an export of the format before them still verifies") {
+    TempDir dir;
+    const auto db = dir.file("kiosk.db");
+    appendTestEvents(db, 2);
+    {
+        // Recorded while the clock was suspect (docs/clock.md): the wall clock six years back.
+        auto opened = Database::open(db);
+        REQUIRE(opened);
+        auto log = EventLog::open(*opened);
+        REQUIRE(log);
+        EventDraft draft;
+        draft.kind = EventKind::Scan;
+        draft.credentialType = "ticket";
+        draft.verdict = Verdict::Admit;
+        draft.reasons = {"ticket_valid", "device_clock_wrong"};
+        draft.detail = R"({"door":"d1","clock":{"state":"suspect","offset_ms":189345600000,)"
+                       R"("estimate":"2026-01-01T09:00:00Z","basis":"last_event","floor":true,)"
+                       R"("wall_back_ms":189345000000},"name":"张伟"})";
+        draft.wallTimeMs = 1577869200000; // 2020-01-01T09:00:00Z
+        REQUIRE(log->append(draft));
+        draft.reasons = {"clock_set"};
+        draft.kind = EventKind::Operator;
+        draft.verdict = Verdict::None;
+        draft.operatorId = "op1";
+        draft.detail = R"({"action":"clock_set","offset_ms":5,"clock":{"state":"ok",)"
+                       R"("offset_ms":-7200000}})";
+        REQUIRE(log->append(draft));
+    }
+    const auto out = dir.path() / "export";
+    auto summary = writeAuditExport(wholeLog(db, out.string()));
+    REQUIRE(summary);
+    CHECK(nlohmann::json::parse(readText(out / "manifest.json"))["format"] ==
+          "doorpost-audit-export-v2");
+
+    const auto rows = readCsvWithPython(dir, out / "events.csv");
+    REQUIRE(rows.size() == 4);
+    // The older columns first, in their places; the clock's after them.
+    const auto lines = readLines(out / "events.csv");
+    CHECK(lines[0] == "\xEF\xBB\xBFseq,time_utc,device_id,kind,credential_type,masked_id,name,"
+                      "room,seat,verdict,reasons,operator,event_id,hash,clock_state,"
+                      "clock_offset_ms,clock_floor,clock_wall_back_ms\r");
+    CHECK(rows[0]["clock_state"] == ""); // recorded before the clock was
+    CHECK(rows[2]["clock_state"] == "suspect");
+    CHECK(rows[2]["clock_offset_ms"] == "189345600000");
+    CHECK(rows[2]["clock_floor"] == "true");
+    CHECK(rows[2]["clock_wall_back_ms"] == "189345000000");
+    CHECK(rows[2]["name"] == "张伟");
+    CHECK(rows[3]["reasons"] == "clock_set");
+    CHECK(rows[3]["operator"] == "op1");
+    CHECK(rows[3]["clock_state"] == "ok");
+    CHECK(rows[3]["clock_offset_ms"] == "-7200000"); // a number, not guarded as a formula
+    CHECK(rows[3]["clock_wall_back_ms"] == "");
+    auto report = verifyAuditExport({out.string(), summary->devicePublicKey});
+    REQUIRE(report);
+    CHECK(report->ok);
+
+    // The same export as the v1 format wrote it: 14 columns, signed as "...-v1". It verifies.
+    const auto old = dir.path() / "export-v1";
+    copyFolder(out, old);
+    std::string csv = "\xEF\xBB\xBF" + csvHeader(CsvLayout::V1);
+    for (const auto& line : readLines(old / "events.jsonl")) {
+        auto event = eventFromJsonLine(line);
+        REQUIRE(event);
+        csv += csvRow(*event, CsvLayout::V1);
+    }
+    writeText(old / "events.csv", csv);
+    auto manifest = manifestFromText(readText(old / "manifest.json"));
+    REQUIRE(manifest);
+    manifest->format = "doorpost-audit-export-v1";
+    Sha256Stream sha;
+    sha.update(csv);
+    manifest->csv = {sha.finishHex(), static_cast<std::int64_t>(csv.size())};
+    auto opened = Database::open(db);
+    REQUIRE(opened);
+    auto key = loadOrCreateDeviceKey(*opened);
+    REQUIRE(key);
+    manifest->signature = signDetached(*key, manifestSignedBytes(*manifest));
+    writeText(old / "manifest.json", manifestToText(*manifest));
+    auto oldReport = verifyAuditExport({old.string(), summary->devicePublicKey});
+    REQUIRE(oldReport);
+    INFO(oldReport->problem);
+    CHECK(oldReport->ok);
+    CHECK(readCsvWithPython(dir, old / "events.csv")[2].size() == 14);
+
+    // A v1 manifest cannot vouch for the new columns, nor a v2 one for the CSV without them.
+    const auto mixed = dir.path() / "export-mixed";
+    copyFolder(old, mixed);
+    writeText(mixed / "events.csv", readText(out / "events.csv"));
+    auto mixedReport = verifyAuditExport({mixed.string(), summary->devicePublicKey});
+    REQUIRE(mixedReport);
+    CHECK_FALSE(mixedReport->ok);
+    CHECK(mixedReport->where == "events.csv row 1");
 }
