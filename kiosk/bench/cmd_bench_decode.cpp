@@ -463,6 +463,7 @@ int benchPeople(const BenchDecodeArgs& args) {
         // between two people do the same).
         decoder.resetStream();
         int oursAt = -1, baseAt = -1;
+        int framesLocated = 0; // frames from the first whole one on where code-like texture was
         const char* oursStage = "-";
         for (std::size_t t = 0; t < script.frames.size() && (oursAt < 0 || baseAt < 0); ++t) {
             auto image = drivers::synthetic::renderScene(script.frames[t]);
@@ -476,6 +477,8 @@ int benchPeople(const BenchDecodeArgs& args) {
                 cpu.push_back(threadCpuMs() - cpuStart +
                               (outcome ? static_cast<double>(outcome->cpu.count()) / 1e3 : 0.0));
                 ++frames;
+                framesLocated +=
+                    outcome && outcome->sawCandidate && frame >= script.firstWholeFrame ? 1 : 0;
                 const drivers::decode::CodeRead* read =
                     outcome && outcome->read ? &*outcome->read : nullptr;
                 if (read != nullptr && !matches(read, code)) {
@@ -500,8 +503,8 @@ int benchPeople(const BenchDecodeArgs& args) {
                       << " exposure=" << fixed(p.exposure) << " noise=" << fixed(p.noise, 1)
                       << " contrast=" << fixed(p.contrast) << " glare=" << fixed(p.glare)
                       << " enter=" << p.enterFrames << " whole_at=" << script.firstWholeFrame
-                      << " doorpost_at=" << oursAt << " stage=" << oursStage
-                      << " baseline_at=" << baseAt << '\n';
+                      << " located_frames=" << framesLocated << " doorpost_at=" << oursAt
+                      << " stage=" << oursStage << " baseline_at=" << baseAt << '\n';
         }
         if (oursAt >= 0) {
             oursTimes.push_back(std::max(0, oursAt - script.firstWholeFrame) * kFrameMs);
