@@ -18,6 +18,9 @@ demo=${DOORPOST_DEMO_DIR:-$root/build/demo}
 central_dir="$demo/central"
 mkdir -p "$demo"
 db="$demo/doorpost.db"
+# Each run is a fresh door (the tour counts today's registrations from zero); the central and
+# the auditor's keys are kept, and the door is enrolled again below.
+rm -f "$db" "$db-wal" "$db-shm"
 
 # The central: issuer and sealing keys (made once), then served on a free loopback port for as
 # long as the demo runs. The sealing key's secret half goes, passphrase-protected, into the
