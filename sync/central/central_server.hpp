@@ -27,7 +27,7 @@ struct ServerOptions {
     unsigned connectionLimit = 4096;
     unsigned perAddressLimit = 256; // 0: no limit
     unsigned idleTimeoutS = 30;
-    std::chrono::milliseconds queueBudget{250};
+    std::chrono::milliseconds queueBudget{200};
     std::int64_t quietAfterS = 300; // a door not heard from this long is "quiet"
     std::string version;            // shown on the status page
     CentralLog* log = nullptr;      // nothing: a log of its own to stderr (warnings and worse)

@@ -76,7 +76,7 @@ struct HttpServerOptions {
     unsigned idleTimeoutS = 30;      // a connection silent this long is closed
     // A Work request that would be answered later than this (judged from the queue's length
     // and the recent time per job) is answered 429 at once.
-    std::chrono::milliseconds queueBudget{250};
+    std::chrono::milliseconds queueBudget{200};
     std::size_t maxQueue = 1024;
     TlsCredentials* tls = nullptr; // HTTPS when set
 };

@@ -54,7 +54,7 @@ struct FleetOptions {
     int trickle = 0;
     int storeConnections = 0;
     int workers = 0;
-    long queueBudgetMs = 250;
+    long queueBudgetMs = 200;
 };
 
 // One door's backlog, made before the clock starts: each record's push JSON and hash.

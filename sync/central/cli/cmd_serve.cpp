@@ -26,7 +26,7 @@ struct ServeOptions {
     bool behindTlsProxy = false;
     std::string logLevel = "info";
     int storeConnections = 0; // 0: 4 over PostgreSQL, 1 over SQLite
-    long queueBudgetMs = 250;
+    long queueBudgetMs = 200;
 };
 
 bool isPostgres(const CentralContext& context) {
@@ -163,7 +163,7 @@ void registerServeCommand(CLI::App& app, CentralContext& context) {
         ->capture_default_str();
     command
         ->add_option("--queue-budget-ms", options->queueBudgetMs,
-                     "Longest expected wait for a worker before a request gets 429")
+                     "Longest expected time to an answer before a request gets 429")
         ->capture_default_str();
     command
         ->add_option("--quiet-after", options->server.quietAfterS,
