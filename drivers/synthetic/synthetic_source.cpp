@@ -35,11 +35,17 @@ camera::NextFrame SyntheticSource::next(std::chrono::milliseconds timeout) {
         out.message = "synthetic source is not open";
         return out;
     }
-    if (m_config.frameLimit != 0 && m_sequence >= m_config.frameLimit) {
+    // Checked before pacing (an ended source does not wait a frame) and again after dropped
+    // slots moved the sequence on.
+    auto ended = [&] {
+        if (m_config.frameLimit == 0 || m_sequence < m_config.frameLimit)
+            return false;
         m_state = camera::SourceState::Ended;
         out.status = camera::NextStatus::Ended;
+        return true;
+    };
+    if (ended())
         return out;
-    }
     // Without dropWhenBehind a paced frame is "taken" on its schedule, not when the consumer got
     // round to asking: timestamps stay evenly spaced when the consumer falls behind.
     std::optional<camera::FrameClock::time_point> scheduled;
@@ -66,46 +72,26 @@ camera::NextFrame SyntheticSource::next(std::chrono::milliseconds timeout) {
         scheduled = m_nextDue;
         m_nextDue += interval;
     }
-    if (m_config.frameLimit != 0 && m_sequence >= m_config.frameLimit) {
-        m_state = camera::SourceState::Ended;
-        out.status = camera::NextStatus::Ended;
+    if (ended())
         return out;
-    }
 
+    const std::optional<std::size_t> payload = payloadAt(m_sequence);
+    m_lastPayload = payload ? &m_config.payloads[*payload] : nullptr;
     if (m_config.renderOnce) {
-        std::size_t scene = 0;
-        m_lastPayload = nullptr;
-        const auto cycle =
-            static_cast<std::uint64_t>(m_config.framesWithCode + m_config.framesWithout);
-        if (!m_config.payloads.empty() && cycle > 0 &&
-            m_sequence % cycle < static_cast<std::uint64_t>(m_config.framesWithCode)) {
-            scene = 1 + (m_sequence / cycle) % m_config.payloads.size();
-            m_lastPayload = &m_config.payloads[scene - 1];
-        }
         out.status = camera::NextStatus::Frame;
-        out.frame.luma = m_scenes[scene].view();
+        out.frame.luma = m_scenes[payload ? 1 + *payload : 0].view();
         out.frame.sequence = m_sequence++;
         out.frame.captured = frameTime(scheduled);
         return out;
     }
 
-    SceneSpec spec;
-    spec.width = m_config.width;
-    spec.height = m_config.height;
-    spec.degradation = m_config.degradation;
-    spec.seed = m_config.seed * 1000003ull + m_sequence;
-    m_lastPayload = nullptr;
-    const auto cycle = static_cast<std::uint64_t>(m_config.framesWithCode + m_config.framesWithout);
-    if (!m_config.payloads.empty() && cycle > 0) {
-        const std::uint64_t turn = m_sequence / cycle;
-        const std::uint64_t inTurn = m_sequence % cycle;
-        if (inTurn < static_cast<std::uint64_t>(m_config.framesWithCode)) {
-            m_lastPayload = &m_config.payloads[turn % m_config.payloads.size()];
-            spec.code = *m_lastPayload;
-            // The hand drifts a little from frame to frame.
-            spec.centerX = 0.5 + 0.01 * static_cast<double>(inTurn % 5) - 0.02;
-            spec.centerY = 0.5 + 0.008 * static_cast<double>(inTurn % 3) - 0.008;
-        }
+    SceneSpec spec = sceneSpec(m_sequence);
+    if (m_lastPayload) {
+        spec.code = *m_lastPayload;
+        // The hand drifts a little from frame to frame.
+        const std::uint64_t inTurn = m_sequence % cycle();
+        spec.centerX = 0.5 + 0.01 * static_cast<double>(inTurn % 5) - 0.02;
+        spec.centerY = 0.5 + 0.008 * static_cast<double>(inTurn % 3) - 0.008;
     }
     auto rendered = renderScene(spec);
     if (!rendered) {
@@ -133,18 +119,32 @@ SyntheticSource::frameTime(std::optional<camera::FrameClock::time_point> schedul
     return *scheduled;
 }
 
-DriverStatus SyntheticSource::renderScenes() {
-    std::vector<camera::LumaImage> scenes;
+std::uint64_t SyntheticSource::cycle() const {
+    return static_cast<std::uint64_t>(m_config.framesWithCode + m_config.framesWithout);
+}
+
+std::optional<std::size_t> SyntheticSource::payloadAt(std::uint64_t sequence) const {
+    if (m_config.payloads.empty() || cycle() == 0 ||
+        sequence % cycle() >= static_cast<std::uint64_t>(m_config.framesWithCode))
+        return std::nullopt;
+    return (sequence / cycle()) % m_config.payloads.size();
+}
+
+SceneSpec SyntheticSource::sceneSpec(std::uint64_t seedOffset) const {
     SceneSpec spec;
     spec.width = m_config.width;
     spec.height = m_config.height;
     spec.degradation = m_config.degradation;
-    spec.seed = m_config.seed * 1000003ull;
+    spec.seed = m_config.seed * 1000003ull + seedOffset;
+    return spec;
+}
+
+DriverStatus SyntheticSource::renderScenes() {
+    std::vector<camera::LumaImage> scenes;
     for (std::size_t i = 0; i <= m_config.payloads.size(); ++i) {
-        if (i > 0) {
+        SceneSpec spec = sceneSpec(i);
+        if (i > 0)
             spec.code = m_config.payloads[i - 1];
-            spec.seed = m_config.seed * 1000003ull + i;
-        }
         auto rendered = renderScene(spec);
         if (!rendered) {
             return rendered.error();

@@ -50,6 +50,12 @@ public:
     std::uint64_t framesDropped() const { return m_dropped; }
 
 private:
+    // Frames in one turn: a payload held up, then the empty doorway.
+    std::uint64_t cycle() const;
+    // The payload in view at frame `sequence` (index into m_config.payloads), if any.
+    std::optional<std::size_t> payloadAt(std::uint64_t sequence) const;
+    // Size, degradation and a seed derived from the config's (one per frame or per scene).
+    SceneSpec sceneSpec(std::uint64_t seedOffset) const;
     DriverStatus renderScenes();
     camera::FrameClock::time_point
     frameTime(std::optional<camera::FrameClock::time_point> scheduled) const;

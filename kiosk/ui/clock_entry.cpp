@@ -3,7 +3,6 @@
 #include "storage/base/iso_time.hpp"
 
 #include <cstdio>
-#include <ctime>
 #include <string>
 
 namespace doorpost::kiosk::ui {
@@ -22,20 +21,10 @@ LocalMinute stepLocalMinute(LocalMinute value, ClockField field, int delta) {
     case ClockField::Day:
     case ClockField::Hour:
     case ClockField::Minute: {
-        // Plain calendar arithmetic through UTC (timegm), so no time zone or DST moves it.
-        std::tm tm{};
-        tm.tm_year = value.year - 1900;
-        tm.tm_mon = value.month - 1;
-        tm.tm_mday = value.day;
-        tm.tm_hour = value.hour;
-        tm.tm_min = value.minute;
         const std::int64_t unit = field == ClockField::Day    ? 86400
                                   : field == ClockField::Hour ? 3600
                                                               : 60;
-        const auto t = static_cast<std::time_t>(timegm(&tm) + unit * delta);
-        std::tm out{};
-        gmtime_r(&t, &out);
-        return {out.tm_year + 1900, out.tm_mon + 1, out.tm_mday, out.tm_hour, out.tm_min};
+        return addSeconds(value, unit * delta);
     }
     }
     while (value.day > 28 && !isValidCivilDate(value.year, value.month, value.day))

@@ -7,6 +7,12 @@
 
 namespace doorpost::kiosk::ui {
 
+namespace {
+// Confirming or setting the time moves the estimate: the chips are read again at once, not at
+// the next periodic status read.
+constexpr bool kClockMoved = true;
+} // namespace
+
 void StaffScreen::onEnter(UiContext& ctx) {
     // The sync worker is composed at start (run --central), so the address is shown, not edited.
     std::snprintf(m_address, sizeof m_address, "%s",
@@ -15,10 +21,13 @@ void StaffScreen::onEnter(UiContext& ctx) {
     m_clockEntry.reset();
 }
 
-app::StaffDone StaffScreen::toast(UiContext& ctx) {
+app::StaffDone StaffScreen::toast(UiContext& ctx, bool rereadStatus) {
     ctx.model.staffBusy = true;
-    return ctx.onUi<app::StaffNotice>([](UiModel& m, app::StaffNotice notice) {
+    return ctx.onUi<app::StaffNotice>([rereadStatus](UiModel& m, app::StaffNotice notice) {
         m.staffBusy = false;
+        if (rereadStatus && !notice.failed) {
+            m.countersStale = true; // sends the status read (app.cpp) with the counters
+        }
         // The arguments (paths, OS errors) may hold glyphs the atlas lacks, in either language's
         // sentence: both are noted, so a language switch while the toast is up draws it whole.
         m.noteText(formatNotice(Lang::Zh, notice));
@@ -56,17 +65,7 @@ void StaffScreen::drawClockEntry(UiContext& ctx) {
     } else if (action == ClockEntry::Action::Set && ctx.ports.staff != nullptr) {
         const std::int64_t toMs = m_clockEntry->unixSeconds() * 1000;
         m_clockEntry.reset(); // the answer comes back as the settings' toast
-        // A time set moves the estimate, so the chips are read again at once, not in 10 s.
-        auto shownToast = toast(ctx);
-        auto reread = ctx.onUi<app::StaffNotice>([](UiModel& model, app::StaffNotice notice) {
-            if (!notice.failed) {
-                model.countersStale = true; // sends the status read (app.cpp) with the counters
-            }
-        });
-        ctx.ports.staff->setClock(toMs, [shownToast, reread](app::StaffNotice notice) {
-            reread(notice);
-            shownToast(std::move(notice));
-        });
+        ctx.ports.staff->setClock(toMs, toast(ctx, kClockMoved));
     }
 }
 
@@ -153,7 +152,7 @@ void StaffScreen::drawBody(UiContext& ctx) {
         ImGui::SameLine();
         if (touchButton(ctx, "clock_confirm", ctx.t(Str::ClockConfirm), ImVec2(260 * s, 64 * s),
                         colours::kPanel, settings && ctx.ports.staff != nullptr)) {
-            ctx.ports.staff->confirmClock(toast(ctx));
+            ctx.ports.staff->confirmClock(toast(ctx, kClockMoved));
         }
         ImGui::SameLine();
         if (touchButton(ctx, "clock_set_open", ctx.t(Str::ClockSetOpen), ImVec2(220 * s, 64 * s),

@@ -22,7 +22,8 @@ protected:
 
 private:
     void request(UiContext& ctx, void (app::StaffPort::*action)(app::StaffDone));
-    app::StaffDone toast(UiContext& ctx);
+    // The answer as a toast; with rereadStatus, a success also sends the status read at once.
+    app::StaffDone toast(UiContext& ctx, bool rereadStatus = false);
     void drawClockEntry(UiContext& ctx);
 
     // Set when staff opened the time entry: the body shows it instead of the settings.

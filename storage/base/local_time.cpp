@@ -32,22 +32,44 @@ std::string localClock(std::int64_t unixSeconds) {
     return text;
 }
 
-LocalMinute localMinute(std::int64_t unixSeconds) {
-    const auto t = static_cast<std::time_t>(unixSeconds);
-    std::tm local{};
-    localtime_r(&t, &local);
-    return {local.tm_year + 1900, local.tm_mon + 1, local.tm_mday, local.tm_hour, local.tm_min};
-}
+namespace {
 
-std::int64_t unixFromLocalMinute(const LocalMinute& local) {
+std::tm toTm(const LocalMinute& local) {
     std::tm tm{};
     tm.tm_year = local.year - 1900;
     tm.tm_mon = local.month - 1;
     tm.tm_mday = local.day;
     tm.tm_hour = local.hour;
     tm.tm_min = local.minute;
+    return tm;
+}
+
+LocalMinute fromTm(const std::tm& tm) {
+    return {tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min};
+}
+
+} // namespace
+
+LocalMinute localMinute(std::int64_t unixSeconds) {
+    const auto t = static_cast<std::time_t>(unixSeconds);
+    std::tm local{};
+    localtime_r(&t, &local);
+    return fromTm(local);
+}
+
+std::int64_t unixFromLocalMinute(const LocalMinute& local) {
+    std::tm tm = toTm(local);
     tm.tm_isdst = -1;
     return static_cast<std::int64_t>(std::mktime(&tm));
+}
+
+LocalMinute addSeconds(const LocalMinute& local, std::int64_t seconds) {
+    // Through UTC (timegm), so no time zone or DST change moves the fields.
+    std::tm tm = toTm(local);
+    const auto t = static_cast<std::time_t>(timegm(&tm) + seconds);
+    std::tm out{};
+    gmtime_r(&t, &out);
+    return fromTm(out);
 }
 
 std::string formatLocalMinute(const LocalMinute& local) {

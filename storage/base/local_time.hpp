@@ -28,6 +28,9 @@ LocalMinute localMinute(std::int64_t unixSeconds);
 // The moment that local minute starts (mktime: DST decided for that moment; a time skipped by a
 // DST change reads as the hour after).
 std::int64_t unixFromLocalMinute(const LocalMinute& local);
+// Calendar arithmetic on the fields: `seconds` later (earlier if negative), months and years
+// rolling over, with no time zone or DST change in between (a stepper on the staff screen).
+LocalMinute addSeconds(const LocalMinute& local, std::int64_t seconds);
 // "2026-12-07 08:05".
 std::string formatLocalMinute(const LocalMinute& local);
 
