@@ -28,6 +28,17 @@ std::string zxingRead(const LumaView& view) {
     return result.isValid() ? result.text() : std::string();
 }
 
+// Two tickets in turn at 320x240: two frames of each, then one empty frame.
+SyntheticConfig twoTickets() {
+    SyntheticConfig config;
+    config.width = 320;
+    config.height = 240;
+    config.payloads = {{"A-1", CodeFormat::QRCode}, {"B-2", CodeFormat::QRCode}};
+    config.framesWithCode = 2;
+    config.framesWithout = 1;
+    return config;
+}
+
 } // namespace
 
 TEST_CASE("synthetic scenes render readable codes in every format") {
@@ -73,12 +84,7 @@ TEST_CASE("a payload that cannot be encoded is an error, not a crash") {
 }
 
 TEST_CASE("the synthetic source alternates payloads with empty frames and ends at its limit") {
-    SyntheticConfig config;
-    config.width = 320;
-    config.height = 240;
-    config.payloads = {{"A-1", CodeFormat::QRCode}, {"B-2", CodeFormat::QRCode}};
-    config.framesWithCode = 2;
-    config.framesWithout = 1;
+    SyntheticConfig config = twoTickets();
     config.frameLimit = 6;
     SyntheticSource source(config);
     REQUIRE(source.open());
@@ -112,12 +118,7 @@ TEST_CASE("a paced synthetic source keeps its frame rate") {
 }
 
 TEST_CASE("a synthetic source that renders once delivers the same pictures in the same turns") {
-    SyntheticConfig config;
-    config.width = 320;
-    config.height = 240;
-    config.payloads = {{"A-1", CodeFormat::QRCode}, {"B-2", CodeFormat::QRCode}};
-    config.framesWithCode = 2;
-    config.framesWithout = 1;
+    SyntheticConfig config = twoTickets();
     config.frameLimit = 7;
     config.renderOnce = true;
     SyntheticSource source(config);
