@@ -261,6 +261,47 @@ CREATE TABLE clock_anchors (
 );
 CREATE INDEX clock_anchors_by_boot ON clock_anchors(boot_id, id);
 )sql"},
+    {"site doors and peer events",
+     R"sql(
+-- The doors of this kiosk's site as the central published them (the signed "site" set,
+-- docs/mesh.md): whom the door serves its chain to and whose chains it pulls, with the public
+-- key each one's answers must be signed with.
+CREATE TABLE site_doors (
+    device     TEXT PRIMARY KEY,
+    site       TEXT NOT NULL,
+    device_key TEXT NOT NULL,
+    address    TEXT NOT NULL DEFAULT ''
+) WITHOUT ROWID;
+-- Peers' events, apart from this door's own chain (which stays its own, as the central and the
+-- auditors expect). Idempotent by (device, epoch, seq), like the central's ingest; the whole
+-- canonical record is kept so that each link can be checked again.
+CREATE TABLE peer_events (
+    device       TEXT NOT NULL,
+    epoch        TEXT NOT NULL,
+    seq          INTEGER NOT NULL,
+    hash         TEXT NOT NULL,
+    prev_hash    TEXT NOT NULL,
+    wall_time_ms INTEGER NOT NULL,
+    verdict      TEXT NOT NULL,
+    subject_key  TEXT NOT NULL,
+    detail       TEXT NOT NULL,
+    record       TEXT NOT NULL,
+    received_ms  INTEGER NOT NULL,
+    PRIMARY KEY (device, epoch, seq)
+) WITHOUT ROWID;
+-- The duplicate rule's lookup: a peer's admissions by subject, newest first.
+CREATE INDEX peer_admissions ON peer_events(subject_key, wall_time_ms)
+    WHERE verdict = 'admit' AND subject_key <> '';
+-- How far each peer chain is held, and when it last moved or was confirmed.
+CREATE TABLE peer_heads (
+    device     TEXT NOT NULL,
+    epoch      TEXT NOT NULL,
+    seq        INTEGER NOT NULL,
+    hash       TEXT NOT NULL,
+    updated_ms INTEGER NOT NULL,
+    PRIMARY KEY (device, epoch)
+) WITHOUT ROWID;
+)sql"},
 };
 
 Result<int> userVersion(sqlite3* db) {
