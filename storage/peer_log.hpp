@@ -26,7 +26,7 @@ struct PeerHead {
     std::string device;
     std::string epoch;
     std::int64_t seq = 0;
-    std::string hash;          // kZeroHashHex before the first record
+    std::string hash;           // kZeroHashHex before the first record
     std::int64_t updatedMs = 0; // wall time this door last stored or confirmed it
 };
 
