@@ -142,35 +142,47 @@ MeshStatus Mesh::status() const {
 
 void Mesh::run() {
     std::string loggedProblem;
+    // The refresh thread's own connection, kept between refreshes and opened again after a
+    // failure.
+    std::optional<storage::Database> db;
+    std::optional<storage::EventLog> log;
     for (;;) {
-        refresh(loggedProblem);
+        refresh(db, log, loggedProblem);
         std::unique_lock lock(m_mutex);
         if (m_wake.wait_for(lock, m_options.refreshEvery, [this] { return m_stopping; }))
             return;
     }
 }
 
-void Mesh::refresh(std::string& loggedProblem) {
-    // A connection for each refresh: a few reads every couple of seconds, and nothing held
-    // between them.
-    storage::OpenOptions options;
-    options.quickCheck = false;
-    auto db = storage::Database::open(m_options.dbPath, options);
-    std::optional<storage::EventLog> log;
+void Mesh::refresh(std::optional<storage::Database>& db, std::optional<storage::EventLog>& log,
+                   std::string& loggedProblem) {
     std::string problem;
     std::vector<storage::SiteDoor> doors;
     std::string own;
-    if (!db) {
-        problem = db.error().message;
-    } else if (auto opened = storage::EventLog::open(*db); !opened) {
-        problem = opened.error().message;
-    } else {
-        log.emplace(std::move(*opened));
+    if (!log) {
+        log.reset();
+        db.reset();
+        storage::OpenOptions options;
+        options.quickCheck = false;
+        auto opened = storage::Database::open(m_options.dbPath, options);
+        if (!opened) {
+            problem = opened.error().message;
+        } else {
+            db.emplace(std::move(*opened));
+            auto events = storage::EventLog::open(*db); // borrows *db, which outlives it
+            if (events)
+                log.emplace(std::move(*events));
+            else
+                problem = events.error().message;
+        }
+    }
+    if (log) {
         auto status = log->status();
         auto peers = status ? storage::readPeersOf(*db, status->deviceId)
                             : Result<std::vector<storage::SiteDoor>>(status.error());
         if (!peers) {
             problem = peers.error().message;
+            log.reset(); // open afresh next time
         } else {
             own = status->deviceId;
             doors = std::move(*peers);

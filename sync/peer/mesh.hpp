@@ -15,6 +15,8 @@
 // m_mutex guards the map and the flags.
 
 #include "storage/base/result.hpp"
+#include "storage/database.hpp"
+#include "storage/event_log.hpp"
 #include "sync/peer/peer_puller.hpp"
 #include "sync/peer/peer_server.hpp"
 
@@ -24,6 +26,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -74,7 +77,8 @@ public:
 
 private:
     void run();
-    void refresh(std::string& loggedProblem);
+    void refresh(std::optional<storage::Database>& db, std::optional<storage::EventLog>& log,
+                 std::string& loggedProblem);
 
     MeshOptions m_options;
     storage::DeviceKey m_key;

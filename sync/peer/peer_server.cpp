@@ -188,8 +188,10 @@ Result<int> PeerServer::start() {
     sockaddr_storage bound{};
     socklen_t size = sizeof bound;
     ::getsockname(m_listenFd, reinterpret_cast<sockaddr*>(&bound), &size);
-    unsigned flags =
-        MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG;
+    // ITC: stop() quiesces the daemon before stopping it, which thread-per-connection mode
+    // allows only with an inter-thread channel.
+    unsigned flags = MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ITC |
+                     MHD_USE_ERROR_LOG;
     if (bound.ss_family == AF_INET6)
         flags |= MHD_USE_IPv6;
     MHD_OptionItem items[] = {
