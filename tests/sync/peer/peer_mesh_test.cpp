@@ -7,6 +7,7 @@
 #include "sync/peer/peer_server.hpp"
 #include "tests/sync/peer/peer_door.hpp"
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 
 namespace doorpost::sync::peer {
@@ -30,6 +31,7 @@ bool holdsAll(PeerDoor& holder, PeerDoor& source) {
 
 TEST_CASE("A puller takes a peer's whole chain, then each new admission within a second",
           "[peer][mesh]") {
+    // The figure in the INFO line (run with -s) is what docs/mesh.md quotes for loopback.
     PeerDoor a("door-a");
     PeerDoor b("door-b");
     PeerServer server(serverOn(a), a.key());
@@ -48,13 +50,23 @@ TEST_CASE("A puller takes a peer's whole chain, then each new admission within a
     CHECK(b.peerEventRows() == 1234);
 
     // One admission at a time: B knows each within a second (a long poll is waiting for it).
-    for (int i = 0; i < 20; ++i) {
+    constexpr int kSingles = 200;
+    std::vector<double> ms;
+    for (int i = 0; i < kSingles; ++i) {
         const auto start = std::chrono::steady_clock::now();
         a.admit(1, "late-" + std::to_string(i));
         REQUIRE(waitFor([&] { return holdsAll(b, a); }, 1s));
-        CHECK(std::chrono::steady_clock::now() - start < 1s);
+        ms.push_back(
+            std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
+                .count());
     }
-    CHECK(b.peerEventRows() == 1254);
+    std::sort(ms.begin(), ms.end());
+    const double p50 = ms[kSingles / 2];
+    const double p99 = ms[kSingles * 99 / 100];
+    INFO("admission at A to known at B, ms over " << kSingles << ": p50 " << p50 << ", p99 " << p99
+                                                  << ", max " << ms.back());
+    CHECK(p99 < 1000);
+    CHECK(b.peerEventRows() == 1234 + kSingles);
     auto peers = storage::PeerLog::open(b.db());
     REQUIRE(peers);
     auto seen = peers->lastAdmission("late-0-0");
@@ -65,8 +77,8 @@ TEST_CASE("A puller takes a peer's whole chain, then each new admission within a
 
     const PeerStatus status = puller.status();
     CHECK(status.reachable);
-    CHECK(status.heldSeq == 1254);
-    CHECK(status.stored == 1254);
+    CHECK(status.heldSeq == 1234 + kSingles);
+    CHECK(status.stored == 1234 + kSingles);
     CHECK(status.failuresInARow == 0);
     CHECK(server.counters().refused == 0);
 }
