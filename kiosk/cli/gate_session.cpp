@@ -57,8 +57,7 @@ nlohmann::json verdictJson(const gate::GateResult& result) {
     if (!result.detail.empty())
         out["detail"] = result.detail;
     if (result.alreadyAdmitted)
-        out["already_admitted"] = {{"at", formatIsoTime(result.alreadyAdmitted->at)},
-                                   {"door", result.alreadyAdmitted->door}};
+        out["already_admitted"] = gate::alreadyAdmittedJson(*result.alreadyAdmitted);
     out["clock"] = gate::clockJson(result.clock, 0);
     return out;
 }

@@ -5,7 +5,7 @@
 namespace doorpost::kiosk::credentials {
 namespace {
 
-constexpr std::array<ReasonText, 26> kTexts = {{
+constexpr std::array<ReasonText, 27> kTexts = {{
     {"credential_valid", "凭证有效", "Credential valid"},
     {"credential_malformed", "无法解析该码", "Code is malformed"},
     {"unknown_key", "签发密钥未受信任", "Signing key is not trusted"},
@@ -33,6 +33,8 @@ constexpr std::array<ReasonText, 26> kTexts = {{
     {"ticket_valid", "准考证有效", "Admission ticket valid"},
     {"id_not_sealed", "证件号未加密（无中心公钥）", "ID not sealed (no central key)"},
     {"device_clock_wrong", "设备时间有误，请人工核验", "Device clock is wrong: staff must check"},
+    {"peer_already_admitted", "已在本场所另一入口入场",
+     "Already admitted at another door of this site"},
 }};
 
 } // namespace

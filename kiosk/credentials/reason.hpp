@@ -31,10 +31,12 @@ enum class Reason {
     Unrecognised,          // not any code Doorpost knows
     ManualRegistration,    // registered by staff from an ID document
     ManualReasonNotAllowed,
-    IdInvalid,        // an ID number failed its checks
-    TicketValid,      // an exam ticket found on the roster
-    IdNotSealed,      // manual: no central sealing key, so only the masked ID is kept
-    DeviceClockWrong, // the clock is suspect and its estimate cannot settle a time check
+    IdInvalid,           // an ID number failed its checks
+    TicketValid,         // an exam ticket found on the roster
+    IdNotSealed,         // manual: no central sealing key, so only the masked ID is kept
+    DeviceClockWrong,    // the clock is suspect and its estimate cannot settle a time check
+    PeerAlreadyAdmitted, // admitted within the re-entry window at another door of the site,
+                         // learnt from that door directly (docs/mesh.md)
 };
 
 struct ReasonText {

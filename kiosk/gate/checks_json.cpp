@@ -1,5 +1,7 @@
 #include "kiosk/gate/checks_json.hpp"
 
+#include "storage/base/iso_time.hpp"
+
 namespace doorpost::kiosk::gate {
 
 nlohmann::json checksJson(const credentials::Checks& c) {
@@ -15,6 +17,15 @@ nlohmann::json checksJson(const credentials::Checks& c) {
             {"signature", value(c.signature)},
             {"expiry", value(c.expiry)},
             {"key_usage", value(c.keyUsage)}};
+}
+
+nlohmann::json alreadyAdmittedJson(const policy::PriorAdmission& prior) {
+    nlohmann::json out = {{"at", formatIsoTime(prior.at)}, {"door", prior.door}};
+    if (prior.throughPeer()) {
+        out["peer_device"] = prior.peerDevice;
+        out["peer_seq"] = prior.peerSeq;
+    }
+    return out;
 }
 
 } // namespace doorpost::kiosk::gate

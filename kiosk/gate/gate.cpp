@@ -26,10 +26,13 @@ Result<Gate> Gate::open(storage::Database& db, GateConfig config) {
     auto log = storage::EventLog::open(db);
     if (!log)
         return log.error();
+    auto peers = storage::PeerLog::open(db);
+    if (!peers)
+        return peers.error();
     auto clock = ClockWatch::open(db);
     if (!clock)
         return clock.error();
-    Gate gate(db, std::move(*log), std::move(*clock), std::move(config));
+    Gate gate(db, std::move(*log), std::move(*peers), std::move(*clock), std::move(config));
     if (auto loaded = gate.reloadTrust(); !loaded)
         return loaded.error();
     return gate;
@@ -198,6 +201,48 @@ Result<GateResult> Gate::registerManual(const ManualInput& input) {
     return decideAndRecord(std::move(credential), *clock, &normalised);
 }
 
+namespace {
+
+// An admitting event as the re-entry rule sees it: the door named in its detail, and its time
+// (while the recording clock was not ok, its estimate rather than the wrong wall time).
+policy::PriorAdmission priorAdmission(std::int64_t wallTimeMs, const std::string& deviceId,
+                                      const std::string& detailText) {
+    const nlohmann::json detail = nlohmann::json::parse(detailText, nullptr, false);
+    std::string door = detail.is_object() ? detail.value("door", "") : "";
+    if (door.empty())
+        door = deviceId;
+    std::int64_t at = wallTimeMs / 1000;
+    if (detail.is_object() && detail.contains("clock") && detail["clock"].is_object() &&
+        detail["clock"].value("state", "ok") != "ok")
+        at = wallTimeMs / 1000 + detail["clock"].value("offset_ms", std::int64_t{0}) / 1000;
+    return policy::PriorAdmission{at, door};
+}
+
+} // namespace
+
+Result<std::optional<policy::PriorAdmission>> Gate::lastAdmission(const std::string& subjectKey) {
+    auto own = m_log.lastAdmission(subjectKey);
+    if (!own)
+        return own.error();
+    // Peers' admissions are read whether or not the mesh runs: what was pulled while it ran
+    // still counts. The peer's record is the newer one only when strictly later.
+    auto peer = m_peers.lastAdmission(subjectKey);
+    if (!peer)
+        return peer.error();
+    std::optional<policy::PriorAdmission> newest;
+    if (*own)
+        newest = priorAdmission((*own)->wallTimeMs, (*own)->deviceId, (*own)->detail);
+    if (*peer) {
+        policy::PriorAdmission theirs =
+            priorAdmission((*peer)->wallTimeMs, (*peer)->device, (*peer)->detail);
+        theirs.peerDevice = (*peer)->device;
+        theirs.peerSeq = (*peer)->seq;
+        if (!newest || theirs.at > newest->at)
+            newest = std::move(theirs);
+    }
+    return newest;
+}
+
 Result<GateResult> Gate::decideAndRecord(credentials::CredentialResult credential,
                                          const DecisionClock& clock, const ManualInput* manual) {
     const std::int64_t now = clock.now;
@@ -224,22 +269,10 @@ Result<GateResult> Gate::decideAndRecord(credentials::CredentialResult credentia
 
     std::optional<policy::PriorAdmission> prior;
     if (!credential.subjectKey.empty() && credential.valid()) {
-        auto last = m_log.lastAdmission(credential.subjectKey);
+        auto last = lastAdmission(credential.subjectKey);
         if (!last)
             return last.error();
-        if (*last) {
-            nlohmann::json detail = nlohmann::json::parse((*last)->detail, nullptr, false);
-            std::string door = detail.is_object() ? detail.value("door", "") : "";
-            if (door.empty())
-                door = (*last)->deviceId;
-            // Admitted while the clock was not ok: its estimate, not the wrong wall time.
-            std::int64_t at = (*last)->wallTimeMs / 1000;
-            if (detail.is_object() && detail.contains("clock") && detail["clock"].is_object() &&
-                detail["clock"].value("state", "ok") != "ok")
-                at = (*last)->wallTimeMs / 1000 +
-                     detail["clock"].value("offset_ms", std::int64_t{0}) / 1000;
-            prior = policy::PriorAdmission{at, door};
-        }
+        prior = std::move(*last);
     }
 
     std::optional<std::int64_t> validUntil = m_trust.validUntilFor(credential.kind);
@@ -277,8 +310,7 @@ Result<GateResult> Gate::decideAndRecord(credentials::CredentialResult credentia
     if (!decision.detail.empty())
         detail["message"] = decision.detail;
     if (decision.alreadyAdmitted)
-        detail["already_admitted"] = {{"at", formatIsoTime(decision.alreadyAdmitted->at)},
-                                      {"door", decision.alreadyAdmitted->door}};
+        detail["already_admitted"] = alreadyAdmittedJson(*decision.alreadyAdmitted);
     if (manual) {
         draft.operatorId = manual->operatorId;
         detail["id_type"] = idTypeName(manual->idType);

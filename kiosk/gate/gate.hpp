@@ -18,6 +18,7 @@
 #include "storage/base/id_number.hpp"
 #include "storage/database.hpp"
 #include "storage/event_log.hpp"
+#include "storage/peer_log.hpp"
 #include "storage/roster_store.hpp"
 
 #include <cstdint>
@@ -98,9 +99,12 @@ public:
                                     const std::string& operatorId);
 
 private:
-    Gate(storage::Database& db, storage::EventLog log, ClockWatch clock, GateConfig config)
-        : m_db(&db), m_log(std::move(log)), m_roster(db), m_clock(std::move(clock)),
-          m_config(std::move(config)) {}
+    Gate(storage::Database& db, storage::EventLog log, storage::PeerLog peers, ClockWatch clock,
+         GateConfig config)
+        : m_db(&db), m_log(std::move(log)), m_peers(std::move(peers)), m_roster(db),
+          m_clock(std::move(clock)), m_config(std::move(config)) {}
+    // The newest admission of `subjectKey` in this door's log and its peers' (docs/mesh.md).
+    Result<std::optional<policy::PriorAdmission>> lastAdmission(const std::string& subjectKey);
     // The decision time: the explicit clock when given, else the clock's best estimate.
     struct DecisionClock {
         std::int64_t now = 0;
@@ -114,6 +118,7 @@ private:
 
     storage::Database* m_db;
     storage::EventLog m_log;
+    storage::PeerLog m_peers; // what peer doors admitted: read only, the mesh writes it
     storage::RosterStore m_roster;
     ClockWatch m_clock;
     GateConfig m_config;

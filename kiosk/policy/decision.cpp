@@ -89,7 +89,9 @@ Decision decide(const DecisionInput& input) {
         // resolution, clocks that disagree within the tolerance) is still a recent one.
         input.now + kClockToleranceMs / 1000 >= input.lastAdmission->at) {
         out.alreadyAdmitted = input.lastAdmission;
-        return verdict(Verdict::Refer, credentials::Reason::AlreadyAdmitted);
+        return verdict(Verdict::Refer, input.lastAdmission->throughPeer()
+                                           ? credentials::Reason::PeerAlreadyAdmitted
+                                           : credentials::Reason::AlreadyAdmitted);
     }
 
     if (credential.status == sync::pass::PassStatus::Yellow)

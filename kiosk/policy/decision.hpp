@@ -19,6 +19,11 @@ namespace doorpost::kiosk::policy {
 struct PriorAdmission {
     std::int64_t at = 0; // wall time of the admitting event, UTC seconds
     std::string door;    // device id or door name
+    // Learnt from a peer door's chain (docs/mesh.md) rather than this door's own log: the
+    // duplicate is REFER peer_already_admitted, and these name the record it rests on.
+    std::string peerDevice;
+    std::int64_t peerSeq = 0;
+    bool throughPeer() const { return !peerDevice.empty(); }
 };
 
 struct DecisionInput {
@@ -27,9 +32,10 @@ struct DecisionInput {
     std::int64_t now = 0;
     std::optional<std::int64_t> trustValidUntil; // earliest valid-until of trust + roster
     bool rosterLoaded = false;
-    bool onRoster = false;                       // by candidate number or subject key
-    std::optional<PriorAdmission> lastAdmission; // of this subject key
-    bool manual = false;                         // a manual registration, not a code read
+    bool onRoster = false; // by candidate number or subject key
+    // Of this subject key: the newest of this door's own and its peers' (Gate).
+    std::optional<PriorAdmission> lastAdmission;
+    bool manual = false; // a manual registration, not a code read
     // The device clock is suspect and `now` is only a floor of the true time (clock_rules.hpp):
     // a time check the floor cannot settle refers to staff (device_clock_wrong), never denies.
     bool clockIsFloor = false;

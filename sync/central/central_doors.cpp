@@ -1,7 +1,7 @@
 // What the central knows of each door beyond its chain (issue 16, "observable"): when it was
 // last heard from, the head it reported, its software version and clock offset (table
-// device_contact), and whether its token was revoked (table device_revocations: a stolen or
-// retired kiosk). A revocation names the token it stops, so `enroll --replace` gives the door a
+// device_contact), its site and peer address (table device_sites, central_sites.cpp), and
+// whether its token was revoked (table device_revocations: a stolen or retired kiosk). A revocation names the token it stops, so `enroll --replace` gives the door a
 // working token again while the record of the revocation stays. Events of a revoked door stay.
 //
 // Both tables come from kDoorSchema, run at every open after the base schema: additions only,
@@ -27,6 +27,11 @@ CREATE TABLE IF NOT EXISTS device_contact (
     head_hash TEXT NOT NULL,
     door_last_seq BIGINT NOT NULL,
     last_push_ms BIGINT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS device_sites (
+    device TEXT PRIMARY KEY,
+    site TEXT NOT NULL,
+    address TEXT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS device_revocations (
     token_hash TEXT PRIMARY KEY,

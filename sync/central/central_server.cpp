@@ -247,6 +247,9 @@ struct CentralServer::Impl {
                     return replyError(res, 409, saved.error().message, "device_key");
                 return replyStoreFault(res, saved.error());
             }
+        // The door's peers learn its (new) key from the site set.
+        if (auto published = timed([&] { return store.publishSiteDoor(*device); }); !published)
+            return replyStoreFault(res, published.error());
         auto secret = timed([&] { return store.setSigningSecretKey(); });
         if (!secret)
             return replyStoreFault(res, secret.error());

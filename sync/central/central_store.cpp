@@ -152,7 +152,8 @@ std::string CentralStore::forUpdate() const {
 }
 
 bool CentralStore::isKnownSet(const std::string& set) {
-    return set == "roster" || set == "denylist" || set == "keys" || set == "config";
+    return set == "roster" || set == "denylist" || set == "keys" || set == "config" ||
+           set == "site";
 }
 
 Result<std::string> CentralStore::enrollDevice(const std::string& name, bool replace) {

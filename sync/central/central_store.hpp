@@ -185,6 +185,18 @@ public:
     // and joins the device's key history, unless already there. An empty key registers nothing.
     // Conflict once a device holds kMaxDeviceKeys keys (a device flooding the history).
     Result<void> setDeviceKey(const std::string& device, const std::string& deviceKey);
+    // The door's site and the address it serves its peers at (docs/mesh.md), published in the
+    // signed "site" set once the door has enrolled its key (central_sites.cpp). An empty site
+    // takes the door out of every site.
+    Result<void> setDeviceSite(const std::string& device, const std::string& site,
+                               const std::string& address);
+    // BadInput naming the option unless `site` is a site name (or empty) and `address` HOST:PORT
+    // (or empty), checked before anything is stored.
+    static Result<void> checkSite(const std::string& site, const std::string& address);
+    // Brings the door's item of the site set up to date: its site, address and latest key, or
+    // withdrawn when it has no site, no key yet, or a revoked token. Called after each change
+    // to any of them (enrolment, `enroll --site`, `devices revoke`).
+    Result<void> publishSiteDoor(const std::string& device);
     // Every key the device enrolled with, oldest first.
     Result<std::vector<RegisteredDeviceKey>> deviceKeys(const std::string& device);
     static constexpr std::int64_t kMaxDeviceKeys = 1000;

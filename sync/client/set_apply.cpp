@@ -1,6 +1,7 @@
 #include "sync/client/set_apply.hpp"
 
 #include "storage/base/iso_time.hpp"
+#include "storage/site_doors.hpp"
 #include "storage/trust_generation.hpp"
 #include "storage/trust_store.hpp"
 
@@ -182,6 +183,29 @@ Result<void> applyKeys(Database& db, const SetPage& page, std::int64_t now, std:
         });
 }
 
+// --- site --------------------------------------------------------------------------------
+
+// The site set is small (one item per door of the deployment): every page rebuilds site_doors
+// from the complete set. A door without a well-formed public key cannot be checked, so it is
+// no peer.
+Result<void> applySite(Database& db, const SetPage& page) {
+    std::vector<storage::SiteDoor> doors;
+    auto gathered = forEachItem(
+        db, page.set, [&](const std::string& key, const nlohmann::json& value) -> Result<void> {
+            if (!value.is_object())
+                return {};
+            storage::SiteDoor door{key, textField(value, "site"), textField(value, "device_key"),
+                                   textField(value, "address")};
+            if (!key.empty() && !door.site.empty() && door.deviceKey.size() == 64 &&
+                isHex(door.deviceKey))
+                doors.push_back(std::move(door));
+            return {};
+        });
+    if (!gathered)
+        return gathered.error();
+    return storage::replaceSiteDoors(db, doors);
+}
+
 } // namespace
 
 Result<void> applyToReferenceData(Database& db, const SetPage& page, std::int64_t nowMs) {
@@ -202,6 +226,8 @@ Result<void> applyToReferenceData(Database& db, const SetPage& page, std::int64_
         applied = applyDenyList(db, page, now, until);
     else if (page.set == "keys")
         applied = applyKeys(db, page, now, until);
+    else if (page.set == "site")
+        return applySite(db, page); // not trust data: the gate's snapshot is unaffected
     else
         return {}; // "config" and sets a newer central adds: kept in sync_set_items only
     if (!applied)

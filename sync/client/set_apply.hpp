@@ -9,6 +9,8 @@
 //   denylist  key: pass id; any object (reason, revoked_at_ms)
 //   keys      key: any; {kind: "pass_key" | "seal_key" | "dsc", public_key (hex; "der" for a
 //             dsc), label}
+//   site      key: device id; {site, device_key (hex Ed25519), address ("host:port" or "")}:
+//             the doors of the deployment and their sites (docs/mesh.md), into site_doors
 // A snapshot spanning several pages is applied when its last page arrives; until then the gate
 // keeps the previous set. Rows the kiosk got elsewhere (`doorpost trust add-key`, `trust deny`)
 // keep their own source and are not touched by a set, except the roster, which a synced

@@ -421,6 +421,8 @@ bool SyncSession::pullSet(const std::string& set, RoundReport& report) {
             position = after = base = 0; // too old: take a full snapshot
             continue;
         }
+        if (outcome.answered && outcome.answer.status == 404 && set == "site")
+            return true; // a central before the site set (docs/mesh.md): no peers, no failure
         if (!outcome.answered || outcome.answer.status != 200)
             return failed(outcome, report, "pull " + set);
         auto json = parseJson(outcome.answer.body);

@@ -29,7 +29,7 @@ struct SyncConfig {
     bool allowPlainHttp = false;
     std::string userAgent = "doorpost"; // "doorpost/VERSION", recorded by the central
     std::string pinnedSetKey; // hex; empty: trust the key the central gives at first enrolment
-    std::vector<std::string> sets{"roster", "denylist", "keys", "config"};
+    std::vector<std::string> sets{"roster", "denylist", "keys", "config", "site"};
     std::size_t maxBatchEvents = kMaxEventsPerPush;
     std::chrono::milliseconds connectTimeout{3000};
     std::chrono::milliseconds requestTimeout{15000};

@@ -52,11 +52,14 @@ void registerDevicesCommand(CLI::App& app, CentralContext& context) {
     struct Options {
         std::string name;
         std::string reason;
+        std::string site;
+        std::string peerAddress;
         std::int64_t quietAfterS = 300;
         bool json = false;
     };
     auto options = std::make_shared<Options>();
-    auto* devices = app.add_subcommand("devices", "List enrolled devices; revoke one");
+    auto* devices =
+        app.add_subcommand("devices", "List enrolled devices; place one at a site; revoke one");
     devices->require_subcommand(1);
     auto* list = devices->add_subcommand("list", "Every enrolled principal and its last contact");
     list->add_option("--quiet-after", options->quietAfterS,
@@ -88,6 +91,33 @@ void registerDevicesCommand(CLI::App& app, CentralContext& context) {
                       << '\n';
         }
     });
+    auto* site = devices->add_subcommand(
+        "site", "Put a door at a site (its peers are the site's other doors; docs/mesh.md)");
+    site->add_option("NAME", options->name, "Device name")->required();
+    site->add_option("SITE", options->site, "Site name (\"\" takes the door out of its site)")
+        ->required();
+    site->add_option("--peer-address", options->peerAddress,
+                     "HOST:PORT where the door serves its peers (its --mesh-listen)");
+    site->add_flag("--json", options->json, "One JSON object");
+    site->callback([&context, options] {
+        auto store = openStore(context);
+        if (!store) {
+            context.exitCode = fail(store.error());
+            return;
+        }
+        if (auto set = (*store)->setDeviceSite(options->name, options->site, options->peerAddress);
+            !set) {
+            context.exitCode = fail(set.error());
+            return;
+        }
+        if (options->json)
+            printJsonLine({{"device", options->name},
+                           {"site", options->site},
+                           {"peer_address", options->peerAddress}});
+        else
+            std::cout << "device=" << options->name << "\nsite=" << options->site
+                      << "\npeer_address=" << options->peerAddress << '\n';
+    });
     auto* revoke = devices->add_subcommand("revoke", "Stop a device's token at once");
     revoke->add_option("NAME", options->name, "Device name")->required();
     revoke->add_option("--reason", options->reason, "Why (shown at the door)");
@@ -101,6 +131,11 @@ void registerDevicesCommand(CLI::App& app, CentralContext& context) {
         auto at = (*store)->revokeDevice(options->name, options->reason);
         if (!at) {
             context.exitCode = fail(at.error());
+            return;
+        }
+        // A revoked door is no one's peer any more: its item leaves the site set.
+        if (auto withdrawn = (*store)->publishSiteDoor(options->name); !withdrawn) {
+            context.exitCode = fail(withdrawn.error());
             return;
         }
         if (options->json)

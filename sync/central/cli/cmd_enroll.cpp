@@ -10,13 +10,24 @@ void registerEnrollCommand(CLI::App& app, CentralContext& context) {
         std::string name;
         bool replace = false;
         bool json = false;
+        std::string site;
+        std::string peerAddress;
     };
     auto options = std::make_shared<Options>();
     auto* command = app.add_subcommand("enroll", "Enrol a device and print its token");
     command->add_option("NAME", options->name, "Device name (letters, digits, - _ .)")->required();
     command->add_flag("--replace", options->replace, "Issue a new token for an enrolled device");
     command->add_flag("--json", options->json, "One JSON object per line");
+    command->add_option("--site", options->site,
+                        "The site the door stands at: its peers are the site's other doors");
+    command->add_option("--peer-address", options->peerAddress,
+                        "HOST:PORT where the door serves its peers (its --mesh-listen)");
     command->callback([&context, options] {
+        // Checked before the token is made: a refused option enrols nothing.
+        if (auto checked = CentralStore::checkSite(options->site, options->peerAddress); !checked) {
+            context.exitCode = fail(checked.error());
+            return;
+        }
         auto store = openStore(context);
         if (!store) {
             context.exitCode = fail(store.error());
@@ -25,6 +36,14 @@ void registerEnrollCommand(CLI::App& app, CentralContext& context) {
         auto token = (*store)->enrollDevice(options->name, options->replace);
         if (!token) {
             context.exitCode = fail(token.error());
+            return;
+        }
+        // The site set follows the token: a replaced token lifts a revocation's withdrawal.
+        auto sited = options->site.empty() ? (*store)->publishSiteDoor(options->name)
+                                           : (*store)->setDeviceSite(options->name, options->site,
+                                                                     options->peerAddress);
+        if (!sited) {
+            context.exitCode = fail(sited.error());
             return;
         }
         if (options->json)

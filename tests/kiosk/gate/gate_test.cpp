@@ -413,3 +413,80 @@ TEST_CASE("a running gate follows `trust deny` made on another connection", "[ga
     REQUIRE(revoked);
     CHECK(revoked->verdict == Verdict::Deny);
 }
+
+TEST_CASE("an admission a peer door recorded refers a duplicate, naming that door",
+          "[gate][mesh]") {
+    Site site;
+    const std::string id = "11010519491231002X";
+    // The peer door: its own database and chain, which this door holds in its peer log.
+    storage::Database peerDb = std::move(storage::Database::open(site.dir.file("peer.db")).value());
+    storage::EventLog peerChain = std::move(storage::EventLog::open(peerDb).value());
+    REQUIRE(peerChain.setDeviceId("door-north"));
+    const auto admitAt = [&](std::int64_t atSeconds) {
+        storage::EventDraft draft;
+        draft.kind = storage::EventKind::Scan;
+        draft.credentialType = "dp1";
+        draft.subjectKey = toHex(*sync::pass::subjectKey(id, kSiteSecret));
+        draft.verdict = Verdict::Admit;
+        draft.reasons = {"credential_valid"};
+        draft.detail = R"({"door":"north-1"})";
+        draft.wallTimeMs = atSeconds * 1000;
+        REQUIRE(peerChain.append(draft));
+    };
+    auto db = storage::Database::open(site.dbPath);
+    REQUIRE(db);
+    auto peers = storage::PeerLog::open(*db);
+    REQUIRE(peers);
+    const auto pull = [&] {
+        const auto held = peers->head("door-north", peerChain.epoch());
+        const std::int64_t from = held && *held ? (*held)->seq + 1 : 1;
+        std::vector<storage::PeerRecord> records;
+        std::vector<storage::Event> events =
+            peerChain.readSeqRange(from, peerChain.status()->lastSeq).value();
+        for (storage::Event& event : events)
+            records.push_back({std::move(event), "{}"});
+        REQUIRE(peers->accept("door-north", peerChain.epoch(), records));
+    };
+    auto gate = Gate::open(*db, config(transitProfile()));
+    REQUIRE(gate);
+
+    SECTION("within the re-entry window: REFER peer_already_admitted, recorded with the peer's "
+            "record") {
+        admitAt(site.now - 30);
+        pull();
+        auto result = gate->scan({site.pass(id)});
+        REQUIRE(result);
+        CHECK(result->verdict == Verdict::Refer);
+        CHECK(result->reasons.front() == Reason::PeerAlreadyAdmitted);
+        REQUIRE(result->alreadyAdmitted);
+        CHECK(result->alreadyAdmitted->door == "north-1");
+        CHECK(result->alreadyAdmitted->peerDevice == "door-north");
+        CHECK(result->alreadyAdmitted->peerSeq == 1);
+        auto log = storage::EventLog::open(*db);
+        const auto detail =
+            nlohmann::json::parse(log->readSeqRange(result->seq, result->seq)->front().detail);
+        CHECK(detail["already_admitted"]["door"] == "north-1");
+        CHECK(detail["already_admitted"]["peer_device"] == "door-north");
+        CHECK(detail["already_admitted"]["peer_seq"] == 1);
+    }
+    SECTION("outside the window the peer's old admission does not count") {
+        admitAt(site.now - 3 * 3600);
+        pull();
+        auto result = gate->scan({site.pass(id)});
+        REQUIRE(result);
+        CHECK(result->verdict == Verdict::Admit);
+    }
+    SECTION("this door's own newer admission is named as its own") {
+        admitAt(site.now - 400); // outside the transit profile's five minutes
+        pull();
+        auto first = gate->scan({site.pass(id)});
+        REQUIRE(first);
+        CHECK(first->verdict == Verdict::Admit);
+        auto again = gate->scan({site.pass(id, sync::pass::PassStatus::Green, "P-2")});
+        REQUIRE(again);
+        CHECK(again->reasons.front() == Reason::AlreadyAdmitted);
+        REQUIRE(again->alreadyAdmitted);
+        CHECK_FALSE(again->alreadyAdmitted->throughPeer());
+        CHECK(again->alreadyAdmitted->door == "door-2");
+    }
+}
