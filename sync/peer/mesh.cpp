@@ -56,7 +56,11 @@ Mesh::~Mesh() {
 
 Result<void> Mesh::start() {
     {
-        auto db = storage::Database::open(m_options.dbPath);
+        // Without quick_check: the door checked the file as it started, and this runs on the
+        // thread that is about to draw the first frame.
+        storage::OpenOptions options;
+        options.quickCheck = false;
+        auto db = storage::Database::open(m_options.dbPath, options);
         if (!db)
             return db.error();
         auto key = storage::loadOrCreateDeviceKey(*db);
