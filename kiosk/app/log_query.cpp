@@ -5,6 +5,7 @@
 #include "storage/database.hpp"
 #include "storage/event_log.hpp"
 #include "sync/client/sync_worker.hpp"
+#include "sync/peer/mesh.hpp"
 
 #include <ctime>
 #include <map>
@@ -34,8 +35,9 @@ template <typename Counters> void countEvent(Counters& c, const storage::Event& 
 
 } // namespace
 
-LogQuery::LogQuery(std::string dbPath, const sync::client::SyncWorker* sync)
-    : m_path(std::move(dbPath)), m_sync(sync) {}
+LogQuery::LogQuery(std::string dbPath, const sync::client::SyncWorker* sync,
+                   const sync::peer::Mesh* mesh)
+    : m_path(std::move(dbPath)), m_sync(sync), m_mesh(mesh) {}
 
 LogQuery::~LogQuery() = default;
 
@@ -171,6 +173,14 @@ void LogQuery::kioskStatus(std::function<void(Result<KioskStatus>)> done) {
                 status.value().lastSyncUnix =
                     std::max(status.value().lastSyncUnix, live.lastSyncMs / 1000);
                 status.value().syncError = live.lastError;
+            }
+            if (status.ok() && m_mesh != nullptr) {
+                // The pullers' states, copied under their own short locks (no network, no disk).
+                const sync::peer::MeshStatus mesh = m_mesh->status();
+                status.value().meshRunning = mesh.running;
+                status.value().meshKnown = mesh.known;
+                status.value().meshReachable = mesh.reachable;
+                status.value().meshOldestAgeMs = mesh.oldestAgeMs;
             }
             return status;
         },

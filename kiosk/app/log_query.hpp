@@ -17,6 +17,9 @@ class EventLog;
 namespace doorpost::sync::client {
 class SyncWorker;
 }
+namespace doorpost::sync::peer {
+class Mesh;
+}
 
 namespace doorpost::kiosk::app {
 
@@ -24,7 +27,9 @@ class LogQuery final : public QueryPort {
 public:
     // `sync`: the sync worker running in this kiosk, if any; its status() (a copy under its own
     // short lock) is read on this query thread, never on the UI thread. It must outlive this.
-    explicit LogQuery(std::string dbPath, const sync::client::SyncWorker* sync = nullptr);
+    // `mesh`: the same for the mesh node (the peers chip).
+    explicit LogQuery(std::string dbPath, const sync::client::SyncWorker* sync = nullptr,
+                      const sync::peer::Mesh* mesh = nullptr);
     ~LogQuery() override;
 
     void todayCounters(std::function<void(Result<TodayCounters>)> done) override;
@@ -51,6 +56,7 @@ private:
 
     std::string m_path;
     const sync::client::SyncWorker* m_sync;
+    const sync::peer::Mesh* m_mesh;
     std::unique_ptr<storage::Database> m_db;  // worker thread only
     std::unique_ptr<storage::EventLog> m_log; // worker thread only
     DayTally m_today;                         // worker thread only

@@ -137,6 +137,12 @@ struct KioskStatus {
     std::int64_t clockEstimateUnix = 0;
     std::int64_t clockOffsetMs = 0;
     bool clockFloor = false; // the estimate is only "not earlier than"
+    // The doors of this site (docs/mesh.md), when the mesh runs in this kiosk: how many the site
+    // set names, how many answer, and the age of the stalest peer data held (-1: none yet).
+    bool meshRunning = false;
+    int meshKnown = 0;
+    int meshReachable = 0;
+    std::int64_t meshOldestAgeMs = -1;
 };
 
 // Reads for the statistics, roster and counters. Served off the UI thread (SQLite reads).

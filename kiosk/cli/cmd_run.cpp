@@ -17,6 +17,8 @@
 #include "storage/base/service_notify.hpp"
 #include "storage/database.hpp"
 #include "sync/client/sync_worker.hpp"
+#include "sync/peer/mesh.hpp"
+#include "sync/peer/peer_wire.hpp"
 
 #include <filesystem>
 #include <fstream>
@@ -48,7 +50,35 @@ struct RunOptions {
     bool noUsb = false;
     bool json = false;
     sync::client::SyncConfig sync; // centralUrl empty: no sync worker in this process
+    // The doors of this site (docs/mesh.md): neither given, no mesh in this process.
+    std::string meshListen;             // HOST:PORT the peer server binds
+    std::vector<std::string> meshPeers; // DEVICE=HOST:PORT, overriding the site set's address
 };
+
+// The mesh node when --mesh-listen or --mesh-peer is given; nullptr otherwise. Malformed values
+// are bad input (exit 2) before anything starts.
+Result<std::unique_ptr<sync::peer::Mesh>> makeMesh(const RunOptions& options,
+                                                   const std::string& dbPath) {
+    if (options.meshListen.empty() && options.meshPeers.empty()) {
+        return std::unique_ptr<sync::peer::Mesh>();
+    }
+    sync::peer::MeshOptions mesh;
+    mesh.dbPath = dbPath;
+    mesh.listen = options.meshListen;
+    if (!mesh.listen.empty()) {
+        if (auto address = sync::peer::parseHostPort(mesh.listen); !address) {
+            return badInput("--mesh-listen: " + address.error().message);
+        }
+    }
+    for (const std::string& text : options.meshPeers) {
+        auto peer = sync::peer::parseMeshPeer(text);
+        if (!peer) {
+            return peer.error();
+        }
+        mesh.peerAddresses[peer->first] = peer->second;
+    }
+    return std::make_unique<sync::peer::Mesh>(std::move(mesh));
+}
 
 Result<std::string> readFile(const std::string& path, const char* field) {
     std::ifstream in(path, std::ios::binary);
@@ -173,7 +203,13 @@ int runKiosk(const RunOptions& options, const GlobalOptions& global) {
         syncConfig.userAgent = "doorpost/" + global.version;
         syncWorker = std::make_unique<sync::client::SyncWorker>(global.dbPath, syncConfig);
     }
-    app::LogQuery query(global.dbPath, syncWorker.get());
+    // The mesh (when asked for): its server and pullers on their own threads and connections;
+    // the log query reads its status for the peers chip.
+    auto mesh = makeMesh(options, global.dbPath);
+    if (!mesh) {
+        return fail(mesh.error());
+    }
+    app::LogQuery query(global.dbPath, syncWorker.get(), mesh->get());
     // The gate (verify, decide, commit, then answer) runs on its own thread on its own connection.
     auto gateConfig = loadGateConfig(global, options.profile);
     if (!gateConfig.ok()) {
@@ -259,6 +295,14 @@ int runKiosk(const RunOptions& options, const GlobalOptions& global) {
     if (syncWorker) {
         syncWorker->start();
     }
+    if (*mesh) {
+        // A door whose peer port is taken still decides alone: the fault is logged and the
+        // chip stays away (the node reports itself not running); it never keeps the door shut.
+        if (auto started = (*mesh)->start(); !started) {
+            std::cerr << "doorpost: " << started.error().message
+                      << "; the door runs without its peers\n";
+        }
+    }
     auto result = app.run();
     notifier->stopping();
     if (!result.ok()) {
@@ -323,6 +367,13 @@ void registerRunCommand(CLI::App& app, CommandContext& context) {
                     "PEM bundle that signs the central's certificate");
     run->add_flag("--allow-plain-http", options->sync.allowPlainHttp,
                   "Allow an http:// central beyond loopback (the token travels in clear)");
+    run->add_option("--mesh-listen", options->meshListen,
+                    "HOST:PORT where this door serves its admissions to the doors of its site "
+                    "(docs/mesh.md)");
+    run->add_option("--mesh-peer", options->meshPeers,
+                    "DEVICE=HOST:PORT of a door of this site, where the central publishes no "
+                    "address (repeatable, or comma-separated)")
+        ->delimiter(',');
     run->add_flag("--json", options->json, "Print the final UI state as one JSON line");
     run->callback([options, &context] { context.exitCode = runKiosk(*options, context.global); });
 }

@@ -10,7 +10,9 @@
 #include "storage/database.hpp"
 #include "storage/event_log.hpp"
 #include "sync/client/sync_summary.hpp"
+#include "sync/peer/mesh_status.hpp"
 
+#include <chrono>
 #include <filesystem>
 #include <iostream>
 
@@ -92,6 +94,28 @@ int runStatus(const GlobalOptions& global, const StatusOptions& options) {
                    {"last_end", summary->lastEnd},
                    {"last_error", summary->lastError},
                    {"clock_offset_ms", summary->clockOffsetMs}};
+
+    // The doors of this site (docs/mesh.md) as the database shows them: the running door's
+    // pullers record each peer's chain as they store or confirm it.
+    const std::int64_t nowMs = std::chrono::duration_cast<std::chrono::milliseconds>(
+                                   std::chrono::system_clock::now().time_since_epoch())
+                                   .count();
+    auto mesh = sync::peer::readStoredMesh(*db, status->deviceId, nowMs);
+    if (!mesh) {
+        return fail(mesh.error());
+    }
+    nlohmann::json doors = nlohmann::json::array();
+    for (const auto& peer : mesh->peers) {
+        doors.push_back({{"device", peer.device},
+                         {"address", peer.address},
+                         {"epoch", peer.epoch},
+                         {"seq", peer.seq},
+                         {"age_ms", peer.ageMs}});
+    }
+    out["mesh"] = {{"peers", mesh->known},
+                   {"reachable", mesh->fresh},
+                   {"oldest_age_ms", mesh->oldestAgeMs},
+                   {"doors", doors}};
 
     // The clock as the gate would judge it now (docs/clock.md).
     auto clock = gate::ClockWatch::open(*db);

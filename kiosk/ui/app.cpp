@@ -330,6 +330,11 @@ struct App::Impl final : ScriptHost {
                                               : "offline";
         s["trust"] = trustName(model.trust.state);
         s["events_waiting"] = model.central.eventsWaiting;
+        if (model.peers.shown) {
+            s["peers_known"] = model.peers.known;
+            s["peers_reachable"] = model.peers.reachable;
+            s["peers_age_s"] = model.peers.oldestAgeSeconds;
+        }
         s["roster"] = !model.rosterChip.known    ? "unknown"
                       : !model.rosterChip.loaded ? "none"
                       : model.rosterChip.expired ? "expired"

@@ -197,6 +197,26 @@ void DoorScreen::drawChips(UiContext& ctx) {
                    m.central.online ? "●" : "▲");
     }
     ImGui::SameLine();
+    // The doors of this site: how many answer of those the central named, and how old the
+    // stalest data from them is. Amber when one is silent: duplicates across doors may be caught
+    // late (the central catches them once it is back).
+    if (m.peers.shown) {
+        std::string value = std::to_string(m.peers.reachable) + "/" + std::to_string(m.peers.known);
+        if (m.peers.oldestAgeSeconds >= 0) {
+            value += " · " + (m.peers.oldestAgeSeconds < 60
+                                  ? std::to_string(m.peers.oldestAgeSeconds) + "s"
+                                  : formatAge(m.peers.oldestAgeSeconds));
+        }
+        const bool all = m.peers.known > 0 && m.peers.reachable == m.peers.known;
+        statusChip(ctx, "peers", ctx.t(Str::PeerDoors), value,
+                   m.peers.known == 0 ? colours::kNeutral
+                   : all              ? colours::kAdmit
+                                      : colours::kRefer,
+                   m.peers.known == 0 ? "○"
+                   : all              ? "●"
+                                      : "▲");
+        ImGui::SameLine();
+    }
     switch (m.trust.state) {
     case TrustState::Unknown:
         statusChip(ctx, "trust", ctx.t(Str::TrustData), ctx.t(Str::ChipUnknown), colours::kNeutral,

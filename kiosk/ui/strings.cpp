@@ -34,6 +34,7 @@ constexpr std::array kTable = {
     Pair{Str::Camera, "摄像头", "Camera"},
     Pair{Str::Scanner, "扫码枪", "Scanner"},
     Pair{Str::Central, "中心", "Central"},
+    Pair{Str::PeerDoors, "同场入口", "Peer doors"},
     Pair{Str::TrustData, "信任数据", "Trust"},
     Pair{Str::DeviceClock, "设备时间有误", "Clock wrong"},
     Pair{Str::ClockEstimate, "估计", "est."},

@@ -31,6 +31,7 @@ enum class Str {
     Camera,
     Scanner,
     Central,
+    PeerDoors,
     TrustData,
     DeviceClock,
     ClockEstimate,

@@ -63,6 +63,10 @@ void applyStatus(UiModel& model, const app::KioskStatus& status, std::int64_t no
     model.central.eventsWaiting =
         static_cast<int>(std::min<std::int64_t>(status.eventsWaiting, 1'000'000'000));
     model.central.lastSyncUnix = status.lastSyncUnix;
+    model.peers.shown = status.meshRunning;
+    model.peers.known = status.meshKnown;
+    model.peers.reachable = status.meshReachable;
+    model.peers.oldestAgeSeconds = status.meshOldestAgeMs < 0 ? -1 : status.meshOldestAgeMs / 1000;
     model.trust.fetchedUnix = status.trustFetchedUnix;
     model.trust.validUntilUnix = status.trustValidUntilUnix;
     model.rosterChip.known = true;

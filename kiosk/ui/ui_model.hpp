@@ -35,6 +35,14 @@ struct CentralChip {
     std::int64_t lastSyncUnix = 0;
 };
 
+// The doors of this site (docs/mesh.md): "peers n/m · age", shown only when the mesh runs.
+struct PeersChip {
+    bool shown = false;
+    int known = 0;
+    int reachable = 0;
+    std::int64_t oldestAgeSeconds = -1; // stalest peer data held; -1: none yet
+};
+
 // Trust data as the gate will treat it: fresh until valid-until; past it the gate warns beside
 // each verdict (amber, Stale) for the profile's warning period; past that (red, Expired) a
 // fail-closed profile refers everyone to staff.
@@ -92,6 +100,7 @@ struct UiModel {
     DeviceChip camera;
     DeviceChip scanner;
     CentralChip central;
+    PeersChip peers;
     TrustChip trust;
     RosterChip rosterChip;
     ClockChip clock;

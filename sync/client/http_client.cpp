@@ -71,8 +71,9 @@ HttpClient::~HttpClient() {
     curl_easy_cleanup(static_cast<CURL*>(m_curl));
 }
 
-HttpOutcome HttpClient::get(const std::string& path, const std::string& ifNoneMatch) {
-    return perform(path, nullptr, ifNoneMatch, {});
+HttpOutcome HttpClient::get(const std::string& path, const std::string& ifNoneMatch,
+                            const std::vector<std::string>& extraHeaders) {
+    return perform(path, nullptr, ifNoneMatch, extraHeaders);
 }
 
 HttpOutcome HttpClient::post(const std::string& path, const std::string& jsonBody,
@@ -93,7 +94,8 @@ HttpOutcome HttpClient::perform(const std::string& path, const std::string* body
     const std::string url = m_options.baseUrl + path;
     curl_slist* headers = nullptr;
     const std::string auth = "Authorization: Bearer " + m_options.token;
-    headers = curl_slist_append(headers, auth.c_str());
+    if (!m_options.token.empty())
+        headers = curl_slist_append(headers, auth.c_str());
     headers = curl_slist_append(headers, "Accept: application/json");
     headers = curl_slist_append(headers, "Expect:"); // no 100-continue round trip
     const std::string now =
@@ -141,9 +143,9 @@ HttpOutcome HttpClient::perform(const std::string& path, const std::string* body
                              code == CURLE_SSL_CACERT_BADFILE || code == CURLE_SSL_CONNECT_ERROR;
         if (sink.tooLarge)
             outcome.transportError =
-                "the central's answer is larger than " +
-                std::to_string(m_options.maxAnswerBytes >> 10) + " KiB of body or " +
-                std::to_string(m_options.maxHeaderBytes >> 10) + " KiB of headers; cut off";
+                "the answer is larger than " + std::to_string(m_options.maxAnswerBytes >> 10) +
+                " KiB of body or " + std::to_string(m_options.maxHeaderBytes >> 10) +
+                " KiB of headers; cut off";
         else if (outcome.tlsRefused)
             // curl's own words name what failed (expired, unknown issuer, wrong host name).
             outcome.transportError = "TLS: cannot verify the central's certificate (" +

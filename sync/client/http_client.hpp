@@ -33,7 +33,7 @@ struct HttpOutcome {
 
 struct HttpClientOptions {
     std::string baseUrl; // http://127.0.0.1:PORT or https://host:port
-    std::string token;   // device bearer token
+    std::string token;   // device bearer token (empty: no Authorization header; peers sign instead)
     std::string caFile;  // PEM bundle to verify the central's certificate (empty: system store)
     std::string userAgent = "doorpost"; // "doorpost/VERSION": the central records each door's
     std::chrono::milliseconds connectTimeout{3000};
@@ -54,7 +54,8 @@ public:
 
     // Every request also carries `Doorpost-Time: <wall ms>`, from which the central records
     // the door's clock offset; `extraHeaders` are whole header lines ("Name: value").
-    HttpOutcome get(const std::string& path, const std::string& ifNoneMatch = "");
+    HttpOutcome get(const std::string& path, const std::string& ifNoneMatch = "",
+                    const std::vector<std::string>& extraHeaders = {});
     HttpOutcome post(const std::string& path, const std::string& jsonBody,
                      const std::vector<std::string>& extraHeaders = {});
 
