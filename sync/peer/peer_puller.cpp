@@ -126,7 +126,9 @@ public:
             m_held.touched = std::chrono::steady_clock::now();
         }
         m_peerHead = parsed->headSeq;
-        return {true, "ok", "", parsed->headSeq > m_held.seq};
+        // More to come only if this answer brought some: a peer claiming a head it never sends
+        // would otherwise be asked again and again without a pause.
+        return {true, "ok", "", parsed->headSeq > m_held.seq && !records->empty()};
     }
 
     const Held& held() const { return m_held; }
