@@ -114,12 +114,15 @@ Result<ClockSetResult> Gate::setClock(std::optional<std::int64_t> toMs,
     anchor.wallMs = before->wallMs;
     anchor.referenceMs = toMs.value_or(before->wallMs);
 
+    auto door = doorName();
+    if (!door)
+        return door.error();
     storage::EventDraft draft;
     draft.kind = storage::EventKind::Operator;
     draft.reasons = {toMs ? "clock_set" : "clock_confirmed"};
     draft.operatorId = operatorId;
     draft.wallTimeMs = before->wallMs;
-    nlohmann::json detail = {{"door", m_config.door},
+    nlohmann::json detail = {{"door", *door},
                              {"action", toMs ? "clock_set" : "clock_confirmed"},
                              {"set_to", formatIsoTime(anchor.referenceMs / 1000)},
                              {"wall", formatIsoTime(before->wallMs / 1000)},
@@ -220,6 +223,15 @@ policy::PriorAdmission priorAdmission(std::int64_t wallTimeMs, const std::string
 
 } // namespace
 
+Result<std::string> Gate::doorName() {
+    if (!m_config.door.empty())
+        return m_config.door;
+    auto status = m_log.status();
+    if (!status)
+        return status.error();
+    return status->deviceId;
+}
+
 Result<std::optional<policy::PriorAdmission>> Gate::lastAdmission(const std::string& subjectKey) {
     auto own = m_log.lastAdmission(subjectKey);
     if (!own)
@@ -294,6 +306,9 @@ Result<GateResult> Gate::decideAndRecord(credentials::CredentialResult credentia
     if (unsealed)
         decision.reasons.push_back(credentials::Reason::IdNotSealed);
 
+    auto door = doorName();
+    if (!door)
+        return door.error();
     storage::EventDraft draft;
     draft.kind = manual ? storage::EventKind::Manual : storage::EventKind::Scan;
     draft.credentialType = manual ? std::string(idTypeName(manual->idType))
@@ -303,7 +318,7 @@ Result<GateResult> Gate::decideAndRecord(credentials::CredentialResult credentia
     draft.verdict = decision.verdict;
     for (credentials::Reason reason : decision.reasons)
         draft.reasons.emplace_back(credentials::reasonText(reason).code);
-    nlohmann::json detail = {{"door", m_config.door}, {"profile", m_config.profile.name}};
+    nlohmann::json detail = {{"door", *door}, {"profile", m_config.profile.name}};
     if (clock.explicitClock)
         detail["decided_at"] = formatIsoTime(now);
     detail["clock"] = clockJson(clock.reading, m_clock.lastEventWallMs());

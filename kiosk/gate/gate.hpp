@@ -32,7 +32,9 @@ class SubjectKeyPrecompute;
 
 struct GateConfig {
     policy::SiteProfile profile = policy::examProfile();
-    std::string door = "door-1"; // named in "already admitted 08:12 at door-1"
+    // Named in "already admitted 08:12 at door-a", here and at the site's other doors; empty:
+    // the device id (the one the central gave at enrolment, which its peers know it by).
+    std::string door;
 };
 
 struct ScanInput {
@@ -113,6 +115,8 @@ private:
     };
     Result<DecisionClock> decisionClock(const std::optional<std::int64_t>& at);
     Result<void> followTrust(); // reloads when the trust generation moved
+    // config().door, or the device id as of now (enrolment changes it under a running gate).
+    Result<std::string> doorName();
     Result<GateResult> decideAndRecord(credentials::CredentialResult credential,
                                        const DecisionClock& clock, const ManualInput* manual);
 

@@ -1,8 +1,10 @@
 // What the central knows of each door beyond its chain (issue 16, "observable"): when it was
 // last heard from, the head it reported, its software version and clock offset (table
-// device_contact), its site and peer address (table device_sites, central_sites.cpp), and
-// whether its token was revoked (table device_revocations: a stolen or retired kiosk). A revocation names the token it stops, so `enroll --replace` gives the door a
-// working token again while the record of the revocation stays. Events of a revoked door stay.
+// device_contact), its site and peer address (table device_sites, central_sites.cpp), the
+// duplicates it caught through a peer (table door_catches, central_reconcile.cpp), and
+// whether its token was revoked (table device_revocations: a stolen or retired kiosk). A revocation
+// names the token it stops, so `enroll --replace` gives the door a working token again while the
+// record of the revocation stays. Events of a revoked door stay.
 //
 // Both tables come from kDoorSchema, run at every open after the base schema: additions only,
 // created IF NOT EXISTS, so an older database is upgraded in place.
@@ -32,6 +34,14 @@ CREATE TABLE IF NOT EXISTS device_sites (
     device TEXT PRIMARY KEY,
     site TEXT NOT NULL,
     address TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS door_catches (
+    device TEXT NOT NULL,
+    epoch TEXT NOT NULL,
+    seq BIGINT NOT NULL,
+    peer_device TEXT NOT NULL,
+    peer_seq BIGINT NOT NULL,
+    PRIMARY KEY (device, epoch, seq)
 );
 CREATE TABLE IF NOT EXISTS device_revocations (
     token_hash TEXT PRIMARY KEY,

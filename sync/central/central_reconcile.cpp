@@ -1,7 +1,9 @@
 // Reconciliation: late findings about events the central just accepted (DESIGN.md, "Reconcile"):
 // the same subject admitted at two doors within the re-entry window, and a pass used after the
-// deny list revoked it. Findings are stored once (keyed on the event and kind) and returned with
-// every push answer that covers the event, so a resend still delivers them.
+// deny list revoked it. Duplicates a door already caught through a peer are noted apart
+// (door_catches): they are conflicts that did not happen. Findings are stored once (keyed on the
+// event and kind) and returned with every push answer that covers the event, so a resend still
+// delivers them.
 
 #include "sync/central/central_store.hpp"
 
@@ -59,6 +61,16 @@ Result<void> CentralStore::reconcile(const std::string& device, const std::strin
         if (!event->quarantined.empty())
             continue;
         const EventFacts& facts = insertedFacts[i];
+        if (!facts.caughtByDevice.empty()) {
+            // The door caught this duplicate through a peer while the central was away
+            // (docs/mesh.md): noted as a conflict the doors already settled.
+            auto noted = m_session->run(
+                "INSERT INTO door_catches (device, epoch, seq, peer_device, peer_seq)"
+                " VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING",
+                {device, epoch, event->seq, facts.caughtByDevice, facts.caughtBySeq});
+            if (!noted)
+                return noted.error();
+        }
         if (facts.verdict != "admit")
             continue;
         if (!facts.subjectKey.empty()) {

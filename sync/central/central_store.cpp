@@ -228,6 +228,10 @@ Result<CentralStats> CentralStore::stats() {
     if (!alerts)
         return alerts.error();
     stats.alerts = alerts->integer(0, 0);
+    auto caught = m_session->run("SELECT COUNT(*) FROM door_catches");
+    if (!caught)
+        return caught.error();
+    stats.caughtAtDoors = caught->integer(0, 0);
     return stats;
 }
 
@@ -248,6 +252,16 @@ EventFacts eventFacts(const nlohmann::json& event) {
                 if (it != parsed->end() && it->is_string()) {
                     facts.credentialId = it->get<std::string>();
                     break;
+                }
+            }
+            const auto prior = parsed->find("already_admitted");
+            if (facts.verdict == "refer" && prior != parsed->end() && prior->is_object()) {
+                const auto peer = prior->find("peer_device");
+                const auto seq = prior->find("peer_seq");
+                if (peer != prior->end() && peer->is_string() && seq != prior->end() &&
+                    seq->is_number_integer()) {
+                    facts.caughtByDevice = peer->get<std::string>();
+                    facts.caughtBySeq = seq->get<std::int64_t>();
                 }
             }
         }

@@ -59,6 +59,9 @@ struct CentralStats {
     std::vector<ChainStats> chains;
     std::vector<DeviceFinding> findings;
     std::int64_t alerts = 0; // 409s: a device sent another hash for a record already held
+    // Duplicates the doors caught themselves through a peer (docs/mesh.md): conflicts that
+    // did not happen, so not among the findings.
+    std::int64_t caughtAtDoors = 0;
 };
 
 // What the central has witnessed of one device's chains (central_chain_head.cpp): every epoch's
@@ -158,6 +161,9 @@ struct EventFacts {
     std::string verdict;
     std::string credentialId;
     std::int64_t wallTimeMs = 0;
+    // A REFER peer_already_admitted: the peer record the door caught the duplicate by.
+    std::string caughtByDevice;
+    std::int64_t caughtBySeq = 0;
 };
 EventFacts eventFacts(const nlohmann::json& event);
 

@@ -24,9 +24,13 @@ nlohmann::json statsJson(const CentralStats& stats) {
         finding["epoch"] = item.epoch;
         findings.push_back(std::move(finding));
     }
-    return {{"devices", stats.devices}, {"events", stats.events},
-            {"alerts", stats.alerts},   {"conflicts", stats.findings.size()},
-            {"chains", chains},         {"findings", findings}};
+    return {{"devices", stats.devices},
+            {"events", stats.events},
+            {"alerts", stats.alerts},
+            {"conflicts", stats.findings.size()},
+            {"caught_at_doors", stats.caughtAtDoors},
+            {"chains", chains},
+            {"findings", findings}};
 }
 
 void registerStatsCommand(CLI::App& app, CentralContext& context) {
@@ -81,7 +85,7 @@ void registerStatsCommand(CLI::App& app, CentralContext& context) {
             std::cout << "revoked=" << door["device"].get<std::string>() << '\n';
         std::cout << "devices=" << stats->devices << "\nevents=" << stats->events
                   << "\nconflicts=" << stats->findings.size() << "\nalerts=" << stats->alerts
-                  << '\n';
+                  << "\ncaught_at_doors=" << stats->caughtAtDoors << '\n';
         for (const auto& chain : stats->chains)
             std::cout << "device=" << chain.device << " epoch=" << chain.epoch
                       << " events=" << chain.events << " acked_through=" << chain.ackedThrough
