@@ -10,6 +10,7 @@
 
 #include <ZXing/ReadBarcode.h>
 #include <algorithm>
+#include <cmath>
 #include <cstring>
 #include <ctime>
 #include <exception>
@@ -274,6 +275,28 @@ DecodeOutcome FrameDecoder::run(const camera::LumaView& fullFrame, bool exhausti
         }
     }
 
+    // A located code that was not read is remembered for a while: a dim code in sensor noise
+    // shows its texture to the locator on one frame in several (the noise decides), while the
+    // hand holding it hardly moves. Where nothing is located, the enhancements carry on at the
+    // remembered place, if it still looks like it did (its contrast): not on the wall behind a
+    // card that left.
+    std::optional<Region> recalled;
+    if (!exhaustive && m_options.enhance) {
+        if (!regions.empty()) {
+            m_memory = RememberedRegion{regions.front(), 0.0, 0};
+        } else if (m_memory && !located.flooded && ++m_memory->framesSince <= kMemoryFrames) {
+            const Region& r = m_memory->region;
+            const double contrast =
+                probeRegion(frame.cropped(r.left, r.top, r.width, r.height), located.noiseSigma)
+                    .contrast;
+            if (contrast >= 0.7 * m_memory->contrast && contrast <= 1.4 * m_memory->contrast) {
+                recalled = r;
+                raised = true;
+            }
+        } else {
+            m_memory.reset();
+        }
+    }
     if (exhaustive) {
         // Still images: the whole picture through every stage, then the enhancements.
         attempt(DecodeStage::Fast, megapixels(frame), true,
@@ -316,7 +339,7 @@ DecodeOutcome FrameDecoder::run(const camera::LumaView& fullFrame, bool exhausti
                 }
             }
         }
-    } else if (regions.empty()) {
+    } else if (regions.empty() && !recalled) {
         m_schedule.beginFrame(std::nullopt, {});
         // 2. Nothing located. Half size, whole frame: a code held close (modules too big for
         //    the locator's tiles) reads at half size, and 2x2 averaging halves noise.
@@ -354,45 +377,83 @@ DecodeOutcome FrameDecoder::run(const camera::LumaView& fullFrame, bool exhausti
     } else if (m_options.enhance) {
         // 4. Enhancements of the main located code, in the order its looks suggest, carried
         //    on over the next frames of the same code (strategy_schedule.hpp).
-        const Region& main = regions.front();
+        const Region main = recalled ? *recalled : regions.front();
         camera::LumaView target = frame.cropped(main.left, main.top, main.width, main.height);
-        const RegionTraits traits{located.noiseSigma, probeRegion(target, located.noiseSigma)};
+        RegionTraits traits{located.noiseSigma, probeRegion(target, located.noiseSigma)};
+        Region targetRect = main;
+        if (!recalled && m_memory) {
+            m_memory->contrast = traits.probe.contrast;
+        }
         m_deadline = cpuStart + m_options.budget;
         if (traits.probe.coherence >= 0.2) {
             // Bars: the ends of a code are sparse texture, and a linear reader wants its quiet
             // zone; a tile more on either side.
-            target = frame.cropped(main.left - 32, main.top, main.width + 64, main.height);
+            targetRect = {main.left - 32, main.top, main.width + 64, main.height};
+            target =
+                frame.cropped(targetRect.left, targetRect.top, targetRect.width, targetRect.height);
+        }
+        // A dim hall (the locator averages blocks there): the enhancements read the mean of
+        // the code's last frames, aligned, instead of this one frame (frame_stack.hpp), and
+        // choose by what the mean looks like: n frames have 1/sqrt(n) of the noise.
+        if (located.blockSize > 1 && !located.flooded) {
+            m_stack.add(frame, targetRect);
+            if (m_stack.count() >= 2) {
+                target = m_stack.mean(m_stackImage);
+                traits.noiseSigma = located.noiseSigma / std::sqrt(m_stack.count());
+                traits.probe = probeRegion(target, traits.noiseSigma);
+            }
+        } else {
+            m_stack.reset();
         }
         m_schedule.beginFrame(main, traits);
-        bool first = true;
-        for (const Strategy strategy : m_schedule.pending()) {
-            if (outcome.read) {
+        // Pass 0 runs the required strategies and the round's next ones; when none of the
+        // round's remaining ones fits in what is left (the costly ones, when the cheap ones
+        // were tried on earlier frames), pass 1 starts a new round at once: the cheap ones
+        // again on this frame's picture (a dim code in noise reads on some frames and not on
+        // others) instead of a frame that only waits for a costly one to fit.
+        for (int pass = 0; pass < 2 && !outcome.read; ++pass) {
+            const std::vector<Strategy> pending = m_schedule.pending();
+            bool ranOptional = false, skipped = false;
+            for (std::size_t i = pass == 0 ? 0 : m_schedule.requiredCount(); i < pending.size();
+                 ++i) {
+                if (outcome.read) {
+                    break;
+                }
+                const Strategy strategy = pending[i];
+                const double mpx = megapixels(strategy == Strategy::WholeFrame ? frame : target);
+                const auto index = static_cast<std::size_t>(strategy);
+                // What the region plainly needs comes first and always runs: an estimate
+                // learned on other regions must not keep it from ever running on this one.
+                const bool mandatory = pass == 0 && i == 0 && m_schedule.requiredCount() > 0;
+                if (!mandatory && !fits(1.25 * m_strategyCostPerMpx[index] * mpx)) {
+                    skipped = true;
+                    continue; // left for the next frame of this code
+                }
+                const auto stageStart = cpuNow();
+                try {
+                    runStrategy(strategy, target, frame, traits, outcome);
+                } catch (...) {
+                    ++outcome.libraryErrors;
+                }
+                ++outcome.stagesRun;
+                const auto took = static_cast<double>((cpuNow() - stageStart).count());
+                m_strategyCostPerMpx[index] =
+                    0.5 * m_strategyCostPerMpx[index] + 0.5 * (took / std::max(mpx, 0.001));
+                m_schedule.tried(strategy);
+                ranOptional = ranOptional || i >= m_schedule.requiredCount();
+            }
+            if (ranOptional || !skipped) {
                 break;
             }
-            const double mpx = megapixels(strategy == Strategy::WholeFrame ? frame : target);
-            const auto index = static_cast<std::size_t>(strategy);
-            // What the region plainly needs comes first and always runs: an estimate learned
-            // on other regions must not keep it from ever running on this one.
-            const bool mandatory = first && m_schedule.requiredCount() > 0;
-            first = false;
-            if (!mandatory && !fits(1.25 * m_strategyCostPerMpx[index] * mpx)) {
-                continue; // left for the next frame of this code
-            }
-            const auto stageStart = cpuNow();
-            try {
-                runStrategy(strategy, target, frame, traits, outcome);
-            } catch (...) {
-                ++outcome.libraryErrors;
-            }
-            ++outcome.stagesRun;
-            const auto took = static_cast<double>((cpuNow() - stageStart).count());
-            m_strategyCostPerMpx[index] =
-                0.5 * m_strategyCostPerMpx[index] + 0.5 * (took / std::max(mpx, 0.001));
-            m_schedule.tried(strategy);
+            m_schedule.newRound();
         }
         if (outcome.read) {
             m_schedule.readDone();
         }
+    }
+    if (outcome.read) {
+        m_memory.reset(); // the code was read: the next frames are a new person's
+        m_stack.reset();
     }
     outcome.cpu = elapsedUs();
     outcome.elapsed = std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - start);
@@ -628,6 +689,8 @@ void FrameDecoder::runStrategy(Strategy strategy, const camera::LumaView& target
 
 void FrameDecoder::resetStream() {
     m_schedule.reset();
+    m_memory.reset();
+    m_stack.reset();
     m_sweepBand = 0;
 }
 

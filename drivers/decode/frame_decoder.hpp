@@ -8,7 +8,9 @@
 
 #include "drivers/camera/frame.hpp"
 #include "drivers/decode/code_format.hpp"
+#include "drivers/decode/code_locator.hpp"
 #include "drivers/decode/deblur.hpp"
+#include "drivers/decode/frame_stack.hpp"
 #include "drivers/decode/strategy_schedule.hpp"
 
 #include <array>
@@ -123,6 +125,17 @@ private:
     std::vector<float> m_floatScratch;
     Deblurrer m_deblurrer;
     StrategySchedule m_schedule;
+    // The last located code not yet read, and how many frames ago it was located
+    // (frame_decoder.cpp: region memory).
+    struct RememberedRegion {
+        Region region;
+        double contrast = 0.0; // the region's probe contrast when located
+        int framesSince = 0;
+    };
+    static constexpr int kMemoryFrames = 10;
+    std::optional<RememberedRegion> m_memory;
+    FrameStack m_stack; // the located code's recent frames, aligned (dim halls)
+    camera::LumaImage m_stackImage;
     int m_sweepBand = 0; // which band of an empty-looking frame is searched at full size next
     double m_zbarCostPerMpx = 15000.0;       // zbar within an enhancement, learned
     std::chrono::microseconds m_deadline{0}; // CPU time by which this frame's work must end

@@ -53,8 +53,11 @@ std::vector<Strategy> orderStrategies(const RegionTraits& traits, std::size_t* r
     };
     const RegionProbe& p = traits.probe;
     // Noisy for the code in view: a dim code (a third of the contrast) drowns in a third of the
-    // noise.
-    const bool noisy = traits.noiseSigma >= 12.0 ||
+    // noise. A dim hall's noise (over 6 grey levels, where the locator averages blocks) always:
+    // the probe's contrast there is mostly the noise's own, and a dim faded QR read on one frame
+    // in four after smoothing, which ran on one frame in four behind the deblurring it seemed
+    // to need.
+    const bool noisy = traits.noiseSigma >= 7.5 ||
                        (traits.noiseSigma >= 4.0 && traits.noiseSigma >= 0.12 * p.contrast);
     // Bars that lean: a linear or stacked code (edges mostly one way) off the row direction.
     const double lean = std::abs(p.edgeAngleDeg);
@@ -161,6 +164,10 @@ std::vector<Strategy> StrategySchedule::pending() const {
 
 void StrategySchedule::tried(Strategy strategy) {
     m_tried[static_cast<std::size_t>(strategy)] = true;
+}
+
+void StrategySchedule::newRound() {
+    m_tried.fill(false);
 }
 
 void StrategySchedule::readDone() {

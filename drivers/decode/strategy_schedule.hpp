@@ -54,6 +54,8 @@ public:
     // settles, exposure adapts).
     std::vector<Strategy> pending() const;
     void tried(Strategy strategy);
+    // Every strategy counts as untried again (none of the round's remaining ones fits).
+    void newRound();
     // A read ends the round: the next code starts from the top.
     void readDone();
     // Forget the code in view (a new stream: tests, benchmarks, a reconnected camera).

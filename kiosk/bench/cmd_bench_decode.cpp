@@ -42,6 +42,7 @@ struct BenchDecodeArgs {
     int people = 0;
     std::uint64_t seed = 1;
     bool verbose = false;
+    std::vector<int> only; // with --people: just these persons (their misses, while tuning)
 };
 
 double threadCpuMs() {
@@ -187,6 +188,9 @@ void registerBenchDecodeCommand(CLI::App& app, CommandContext& context) {
     cmd->add_option("--seed", args->seed, "Seed of the simulated people")->capture_default_str();
     cmd->add_flag("--verbose", args->verbose,
                   "With --people: one line per person (how they hold the code, when it was read)");
+    cmd->add_option("--only", args->only,
+                    "With --people: only these persons of the N (comma-separated indices)")
+        ->delimiter(',');
     cmd->callback([args, &context] {
         if (args->dir.empty() && !args->synthetic && !args->frames && args->people == 0) {
             context.exitCode =
@@ -200,6 +204,13 @@ void registerBenchDecodeCommand(CLI::App& app, CommandContext& context) {
         if (args->people < 0 || args->people > 100000) {
             context.exitCode = fail(badInput("--people: must be 1..100000"));
             return;
+        }
+        for (const int person : args->only) {
+            if (person < 0 || person >= args->people) {
+                context.exitCode = fail(badInput("--only: " + std::to_string(person) +
+                                                 " is not a person of --people (0..N-1)"));
+                return;
+            }
         }
         if (args->frameCount <= 0 || args->frameCount > 10000) {
             context.exitCode = fail(badInput("--count: must be 1..10000"));
@@ -451,7 +462,13 @@ int benchPeople(const BenchDecodeArgs& args) {
     // code partly out of view, counts as 0).
     std::vector<double> oursTimes, baseTimes, cpu;
     int wrong = 0, frames = 0, neverWhole = 0;
-    for (int person = 0; person < args.people; ++person) {
+    std::vector<int> persons = args.only;
+    if (persons.empty()) {
+        for (int person = 0; person < args.people; ++person) {
+            persons.push_back(person);
+        }
+    }
+    for (const int person : persons) {
         const drivers::synthetic::CodePayload code = payloadFor(person);
         const drivers::synthetic::PersonScript script =
             drivers::synthetic::scriptPerson(person, code, args.seed);
@@ -513,8 +530,9 @@ int benchPeople(const BenchDecodeArgs& args) {
             baseTimes.push_back(std::max(0, baseAt - script.firstWholeFrame) * kFrameMs);
         }
     }
-    const double n = std::max(1, args.people - neverWhole);
-    std::cout << "people=" << args.people << " seed=" << args.seed << " fps=30 frames_per_person=36"
+    const double n = std::max(1, static_cast<int>(persons.size()) - neverWhole);
+    std::cout << "people=" << persons.size() << " seed=" << args.seed
+              << " fps=30 frames_per_person=36"
               << " never_whole_in_view=" << neverWhole << '\n'
               << "doorpost_read=" << fixed(static_cast<double>(oursTimes.size()) / n, 3)
               << " doorpost_time_to_read_p50_ms=" << fixed(quantile(oursTimes, 0.5), 0)
