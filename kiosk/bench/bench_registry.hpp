@@ -28,5 +28,6 @@ void registerBenchVerifyCommand(CLI::App& app, CommandContext& context);
 void registerBenchExportCommand(CLI::App& app, CommandContext& context);
 void registerBenchSubjectKeyCommand(CLI::App& app, CommandContext& context);
 void registerBenchDoorCommand(CLI::App& app, CommandContext& context);
+void registerBenchMeshCommand(CLI::App& app, CommandContext& context);
 
 } // namespace doorpost::kiosk::bench

@@ -43,6 +43,16 @@ inline storage::EventDraft syntheticScan(std::mt19937_64& random, std::uint64_t 
     return draft;
 }
 
+// An admission as the gate records it, of the n-th subject (distinct subjects for distinct n).
+inline storage::EventDraft syntheticScanOf(std::uint64_t n) {
+    std::mt19937_64 random(n);
+    storage::EventDraft draft = syntheticScan(random, 1);
+    draft.subjectKey = subjectKey(n);
+    draft.verdict = Verdict::Admit;
+    draft.reasons = {"credential_valid", "status_green"};
+    return draft;
+}
+
 // The q-quantile (0..1) of `values`: the value at the nearest index q*(n-1); 0 when empty.
 inline double quantile(std::vector<double> values, double q) {
     if (values.empty()) {

@@ -26,6 +26,7 @@ void registerBenchCommands(CLI::App& app, CommandContext& context) {
     registerBenchSubjectKeyCommand(app, context);
     registerBenchUiCommand(app, context);
     registerBenchDoorCommand(app, context);
+    registerBenchMeshCommand(app, context);
 }
 
 } // namespace doorpost::kiosk::bench

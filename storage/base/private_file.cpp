@@ -27,14 +27,20 @@ Result<void> narrow(const std::string& path, bool mustExist) {
 Result<void> makeOwnerOnly(const std::string& path) {
     if (path.empty() || path == ":memory:" || path.rfind("file:", 0) == 0)
         return {};
-    const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+    // Only a file that does not exist yet is opened here (O_EXCL). Closing any descriptor of a
+    // file drops every POSIX lock this process holds on it, and SQLite's locks are POSIX locks:
+    // opening and closing an existing database beside the process's live connections (the
+    // mesh opens some while the gate holds others) would let another process write under
+    // their reads. An existing file is narrowed by path only (chmod takes no descriptor).
+    const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
     if (fd < 0) {
         // A read-only file or folder is the open's to report (SQLite says it better).
-        if (errno == EACCES || errno == EROFS || errno == EISDIR || errno == ENOENT)
-            return {};
-        return environmentFault("cannot create " + path + ": " + std::strerror(errno));
+        if (errno != EEXIST && errno != EACCES && errno != EROFS && errno != EISDIR &&
+            errno != ENOENT)
+            return environmentFault("cannot create " + path + ": " + std::strerror(errno));
+    } else {
+        ::close(fd);
     }
-    ::close(fd);
     if (auto done = narrow(path, true); !done)
         return done;
     if (auto done = narrow(path + "-wal", false); !done)

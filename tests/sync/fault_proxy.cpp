@@ -234,6 +234,8 @@ void FaultProxy::serve(int client) {
     std::string body;
     if (!readMessage(client, head, body, buffer))
         return finish(false);
+    if (m_partitioned)
+        return finish(true);
     m_requests += 1;
     const Fault fault = nextFault();
     const std::string request = head + body;
@@ -282,7 +284,7 @@ void FaultProxy::serve(int client) {
     if (push)
         m_inFlightPushes -= 1;
     close(upstream);
-    if (!forwarded)
+    if (!forwarded || m_partitioned)
         return finish(true);
     if (fault == Fault::DropAfterCommit)
         return finish(true); // the central committed; no answer

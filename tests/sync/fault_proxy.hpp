@@ -52,6 +52,9 @@ public:
     int inFlightPushes() const { return m_inFlightPushes.load(); }
     int pushesForwarded() const { return m_pushesForwarded.load(); }
     void setRetryAfter(const std::string& value); // the 503's Retry-After (default "0")
+    // A network partition: while cut, every connection is reset, and an answer still on its
+    // way back is not delivered (the peer tests split doors of one site).
+    void partition(bool cut) { m_partitioned = cut; }
 
 private:
     void acceptLoop();
@@ -63,6 +66,7 @@ private:
     int m_listen = -1;
     int m_port = 0;
     std::atomic<bool> m_stopping{false};
+    std::atomic<bool> m_partitioned{false};
     std::atomic<int> m_requests{0};
     std::atomic<int> m_inFlight{0};
     std::atomic<int> m_inFlightPushes{0};

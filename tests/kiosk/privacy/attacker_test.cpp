@@ -140,7 +140,7 @@ TEST_CASE("an attacker cannot test a candidate with an export and the public fil
     const std::vector<std::string> ids = {registeredIds()[0], registeredIds()[1]};
     deployment.registerAndSync(ids, "2026-12-07T08:00:00Z");
     auto exported =
-        deployment.kiosk("export --from 2026-12-07 --to 2026-12-08 --out " + dir.file("export"));
+        deployment.kiosk("export " + periodAroundToday() + " --out " + dir.file("export"));
     INFO(exported.out << exported.err);
     REQUIRE(exported.exitCode == 0);
     const auto events = manualEvents(dir.path() / "export" / "events.jsonl");

@@ -17,7 +17,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-constexpr const char* kPeriod = "--from 2026-12-07 --to 2026-12-08";
+const std::string kPeriod = periodAroundToday();
 
 bool containsAny(const std::string& text, const std::vector<std::string>& needles) {
     for (const auto& needle : needles)
@@ -60,7 +60,7 @@ TEST_CASE("the central's export: unmasked for the auditor, masked otherwise, log
     const std::string unmasked = dir.file("unmasked");
     const std::string masked = dir.file("masked");
 
-    auto run = deployment.central(std::string("export ") + kPeriod + " --out " + unmasked +
+    auto run = deployment.central("export " + kPeriod + " --out " + unmasked +
                                   " --unmask --sealing-key " + deployment.sealingKeyFile() +
                                   " --passphrase-file " + deployment.passphraseFile() +
                                   " --reason \"exam office: match against the candidate list\""
@@ -81,7 +81,7 @@ TEST_CASE("the central's export: unmasked for the auditor, masked otherwise, log
         for (const auto& door : fs::directory_iterator(fs::path(unmasked) / "doors" / "door-1"))
             CHECK_FALSE(containsAny(readText(door.path() / name), registeredIds()));
 
-    run = deployment.central(std::string("export ") + kPeriod + " --out " + masked + " --json");
+    run = deployment.central("export " + kPeriod + " --out " + masked + " --json");
     INFO(run.out << run.err);
     REQUIRE(run.exitCode == 0);
     CHECK(nlohmann::json::parse(run.out)["opened"] == 0);
@@ -138,9 +138,8 @@ TEST_CASE("custody: a wrong passphrase, a foreign key file and a rotated key wit
     deployment.registerAndSync({registeredIds()[0]}, "2026-12-07T08:30:00Z");
     const auto exportWith = [&](const std::string& keys, const std::string& passphraseFile,
                                 const std::string& out) {
-        return deployment.central(std::string("export ") + kPeriod + " --out " + out +
-                                  " --unmask " + keys + " --passphrase-file " + passphraseFile +
-                                  " --reason audit");
+        return deployment.central("export " + kPeriod + " --out " + out + " --unmask " + keys +
+                                  " --passphrase-file " + passphraseFile + " --reason audit");
     };
     const auto oneLine = [](const CommandRun& run) {
         return lineCount(run.err) == 1 && run.out.empty();
@@ -212,9 +211,9 @@ TEST_CASE("the tamper matrix, run against a central export", "[privacy][central-
     deployment.registerAndSync(registeredIds(), "2026-12-07T08:30:00Z");
     const std::string original = dir.file("original");
     auto run =
-        deployment.central(std::string("export ") + kPeriod + " --out " + original +
-                           " --unmask --sealing-key " + deployment.sealingKeyFile() +
-                           " --passphrase-file " + deployment.passphraseFile() + " --reason audit");
+        deployment.central("export " + kPeriod + " --out " + original + " --unmask --sealing-key " +
+                           deployment.sealingKeyFile() + " --passphrase-file " +
+                           deployment.passphraseFile() + " --reason audit");
     INFO(run.out << run.err);
     REQUIRE(run.exitCode == 0);
     const std::string key = centralKeyFile(deployment);

@@ -9,6 +9,7 @@
 #include "tests/support/temp_dir.hpp"
 
 #include <catch2/catch.hpp>
+#include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <memory>
@@ -36,6 +37,21 @@ inline void writeText(const std::filesystem::path& path, const std::string& text
 
 // Valid GB 11643 numbers of three people (the product's checker accepts them when they are
 // registered).
+// The export period holding what a test records now: its events carry the wall clock (a
+// decision time given with --at changes only the decision), so the period is the days around
+// today in UTC, yesterday to tomorrow, whenever the suite runs (midnight included).
+inline std::string periodAroundToday() {
+    const auto day = [](int offset) {
+        const std::time_t at = std::time(nullptr) + offset * 86400;
+        std::tm utc{};
+        gmtime_r(&at, &utc);
+        char text[16];
+        std::strftime(text, sizeof text, "%Y-%m-%d", &utc);
+        return std::string(text);
+    };
+    return "--from " + day(-1) + " --to " + day(1);
+}
+
 inline const std::vector<std::string>& registeredIds() {
     static const std::vector<std::string> ids = {"440305200109237893", "110105199003071239",
                                                  "310101198506124563"};

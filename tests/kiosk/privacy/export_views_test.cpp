@@ -94,11 +94,11 @@ TEST_CASE("events.xlsx and report.html of a kiosk export and a central export",
     deployment.sync();
 
     const fs::path kiosk = dir.file("kiosk-export");
-    auto run = deployment.kiosk("export --from 2026-12-07 --to 2026-12-08 --out " + kiosk.string());
+    auto run = deployment.kiosk("export " + periodAroundToday() + " --out " + kiosk.string());
     INFO(run.out << run.err);
     REQUIRE(run.exitCode == 0);
     const fs::path central = dir.file("central-export");
-    run = deployment.central("export --from 2026-12-07 --to 2026-12-08 --out " + central.string() +
+    run = deployment.central("export " + periodAroundToday() + " --out " + central.string() +
                              " --unmask --sealing-key " + deployment.sealingKeyFile() +
                              " --passphrase-file " + deployment.passphraseFile() +
                              " --reason \"views test\"");
