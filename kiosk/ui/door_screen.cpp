@@ -197,26 +197,6 @@ void DoorScreen::drawChips(UiContext& ctx) {
                    m.central.online ? "●" : "▲");
     }
     ImGui::SameLine();
-    // The doors of this site: how many answer of those the central named, and how old the
-    // stalest data from them is. Amber when one is silent: duplicates across doors may be caught
-    // late (the central catches them once it is back).
-    if (m.peers.shown) {
-        std::string value = std::to_string(m.peers.reachable) + "/" + std::to_string(m.peers.known);
-        if (m.peers.oldestAgeSeconds >= 0) {
-            value += " · " + (m.peers.oldestAgeSeconds < 60
-                                  ? std::to_string(m.peers.oldestAgeSeconds) + "s"
-                                  : formatAge(m.peers.oldestAgeSeconds));
-        }
-        const bool all = m.peers.known > 0 && m.peers.reachable == m.peers.known;
-        statusChip(ctx, "peers", ctx.t(Str::PeerDoors), value,
-                   m.peers.known == 0 ? colours::kNeutral
-                   : all              ? colours::kAdmit
-                                      : colours::kRefer,
-                   m.peers.known == 0 ? "○"
-                   : all              ? "●"
-                                      : "▲");
-        ImGui::SameLine();
-    }
     switch (m.trust.state) {
     case TrustState::Unknown:
         statusChip(ctx, "trust", ctx.t(Str::TrustData), ctx.t(Str::ChipUnknown), colours::kNeutral,
@@ -432,6 +412,26 @@ void DoorScreen::drawCountersAndActions(UiContext& ctx) {
         }
         ImGui::SameLine(0.0f, 40.0f * s);
         ImGui::TextColored(ImColor(colour), "%s", text.c_str());
+    }
+    const PeersChip& peers = ctx.model.peers;
+    if (peers.shown) {
+        // The doors of this site: how many answer of those the central named, and how old the
+        // stalest data from them is. Amber when one is silent: a ticket used there may be
+        // caught late (the central catches it once it is back). Here rather than among the
+        // chips above, whose row is full at 1280 px.
+        const bool all = peers.known > 0 && peers.reachable == peers.known;
+        std::string text = std::string(ctx.t(Str::PeerDoors)) + "  " + (all ? "" : "▲ ") +
+                           std::to_string(peers.reachable) + "/" + std::to_string(peers.known);
+        if (peers.oldestAgeSeconds >= 0) {
+            text +=
+                " · " + (peers.oldestAgeSeconds < 60 ? std::to_string(peers.oldestAgeSeconds) + "s"
+                                                     : formatAge(peers.oldestAgeSeconds));
+        }
+        ImGui::SameLine(0.0f, 40.0f * s);
+        ImGui::TextColored(ImColor(peers.known == 0 ? colours::kMuted
+                                   : all            ? colours::kAdmit
+                                                    : colours::kRefer),
+                           "%s", text.c_str());
     }
     ImGui::PopFont();
 

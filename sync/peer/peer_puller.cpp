@@ -32,7 +32,8 @@ struct Pull {
     bool ok = false;
     std::string kind;
     std::string detail;
-    bool more = false; // the peer holds more than it sent: ask again at once
+    bool more = false;    // the peer holds more than it sent: ask again at once
+    bool brought = false; // the answer carried records
 };
 
 // What this thread knows of the peer's chain: the epoch and last seq held.
@@ -101,7 +102,7 @@ public:
                 return {false, "a local fault", head.error().message};
             if (*head && (*head)->seq > 0) {
                 m_held = {parsed->epoch, (*head)->seq, {}};
-                return {true, "ok", "", true};
+                return {true, "ok", "", true, true}; // ask again at once, from there
             }
         }
         const std::int64_t first = parsed->epoch == m_held.epoch ? m_held.seq + 1 : 1;
@@ -126,7 +127,10 @@ public:
             m_held.touched = std::chrono::steady_clock::now();
         }
         m_peerHead = parsed->headSeq;
-        return {true, "ok", "", parsed->headSeq > m_held.seq};
+        // More to come only if this answer brought some: a peer claiming a head it never sends
+        // would otherwise be asked again and again without a pause.
+        return {true, "ok", "", parsed->headSeq > m_held.seq && !records->empty(),
+                !records->empty()};
     }
 
     const Held& held() const { return m_held; }
@@ -217,6 +221,7 @@ void PeerPuller::run() {
                 }
             }
         }
+        const auto asked = std::chrono::steady_clock::now();
         if (session)
             pull = session->pull(wait);
 
@@ -252,6 +257,13 @@ void PeerPuller::run() {
         }
         if (pull.ok) {
             backoff.reset();
+            // An empty answer before the wait asked for is over comes from a server that does
+            // not hold long polls (a genuine one answers early only with news): the rest of the
+            // wait is taken here, so such a peer costs one request per wait, not a busy loop.
+            if (wait && !pull.brought)
+                next = std::chrono::duration_cast<std::chrono::milliseconds>(
+                    std::max(std::chrono::steady_clock::duration::zero(),
+                             m_options.wait - (std::chrono::steady_clock::now() - asked)));
             wait = !pull.more;
         } else {
             wait = false;

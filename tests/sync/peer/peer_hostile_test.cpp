@@ -117,6 +117,34 @@ TEST_CASE("A chain that does not hold is refused whole, even signed by the peer"
     CHECK(b.peerEventRows() == 0);
 }
 
+TEST_CASE("A peer that claims news it never sends is asked once per wait, not in a loop",
+          "[peer][hostile]") {
+    PeerDoor a("door-a");
+    PeerDoor b("door-b");
+    std::atomic<int> asked{0};
+    LoopbackHttp eager;
+    eager.server().Get("/peer/v1/chain", [&](const httplib::Request& req, httplib::Response& res) {
+        asked += 1;
+        // Signed, well-formed, empty, at once, with a head far ahead: ignores wait_ms.
+        const auto head = a.head();
+        const std::string body =
+            answerBody("door-a", head.epoch, req.get_header_value(kNonceHeader), 1'000'000'000,
+                       head.headHash, {});
+        res.set_header(kSignatureHeader, signAnswer(a.key(), body));
+        res.set_content(body, "application/json");
+    });
+    eager.start();
+    PeerPuller puller({"door-a", "127.0.0.1:" + portOf(eager.url()), a.key().publicKeyHex},
+                      test::fastPull(b)); // waits of 300 ms
+    puller.start();
+    std::this_thread::sleep_for(std::chrono::seconds(3));
+    puller.stop();
+    CHECK(puller.status().reachable);
+    CHECK(asked.load() >= 5);
+    CHECK(asked.load() <= 14); // 3 s / 300 ms, and the first answers
+    CHECK(b.peerEventRows() == 0);
+}
+
 TEST_CASE("A door of another site is refused by the server, and so is a forged request",
           "[peer][hostile]") {
     PeerDoor a("door-a");

@@ -187,7 +187,8 @@ TEST_CASE("Two mesh nodes find each other through the site set and converge", "[
     CHECK_FALSE(meshB.status().running);
 }
 
-TEST_CASE("--mesh-peer names a door's address; a malformed one is refused", "[peer][mesh]") {
+TEST_CASE("A --mesh-peer value names a door's address and a malformed one is refused",
+          "[peer][mesh]") {
     auto ok = parseMeshPeer("door-a=192.168.1.20:7420");
     REQUIRE(ok);
     CHECK(ok->first == "door-a");
