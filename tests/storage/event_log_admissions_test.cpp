@@ -130,7 +130,7 @@ TEST_CASE("The re-entry lookup finds what a full scan finds, filed or in the blo
     }
 }
 
-TEST_CASE("An admitting append writes no index entry; the append completing a block files it") {
+TEST_CASE("An admitting append writes no index entry, the append completing a block files it") {
     Fixture f;
     CHECK(f.count(
               "SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND tbl_name = 'events'") ==

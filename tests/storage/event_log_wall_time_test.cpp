@@ -157,7 +157,7 @@ TEST_CASE("Time-range reads find exactly what a full scan finds, across clock ju
     }
 }
 
-TEST_CASE("An append writes no wall-time index; the append completing a block writes its summary") {
+TEST_CASE("An append writes no wall-time index, the append completing a block writes its summary") {
     Fixture f;
     CHECK(f.count("SELECT COUNT(*) FROM pragma_index_info('events_by_wall_time')") == 0);
     CHECK(f.count("SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND tbl_name = 'events'"

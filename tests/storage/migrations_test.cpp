@@ -62,7 +62,7 @@ TEST_CASE("Migrations bring every earlier version to the latest") {
     }
 }
 
-TEST_CASE("Migrations are applied once; reopening changes nothing") {
+TEST_CASE("Migrations are applied once, reopening changes nothing") {
     TempDir dir;
     const auto path = dir.file("kiosk.db");
     std::string epoch;

@@ -13,7 +13,7 @@
 
 using namespace doorpost::kiosk;
 
-TEST_CASE("the clock-step signal is armed and quiet without a step; the watcher stops at once") {
+TEST_CASE("the clock-step signal is armed and quiet without a step, the watcher stops at once") {
     auto signal = gate::ClockStepSignal::open();
     REQUIRE(signal.ok());
     pollfd fd{signal.value().fd(), POLLIN, 0};

@@ -66,7 +66,7 @@ TEST_CASE("a GB18030 roster imports at the kiosk with the names as written", "[c
     CHECK((*second)->name == "李,四");
 }
 
-TEST_CASE("a roster in neither UTF-8 nor GB18030 is refused naming the line; nothing stored",
+TEST_CASE("a roster in neither UTF-8 nor GB18030 is refused naming the line, nothing stored",
           "[cli][roster]") {
     TempDir dir;
     const std::string db = "--db " + dir.file("kiosk.db") + " ";

@@ -282,7 +282,7 @@ TEST_CASE("exporting while the gate appends gives consistent, verifiable segment
     CHECK(status->lastSeq > exports.back().lastSeq - 1);
 }
 
-TEST_CASE("events.csv carries the clock each event recorded, in columns after the older ones; "
+TEST_CASE("events.csv carries the clock each event recorded, in columns after the older ones, "
           "an export of the format before them still verifies") {
     TempDir dir;
     const auto db = dir.file("kiosk.db");

@@ -65,7 +65,7 @@ TEST_CASE("text files: neither UTF-8 nor GB18030 is refused naming the line", "[
     CHECK_THAT(lying.error().message, Catch::StartsWith("line 2:"));
 }
 
-TEST_CASE("csv: quoted commas, quotes and line breaks; CRLF; line numbers", "[base][csv]") {
+TEST_CASE("csv: quoted commas, quotes and line breaks, CRLF, line numbers", "[base][csv]") {
     const std::string text = "a,\"b, \"\"c\"\"\",d\r\n\"two\nlines\",x\r\n\n last ,\n";
     CsvReader reader(text);
     auto first = reader.next();

@@ -221,7 +221,7 @@ std::string kioskDb(const TempDir& dir) {
 
 } // namespace
 
-TEST_CASE("tls: the kiosk trusts the central through --ca; a wrong CA, an expired certificate "
+TEST_CASE("tls: the kiosk trusts the central through --ca, a wrong CA, an expired certificate "
           "and a wrong host name each exit 3 saying why",
           "[sync][central][tls]") {
     TempDir dir;
@@ -262,7 +262,7 @@ TEST_CASE("tls: the kiosk trusts the central through --ca; a wrong CA, an expire
 }
 
 TEST_CASE("tls: SIGHUP takes a renewed certificate for new connections without dropping a "
-          "request in flight; a bad pair keeps the old one",
+          "request in flight, a bad pair keeps the old one",
           "[sync][central][tls]") {
     TempDir dir;
     makeCa(dir, "one");

@@ -20,7 +20,7 @@ using namespace doorpost::sync::client;
 using namespace doorpost::sync::test;
 using namespace std::chrono_literals;
 
-TEST_CASE("full-jitter backoff stays under its ceiling, varies, and honours Retry-After; busy "
+TEST_CASE("full-jitter backoff stays under its ceiling, varies, and honours Retry-After, busy "
           "waits as asked",
           "[sync][worker]") {
     Backoff backoff(100ms, 2000ms, 1);
@@ -169,7 +169,7 @@ TEST_CASE("the sync worker thread reports offline, honours Retry-After, then cat
     requireCentralHoldsExactly(dir.file("central.db"), "kiosk-a", kiosk);
 }
 
-TEST_CASE("doorpost sync --once --json pushes and reports; bad input exits 2",
+TEST_CASE("doorpost sync --once --json pushes and reports, bad input exits 2",
           "[sync][worker][cli]") {
     TempDir dir;
     InProcessCentral central(dir.file("central.db"));

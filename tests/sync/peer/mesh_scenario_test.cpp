@@ -94,7 +94,7 @@ struct Door {
 
 } // namespace
 
-TEST_CASE("Three doors agree while the central is down; the central then holds all once",
+TEST_CASE("Three doors agree while the central is down, and the central then holds all once",
           "[peer][scenario]") {
     doorpost::test::TempDir dir;
     const std::string store = dir.file("central.db");
