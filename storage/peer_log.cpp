@@ -1,15 +1,11 @@
 #include "storage/peer_log.hpp"
 
+#include "storage/base/iso_time.hpp"
+
 #include <chrono>
 
 namespace doorpost::storage {
 namespace {
-
-std::int64_t nowMs() {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(
-               std::chrono::system_clock::now().time_since_epoch())
-        .count();
-}
 
 // A door's events carry the id the central gave it from enrolment on, and the "dev-" id it made
 // itself before (storage/event.hpp). A peer is in the site set only once enrolled, but its chain
@@ -82,7 +78,7 @@ Result<PeerBatchResult> PeerLog::accept(const std::string& device, const std::st
         return heldHash.error();
     if (!insert)
         return insert.error();
-    const std::int64_t now = nowMs();
+    const std::int64_t now = wallClockMs();
     for (const PeerRecord& record : records) {
         const Event& event = record.event;
         if (event.epoch != epoch)
@@ -152,7 +148,7 @@ Result<void> PeerLog::touch(const std::string& device, const std::string& epoch)
         m_db->prepare("UPDATE peer_heads SET updated_ms = ?1 WHERE device = ?2 AND epoch = ?3");
     if (!update)
         return update.error();
-    update->bind(1, nowMs()).bind(2, device).bind(3, epoch);
+    update->bind(1, wallClockMs()).bind(2, device).bind(3, epoch);
     return update->run();
 }
 

@@ -1,6 +1,7 @@
 #include "storage/base/iso_time.hpp"
 
 #include <cctype>
+#include <chrono>
 #include <ctime>
 
 namespace doorpost {
@@ -101,6 +102,12 @@ std::string formatIsoTime(std::int64_t epochSeconds) {
 
 std::string formatCompactUtc(std::int64_t epochSeconds) {
     return formatUtc(epochSeconds, "%Y%m%dT%H%M%SZ");
+}
+
+std::int64_t wallClockMs() {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
 }
 
 } // namespace doorpost

@@ -18,7 +18,9 @@ bool isValidCivilDate(int year, int month, int day);
 // Refuses impossible dates and times (2026-02-31, 24:00, 12:60) naming the field.
 Result<std::int64_t> parseIsoTime(std::string_view text); // seconds since the epoch
 std::string formatIsoTime(std::int64_t epochSeconds);     // "2026-11-27T08:00:00Z"
-std::string formatCompactUtc(std::int64_t epochSeconds);  // "20261127T080000Z", for file names
+// The wall clock (CLOCK_REALTIME) now, in milliseconds since 1970-01-01 UTC.
+std::int64_t wallClockMs();
+std::string formatCompactUtc(std::int64_t epochSeconds); // "20261127T080000Z", for file names
 // `epochSeconds` in UTC through a strftime pattern (at most 63 bytes of output).
 std::string formatUtc(std::int64_t epochSeconds, const char* pattern);
 

@@ -5,20 +5,12 @@
 // devices.device_key keeps the latest key, for centrals and clients that know only that field.
 // The table and the upgrade of an older database are in central_store.cpp's schema.
 
+#include "storage/base/iso_time.hpp"
 #include "sync/central/central_store.hpp"
 
 #include <chrono>
 
 namespace doorpost::sync::central {
-namespace {
-
-std::int64_t nowMs() {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(
-               std::chrono::system_clock::now().time_since_epoch())
-        .count();
-}
-
-} // namespace
 
 Result<void> CentralStore::setDeviceKey(const std::string& device, const std::string& deviceKey) {
     if (deviceKey.empty())
@@ -52,7 +44,7 @@ Result<void> CentralStore::setDeviceKey(const std::string& device, const std::st
         auto added = m_session->run(
             "INSERT INTO device_keys (device, device_key, registered_ms) VALUES ($1, $2, $3)"
             " ON CONFLICT (device, device_key) DO NOTHING",
-            {device, deviceKey, nowMs()});
+            {device, deviceKey, wallClockMs()});
         if (!added)
             return added.error();
         return {};

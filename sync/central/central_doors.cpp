@@ -9,6 +9,7 @@
 // Both tables come from kDoorSchema, run at every open after the base schema: additions only,
 // created IF NOT EXISTS, so an older database is upgraded in place.
 
+#include "storage/base/iso_time.hpp"
 #include "sync/central/central_store.hpp"
 
 #include <chrono>
@@ -50,16 +51,6 @@ CREATE TABLE IF NOT EXISTS device_revocations (
     reason TEXT NOT NULL
 );
 )SQL";
-
-namespace {
-
-std::int64_t nowMs() {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(
-               std::chrono::system_clock::now().time_since_epoch())
-        .count();
-}
-
-} // namespace
 
 std::string principalRole(const std::string& name) {
     if (name.rfind("operator-", 0) == 0)
@@ -111,7 +102,7 @@ Result<std::int64_t> CentralStore::revokeDevice(const std::string& name,
         return device.error();
     if (device->empty())
         return badInput("no device " + name);
-    const std::int64_t at = nowMs();
+    const std::int64_t at = wallClockMs();
     auto stored =
         m_session->run("INSERT INTO device_revocations (token_hash, device, revoked_ms, reason)"
                        " VALUES ($1, $2, $3, $4) ON CONFLICT (token_hash) DO NOTHING",

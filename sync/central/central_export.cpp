@@ -5,6 +5,7 @@
 #include "storage/audit/manifest.hpp"
 #include "storage/audit/signed_folder.hpp"
 #include "storage/audit/views.hpp"
+#include "storage/base/iso_time.hpp"
 #include "storage/device_key.hpp"
 #include "storage/event.hpp"
 #include "sync/event_wire.hpp"
@@ -29,12 +30,6 @@ std::string safeName(const std::string& name) {
                           ? c
                           : '_');
     return out.empty() || out[0] == '.' ? "_" + out : out;
-}
-
-std::int64_t nowMs() {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(
-               std::chrono::system_clock::now().time_since_epoch())
-        .count();
 }
 
 storage::DeviceKey signingKey(const std::string& secret) {
@@ -288,7 +283,7 @@ Result<CentralExportSummary> writeCentralExport(CentralStore& store,
     if (!xlsx)
         return xlsx.error();
     CentralExportSummary summary;
-    summary.createdAt = audit::isoUtcMs(nowMs());
+    summary.createdAt = audit::isoUtcMs(wallClockMs());
     summary.centralKey = audit::signingPublicKeyHex(request.signingSecretKey);
     Writer writer(request, folder, **xlsx);
     writer.setCreatedAt(summary.createdAt);
@@ -336,7 +331,7 @@ Result<CentralExportSummary> writeCentralExport(CentralStore& store,
     std::string accessHash;
     if (request.unmask) {
         audit::AccessEntry entry;
-        entry.atMs = nowMs();
+        entry.atMs = wallClockMs();
         entry.auditor = request.auditor;
         entry.from = audit::isoUtcMs(request.fromMs);
         entry.to = audit::isoUtcMs(request.toMs);

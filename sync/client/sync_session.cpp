@@ -1,5 +1,6 @@
 #include "sync/client/sync_session.hpp"
 
+#include "storage/base/iso_time.hpp"
 #include "storage/device_key.hpp"
 #include "storage/trust_generation.hpp"
 #include "sync/client/sync_summary.hpp"
@@ -34,12 +35,6 @@ std::int64_t answerSeq(const HttpAnswer& answer) {
 }
 
 } // namespace
-
-std::int64_t wallNowMs() {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(
-               std::chrono::system_clock::now().time_since_epoch())
-        .count();
-}
 
 std::string_view toString(RoundEnd end) {
     switch (end) {
@@ -151,7 +146,7 @@ RoundReport SyncSession::runRound() {
     RoundReport report = runRoundUnrecorded();
     // For `doorpost status` in any process: how this round ended. A kiosk database that cannot
     // take it has already failed the round in a way the report names.
-    (void)recordRound(m_db, report, wallNowMs());
+    (void)recordRound(m_db, report, wallClockMs());
     // Likewise the clock anchor: a database that cannot take it keeps the previous one.
     if (m_anchor)
         (void)storage::recordClockAnchor(m_db, *m_anchor);
@@ -181,12 +176,12 @@ bool SyncSession::enrol(RoundReport& report) {
         report.error = deviceKey.error().message;
         return false;
     }
-    const std::int64_t sent = wallNowMs();
+    const std::int64_t sent = wallClockMs();
     auto outcome =
         m_http.post("/v1/enrol", dumpJson(toJson(EnrolRequest{*deviceKey, m_log.epoch()})));
     if (!outcome.answered || outcome.answer.status != 200)
         return failed(outcome, report, "enrol");
-    noteClock(outcome.answer, sent, wallNowMs());
+    noteClock(outcome.answer, sent, wallClockMs());
     auto json = parseJson(outcome.answer.body);
     auto answer = json ? enrolResponseFromJson(*json) : Result<EnrolResponse>(json.error());
     if (!answer) {
@@ -331,11 +326,11 @@ bool SyncSession::pushAll(RoundReport& report) {
         body += R"(],"head_hash":")" + head + "\"}";
         const std::int64_t last = from + static_cast<std::int64_t>(count) - 1;
 
-        const std::int64_t sent = wallNowMs();
+        const std::int64_t sent = wallClockMs();
         // The log's last seq lets the central show how far behind this door is.
         auto outcome = m_http.post("/v1/devices/" + m_deviceId + "/events", body,
                                    {"Doorpost-Log-Last-Seq: " + std::to_string(status->lastSeq)});
-        const std::int64_t received = wallNowMs();
+        const std::int64_t received = wallClockMs();
         if (outcome.answered && outcome.answer.status == 200) {
             auto json = parseJson(outcome.answer.body);
             auto answer = json ? pushResponseFromJson(*json) : Result<PushResponse>(json.error());
@@ -442,7 +437,7 @@ bool SyncSession::pullSet(const std::string& set, RoundReport& report) {
             report.error = "pull " + set + ": refused: " + refusal;
             return false; // end stays Done: other sets still sync
         }
-        if (auto applied = m_state.applySetPage(*parsed, wallNowMs()); !applied) {
+        if (auto applied = m_state.applySetPage(*parsed, wallClockMs()); !applied) {
             report.end = RoundEnd::LocalFault;
             report.error = applied.error().message;
             return false;

@@ -100,8 +100,6 @@ private:
     std::size_t m_batchLimit;
 };
 
-std::int64_t wallNowMs();
-
 // Whether `url` may carry the device token: https://, or http:// to loopback, or with
 // `allowPlainHttp`. Bad input naming --central otherwise.
 Result<void> checkCentralUrl(const std::string& url, bool allowPlainHttp);

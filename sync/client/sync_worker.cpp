@@ -1,5 +1,6 @@
 #include "sync/client/sync_worker.hpp"
 
+#include "storage/base/iso_time.hpp"
 #include "storage/base/journal_log.hpp"
 
 #include <random>
@@ -106,7 +107,7 @@ void SyncWorker::run() {
                 m_status.clockOffsetMs = report.clockOffsetMs;
             }
             if (report.end == RoundEnd::Done) {
-                m_status.lastSyncMs = wallNowMs();
+                m_status.lastSyncMs = wallClockMs();
                 m_status.failuresInARow = 0;
             } else {
                 m_status.failuresInARow += 1;

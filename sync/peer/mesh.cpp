@@ -1,5 +1,6 @@
 #include "sync/peer/mesh.hpp"
 
+#include "storage/base/iso_time.hpp"
 #include "storage/base/journal_log.hpp"
 #include "storage/database.hpp"
 #include "storage/event_log.hpp"
@@ -11,12 +12,6 @@
 
 namespace doorpost::sync::peer {
 namespace {
-
-std::int64_t wallNowMs() {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(
-               std::chrono::system_clock::now().time_since_epoch())
-        .count();
-}
 
 // Why a known peer is not pulled; empty when it can be.
 std::string unpullable(const PeerTarget& target) {
@@ -119,7 +114,7 @@ void Mesh::stop() {
 
 MeshStatus Mesh::status() const {
     MeshStatus out;
-    const std::int64_t now = wallNowMs();
+    const std::int64_t now = wallClockMs();
     std::lock_guard lock(m_mutex);
     out.running = m_running;
     out.ownDevice = m_ownDevice;

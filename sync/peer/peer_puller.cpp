@@ -1,5 +1,6 @@
 #include "sync/peer/peer_puller.hpp"
 
+#include "storage/base/iso_time.hpp"
 #include "storage/base/journal_log.hpp"
 #include "storage/database.hpp"
 #include "storage/peer_log.hpp"
@@ -13,12 +14,6 @@
 
 namespace doorpost::sync::peer {
 namespace {
-
-std::int64_t wallNowMs() {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(
-               std::chrono::system_clock::now().time_since_epoch())
-        .count();
-}
 
 // The mesh starts pullers only for addresses that parse; anything else fails to connect.
 std::string urlOf(const std::string& address) {
@@ -240,7 +235,7 @@ void PeerPuller::run() {
             std::lock_guard lock(m_mutex);
             m_status.reachable = pull.ok;
             if (pull.ok) {
-                m_status.lastOkMs = wallNowMs();
+                m_status.lastOkMs = wallClockMs();
                 m_status.failuresInARow = 0;
                 m_status.lastError.clear();
                 m_status.answers += 1;

@@ -3,21 +3,13 @@
 // `doorpost-central devices revoke NAME [--reason TEXT]`: a stolen or retired kiosk. Its token
 // stops at once (401 naming the revocation, which the door shows its staff); its events stay.
 
+#include "storage/base/iso_time.hpp"
 #include "sync/central/cli/central_cli.hpp"
 #include "sync/central/status_page.hpp"
 
 #include <chrono>
 
 namespace doorpost::sync::central::cli {
-namespace {
-
-std::int64_t nowMs() {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(
-               std::chrono::system_clock::now().time_since_epoch())
-        .count();
-}
-
-} // namespace
 
 nlohmann::json doorJson(const DoorView& door, std::int64_t now, std::int64_t quietAfterS) {
     nlohmann::json out = {
@@ -77,7 +69,7 @@ void registerDevicesCommand(CLI::App& app, CentralContext& context) {
             context.exitCode = fail(doors.error());
             return;
         }
-        const std::int64_t now = nowMs();
+        const std::int64_t now = wallClockMs();
         for (const DoorView& door : *doors) {
             if (options->json) {
                 printJsonLine(doorJson(door, now, options->quietAfterS));

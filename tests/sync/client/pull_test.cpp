@@ -2,6 +2,7 @@
 // delta with deletions; the full snapshot when the cursor is too old (410); a page with a bad
 // signature refused and the old set kept.
 
+#include "storage/base/iso_time.hpp"
 #include "storage/roster_store.hpp"
 #include "storage/trust_store.hpp"
 #include "sync/client/http_client.hpp"
@@ -212,18 +213,18 @@ TEST_CASE("pull: a snapshot spanning pages reaches the gate only when complete",
         p.upserts = std::move(items);
         return p;
     };
-    REQUIRE(state.applySetPage(page(0, 0, candidates(0, 2)), client::wallNowMs()).ok());
+    REQUIRE(state.applySetPage(page(0, 0, candidates(0, 2)), wallClockMs()).ok());
     CHECK(gateRosterCount(kiosk) == 2);
 
     // A new snapshot's first page: the kiosk's copy of the set is partial, the gate's is not.
-    REQUIRE(state.applySetPage(page(0, 10, candidates(10, 1)), client::wallNowMs()).ok());
+    REQUIRE(state.applySetPage(page(0, 10, candidates(10, 1)), wallClockMs()).ok());
     CHECK(kioskItems(kiosk, "roster") == 1);
     CHECK(gateRosterCount(kiosk) == 2);
     CHECK(gateCandidate(kiosk, "2026100000").has_value());
     CHECK_FALSE(gateCandidate(kiosk, "2026100010").has_value());
 
     // The last page: the gate's roster is the new snapshot, whole.
-    REQUIRE(state.applySetPage(page(10, 0, candidates(11, 2)), client::wallNowMs()).ok());
+    REQUIRE(state.applySetPage(page(10, 0, candidates(11, 2)), wallClockMs()).ok());
     CHECK(gateRosterCount(kiosk) == 3);
     CHECK_FALSE(gateCandidate(kiosk, "2026100000").has_value());
     CHECK(gateCandidate(kiosk, "2026100010").has_value());

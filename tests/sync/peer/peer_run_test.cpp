@@ -3,6 +3,7 @@
 // counts the other door, and `doorpost status --json` shows it from the database.
 
 #include "tests/support/command_run.hpp"
+#include "tests/support/free_port.hpp"
 #include "tests/sync/peer/peer_door.hpp"
 
 #include <arpa/inet.h>
@@ -17,22 +18,10 @@ namespace doorpost::sync::peer {
 namespace {
 
 using namespace std::chrono_literals;
+using doorpost::test::freePort;
 using doorpost::test::runBinary;
 using test::PeerDoor;
 using test::waitFor;
-
-// A port free a moment ago (the kernel's choice for port 0).
-int freePort() {
-    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    REQUIRE(::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0);
-    socklen_t size = sizeof address;
-    ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &size);
-    ::close(fd);
-    return ntohs(address.sin_port);
-}
 
 bool holdsAll(PeerDoor& holder, PeerDoor& source) {
     const auto head = source.head();
