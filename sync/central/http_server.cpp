@@ -2,6 +2,7 @@
 
 #include "sync/central/tls_credentials.hpp"
 #include "sync/central/work_admission.hpp"
+#include "sync/listen_socket.hpp"
 
 #include <arpa/inet.h>
 #include <atomic>
@@ -79,17 +80,7 @@ MHD_Result collectParam(void* target, MHD_ValueKind, const char* key, const char
 std::string peerOf(MHD_Connection* connection) {
     const MHD_ConnectionInfo* info =
         MHD_get_connection_info(connection, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-    if (!info || !info->client_addr)
-        return "";
-    char text[INET6_ADDRSTRLEN] = "";
-    const sockaddr* address = info->client_addr;
-    if (address->sa_family == AF_INET)
-        ::inet_ntop(AF_INET, &reinterpret_cast<const sockaddr_in*>(address)->sin_addr, text,
-                    sizeof text);
-    else if (address->sa_family == AF_INET6)
-        ::inet_ntop(AF_INET6, &reinterpret_cast<const sockaddr_in6*>(address)->sin6_addr, text,
-                    sizeof text);
-    return text;
+    return info && info->client_addr ? addressText(info->client_addr) : "";
 }
 
 void errorBody(HttpResponse& response, int status, const std::string& message) {
@@ -333,44 +324,13 @@ struct HttpServer::Impl {
         }
     }
 
-    Result<int> openListener() {
-        addrinfo hints{};
-        hints.ai_family = AF_UNSPEC;
-        hints.ai_socktype = SOCK_STREAM;
-        hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
-        addrinfo* found = nullptr;
-        const std::string port = std::to_string(options.port);
-        std::string host = options.host;
-        if (host.size() > 2 && host.front() == '[' && host.back() == ']')
-            host = host.substr(1, host.size() - 2);
-        if (::getaddrinfo(host.empty() ? nullptr : host.c_str(), port.c_str(), &hints, &found) !=
-                0 ||
-            !found)
-            return environmentFault("cannot resolve --host " + options.host);
-        const int fd = ::socket(found->ai_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
-        if (fd < 0) {
-            ::freeaddrinfo(found);
-            return environmentFault("cannot open a socket: " + std::string(std::strerror(errno)));
-        }
-        const int on = 1;
-        ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on);
-        const bool ok =
-            ::bind(fd, found->ai_addr, found->ai_addrlen) == 0 && ::listen(fd, 1024) == 0;
-        const int family = found->ai_family;
-        ::freeaddrinfo(found);
-        if (!ok) {
-            const std::string why = std::strerror(errno);
-            ::close(fd);
-            return environmentFault("cannot bind to " + options.host + ":" + port + ": " + why);
-        }
-        sockaddr_storage bound{};
-        socklen_t size = sizeof bound;
-        ::getsockname(fd, reinterpret_cast<sockaddr*>(&bound), &size);
-        listenFd = fd;
-        const int boundPort = family == AF_INET6
-                                  ? ntohs(reinterpret_cast<sockaddr_in6*>(&bound)->sin6_port)
-                                  : ntohs(reinterpret_cast<sockaddr_in*>(&bound)->sin_port);
-        return boundPort;
+    // "--host H": the option the operator gave, named in the error.
+    Result<ListeningSocket> openListener() {
+        auto socket = openListeningSocket(options.host, options.port, 1024);
+        if (!socket)
+            return environmentFault(socket.error().message + " (--host " + options.host + ")");
+        listenFd = socket->fd;
+        return socket;
     }
 };
 
@@ -427,14 +387,11 @@ HttpServer::~HttpServer() {
 
 Result<int> HttpServer::start() {
     Impl& impl = *m_impl;
-    auto port = impl.openListener();
-    if (!port)
-        return port.error();
+    auto listening = impl.openListener();
+    if (!listening)
+        return listening.error();
     unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG;
-    sockaddr_storage bound{};
-    socklen_t size = sizeof bound;
-    ::getsockname(impl.listenFd, reinterpret_cast<sockaddr*>(&bound), &size);
-    if (bound.ss_family == AF_INET6)
+    if (listening->ipv6)
         flags |= MHD_USE_IPv6;
     std::vector<MHD_OptionItem> items;
     // The logger first: libmicrohttpd reports problems with the options that follow through it.
@@ -463,9 +420,9 @@ Result<int> HttpServer::start() {
     if (!impl.daemon) {
         stop();
         return environmentFault("cannot start the HTTP server on " + impl.options.host + ":" +
-                                std::to_string(*port));
+                                std::to_string(listening->port));
     }
-    return port;
+    return listening->port;
 }
 
 void HttpServer::stop() {

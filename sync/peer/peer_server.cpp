@@ -4,6 +4,7 @@
 #include "storage/database.hpp"
 #include "storage/event_log.hpp"
 #include "storage/site_doors.hpp"
+#include "sync/listen_socket.hpp"
 #include "sync/peer/peer_answer.hpp"
 #include "sync/peer/peer_wire.hpp"
 #include "sync/protocol.hpp"
@@ -49,17 +50,8 @@ struct PeerServer::Exchange {
     std::string peer() const {
         const MHD_ConnectionInfo* info =
             MHD_get_connection_info(connection, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-        if (!info || !info->client_addr)
-            return "?";
-        char text[INET6_ADDRSTRLEN] = "?";
-        const sockaddr* address = info->client_addr;
-        if (address->sa_family == AF_INET)
-            ::inet_ntop(AF_INET, &reinterpret_cast<const sockaddr_in*>(address)->sin_addr, text,
-                        sizeof text);
-        else if (address->sa_family == AF_INET6)
-            ::inet_ntop(AF_INET6, &reinterpret_cast<const sockaddr_in6*>(address)->sin6_addr, text,
-                        sizeof text);
-        return text;
+        const std::string text = info && info->client_addr ? addressText(info->client_addr) : "";
+        return text.empty() ? "?" : text;
     }
     void error(int code, const std::string& message) {
         status = code;
@@ -140,36 +132,6 @@ void libraryLog(void*, const char* format, va_list arguments) {
 }
 
 // The listening socket on host:port (port 0: any free one); the fd and the port bound.
-Result<std::pair<int, int>> listenOn(const std::string& host, int port) {
-    addrinfo hints{};
-    hints.ai_family = AF_UNSPEC;
-    hints.ai_socktype = SOCK_STREAM;
-    hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
-    addrinfo* found = nullptr;
-    const std::string service = std::to_string(port);
-    if (::getaddrinfo(host.empty() ? nullptr : host.c_str(), service.c_str(), &hints, &found) !=
-            0 ||
-        !found)
-        return environmentFault("mesh: cannot resolve --mesh-listen host " + host);
-    const int fd = ::socket(found->ai_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    const int on = 1;
-    const bool ok = fd >= 0 && ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on) == 0 &&
-                    ::bind(fd, found->ai_addr, found->ai_addrlen) == 0 && ::listen(fd, 64) == 0;
-    ::freeaddrinfo(found);
-    if (!ok) {
-        const std::string why = std::strerror(errno);
-        if (fd >= 0)
-            ::close(fd);
-        return environmentFault("mesh: cannot listen on " + host + ":" + service + ": " + why);
-    }
-    sockaddr_storage bound{};
-    socklen_t size = sizeof bound;
-    ::getsockname(fd, reinterpret_cast<sockaddr*>(&bound), &size);
-    const int boundPort = bound.ss_family == AF_INET6
-                              ? ntohs(reinterpret_cast<sockaddr_in6*>(&bound)->sin6_port)
-                              : ntohs(reinterpret_cast<sockaddr_in*>(&bound)->sin_port);
-    return std::pair{fd, boundPort};
-}
 
 } // namespace
 
@@ -181,18 +143,15 @@ PeerServer::~PeerServer() {
 }
 
 Result<int> PeerServer::start() {
-    auto listening = listenOn(m_options.host, m_options.port);
+    auto listening = openListeningSocket(m_options.host, m_options.port, 64);
     if (!listening)
-        return listening.error();
-    m_listenFd = listening->first;
-    sockaddr_storage bound{};
-    socklen_t size = sizeof bound;
-    ::getsockname(m_listenFd, reinterpret_cast<sockaddr*>(&bound), &size);
+        return environmentFault("mesh: " + listening.error().message + " (--mesh-listen)");
+    m_listenFd = listening->fd;
     // ITC: stop() quiesces the daemon before stopping it, which thread-per-connection mode
     // allows only with an inter-thread channel.
     unsigned flags = MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ITC |
                      MHD_USE_ERROR_LOG;
-    if (bound.ss_family == AF_INET6)
+    if (listening->ipv6)
         flags |= MHD_USE_IPv6;
     MHD_OptionItem items[] = {
         // The logger first: libmicrohttpd reports problems with the options that follow through it.
@@ -211,9 +170,9 @@ Result<int> PeerServer::start() {
         ::close(m_listenFd);
         m_listenFd = -1;
         return environmentFault("mesh: cannot start the peer server on " + m_options.host + ":" +
-                                std::to_string(listening->second));
+                                std::to_string(listening->port));
     }
-    return listening->second;
+    return listening->port;
 }
 
 void PeerServer::stop() {
